@@ -1,0 +1,128 @@
+"""The indicator catalogue, the SSB table mapping and the derived-indicator formulas, kept as data.
+
+The CSV files under tilstand/data/ are the single source: correcting a content code or adding an
+indicator is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+AREAS_NB = {
+    "background": "Bakgrunn",
+    "coverage": "Dekningsgrad og kapasitet",
+    "quality": "Kvalitet (frister og lovkrav)",
+    "economy": "Økonomi",
+    "staff": "Ansatte",
+    "tenfactor": "10-FAKTOR",
+    "user_survey": "Brukerundersøkelser",
+}
+AREA_ORDER = list(AREAS_NB)
+SSB_ORIGINS = ("ssb", "ssb_derived")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name_nb: str
+    name_nn: str
+    name_en: str
+    area: str
+    unit: str
+    better: str  # higher | lower | neutral
+    origin: str  # ssb | ssb_derived | ssb_unmapped | bufdir | ks_10faktor | survey | local
+    source: str
+    levels: str  # 'all' or a comma list of region kinds the source publishes
+    min_count: int  # counts 1..min_count are suppressed (0: never)
+    count_indicator: str  # the count a rate is built on; the rate is hidden with it
+    show: bool
+    confidence: str
+    definition: str
+
+    def applies_to(self, kind: str) -> bool:
+        return self.levels == "all" or kind in self.levels.split(",")
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """One SSB (table, content code, selection) that yields one catalogue indicator."""
+
+    indicator_id: str
+    table: str
+    contents_code: str
+    contents_labels: tuple[str, ...]
+    selection: tuple[tuple[tuple[str, ...], str], ...]  # ((dim ids), value) for JSON-stat
+    selection_labels: tuple[tuple[tuple[str, ...], str], ...]  # ((dim labels), label) for CSV
+    aggregate: str  # '' or 'sum'
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    indicator_id: str
+    numerator: str
+    denominator: tuple[str, ...]
+    factor: float
+    decimals: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = files("tilstand.data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _parse_selection(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        dims, _, value = part.partition("=")
+        out.append((tuple(d.strip().lower() for d in dims.split("|")), value.strip()))
+    return tuple(out)
+
+
+@cache
+def indicators() -> dict[str, Indicator]:
+    out = {}
+    for r in _rows("indicators.csv"):
+        out[r["id"]] = Indicator(
+            id=r["id"], name_nb=r["name_nb"], name_nn=r["name_nn"], name_en=r["name_en"],
+            area=r["area"], unit=r["unit"], better=r["better"], origin=r["origin"],
+            source=r["source"], levels=r["levels"], min_count=int(r["min_count"] or 0),
+            count_indicator=r["count_indicator"], show=r["show"] == "yes",
+            confidence=r["confidence"], definition=r["definition"],
+        )
+    return out
+
+
+@cache
+def ssb_mapping() -> tuple[MappingRow, ...]:
+    return tuple(
+        MappingRow(
+            indicator_id=r["indicator_id"], table=r["table"], contents_code=r["contents_code"],
+            contents_labels=tuple(x.strip().lower() for x in r["contents_label"].split("|")),
+            selection=_parse_selection(r["selection"]),
+            selection_labels=_parse_selection(r["selection_labels"]),
+            aggregate=r["aggregate"], confidence=r["confidence"],
+        )
+        for r in _rows("ssb_mapping.csv")
+    )
+
+
+def mapping_for_table(table: str) -> tuple[MappingRow, ...]:
+    return tuple(m for m in ssb_mapping() if m.table == table)
+
+
+@cache
+def derived() -> tuple[Derived, ...]:
+    return tuple(
+        Derived(r["indicator_id"], r["numerator"], tuple(r["denominator"].split("+")),
+                float(r["factor"]), int(r["decimals"]))
+        for r in _rows("derived.csv")
+    )
+
+
+def ssb_indicators() -> list[Indicator]:
+    """Indicators the SSB files are expected to deliver (directly or by derivation)."""
+    return [i for i in indicators().values() if i.origin in SSB_ORIGINS]

@@ -1,0 +1,65 @@
+"""Forward-only schema migrations. Append a new entry; never edit one that has shipped."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema: regions, catalogue, observations, provenance",
+        """
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE region (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,          -- municipality | county | country | kostra_group | district
+            county_code VARCHAR,
+            network VARCHAR,                -- learning network (peer region) in Trøndelag
+            valid_from INTEGER,             -- first year of the current code and boundaries
+            valid_to INTEGER,
+            source VARCHAR
+        );
+        CREATE TABLE kostra_membership (
+            region_code VARCHAR NOT NULL,
+            group_code VARCHAR NOT NULL,
+            valid_from INTEGER NOT NULL,
+            valid_to INTEGER,
+            source VARCHAR,
+            PRIMARY KEY (region_code, valid_from)
+        );
+        CREATE TABLE service (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, host_code VARCHAR NOT NULL,
+                              source VARCHAR);
+        CREATE TABLE service_member (service_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL,
+                                     PRIMARY KEY (service_id, region_code));
+        CREATE TABLE indicator (
+            id VARCHAR PRIMARY KEY, name_nb VARCHAR NOT NULL, name_nn VARCHAR NOT NULL, name_en VARCHAR,
+            area VARCHAR NOT NULL, unit VARCHAR NOT NULL, better VARCHAR NOT NULL, origin VARCHAR NOT NULL,
+            source VARCHAR, levels VARCHAR, min_count INTEGER NOT NULL DEFAULT 0, count_indicator VARCHAR,
+            shown BOOLEAN NOT NULL DEFAULT TRUE, confidence VARCHAR, definition VARCHAR
+        );
+        CREATE SEQUENCE import_id_seq START 1;
+        CREATE TABLE import_log (
+            id INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
+            source VARCHAR NOT NULL,        -- ssb_jsonstat | ssb_csv | ...
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            ssb_table VARCHAR,
+            rows INTEGER NOT NULL,          -- observations in the file
+            changed INTEGER NOT NULL,       -- observations inserted or changed
+            sample BOOLEAN NOT NULL,        -- Eksempeldata: synthetic numbers
+            imported_at TIMESTAMP NOT NULL,
+            imported_by VARCHAR NOT NULL
+        );
+        CREATE TABLE observation (
+            indicator_id VARCHAR NOT NULL,
+            region_code VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            value DOUBLE,                   -- NULL when status carries an SSB symbol
+            status VARCHAR,                 -- SSB symbols: '.', '..', '...', ':', '-'; NULL for a plain value
+            import_id INTEGER NOT NULL,
+            PRIMARY KEY (indicator_id, region_code, year)
+        );
+        """,
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
