@@ -1,0 +1,68 @@
+"""The shape both SSB parsers produce: one cell per value, with every dimension's code and label."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tilstand.errors import InputError
+
+SSB_SYMBOLS = (".", "..", "...", ":", "-")
+SYMBOL_MEANING_NB = {
+    ".": "tall kan ikke forekomme",
+    "..": "tall mangler",
+    "...": "tall mangler foreløpig",
+    ":": "skjult av SSB av personvernhensyn",
+    "-": "null",
+}
+
+
+@dataclass
+class Cell:
+    region: str  # code or label as it stands in the file, e.g. '5001' or '5001 Trondheim - Tråante'
+    region_label: str
+    year: int
+    contents_code: str  # '' when the file carries labels only (CSV)
+    contents_label: str
+    dims: dict[str, tuple[str, str]]  # other dimensions: key (id or label, lower case) -> (code, label)
+    value: float | None
+    status: str | None
+    row: int  # line in the CSV, or 1-based position in the JSON-stat value array
+
+
+@dataclass
+class ParsedTable:
+    table: str
+    title: str
+    source: str  # ssb_jsonstat | ssb_csv
+    cells: list[Cell] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_sample(self) -> bool:
+        text = " ".join([self.title, *self.notes]).lower()
+        return "eksempeldata" in text
+
+
+TABLE_ID = re.compile(r"^\s*(\d{5})\s*:")
+
+
+def table_id_from_title(title: str) -> str | None:
+    m = TABLE_ID.match(title or "")
+    return m.group(1) if m else None
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def parse_number(raw: str, *, file: str, row: int, field_name: str) -> tuple[float | None, str | None]:
+    """An SSB cell text -> (value, status). Decimal comma, spaces as thousands separators, symbols."""
+    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if text in SSB_SYMBOLS:
+        return (0.0 if text == "-" else None), text
+    if _NUMBER.match(text):
+        return float(text.replace(",", ".")), None
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    raise InputError(file, row, field_name,
+                     f"«{shown}» er ikke et tall. Bruk desimalkomma (87,5) eller et av SSBs symboler "
+                     "(. .. ... : -).")

@@ -1,0 +1,159 @@
+"""JSON-stat (version 2, and the 1.x shape of older PxWeb APIs) -> cells.
+
+Reads the structure (id, size, dimension.*.category.index/label, role, value, status) rather than
+fixed names: real SSB responses differ in dimension ids between API versions and tables.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import product
+from typing import Any
+
+from tilstand.errors import InputError
+from tilstand.ingest.cells import SSB_SYMBOLS, Cell, ParsedTable, table_id_from_title
+
+REGION_DIM_IDS = ("kokkommuneregion0000", "kokbydelsregion0000", "kokfylkesregion0000", "region")
+TIME_DIM_IDS = ("tid", "time", "year", "år")
+METRIC_DIM_IDS = ("contentscode",)
+
+
+def _load(data: bytes, file: str) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(file, None, None, "JSON-filen er ikke UTF-8. Last ned filen på nytt fra SSB.") from e
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(file, e.lineno, None,
+                         f"filen er ikke gyldig JSON ({e.msg}, kolonne {e.colno}). "
+                         "Er nedlastingen avbrutt? Last ned filen på nytt.") from e
+    if not isinstance(doc, dict):
+        raise InputError(file, None, None, "filen er JSON, men ikke et JSON-stat-datasett fra SSB.")
+    if "dataset" in doc and isinstance(doc["dataset"], dict):  # JSON-stat 1.x
+        ds = doc["dataset"]
+        dims = ds.get("dimension", {})
+        doc = {**ds, "id": dims.get("id"), "size": dims.get("size"), "role": dims.get("role", {}),
+               "dimension": {k: v for k, v in dims.items() if k not in ("id", "size", "role")}}
+    return doc
+
+
+def _require(doc: dict, key: str, kind: type, file: str) -> Any:
+    v = doc.get(key)
+    if not isinstance(v, kind):
+        raise InputError(file, None, key, f"JSON-stat-feltet «{key}» mangler eller har feil form. "
+                         "Filen ser ikke ut som et datasett fra SSBs API.")
+    return v
+
+
+def _pick(ids: list[str], role: list[str] | None, candidates: tuple[str, ...], labels: dict[str, str]) -> str | None:
+    if role:
+        return role[0]
+    for i in ids:
+        if i.lower() in candidates or labels.get(i, "").lower() in candidates:
+            return i
+    return None
+
+
+def _categories(dim: dict, dim_id: str, file: str) -> list[tuple[str, str]]:
+    cat = dim.get("category") if isinstance(dim, dict) else None
+    if not isinstance(cat, dict):
+        raise InputError(file, None, f"dimension.{dim_id}", "dimensjonen mangler «category».")
+    index = cat.get("index")
+    labels = cat.get("label") or {}
+    if isinstance(index, list):
+        codes = list(index)
+    elif isinstance(index, dict):
+        codes = [c for c, _ in sorted(index.items(), key=lambda kv: kv[1])]
+    elif isinstance(labels, dict) and len(labels) == 1:
+        codes = list(labels)
+    else:
+        raise InputError(file, None, f"dimension.{dim_id}", "dimensjonen mangler «category.index».")
+    return [(str(c), str(labels.get(c, c))) for c in codes]
+
+
+def load(data: bytes, file: str) -> dict[str, Any]:
+    """Decode and normalise (JSON-stat 1.x -> 2 shape) without interpreting the dimensions."""
+    return _load(data, file)
+
+
+def table_id(doc: dict[str, Any], file: str) -> tuple[str, str]:
+    """(SSB table number, title) from extension.px.tableid or the 'NNNNN: …' label."""
+    title = str(doc.get("label", ""))
+    ext = doc.get("extension") or {}
+    table = str((ext.get("px") or {}).get("tableid") or "") or table_id_from_title(title)
+    if not table:
+        raise InputError(file, None, "label", "finner ikke SSB-tabellnummeret (verken i extension.px.tableid "
+                         "eller i begynnelsen av «label»).")
+    return table, title
+
+
+def parse(data: bytes, file: str) -> ParsedTable:
+    return cells(load(data, file), file)
+
+
+def cells(doc: dict[str, Any], file: str) -> ParsedTable:
+    table, title = table_id(doc, file)
+    ids = _require(doc, "id", list, file)
+    size = _require(doc, "size", list, file)
+    dims = _require(doc, "dimension", dict, file)
+    if len(ids) != len(size) or any(i not in dims for i in ids):
+        raise InputError(file, None, "id", "«id», «size» og «dimension» i JSON-stat-filen stemmer ikke overens.")
+    role = doc.get("role") or {}
+    dim_labels = {i: str(dims[i].get("label", "")) for i in ids}
+    region_dim = _pick(ids, role.get("geo"), REGION_DIM_IDS, dim_labels)
+    time_dim = _pick(ids, role.get("time"), TIME_DIM_IDS, dim_labels)
+    metric_dim = _pick(ids, role.get("metric"), METRIC_DIM_IDS, dim_labels)
+    for name, d in (("region", region_dim), ("tid/år", time_dim), ("statistikkvariabel", metric_dim)):
+        if d is None:
+            raise InputError(file, None, "dimension", f"tabell {table} har ingen {name}-dimensjon; "
+                             "Tilstand trenger region, år og statistikkvariabel.")
+    cats = [_categories(dims[i], i, file) for i in ids]
+    if [len(c) for c in cats] != [int(s) if isinstance(s, int) else -1 for s in size]:
+        raise InputError(file, None, "size", "«size» stemmer ikke med antall kategorier i dimensjonene.")
+    n = 1
+    for s in size:
+        n *= s
+    values = doc.get("value")
+    if isinstance(values, dict):  # sparse form
+        values = [values.get(str(i)) for i in range(n)]
+    if not isinstance(values, list):
+        raise InputError(file, None, "value", "«value» mangler i JSON-stat-filen.")
+    if len(values) != n:
+        raise InputError(file, None, "value", f"filen har {len(values)} verdier, men dimensjonene gir {n}. "
+                         "Filen er trolig avkortet; last den ned på nytt.")
+    status = doc.get("status") or {}
+    if isinstance(status, list):
+        status = {str(i): s for i, s in enumerate(status) if s}
+    elif isinstance(status, str):
+        status = {str(i): status for i in range(n)}
+    out = ParsedTable(table=table, title=title, source="ssb_jsonstat",
+                      notes=[str(x) for x in (doc.get("note") or []) if isinstance(x, str)])
+    pos = {d: ids.index(d) for d in (region_dim, time_dim, metric_dim)}
+    others = [i for i in ids if i not in pos]
+    for flat, combo in enumerate(product(*cats)):
+        raw = values[flat]
+        sym = status.get(str(flat))
+        ctx = f"region {combo[pos[region_dim]][0]}, år {combo[pos[time_dim]][0]}"
+        if raw is None:
+            if sym is None:
+                sym = ".."
+            elif sym not in SSB_SYMBOLS:
+                raise InputError(file, flat + 1, "status", f"ukjent SSB-symbol «{sym}» ({ctx}).")
+            value = 0.0 if sym == "-" else None
+        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise InputError(file, flat + 1, "value", f"«{str(raw)[:40]}» er ikke et tall ({ctx}).")
+        else:
+            value, sym = float(raw), None
+        year_code = combo[pos[time_dim]][0]
+        try:
+            year = int(year_code[:4])
+        except ValueError as e:
+            raise InputError(file, flat + 1, time_dim, f"«{year_code}» er ikke et årstall.") from e
+        out.cells.append(Cell(
+            region=combo[pos[region_dim]][0], region_label=combo[pos[region_dim]][1], year=year,
+            contents_code=combo[pos[metric_dim]][0], contents_label=combo[pos[metric_dim]][1],
+            dims={i.lower(): combo[ids.index(i)] for i in others}, value=value, status=sym, row=flat + 1,
+        ))
+    return out

@@ -1,0 +1,179 @@
+"""Writing parsed observations to the store: one transaction, provenance, derived indicators.
+
+Every importer ends by calling write(); its job is the same for all sources: refuse a file already
+imported (same sha256), add regions the file taught us, upsert only the values that changed,
+recompute derived indicators for the region-years touched, and log the import.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from tilstand import catalog, store
+from tilstand.fmt import round_half_up
+from tilstand.regions import RegionRef
+
+OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32,
+              "value": pl.Float64, "status": pl.Utf8}
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    import_id: int | None
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    already_imported: bool = False
+    previous_import: tuple[int, datetime] | None = None
+    new_regions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+    def summary_nb(self) -> str:
+        if self.already_imported:
+            n, when = self.previous_import or (0, None)
+            return (f"{self.file_name}: allerede importert (import nr. {n}, {when:%d.%m.%Y %H:%M}). "
+                    "Ingenting endret.")
+        parts = [f"{self.file_name}: {self.rows} verdier lest, {self.inserted} nye, {self.updated} endret, "
+                 f"{self.unchanged} uendret"]
+        if self.new_regions:
+            parts.append(f"{len(self.new_regions)} nye regioner lagt til i registeret")
+        return "; ".join(parts) + "."
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _previous(cur: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
+    row = cur.execute("SELECT id, imported_at FROM import_log WHERE sha256 = ? ORDER BY id LIMIT 1",
+                      [digest]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _add_regions(cur: duckdb.DuckDBPyConnection, refs: Sequence[RegionRef], file_name: str) -> list[str]:
+    known = {r[0] for r in cur.execute("SELECT code FROM region").fetchall()}
+    new = [r for r in refs if r.code not in known]
+    cur.executemany(
+        "INSERT INTO region (code, name, kind, county_code, source) VALUES (?, ?, ?, ?, ?)",
+        [[r.code, r.name, r.kind, r.code[:2] if r.kind in ("municipality", "county", "district") else None,
+          f"lagt til fra import av {file_name}"] for r in new],
+    )
+    return [r.code for r in new]
+
+
+def _boundary_warnings(cur: duckdb.DuckDBPyConnection, incoming: pl.DataFrame) -> list[str]:
+    """Years before a municipality's current boundaries: say so, so no one reads them as like-for-like."""
+    rows = cur.execute(
+        """SELECT r.code, r.name, r.valid_from, min(i.year), max(i.year)
+           FROM incoming i JOIN region r ON r.code = i.region_code
+           WHERE r.kind = 'municipality' AND r.valid_from IS NOT NULL AND i.year < r.valid_from
+           GROUP BY ALL ORDER BY r.code"""
+    ).fetchall()
+    return [f"{code} {name}: tallene for {lo}–{hi} gjelder dagens kommunegrenser (gjeldende fra {vf}), "
+            "ikke kommunen slik den var da." for code, name, vf, lo, hi in rows]
+
+
+def _derive(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Recompute derived indicators (shares from numerator and denominator, never averaged) for the
+    region-years this import touched. A missing or suppressed input makes the result missing/suppressed."""
+    for d in catalog.derived():
+        inputs = [d.numerator, *d.denominator]
+        frame = cur.execute(
+            """SELECT o.region_code, o.year, o.indicator_id, o.value, o.status
+               FROM observation o
+               JOIN (SELECT DISTINCT region_code, year FROM incoming) t USING (region_code, year)
+               WHERE o.indicator_id IN (SELECT unnest($ids))""",
+            {"ids": inputs},
+        ).fetchall()
+        by_key: dict[tuple[str, int], dict[str, tuple[float | None, str | None]]] = {}
+        for region, year, ind, value, status in frame:
+            by_key.setdefault((region, year), {})[ind] = (value, status)
+        out = []
+        for (region, year), vals in by_key.items():
+            if any(i not in vals for i in inputs):
+                continue  # an input not imported yet: nothing to say about this region-year
+            statuses = [vals[i][1] for i in inputs if vals[i][0] is None]
+            if statuses:
+                status = ":" if ":" in statuses else ("." if set(statuses) == {"."} else "..")
+                out.append([d.indicator_id, region, year, None, status])
+                continue
+            den = sum(vals[i][0] for i in d.denominator)  # type: ignore[misc]
+            if den == 0:
+                out.append([d.indicator_id, region, year, None, "."])
+                continue
+            value = float(round_half_up(vals[d.numerator][0] / den * d.factor, d.decimals))  # type: ignore[operator]
+            out.append([d.indicator_id, region, year, value, None])
+        if out:
+            cur.executemany(
+                """INSERT INTO observation VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (indicator_id, region_code, year) DO UPDATE
+                   SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
+                   WHERE observation.value IS DISTINCT FROM excluded.value
+                      OR observation.status IS DISTINCT FROM excluded.status""",
+                [row + [import_id] for row in out],
+            )
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    data: bytes,
+    file_name: str,
+    source: str,
+    observations: Sequence[tuple[str, str, int, float | None, str | None]],
+    regions: Sequence[RegionRef] = (),
+    ssb_table: str | None = None,
+    sample: bool = False,
+    imported_by: str | None = None,
+) -> ImportResult:
+    """All-or-nothing write of one file's observations."""
+    digest = sha256(data)
+    user = imported_by or getpass.getuser()
+    incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
+    with store.transaction(con) as cur:
+        prev = _previous(cur, digest)
+        if prev:
+            return ImportResult(file_name, None, incoming.height, 0, 0, incoming.height,
+                                already_imported=True, previous_import=prev)
+        new_regions = _add_regions(cur, regions, file_name)
+        cur.register("incoming", incoming)
+        inserted, updated = cur.execute(
+            """SELECT count(*) FILTER (WHERE o.indicator_id IS NULL),
+                      count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
+                                       (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
+               FROM incoming i LEFT JOIN observation o USING (indicator_id, region_code, year)"""
+        ).fetchone()
+        import_id = cur.execute(
+            """INSERT INTO import_log (source, file_name, sha256, ssb_table, rows, changed, sample,
+                                       imported_at, imported_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample,
+             datetime.now(), user],
+        ).fetchone()[0]
+        cur.execute(
+            """INSERT INTO observation
+               SELECT indicator_id, region_code, year, value, status, $id FROM incoming
+               ON CONFLICT (indicator_id, region_code, year) DO UPDATE
+               SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
+               WHERE observation.value IS DISTINCT FROM excluded.value
+                  OR observation.status IS DISTINCT FROM excluded.status""",
+            {"id": import_id},
+        )
+        _derive(cur, import_id)
+        warnings = _boundary_warnings(cur, incoming)
+        cur.unregister("incoming")
+    return ImportResult(file_name, import_id, incoming.height, inserted, updated,
+                        incoming.height - inserted - updated, new_regions=new_regions, warnings=warnings)

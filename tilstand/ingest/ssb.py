@@ -1,0 +1,174 @@
+"""SSB importer: a JSON-stat2 API response or a Statistikkbanken CSV -> observations.
+
+Cells are matched to catalogue indicators through tilstand/data/ssb_mapping.csv (table + content
+code + the other dimensions' values), so correcting a code is a data change. Every problem raises an
+InputError naming file, row and field before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tilstand import catalog, regions
+from tilstand.catalog import MappingRow
+from tilstand.errors import InputError
+from tilstand.ingest import jsonstat, ssbcsv
+from tilstand.ingest.cells import Cell, ParsedTable
+
+STATUS_RANK = {":": 3, "..": 2, "...": 2, ".": 1}  # which symbol wins when cells are summed
+
+
+@dataclass
+class Observation:
+    indicator_id: str
+    region_code: str
+    year: int
+    value: float | None
+    status: str | None
+
+
+@dataclass
+class Parsed:
+    """An SSB file read and mapped, ready to be written; nothing touched the database yet."""
+
+    file_name: str
+    source: str
+    table: str
+    title: str
+    sample: bool
+    observations: list[Observation]
+    regions: dict[str, regions.RegionRef]
+    skipped_cells: int
+    unmapped_contents: list[str] = field(default_factory=list)
+
+
+def looks_like_jsonstat(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{")
+
+
+def parse_file(data: bytes, file_name: str, mapping: Sequence[MappingRow] | None = None) -> Parsed:
+    mapping = catalog.ssb_mapping() if mapping is None else mapping
+    if looks_like_jsonstat(data):
+        doc = jsonstat.load(data, file_name)
+        _rows_for(jsonstat.table_id(doc, file_name), file_name, mapping)  # unknown table: say so first
+        table = jsonstat.cells(doc, file_name)
+    else:
+        table = ssbcsv.parse(data, file_name)
+    return map_table(table, file_name, mapping)
+
+
+def _rows_for(table: tuple[str, str], file_name: str, mapping: Sequence[MappingRow]) -> list[MappingRow]:
+    number, title = table
+    rows = [m for m in mapping if m.table == number]
+    if not rows:
+        known = sorted({m.table for m in mapping})
+        raise InputError(file_name, None, "tabell",
+                         f"SSB-tabell {number} («{title[:80]}») er ikke koblet til indikatorkatalogen. "
+                         f"Tilstand kan importere tabellene {', '.join(known)}.")
+    return rows
+
+
+def _leading_int(text: str) -> int | None:
+    m = re.search(r"\d+", text)
+    return int(m.group()) if m else None
+
+
+def _value_matches(want: str, code: str, label: str) -> bool:
+    if ".." in want:
+        lo, _, hi = want.partition("..")
+        n = _leading_int(code) if _leading_int(code) is not None else _leading_int(label)
+        return n is not None and int(lo) <= n <= int(hi)
+    return want.lower() in (code.lower(), label.lower())
+
+
+def _selection_matches(sel, dims: dict[str, tuple[str, str]]) -> bool:
+    for names, want in sel:
+        key = next((n for n in names if n in dims), None)
+        if key is None or not _value_matches(want, *dims[key]):
+            return False
+    return True
+
+
+def _matching_rows(cell: Cell, rows: Sequence[MappingRow]) -> list[MappingRow]:
+    out = []
+    for m in rows:
+        if cell.contents_code:
+            if cell.contents_code != m.contents_code or not _selection_matches(m.selection, cell.dims):
+                continue
+        else:
+            if cell.contents_label.lower() not in m.contents_labels:
+                continue
+            if not _selection_matches(m.selection_labels, cell.dims):
+                continue
+        out.append(m)
+    return out
+
+
+def _combine(cells: list[Cell], aggregate: str, file: str, ind: str) -> tuple[float | None, str | None]:
+    if len(cells) > 1 and aggregate != "sum":
+        rows = ", ".join(str(c.row) for c in cells[:5])
+        raise InputError(file, cells[1].row, "statistikkvariabel",
+                         f"flere verdier for samme indikator ({ind}), region og år (rader {rows}). "
+                         "Ta med bare ett utvalg per dimensjon, eller kontroller koblingen i ssb_mapping.csv.")
+    symbols = [c.status for c in cells if c.value is None]
+    if symbols:
+        return None, max(symbols, key=lambda s: STATUS_RANK.get(s, 0))
+    total = sum(c.value for c in cells)  # type: ignore[misc]
+    status = "-" if all(c.status == "-" for c in cells) else None
+    return total, status
+
+
+def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] | None = None) -> Parsed:
+    mapping = catalog.ssb_mapping() if mapping is None else mapping
+    rows = _rows_for((table.table, table.title), file_name, mapping)
+    grouped: dict[tuple[str, str, int], list[Cell]] = defaultdict(list)
+    aggregate: dict[str, str] = {}
+    found_regions: dict[str, regions.RegionRef] = {}
+    skipped = 0
+    unmapped: set[str] = set()
+    indicators = catalog.indicators()
+    for cell in table.cells:
+        matches = _matching_rows(cell, rows)
+        if not matches:
+            skipped += 1
+            unmapped.add(cell.contents_code or cell.contents_label)
+            continue
+        try:
+            ref = regions.parse(cell.region, cell.region_label)
+        except ValueError:
+            raise InputError(file_name, cell.row, "region",
+                             f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
+                             "EAK (landet) eller EKGnn (KOSTRA-gruppe).") from None
+        if ref is None:
+            skipped += 1
+            continue
+        if not 1900 <= cell.year <= 2100:
+            raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
+        found_regions.setdefault(ref.code, ref)
+        for m in matches:
+            ind = indicators.get(m.indicator_id)
+            if ind is None:
+                raise InputError(file_name, cell.row, "statistikkvariabel",
+                                 f"koblingen peker på en indikator som ikke finnes: {m.indicator_id}.")
+            grouped[(m.indicator_id, ref.code, cell.year)].append(cell)
+            aggregate[m.indicator_id] = m.aggregate
+    if not grouped:
+        seen = ", ".join(sorted(unmapped)[:6])
+        known = ", ".join(sorted({m.contents_code + (f" ({m.contents_labels[0]})") for m in rows})[:8])
+        raise InputError(file_name, None, "statistikkvariabel",
+                         f"ingen av statistikkvariablene i tabell {table.table} er koblet til katalogen "
+                         f"(filen har: {seen}). Kjente for tabellen: {known}.")
+    observations = []
+    for (ind, region, year), cells in grouped.items():
+        value, status = _combine(cells, aggregate[ind], file_name, ind)
+        observations.append(Observation(ind, region, year, value, status))
+    return Parsed(
+        file_name=Path(file_name).name, source=table.source, table=table.table, title=table.title,
+        sample=table.is_sample, observations=observations, regions=found_regions,
+        skipped_cells=skipped, unmapped_contents=sorted(unmapped),
+    )

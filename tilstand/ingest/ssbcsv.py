@@ -1,0 +1,113 @@
+"""SSB's CSV download (Statistikkbanken) -> cells.
+
+Semicolon separated, quoted header, decimal comma, SSB symbols; UTF-8 with or without BOM, or
+cp1252 when Excel saved it. Two layouts are read: long (a column for the statistics variable and
+one for the year, the value last) and wide (value columns headed "<variable> <year>", as in a
+download with the years across). An optional title line "NNNNN: …" may precede the header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from tilstand.errors import InputError
+from tilstand.ingest.cells import Cell, ParsedTable, parse_number, table_id_from_title
+
+TIME_COLUMNS = ("år", "year", "tid", "time", "ar")
+CONTENTS_COLUMNS = ("statistikkvariabel", "contents", "statistikkvariabler")
+REGION_COLUMNS = ("region", "kommune", "fylke")
+WIDE_VALUE = re.compile(r"^(.*\S)\s+(\d{4})$")
+
+
+def decode(data: bytes, file: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise InputError(file, None, None, "filen er ikke en tekstfil (CSV). Er det en Excel-fil? "
+                         "Lagre den som CSV (semikolonseparert) eller last ned CSV fra SSB.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
+                         "(cp1252). Lagre den på nytt som «CSV UTF-8».") from e
+
+
+def parse(data: bytes, file: str) -> ParsedTable:
+    text = decode(data, file)
+    if not text.strip():
+        raise InputError(file, None, None, "filen er tom.")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    title = ""
+    header_at = None
+    for i, row in enumerate(rows):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if len(cells) == 1 or (len([c for c in cells if c]) == 1 and table_id_from_title(cells[0])):
+            title = title or cells[0]
+            continue
+        header_at = i
+        break
+    if header_at is None:
+        raise InputError(file, 1, None, "finner ingen overskriftsrad med semikolonseparerte kolonner. "
+                         "Er filen lagret med komma i stedet for semikolon?")
+    header = [h.strip() for h in rows[header_at]]
+    lower = [h.lower() for h in header]
+    table = table_id_from_title(title) or next((t for t in map(table_id_from_title, header) if t), None)
+    if not table:
+        raise InputError(file, header_at + 1, None, "finner ikke SSB-tabellnummeret (f.eks. «12275: …») "
+                         "i tittellinjen eller overskriftsraden.")
+    region_col = next((i for i, h in enumerate(lower) if h in REGION_COLUMNS), 0)
+    time_col = next((i for i, h in enumerate(lower) if h in TIME_COLUMNS), None)
+    contents_col = next((i for i, h in enumerate(lower) if h in CONTENTS_COLUMNS), None)
+    if time_col is not None:
+        value_cols = [(len(header) - 1, None, None)]
+        label_cols = [i for i in range(len(header) - 1) if i not in (region_col, time_col, contents_col)]
+    else:
+        value_cols = []
+        for i, h in enumerate(header):
+            m = WIDE_VALUE.match(h)
+            if m and i != region_col:
+                value_cols.append((i, m.group(1), int(m.group(2))))
+        if not value_cols:
+            raise InputError(file, header_at + 1, "år", "finner ingen årskolonne («år») og ingen "
+                             "verdikolonner med år i overskriften (f.eks. «Personer 2023»).")
+        first_value = min(i for i, _, _ in value_cols)
+        label_cols = [i for i in range(first_value) if i not in (region_col, contents_col)]
+    if contents_col is None and time_col is not None:
+        raise InputError(file, header_at + 1, "statistikkvariabel",
+                         "kolonnen «statistikkvariabel» mangler. Last ned tabellen med statistikkvariabel "
+                         "som egen kolonne.")
+    out = ParsedTable(table=table, title=title or header[-1], source="ssb_csv")
+    width = len(header)
+    for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != width:
+            raise InputError(file, n, None, f"raden har {len(row)} kolonner, overskriften har {width}.")
+        region = row[region_col].strip()
+        if not region:
+            raise InputError(file, n, header[region_col], "regionen mangler.")
+        dims = {lower[i]: (row[i].strip(), row[i].strip()) for i in label_cols}
+        for col, label, year in value_cols:
+            if year is None:
+                raw_year = row[time_col].strip()
+                if not re.fullmatch(r"\d{4}", raw_year):
+                    raise InputError(file, n, header[time_col], f"«{raw_year}» er ikke et årstall.")
+                year = int(raw_year)
+                label = row[contents_col].strip()
+            elif contents_col is not None:
+                label = row[contents_col].strip()
+            value, status = parse_number(row[col], file=file, row=n, field_name=header[col])
+            out.cells.append(Cell(region=region, region_label=region, year=year, contents_code="",
+                                  contents_label=label, dims=dims, value=value, status=status, row=n))
+    if not out.cells:
+        raise InputError(file, None, None, "filen har en overskrift, men ingen datarader.")
+    return out
