@@ -58,6 +58,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             import_id INTEGER NOT NULL,
             PRIMARY KEY (indicator_id, region_code, year)
         );
+        -- The only way numbers leave the store (see tilstand/privacy.py): counts of children from 1 up
+        -- to the indicator's min_count are hidden (status 'x'), SSB's ':' stays ':', and a rate whose
+        -- count (indicator.count_indicator) is hidden is hidden with it.
+        CREATE VIEW observation_public AS
+        WITH flagged AS (
+            SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
+                   i.count_indicator,
+                   (o.status = ':' OR (i.min_count > 0 AND o.value >= 1 AND o.value <= i.min_count)) AS hidden
+            FROM observation o JOIN indicator i ON i.id = o.indicator_id
+        )
+        SELECT f.indicator_id, f.region_code, f.year,
+               CASE WHEN f.hidden OR coalesce(c.hidden, FALSE) THEN NULL ELSE f.value END AS value,
+               CASE WHEN f.status = ':' THEN ':'
+                    WHEN f.hidden OR coalesce(c.hidden, FALSE) THEN 'x'
+                    ELSE f.status END AS status,
+               f.import_id
+        FROM flagged f
+        LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
+                           AND c.year = f.year;
         """,
     ),
 ]

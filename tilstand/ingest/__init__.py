@@ -1,7 +1,12 @@
-"""Importers: one module per source format, all ending in the one observation shape (load.write)."""
+"""Importers: one module per source format, all ending in the one observation shape (load.write).
+
+Reading (parse, validate, map) is separate from writing, so several files can be checked first and
+written only when every one of them is sound.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -14,21 +19,30 @@ MAX_BYTES = 200 * 1024 * 1024
 SOURCES = ("ssb",)
 
 
+@dataclass
+class PreparedImport:
+    path: Path
+    data: bytes
+    parsed: ssb.Parsed
+
+
 def detect(data: bytes, file_name: str) -> str:
     """Which importer reads this file, from its content (not its name)."""
     head = data[:4096]
     if ssb.looks_like_jsonstat(head):
         return "ssb"
-    text = head.decode("utf-8", errors="replace").lower()
-    if ";" in text and ("statistikkvariabel" in text or '"region"' in text or ":" in text.split("\n", 1)[0]):
+    first = head.decode("utf-8", errors="replace").lower()
+    if ";" in first and ("statistikkvariabel" in first or '"region"' in first or ": " in first.split("\n", 1)[0]):
         return "ssb"
+    if head.startswith(b"PK"):
+        raise InputError(file_name, None, None, "filen er en Excel- eller zip-fil. Tilstand leser foreløpig "
+                         "SSB-filer som JSON-stat2 eller CSV (semikolonseparert).")
     raise InputError(file_name, None, None, "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
                      "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken).")
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, source: str | None = None,
-                sample: bool = False, imported_by: str | None = None, data: bytes | None = None) -> ImportResult:
-    """Import one file all-or-nothing; InputError (nothing written) on bad input."""
+def read(path: str | Path, *, source: str | None = None, data: bytes | None = None) -> PreparedImport:
+    """Parse and validate one file; InputError on any problem. Touches no database."""
     path = Path(path)
     if data is None:
         try:
@@ -44,10 +58,20 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, source: str
     kind = source or detect(data, path.name)
     if kind not in SOURCES:
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
-    parsed = ssb.parse_file(data, path.name)
+    return PreparedImport(path, data, ssb.parse_file(data, path.name))
+
+
+def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, sample: bool = False,
+          imported_by: str | None = None) -> ImportResult:
+    p = prepared.parsed
     return load.write(
-        con, data=data, file_name=path.name, source=parsed.source,
-        observations=[(o.indicator_id, o.region_code, o.year, o.value, o.status) for o in parsed.observations],
-        regions=list(parsed.regions.values()), ssb_table=parsed.table,
-        sample=sample or parsed.sample, imported_by=imported_by,
+        con, data=prepared.data, file_name=prepared.path.name, source=p.source,
+        observations=[(o.indicator_id, o.region_code, o.year, o.value, o.status) for o in p.observations],
+        regions=list(p.regions.values()), ssb_table=p.table, sample=sample or p.sample, imported_by=imported_by,
     )
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, source: str | None = None,
+                sample: bool = False, imported_by: str | None = None, data: bytes | None = None) -> ImportResult:
+    """Import one file all-or-nothing; InputError (nothing written) on bad input."""
+    return write(con, read(path, source=source, data=data), sample=sample, imported_by=imported_by)

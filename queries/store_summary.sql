@@ -1,0 +1,12 @@
+-- Question: what does the store hold, in a few numbers?
+-- Parameters: none.
+SELECT
+    (SELECT count(*) FROM observation) AS observations,
+    (SELECT count(*) FROM observation WHERE status IS NOT NULL) AS with_symbol,
+    (SELECT count(*) FROM import_log) AS imports,
+    (SELECT count(*) FROM import_log WHERE sample) AS sample_imports,
+    (SELECT count(*) FROM region WHERE kind = 'municipality') AS municipalities,
+    (SELECT count(*) FROM region WHERE kind = 'kostra_group') AS kostra_groups,
+    (SELECT count(*) FROM indicator) AS indicators,
+    (SELECT min(year) FROM observation) AS first_year,
+    (SELECT max(year) FROM observation) AS last_year

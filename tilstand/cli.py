@@ -1,0 +1,99 @@
+"""The `tilstand` command: a thin layer over the library (DESIGN.md §4).
+
+Exit codes: 0 success; 1 internal error or problems found by `check`; 2 bad input (nothing changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from tilstand import check, demo, ingest, store
+from tilstand.errors import DatabaseLockedError, InputError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="databasefil (standard: $TILSTAND_DB eller data/tilstand.duckdb)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="tilstand", description="Tilstandsrapport for barnevernstjenesten")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="bygg eksempeldatabasen fra sample_data/ (Eksempeldata)")
+    _db_arg(p)
+    p = sub.add_parser("import", help="importer filer (alt eller ingenting per fil)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FIL")
+    p.add_argument("--source", choices=ingest.SOURCES, help="kilde (gjettes fra innholdet når utelatt)")
+    _db_arg(p)
+    p = sub.add_parser("check", help="kontroller databasen og dekningen av katalogen")
+    p.add_argument("--county", default="50", help="fylket dekningen gjelder (standard: 50 Trøndelag)")
+    p.add_argument("--from-year", type=int)
+    p.add_argument("--to-year", type=int)
+    _db_arg(p)
+    return ap
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = demo.build(args.db)
+    rows = sum(r.rows for r in result.results)
+    print(f"Eksempeldatabase bygget: {result.path}")
+    print(f"{len(result.results)} SSB-filer importert, {rows} verdier, {time.perf_counter() - started:.1f} s.")
+    print("Merk: Eksempeldata – syntetiske tall, ikke reelle.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    prepared = [ingest.read(f, source=args.source) for f in args.files]  # every file sound before any write
+    con = store.connect(args.db)
+    for p in prepared:
+        result = ingest.write(con, p)
+        print(result.summary_nb())
+        for w in result.warnings:
+            print(f"  Merk: {w}")
+        if p.parsed.skipped_cells:
+            print(f"  {p.parsed.skipped_cells} celler uten kobling til katalogen ble hoppet over "
+                  f"({', '.join(p.parsed.unmapped_contents[:3]) or 'ukjente regioner'}).")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = store.db_path(args.db)
+    if not path.exists():
+        raise InputError(path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først.")
+    con = store.connect(path)
+    years = (args.from_year, args.to_year) if args.from_year and args.to_year else None
+    report = check.run(con, county=args.county, years=years)
+    print(report.render_nb())
+    return EXIT_OK if report.ok else EXIT_INTERNAL
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as e:
+        print(f"Feil i inndata – ingenting er endret.\n{e.render()}", file=sys.stderr)
+        return EXIT_INPUT
+    except DatabaseLockedError as e:
+        print(f"Feil: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - the last line of defence: say it plainly, keep the trace
+        print("Intern feil – ingenting er endret. Ta vare på meldingen under og meld feilen:", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Build the sample database by running the real importers over the committed sample files.
+
+The database is built in a new file next to the target and moved into place at the end, so a
+reader never sees a half-built database and a failed build leaves the old one untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tilstand import ingest, store
+from tilstand.ingest.load import ImportResult
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
+
+
+@dataclass
+class DemoResult:
+    path: Path
+    results: list[ImportResult]
+
+
+def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".json", ".csv"))
+
+
+def build(path: str | Path | None = None, directory: Path = SAMPLE_DIR) -> DemoResult:
+    target = store.db_path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".building")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    prepared = [ingest.read(f) for f in sample_files(directory)]  # all files sound before any write
+    con = store.connect(tmp)
+    try:
+        results = [ingest.write(con, p, sample=True, imported_by="tilstand demo") for p in prepared]
+        con.execute("CHECKPOINT")
+    finally:
+        store.close(tmp)
+    store.close(target)
+    os.replace(tmp, target)
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    return DemoResult(target, results)
+
+
+def ensure(path: str | Path | None = None) -> Path:
+    """The database, built from the sample data if it does not exist yet (first run of the app)."""
+    target = store.db_path(path)
+    if not target.exists():
+        build(target)
+    return target

@@ -1,0 +1,139 @@
+"""The service profile (tjenesteprofil): every indicator for one municipality and year, against its
+KOSTRA group, county and the country, with a verdict by the indicator's direction and a trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from tilstand import catalog, fmt, queries
+from tilstand.catalog import Indicator
+from tilstand.privacy import explain, is_hidden
+
+TREND_YEARS = 10
+COMPARISONS = ("group", "county", "country")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | None
+    status: str | None
+
+    @property
+    def shown(self) -> bool:
+        return self.value is not None and not is_hidden(self.status)
+
+    def text(self, unit: str) -> str:
+        return fmt.value(self.value, unit) if self.shown else "–"
+
+    @property
+    def note(self) -> str:
+        return explain(self.status) if not self.shown or self.status else ""
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    indicator: Indicator
+    own: Value
+    previous: Value
+    group: Value
+    county: Value
+    country: Value
+    trend: tuple[tuple[int, float | None], ...] = field(default=())
+
+    def verdict(self, other: str = "group") -> str | None:
+        """'better' | 'worse' | 'same' against a comparison, or None when direction or data is missing."""
+        return verdict(self.indicator, self.own, getattr(self, other))
+
+    @property
+    def change(self) -> float | None:
+        if self.own.shown and self.previous.shown:
+            return self.own.value - self.previous.value  # type: ignore[operator]
+        return None
+
+
+@dataclass(frozen=True)
+class Profile:
+    region_code: str
+    region_name: str
+    year: int
+    kostra_group: str | None
+    county_code: str | None
+    rows: tuple[ProfileRow, ...]
+    sample: bool
+    boundary_note: str | None
+    names: dict[str, str]
+
+    def by_area(self) -> dict[str, list[ProfileRow]]:
+        out: dict[str, list[ProfileRow]] = {a: [] for a in catalog.AREA_ORDER}
+        for r in self.rows:
+            out.setdefault(r.indicator.area, []).append(r)
+        return {a: rows for a, rows in out.items() if rows}
+
+    def missing_areas(self) -> list[str]:
+        have = {r.indicator.area for r in self.rows}
+        return [catalog.AREAS_NB[a] for a in catalog.AREA_ORDER if a not in have]
+
+
+def verdict(ind: Indicator, own: Value, other: Value) -> str | None:
+    if ind.better not in ("higher", "lower") or not (own.shown and other.shown):
+        return None
+    decimals = fmt.UNIT_DECIMALS.get(ind.unit, 1)
+    a = fmt.round_half_up(own.value, decimals)  # type: ignore[arg-type]
+    b = fmt.round_half_up(other.value, decimals)  # type: ignore[arg-type]
+    if a == b:
+        return "same"
+    return "better" if (a > b) == (ind.better == "higher") else "worse"
+
+
+def _region_name(con: duckdb.DuckDBPyConnection, code: str | None) -> str:
+    if not code:
+        return ""
+    df = queries.run(con, "region", code=code)
+    return df["name"][0] if df.height else code
+
+
+def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
+    indicators = catalog.indicators()
+    df = queries.run(con, "profile", region=region, year=year)
+    trend = queries.run(con, "trend", region=region, from_year=year - TREND_YEARS + 1, to_year=year)
+    series: dict[str, dict[int, float | None]] = {}
+    for ind, y, v in trend.select("indicator_id", "year", "value").iter_rows():
+        series.setdefault(ind, {})[y] = v
+    years = range(year - TREND_YEARS + 1, year + 1)
+    order = {i: n for n, i in enumerate(indicators)}
+    rows = []
+    for r in sorted(df.iter_rows(named=True), key=lambda r: order.get(r["indicator_id"], 999)):
+        ind = indicators.get(r["indicator_id"])
+        if ind is None:
+            continue
+        s = series.get(ind.id, {})
+        rows.append(ProfileRow(
+            indicator=ind,
+            own=Value(r["value"], r["status"]), previous=Value(r["prev_value"], r["prev_status"]),
+            group=Value(r["group_value"], r["group_status"]), county=Value(r["county_value"], r["county_status"]),
+            country=Value(r["country_value"], r["country_status"]),
+            trend=tuple((y, s.get(y)) for y in years),
+        ))
+    info = queries.run(con, "region", code=region)
+    name = info["name"][0] if info.height else region
+    valid_from = info["valid_from"][0] if info.height else None
+    kostra_group = df["kostra_group"][0] if df.height else None
+    county = df["county_code"][0] if df.height else None
+    sample = queries.run(con, "sample_share", region=region)
+    boundary = None
+    if valid_from and year - TREND_YEARS + 1 < valid_from:
+        boundary = (f"{name} fikk dagens grenser i {valid_from}. Tall for årene før gjelder området slik det er "
+                    "i dag (sammenslått tidsserie fra SSB), ikke kommunen slik den var da.")
+    return Profile(
+        region_code=region, region_name=name, year=year, kostra_group=kostra_group, county_code=county,
+        rows=tuple(rows), sample=bool(sample["sample_rows"][0]), boundary_note=boundary,
+        names={"group": _region_name(con, kostra_group), "county": _region_name(con, county),
+               "country": _region_name(con, "EAK")},
+    )
+
+
+def municipalities(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return queries.run(con, "municipalities")
