@@ -45,6 +45,10 @@ def build(path: str | Path | None = None, directory: Path = SAMPLE_DIR) -> DemoR
     return DemoResult(target, results)
 
 
+def ensure_exists(path: str | Path | None = None) -> bool:
+    return store.db_path(path).exists()
+
+
 def ensure(path: str | Path | None = None) -> Path:
     """The database, built from the sample data if it does not exist yet (first run of the app)."""
     target = store.db_path(path)

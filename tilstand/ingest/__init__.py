@@ -6,11 +6,13 @@ written only when every one of them is sound.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
 from tilstand.ingest import load, ssb
 from tilstand.ingest.load import ImportResult
@@ -32,8 +34,8 @@ def detect(data: bytes, file_name: str) -> str:
     if ssb.looks_like_jsonstat(head):
         return "ssb"
     first = head.decode("utf-8", errors="replace").lower()
-    if ";" in first and ("statistikkvariabel" in first or '"region"' in first or ": " in first.split("\n", 1)[0]):
-        return "ssb"
+    if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
+        return "ssb"  # the SSB parser explains a wrong separator or layout better than a guess here
     if head.startswith(b"PK"):
         raise InputError(file_name, None, None, "filen er en Excel- eller zip-fil. Tilstand leser foreløpig "
                          "SSB-filer som JSON-stat2 eller CSV (semikolonseparert).")
@@ -41,7 +43,8 @@ def detect(data: bytes, file_name: str) -> str:
                      "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken).")
 
 
-def read(path: str | Path, *, source: str | None = None, data: bytes | None = None) -> PreparedImport:
+def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
+         mapping: Sequence[MappingRow] | None = None) -> PreparedImport:
     """Parse and validate one file; InputError on any problem. Touches no database."""
     path = Path(path)
     if data is None:
@@ -58,7 +61,7 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
     kind = source or detect(data, path.name)
     if kind not in SOURCES:
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
-    return PreparedImport(path, data, ssb.parse_file(data, path.name))
+    return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
 
 
 def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, sample: bool = False,
@@ -72,6 +75,8 @@ def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, sample: b
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, source: str | None = None,
-                sample: bool = False, imported_by: str | None = None, data: bytes | None = None) -> ImportResult:
+                sample: bool = False, imported_by: str | None = None, data: bytes | None = None,
+                mapping: Sequence[MappingRow] | None = None) -> ImportResult:
     """Import one file all-or-nothing; InputError (nothing written) on bad input."""
-    return write(con, read(path, source=source, data=data), sample=sample, imported_by=imported_by)
+    prepared = read(path, source=source, data=data, mapping=mapping)
+    return write(con, prepared, sample=sample, imported_by=imported_by)

@@ -66,6 +66,8 @@ def _previous(cur: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetim
 def _add_regions(cur: duckdb.DuckDBPyConnection, refs: Sequence[RegionRef], file_name: str) -> list[str]:
     known = {r[0] for r in cur.execute("SELECT code FROM region").fetchall()}
     new = [r for r in refs if r.code not in known]
+    if not new:
+        return []
     cur.executemany(
         "INSERT INTO region (code, name, kind, county_code, source) VALUES (?, ?, ?, ?, ?)",
         [[r.code, r.name, r.kind, r.code[:2] if r.kind in ("municipality", "county", "district") else None,

@@ -1,0 +1,28 @@
+"""Tilstand: entry point. Builds the sample database on first run, then routes to the pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import connection, set_page_language
+from tilstand import demo
+
+st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon="📊", layout="wide")
+set_page_language("nb")
+
+if not demo.ensure_exists():
+    with st.spinner("Bygger eksempeldatabasen fra sample_data/ (første oppstart) …"):
+        demo.ensure()
+connection()
+
+PAGES = [
+    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon="📈", url_path="tjenesteprofil", default=True),
+    st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon="📚", url_path="indikatorer"),
+]
+page = st.navigation(PAGES, position="hidden")
+with st.sidebar:
+    st.markdown("### Tilstand")
+    st.caption("Tilstandsrapport for barnevernstjenesten")
+    for p in PAGES:
+        st.page_link(p)
+page.run()

@@ -1,0 +1,74 @@
+"""Tjenesteprofil: every indicator for one municipality and year against KOSTRA group, county, country."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import connection, data_version, sample_banner
+from tilstand import profile, tables
+
+VERDICT_STYLE = {"Bedre": "background-color: #d8f0dc; color: #0b3d17",
+                 "Dårligere": "background-color: #fbe0dc; color: #5c1008"}
+
+
+@st.cache_data(show_spinner=False)
+def _profile(region: str, year: int, version: int) -> profile.Profile:
+    return profile.build(connection(), region, year)
+
+
+@st.cache_data(show_spinner=False)
+def _municipalities(version: int):
+    return profile.municipalities(connection())
+
+
+st.title("Tjenesteprofil")
+version = data_version()
+municipalities = _municipalities(version)
+if municipalities.is_empty():
+    st.info("Databasen har ingen kommuner med tall ennå. Kjør «tilstand demo» eller importer SSB-filer.")
+    st.stop()
+
+labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
+codes = list(labels)
+wanted = st.query_params.get("kommune", "5001")
+left, right = st.columns([3, 1])
+region = left.selectbox("Kommune", codes, index=codes.index(wanted) if wanted in codes else 0,
+                        format_func=labels.get, key="kommune")
+row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
+years = list(range(row["last_year"], row["first_year"] - 1, -1))
+wanted_year = int(st.query_params.get("ar", years[0])) if str(st.query_params.get("ar", "")).isdigit() else years[0]
+year = right.selectbox("År", years, index=years.index(wanted_year) if wanted_year in years else 0, key="ar")
+st.query_params.update({"kommune": region, "ar": str(year)})
+
+p = _profile(region, year, version)
+sample_banner(p.sample)
+st.subheader(f"{p.region_name} {year}")
+st.markdown(
+    f"Sammenlignet med **{p.names['group'] or 'KOSTRA-gruppen'}** (kommuner med lignende størrelse og økonomi), "
+    f"**{p.names['county'] or 'fylket'}** og **{p.names['country']}**. «Bedre» og «Dårligere» følger "
+    "indikatorens retning; dekningstall har ingen retning. «–» betyr at tallet mangler eller er skjult av "
+    "personvernhensyn (se merknaden)."
+)
+if p.boundary_note:
+    st.info(p.boundary_note)
+
+for area, rows in p.by_area().items():
+    st.header(tables.area_title(area), divider="gray")
+    frame = pd.DataFrame(tables.profile_rows(p, area), columns=tables.COLUMNS)
+    styled = frame.style.map(lambda v: VERDICT_STYLE.get(v, ""), subset=["Mot KOSTRA-gruppen", "Mot landet"])
+    st.dataframe(
+        styled, hide_index=True, use_container_width=True,
+        column_config={
+            "Indikator": st.column_config.TextColumn(width="large"),
+            "Utvikling": st.column_config.LineChartColumn(f"Utvikling {year - profile.TREND_YEARS + 1}–{year}",
+                                                          width="small"),
+            "Merknad": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    with st.expander(f"Definisjoner og kilder – {tables.area_title(area)}"):
+        st.table(pd.DataFrame(tables.definitions(p, area)))
+
+missing = p.missing_areas()
+if missing:
+    st.caption("Ingen tall importert ennå for: " + ", ".join(missing) + ".")

@@ -1,0 +1,661 @@
+"""Seeded synthetic SSB source files ("Eksempeldata") for demos and tests.
+
+Writes one file per SSB table that tilstand/data/ssb_mapping.csv maps, in the formats real SSB
+downloads use (JSON-stat2 API responses and Statistikkbanken semicolon CSV), into sample_data/ssb/.
+The numbers are invented: they start from the real 2023 population (base_population_2023.csv) and
+are drawn with random.Random(SEED), so every run writes byte-identical files. Dimension ids, codes
+and labels are taken from the mapping itself so that the importer recognises every cell.
+
+Run: uv run python sample_data/generate.py   (add --no-verify to skip the parse check)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+SEED = 2024
+YEARS = list(range(2015, 2025))
+BASE_YEAR = 2023
+UPDATED = "2025-06-17T06:00:00Z"
+NOTE = "Eksempeldata: syntetiske tall laget av sample_data/generate.py, ikke reelle tall."
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = ROOT / "tilstand" / "data"
+OUT = HERE / "ssb"
+
+COUNTY = "50"
+COUNTY_LABEL = "Trøndelag - Trööndelage"
+OS_CODE, OS_LABEL, OS_POP, OS_CHILDREN = "3430", "Os", 1790, 322  # not in the base file: Innlandet
+SMALL = ("5043", "5052", "5033", "5044", "5020", "5049")  # must show counts 1-3 somewhere
+
+CSV_TABLES = ("07459", "12275", "12362", "10660", "12615")  # the rest are written as JSON-stat2
+COUNTY_COUNTRY_ONLY = ("10660",)  # SSB publishes foster-home measures for county and country only
+
+TITLES = {
+    "07459": "Folkemengde, etter region, alder, statistikkvariabel og år",
+    "06070": "Enslige forsørgere med barn under 18 år, etter region, statistikkvariabel og år",
+    "09429": "Befolkningens utdanningsnivå, etter region, statistikkvariabel og år",
+    "08764": "Barn under 18 år i husholdninger med lavinntekt, etter region, statistikkvariabel og år",
+    "12615": "Barnevern - meldinger (K) 2015 - 2024, etter region, statistikkvariabel og år",
+    "10760": "Meldinger til barnevernet, etter region, statistikkvariabel og år",
+    "12286": "Barnevern - undersøkelser (K) 2015 - 2024, etter region, statistikkvariabel og år",
+    "10666": "Undersøkelser i barnevernet, etter region, statistikkvariabel og år",
+    "12275": "Barnevern - barn med tiltak (K) 2015 - 2024, etter region, alder, funksjon, "
+             "statistikkvariabel og år",
+    "11600": "Barn og unge med plasseringstiltak per 31. desember, etter region, statistikkvariabel og år",
+    "12870": "Barnevern - barn med undersøkelse eller tiltak (K) 2015 - 2024, etter region, alder, "
+             "statistikkvariabel og år",
+    "12305": "Barnevern - stillinger (K) 2015 - 2024, etter region, statistikkvariabel og år",
+    "12362": "Detaljerte regnskapstall driftsregnskapet (K) 2015 - 2024, etter region, funksjon, art, "
+             "statistikkvariabel og år",
+    "12137": "Finansielle nøkkeltall (K) 2015 - 2024, etter region, regnskapsbegrep, statistikkvariabel og år",
+    "12279": "Barnevern - utgifter (K) 2015 - 2024, etter region, statistikkvariabel og år",
+    "10660": "Barnevernstiltak i løpet av året, etter region, tiltak, statistikkvariabel og år",
+    "09086": "Årsverk i barnevernstjenesten, etter region, statistikkvariabel og år",
+}
+
+# Count content code -> the percent built on it in the same table (a ':' count hides its percent too).
+PERCENT_OF = {
+    "KOSbvbarnmelding0000": "KOSbvbarnmelding0001",
+    "KOSbvbarnus0000": "KOSbvbarnuspinnb0000",
+    "KOSbvbarntiltaka0000": "KOSbvbarntiltaka0001",
+}
+
+
+# ---------------------------------------------------------------- regions and base population
+
+@dataclass
+class Region:
+    code: str  # plain code as stored by Tilstand: '5001', '50', 'EAK', 'EKG01'
+    label: str
+    kind: str  # municipality | county | country | kostra_group
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def municipalities() -> list[Region]:
+    """The 38 Trøndelag municipalities plus Os (member of the Røros service), in code order."""
+    rows = [r for r in read_csv(DATA / "regions.csv") if r["kind"] == "municipality"]
+    out = [Region(r["code"], r["name"], "municipality") for r in rows if r["county_code"] == COUNTY]
+    out.append(Region(OS_CODE, OS_LABEL, "municipality"))
+    return out
+
+
+def kostra_groups(members: Iterable[str]) -> dict[str, list[str]]:
+    """KOSTRA group code -> member municipality codes (only groups our municipalities belong to)."""
+    wanted = set(members)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for r in read_csv(DATA / "kostra_membership.csv"):
+        if r["region_code"] in wanted:
+            groups[r["group_code"]].append(r["region_code"])
+    return dict(sorted(groups.items()))
+
+
+def base_population() -> dict[str, tuple[int, int]]:
+    """code -> (population, children 0-17) in 2023; Os added from its approximate real size."""
+    out = {r["code"]: (int(r["population"]), int(r["children_0_17"]))
+           for r in read_csv(HERE / "base_population_2023.csv")}
+    out[OS_CODE] = (OS_POP, OS_CHILDREN)
+    return out
+
+
+# ---------------------------------------------------------------- the synthetic model
+
+Quantities = dict[str, float]  # additive base quantities for one region and year
+
+
+@dataclass
+class Profile:
+    """A unit's persistent character: level and yearly trend for each rate, so series drift smoothly."""
+
+    pop_growth: float
+    child_growth: float
+    levels: dict[str, float] = field(default_factory=dict)
+    trends: dict[str, float] = field(default_factory=dict)
+
+
+# name -> (low, high) level at 2020, yearly relative trend range, yearly noise (relative)
+RATES: dict[str, tuple[tuple[float, float], tuple[float, float], float]] = {
+    "measures": ((0.027, 0.040), (-0.025, 0.0), 0.06),        # children with measures / 0-17
+    "placed_share": ((0.24, 0.36), (-0.01, 0.01), 0.08),      # placed / measures
+    "investigations": ((0.032, 0.050), (-0.01, 0.015), 0.07),  # children investigated / 0-17
+    "reported": ((0.042, 0.060), (-0.005, 0.02), 0.06),       # children with a report / 0-17
+    "reports_per_child": ((1.15, 1.40), (0.0, 0.01), 0.04),
+    "started_per_child": ((0.85, 1.05), (0.0, 0.0), 0.04),
+    "union_overlap": ((0.70, 0.85), (0.0, 0.0), 0.03),       # investigated but not in measures
+    "placed_3112": ((0.72, 0.86), (0.0, 0.0), 0.04),          # placed at 31.12 / placed during year
+    "children_per_fte": ((300.0, 400.0), (-0.015, 0.0), 0.05),
+    "fte_trained": ((0.78, 0.94), (0.0, 0.008), 0.03),
+    "cost_per_child": ((145_000.0, 170_000.0), (0.02, 0.03), 0.04),  # net kr per child in bv
+    "share_244": ((0.25, 0.42), (0.0, 0.01), 0.05),
+    "gross_252": ((480_000.0, 700_000.0), (0.025, 0.04), 0.05),
+    "gross_251": ((42_000.0, 78_000.0), (0.02, 0.04), 0.08),
+    "prevention_per_child": ((2_600.0, 4_400.0), (0.03, 0.05), 0.05),
+    "municipal_per_capita": ((68_000.0, 92_000.0), (0.03, 0.04), 0.02),
+    "single_providers": ((0.14, 0.22), (0.0, 0.005), 0.02),
+    "education": ((0.70, 0.84), (0.003, 0.006), 0.01),
+    "low_income": ((0.05, 0.15), (0.0, 0.03), 0.06),
+    "family_foster_share": ((0.28, 0.40), (0.01, 0.025), 0.06),
+    "foster_per_placed": ((0.62, 0.78), (0.0, 0.0), 0.05),
+    "fte_total_per_244": ((1.10, 1.30), (0.0, 0.0), 0.03),
+    "vacancies_per_fte": ((0.01, 0.05), (0.0, 0.0), 0.30),
+    "youth_ratio": ((1.28, 1.36), (0.0, 0.0), 0.005),       # population 0-24 / 0-17
+}
+
+# The country as a national-scale unit: fixed 2020 levels (about SSB's national figures).
+NATIONAL_LEVELS = {
+    "measures": 0.042, "placed_share": 0.30, "investigations": 0.040, "reported": 0.052,
+    "reports_per_child": 1.30, "started_per_child": 0.95, "union_overlap": 0.78, "placed_3112": 0.80,
+    "children_per_fte": 340.0, "fte_trained": 0.88, "cost_per_child": 155_000.0, "share_244": 0.33,
+    "gross_252": 590_000.0, "gross_251": 60_000.0, "prevention_per_child": 3_400.0,
+    "municipal_per_capita": 80_000.0, "single_providers": 0.18, "education": 0.77, "low_income": 0.115,
+    "family_foster_share": 0.34, "foster_per_placed": 0.70, "fte_total_per_244": 1.2,
+    "vacancies_per_fte": 0.03, "youth_ratio": 1.33,
+}
+NATIONAL_CHILDREN = {2015: 1_124_000, 2024: 1_103_000}
+NATIONAL_POP = {2015: 5_166_000, 2024: 5_550_000}
+
+
+def draw_profile(rng: random.Random) -> Profile:
+    """A municipality's levels and trends, drawn once so its series stay coherent over the years."""
+    prof = Profile(pop_growth=rng.uniform(-0.006, 0.012), child_growth=rng.uniform(-0.014, 0.006))
+    for name, ((lo, hi), (tlo, thi), _) in RATES.items():
+        prof.levels[name] = rng.uniform(lo, hi)
+        prof.trends[name] = rng.uniform(tlo, thi)
+    return prof
+
+
+def national_profile() -> Profile:
+    prof = Profile(pop_growth=0.0, child_growth=0.0, levels=dict(NATIONAL_LEVELS))
+    prof.trends = {name: (tlo + thi) / 2 for name, (_, (tlo, thi), _) in RATES.items()}
+    return prof
+
+
+def rate(prof: Profile, name: str, year: int, rng: random.Random, noise_scale: float = 1.0) -> float:
+    noise = RATES[name][2] * noise_scale
+    return prof.levels[name] * (1 + prof.trends[name]) ** (year - 2020) * (1 + rng.gauss(0, noise))
+
+
+def population_series(pop: int, children: int, prof: Profile, rng: random.Random) -> dict[int, tuple[int, int]]:
+    """Yearly (population, children 0-17) drifting from the real 2023 figures, exact in 2023."""
+    out = {}
+    for y in YEARS:
+        if y == BASE_YEAR:
+            out[y] = (pop, children)
+            continue
+        k = y - BASE_YEAR
+        c = round(children * (1 + prof.child_growth) ** k * (1 + rng.gauss(0, 0.003)))
+        p = round(pop * (1 + prof.pop_growth) ** k * (1 + rng.gauss(0, 0.002)))
+        out[y] = (max(p, c + 1), c)
+    return out
+
+
+def national_series() -> dict[int, tuple[int, int]]:
+    def lerp(ends: dict[int, int], y: int) -> int:
+        return round(ends[2015] + (ends[2024] - ends[2015]) * (y - 2015) / 9)
+    return {y: (lerp(NATIONAL_POP, y), lerp(NATIONAL_CHILDREN, y)) for y in YEARS}
+
+
+def quantities(pop: int, children: int, prof: Profile, year: int, rng: random.Random,
+               noise_scale: float = 1.0) -> Quantities:
+    """All additive quantities for one unit and year; indicators are ratios of these, so aggregates agree."""
+    r = lambda name: rate(prof, name, year, rng, noise_scale)  # noqa: E731
+    measures = round(children * r("measures"))
+    placed = min(measures, round(measures * r("placed_share")))
+    f251 = measures - placed + round(placed * 0.08)  # a few children had both kinds in the year
+    investigated = round(children * r("investigations"))
+    reported = max(investigated, round(children * r("reported")))
+    union = min(children, measures + round(investigated * r("union_overlap")))
+    fte244 = max(0.5, round(children / r("children_per_fte"), 1))
+    net_bv = union * r("cost_per_child") / 1000
+    foster = round(placed * r("foster_per_placed"))
+    family = round(foster * r("family_foster_share"))
+    fte_total = round(fte244 * r("fte_total_per_244"), 1)
+    return {
+        "population": pop, "children": children, "pop_0_24": round(children * r("youth_ratio")),
+        "measures": measures, "f251": f251, "f252": placed, "investigated": investigated,
+        "reported": reported, "reports": round(reported * r("reports_per_child")),
+        "started": round(investigated * r("started_per_child")), "union": union,
+        "placed_3112": round(placed * r("placed_3112")),
+        "fte244": fte244, "fte_trained": round(fte244 * min(1.0, r("fte_trained")), 1),
+        "net_bv": round(net_bv), "net_244": net_bv * min(0.9, r("share_244")),
+        "gross_252": placed * r("gross_252") / 1000 if placed else 0.0,
+        "gross_251": f251 * r("gross_251") / 1000 if f251 else 0.0,
+        "prevention": round(children * r("prevention_per_child") / 1000),
+        "municipal_net": round(pop * r("municipal_per_capita") / 1000),
+        "providers": round(children * 0.62), "pop_16": round(pop * 0.80),
+        "foster_family": family, "foster_ordinary": foster - family, "fte_total": fte_total,
+        "vacancies": round(fte_total * r("vacancies_per_fte") + rng.random() * 0.6),
+    } | {
+        "single_providers": round(children * 0.62 * r("single_providers")),
+        "educated": round(pop * 0.80 * r("education")),
+        "low_income": round(children * r("low_income")),
+    }
+
+
+def ensure_small_counts(qs: dict[str, dict[int, Quantities]], rng: random.Random) -> None:
+    """Make sure each small municipality shows at least one count of 1-3 (below the display threshold)."""
+    for code in SMALL:
+        if any(1 <= q["f252"] <= 3 for q in qs[code].values()):
+            continue
+        q = qs[code][rng.choice(YEARS)]
+        q["f252"] = min(q["measures"], rng.randint(1, 3))
+        q["f251"] = q["measures"] - q["f252"]
+
+
+def aggregate(parts: list[Quantities]) -> Quantities:
+    out: Quantities = defaultdict(float)
+    for q in parts:
+        for k, v in q.items():
+            out[k] += v
+    return dict(out)
+
+
+@dataclass
+class Model:
+    munis: list[Region]
+    groups: dict[str, list[str]]
+    data: dict[str, dict[int, Quantities]]  # region code -> year -> quantities
+    ages: dict[str, dict[int, list[int]]]  # region code -> year -> persons by age 0..99
+
+
+def build_model(rng: random.Random) -> Model:
+    munis = municipalities()
+    base = base_population()
+    groups = kostra_groups(m.code for m in munis)
+    data: dict[str, dict[int, Quantities]] = {}
+    for m in munis:
+        pop, children = base[m.code]
+        prof = draw_profile(rng)
+        series = population_series(pop, children, prof, rng)
+        data[m.code] = {y: quantities(*series[y], prof, y, rng) for y in YEARS}
+    ensure_small_counts(data, rng)
+    trondelag = [m.code for m in munis if m.code != OS_CODE]
+    data[COUNTY] = {y: aggregate([data[c][y] for c in trondelag]) for y in YEARS}
+    for g, members in groups.items():
+        data[g] = {y: aggregate([data[c][y] for c in members]) for y in YEARS}
+    nat, nat_rng = national_profile(), random.Random(SEED + 1)
+    data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=0.15) for y, p in national_series().items()}
+    ages = {code: age_series(code, data[code]) for code in [m.code for m in munis] + [COUNTY, "EAK"]}
+    return Model(munis, groups, data, ages)
+
+
+def allocate(total: int, weights: list[float]) -> list[int]:
+    """Split an integer total by weights with largest remainders, so the parts sum exactly."""
+    s = sum(weights)
+    raw = [total * w / s for w in weights]
+    out = [math.floor(x) for x in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def age_series(code: str, years: dict[int, Quantities]) -> dict[int, list[int]]:
+    """Persons by age per year; one age shape per region (its own seed) so cohorts do not jump."""
+    shape = random.Random(f"{SEED}-ages-{code}")
+    state = shape.getstate()
+    out = {}
+    for y, q in years.items():
+        shape.setstate(state)
+        out[y] = age_split(int(q["population"]), int(q["children"]), shape)
+    return out
+
+
+def age_split(pop: int, children: int, rng: random.Random) -> list[int]:
+    """Persons by single year of age 0..99: 0-17 sums to the child count, 18-99 to the rest."""
+    kids = allocate(children, [1 + 0.01 * a + rng.uniform(-0.08, 0.08) for a in range(18)])
+    adult_w = [(1.25 if a < 67 else max(0.0, 1.25 * (1 - (a - 66) / 34) ** 1.6)) + rng.uniform(0, 0.05)
+               for a in range(18, 100)]
+    return kids + allocate(pop - children, adult_w)
+
+
+# ---------------------------------------------------------------- indicators from quantities
+
+def pct(num: float, den: float) -> float | None:
+    return round(100 * num / den, 1) if den else None
+
+
+def per(num: float, den: float, factor: float = 1.0, decimals: int = 0) -> float | None:
+    if not den:
+        return None
+    v = round(num * factor / den, decimals)
+    return int(v) if decimals == 0 else v
+
+
+INDICATORS: dict[str, Callable[[Quantities], float | None]] = {
+    "barn_0_17_antall": lambda q: q["children"],
+    "befolkning_totalt": lambda q: q["population"],
+    "enslige_forsorgere_andel": lambda q: pct(q["single_providers"], q["providers"]),
+    "utdanning_over_grunnskole_andel": lambda q: pct(q["educated"], q["pop_16"]),
+    "barn_lavinntekt_andel": lambda q: pct(q["low_income"], q["children"]),
+    "barn_melding_antall": lambda q: q["reported"],
+    "barn_melding_andel": lambda q: pct(q["reported"], q["children"]),
+    "meldinger_antall": lambda q: q["reports"],
+    "barn_undersokelse_antall": lambda q: q["investigated"],
+    "barn_undersokelse_andel": lambda q: pct(q["investigated"], q["children"]),
+    "undersokelser_startet_antall": lambda q: q["started"],
+    "barn_tiltak_antall": lambda q: q["measures"],
+    "barn_tiltak_andel": lambda q: pct(q["measures"], q["children"]),
+    "barn_tiltak_251_andel": lambda q: pct(q["f251"], q["children"]),  # in 12275, not mapped
+    "barn_plassert_andel": lambda q: pct(q["f252"], q["children"]),
+    "barn_tiltak_251_antall": lambda q: q["f251"],
+    "barn_tiltak_252_antall": lambda q: q["f252"],
+    "barn_plasseringstiltak_31_12": lambda q: q["placed_3112"],
+    "barn_us_eller_tiltak_antall": lambda q: q["union"],
+    "arsverk_244": lambda q: round(q["fte244"], 1),
+    "arsverk_fagutd_per_1000": lambda q: per(q["fte_trained"], q["children"], 1000, 1),
+    "netto_driftsutg_bv_1000kr": lambda q: round(q["net_bv"]),
+    "forebygging_utg_1000kr": lambda q: round(q["prevention"]),
+    "netto_driftsutg_kommune_1000kr": lambda q: round(q["municipal_net"]),
+    "netto_driftsutg_per_0_17": lambda q: per(q["net_bv"], q["children"], 1000),
+    "netto_driftsutg_per_0_24": lambda q: per(q["net_bv"], q["pop_0_24"], 1000),
+    "netto_driftsutg_per_barn_bv": lambda q: per(q["net_bv"], q["union"], 1000),
+    "brutto_252_per_barn": lambda q: per(q["gross_252"], q["f252"], 1000),
+    "brutto_251_per_barn": lambda q: per(q["gross_251"], q["f251"], 1000),
+    "andel_utg_244": lambda q: pct(q["net_244"], q["net_bv"]),
+    "fosterhjem_familie_antall": lambda q: q["foster_family"],
+    "fosterhjem_ordinaer_antall": lambda q: q["foster_ordinary"],
+    "arsverk_totalt": lambda q: round(q["fte_total"], 1),
+    "arsverk_per_1000_0_17": lambda q: per(q["fte_total"], q["children"], 1000, 1),
+    "ledige_stillinger": lambda q: q["vacancies"],
+}
+UNMAPPED_CELLS = {("12275", "KOSbvbarntiltaka0001", ("F000-017", "1")): "barn_tiltak_251_andel"}
+
+
+# ---------------------------------------------------------------- table layout from the mapping
+
+@dataclass
+class Dim:
+    id: str  # JSON-stat dimension id, e.g. KOKbvfunksjon0000
+    label: str  # CSV column / JSON label, e.g. funksjon
+    categories: list[tuple[str, str]]  # (code, label)
+
+
+@dataclass
+class Contents:
+    code: str
+    label: str
+    unit: str
+    decimals: int
+
+
+@dataclass
+class Table:
+    number: str
+    kostra: bool
+    dims: list[Dim]  # dimensions besides region, contents and year, in SSB order
+    contents: list[Contents]
+    cell_indicator: dict[tuple[str, tuple[str, ...]], str]  # (contents code, dim codes) -> indicator
+
+
+def unit_of(label: str) -> tuple[str, int]:
+    """SSB puts the unit in brackets at the end of the content label; per-1000 and percent get a decimal."""
+    unit = label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else "antall"
+    return unit, (1 if unit == "prosent" or "per 1000" in label.lower() or "Stillinger" in label
+                  or "Årsverk" in label or "Tilsette" in label else 0)
+
+
+def split_selection(text: str) -> list[tuple[str, str]]:
+    """'A=x;B|b=y' -> [('A','x'), ('B','y')]: first dimension name as written, and the wanted value."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        names, _, value = part.partition("=")
+        out.append((names.split("|")[0].strip(), value.strip()))
+    return out
+
+
+def tables_from_mapping() -> dict[str, Table]:
+    """Build each table's dimensions and contents from ssb_mapping.csv so codes and labels match exactly."""
+    tables: dict[str, Table] = {}
+    for r in read_csv(DATA / "ssb_mapping.csv"):
+        number = r["table"]
+        t = tables.setdefault(number, Table(number, number.startswith("12"), [], [], {}))
+        if number == "07459":
+            continue  # population by single age: laid out separately
+        label = r["contents_label"].split("|")[0].strip()
+        if all(c.code != r["contents_code"] for c in t.contents):
+            t.contents.append(Contents(r["contents_code"], label, *unit_of(label)))
+        codes = []
+        for (dim_id, code), (dim_label, cat_label) in zip(split_selection(r["selection"]),
+                                                          split_selection(r["selection_labels"]), strict=True):
+            dim = next((d for d in t.dims if d.id == dim_id), None)
+            if dim is None:
+                dim = Dim(dim_id, dim_label, [])
+                t.dims.append(dim)
+            if all(c != code for c, _ in dim.categories):
+                dim.categories.append((code, cat_label))
+            codes.append(code)
+        t.cell_indicator[(r["contents_code"], tuple(codes))] = r["indicator_id"]
+    for t in tables.values():
+        for d in t.dims:
+            d.categories.sort(key=lambda c: c[0])
+    return tables
+
+
+# ---------------------------------------------------------------- cells, symbols and writers
+
+Cell = tuple[str, tuple[str, ...], str, int]  # region code, dim codes, contents code, year
+Value = tuple[float | None, str | None]  # (number, SSB symbol)
+
+
+def region_list(model: Model, table: Table) -> list[Region]:
+    """SSB order: country, county, KOSTRA groups (KOSTRA tables only), then municipalities."""
+    county_code = "EKA50" if table.kostra else COUNTY
+    out = [Region("EAK", "Landet", "country"), Region(county_code, COUNTY_LABEL, "county")]
+    if table.number in COUNTY_COUNTRY_ONLY:
+        return out
+    if table.kostra:
+        out += [Region(g, f"KOSTRA-gruppe {int(g[3:])}", "kostra_group") for g in model.groups]
+    return out + model.munis
+
+
+def data_key(region: Region) -> str:
+    return COUNTY if region.code == "EKA50" else region.code
+
+
+def cell_value(model: Model, table: Table, region: Region, codes: tuple[str, ...], contents: str,
+               year: int, decimals: int) -> Value:
+    ind = table.cell_indicator.get((contents, codes)) or UNMAPPED_CELLS.get((table.number, contents, codes))
+    if ind is None:
+        return None, ".."
+    v = INDICATORS[ind](model.data[data_key(region)][year])
+    if v is None:
+        return None, "."
+    return (round(v) if decimals == 0 else round(v, decimals)), None  # '.': cannot occur (e.g. cost per child with 0 children)
+
+
+def pick_symbols(model: Model, table: Table, rng: random.Random) -> dict[Cell, str]:
+    """2-4 municipality cells missing ('..') or hidden by SSB (':'); a hidden count hides its percent."""
+    out: dict[Cell, str] = {}
+    regions = [r for r in region_list(model, table) if r.kind == "municipality"] or region_list(model, table)[1:]
+    small = [r for r in regions if r.code in SMALL] or regions
+    combos = list(product(*[[c for c, _ in d.categories] for d in table.dims]))
+    counts = [c for c in table.contents if c.code in PERCENT_OF] or table.contents
+    for i in range(rng.randint(2, 3)):
+        symbol = ":" if i == 0 else ".."
+        region = rng.choice(small if symbol == ":" else regions)
+        contents = rng.choice(counts if symbol == ":" else table.contents).code
+        codes, year = rng.choice(combos), rng.choice(YEARS)
+        out[(region.code, codes, contents, year)] = symbol
+        if symbol == ":" and contents in PERCENT_OF:
+            out[(region.code, codes, PERCENT_OF[contents], year)] = ":"
+    return out
+
+
+def table_cells(model: Model, table: Table, rng: random.Random) -> list[tuple[Region, tuple[str, ...], Contents, int, Value]]:
+    """All cells row-major over region, other dims, contents, year (last fastest), as JSON-stat wants."""
+    symbols = pick_symbols(model, table, rng)
+    out = []
+    combos = list(product(*[[c for c, _ in d.categories] for d in table.dims]))
+    for region in region_list(model, table):
+        for codes in combos:
+            for contents in table.contents:
+                for year in YEARS:
+                    sym = symbols.get((region.code, codes, contents.code, year))
+                    value = (None, sym) if sym else cell_value(model, table, region, codes, contents.code, year,
+                                                                    contents.decimals)
+                    out.append((region, codes, contents, year, value))
+    return out
+
+
+def title_of(number: str) -> str:
+    return f"{number}: {TITLES[number]} (Eksempeldata)"
+
+
+def write_jsonstat(model: Model, table: Table, rng: random.Random, path: Path) -> None:
+    region_dim = "KOKkommuneregion0000" if table.kostra else "Region"
+    regions = region_list(model, table)
+    cells = table_cells(model, table, rng)
+    dims: dict[str, dict] = {region_dim: _dim("region", [(r.code, r.label) for r in regions])}
+    for d in table.dims:
+        dims[d.id] = _dim(d.label, d.categories)
+    contents = _dim("statistikkvariabel", [(c.code, c.label) for c in table.contents])
+    contents["category"]["unit"] = {c.code: {"base": c.unit, "decimals": c.decimals} for c in table.contents}
+    dims["ContentsCode"] = contents
+    dims["Tid"] = _dim("år", [(str(y), str(y)) for y in YEARS])
+    doc = {
+        "version": "2.0", "class": "dataset", "label": title_of(table.number),
+        "source": "Statistisk sentralbyrå", "updated": UPDATED, "note": [NOTE],
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": [region_dim]},
+        "id": list(dims), "size": [len(v["category"]["index"]) for v in dims.values()],
+        "dimension": dims,
+        "value": [v for *_, (v, _) in cells],
+        "status": {str(i): s for i, (*_, (_, s)) in enumerate(cells) if s},
+        "extension": {"px": {"infofile": "None", "tableid": table.number, "decimals": 1,
+                             "official-statistics": False, "aggregallowed": False,
+                             "language": "no", "matrix": f"EKSEMPEL{table.number}"}},
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _dim(label: str, cats: list[tuple[str, str]]) -> dict:
+    return {"label": label, "category": {"index": {c: i for i, (c, _) in enumerate(cats)},
+                                         "label": dict(cats)}}
+
+
+def fmt(value: float | None, symbol: str | None, decimals: int) -> str:
+    """SSB CSV number: decimal comma, no thousands separator, or the bare symbol."""
+    if value is None:
+        return symbol or ".."
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def q(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    """UTF-8 with BOM and CRLF, as Statistikkbanken's download."""
+    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+
+def region_text(r: Region) -> str:
+    return f"{r.code} {r.label}"
+
+
+def write_csv_long(model: Model, table: Table, rng: random.Random, path: Path) -> None:
+    labels = {d.id: dict(d.categories) for d in table.dims}
+    header = ["region", *[d.label for d in table.dims], "statistikkvariabel", "år", title_of(table.number)]
+    lines = [";".join(map(q, header))]
+    for region, codes, contents, year, (value, sym) in table_cells(model, table, rng):
+        dim_text = [labels[d.id][c] for d, c in zip(table.dims, codes, strict=True)]
+        row = [q(region_text(region)), *map(q, dim_text), q(contents.label), q(str(year)),
+               fmt(value, sym, contents.decimals)]
+        lines.append(";".join(row))
+    write_lines(path, lines)
+
+
+def write_population_wide(model: Model, rng: random.Random, path: Path) -> None:
+    """07459 as the real export: title line, blank line, years across ('Personer 2015' ...)."""
+    regions = [Region("EAK", "Landet", "country"), Region(COUNTY, COUNTY_LABEL, "county"), *model.munis]
+    hidden = {(rng.choice(model.munis).code, rng.randint(80, 99), rng.choice(YEARS)) for _ in range(2)}
+    lines = [q(f"07459: Folkemengde, etter region, alder, statistikkvariabel og år (Eksempeldata)"), "",
+             ";".join(map(q, ["region", "alder", *[f"Personer {y}" for y in YEARS]]))]
+    for r in regions:
+        for age in range(100):
+            values = [".." if (r.code, age, y) in hidden else str(model.ages[r.code][y][age]) for y in YEARS]
+            lines.append(";".join([q(region_text(r)), q(f"{age} år")] + values))
+    write_lines(path, lines)
+
+
+# ---------------------------------------------------------------- verification and main
+
+def verify(files: list[Path], model: Model) -> bool:
+    """Parse every file with Tilstand's importer and check coverage of regions, years and indicators."""
+    sys.path.insert(0, str(ROOT))
+    from tilstand.ingest.ssb import parse_file  # noqa: PLC0415 - only needed when verifying
+
+    muni_codes = {m.code for m in model.munis if m.code != OS_CODE}
+    wanted = {r["indicator_id"] for r in read_csv(DATA / "ssb_mapping.csv")}
+    covered: set[str] = set()
+    ok = True
+    for f in files:
+        parsed = parse_file(f.read_bytes(), f.name)
+        obs = parsed.observations
+        covered |= {o.indicator_id for o in obs}
+        regions = {o.region_code for o in obs}
+        years = {o.year for o in obs}
+        missing_munis = sorted(muni_codes - regions) if parsed.table not in COUNTY_COUNTRY_ONLY else []
+        symbols = sum(1 for o in obs if o.value is None)
+        small = sum(1 for o in obs if o.value is not None and 1 <= o.value <= 3 and o.region_code in SMALL)
+        problems = []
+        if missing_munis:
+            problems.append(f"missing municipalities {missing_munis}")
+        if years != set(YEARS):
+            problems.append(f"years {sorted(years)}")
+        if not parsed.sample:
+            problems.append("not marked Eksempeldata")
+        ok &= not problems
+        print(f"{f.name:10} {f.stat().st_size:>8} B  obs={len(obs):5} regions={len(regions):2} "
+              f"years={min(years)}-{max(years)} symbols={symbols} small(1-3)={small:3} skipped={parsed.skipped_cells}"
+              + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""))
+    missing = sorted(wanted - covered)
+    print(f"indicators covered: {len(covered & wanted)}/{len(wanted)}" + (f"; missing {missing}" if missing else ""))
+    total = sum(f.stat().st_size for f in files)
+    print(f"total size: {total / 1e6:.2f} MB")
+    return ok and not missing and total < 3_000_000
+
+
+def generate() -> tuple[list[Path], Model]:
+    rng = random.Random(SEED)
+    model = build_model(rng)
+    OUT.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number, table in sorted(tables_from_mapping().items()):
+        table_rng = random.Random(f"{SEED}-{number}")  # per table: editing one table leaves others unchanged
+        if number == "07459":
+            path = OUT / "07459.csv"
+            write_population_wide(model, table_rng, path)
+        elif number in CSV_TABLES:
+            path = OUT / f"{number}.csv"
+            write_csv_long(model, table, table_rng, path)
+        else:
+            path = OUT / f"{number}.json"
+            write_jsonstat(model, table, table_rng, path)
+        files.append(path)
+    return files, model
+
+
+def main(argv: list[str]) -> int:
+    files, model = generate()
+    print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}")
+    if "--no-verify" in argv:
+        return 0
+    return 0 if verify(files, model) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh DuckDB file per test, the shared format samples, a store snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from tilstand import store
+from tilstand.catalog import MappingRow
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FORMATS = SHARED / "formats"
+REAL = FORMATS / "real"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _never_touch_data_dir(tmp_path, monkeypatch):
+    """Tests never touch data/: the default database points into the test's own folder."""
+    monkeypatch.setenv("TILSTAND_DB", str(tmp_path / "default.duckdb"))
+    yield
+    store.close()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "tilstand.duckdb"
+
+
+@pytest.fixture
+def con(db_path):
+    c = store.connect(db_path)
+    yield c
+    store.close(db_path)
+
+
+def snapshot(con) -> str:
+    """A digest of everything an import may change, to prove a failed import changed nothing."""
+    h = hashlib.sha256()
+    for table in ("observation", "import_log", "region"):
+        rows = con.cursor().execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        h.update(repr(rows).encode())
+    return h.hexdigest()
+
+
+# The shared samples use an illustrative table 99999; this mapping lets the parser be tested on them.
+SAMPLE_99999 = (
+    MappingRow("undersokelser_innen_3mnd_andel", "99999", "KOSbvundersokfrist0000",
+               ("andel undersøkelser avsluttet innen 3 måneder (prosent)",), (), (), "", "test"),
+    MappingRow("barn_tiltak_antall", "99999", "KOSbvbarntiltak0000",
+               ("barn med barnevernstiltak i løpet av året (antall)",), (), (), "", "test"),
+)
+
+
+def requires_sample_data() -> None:
+    if not (ROOT / "sample_data" / "ssb").is_dir():
+        pytest.fail("sample_data/ssb/ is missing: run `uv run python sample_data/generate.py`")
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false")

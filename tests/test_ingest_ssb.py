@@ -1,0 +1,188 @@
+"""The SSB importer against the real and sample files in ../shared/formats, and broken variants."""
+
+import json
+
+import pytest
+
+from tests.conftest import DATA, FORMATS, REAL, SAMPLE_99999, snapshot
+from tilstand import ingest
+from tilstand.errors import InputError
+from tilstand.ingest import ssb
+
+
+def _obs(parsed):
+    return {(o.indicator_id, o.region_code, o.year): (o.value, o.status) for o in parsed.observations}
+
+
+def test_jsonstat_sample_maps_values_and_carries_status_symbols():
+    p = ssb.parse_file((FORMATS / "ssb_barnevern_sample.json").read_bytes(), "s.json", SAMPLE_99999)
+    obs = _obs(p)
+    assert obs[("undersokelser_innen_3mnd_andel", "5001", 2024)] == (87.5, None)
+    assert obs[("undersokelser_innen_3mnd_andel", "5043", 2023)] == (None, "..")
+    assert obs[("barn_tiltak_antall", "5043", 2024)] == (None, ":")
+    assert obs[("barn_tiltak_antall", "EAK", 2023)] == (49211, None)
+    assert len(obs) == 16
+    assert p.sample, "the sample's note says Eksempeldata"
+
+
+@pytest.mark.parametrize("name", ["ssb_barnevern_sample.csv", "ssb_barnevern_sample_cp1252.csv"])
+def test_csv_samples_in_utf8_bom_and_cp1252_give_the_same_numbers_as_the_json(name):
+    from_json = _obs(ssb.parse_file((FORMATS / "ssb_barnevern_sample.json").read_bytes(), "s.json", SAMPLE_99999))
+    from_csv = _obs(ssb.parse_file((FORMATS / name).read_bytes(), name, SAMPLE_99999))
+    assert from_csv == from_json
+
+
+def test_region_labels_with_sami_names_become_plain_codes():
+    p = ssb.parse_file((FORMATS / "ssb_barnevern_sample.csv").read_bytes(), "s.csv", SAMPLE_99999)
+    assert set(p.regions) == {"5001", "5043", "50", "EAK"}
+    assert p.regions["5001"].name == "Trondheim - Tråante"
+    assert p.regions["50"].kind == "county"
+
+
+def test_real_statbank_population_export_gives_children_0_17_per_municipality(con):
+    r = ingest.import_file(con, REAL / "ssb_statbank_07459_population_by_age_2023_export.csv")
+    got = dict(con.execute("""SELECT region_code, value FROM observation
+                              WHERE indicator_id='barn_0_17_antall' AND year=2023""").fetchall())
+    assert got["5001"] == 40596 and got["5043"] == 77
+    assert len(got) == 356  # the 2023 structure; Svalbard, the shelf and 'Rest' are not places
+    assert r.new_regions, "municipalities outside Trøndelag are learnt from the file"
+    # the damaged label 'K-5006 teinkj' does not rename a known municipality
+    assert con.execute("SELECT name FROM region WHERE code='5006'").fetchone()[0] == "Steinkjer - Stïentje"
+    assert con.execute("SELECT name FROM region WHERE code='3001'").fetchone()[0] == "Halden"
+    share = con.execute("""SELECT value FROM observation WHERE indicator_id='barn_andel_befolkning'
+                           AND region_code='5001' AND year=2023""").fetchone()[0]
+    assert share == pytest.approx(19.1)  # derived: 40 596 / 212 660
+
+
+def test_real_pxweb_v2_response_of_an_unmapped_table_is_refused_by_name(con):
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.import_file(con, REAL / "ssb_12134_pxwebv2_jsonstat2_2024.json")
+    assert "12134" in str(e.value) and "ikke koblet" in str(e.value)
+    assert snapshot(con) == before
+
+
+def test_real_v0_response_of_table_05300_is_refused_not_crashed(con):
+    before = snapshot(con)
+    with pytest.raises(InputError, match="05300"):
+        ingest.import_file(con, REAL / "ssb_05300_jsonstat2_v0api.json")
+    assert snapshot(con) == before
+
+
+def test_jsonstat1_shape_is_read_and_reports_the_missing_table_number():
+    with pytest.raises(InputError, match="tabellnummeret"):
+        ssb.parse_file((REAL / "pxweb_jsonstat1_scb_statswe_sample.json").read_bytes(), "se.json")
+
+
+def test_cp1252_csv_with_decimal_commas_imports_correctly(con):
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    assert r.inserted == 16
+    rows = dict(((i, reg, y), (v, s)) for i, reg, y, v, s in con.execute(
+        "SELECT indicator_id, region_code, year, value, status FROM observation").fetchall())
+    assert rows[("barn_undersokelse_andel", "5001", 2023)] == (3.0, None)
+    assert rows[("barn_undersokelse_andel", "EAK", 2024)] == (3.25, None)
+    assert rows[("barn_undersokelse_antall", "5001", 2024)] == (1188, None)  # "1 188"
+    assert rows[("barn_undersokelse_antall", "5043", 2023)] == (None, ":")
+    assert rows[("barn_undersokelse_antall", "50", 2024)] == (None, "..")  # EKA50 is county 50
+
+
+def test_reimporting_the_same_file_changes_nothing(con):
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    before = snapshot(con)
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    assert r.already_imported and r.changed == 0
+    assert "allerede importert" in r.summary_nb()
+    assert snapshot(con) == before
+
+
+def test_a_newer_file_for_the_same_table_replaces_values_and_counts_the_changes(con, tmp_path):
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    newer = (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b'"2024";1 188', b'"2024";1 190')
+    f = tmp_path / "ssb_12286_v2.csv"
+    f.write_bytes(newer)
+    r = ingest.import_file(con, f)
+    assert (r.inserted, r.updated, r.unchanged) == (0, 1, 15)
+    value, import_id = con.execute("""SELECT value, import_id FROM observation WHERE indicator_id =
+        'barn_undersokelse_antall' AND region_code='5001' AND year=2024""").fetchone()
+    assert value == 1190 and import_id == r.import_id
+
+
+def test_import_log_keeps_provenance(con):
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", imported_by="leder@kommune.no")
+    row = con.execute("SELECT file_name, length(sha256), rows, imported_by, ssb_table, sample FROM import_log "
+                      "WHERE id = ?", [r.import_id]).fetchone()
+    assert row == ("ssb_12286_excel_cp1252.csv", 64, 16, "leder@kommune.no", "12286", False)
+
+
+def test_a_municipality_year_before_its_current_boundaries_is_flagged(con, tmp_path):
+    text = (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b"5001 Trondheim", b"5055 Heim").replace(
+        b'"2023"', b'"2019"')
+    f = tmp_path / "heim.csv"
+    f.write_bytes(text)
+    r = ingest.import_file(con, f)
+    assert any("5055" in w and "dagens kommunegrenser" in w for w in r.warnings)
+
+
+BROKEN_CASES = {
+    "truncated_json": (lambda s: s[: len(s) // 2], "ikke gyldig JSON"),
+    "text_in_number_json": (lambda s: s.replace(b"84.2", b'"84,2x"'), "er ikke et tall"),
+    "value_count_mismatch": (lambda s: s.replace(b"49211,", b""), "avkortet"),
+    "wrong_table": (lambda s: s.replace(b'"99999', b'"05300'), "ikke koblet"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
+def test_broken_jsonstat_is_refused_with_a_message_and_nothing_changes(con, tmp_path, case):
+    mutate, message = BROKEN_CASES[case]
+    f = tmp_path / f"{case}.json"
+    f.write_bytes(mutate((FORMATS / "ssb_barnevern_sample.json").read_bytes()))
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.import_file(con, f, mapping=SAMPLE_99999)
+    assert message in str(e.value)
+    assert f.name in str(e.value)
+    assert snapshot(con) == before
+
+
+def _csv_variant(old: bytes, new: bytes) -> bytes:
+    data = (DATA / "ssb_12286_excel_cp1252.csv").read_bytes()
+    assert old in data
+    return data.replace(old, new, 1)
+
+
+CSV_CASES = {
+    "text_in_number": (lambda: _csv_variant(b";1210", b";12l0"), "rad 2, felt «12286", "«12l0» er ikke et tall"),
+    "bad_year": (lambda: _csv_variant(b'"2023";1210', b'"20x3";1210'), "rad 2, felt «år»", "årstall"),
+    "unknown_region": (lambda: _csv_variant(b'"5001 Trondheim', b'"XYZ Trondheim'), "felt «region»", "ukjent regionkode"),
+    "impossible_municipality": (lambda: _csv_variant(b'"5001 Trondheim', b'"9901 Trondheim'), "felt «region»",
+                                "ukjent regionkode"),
+    "missing_column": (lambda: _csv_variant(b';1210', b''), "rad 2", "kolonner"),
+    "comma_separated": (lambda: (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b";", b","),
+                        "rad 1", "semikolon"),
+    "no_year_column": (lambda: _csv_variant(b'"\xe5r"', b'"periode"'), "felt «år»", "årskolonne"),
+    "html_in_name": (lambda: _csv_variant(b'"5001 Trondheim - Tr\xe5ante"', b'"5001 <b>Trondheim</b>"'),
+                     "felt «region»", "tegn som ikke"),
+    "empty": (lambda: b"", "", "tom"),
+    "excel_file": (lambda: b"PK\x03\x04" + b"\x00" * 100, "", "Excel"),
+    "no_statistikkvariabel": (lambda: _csv_variant(b'"statistikkvariabel"', b'"variabel"'), "", "statistikkvariabel"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CSV_CASES))
+def test_broken_csv_is_refused_with_file_row_and_field_and_nothing_changes(con, tmp_path, case):
+    make, place, message = CSV_CASES[case]
+    f = tmp_path / f"{case}.csv"
+    f.write_bytes(make())
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.import_file(con, f)
+    text = str(e.value)
+    assert f"fil «{case}.csv»" in text and place in text and message in text, text
+    assert snapshot(con) == before
+
+
+def test_a_symbol_outside_ssbs_list_is_refused():
+    doc = json.loads((FORMATS / "ssb_barnevern_sample.json").read_text(encoding="utf-8"))
+    doc["status"]["4"] = "?"
+    with pytest.raises(InputError, match="ukjent SSB-symbol"):
+        ssb.parse_file(json.dumps(doc).encode(), "x.json", SAMPLE_99999)
