@@ -17,7 +17,6 @@ import duckdb
 import polars as pl
 
 from tilstand import catalog, store
-from tilstand.fmt import round_half_up
 from tilstand.regions import RegionRef
 
 OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32,
@@ -88,45 +87,50 @@ def _boundary_warnings(cur: duckdb.DuckDBPyConnection, incoming: pl.DataFrame) -
             "ikke kommunen slik den var da." for code, name, vf, lo, hi in rows]
 
 
+DERIVE_SQL = """
+WITH touched AS (SELECT DISTINCT region_code, year FROM incoming),
+inputs AS (
+    SELECT o.region_code, o.year, o.indicator_id, o.value, o.status
+    FROM observation o JOIN touched USING (region_code, year)
+    WHERE list_contains($inputs, o.indicator_id)
+),
+agg AS (
+    SELECT region_code, year,
+           count(DISTINCT indicator_id) AS n_inputs,
+           max(value) FILTER (WHERE indicator_id = $numerator) AS num,
+           sum(value) FILTER (WHERE list_contains($denominator, indicator_id)) AS den,
+           bool_or(value IS NULL) AS any_missing,
+           bool_or(status = ':') AS any_confidential,
+           coalesce(bool_and(status = '.') FILTER (WHERE value IS NULL), FALSE) AS all_not_applicable
+    FROM inputs GROUP BY region_code, year
+)
+INSERT INTO observation
+SELECT $id_out, region_code, year,
+       CASE WHEN any_missing OR den = 0 THEN NULL
+            ELSE round(CAST(num / den * $factor AS DECIMAL(38, 8)), $decimals)::DOUBLE END,
+       CASE WHEN any_confidential THEN ':'
+            WHEN any_missing AND all_not_applicable THEN '.'
+            WHEN any_missing THEN '..'
+            WHEN den = 0 THEN '.'
+            ELSE NULL END,
+       $import_id
+FROM agg
+WHERE n_inputs = len($inputs)  -- an input not imported yet: nothing to say about this region-year
+ON CONFLICT (indicator_id, region_code, year) DO UPDATE
+SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
+WHERE observation.value IS DISTINCT FROM excluded.value OR observation.status IS DISTINCT FROM excluded.status
+"""
+
+
 def _derive(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
     """Recompute derived indicators (shares from numerator and denominator, never averaged) for the
     region-years this import touched. A missing or suppressed input makes the result missing/suppressed."""
     for d in catalog.derived():
-        inputs = [d.numerator, *d.denominator]
-        frame = cur.execute(
-            """SELECT o.region_code, o.year, o.indicator_id, o.value, o.status
-               FROM observation o
-               JOIN (SELECT DISTINCT region_code, year FROM incoming) t USING (region_code, year)
-               WHERE o.indicator_id IN (SELECT unnest($ids))""",
-            {"ids": inputs},
-        ).fetchall()
-        by_key: dict[tuple[str, int], dict[str, tuple[float | None, str | None]]] = {}
-        for region, year, ind, value, status in frame:
-            by_key.setdefault((region, year), {})[ind] = (value, status)
-        out = []
-        for (region, year), vals in by_key.items():
-            if any(i not in vals for i in inputs):
-                continue  # an input not imported yet: nothing to say about this region-year
-            statuses = [vals[i][1] for i in inputs if vals[i][0] is None]
-            if statuses:
-                status = ":" if ":" in statuses else ("." if set(statuses) == {"."} else "..")
-                out.append([d.indicator_id, region, year, None, status])
-                continue
-            den = sum(vals[i][0] for i in d.denominator)  # type: ignore[misc]
-            if den == 0:
-                out.append([d.indicator_id, region, year, None, "."])
-                continue
-            value = float(round_half_up(vals[d.numerator][0] / den * d.factor, d.decimals))  # type: ignore[operator]
-            out.append([d.indicator_id, region, year, value, None])
-        if out:
-            cur.executemany(
-                """INSERT INTO observation VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (indicator_id, region_code, year) DO UPDATE
-                   SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
-                   WHERE observation.value IS DISTINCT FROM excluded.value
-                      OR observation.status IS DISTINCT FROM excluded.status""",
-                [row + [import_id] for row in out],
-            )
+        cur.execute(DERIVE_SQL, {
+            "inputs": sorted({d.numerator, *d.denominator}), "numerator": d.numerator,
+            "denominator": list(d.denominator), "factor": d.factor, "decimals": d.decimals,
+            "id_out": d.indicator_id, "import_id": import_id,
+        })
 
 
 def write(

@@ -84,7 +84,12 @@ def _value_matches(want: str, code: str, label: str) -> bool:
         lo, _, hi = want.partition("..")
         n = _leading_int(code) if _leading_int(code) is not None else _leading_int(label)
         return n is not None and int(lo) <= n <= int(hi)
-    return want.lower() in (code.lower(), label.lower())
+    want = want.lower()
+    if want in (code.lower(), label.lower()):
+        return True
+    # 'FGK13 Barnevern' also matches 'FGK13 Barnevern (244, 251, 252)': SSB's labels start with the code
+    head = want.split()[0]
+    return any(ch.isdigit() for ch in head) and label.lower().split()[:1] == [head]
 
 
 def _selection_matches(sel, dims: dict[str, tuple[str, str]]) -> bool:
