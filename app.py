@@ -16,7 +16,8 @@ if not demo.ensure_exists():
 connection()
 
 PAGES = [
-    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon="📈", url_path="tjenesteprofil", default=True),
+    st.Page("pages/forside.py", title="Forside", icon="🏠", default=True),
+    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon="📈", url_path="tjenesteprofil"),
     st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon="📚", url_path="indikatorer"),
 ]
 page = st.navigation(PAGES, position="hidden")

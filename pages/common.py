@@ -8,6 +8,21 @@ import streamlit.components.v1 as components
 from tilstand import queries, store
 
 
+def page_guard() -> None:
+    """Make every page run inside app.py's navigation, never on its own.
+
+    Streamlit treats a folder named pages/ as an old-style page list until app.py has called
+    st.navigation once in the server's life. A deep link (/tjenesteprofil) to a freshly started server
+    would then run the page file alone: no app shell, no checks, and pages/common.py as a page of its
+    own (see ../shared/STACK.md). This turns that mode off and reruns, so app.py routes the request.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource
 def _connection(path: str):
     return store.connect(path)
@@ -26,7 +41,10 @@ def data_version() -> int:
 def set_page_language(lang: str = "nb") -> None:
     """Streamlit ships <html lang="en"> with no setting for it; WCAG 3.1.1 needs the real language."""
     components.html(
-        f"<script>window.parent.document.documentElement.lang = '{lang}';</script>", height=0, width=0
+        "<script>const d = window.parent.document.documentElement;"
+        f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
+        "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
+        height=0, width=0,
     )
 
 
@@ -34,3 +52,8 @@ def sample_banner(sample: bool) -> None:
     if sample:
         st.warning("**Eksempeldata** – tallene er syntetiske og laget for å vise hvordan Tilstand virker. "
                    "De er ikke reelle tall for kommunen.", icon="⚠️")
+
+
+if __name__ == "__main__":  # run as a page by Streamlit's folder mode: hand over to app.py
+    page_guard()
+    st.stop()

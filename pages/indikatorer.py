@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.common import page_guard
 from tilstand import catalog, tables
+
+page_guard()
 
 ORIGIN_NB = {
     "ssb": "SSB (KOSTRA m.fl.)", "ssb_derived": "Beregnet fra SSB-tall", "ssb_unmapped": "SSB (tabell ikke koblet ennå)",
@@ -26,4 +29,4 @@ for area in catalog.AREA_ORDER:
         "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": i.source,
         "Opphav": ORIGIN_NB.get(i.origin, i.origin),
         "Skjules når antall er": f"1–{i.min_count}" if i.min_count else "–",
-    } for i in rows]), hide_index=True, use_container_width=True)
+    } for i in rows]), hide_index=True, width="stretch")

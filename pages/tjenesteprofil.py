@@ -5,11 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, sample_banner
+from pages.common import connection, data_version, page_guard, sample_banner
 from tilstand import profile, tables
 
-VERDICT_STYLE = {"Bedre": "background-color: #d8f0dc; color: #0b3d17",
-                 "Dårligere": "background-color: #fbe0dc; color: #5c1008"}
+page_guard()
+
+GOOD, BAD = "background-color: #d8f0dc; color: #0b3d17", "background-color: #fbe0dc; color: #5c1008"
+
+
+def _verdict_style(text: str) -> str:
+    if text.startswith("Bedre") and "årligere" not in text:
+        return GOOD
+    if text.startswith("Dårligere") and "Bedre" not in text:
+        return BAD
+    return ""
 
 
 @st.cache_data(show_spinner=False)
@@ -48,7 +57,7 @@ st.markdown(
     f"Sammenlignet med **{p.names['group'] or 'KOSTRA-gruppen'}** (kommuner med lignende størrelse og økonomi), "
     f"**{p.names['county'] or 'fylket'}** og **{p.names['country']}**. «Bedre» og «Dårligere» følger "
     "indikatorens retning; dekningstall har ingen retning. «–» betyr at tallet mangler eller er skjult av "
-    "personvernhensyn (se merknaden)."
+    "personvernhensyn; kolonnen «Vurdering» sier hvorfor."
 )
 if p.boundary_note:
     st.info(p.boundary_note)
@@ -56,14 +65,14 @@ if p.boundary_note:
 for area, rows in p.by_area().items():
     st.header(tables.area_title(area), divider="gray")
     frame = pd.DataFrame(tables.profile_rows(p, area), columns=tables.COLUMNS)
-    styled = frame.style.map(lambda v: VERDICT_STYLE.get(v, ""), subset=["Mot KOSTRA-gruppen", "Mot landet"])
+    styled = frame.style.map(_verdict_style, subset=["Vurdering"])
     st.dataframe(
-        styled, hide_index=True, use_container_width=True,
+        styled, hide_index=True, width="stretch",
         column_config={
-            "Indikator": st.column_config.TextColumn(width="large"),
+            "Indikator": st.column_config.TextColumn(width="medium"),
+            "Vurdering": st.column_config.TextColumn(width="medium"),
             "Utvikling": st.column_config.LineChartColumn(f"Utvikling {year - profile.TREND_YEARS + 1}–{year}",
                                                           width="small"),
-            "Merknad": st.column_config.TextColumn(width="medium"),
         },
     )
     with st.expander(f"Definisjoner og kilder – {tables.area_title(area)}"):

@@ -8,22 +8,40 @@ from __future__ import annotations
 from tilstand import catalog, fmt
 from tilstand.profile import Profile, ProfileRow
 
-VERDICT_NB = {"better": "Bedre", "worse": "Dårligere", "same": "Likt", None: "–"}
 DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
+COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
 
 COLUMNS = ("Indikator", "Verdi", "Endring fra året før", "KOSTRA-gruppe", "Fylket", "Landet",
-           "Mot KOSTRA-gruppen", "Mot landet", "Utvikling", "Merknad")
+           "Vurdering", "Utvikling")
+
+
+def assessment(row: ProfileRow) -> str:
+    """'Bedre enn KOSTRA-gruppen og fylket; dårligere enn landet' — words, not colour alone (WCAG 1.4.1)."""
+    if row.indicator.better == "neutral":
+        return "Ingen retning"
+    verdicts = {c: row.verdict(c) for c in COMPARISON_NB}
+    parts = []
+    for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):
+        names = [COMPARISON_NB[c] for c, v in verdicts.items() if v == key]
+        if names:
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+            parts.append(f"{word} {joined}")
+    if not parts:
+        return "–"
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:].lower().replace("kostra", "KOSTRA")
 
 
 def _note(row: ProfileRow) -> str:
-    notes = []
+    """Why the value is not shown (or is SSB's zero); '' for a plain value."""
+    if not row.indicator.applies_to("municipality") and not row.own.shown:
+        return "SSB publiserer dette tallet bare for fylker og landet"
     if not row.own.shown:
-        notes.append(row.own.note or "ingen tall")
-    elif row.own.status == "-":
-        notes.append("null (SSB-symbol -)")
-    if row.indicator.better == "neutral":
-        notes.append("behovs- eller dekningstall: verken bedre eller dårligere i seg selv")
-    return "; ".join(notes)
+        note = row.own.note or "ingen tall for året"
+        return note[0].upper() + note[1:]
+    if row.own.status == "-":
+        return "Null (SSB-symbol -)"
+    return ""
 
 
 def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
@@ -38,10 +56,8 @@ def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
             "KOSTRA-gruppe": row.group.text(unit),
             "Fylket": row.county.text(unit),
             "Landet": row.country.text(unit),
-            "Mot KOSTRA-gruppen": VERDICT_NB[row.verdict("group")],
-            "Mot landet": VERDICT_NB[row.verdict("country")],
+            "Vurdering": _note(row) or assessment(row),
             "Utvikling": [v for _, v in row.trend],
-            "Merknad": _note(row),
         })
     return out
 
