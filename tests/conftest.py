@@ -63,3 +63,15 @@ def requires_sample_data() -> None:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The sample database, built once per test session by the real importer (tilstand demo)."""
+    requires_sample_data()
+    from tilstand import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    demo.build(path)
+    store.close(path)
+    return path

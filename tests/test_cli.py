@@ -1,0 +1,94 @@
+"""The `tilstand` command as other tools and people use it: exit codes, messages, nothing changed on bad input."""
+
+import subprocess
+import sys
+
+import duckdb
+
+from tests.conftest import DATA, REAL
+
+CLI = [sys.executable, "-m", "tilstand.cli"]
+
+
+def tilstand(*args, env=None):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
+
+
+def _rows(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM observation").fetchone()[0], \
+               con.execute("SELECT count(*) FROM import_log").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_import_of_a_good_file_exits_0_and_says_what_changed(db_path):
+    out = tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    assert out.returncode == 0, out.stderr
+    assert "16 verdier lest, 16 nye" in out.stdout
+
+
+def test_import_of_the_same_file_twice_changes_nothing(db_path):
+    tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    before = _rows(db_path)
+    out = tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    assert out.returncode == 0 and "allerede importert" in out.stdout
+    assert _rows(db_path) == before
+
+
+def test_bad_file_exits_2_names_the_place_and_changes_nothing(db_path, tmp_path):
+    tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    before = _rows(db_path)
+    bad = tmp_path / "truncated.json"
+    bad.write_bytes((REAL / "ssb_12134_pxwebv2_jsonstat2_2024.json").read_bytes()[:700])
+    out = tilstand("import", bad, "--db", db_path)
+    assert out.returncode == 2
+    assert "ingenting er endret" in out.stderr and "fil «truncated.json», rad" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert _rows(db_path) == before
+
+
+def test_one_bad_file_among_several_stops_all_of_them(db_path, tmp_path):
+    tilstand("check", "--db", db_path)  # creates nothing: check needs an existing database
+    bad = tmp_path / "tekst.csv"
+    bad.write_bytes((DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b";1210", b";mange"))
+    out = tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", bad, "--db", db_path)
+    assert out.returncode == 2 and "«mange» er ikke et tall" in out.stderr
+    assert not db_path.exists() or _rows(db_path) == (0, 0)
+
+
+def test_wrong_table_exits_2(db_path):
+    out = tilstand("import", REAL / "ssb_05300_jsonstat2_v0api.json", "--db", db_path)
+    assert out.returncode == 2 and "05300" in out.stderr and "ikke koblet" in out.stderr
+
+
+def test_missing_file_exits_2(db_path, tmp_path):
+    out = tilstand("import", tmp_path / "finnes_ikke.csv", "--db", db_path)
+    assert out.returncode == 2 and "finnes ikke" in out.stderr
+
+
+def test_check_on_a_missing_database_exits_2(tmp_path):
+    out = tilstand("check", "--db", tmp_path / "nope.duckdb")
+    assert out.returncode == 2 and "tilstand demo" in out.stderr
+
+
+def test_check_reports_gaps_with_exit_1(db_path):
+    tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    out = tilstand("check", "--db", db_path)
+    assert out.returncode == 1
+    assert "mangler" in out.stdout and "Resultat: se feilene over." in out.stdout
+
+
+def test_locked_database_gives_a_plain_message(db_path):
+    holder = subprocess.Popen([sys.executable, "-c", f"from tilstand import store; store.connect({str(db_path)!r}); "
+                               "import sys; print('ready', flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        out = tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+        assert out.returncode == 1
+        assert f"PID {holder.pid}" in out.stderr and "Lukk den andre prosessen" in out.stderr
+        assert "Traceback" not in out.stderr
+    finally:
+        holder.communicate("", timeout=30)
