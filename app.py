@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import connection, set_page_language
 from tilstand import demo
 
-st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
 
 if not demo.ensure_exists():
@@ -16,13 +16,13 @@ if not demo.ensure_exists():
 connection()
 
 PAGES = [
-    st.Page("pages/forside.py", title="Forside", icon="🏠", default=True),
-    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon="📈", url_path="tjenesteprofil"),
-    st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon="📚", url_path="indikatorer"),
+    st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
+    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:", url_path="tjenesteprofil"),
+    st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon=":material/menu_book:", url_path="indikatorer"),
 ]
 page = st.navigation(PAGES, position="hidden")
 with st.sidebar:
-    st.markdown("### Tilstand")
+    st.markdown("**Tilstand**")
     st.caption("Tilstandsrapport for barnevernstjenesten")
     for p in PAGES:
         st.page_link(p)

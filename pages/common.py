@@ -51,7 +51,7 @@ def set_page_language(lang: str = "nb") -> None:
 def sample_banner(sample: bool) -> None:
     if sample:
         st.warning("**Eksempeldata** – tallene er syntetiske og laget for å vise hvordan Tilstand virker. "
-                   "De er ikke reelle tall for kommunen.", icon="⚠️")
+                   "De er ikke reelle tall for kommunen.", icon=":material/warning:")
 
 
 if __name__ == "__main__":  # run as a page by Streamlit's folder mode: hand over to app.py

@@ -70,6 +70,8 @@ for area, rows in p.by_area().items():
         styled, hide_index=True, width="stretch",
         column_config={
             "Indikator": st.column_config.TextColumn(width="medium"),
+            **{c: st.column_config.TextColumn(width="small") for c in ("Verdi", "Endring", "KOSTRA-gruppe",
+                                                                        "Fylket", "Landet")},
             "Vurdering": st.column_config.TextColumn(width="medium"),
             "Utvikling": st.column_config.LineChartColumn(f"Utvikling {year - profile.TREND_YEARS + 1}–{year}",
                                                           width="small"),

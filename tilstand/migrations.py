@@ -14,8 +14,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             kind VARCHAR NOT NULL,          -- municipality | county | country | kostra_group | district
             county_code VARCHAR,
             network VARCHAR,                -- learning network (peer region) in Trøndelag
-            valid_from INTEGER,             -- first year of the current code and boundaries
+            valid_from INTEGER,             -- first year the code is valid
             valid_to INTEGER,
+            boundary_from INTEGER,          -- first year of today's boundaries, after a merger or split
             source VARCHAR
         );
         CREATE TABLE kostra_membership (

@@ -119,14 +119,14 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         ))
     info = queries.run(con, "region", code=region)
     name = info["name"][0] if info.height else region
-    valid_from = info["valid_from"][0] if info.height else None
+    boundary_from = info["boundary_from"][0] if info.height else None
     kostra_group = df["kostra_group"][0] if df.height else None
     county = df["county_code"][0] if df.height else None
     sample = queries.run(con, "sample_share", region=region)
     boundary = None
-    if valid_from and year - TREND_YEARS + 1 < valid_from:
-        boundary = (f"{name} fikk dagens grenser i {valid_from}. Tall for årene før gjelder området slik det er "
-                    "i dag (sammenslått tidsserie fra SSB), ikke kommunen slik den var da.")
+    if boundary_from and year - TREND_YEARS + 1 < boundary_from:
+        boundary = (f"{name} fikk dagens grenser i {boundary_from}. Tall for årene før gjelder området slik det "
+                    "er i dag (sammenslått tidsserie fra SSB), ikke kommunen slik den var da.")
     return Profile(
         region_code=region, region_name=name, year=year, kostra_group=kostra_group, county_code=county,
         rows=tuple(rows), sample=bool(sample["sample_rows"][0]), boundary_note=boundary,

@@ -173,10 +173,10 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
             ],
         )
         tx.executemany(
-            "INSERT OR REPLACE INTO region VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO region VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 [r["code"], r["name"], r["kind"], r["county_code"] or None, r["network"] or None,
-                 _int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
+                 _int(r["valid_from"]), _int(r["valid_to"]), _int(r["boundary_from"]), r["source"]]
                 for r in _reference_rows("regions.csv")
             ],
         )

@@ -11,7 +11,7 @@ from tilstand.profile import Profile, ProfileRow
 DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
 COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
 
-COLUMNS = ("Indikator", "Verdi", "Endring fra året før", "KOSTRA-gruppe", "Fylket", "Landet",
+COLUMNS = ("Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket", "Landet",
            "Vurdering", "Utvikling")
 
 
@@ -52,7 +52,7 @@ def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
         out.append({
             "Indikator": row.indicator.name_nb,
             "Verdi": row.own.text(unit),
-            "Endring fra året før": fmt.change(row.change, unit) if row.change is not None else "–",
+            "Endring": fmt.change(row.change, unit) if row.change is not None else "–",
             "KOSTRA-gruppe": row.group.text(unit),
             "Fylket": row.county.text(unit),
             "Landet": row.country.text(unit),

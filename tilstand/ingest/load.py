@@ -78,12 +78,12 @@ def _add_regions(cur: duckdb.DuckDBPyConnection, refs: Sequence[RegionRef], file
 def _boundary_warnings(cur: duckdb.DuckDBPyConnection, incoming: pl.DataFrame) -> list[str]:
     """Years before a municipality's current boundaries: say so, so no one reads them as like-for-like."""
     rows = cur.execute(
-        """SELECT r.code, r.name, r.valid_from, min(i.year), max(i.year)
+        """SELECT r.code, r.name, r.boundary_from, min(i.year), max(i.year)
            FROM incoming i JOIN region r ON r.code = i.region_code
-           WHERE r.kind = 'municipality' AND r.valid_from IS NOT NULL AND i.year < r.valid_from
+           WHERE r.kind = 'municipality' AND r.boundary_from IS NOT NULL AND i.year < r.boundary_from
            GROUP BY ALL ORDER BY r.code"""
     ).fetchall()
-    return [f"{code} {name}: tallene for {lo}–{hi} gjelder dagens kommunegrenser (gjeldende fra {vf}), "
+    return [f"{code} {name}: tallene for {lo}–{hi} gjelder dagens kommunegrenser (fra {vf}), "
             "ikke kommunen slik den var da." for code, name, vf, lo, hi in rows]
 
 

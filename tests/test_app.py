@@ -1,0 +1,59 @@
+"""The Streamlit pages through AppTest: real script runs against the sample database."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("TILSTAND_DB", str(demo_db))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    yield at
+    st.cache_resource.clear()
+
+
+def test_front_page_says_the_numbers_are_sample_data(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Tilstand"
+    assert any("Eksempeldata" in w.value for w in app.warning)
+
+
+def test_profile_page_shows_every_area_for_the_chosen_municipality(app):
+    app.run()
+    app.switch_page("pages/tjenesteprofil.py").run()
+    assert not app.exception
+    assert app.selectbox(key="kommune").value == "5001"
+    assert any("Eksempeldata" in w.value for w in app.warning)
+    headers = [h.value for h in app.header]
+    assert headers[:4] == ["Bakgrunn", "Dekningsgrad og kapasitet", "Kvalitet (frister og lovkrav)", "Økonomi"]
+    app.selectbox(key="kommune").select("5043").run()
+    assert not app.exception
+    assert app.subheader[0].value == "Raarvihke - Røyrvik 2024"
+    frames = app.dataframe
+    assert frames, "one table per area"
+    values = frames[1].value  # Dekningsgrad og kapasitet
+    assert list(values.columns)[:6] == ["Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket",
+                                        "Landet"]
+
+
+def test_choosing_an_earlier_year_changes_the_heading(app):
+    app.run()
+    app.switch_page("pages/tjenesteprofil.py").run()
+    app.selectbox(key="ar").select(2019).run()
+    assert not app.exception
+    assert app.subheader[0].value.endswith("2019")
+
+
+def test_catalogue_page_lists_definitions(app):
+    app.run()
+    app.switch_page("pages/indikatorer.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Indikatorer og kilder"
+    assert len(app.dataframe) >= 5
