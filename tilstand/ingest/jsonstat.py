@@ -61,7 +61,7 @@ def _categories(dim: dict, dim_id: str, file: str) -> list[tuple[str, str]]:
     if not isinstance(cat, dict):
         raise InputError(file, None, f"dimension.{dim_id}", "dimensjonen mangler «category».")
     index = cat.get("index")
-    labels = cat.get("label") or {}
+    labels = cat.get("label") if isinstance(cat.get("label"), dict) else {}
     if isinstance(index, list):
         codes = list(index)
     elif isinstance(index, dict):
@@ -98,9 +98,12 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     ids = _require(doc, "id", list, file)
     size = _require(doc, "size", list, file)
     dims = _require(doc, "dimension", dict, file)
-    if len(ids) != len(size) or any(i not in dims for i in ids):
+    if (len(ids) != len(size) or len(set(map(str, ids))) != len(ids)
+            or any(not isinstance(i, str) or not isinstance(dims.get(i), dict) for i in ids)
+            or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in size)):
         raise InputError(file, None, "id", "«id», «size» og «dimension» i JSON-stat-filen stemmer ikke overens.")
-    role = doc.get("role") or {}
+    role = doc.get("role") if isinstance(doc.get("role"), dict) else {}
+    role = {k: v for k, v in role.items() if isinstance(v, list) and v and all(x in ids for x in v)}
     dim_labels = {i: str(dims[i].get("label", "")) for i in ids}
     region_dim = _pick(ids, role.get("geo"), REGION_DIM_IDS, dim_labels)
     time_dim = _pick(ids, role.get("time"), TIME_DIM_IDS, dim_labels)

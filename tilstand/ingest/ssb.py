@@ -53,6 +53,15 @@ def looks_like_jsonstat(data: bytes) -> bool:
 
 
 def parse_file(data: bytes, file_name: str, mapping: Sequence[MappingRow] | None = None) -> Parsed:
+    try:
+        return _parse_file(data, file_name, mapping)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as e:
+        # A shape no check above foresaw: still the person's file, still a plain answer, never a traceback.
+        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som en "
+                         f"SSB-fil ({type(e).__name__}). Last ned filen på nytt fra SSB.") from e
+
+
+def _parse_file(data: bytes, file_name: str, mapping: Sequence[MappingRow] | None) -> Parsed:
     mapping = catalog.ssb_mapping() if mapping is None else mapping
     if looks_like_jsonstat(data):
         doc = jsonstat.load(data, file_name)

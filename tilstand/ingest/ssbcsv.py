@@ -43,7 +43,10 @@ def parse(data: bytes, file: str) -> ParsedTable:
     text = decode(data, file)
     if not text.strip():
         raise InputError(file, None, None, "filen er tom.")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=False))
+    except csv.Error as e:
+        raise InputError(file, None, None, f"filen kan ikke leses som CSV ({e}).") from e
     title = ""
     header_at = None
     for i, row in enumerate(rows):

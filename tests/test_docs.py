@@ -1,0 +1,44 @@
+"""The README documents what a person can run: every CLI command, the two set-up commands, CI."""
+
+import re
+
+from tests.conftest import ROOT
+from tilstand import cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_cli_command_is_documented():
+    for command in cli.COMMANDS:
+        assert re.search(rf"^tilstand {command}\b", README, re.M), f"README lacks `tilstand {command}`"
+
+
+def test_readme_gives_the_two_setup_commands():
+    assert "pip install uv && uv run streamlit run app.py" in README
+    assert "pip install uv && uv run pytest" in README
+
+
+def test_ci_runs_the_readmes_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nuv run pytest\n" in ci
+
+
+def test_no_lock_file_with_registry_addresses_is_committed():
+    assert not (ROOT / "uv.lock").exists() or "uv.lock" in (ROOT / ".gitignore").read_text()
+
+
+def test_library_never_imports_streamlit():
+    for path in (ROOT / "tilstand").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from) streamlit", text, re.M), path
+
+
+def test_pages_hold_no_sql():
+    for path in (ROOT / "pages").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "SELECT " not in text and "duckdb.connect" not in text, path
+
+
+def test_every_query_file_says_what_question_it_answers():
+    for path in (ROOT / "queries").glob("*.sql"):
+        assert path.read_text(encoding="utf-8").startswith("-- Question:"), path
