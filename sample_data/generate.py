@@ -169,6 +169,36 @@ NATIONAL_CHILDREN = {2015: 1_124_000, 2024: 1_103_000}
 NATIONAL_POP = {2015: 5_166_000, 2024: 5_550_000}
 
 
+# KOSTRA groups as synthetic national groups. Members nationwide per group: the leading integer of
+# antall_kommuner in SSB's 2020 criteria ("39 (40 fra 2024)" -> 40; kostragrupper_2020_criteria_ssb.csv).
+GROUP_SIZE = {"EKG01": 40, "EKG02": 18, "EKG03": 9, "EKG04": 39, "EKG05": 33, "EKG06": 28, "EKG07": 38,
+              "EKG08": 13, "EKG09": 27, "EKG10": 13, "EKG11": 10, "EKG12": 11, "EKG13": 1, "EKG14": 25,
+              "EKG15": 36, "EKG16": 8, "EKG17": 8}
+# Size-typical (population, children 0-17) of one member, used only if a group had no Trøndelag member.
+GROUP_TYPICAL = {"EKG01": (5_000, 1_000), "EKG02": (5_000, 1_000), "EKG03": (5_000, 1_000),
+                 "EKG04": (5_000, 1_000), "EKG05": (5_000, 1_000), "EKG06": (5_000, 1_000),
+                 "EKG07": (14_000, 3_000), "EKG08": (14_000, 3_000), "EKG09": (24_000, 5_000),
+                 "EKG10": (37_000, 8_000), "EKG11": (58_000, 12_500), "EKG12": (140_000, 28_000),
+                 "EKG13": (717_000, 130_000), "EKG14": (1_300, 250), "EKG15": (1_300, 250),
+                 "EKG16": (450, 80), "EKG17": (15_000, 3_500)}
+# What kind of group it is shifts a few 2020 levels (relative to a typical municipality's mid-range level).
+GROUP_KIND: dict[str, dict[str, float]] = {
+    "small": {"measures": 1.06, "cost_per_child": 1.08, "children_per_fte": 0.88, "prevention_per_child": 1.06,
+              "municipal_per_capita": 1.10},  # under 2 000 inhabitants
+    "rural": {"measures": 1.03, "cost_per_child": 1.04, "children_per_fte": 0.95},  # 2 000-9 999
+    "town": {},  # 10 000-19 999
+    "city": {"measures": 0.95, "cost_per_child": 0.96, "children_per_fte": 1.06, "low_income": 1.08,
+             "education": 1.03, "municipal_per_capita": 0.94},  # 20 000 and more
+    "rich": {"low_income": 0.70, "education": 1.05, "municipal_per_capita": 1.15, "measures": 0.92},
+}
+
+
+def group_kind(group: str) -> str:
+    n = int(group[3:])
+    return ("small" if n in (14, 15, 16) else "rural" if n <= 6 else "town" if n <= 8
+            else "rich" if n == 17 else "city")
+
+
 def draw_profile(rng: random.Random) -> Profile:
     """A municipality's levels and trends, drawn once so its series stay coherent over the years."""
     prof = Profile(pop_growth=rng.uniform(-0.006, 0.012), child_growth=rng.uniform(-0.014, 0.006))
@@ -201,6 +231,43 @@ def population_series(pop: int, children: int, prof: Profile, rng: random.Random
         p = round(pop * (1 + prof.pop_growth) ** k * (1 + rng.gauss(0, 0.002)))
         out[y] = (max(p, c + 1), c)
     return out
+
+
+def group_profile(group: str, member_profiles: list[Profile], rng: random.Random) -> Profile:
+    """A KOSTRA group's own levels: around a typical level for its kind of group, with their own noise.
+
+    A group that has only one member here (e.g. EKG12 with Trondheim) is kept at least a few percent
+    away from that member, so comparing with "similar municipalities" says something.
+    """
+    kind = GROUP_KIND[group_kind(group)]
+    prof = Profile(pop_growth=rng.uniform(-0.002, 0.009), child_growth=rng.uniform(-0.008, 0.003))
+    for name, ((lo, hi), (tlo, thi), _) in RATES.items():
+        typical = (lo + hi) / 2 * kind.get(name, 1.0)  # national level for this kind of group
+        if member_profiles:  # our members are part of the group: lean halfway towards them
+            typical = (typical + sum(p.levels[name] for p in member_profiles) / len(member_profiles)) / 2
+        level = typical * (1 + rng.gauss(0, 0.04))
+        trend = rng.uniform(tlo, thi)
+        if len(member_profiles) == 1:  # a few percent from the member; several rates compound in ratios
+            own = member_profiles[0].levels[name]
+            gap = level / own - 1
+            if not 0.03 <= abs(gap) <= 0.07:
+                level = own * (1 + math.copysign(rng.uniform(0.03, 0.07), gap or 1.0))
+            trend = member_profiles[0].trends[name] + rng.uniform(-0.003, 0.003)  # keeps the gap over the years
+        prof.levels[name], prof.trends[name] = level, trend
+    return prof
+
+
+def group_data(group: str, members: list[str], base: dict[str, tuple[int, int]],
+               profiles: dict[str, Profile]) -> dict[int, Quantities]:
+    """A synthetic national KOSTRA group: its size is the mean member size times the group's member count."""
+    rng = random.Random(f"{SEED}-group-{group}")  # own stream: municipalities, county and country unchanged
+    sizes = [base[c] for c in members if c in base] or [GROUP_TYPICAL[group]]
+    n = GROUP_SIZE[group]
+    pop = round(sum(p for p, _ in sizes) / len(sizes) * n)
+    children = round(sum(c for _, c in sizes) / len(sizes) * n)
+    prof = group_profile(group, [profiles[c] for c in members if c in profiles], rng)
+    series = population_series(pop, children, prof, rng)
+    return {y: quantities(*series[y], prof, y, rng, noise_scale=0.35) for y in YEARS}
 
 
 def national_series() -> dict[int, tuple[int, int]]:
@@ -277,16 +344,17 @@ def build_model(rng: random.Random) -> Model:
     base = base_population()
     groups = kostra_groups(m.code for m in munis)
     data: dict[str, dict[int, Quantities]] = {}
+    profiles: dict[str, Profile] = {}
     for m in munis:
         pop, children = base[m.code]
-        prof = draw_profile(rng)
+        prof = profiles[m.code] = draw_profile(rng)
         series = population_series(pop, children, prof, rng)
         data[m.code] = {y: quantities(*series[y], prof, y, rng) for y in YEARS}
     ensure_small_counts(data, rng)
     trondelag = [m.code for m in munis if m.code != OS_CODE]
     data[COUNTY] = {y: aggregate([data[c][y] for c in trondelag]) for y in YEARS}
     for g, members in groups.items():
-        data[g] = {y: aggregate([data[c][y] for c in members]) for y in YEARS}
+        data[g] = group_data(g, members, base, profiles)
     nat, nat_rng = national_profile(), random.Random(SEED + 1)
     data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=0.15) for y, p in national_series().items()}
     ages = {code: age_series(code, data[code]) for code in [m.code for m in munis] + [COUNTY, "EAK"]}
