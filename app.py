@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import connection, set_page_language
+from pages.common import connection, data_version, set_page_language, uses_sample_data
 from tilstand import demo
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
@@ -26,4 +26,6 @@ with st.sidebar:
     st.caption("Tilstandsrapport for barnevernstjenesten")
     for p in PAGES:
         st.page_link(p)
+    if uses_sample_data(data_version()):
+        st.warning("**Eksempeldata**: syntetiske tall, ikke reelle.", icon=":material/warning:")
 page.run()

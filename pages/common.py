@@ -38,6 +38,12 @@ def data_version() -> int:
     return int(queries.run(connection(), "data_version")["version"][0])
 
 
+@st.cache_data(show_spinner=False)
+def uses_sample_data(version: int) -> bool:
+    """Any number in the store from a synthetic sample file: then every screen says Eksempeldata."""
+    return bool(queries.run(connection(), "store_summary")["sample_imports"][0])
+
+
 def set_page_language(lang: str = "nb") -> None:
     """Streamlit ships <html lang="en"> with no setting for it; WCAG 3.1.1 needs the real language."""
     components.html(

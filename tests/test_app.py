@@ -57,3 +57,11 @@ def test_catalogue_page_lists_definitions(app):
     assert not app.exception
     assert app.title[0].value == "Indikatorer og kilder"
     assert len(app.dataframe) >= 5
+
+
+def test_every_page_says_eksempeldata_in_the_sidebar(app):
+    app.run()
+    for page in ("pages/forside.py", "pages/tjenesteprofil.py", "pages/indikatorer.py"):
+        app.switch_page(page).run()
+        assert not app.exception
+        assert any("Eksempeldata" in w.value for w in app.sidebar.warning), page
