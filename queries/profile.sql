@@ -1,7 +1,7 @@
 -- Question: for one municipality and one year, what is each indicator's value, last year's value,
 -- and the values of the municipality's KOSTRA group, its county and the country ("epler med epler")?
 -- Parameters: $region (municipality code, e.g. '5001'), $year (integer).
--- Reads observation_public, so suppressed values arrive as NULL with status 'x' or ':'.
+-- Reads observation_public_in (the suppression rule), so hidden values arrive as NULL with status 'x' or ':'.
 WITH me AS (
     SELECT r.code, r.county_code,
            (SELECT m.group_code FROM kostra_membership m
@@ -12,10 +12,8 @@ WITH me AS (
     WHERE r.code = $region
 ),
 obs AS (
-    SELECT o.* FROM observation_public o
-    WHERE o.year IN ($year, $year - 1)
-      AND o.region_code IN (SELECT code FROM me UNION ALL SELECT county_code FROM me
-                            UNION ALL SELECT kostra_group FROM me UNION ALL SELECT 'EAK')
+    SELECT * FROM observation_public_in(
+        (SELECT [code, county_code, kostra_group, 'EAK'] FROM me), $year - 1, $year)
 )
 SELECT i.id AS indicator_id,
        own.value, own.status,

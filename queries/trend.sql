@@ -2,6 +2,5 @@
 -- Parameters: $region (region code), $from_year, $to_year (integers, inclusive).
 -- Suppressed years come back as NULL values (a gap, never interpolated).
 SELECT indicator_id, year, value, status
-FROM observation_public
-WHERE region_code = $region AND year BETWEEN $from_year AND $to_year
+FROM observation_public_in([$region], $from_year, $to_year)
 ORDER BY indicator_id, year

@@ -61,13 +61,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         -- The only way numbers leave the store (see tilstand/privacy.py): counts of children from 1 up
         -- to the indicator's min_count are hidden (status 'x'), SSB's ':' stays ':', and a rate whose
-        -- count (indicator.count_indicator) is hidden is hidden with it.
-        CREATE VIEW observation_public AS
+        -- count (indicator.count_indicator) is hidden is hidden with it. The macro takes the regions and
+        -- years wanted (NULL regions: all) so the rule runs on those rows only, not the whole table.
+        CREATE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
         WITH flagged AS (
             SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
                    i.count_indicator,
                    (o.status = ':' OR (i.min_count > 0 AND o.value >= 1 AND o.value <= i.min_count)) AS hidden
             FROM observation o JOIN indicator i ON i.id = o.indicator_id
+            WHERE (regions IS NULL OR list_contains(regions, o.region_code))
+              AND o.year BETWEEN year_from AND year_to
         )
         SELECT f.indicator_id, f.region_code, f.year,
                CASE WHEN f.hidden OR coalesce(c.hidden, FALSE) THEN NULL ELSE f.value END AS value,
@@ -78,6 +81,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         FROM flagged f
         LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
                            AND c.year = f.year;
+        CREATE VIEW observation_public AS
+        SELECT * FROM observation_public_in(NULL::VARCHAR[], -1, 99999);
         """,
     ),
 ]
