@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from tilstand import queries, store
 
@@ -46,11 +45,11 @@ def uses_sample_data(version: int) -> bool:
 
 def set_page_language(lang: str = "nb") -> None:
     """Streamlit ships <html lang="en"> with no setting for it; WCAG 3.1.1 needs the real language."""
-    components.html(
+    st.iframe(
         "<script>const d = window.parent.document.documentElement;"
         f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
         "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
-        height=0, width=0,
+        height=1, alt="Setter sidespråket til norsk",
     )
 
 
