@@ -29,4 +29,5 @@ for area in catalog.AREA_ORDER:
         "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": i.source,
         "Opphav": ORIGIN_NB.get(i.origin, i.origin),
         "Skjules når antall er": f"1–{i.min_count}" if i.min_count else "–",
-    } for i in rows]), hide_index=True, width="stretch")
+    } for i in rows]), hide_index=True, width="stretch",
+        alt=f"Indikatorene i området {tables.area_title(area)} med definisjon, retning og kilde.")

@@ -67,7 +67,9 @@ for area, rows in p.by_area().items():
     frame = pd.DataFrame(tables.profile_rows(p, area), columns=tables.COLUMNS)
     styled = frame.style.map(_verdict_style, subset=["Vurdering"])
     st.dataframe(
-        styled, hide_index=True, width="stretch",
+        styled, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+        alt=f"{tables.area_title(area)} for {p.region_name} {year}: verdi, endring fra året før, KOSTRA-gruppe, "
+            "fylket, landet, vurdering og utvikling over ti år for hver indikator.",
         column_config={
             "Indikator": st.column_config.TextColumn(width="medium"),
             **{c: st.column_config.TextColumn(width="small") for c in ("Verdi", "Endring", "KOSTRA-gruppe",

@@ -78,3 +78,8 @@ def test_assessment_is_in_words():
 def test_years_before_a_merger_are_flagged(demo_con):
     assert "fikk dagens grenser i 2020" in profile.build(demo_con, "5055", 2024).boundary_note
     assert profile.build(demo_con, "5055", 2024).boundary_note
+
+
+def test_counts_get_no_verdict_because_sizes_are_not_levels():
+    ind = next(i for i in catalog.indicators().values() if i.unit == "count" and i.better != "neutral")
+    assert verdict(ind, Value(12.0, None), Value(900.0, None)) is None

@@ -14,6 +14,7 @@ from tilstand.privacy import explain, is_hidden
 
 TREND_YEARS = 10
 COMPARISONS = ("group", "county", "country")
+COUNT_UNITS = ("count", "nok_1000")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class Profile:
 
 
 def verdict(ind: Indicator, own: Value, other: Value) -> str | None:
-    if ind.better not in ("higher", "lower") or not (own.shown and other.shown):
+    # A count is a size, not a level: 12 FTEs against a KOSTRA group's 900 says nothing about better.
+    if ind.better not in ("higher", "lower") or ind.unit in COUNT_UNITS or not (own.shown and other.shown):
         return None
     decimals = fmt.UNIT_DECIMALS.get(ind.unit, 1)
     a = fmt.round_half_up(own.value, decimals)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ Kept free of Streamlit so the same table feeds the page, the CLI and (later) the
 from __future__ import annotations
 
 from tilstand import catalog, fmt
-from tilstand.profile import Profile, ProfileRow
+from tilstand.profile import COUNT_UNITS, Profile, ProfileRow
 
 DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
 COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
@@ -19,6 +19,8 @@ def assessment(row: ProfileRow) -> str:
     """'Bedre enn KOSTRA-gruppen og fylket; dårligere enn landet' — words, not colour alone (WCAG 1.4.1)."""
     if row.indicator.better == "neutral":
         return "Ingen retning"
+    if row.indicator.unit in COUNT_UNITS:
+        return "Antall: sammenlign andelene"
     verdicts = {c: row.verdict(c) for c in COMPARISON_NB}
     parts = []
     for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):
