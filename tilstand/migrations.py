@@ -87,4 +87,46 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
+MIGRATIONS.append((
+    2,
+    "reports, chapters and every saved version of a chapter's text",
+    """
+    CREATE SEQUENCE report_id_seq START 1;
+    CREATE TABLE report (
+        id INTEGER PRIMARY KEY DEFAULT nextval('report_id_seq'),
+        region_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        language VARCHAR NOT NULL,      -- nb | nn
+        state VARCHAR NOT NULL DEFAULT 'draft',
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        carried_from INTEGER,           -- the report whose text this one started from
+        UNIQUE (region_code, year, language)
+    );
+    CREATE SEQUENCE section_id_seq START 1;
+    CREATE TABLE section (
+        id INTEGER PRIMARY KEY DEFAULT nextval('section_id_seq'),
+        report_id INTEGER NOT NULL,
+        key VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        level INTEGER NOT NULL DEFAULT 1,
+        indicators VARCHAR NOT NULL DEFAULT '',
+        hidden BOOLEAN NOT NULL DEFAULT FALSE,
+        status VARCHAR NOT NULL DEFAULT 'empty',   -- empty | draft | written
+        UNIQUE (report_id, key)
+    );
+    CREATE TABLE section_version (
+        section_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,              -- 1, 2, 3 … per section; 0 = nothing saved yet
+        body VARCHAR NOT NULL,
+        author VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL,
+        note VARCHAR,                    -- e.g. 'gjenopprettet fra versjon 3', 'overført fra 2023'
+        carried_over BOOLEAN NOT NULL DEFAULT FALSE,
+        PRIMARY KEY (section_id, n)
+    );
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]
