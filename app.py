@@ -18,6 +18,7 @@ connection()
 PAGES = [
     st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
     st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:", url_path="tjenesteprofil"),
+    st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
     st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon=":material/menu_book:", url_path="indikatorer"),
 ]
 page = st.navigation(PAGES, position="hidden")

@@ -46,37 +46,69 @@ def browser():
         b.close()
 
 
+class Server:
+    """`streamlit run app.py` as a user starts it, on a given database file and a free loopback port."""
+
+    def __init__(self, db: Path, log: Path):
+        self.db, self.log_path = db, log
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Server":
+        env = {**os.environ, "TILSTAND_DB": str(self.db)}
+        self._log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.kill()
+        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flush; what was committed must survive."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=20)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self._log.close()
+
+
 @pytest.fixture(scope="session")
 def server(demo_db, tmp_path_factory):
-    """The app as a user starts it, on a copy of the sample database (the server holds the write lock)."""
-    db = tmp_path_factory.mktemp("e2e") / "tilstand.duckdb"
+    """The app on a copy of the sample database (the server holds the write lock)."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db = folder / "tilstand.duckdb"
     shutil.copy(demo_db, db)
-    port = _free_port()
-    env = {**os.environ, "TILSTAND_DB": str(db)}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    srv = Server(db, folder / "streamlit.log").start()
+    yield srv.url
+    srv.stop()
+
+
+@pytest.fixture
+def own_server(demo_db, tmp_path):
+    """A server of the test's own, which the test may kill and restart."""
+    db = tmp_path / "tilstand.duckdb"
+    shutil.copy(demo_db, db)
+    srv = Server(db, tmp_path / "streamlit.log")
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture

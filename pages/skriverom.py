@@ -1,0 +1,176 @@
+"""Skriverom: write each chapter beside its key figures, saved as you type, with history and conflicts."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import connection, data_version, page_guard, sample_banner
+from tilstand import narrative, profile, tables
+from tilstand.narrative import StaleVersionError
+from ui.editor import editor
+
+page_guard()
+
+ss = st.session_state
+ss.setdefault("own_saves", {})  # section id -> (version n, seq) this browser session saved last
+ss.setdefault("done_seq", 0)
+ss.setdefault("editor_reset", 0)
+ss.setdefault("conflict", None)
+ss.setdefault("insert", None)
+STATUS_ICON = {"empty": "○", "draft": "◐", "written": "●"}
+
+
+@st.cache_data(show_spinner=False)
+def _municipalities(version: int):
+    return profile.municipalities(connection())
+
+
+@st.cache_data(show_spinner=False)
+def _profile(region: str, year: int, version: int) -> profile.Profile:
+    return profile.build(connection(), region, year)
+
+
+def _save(draft, author: str) -> None:
+    """Save what the browser sent; a stale base becomes a conflict shown with both texts."""
+    con = connection()
+    base = draft.base
+    own = ss.own_saves.get(draft.section)
+    if own and draft.seq > own[1] and base < own[0]:
+        base = own[0]  # typed on while our own previous save was on its way back
+    try:
+        v = narrative.save(con, draft.section, draft.text, base_version=base, author=author)
+    except StaleVersionError as e:
+        ss.conflict = {"section": draft.section, "mine": draft.text, "theirs": e.current.body,
+                       "theirs_n": e.current.n, "message": str(e)}
+        return
+    ss.own_saves[draft.section] = (v.n, draft.seq)
+
+
+st.title("Skriverom")
+municipalities = _municipalities(data_version())
+labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
+codes = list(labels)
+c1, c2, c3 = st.columns([3, 1, 1])
+region = c1.selectbox("Kommune", codes, index=codes.index("5001") if "5001" in codes else 0,
+                      format_func=labels.get, key="sr_kommune")
+row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
+year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key="sr_ar")
+language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get, key="sr_lang")
+author = st.sidebar.text_input("Navnet ditt (vises i versjonshistorikken)", value="Barnevernleder", key="sr_author")
+
+con = connection()
+report = narrative.find_report(con, region, year, language)
+if report is None:
+    st.subheader(f"Tilstandsrapport {year} for {labels[region]}")
+    previous = narrative.find_report(con, region, year - 1, language)
+    st.write("Rapporten er ikke startet. Kapitlene følger Bufdirs mal; du kan endre navn, rekkefølge og skjule "
+             "kapitler etterpå.")
+    carry = False
+    if previous:
+        carry = st.checkbox(f"Start fra teksten i rapporten for {year - 1} (merkes som overført til du endrer den)",
+                            value=True)
+    if st.button("Start rapporten", type="primary"):
+        narrative.create_report(con, region, year, language, user=author, carry_over=carry)
+        st.rerun()
+    st.stop()
+
+p = _profile(region, year, data_version())
+sample_banner(p.sample)
+sections = narrative.sections(con, report.id, include_hidden=False)
+done = sum(s.status == "written" for s in sections)
+st.caption(f"{done} av {len(sections)} kapitler skrevet · ○ tom · ◐ utkast · ● skrevet")
+keys = [s.key for s in sections]
+# The labels carry each chapter's status, so the widget is recreated when a status changes; the chosen
+# chapter is therefore kept in session state, not in the widget.
+current = ss.get("sr_chapter") if ss.get("sr_chapter") in keys else keys[0]
+chosen_key = st.radio(
+    "Kapittel", keys, index=keys.index(current), horizontal=True,
+    format_func=lambda k: next(f"{STATUS_ICON[s.status]} {s.title}" for s in sections if s.key == k),
+)
+ss.sr_chapter = chosen_key
+sec = next(s for s in sections if s.key == chosen_key)
+
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.header(sec.title)
+    st.caption(narrative.chapter_guidance(sec.key))
+    rows = [r for area in p.by_area() for r in tables.profile_rows(p, area)
+            if any(x.indicator.name_nb == r["Indikator"] and x.indicator.id in sec.indicators for x in p.rows)]
+    if rows:
+        st.subheader("Nøkkeltall")
+        frame = pd.DataFrame(rows, columns=tables.COLUMNS)
+        st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+                     column_config={"Utvikling": st.column_config.LineChartColumn("Utvikling")},
+                     alt=f"Nøkkeltall for kapittelet {sec.title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
+    else:
+        st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
+
+with right:
+    draft_box = st.empty()
+    status = ""
+    if sec.version:
+        status = f"Lagret versjon {sec.version}" + (" · overført fra i fjor, ikke endret ennå" if sec.carried_over else "")
+    draft = editor(key=f"editor_{report.id}", label=f"Tekst: {sec.title}", section=sec.id, body=sec.body,
+                   base=sec.version, reset=ss.editor_reset, status=status, insert=ss.insert, lang=language)
+    if draft and draft.seq > ss.done_seq:
+        ss.done_seq = draft.seq
+        _save(draft, author)
+        st.rerun()
+
+    if ss.conflict and ss.conflict["section"] == sec.id:
+        c = ss.conflict
+        st.error(c["message"])
+        a, b = st.columns(2)
+        a.markdown("**Din tekst (ikke lagret)**")
+        a.code(c["mine"], language=None, wrap_lines=True)
+        b.markdown(f"**Lagret tekst (versjon {c['theirs_n']})**")
+        b.code(c["theirs"], language=None, wrap_lines=True)
+        k1, k2 = st.columns(2)
+        if k1.button("Lagre min tekst over den andre", key="keep_mine"):
+            v = narrative.save(con, sec.id, c["mine"], base_version=c["theirs_n"], author=author)
+            ss.own_saves[sec.id] = (v.n, ss.done_seq)
+            ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
+            st.rerun()
+        if k2.button("Bruk den lagrede teksten", key="take_theirs"):
+            ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
+            st.rerun()
+
+    status_key = f"status_{sec.id}"
+    ss[status_key] = sec.status  # the stored status is the truth; the control only changes it on a click
+
+    def _set_status(section_id: int = sec.id, key: str = status_key) -> None:
+        if ss.get(key):
+            narrative.set_status(connection(), section_id, ss[key])
+
+    st.segmented_control("Status for kapittelet", list(narrative.STATUSES), format_func=narrative.STATUS_NB.get,
+                         key=status_key, on_change=_set_status)
+
+    with st.expander("Forhåndsvisning"):
+        st.markdown(sec.body or "_Ingen tekst ennå._")
+
+    with st.expander(f"Versjoner ({sec.version})"):
+        versions = narrative.history(con, sec.id)
+        if not versions:
+            st.write("Ingen lagrede versjoner ennå.")
+        for v in versions[:20]:
+            note = f" – {v.note}" if v.note else ""
+            st.markdown(f"**Versjon {v.n}** · {v.author} · {v.saved_at:%d.%m.%Y %H:%M:%S}{note}")
+        if len(versions) >= 2:
+            numbers = [v.n for v in versions]
+            x, y = st.columns(2)
+            old_n = x.selectbox("Sammenlign versjon", numbers, index=1, key=f"cmp_a_{sec.id}")
+            new_n = y.selectbox("med versjon", numbers, index=0, key=f"cmp_b_{sec.id}")
+            diff = narrative.compare(narrative.version(con, sec.id, old_n).body,
+                                     narrative.version(con, sec.id, new_n).body)
+            marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+            st.html("<p style='white-space:pre-wrap'>" + "".join(
+                marks[op].format(html.escape(text)) for op, text in diff) + "</p>")
+            restore_n = st.selectbox("Gjenopprett versjon", numbers[1:], key=f"restore_{sec.id}")
+            if st.button(f"Gjenopprett versjon {restore_n} (blir en ny versjon)", key=f"restore_btn_{sec.id}"):
+                v = narrative.restore(con, sec.id, restore_n, author=author, base_version=sec.version)
+                ss.own_saves[sec.id] = (v.n, ss.done_seq)
+                ss.editor_reset += 1
+                st.rerun()
