@@ -72,13 +72,31 @@ if report is None:
     if previous:
         carry = st.checkbox(f"Start fra teksten i rapporten for {year - 1} (merkes som overført til du endrer den)",
                             value=True)
-    if st.button("Start rapporten", type="primary"):
+    if st.button("Start rapporten", type="primary", key="start_report"):
         narrative.create_report(con, region, year, language, user=author, carry_over=carry)
         st.rerun()
     st.stop()
 
 p = _profile(region, year, data_version())
 sample_banner(p.sample)
+
+with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
+    every = narrative.sections(con, report.id)
+    edited = st.data_editor(
+        pd.DataFrame([{"Nr.": s.position, "Tittel": s.title, "Skjult": s.hidden} for s in every]),
+        hide_index=True, width="stretch", key=f"structure_{report.id}",
+        column_config={"Nr.": st.column_config.NumberColumn(min_value=1, step=1, help="Rekkefølgen i rapporten"),
+                       "Tittel": st.column_config.TextColumn(required=True, max_chars=120)},
+    )
+    if st.button("Lagre kapittelendringene"):
+        for s_old, (_, new) in zip(every, edited.iterrows()):
+            narrative.update_structure(con, s_old.id, title=str(new["Tittel"]), position=int(new["Nr."]),
+                                       hidden=bool(new["Skjult"]))
+        st.rerun()
+    new_title = st.text_input("Nytt kapittel", placeholder="F.eks. Tilsyn fra statsforvalteren")
+    if st.button("Legg til kapittelet sist") and new_title.strip():
+        narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every))
+        st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
 st.caption(f"{done} av {len(sections)} kapitler skrevet · ○ tom · ◐ utkast · ● skrevet")

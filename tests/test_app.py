@@ -9,6 +9,18 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def app(demo_db, monkeypatch):
+    """AppTest resets Streamlit's folder-mode flag before every run, so each run would start in the
+    old pages/ mode and our page_guard would rerun it, dropping button clicks. A live server leaves that
+    mode for good after app.py's first st.navigation; this makes AppTest do the same."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init_in_navigation_mode(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
     monkeypatch.setenv("TILSTAND_DB", str(demo_db))
     monkeypatch.chdir(ROOT)
     st.cache_resource.clear()
@@ -65,3 +77,22 @@ def test_every_page_says_eksempeldata_in_the_sidebar(app):
         app.switch_page(page).run()
         assert not app.exception
         assert any("Eksempeldata" in w.value for w in app.sidebar.warning), page
+
+
+def test_writing_room_starts_a_report_with_bufdirs_chapters(app, demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("TILSTAND_DB", str(db))
+    st.cache_resource.clear()
+    app.run()
+    app.switch_page("pages/skriverom.py").run()
+    assert not app.exception
+    app.button(key="start_report").click().run()
+    assert not app.exception
+    radio = app.radio[0]
+    assert radio.options[0].endswith("Kort oppsummering") and len(radio.options) == 12
+    radio.set_value("kvalitet").run()
+    assert not app.exception
+    assert app.header[0].value == "Kvalitet og frister"
