@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import connection, data_version, page_guard, sample_banner
-from tilstand import narrative, profile, tables
+from tilstand import narrative, profile, suggest, tables
 from tilstand.narrative import StaleVersionError
 from ui.editor import editor
 
@@ -165,6 +165,18 @@ with right:
 
     st.segmented_control("Status for kapittelet", list(narrative.STATUSES), format_func=narrative.STATUS_NB.get,
                          key=status_key, on_change=_set_status)
+
+    suggestions = suggest.for_indicators(con, region, year, sec.indicators, language)
+    if suggestions:
+        with st.expander(f"Forslag til setninger fra tallene ({len(suggestions)})", expanded=not sec.body):
+            st.caption("Setningene settes inn der markøren står i teksten, og kan redigeres fritt etterpå.")
+            for i, sug in enumerate(suggestions):
+                text_col, button_col = st.columns([5, 1])
+                text_col.write(sug.text)
+                if button_col.button("Sett inn", key=f"insert_{sec.id}_{i}",
+                                     help="Sett setningen inn i teksten"):
+                    ss.insert = {"id": (ss.insert or {}).get("id", 0) + 1, "text": sug.text}
+                    st.rerun()
 
     with st.expander("Forhåndsvisning"):
         st.markdown(sec.body or "_Ingen tekst ennå._")

@@ -82,3 +82,12 @@ def test_a_second_writer_on_a_stale_version_sees_both_texts_and_loses_nothing(se
     expect(second.get_by_text("Lagret versjon 2")).to_be_visible(timeout=15_000)
     second.context.close()
     first.context.close()
+
+
+def test_a_suggested_sentence_is_inserted_with_one_click_and_saved(server, page):
+    editor = _open_report(page, server, "5037 Levanger - Levangke")
+    _choose(page, "Dekningsgrad og kapasitet")
+    expect(page.get_by_text("Forslag til setninger fra tallene", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Sett inn").first.click()
+    expect(editor).to_have_value(re.compile(r"^«.+» var .+ i 2024"), timeout=15_000)
+    expect(page.get_by_text("Lagret versjon 1")).to_be_visible(timeout=15_000)
