@@ -20,7 +20,6 @@ ss.setdefault("done_seq", 0)
 ss.setdefault("editor_reset", 0)
 ss.setdefault("conflict", None)
 ss.setdefault("insert", None)
-STATUS_ICON = {"empty": "○", "draft": "◐", "written": "●"}
 
 
 @st.cache_data(show_spinner=False)
@@ -99,14 +98,15 @@ with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
         st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
-st.caption(f"{done} av {len(sections)} kapitler skrevet · ○ tom · ◐ utkast · ● skrevet")
+st.caption(f"{done} av {len(sections)} kapitler skrevet.")
 keys = [s.key for s in sections]
 # The labels carry each chapter's status, so the widget is recreated when a status changes; the chosen
 # chapter is therefore kept in session state, not in the widget.
 current = ss.get("sr_chapter") if ss.get("sr_chapter") in keys else keys[0]
 chosen_key = st.radio(
     "Kapittel", keys, index=keys.index(current), horizontal=True,
-    format_func=lambda k: next(f"{STATUS_ICON[s.status]} {s.title}" for s in sections if s.key == k),
+    format_func=lambda k: next(f"{s.title} ({narrative.STATUS_NB[s.status].lower()})" for s in sections
+                               if s.key == k),
 )
 ss.sr_chapter = chosen_key
 sec = next(s for s in sections if s.key == chosen_key)
