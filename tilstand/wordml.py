@@ -1,0 +1,207 @@
+"""Writing Word content with python-docx: Markdown blocks, accessible tables and images with alt text.
+
+python-docx has no API for alt text, table captions, repeated header rows, hyperlinks or restarting a
+numbered list; those few pieces of WordprocessingML are written here and nowhere else. Everything goes
+through python-docx's own run/text API, which escapes text, so a leader's `<b>` or `{{ }}` stays literal.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Sequence
+
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+from tilstand.markdown import Block, Span, clean
+
+MAX_HEADING = 4
+LINK_COLOUR = "0563C1"  # Word's own hyperlink blue: 5.9:1 on white
+
+
+def heading(doc, text: str, level: int) -> Paragraph:
+    return doc.add_paragraph(clean(text), style=f"Heading {min(max(level, 1), MAX_HEADING)}")
+
+
+def paragraph(doc, spans: Sequence[Span], style: str | None = None) -> Paragraph:
+    p = doc.add_paragraph(style=style)
+    add_spans(doc, p, spans)
+    return p
+
+
+def add_spans(doc, p: Paragraph, spans: Sequence[Span]) -> None:
+    for s in spans:
+        if s.href:
+            _hyperlink(doc, p, s)
+        else:
+            run = p.add_run(clean(s.text))
+            run.bold = s.bold or None
+            run.italic = s.italic or None
+
+
+def _hyperlink(doc, p: Paragraph, span: Span) -> None:
+    """A real, clickable w:hyperlink (blue, underlined) whose target is an external relationship."""
+    r_id = doc.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = p.add_run(clean(span.text))
+    run.bold = span.bold or None
+    run.italic = span.italic or None
+    run.font.underline = True
+    rpr = run._r.get_or_add_rPr()
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), LINK_COLOUR)
+    rpr.append(colour)
+    p._p.remove(run._r)
+    link.append(run._r)
+    p._p.append(link)
+
+
+def blocks(doc, parsed: Sequence[Block], *, base_level: int) -> None:
+    """Markdown blocks as Word paragraphs; '#' inside a chapter is one level below the chapter heading."""
+    for b in parsed:
+        if b.kind == "heading":
+            p = doc.add_paragraph(style=f"Heading {min(base_level + b.level, MAX_HEADING)}")
+            add_spans(doc, p, b.spans)
+        elif b.kind == "paragraph":
+            paragraph(doc, b.spans)
+        elif b.kind == "bullets":
+            for item in b.items:
+                paragraph(doc, item, style="List Bullet")
+        elif b.kind == "numbers":
+            num_id = _new_numbering(doc)
+            for item in b.items:
+                p = paragraph(doc, item, style="List Number")
+                _set_num(p, num_id)
+
+
+def _new_numbering(doc) -> int | None:
+    """A fresh w:num on the 'List Number' definition, so each numbered list starts again at 1."""
+    style = doc.styles["List Number"]
+    num_pr = style.element.find(qn("w:pPr") + "/" + qn("w:numPr"))
+    if num_pr is None:
+        return None
+    base_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+    numbering = doc.part.numbering_part.element
+    base = next((n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == base_id), None)
+    if base is None:
+        return None
+    new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(new_id))
+    abstract = copy.deepcopy(base.find(qn("w:abstractNumId")))
+    num.append(abstract)
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), "0")
+    start = OxmlElement("w:startOverride")
+    start.set(qn("w:val"), "1")
+    override.append(start)
+    num.append(override)
+    numbering.append(num)
+    return new_id
+
+
+def _set_num(p: Paragraph, num_id: int | None) -> None:
+    if num_id is None:
+        return
+    ppr = p._p.get_or_add_pPr()
+    num_pr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), "0")
+    nid = OxmlElement("w:numId")
+    nid.set(qn("w:val"), str(num_id))
+    num_pr.extend([ilvl, nid])
+    ppr.append(num_pr)
+
+
+def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str, description: str,
+          widths_cm: Sequence[float] | None = None, numeric_from: int = 1):
+    """A data table: header row repeated on every page and marked as header, caption and description
+    for screen readers (w:tblCaption/w:tblDescription), numbers right-aligned."""
+    t = doc.add_table(rows=1, cols=len(header))
+    t.style = doc.styles["Table Grid"]
+    _table_properties(t, caption, description)
+    head = t.rows[0]
+    _mark_header(head)
+    for cell, text in zip(head.cells, header):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(clean(text))
+        run.bold = True
+        _shade(cell, "D9E2F3")
+    for values in rows:
+        cells = t.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, values)):
+            cell.text = clean(text)
+            if i >= numeric_from:
+                cell.paragraphs[0].alignment = 2  # right
+    if widths_cm:
+        t.autofit = False  # Word and LibreOffice honour the grid only with autofit off
+        for column, w in zip(t.columns, widths_cm):
+            column.width = Cm(w)
+        for row in t.rows:
+            for cell, w in zip(row.cells, widths_cm):
+                cell.width = Cm(w)
+    for row in t.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.space_after = Pt(0)
+                for run in para.runs:
+                    run.font.size = Pt(9)
+    return t
+
+
+def _table_properties(t, caption: str, description: str) -> None:
+    tbl_pr = t._tbl.tblPr
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), clean(value)[:255])
+        tbl_pr.append(el)
+
+
+def _mark_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def image(doc, png: bytes, *, alt: str, title: str, width_cm: float = 16.0) -> Paragraph:
+    """A picture in its own paragraph with alt text (wp:docPr descr/title), which python-docx cannot set."""
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True
+    shape = p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    shape._inline.docPr.set("descr", clean(alt))
+    shape._inline.docPr.set("title", clean(title))
+    return p
+
+
+def caption(doc, text: str) -> Paragraph:
+    return doc.add_paragraph(clean(text), style="Caption")
+
+
+def small(doc, text: str, *, italic: bool = False) -> Paragraph:
+    p = doc.add_paragraph()
+    run = p.add_run(clean(text))
+    run.font.size = Pt(8.5)
+    run.italic = italic or None
+    return p
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
