@@ -18,10 +18,17 @@ REAL = FORMATS / "real"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session")
+def chart_cache(tmp_path_factory) -> Path:
+    """One chart-image cache for the test session (rendering is the slow part), never data/cache/."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _never_touch_data_dir(tmp_path, monkeypatch):
+def _never_touch_data_dir(tmp_path, monkeypatch, chart_cache):
     """Tests never touch data/: the default database points into the test's own folder."""
     monkeypatch.setenv("TILSTAND_DB", str(tmp_path / "default.duckdb"))
+    monkeypatch.setenv("TILSTAND_CACHE", str(chart_cache))
     yield
     store.close()
 

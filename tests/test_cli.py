@@ -1,5 +1,6 @@
 """The `tilstand` command as other tools and people use it: exit codes, messages, nothing changed on bad input."""
 
+import re
 import subprocess
 import sys
 
@@ -92,3 +93,39 @@ def test_locked_database_gives_a_plain_message(db_path):
         assert "Traceback" not in out.stderr
     finally:
         holder.communicate("", timeout=30)
+
+
+def test_report_writes_a_docx_and_a_pdf_with_the_table_of_contents_filled(demo_db, tmp_path):
+    import shutil
+
+    from docx import Document
+
+    from tests.conftest import env_flag
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    out = tilstand("report", "--region", "5035", "--year", "2024", "--lang", "nn", "--out", tmp_path / "r.docx",
+                   "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert "Rapport skrevet:" in out.stdout and "12 kapitler" in out.stdout
+    assert Document(tmp_path / "r.docx").paragraphs[0].text == "Tilstandsrapport for barnevernstenesta"
+    if not shutil.which("soffice") and not env_flag("TILSTAND_REQUIRE_BROWSER"):
+        return
+    out = tilstand("report", "--region", "5035", "--year", "2024", "--out", tmp_path / "r.pdf", "--db", db)
+    assert out.returncode == 0, out.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "EKSEMPELDATA" in text and "Stjørdal" in text
+    toc = text[text.index("Innhold"):text.index("Kort oppsummering", text.index("Innhold") + 10) + 200]
+    assert re.search(r"Dekningsgrad og kapasitet\s*\.*\s*\d+", text[text.index("Innhold"):]), toc
+
+
+def test_report_for_an_unknown_municipality_exits_2_and_writes_nothing(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    out = tilstand("report", "--region", "9999", "--year", "2024", "--out", tmp_path / "r.docx", "--db", db)
+    assert out.returncode == 2
+    assert "ukjent kommunenummer «9999»" in out.stderr
+    assert not (tmp_path / "r.docx").exists()

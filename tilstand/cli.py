@@ -12,8 +12,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from tilstand import check, demo, ingest, store
-from tilstand.errors import DatabaseLockedError, InputError
+from tilstand import check, demo, ingest, report, store
+from tilstand.errors import DatabaseLockedError, InputError, TilstandError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -35,6 +35,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--county", default="50", help="fylket dekningen gjelder (standard: 50 Trøndelag)")
     p.add_argument("--from-year", type=int)
     p.add_argument("--to-year", type=int)
+    _db_arg(p)
+    p = sub.add_parser("report", help="lag tilstandsrapporten som DOCX (eller PDF når FIL slutter på .pdf)")
+    p.add_argument("--region", required=True, metavar="KODE", help="kommunenummer, f.eks. 5001")
+    p.add_argument("--year", required=True, type=int, metavar="ÅR")
+    p.add_argument("--lang", choices=("nb", "nn"), default="nb", help="målform (standard: nb)")
+    p.add_argument("--out", required=True, type=Path, metavar="FIL", help="rapport.docx eller rapport.pdf")
+    p.add_argument("--template", type=Path, metavar="MAL", help="kommunens egen Word-mal (.docx)")
     _db_arg(p)
     return ap
 
@@ -64,17 +71,32 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    path = store.db_path(args.db)
-    if not path.exists():
-        raise InputError(path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først.")
-    con = store.connect(path)
+    con = store.connect(_existing_db(args.db))
     years = (args.from_year, args.to_year) if args.from_year and args.to_year else None
     report = check.run(con, county=args.county, years=years)
     print(report.render_nb())
     return EXIT_OK if report.ok else EXIT_INTERNAL
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check}
+def _existing_db(arg: str | None) -> Path:
+    path = store.db_path(arg)
+    if not path.exists():
+        raise InputError(path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først.")
+    return path
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    con = store.connect(_existing_db(args.db))
+    build = report.render_pdf if args.out.suffix.lower() == ".pdf" else report.render
+    result = build(con, args.region, args.year, args.lang, out=args.out, template=args.template)
+    for w in result.warnings:
+        print(f"Merk: {w}")
+    print(f"Rapport skrevet: {result.path} ({result.chapters} kapitler, {result.charts} diagrammer, "
+          f"{result.seconds:.1f} s).")
+    return EXIT_OK
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check, "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"Feil i inndata – ingenting er endret.\n{e.render()}", file=sys.stderr)
         return EXIT_INPUT
-    except DatabaseLockedError as e:
+    except (DatabaseLockedError, TilstandError) as e:
         print(f"Feil: {e}", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - the last line of defence: say it plainly, keep the trace

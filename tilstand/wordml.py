@@ -15,13 +15,13 @@ from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from tilstand.markdown import Block, Span, clean
 
 MAX_HEADING = 4
-LINK_COLOUR = "0563C1"  # Word's own hyperlink blue: 5.9:1 on white
+LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own hyperlink blue: 5.9:1 on white
 
 
 def heading(doc, text: str, level: int) -> Paragraph:
@@ -53,10 +53,7 @@ def _hyperlink(doc, p: Paragraph, span: Span) -> None:
     run.bold = span.bold or None
     run.italic = span.italic or None
     run.font.underline = True
-    rpr = run._r.get_or_add_rPr()
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), LINK_COLOUR)
-    rpr.append(colour)
+    run.font.color.rgb = LINK_COLOUR  # python-docx keeps rPr children in schema order; Word insists
     p._p.remove(run._r)
     link.append(run._r)
     p._p.append(link)

@@ -1,0 +1,289 @@
+"""The council DOCX: built from the real sample database and the shipped templates, opened back with
+python-docx and checked the way a reader (and a screen reader) would meet it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from tests.conftest import env_flag
+from tilstand import charts, narrative, profile, report, store
+from tilstand.errors import InputError
+from tilstand.markdown import Span, inline, parse
+
+INJECTION = "<b>&amp; {{ 7*7 }} {% if %} </w:t>"
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+@pytest.fixture
+def demo(demo_db, tmp_path):
+    """A private copy of the sample database, so reports written here never leak into other tests."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    con = store.connect(path)
+    yield con
+    store.close(path)
+
+
+def _write(con, region: str, year: int, language: str, texts: dict[str, str]) -> narrative.Report:
+    rep = narrative.create_report(con, region, year, language, user="Test Leder")
+    for s in narrative.sections(con, rep.id):
+        if s.key in texts:
+            narrative.save(con, s.id, texts[s.key], base_version=s.version, author="Test Leder")
+    return rep
+
+
+def _all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    for section in doc.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def _headings(doc) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+
+
+def _needs_charts() -> None:
+    if not charts.renderer_available():
+        if env_flag("TILSTAND_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required for chart images in CI")
+        pytest.skip("no Chromium for chart images")
+
+
+@pytest.fixture
+def trondheim_docx(demo, tmp_path) -> Path:
+    _needs_charts()
+    _write(demo, "5001", 2024, "nb", {
+        "kort_oppsummering": "# Hovedfunn\n\nTjenesten har **god kapasitet** og *stabile* frister. "
+                             "Les mer hos [Bufdir](https://www.bufdir.no).\n\n- Færre meldinger\n- Flere tiltak\n\n"
+                             "1. Rekruttere\n2. Beholde\n\n" + INJECTION,
+        "dekningsgrad": "Dekningsgraden er stabil.",
+    })
+    out = tmp_path / "rapport.docx"
+    result = report.render(demo, "5001", 2024, "nb", out=out, today=date(2025, 3, 1))
+    assert result.path == out and result.charts > 0 and not result.warnings
+    return out
+
+
+def test_chapters_follow_the_report_structure_as_real_word_headings(trondheim_docx, demo):
+    doc = Document(trondheim_docx)
+    headings = _headings(doc)
+    rep = narrative.find_report(demo, "5001", 2024, "nb")
+    chapters = [(f"Heading {s.level}", s.title) for s in narrative.sections(demo, rep.id, include_hidden=False)]
+    chapter_headings = [h for h in headings if h in chapters]
+    assert chapter_headings == chapters
+    assert ("Heading 2", "Hovedfunn") in headings  # '#' inside a level-1 chapter is one level down
+    assert headings[-1] == ("Heading 1", "Vedlegg: Definisjoner og kilder")
+
+
+def test_cover_shows_municipality_year_title_date_and_draft_status(trondheim_docx):
+    doc = Document(trondheim_docx)
+    first = [p.text for p in doc.paragraphs[:8]]
+    assert "Tilstandsrapport for barnevernstjenesten" in first
+    assert "Trondheim - Tråante" in first and "2024" in first
+    assert "Utkast · 1. mars 2025" in first
+    assert doc.core_properties.title == "Tilstandsrapport for barnevernstjenesten – Trondheim - Tråante 2024"
+
+
+def test_no_template_tag_is_left_and_chapter_text_is_literal(trondheim_docx):
+    doc = Document(trondheim_docx)
+    text = _all_text(doc)
+    assert INJECTION in [p.text for p in doc.paragraphs]
+    without_injection = text.replace(INJECTION, "")
+    assert "{{" not in without_injection and "{%" not in without_injection and "%}" not in without_injection
+    xml = zipfile.ZipFile(trondheim_docx).read("word/document.xml").decode()
+    assert "&lt;b&gt;&amp;amp; {{ 7*7 }} {% if %} &lt;/w:t&gt;" in xml
+
+
+def test_markdown_becomes_word_formatting_not_raw_markup(trondheim_docx):
+    doc = Document(trondheim_docx)
+    para = next(p for p in doc.paragraphs if p.text.startswith("Tjenesten har god kapasitet"))
+    assert "**" not in para.text and "](" not in para.text
+    assert any(r.bold and r.text == "god kapasitet" for r in para.runs)
+    assert any(r.italic and r.text == "stabile" for r in para.runs)
+    link = para._p.find(qn("w:hyperlink"))
+    assert link is not None and "".join(t.text for t in link.iter(qn("w:t"))) == "Bufdir"
+    assert doc.part.rels[link.get(qn("r:id"))].target_ref == "https://www.bufdir.no"
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    numbers = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert bullets == ["Færre meldinger", "Flere tiltak"] and numbers == ["Rekruttere", "Beholde"]
+
+
+def test_every_chart_is_a_png_with_alt_text_that_states_what_it_shows(trondheim_docx):
+    doc = Document(trondheim_docx)
+    pics = doc.inline_shapes
+    assert len(pics) >= 5
+    for shape in pics:
+        docpr = shape._inline.find(WP_DOCPR)
+        assert len(docpr.get("descr", "")) > 40, docpr.get("descr")
+        assert "Trondheim" in docpr.get("descr") and re.search(r"20\d\d", docpr.get("descr"))
+        assert docpr.get("title")
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        image = doc.part.related_parts[blip.embed]
+        assert image.blob[:8] == b"\x89PNG\r\n\x1a\n"
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("Figur")]
+    assert len(captions) == len(pics)
+
+
+def test_key_figure_tables_have_marked_header_rows_captions_and_a_source_line(trondheim_docx):
+    doc = Document(trondheim_docx)
+    assert len(doc.tables) >= 5
+    for t in doc.tables:
+        tr_pr = t.rows[0]._tr.trPr
+        assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+        assert t._tbl.tblPr.find(qn("w:tblCaption")) is not None
+        assert t._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
+    key = [t for t in doc.tables if t.rows[0].cells[0].text == "Indikator" and len(t.columns) == 6]
+    assert key[0].rows[0].cells[1].text == "Trondheim - Tråante"
+    assert [c.text for c in key[0].rows[0].cells[3:]] == ["KOSTRA-gruppe 12", "Trøndelag - Trööndelage", "Landet"]
+    sources = [p.text for p in doc.paragraphs if p.text.startswith("Kilde: SSB (KOSTRA)")]
+    assert len(sources) >= len(key)
+
+
+def test_sample_data_is_announced_in_the_header_of_every_page_and_on_the_cover(trondheim_docx):
+    doc = Document(trondheim_docx)
+    for section in doc.sections:
+        assert "EKSEMPELDATA" in "\n".join(p.text for p in section.header.paragraphs)
+    assert any(p.text.startswith("Eksempeldata:") for p in doc.paragraphs[:10])
+
+
+def test_document_language_and_page_numbers_are_set(trondheim_docx):
+    doc = Document(trondheim_docx)
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nb-NO"
+    footer = "".join(doc.sections[0].footer._element.itertext())
+    instr = [i.text.strip() for i in doc.sections[0].footer._element.iter(qn("w:instrText"))]
+    assert footer.startswith("Side") and instr == ["PAGE", "NUMPAGES"]
+    toc = [i.text for i in doc.element.body.iter(qn("w:instrText")) if "TOC" in i.text]
+    assert toc and '\\o "1-2"' in toc[0]
+
+
+def test_nynorsk_report_uses_nynorsk_template_titles_and_labels(demo, tmp_path):
+    _needs_charts()
+    _write(demo, "5001", 2024, "nn", {"dekningsgrad": "Tenesta har god kapasitet."})
+    out = report.render(demo, "5001", 2024, "nn", out=tmp_path / "nn.docx").path
+    doc = Document(out)
+    text = _all_text(doc)
+    assert "Tilstandsrapport for barnevernstenesta" in text and "Innhald" in text
+    assert ("Heading 1", "Kort samandrag") in _headings(doc)
+    assert "Nøkkeltal" in text and "Kjelde: SSB" in text and "Vedlegg: Definisjonar og kjelder" in text
+    assert "Tenesta har god kapasitet." in text
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nn-NO"
+    descrs = [s._inline.find(WP_DOCPR).get("descr") for s in doc.inline_shapes]
+    assert descrs and all(d for d in descrs)
+
+
+def test_suppressed_values_are_a_dash_in_the_docx_never_the_number(demo, tmp_path):
+    p = profile.build(demo, "5033", 2024)
+    hidden = [r for r in p.rows if r.own.status == "x"]
+    assert hidden, "the sample data has suppressed values for Tydal"
+    out = report.render(demo, "5033", 2024, "nb", out=tmp_path / "tydal.docx", with_charts=False).path
+    doc = Document(out)
+    rows = {r.cells[0].text: [c.text for c in r.cells] for t in doc.tables if len(t.columns) == 6 for r in t.rows}
+    shown = [r for r in hidden if r.indicator.name_nb in rows]
+    assert shown
+    for r in shown:
+        assert rows[r.indicator.name_nb][1] == "–"
+    raw = demo.cursor().execute(
+        "SELECT value FROM observation WHERE region_code = '5033' AND year = 2024 "
+        "AND indicator_id = 'barn_plasseringstiltak_31_12'").fetchone()
+    assert raw and 1 <= raw[0] <= 3
+    assert any("skjult av personvernhensyn" in p.text for p in doc.paragraphs)
+
+
+def test_an_unstarted_report_gives_bufdirs_chapters_with_placeholders(demo, tmp_path):
+    out = report.render(demo, "5001", 2023, "nb", out=tmp_path / "tom.docx", with_charts=False).path
+    doc = Document(out)
+    assert ("Heading 1", "Kort oppsummering") in _headings(doc)
+    assert sum(p.text.startswith("[Teksten til dette kapittelet") for p in doc.paragraphs) == len(
+        narrative.default_chapters())
+    assert narrative.find_report(demo, "5001", 2023, "nb") is None  # exporting never creates a report
+
+
+def test_hidden_chapters_stay_out_and_renamed_chapters_use_the_new_title(demo, tmp_path):
+    rep = _write(demo, "5001", 2024, "nb", {})
+    secs = {s.key: s for s in narrative.sections(demo, rep.id)}
+    narrative.update_structure(demo, secs["samarbeid"].id, hidden=True)
+    narrative.update_structure(demo, secs["innsats"].id, title="Mål og tiltak for 2025")
+    doc = Document(report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False).path)
+    titles = [t for _, t in _headings(doc)]
+    assert "Samarbeid med andre sektorer" not in titles and "Mål og tiltak for 2025" in titles
+
+
+def test_a_carried_over_chapter_says_so_until_it_is_edited(demo, tmp_path):
+    _write(demo, "5001", 2023, "nb", {"utfordringsbildet": "Fjorårets utfordringer."})
+    narrative.create_report(demo, "5001", 2024, "nb", user="Test Leder", carry_over=True)
+    doc = Document(report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False).path)
+    texts = [p.text for p in doc.paragraphs]
+    i = texts.index("Fjorårets utfordringer.")
+    assert texts[i - 1] == "Teksten er overført fra rapporten for 2023 og er ikke oppdatert ennå."
+
+
+def test_a_broken_or_missing_template_is_a_norwegian_input_error_and_no_file(demo, tmp_path):
+    bad = tmp_path / "egen_mal.docx"
+    bad.write_bytes(b"not a zip")
+    out = tmp_path / "r.docx"
+    with pytest.raises(InputError, match="egen_mal.docx.*ikke et Word-dokument"):
+        report.render(demo, "5001", 2024, "nb", out=out, template=bad, with_charts=False)
+    with pytest.raises(InputError, match="finnes ikke"):
+        report.render(demo, "5001", 2024, "nb", out=out, template=tmp_path / "nope.docx", with_charts=False)
+    assert not out.exists()
+
+
+def test_a_template_with_a_broken_tag_names_the_file(demo, tmp_path):
+    doc = Document(report.template_path("nb"))
+    doc.add_paragraph("{% if %}")
+    bad = tmp_path / "kommunens_mal.docx"
+    doc.save(bad)
+    with pytest.raises(InputError, match="kommunens_mal.docx.*mal-tagg"):
+        report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=bad, with_charts=False)
+
+
+def test_a_municipalitys_own_template_is_used(demo, tmp_path):
+    doc = Document(report.template_path("nb"))
+    doc.paragraphs[0].insert_paragraph_before("Malvik kommune – {{ municipality }} ({{ region_code }})")
+    own = tmp_path / "egen.docx"
+    doc.save(own)
+    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=own, with_charts=False).path
+    assert Document(out).paragraphs[0].text == "Malvik kommune – Trondheim - Tråante (5001)"
+
+
+def test_the_shipped_templates_are_what_the_builder_makes(tmp_path, monkeypatch):
+    import report_templates.build_templates as builder
+
+    monkeypatch.setattr(builder, "HERE", tmp_path)
+    for lang in ("nb", "nn"):
+        fresh = zipfile.ZipFile(builder.build(lang))
+        shipped = zipfile.ZipFile(report.template_path(lang))
+        for name in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/footer1.xml"):
+            if name in fresh.namelist():
+                assert fresh.read(name) == shipped.read(name), f"{lang}: {name} is stale; run build_templates.py"
+
+
+def test_markdown_subset_parses_headings_lists_emphasis_and_links():
+    blocks = parse("## Tittel\n\nEn **fet** og _kursiv_ [lenke](https://ks.no) tekst\nfortsetter.\n\n- a\n- b\n1. c")
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "bullets", "numbers"]
+    assert blocks[0].level == 2
+    assert Span("fet", bold=True) in blocks[1].spans and Span("kursiv", italic=True) in blocks[1].spans
+    assert Span("lenke", href="https://ks.no") in blocks[1].spans
+    assert blocks[1].spans[-1].text.endswith("tekst fortsetter.")
+
+
+def test_markdown_never_makes_a_link_of_a_script_url_and_drops_control_characters():
+    assert inline("[x](javascript:alert(1))")[0].href is None
+    assert parse("a\x00b\x0bc")[0].spans[0].text == "abc"
+    assert inline("2 * 3 * 4") == (Span("2 * 3 * 4"),)
+    assert inline(r"\*ikke kursiv\*") == (Span("*ikke kursiv*"),)

@@ -1,0 +1,346 @@
+"""The council document: a report (region, year, language) rendered to DOCX (and PDF) from a template.
+
+The template (report_templates/tilstandsrapport_nb.docx / _nn.docx, or a municipality's own) carries
+the look: cover, header, footer, styles and a table-of-contents field. Everything the numbers and the
+leader's text make is built here with python-docx as a docxtpl sub-document and dropped into the
+template's `{{p body }}` and `{{p appendix }}` tags. Chapter text never passes through jinja2, so
+`{{ 7*7 }}` or `<b>` in a chapter comes out exactly as typed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import jinja2
+from docxtpl import DocxTemplate
+
+from tilstand import catalog, charts, fmt, markdown, narrative, pdf, profile, queries, wordml
+from tilstand.errors import InputError
+from tilstand.privacy import is_hidden
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "report_templates"
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+
+TEXT = {
+    "nb": {
+        "title": "Tilstandsrapport for barnevernstjenesten",
+        "short_title": "Tilstandsrapport",
+        "status": {"draft": "Utkast", "review": "Til gjennomgang", "done": "Ferdig", "published": "Publisert"},
+        "sample_notice": "Eksempeldata: tallene i denne rapporten er syntetiske og viser ikke virkelige forhold "
+                         "i kommunen. Rapporten kan ikke brukes som grunnlag for vedtak.",
+        "sample_header": "EKSEMPELDATA – syntetiske tall",
+        "empty": "[Teksten til dette kapittelet er ikke skrevet ennå.]",
+        "carried": "Teksten er overført fra rapporten for {year} og er ikke oppdatert ennå.",
+        "figure": "Figur {n}. {title}",
+        "table": "Tabell {n}. Nøkkeltall: {title}, {year}",
+        "key_figures": "Nøkkeltall",
+        "indicator": "Indikator", "change": "Endring fra {year}",
+        "table_description": "Nøkkeltall for kapittelet {title} i {year}: kommunens verdi, endring fra året før "
+                              "og tilsvarende tall for {group}, {county} og {country}.",
+        "source": "Kilde: {sources}.",
+        "hidden": "«–» betyr at tallet er skjult av personvernhensyn (få barn) eller ikke publisert.",
+        "sample_source": "Eksempeldata (syntetiske tall).",
+        "no_charts": "Diagrammene kunne ikke lages på denne maskinen ({reason}). Tallene står i tabellen.",
+        "appendix": "Vedlegg: Definisjoner og kilder",
+        "appendix_intro": "Indikatorene som brukes i rapporten, hvordan de er definert og hvor tallene kommer fra.",
+        "definition": "Definisjon", "source_col": "Kilde", "direction": "Retning",
+        "appendix_description": "Definisjon, kilde og retning for hver indikator i rapporten.",
+        "directions": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
+        "group_fallback": "KOSTRA-gruppen",
+    },
+    "nn": {
+        "title": "Tilstandsrapport for barnevernstenesta",
+        "short_title": "Tilstandsrapport",
+        "status": {"draft": "Utkast", "review": "Til gjennomgang", "done": "Ferdig", "published": "Publisert"},
+        "sample_notice": "Eksempeldata: tala i denne rapporten er syntetiske og viser ikkje verkelege forhold "
+                         "i kommunen. Rapporten kan ikkje brukast som grunnlag for vedtak.",
+        "sample_header": "EKSEMPELDATA – syntetiske tal",
+        "empty": "[Teksten til dette kapittelet er ikkje skriven enno.]",
+        "carried": "Teksten er overført frå rapporten for {year} og er ikkje oppdatert enno.",
+        "figure": "Figur {n}. {title}",
+        "table": "Tabell {n}. Nøkkeltal: {title}, {year}",
+        "key_figures": "Nøkkeltal",
+        "indicator": "Indikator", "change": "Endring frå {year}",
+        "table_description": "Nøkkeltal for kapittelet {title} i {year}: verdien for kommunen, endring frå året før "
+                              "og tilsvarande tal for {group}, {county} og {country}.",
+        "source": "Kjelde: {sources}.",
+        "hidden": "«–» tyder at talet er skjult av personvernomsyn (få born) eller ikkje publisert.",
+        "sample_source": "Eksempeldata (syntetiske tal).",
+        "no_charts": "Diagramma kunne ikkje lagast på denne maskinen ({reason}). Tala står i tabellen.",
+        "appendix": "Vedlegg: Definisjonar og kjelder",
+        "appendix_intro": "Indikatorane som er brukte i rapporten, korleis dei er definerte og kvar tala kjem frå.",
+        "definition": "Definisjon", "source_col": "Kjelde", "direction": "Retning",
+        "appendix_description": "Definisjon, kjelde og retning for kvar indikator i rapporten.",
+        "directions": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"},
+        "group_fallback": "KOSTRA-gruppa",
+    },
+}
+
+ORIGIN_SOURCE = {
+    "bufdir": "Bufdir, kommunemonitor",
+    "ks_10faktor": "KS, 10-FAKTOR",
+    "survey": "brukerundersøkelse",
+    "local": "kommunens egne tall",
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One chapter as it goes into the document (a saved section, or Bufdir's default when unsaved)."""
+
+    key: str
+    title: str
+    level: int
+    body: str
+    indicators: tuple[str, ...]
+    carried_over: bool
+
+
+@dataclass
+class Result:
+    path: Path
+    seconds: float
+    charts: int = 0
+    chapters: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def template_path(language: str) -> Path:
+    return TEMPLATE_DIR / f"tilstandsrapport_{language}.docx"
+
+
+def long_date(d: date) -> str:
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def parts(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str) -> tuple[list[Part], str]:
+    """The visible chapters in order and the report's state; Bufdir's chapters, empty, if none is started."""
+    report = narrative.find_report(con, region, year, language)
+    if report is None:
+        return [Part(c.key, c.title(language), c.level, "", c.indicators, False)
+                for c in narrative.default_chapters()], "draft"
+    return [Part(s.key, s.title, s.level, s.body, s.indicators, s.carried_over)
+            for s in narrative.sections(con, report.id, include_hidden=False)], report.state
+
+
+def _sources(rows: list[profile.ProfileRow], sample: bool, text: dict) -> str:
+    """'SSB, tabell 12275 og 12305 (KOSTRA)' from the catalogue's source notes."""
+    tables: list[str] = []
+    others: list[str] = []
+    for r in rows:
+        if r.indicator.origin.startswith("ssb"):
+            for t in re.findall(r"\b\d{5}\b", r.indicator.source):
+                if t not in tables:
+                    tables.append(t)
+        else:
+            name = ORIGIN_SOURCE.get(r.indicator.origin, r.indicator.source)
+            if name not in others:
+                others.append(name)
+    parts_ = []
+    if tables:
+        word = "tabell" if len(tables) == 1 else "tabellene"
+        parts_.append(f"SSB (KOSTRA), {word} " + _join(tables, text))
+    parts_.extend(others)
+    line = text["source"].format(sources="; ".join(parts_) or "–")
+    return f"{line} {text['sample_source']}" if sample else line
+
+
+def _join(items: list[str], text: dict) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
+    wanted = set(part.indicators)
+    return [r for r in p.rows if r.indicator.id in wanted]
+
+
+def _name(ind: catalog.Indicator, language: str) -> str:
+    return ind.name_nn if language == "nn" and ind.name_nn else ind.name_nb
+
+
+def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRow], n: int, language: str) -> None:
+    text = TEXT[language]
+    group = p.names.get("group") or text["group_fallback"]
+    county, country = p.names.get("county") or "", p.names.get("country") or ""
+    header = [text["indicator"], p.region_name, text["change"].format(year=p.year - 1), group, county, country]
+    values = []
+    for r in rows:
+        unit = r.indicator.unit
+        values.append([_name(r.indicator, language), r.own.text(unit),
+                       fmt.change(r.change, unit) if r.change is not None else "–",
+                       r.group.text(unit), r.county.text(unit), r.country.text(unit)])
+    wordml.caption(doc, text["table"].format(n=n, title=part.title, year=p.year))
+    wordml.table(doc, header, values, caption=text["table"].format(n=n, title=part.title, year=p.year),
+                 description=text["table_description"].format(title=part.title, year=p.year, group=group,
+                                                              county=county, country=country),
+                 widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0])
+    notes = _sources(rows, p.sample, text)
+    if any(not v.shown or is_hidden(v.status) for r in rows for v in (r.own, r.group, r.county, r.country)):
+        notes += " " + text["hidden"]
+    wordml.small(doc, notes)
+
+
+@dataclass
+class _Figure:
+    part_key: str
+    chart: charts.Chart
+    png: bytes | None = None
+
+
+def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warnings: list[str]) -> list[_Figure]:
+    """Every non-empty chart of every chapter, rendered to PNG in one concurrent, cached batch."""
+    out = []
+    seen: set[str] = set()  # an indicator in two chapters gets its chart in the first only
+    for part in chapters:
+        for definition in charts.for_indicators(part.indicators):
+            if definition.id in seen:
+                continue
+            seen.add(definition.id)
+            chart = charts.build(con, definition, p.region_code, p.year, language)
+            if not chart.empty:
+                out.append(_Figure(part.key, chart))
+    if not out:
+        return out
+    if not charts.renderer_available():
+        warnings.append(TEXT[language]["no_charts"].format(reason="Chromium mangler"))
+        return out
+    try:
+        images = charts.png([f.chart.figure for f in out])
+    except charts.ChartRenderError as e:
+        warnings.append(TEXT[language]["no_charts"].format(reason=str(e)))
+        return out
+    for f, png in zip(out, images):
+        f.png = png
+    return out
+
+
+def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], language: str,
+          carried_from: int, warnings: list[str], with_charts: bool):
+    text = TEXT[language]
+    doc = tpl.new_subdoc()
+    figures = _figures(con, p, chapters, language, warnings) if with_charts else []
+    if warnings:
+        wordml.small(doc, " ".join(warnings), italic=True)
+    n_fig = n_tab = 0
+    for part in chapters:
+        wordml.heading(doc, part.title, part.level)
+        if part.carried_over and part.body.strip():
+            wordml.small(doc, text["carried"].format(year=carried_from), italic=True)
+        blocks = markdown.parse(part.body)
+        if blocks:
+            wordml.blocks(doc, blocks, base_level=part.level)
+        else:
+            wordml.paragraph(doc, [markdown.Span(text["empty"], italic=True)])
+        for f in (f for f in figures if f.part_key == part.key and f.png):
+            n_fig += 1
+            title = f.chart.definition.title(language)
+            wordml.image(doc, f.png, alt=f.chart.alt, title=title)
+            wordml.caption(doc, text["figure"].format(n=n_fig, title=title))
+            wordml.small(doc, f.chart.source)
+        rows = _key_rows(p, part)
+        if rows:
+            n_tab += 1
+            _key_table(doc, p, part, rows, n_tab, language)
+    return doc, n_fig
+
+
+def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], language: str):
+    text = TEXT[language]
+    doc = tpl.new_subdoc()
+    used = {i for part in chapters for i in part.indicators}
+    rows = [r for r in p.rows if r.indicator.id in used]
+    if not rows:
+        return doc
+    wordml.heading(doc, text["appendix"], 1)
+    wordml.paragraph(doc, [markdown.Span(text["appendix_intro"])])
+    wordml.table(
+        doc, [text["indicator"], text["definition"], text["source_col"], text["direction"]],
+        [[_name(r.indicator, language), r.indicator.definition, _sources([r], False, text).removesuffix("."),
+          text["directions"].get(r.indicator.better, "")] for r in rows],
+        caption=text["appendix"], description=text["appendix_description"], widths_cm=[4.0, 7.0, 3.5, 2.5],
+        numeric_from=99,
+    )
+    return doc
+
+
+def _open_template(template: Path) -> DocxTemplate:
+    if not template.is_file():
+        raise InputError(template, None, "mal", "malfilen finnes ikke.")
+    if not zipfile.is_zipfile(template):
+        raise InputError(template, None, "mal", "filen er ikke et Word-dokument (.docx).")
+    try:
+        return DocxTemplate(template)
+    except Exception as e:  # noqa: BLE001 - any unreadable template is the user's file, not our bug
+        raise InputError(template, None, "mal", f"Word-malen kan ikke leses ({e.__class__.__name__}).") from None
+
+
+def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
+           template: Path | None = None, with_charts: bool = True, today: date | None = None) -> Result:
+    """Write the DOCX for one report to `out` (atomically: a half-written file never replaces a good one)."""
+    started = time.perf_counter()
+    if language not in narrative.LANGUAGES:
+        raise InputError(None, None, "målform", f"ukjent målform «{language}» (bruk nb eller nn).")
+    if not queries.run(con, "region", code=region).height:
+        raise InputError(None, None, "kommune", f"ukjent kommunenummer «{region}».")
+    p = profile.build(con, region, year)
+    if not p.rows and not narrative.find_report(con, region, year, language):
+        raise InputError(None, None, "kommune", f"ingen tall eller rapport for {region} i {year}.")
+    chapters, state = parts(con, region, year, language)
+    text = TEXT[language]
+    tpl = _open_template(template or template_path(language))
+    warnings: list[str] = []
+    body, n_fig = _body(tpl, con, p, chapters, language, year - 1, warnings, with_charts)
+    context = {
+        "title": text["title"], "short_title": text["short_title"],
+        "municipality": p.region_name, "region_code": region, "year": year,
+        "date": long_date(today or date.today()), "status": text["status"].get(state, state),
+        "language": language, "sample": p.sample, "sample_notice": text["sample_notice"],
+        "sample_header": text["sample_header"], "kostra_group": p.names.get("group", ""),
+        "county": p.names.get("county", ""), "body": body, "appendix": _appendix(tpl, p, chapters, language),
+    }
+    try:
+        tpl.render(context, autoescape=True)
+    except jinja2.TemplateError as e:
+        where = getattr(e, "lineno", None)
+        raise InputError(template or template_path(language), where, "mal",
+                         f"feil i en mal-tagg: {e.message or e}.") from None
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".rapport-", suffix=".docx", dir=out.parent)
+    os.close(fd)
+    try:
+        tpl.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return Result(out, time.perf_counter() - started, charts=n_fig, chapters=len(chapters), warnings=warnings)
+
+
+def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
+               template: Path | None = None, today: date | None = None) -> Result:
+    """The same document as PDF through LibreOffice (table of contents filled in)."""
+    started = time.perf_counter()
+    if not pdf.available():
+        raise pdf.PdfUnavailableError()
+    with tempfile.TemporaryDirectory(prefix="tilstand-pdf-") as tmp:
+        docx = render(con, region, year, language, out=Path(tmp) / f"{Path(out).stem}.docx", template=template,
+                      today=today)
+        pdf.to_pdf(docx.path, Path(out))
+    return Result(Path(out), time.perf_counter() - started, docx.charts, docx.chapters, docx.warnings)
+
+
+def file_name(region: str, name: str, year: int, language: str, suffix: str) -> str:
+    """'Tilstandsrapport_2024_5001_Trondheim_nb.docx': safe on every file system, sorts by year."""
+    safe = re.sub(r"[^0-9A-Za-zÆØÅæøå]+", "_", name).strip("_")
+    return f"Tilstandsrapport_{year}_{region}_{safe}_{language}.{suffix}"
+
