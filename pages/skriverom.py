@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from pages.common import connection, data_version, page_guard, sample_banner
-from tilstand import narrative, profile, suggest, tables
+from tilstand import charts, narrative, pdf, profile, suggest, tables
+from tilstand import report as council_doc
 from tilstand.narrative import StaleVersionError
 from ui.editor import editor
 
@@ -30,6 +34,42 @@ def _municipalities(version: int):
 @st.cache_data(show_spinner=False)
 def _profile(region: str, year: int, version: int) -> profile.Profile:
     return profile.build(connection(), region, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _chart(chart_id: str, region: str, year: int, language: str, version: int) -> charts.Chart:
+    definition = next(c for c in charts.registry() if c.id == chart_id)
+    return charts.build(connection(), definition, region, year, language)
+
+
+def _export(con, region: str, year: int, language: str, suffix: str) -> bytes:
+    """The report file, made when the button is clicked (Streamlit runs this off the page's thread)."""
+    with tempfile.TemporaryDirectory(prefix="tilstand-export-") as tmp:
+        out = Path(tmp) / f"rapport.{suffix}"
+        build = council_doc.render_pdf if suffix == "pdf" else council_doc.render
+        build(con, region, year, language, out=out)
+        return out.read_bytes()
+
+
+def _downloads(con, region: str, name: str, year: int, language: str) -> None:
+    d1, d2, _ = st.columns([1, 1, 2])
+    d1.download_button(
+        "Last ned rapporten (DOCX)", data=functools.partial(_export, con, region, year, language, "docx"),
+        file_name=council_doc.file_name(region, name, year, language, "docx"), on_click="ignore", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="download_docx",
+        help="Word-dokument med forside, innholdsfortegnelse, kapitlene, diagrammer og nøkkeltall. Lages når du "
+             "klikker (noen sekunder første gang).")
+    if pdf.available():
+        d2.download_button(
+            "Last ned rapporten (PDF)", data=functools.partial(_export, con, region, year, language, "pdf"),
+            file_name=council_doc.file_name(region, name, year, language, "pdf"), on_click="ignore",
+            mime="application/pdf", key="download_pdf", icon=":material/download:",
+            help="PDF laget med LibreOffice, med utfylt innholdsfortegnelse.")
+    else:
+        d2.button("Last ned rapporten (PDF)", disabled=True, key="download_pdf_missing",
+                  help="PDF krever LibreOffice på serveren, og det er ikke installert. Last ned DOCX og lagre som "
+                       "PDF fra Word i stedet.")
+        d2.caption("PDF krever LibreOffice på serveren (ikke installert).")
 
 
 def _save(draft, author: str) -> None:
@@ -99,6 +139,7 @@ with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
 st.caption(f"{done} av {len(sections)} kapitler skrevet.")
+_downloads(con, region, p.region_name, year, language)
 keys = [s.key for s in sections]
 # The labels carry each chapter's status, so the widget is recreated when a status changes; the chosen
 # chapter is therefore kept in session state, not in the widget.
@@ -125,6 +166,13 @@ with left:
                      alt=f"Nøkkeltall for kapittelet {sec.title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
     else:
         st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
+    for definition in charts.for_indicators(sec.indicators):
+        chart = _chart(definition.id, region, year, language, data_version())
+        if chart.empty:
+            continue
+        st.plotly_chart(chart.figure, alt=chart.alt, key=f"chart_{definition.id}", theme=None,
+                        config={"displaylogo": False})
+        st.caption(chart.source)
 
 with right:
     draft_box = st.empty()

@@ -11,13 +11,16 @@ from tests.e2e.conftest import screenshot
 pytestmark = pytest.mark.e2e
 
 
-def _open_report(page, url, kommune="5001 Trondheim - Tråante"):
+def _open_report(page, url, kommune="5001 Trondheim - Tråante", language="Bokmål"):
     page.goto(f"{url}/skriverom")
     expect(page.get_by_role("heading", name="Skriverom")).to_be_visible()
     if kommune != "5001 Trondheim - Tråante":
         page.get_by_role("combobox", name=re.compile("Kommune")).click()
         page.keyboard.type(kommune.split(" ", 1)[1])
         page.get_by_role("option", name=kommune).click()
+    if language != "Bokmål":
+        page.get_by_role("combobox", name=re.compile("Målform")).click()
+        page.get_by_role("option", name=language).click()
     editor = page.locator("textarea")
     not_started = page.get_by_role("heading", name=f"Tilstandsrapport 2024 for {kommune}")
     expect(not_started.or_(editor)).to_be_visible()
@@ -91,3 +94,62 @@ def test_a_suggested_sentence_is_inserted_with_one_click_and_saved(server, page)
     page.get_by_role("button", name="Sett inn").first.click()
     expect(editor).to_have_value(re.compile(r"^«.+» var .+ i 2024"), timeout=15_000)
     expect(page.get_by_text("Lagret versjon 1")).to_be_visible(timeout=15_000)
+
+
+def _download(page, label: str, target):
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name=label).click()
+    info.value.save_as(target)
+    return info.value
+
+
+def test_a_leader_writes_two_chapters_comes_back_and_downloads_the_docx(server, browser, tmp_path):
+    from docx import Document
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+    page = context.new_page()
+    editor = _open_report(page, server, "5025 Røros")
+    _choose(page, "Dekningsgrad og kapasitet")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=15_000)  # charts beside the text
+    editor.click()
+    page.keyboard.type("Flere barn fikk **hjelp hjemme** i år.")
+    expect(page.get_by_text("Lagret versjon 1")).to_be_visible(timeout=15_000)
+    _choose(page, "Utfordringsbildet")
+    editor.click()
+    page.keyboard.type("Rekruttering er den største utfordringen.")
+    expect(page.get_by_text("Lagret versjon 1")).to_be_visible(timeout=15_000)
+    context.close()  # the browser is closed; nothing was pressed to save
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+    page = context.new_page()
+    editor = _open_report(page, server, "5025 Røros")
+    _choose(page, "Dekningsgrad og kapasitet")
+    expect(editor).to_have_value("Flere barn fikk **hjelp hjemme** i år.")
+    download = _download(page, "Last ned rapporten (DOCX)", tmp_path / "rapport.docx")
+    assert download.suggested_filename == "Tilstandsrapport_2024_5025_Røros_Rosse_nb.docx"
+    doc = Document(tmp_path / "rapport.docx")
+    texts = [p.text for p in doc.paragraphs]
+    assert "Flere barn fikk hjelp hjemme i år." in texts and "Rekruttering er den største utfordringen." in texts
+    para = doc.paragraphs[texts.index("Flere barn fikk hjelp hjemme i år.")]
+    assert any(r.bold and r.text == "hjelp hjemme" for r in para.runs)
+    assert doc.inline_shapes, "the charts are in the document"
+    screenshot(page, "skriverom_nedlasting")
+    context.close()
+
+
+def test_the_nynorsk_report_downloads_as_pdf(server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+    page = context.new_page()
+    editor = _open_report(page, server, "5026 Holtålen", language="Nynorsk")
+    editor.click()
+    page.keyboard.type("Tenesta er lita, men stabil.")
+    expect(page.get_by_text("Lagret versjon 1")).to_be_visible(timeout=15_000)
+    _download(page, "Last ned rapporten (PDF)", tmp_path / "rapport.pdf")
+    assert (tmp_path / "rapport.pdf").read_bytes()[:5] == b"%PDF-"
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(tmp_path / "rapport.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = " ".join(text.split())  # the title wraps on the cover
+    assert "Tilstandsrapport for barnevernstenesta" in text and "Tenesta er lita, men stabil." in text
+    context.close()
