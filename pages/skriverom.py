@@ -152,7 +152,7 @@ chosen_key = st.radio(
 ss.sr_chapter = chosen_key
 sec = next(s for s in sections if s.key == chosen_key)
 
-left, right = st.columns([1, 1], gap="large")
+left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(sec.title)
     st.caption(narrative.chapter_guidance(sec.key))
@@ -162,7 +162,9 @@ with left:
         st.subheader("Nøkkeltall")
         frame = pd.DataFrame(rows, columns=tables.COLUMNS)
         st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
-                     column_config={"Utvikling": st.column_config.LineChartColumn("Utvikling")},
+                     column_config={"Indikator": st.column_config.TextColumn(width="medium"),
+                                    "Vurdering": st.column_config.TextColumn(width="medium"),
+                                    "Utvikling": st.column_config.LineChartColumn("Utvikling")},
                      alt=f"Nøkkeltall for kapittelet {sec.title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
     else:
         st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
@@ -170,7 +172,8 @@ with left:
         chart = _chart(definition.id, region, year, language, data_version())
         if chart.empty:
             continue
-        st.plotly_chart(chart.figure, alt=chart.alt, key=f"chart_{definition.id}", theme=None,
+        st.markdown(f"**{html.escape(definition.title(language))}**")
+        st.plotly_chart(charts.without_title(chart.figure), alt=chart.alt, key=f"chart_{definition.id}", theme=None,
                         config={"displaylogo": False})
         st.caption(chart.source)
 

@@ -527,6 +527,16 @@ def rendered_count() -> int:
     return _rendered
 
 
+def without_title(fig: go.Figure, height: int = 400) -> go.Figure:
+    """The same chart for a page that prints the title itself as text (it wraps; plotly's title does not)."""
+    out = go.Figure(fig)
+    meta = dict(out.layout.meta or {})
+    meta["tilstand"] = {**meta.get("tilstand", {}), "title_lines": 0}
+    out.update_layout(title=None, meta=meta)
+    _place(out, height)
+    return out
+
+
 def _sized(fig: go.Figure, width: int, height: int) -> go.Figure:
     if fig.layout.height == height or not (fig.layout.meta or {}).get("tilstand"):
         return fig
