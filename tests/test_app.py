@@ -96,3 +96,22 @@ def test_writing_room_starts_a_report_with_bufdirs_chapters(app, demo_db, tmp_pa
     radio.set_value("kvalitet").run()
     assert not app.exception
     assert app.header[0].value == "Kvalitet og frister"
+
+
+def test_writing_room_says_pdf_needs_libreoffice_when_it_is_missing(app, demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    from tilstand import pdf
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("TILSTAND_DB", str(db))
+    monkeypatch.setattr(pdf, "available", lambda: False)
+    st.cache_resource.clear()
+    app.run()
+    app.switch_page("pages/skriverom.py").run()
+    app.button(key="start_report").click().run()
+    assert not app.exception
+    missing = app.button(key="download_pdf_missing")
+    assert missing.disabled and "LibreOffice" in missing.help
+    assert any("PDF krever LibreOffice" in c.value for c in app.caption)

@@ -133,6 +133,8 @@ def test_every_chart_is_a_png_with_alt_text_that_states_what_it_shows(trondheim_
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = doc.part.related_parts[blip.embed]
         assert image.blob[:8] == b"\x89PNG\r\n\x1a\n"
+    ids = [s._inline.find(WP_DOCPR).get("id") for s in pics]
+    assert len(set(ids)) == len(ids), "Word wants every drawing id unique"
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("Figur")]
     assert len(captions) == len(pics)
 

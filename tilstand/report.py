@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ TEXT = {
         "group_fallback": "KOSTRA-gruppa",
     },
 }
+
+# Each LibreOffice conversion holds ~160 MB; many council members clicking at once must not exhaust memory.
+_PDF_SLOTS = threading.BoundedSemaphore(2)
 
 ORIGIN_SOURCE = {
     "bufdir": "Bufdir, kommunemonitor",
@@ -335,7 +339,8 @@ def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language:
     with tempfile.TemporaryDirectory(prefix="tilstand-pdf-") as tmp:
         docx = render(con, region, year, language, out=Path(tmp) / f"{Path(out).stem}.docx", template=template,
                       today=today)
-        pdf.to_pdf(docx.path, Path(out))
+        with _PDF_SLOTS:
+            pdf.to_pdf(docx.path, Path(out))
     return Result(Path(out), time.perf_counter() - started, docx.charts, docx.chapters, docx.warnings)
 
 
