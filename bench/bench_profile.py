@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tilstand import catalog, profile, queries, store
+from tilstand.access import SYSTEM
 from tilstand.ingest.load import write
 from tilstand.regions import RegionRef
 
@@ -102,7 +103,7 @@ def build_db(path: Path, seed: int) -> tuple[float, int, int]:
         n_values += len(obs)
         write(con, data=f"bench {seed} {year} {time.time_ns()}".encode(), file_name=f"bench_{year}.json",
               source="bench", observations=obs, regions=refs if i == 0 else (), sample=True,
-              imported_by="bench")
+              imported_by="bench", actor=SYSTEM)
     t_write = time.perf_counter() - t0
 
     cur = con.cursor()

@@ -56,12 +56,13 @@ TEXT = ("Tjenesten har hatt et stabilt år. **Kapasiteten** er god, og fristene 
 
 def build_db(path: Path) -> None:
     from tilstand import demo, narrative, store
+    from tilstand.access import SYSTEM
 
     demo.build(path)
     con = store.connect(path)
-    rep = narrative.create_report(con, "5001", 2024, "nb", user="bench")
+    rep = narrative.create_report(con, "5001", 2024, "nb", actor=SYSTEM)
     for s in narrative.sections(con, rep.id):
-        narrative.save(con, s.id, f"## {s.title}\n\n{TEXT}", base_version=s.version, author="bench")
+        narrative.save(con, s.id, f"## {s.title}\n\n{TEXT}", base_version=s.version, actor=SYSTEM)
     store.close(path)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tilstand import store
+from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,3 +83,8 @@ def demo_db(tmp_path_factory) -> Path:
     demo.build(path)
     store.close(path)
     return path
+
+
+def leader(name: str = "leder", region: str = "*") -> Actor:
+    """A barnevernleder as the library sees one: the role that may write text and import."""
+    return Actor(name, name, {region: frozenset({"leder"})})

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tilstand.access import SYSTEM
+
 from tests.conftest import DATA, FORMATS, REAL, SAMPLE_99999, snapshot
 from tilstand import ingest
 from tilstand.errors import InputError
@@ -40,7 +42,7 @@ def test_region_labels_with_sami_names_become_plain_codes():
 
 
 def test_real_statbank_population_export_gives_children_0_17_per_municipality(con):
-    r = ingest.import_file(con, REAL / "ssb_statbank_07459_population_by_age_2023_export.csv")
+    r = ingest.import_file(con, REAL / "ssb_statbank_07459_population_by_age_2023_export.csv", actor=SYSTEM)
     got = dict(con.execute("""SELECT region_code, value FROM observation
                               WHERE indicator_id='barn_0_17_antall' AND year=2023""").fetchall())
     assert got["5001"] == 40596 and got["5043"] == 77
@@ -57,7 +59,7 @@ def test_real_statbank_population_export_gives_children_0_17_per_municipality(co
 def test_real_pxweb_v2_response_of_an_unmapped_table_is_refused_by_name(con):
     before = snapshot(con)
     with pytest.raises(InputError) as e:
-        ingest.import_file(con, REAL / "ssb_12134_pxwebv2_jsonstat2_2024.json")
+        ingest.import_file(con, REAL / "ssb_12134_pxwebv2_jsonstat2_2024.json", actor=SYSTEM)
     assert "12134" in str(e.value) and "ikke koblet" in str(e.value)
     assert snapshot(con) == before
 
@@ -65,7 +67,7 @@ def test_real_pxweb_v2_response_of_an_unmapped_table_is_refused_by_name(con):
 def test_real_v0_response_of_table_05300_is_refused_not_crashed(con):
     before = snapshot(con)
     with pytest.raises(InputError, match="05300"):
-        ingest.import_file(con, REAL / "ssb_05300_jsonstat2_v0api.json")
+        ingest.import_file(con, REAL / "ssb_05300_jsonstat2_v0api.json", actor=SYSTEM)
     assert snapshot(con) == before
 
 
@@ -75,7 +77,7 @@ def test_jsonstat1_shape_is_read_and_reports_the_missing_table_number():
 
 
 def test_cp1252_csv_with_decimal_commas_imports_correctly(con):
-    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     assert r.inserted == 16
     rows = dict(((i, reg, y), (v, s)) for i, reg, y, v, s in con.execute(
         "SELECT indicator_id, region_code, year, value, status FROM observation").fetchall())
@@ -87,20 +89,20 @@ def test_cp1252_csv_with_decimal_commas_imports_correctly(con):
 
 
 def test_reimporting_the_same_file_changes_nothing(con):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     before = snapshot(con)
-    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     assert r.already_imported and r.changed == 0
     assert "allerede importert" in r.summary_nb()
     assert snapshot(con) == before
 
 
 def test_a_newer_file_for_the_same_table_replaces_values_and_counts_the_changes(con, tmp_path):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     newer = (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b'"2024";1 188', b'"2024";1 190')
     f = tmp_path / "ssb_12286_v2.csv"
     f.write_bytes(newer)
-    r = ingest.import_file(con, f)
+    r = ingest.import_file(con, f, actor=SYSTEM)
     assert (r.inserted, r.updated, r.unchanged) == (0, 1, 15)
     value, import_id = con.execute("""SELECT value, import_id FROM observation WHERE indicator_id =
         'barn_undersokelse_antall' AND region_code='5001' AND year=2024""").fetchone()
@@ -108,7 +110,7 @@ def test_a_newer_file_for_the_same_table_replaces_values_and_counts_the_changes(
 
 
 def test_import_log_keeps_provenance(con):
-    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", imported_by="leder@kommune.no")
+    r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", imported_by="leder@kommune.no", actor=SYSTEM)
     row = con.execute("SELECT file_name, length(sha256), rows, imported_by, ssb_table, sample FROM import_log "
                       "WHERE id = ?", [r.import_id]).fetchone()
     assert row == ("ssb_12286_excel_cp1252.csv", 64, 16, "leder@kommune.no", "12286", False)
@@ -119,7 +121,7 @@ def test_a_municipality_year_before_its_current_boundaries_is_flagged(con, tmp_p
         b'"2023"', b'"2019"')
     f = tmp_path / "heim.csv"
     f.write_bytes(text)
-    r = ingest.import_file(con, f)
+    r = ingest.import_file(con, f, actor=SYSTEM)
     assert any("5055" in w and "dagens kommunegrenser" in w for w in r.warnings)
 
 
@@ -138,7 +140,7 @@ def test_broken_jsonstat_is_refused_with_a_message_and_nothing_changes(con, tmp_
     f.write_bytes(mutate((FORMATS / "ssb_barnevern_sample.json").read_bytes()))
     before = snapshot(con)
     with pytest.raises(InputError) as e:
-        ingest.import_file(con, f, mapping=SAMPLE_99999)
+        ingest.import_file(con, f, mapping=SAMPLE_99999, actor=SYSTEM)
     assert message in str(e.value)
     assert f.name in str(e.value)
     assert snapshot(con) == before
@@ -175,7 +177,7 @@ def test_broken_csv_is_refused_with_file_row_and_field_and_nothing_changes(con, 
     f.write_bytes(make())
     before = snapshot(con)
     with pytest.raises(InputError) as e:
-        ingest.import_file(con, f)
+        ingest.import_file(con, f, actor=SYSTEM)
     text = str(e.value)
     assert f"fil «{case}.csv»" in text and place in text and message in text, text
     assert snapshot(con) == before

@@ -2,13 +2,15 @@
 
 import pytest
 
+from tests.conftest import leader
+
 from tilstand import narrative
 from tilstand.narrative import StaleVersionError
 
 
 @pytest.fixture
 def report(con):
-    return narrative.create_report(con, "5001", 2024, "nb", user="leder")
+    return narrative.create_report(con, "5001", 2024, "nb", actor=leader("leder"))
 
 
 def _sec(con, report, key):
@@ -23,14 +25,14 @@ def test_new_report_has_bufdirs_chapters_in_order(con, report):
 
 
 def test_nynorsk_report_has_nynorsk_titles(con):
-    r = narrative.create_report(con, "5001", 2024, "nn", user="leder")
+    r = narrative.create_report(con, "5001", 2024, "nn", actor=leader("leder"))
     assert _sec(con, r, "kort_oppsummering").title == "Kort samandrag"
 
 
 def test_every_save_is_a_new_version_with_author(con, report):
     s = _sec(con, report, "kort_oppsummering")
-    v1 = narrative.save(con, s.id, "Første utkast.", base_version=0, author="leder")
-    v2 = narrative.save(con, s.id, "Andre utkast.", base_version=1, author="leder")
+    v1 = narrative.save(con, s.id, "Første utkast.", base_version=0, actor=leader("leder"))
+    v2 = narrative.save(con, s.id, "Andre utkast.", base_version=1, actor=leader("leder"))
     assert (v1.n, v2.n) == (1, 2)
     assert [v.body for v in narrative.history(con, s.id)] == ["Andre utkast.", "Første utkast."]
     assert narrative.section(con, s.id).status == "draft"
@@ -38,9 +40,9 @@ def test_every_save_is_a_new_version_with_author(con, report):
 
 def test_a_save_on_a_stale_version_is_refused_with_both_texts_and_nothing_written(con, report):
     s = _sec(con, report, "kvalitet")
-    narrative.save(con, s.id, "Anne skrev dette.", base_version=0, author="anne")
+    narrative.save(con, s.id, "Anne skrev dette.", base_version=0, actor=leader("anne"))
     with pytest.raises(StaleVersionError) as e:
-        narrative.save(con, s.id, "Bjørn skrev noe annet.", base_version=0, author="bjorn")
+        narrative.save(con, s.id, "Bjørn skrev noe annet.", base_version=0, actor=leader("bjorn"))
     assert e.value.current.body == "Anne skrev dette." and e.value.attempted_body == "Bjørn skrev noe annet."
     assert "anne" in str(e.value) and "versjon 1" in str(e.value)
     assert len(narrative.history(con, s.id)) == 1
@@ -48,15 +50,15 @@ def test_a_save_on_a_stale_version_is_refused_with_both_texts_and_nothing_writte
 
 def test_saving_the_same_text_again_adds_no_version(con, report):
     s = _sec(con, report, "kvalitet")
-    narrative.save(con, s.id, "Tekst.", base_version=0, author="leder")
-    assert narrative.save(con, s.id, "Tekst.", base_version=1, author="leder").n == 1
+    narrative.save(con, s.id, "Tekst.", base_version=0, actor=leader("leder"))
+    assert narrative.save(con, s.id, "Tekst.", base_version=1, actor=leader("leder")).n == 1
 
 
 def test_restore_is_a_new_version(con, report):
     s = _sec(con, report, "okonomi")
-    narrative.save(con, s.id, "A", base_version=0, author="leder")
-    narrative.save(con, s.id, "B", base_version=1, author="leder")
-    v = narrative.restore(con, s.id, 1, author="leder", base_version=2)
+    narrative.save(con, s.id, "A", base_version=0, actor=leader("leder"))
+    narrative.save(con, s.id, "B", base_version=1, actor=leader("leder"))
+    v = narrative.restore(con, s.id, 1, actor=leader("leder"), base_version=2)
     assert (v.n, v.body, v.note) == (3, "A", "gjenopprettet fra versjon 1")
 
 
@@ -67,23 +69,23 @@ def test_compare_marks_added_and_removed_words():
 
 def test_next_year_can_start_from_last_years_text_marked_as_carried_over(con, report):
     s = _sec(con, report, "samarbeid")
-    narrative.save(con, s.id, "Vi samarbeider med skolene.", base_version=0, author="leder")
-    narrative.update_structure(con, _sec(con, report, "brukere").id, hidden=True)
-    nxt = narrative.create_report(con, "5001", 2025, "nb", user="leder", carry_over=True)
+    narrative.save(con, s.id, "Vi samarbeider med skolene.", base_version=0, actor=leader("leder"))
+    narrative.update_structure(con, _sec(con, report, "brukere").id, hidden=True, actor=leader())
+    nxt = narrative.create_report(con, "5001", 2025, "nb", actor=leader("leder"), carry_over=True)
     carried = _sec(con, nxt, "samarbeid")
     assert carried.body == "Vi samarbeider med skolene." and carried.carried_over and carried.version == 1
     assert _sec(con, nxt, "brukere").hidden, "last year's structure comes along"
-    narrative.save(con, carried.id, "Vi samarbeider med skolene og helsestasjonen.", base_version=1, author="leder")
+    narrative.save(con, carried.id, "Vi samarbeider med skolene og helsestasjonen.", base_version=1, actor=leader("leder"))
     assert not narrative.section(con, carried.id).carried_over
 
 
 def test_chapters_can_be_renamed_moved_added_and_hidden(con, report):
     s = _sec(con, report, "samarbeid")
-    narrative.update_structure(con, s.id, title="Samarbeid med skole og helse", position=2)
-    added = narrative.add_section(con, report.id, "Tilsyn fra statsforvalteren", after_position=11)
+    narrative.update_structure(con, s.id, title="Samarbeid med skole og helse", position=2, actor=leader())
+    added = narrative.add_section(con, report.id, "Tilsyn fra statsforvalteren", after_position=11, actor=leader())
     assert narrative.section(con, s.id).title == "Samarbeid med skole og helse"
     assert added.key == "tilsyn_fra_statsforvalteren" and added.position == 12
-    narrative.update_structure(con, added.id, hidden=True)
+    narrative.update_structure(con, added.id, hidden=True, actor=leader())
     visible = [x.key for x in narrative.sections(con, report.id, include_hidden=False)]
     assert "tilsyn_fra_statsforvalteren" not in visible
 
@@ -92,9 +94,9 @@ def test_text_survives_closing_and_reopening_the_database(db_path):
     from tilstand import store
 
     con = store.connect(db_path)
-    r = narrative.create_report(con, "5001", 2024, "nb", user="leder")
+    r = narrative.create_report(con, "5001", 2024, "nb", actor=leader("leder"))
     s = _sec(con, r, "kort_oppsummering")
-    narrative.save(con, s.id, "Lagret tekst.", base_version=0, author="leder")
+    narrative.save(con, s.id, "Lagret tekst.", base_version=0, actor=leader("leder"))
     store.close(db_path)
     con = store.connect(db_path)
     assert narrative.section(con, s.id).body == "Lagret tekst."

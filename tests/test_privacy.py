@@ -2,6 +2,8 @@
 
 import pytest
 
+from tilstand.access import SYSTEM
+
 from tilstand import ingest, queries
 from tilstand.privacy import explain
 from tests.conftest import DATA
@@ -13,7 +15,7 @@ def _public(con, indicator, region, year):
 
 
 def test_counts_from_one_to_three_are_hidden_and_so_is_the_rate_built_on_them(con):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")  # Røyrvik 2024: 2 children, 2.6 %
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)  # Røyrvik 2024: 2 children, 2.6 %
     assert _public(con, "barn_undersokelse_antall", "5043", 2024) == (None, "x")
     assert _public(con, "barn_undersokelse_andel", "5043", 2024) == (None, "x")
     # the stored value is kept (for sums over services), only the public view hides it
@@ -22,13 +24,13 @@ def test_counts_from_one_to_three_are_hidden_and_so_is_the_rate_built_on_them(co
 
 
 def test_ssb_suppression_stays_distinct_from_ours(con):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     assert _public(con, "barn_undersokelse_antall", "5043", 2023) == (None, ":")
     assert "SSB" in explain(":") and "få barn" in explain("x")
 
 
 def test_large_counts_and_their_rates_are_shown(con):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     assert _public(con, "barn_undersokelse_antall", "5001", 2024) == (1188, None)
     assert _public(con, "barn_undersokelse_andel", "5001", 2024) == (2.9, None)
 
@@ -42,6 +44,6 @@ def test_threshold_is_bufdirs_one_to_three(con, count, hidden):
 
 
 def test_trend_query_reads_only_suppressed_numbers(con):
-    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv")
+    ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     df = queries.run(con, "trend", region="5043", from_year=2015, to_year=2024)
     assert df.filter(df["status"] == "x")["value"].null_count() == df.filter(df["status"] == "x").height > 0

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.conftest import env_flag
+from tests.conftest import leader, env_flag
 from tilstand import charts, narrative, profile, report, store
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
@@ -33,10 +33,10 @@ def demo(demo_db, tmp_path):
 
 
 def _write(con, region: str, year: int, language: str, texts: dict[str, str]) -> narrative.Report:
-    rep = narrative.create_report(con, region, year, language, user="Test Leder")
+    rep = narrative.create_report(con, region, year, language, actor=leader("Test Leder"))
     for s in narrative.sections(con, rep.id):
         if s.key in texts:
-            narrative.save(con, s.id, texts[s.key], base_version=s.version, author="Test Leder")
+            narrative.save(con, s.id, texts[s.key], base_version=s.version, actor=leader("Test Leder"))
     return rep
 
 
@@ -218,8 +218,8 @@ def test_an_unstarted_report_gives_bufdirs_chapters_with_placeholders(demo, tmp_
 def test_hidden_chapters_stay_out_and_renamed_chapters_use_the_new_title(demo, tmp_path):
     rep = _write(demo, "5001", 2024, "nb", {})
     secs = {s.key: s for s in narrative.sections(demo, rep.id)}
-    narrative.update_structure(demo, secs["samarbeid"].id, hidden=True)
-    narrative.update_structure(demo, secs["innsats"].id, title="Mål og tiltak for 2025")
+    narrative.update_structure(demo, secs["samarbeid"].id, hidden=True, actor=leader())
+    narrative.update_structure(demo, secs["innsats"].id, title="Mål og tiltak for 2025", actor=leader())
     doc = Document(report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False).path)
     titles = [t for _, t in _headings(doc)]
     assert "Samarbeid med andre sektorer" not in titles and "Mål og tiltak for 2025" in titles
@@ -227,7 +227,7 @@ def test_hidden_chapters_stay_out_and_renamed_chapters_use_the_new_title(demo, t
 
 def test_a_carried_over_chapter_says_so_until_it_is_edited(demo, tmp_path):
     _write(demo, "5001", 2023, "nb", {"utfordringsbildet": "Fjorårets utfordringer."})
-    narrative.create_report(demo, "5001", 2024, "nb", user="Test Leder", carry_over=True)
+    narrative.create_report(demo, "5001", 2024, "nb", actor=leader("Test Leder"), carry_over=True)
     doc = Document(report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False).path)
     texts = [p.text for p in doc.paragraphs]
     i = texts.index("Fjorårets utfordringer.")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tilstand.access import SYSTEM
 from tilstand import catalog, fmt, profile, store, suggest
 from tilstand.ingest import load
 from tilstand.suggest import Suggestion
@@ -14,7 +15,7 @@ M, GROUP, COUNTY, COUNTRY = "5001", "EKG12", "50", "EAK"
 
 def _write(con, observations):
     load.write(con, data=repr(observations).encode(), file_name="t.csv", source="test",
-               observations=observations, regions=[])
+               observations=observations, regions=[], actor=SYSTEM)
 
 
 def _one(con, ind, language="nb", year=2024):

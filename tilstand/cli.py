@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tilstand import check, demo, ingest, report, store
+from tilstand.access import SYSTEM
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -60,7 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     prepared = [ingest.read(f, source=args.source) for f in args.files]  # every file sound before any write
     con = store.connect(args.db)
     for p in prepared:
-        result = ingest.write(con, p)
+        result = ingest.write(con, p, actor=SYSTEM)
         print(result.summary_nb())
         for w in result.warnings:
             print(f"  Merk: {w}")

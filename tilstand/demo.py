@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tilstand import ingest, store
+from tilstand.access import SYSTEM
 from tilstand.ingest.load import ImportResult
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
@@ -35,7 +36,7 @@ def build(path: str | Path | None = None, directory: Path = SAMPLE_DIR) -> DemoR
     prepared = [ingest.read(f) for f in sample_files(directory)]  # all files sound before any write
     con = store.connect(tmp)
     try:
-        results = [ingest.write(con, p, sample=True, imported_by="tilstand demo") for p in prepared]
+        results = [ingest.write(con, p, sample=True, imported_by="tilstand demo", actor=SYSTEM) for p in prepared]
         con.execute("CHECKPOINT")
     finally:
         store.close(tmp)

@@ -129,4 +129,83 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    3,
+    "users, roles per region, audit log, review comments, report states and published snapshots",
+    """
+    CREATE SEQUENCE user_id_seq START 1;
+    CREATE TABLE app_user (
+        id INTEGER PRIMARY KEY DEFAULT nextval('user_id_seq'),
+        username VARCHAR NOT NULL UNIQUE,     -- lower case; for single sign-on the e-mail address
+        display_name VARCHAR NOT NULL,
+        password_hash VARCHAR,                -- argon2id; NULL for users who only sign in with SSO
+        oidc_subject VARCHAR,                 -- the identity provider's 'sub', bound on first SSO sign-in
+        email VARCHAR,
+        disabled BOOLEAN NOT NULL DEFAULT FALSE,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TIMESTAMP,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        last_sign_in TIMESTAMP
+    );
+    CREATE TABLE role_grant (
+        user_id INTEGER NOT NULL,
+        region_code VARCHAR NOT NULL,          -- a municipality, an intermunicipal service id, or '*'
+        role VARCHAR NOT NULL,                 -- admin | leder | saksordforer | lesar
+        granted_at TIMESTAMP NOT NULL,
+        granted_by VARCHAR NOT NULL,
+        PRIMARY KEY (user_id, region_code, role)
+    );
+    CREATE SEQUENCE audit_id_seq START 1;
+    CREATE TABLE audit_log (
+        id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+        logged_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,               -- sign_in | sign_in_failed | save_text | import | publish | …
+        region_code VARCHAR,
+        target VARCHAR,                        -- e.g. 'section:12', 'report:3', 'user:anne'
+        detail VARCHAR,
+        allowed BOOLEAN NOT NULL DEFAULT TRUE  -- FALSE: a refused attempt
+    );
+    CREATE SEQUENCE comment_id_seq START 1;
+    CREATE TABLE review_comment (
+        id INTEGER PRIMARY KEY DEFAULT nextval('comment_id_seq'),
+        report_id INTEGER NOT NULL,
+        section_id INTEGER NOT NULL,
+        chart_id VARCHAR,                      -- NULL: about the chapter; else about one chart
+        parent_id INTEGER,                     -- an answer to another comment
+        author VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        resolved_at TIMESTAMP,
+        resolved_by VARCHAR
+    );
+    CREATE TABLE section_review (
+        section_id INTEGER PRIMARY KEY,
+        reviewed_at TIMESTAMP NOT NULL,
+        reviewed_by VARCHAR NOT NULL,
+        version INTEGER NOT NULL               -- the text version that was reviewed
+    );
+    CREATE TABLE report_state_log (
+        report_id INTEGER NOT NULL,
+        state VARCHAR NOT NULL,                -- draft | review | done | published
+        changed_at TIMESTAMP NOT NULL,
+        by_user VARCHAR NOT NULL
+    );
+    CREATE SEQUENCE publication_id_seq START 1;
+    CREATE TABLE publication (
+        id INTEGER PRIMARY KEY DEFAULT nextval('publication_id_seq'),
+        report_id INTEGER NOT NULL,
+        region_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        language VARCHAR NOT NULL,
+        published_at TIMESTAMP NOT NULL,
+        published_by VARCHAR NOT NULL,
+        snapshot JSON NOT NULL,                -- chapters, key figures, chart figures, definitions as given
+        docx BLOB NOT NULL,                    -- the document exactly as the council received it
+        pdf BLOB                               -- NULL when LibreOffice was not available at publishing
+    );
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]

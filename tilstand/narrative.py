@@ -18,6 +18,7 @@ from importlib.resources import files
 import duckdb
 
 from tilstand import store
+from tilstand.access import Actor, record, require
 from tilstand.errors import TilstandError
 
 LANGUAGES = ("nb", "nn")
@@ -124,10 +125,12 @@ def get_report(con: duckdb.DuckDBPyConnection, report_id: int) -> Report:
 
 
 def create_report(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *,
-                  user: str, carry_over: bool = False) -> Report:
+                  actor: Actor, carry_over: bool = False) -> Report:
     """A new report with Bufdir's chapters; optionally each chapter starts from last year's text."""
     if language not in LANGUAGES:
         raise ValueError(language)
+    require(con, actor, "create_report", region)
+    user = actor.display_name
     existing = find_report(con, region, year, language)
     if existing:
         return existing
@@ -149,6 +152,8 @@ def create_report(con: duckdb.DuckDBPyConnection, region: str, year: int, langua
             if ch["body"]:
                 cur.execute("INSERT INTO section_version VALUES (?, 1, ?, ?, ?, ?, TRUE)",
                             [section_id, ch["body"], user, now, f"overført fra {year - 1}"])
+        record(cur, actor, "create_report", region=region, target=f"report:{report_id}",
+               detail=f"{year} {language}" + (f", tekst fra {year - 1}" if previous else ""))
     return get_report(con, report_id)
 
 
@@ -200,12 +205,27 @@ def _latest(cur: duckdb.DuckDBPyConnection, section_id: int) -> Version | None:
     return Version(*row) if row else None
 
 
-def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_version: int, author: str,
+def region_of_section(con: duckdb.DuckDBPyConnection, section_id: int) -> str:
+    row = con.cursor().execute("SELECT r.region_code FROM section s JOIN report r ON r.id = s.report_id "
+                               "WHERE s.id = ?", [section_id]).fetchone()
+    if not row:
+        raise KeyError(section_id)
+    return row[0]
+
+
+def region_of_report(con: duckdb.DuckDBPyConnection, report_id: int) -> str:
+    return get_report(con, report_id).region_code
+
+
+def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_version: int, actor: Actor,
          note: str | None = None) -> Version:
     """Save a new version, or refuse (StaleVersionError) when someone saved after base_version.
 
     Saving the text that is already the latest changes nothing and returns that version.
     """
+    region = region_of_section(con, section_id)
+    require(con, actor, "write_text", region, target=f"section:{section_id}")
+    author = actor.display_name
     try:
         with store.transaction(con) as cur:
             latest = _latest(cur, section_id)
@@ -219,6 +239,8 @@ def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_ver
                         [section_id, version.n, body, author, version.saved_at, note])
             cur.execute("UPDATE section SET status = CASE WHEN ? = '' THEN 'empty' "
                         "WHEN status = 'empty' THEN 'draft' ELSE status END WHERE id = ?", [body.strip(), section_id])
+            record(cur, actor, "save_text", region=region, target=f"section:{section_id}",
+                   detail=f"versjon {version.n}" + (f" ({note})" if note else ""))
             return version
     except duckdb.TransactionException:
         # another session committed the same version number first
@@ -240,22 +262,28 @@ def version(con: duckdb.DuckDBPyConnection, section_id: int, n: int) -> Version:
     return Version(*row)
 
 
-def restore(con: duckdb.DuckDBPyConnection, section_id: int, n: int, *, author: str, base_version: int) -> Version:
+def restore(con: duckdb.DuckDBPyConnection, section_id: int, n: int, *, actor: Actor, base_version: int) -> Version:
     """Restoring is itself a new version: history is never rewritten."""
     old = version(con, section_id, n)
-    return save(con, section_id, old.body, base_version=base_version, author=author,
+    return save(con, section_id, old.body, base_version=base_version, actor=actor,
                 note=f"gjenopprettet fra versjon {n}")
 
 
-def set_status(con: duckdb.DuckDBPyConnection, section_id: int, status: str) -> None:
+def set_status(con: duckdb.DuckDBPyConnection, section_id: int, status: str, *, actor: Actor) -> None:
     if status not in STATUSES:
         raise ValueError(status)
-    con.cursor().execute("UPDATE section SET status = ? WHERE id = ?", [status, section_id])
+    region = region_of_section(con, section_id)
+    require(con, actor, "write_text", region, target=f"section:{section_id}")
+    with store.transaction(con) as cur:
+        cur.execute("UPDATE section SET status = ? WHERE id = ?", [status, section_id])
+        record(cur, actor, "chapter_status", region=region, target=f"section:{section_id}", detail=status)
 
 
-def update_structure(con: duckdb.DuckDBPyConnection, section_id: int, *, title: str | None = None,
+def update_structure(con: duckdb.DuckDBPyConnection, section_id: int, *, actor: Actor, title: str | None = None,
                      position: int | None = None, hidden: bool | None = None) -> None:
     """Rename, move or hide a chapter of one report (the municipality's own structure)."""
+    region = region_of_section(con, section_id)
+    require(con, actor, "edit_structure", region, target=f"section:{section_id}")
     sets, params = [], []
     for column, value in (("title", title), ("position", position), ("hidden", hidden)):
         if value is not None:
@@ -264,10 +292,17 @@ def update_structure(con: duckdb.DuckDBPyConnection, section_id: int, *, title: 
     if title is not None and not title.strip():
         raise ValueError("title")
     if sets:
-        con.cursor().execute(f"UPDATE section SET {', '.join(sets)} WHERE id = ?", [*params, section_id])
+        with store.transaction(con) as cur:
+            cur.execute(f"UPDATE section SET {', '.join(sets)} WHERE id = ?", [*params, section_id])
+            record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}",
+                   detail=", ".join(f"{c}={v}" for c, v in (("tittel", title), ("nr", position), ("skjult", hidden))
+                                    if v is not None))
 
 
-def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, after_position: int) -> Section:
+def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, after_position: int,
+                actor: Actor) -> Section:
+    region = region_of_report(con, report_id)
+    require(con, actor, "edit_structure", region, target=f"report:{report_id}")
     key = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "kapittel"
     with store.transaction(con) as cur:
         taken = {r[0] for r in cur.execute("SELECT key FROM section WHERE report_id = ?", [report_id]).fetchall()}
@@ -278,6 +313,7 @@ def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, a
                     [report_id, after_position])
         section_id = cur.execute("INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) "
                                  "RETURNING id", [report_id, key, title.strip(), after_position + 1]).fetchone()[0]
+        record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}", detail=f"nytt: {title}")
     return section(con, section_id)
 
 

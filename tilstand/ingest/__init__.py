@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
 from tilstand.ingest import load, ssb
@@ -64,19 +65,20 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
     return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
 
 
-def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, sample: bool = False,
+def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor, sample: bool = False,
           imported_by: str | None = None) -> ImportResult:
     p = prepared.parsed
     return load.write(
         con, data=prepared.data, file_name=prepared.path.name, source=p.source,
         observations=[(o.indicator_id, o.region_code, o.year, o.value, o.status) for o in p.observations],
         regions=list(p.regions.values()), ssb_table=p.table, sample=sample or p.sample, imported_by=imported_by,
+        actor=actor,
     )
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, source: str | None = None,
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Actor, source: str | None = None,
                 sample: bool = False, imported_by: str | None = None, data: bytes | None = None,
                 mapping: Sequence[MappingRow] | None = None) -> ImportResult:
     """Import one file all-or-nothing; InputError (nothing written) on bad input."""
     prepared = read(path, source=source, data=data, mapping=mapping)
-    return write(con, prepared, sample=sample, imported_by=imported_by)
+    return write(con, prepared, actor=actor, sample=sample, imported_by=imported_by)

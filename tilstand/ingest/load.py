@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from tilstand import catalog, store
+from tilstand.access import Actor, record, require
 from tilstand.regions import RegionRef
 
 OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32,
@@ -144,10 +145,12 @@ def write(
     ssb_table: str | None = None,
     sample: bool = False,
     imported_by: str | None = None,
+    actor: Actor,
 ) -> ImportResult:
-    """All-or-nothing write of one file's observations."""
+    """All-or-nothing write of one file's observations (statistics are shared, so any leader may import)."""
+    require(con, actor, "import", target=file_name)
     digest = sha256(data)
-    user = imported_by or getpass.getuser()
+    user = imported_by or (getpass.getuser() if actor.system else actor.username)
     incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
     with store.transaction(con) as cur:
         prev = _previous(cur, digest)
@@ -181,5 +184,7 @@ def write(
         _derive(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
+        record(cur, actor, "import", target=f"import:{import_id}",
+               detail=f"{file_name}: {incoming.height} verdier, {inserted} nye, {updated} endret")
     return ImportResult(file_name, import_id, incoming.height, inserted, updated,
                         incoming.height - inserted - updated, new_regions=new_regions, warnings=warnings)
