@@ -208,4 +208,17 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    4,
+    "browser sessions for built-in accounts (only a hash of the token is stored)",
+    """
+    CREATE TABLE auth_session (
+        token_hash VARCHAR PRIMARY KEY,        -- sha256 of the cookie value
+        username VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL
+    );
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]
