@@ -6,13 +6,15 @@ Exit codes: 0 success; 1 internal error or problems found by `check`; 2 bad inpu
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 import traceback
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
-from tilstand import check, demo, ingest, report, store
+from tilstand import auth, check, demo, ingest, report, store
 from tilstand.access import SYSTEM
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
 
@@ -44,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="FIL", help="rapport.docx eller rapport.pdf")
     p.add_argument("--template", type=Path, metavar="MAL", help="kommunens egen Word-mal (.docx)")
     _db_arg(p)
+    _user_parser(sub)
     return ap
 
 
@@ -97,7 +100,71 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check, "report": cmd_report}
+def _user_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("user", help="brukere og roller (innebygde kontoer)")
+    user = p.add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="opprett en bruker (om den mangler) og gi den en rolle")
+    p.add_argument("name", metavar="NAVN", help="brukernavn, gjerne e-postadressen")
+    p.add_argument("--role", required=True, help="admin, leder, saksordforer eller lesar")
+    p.add_argument("--region", required=True, metavar="KODE",
+                   help="kommunenummer, id for en interkommunal tjeneste, eller * for alle")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="les passordet fra standard inn (én linje); uten: bare innlogging via kommunen (SSO)")
+    p.add_argument("--display-name", metavar="NAVN", help="fullt navn (standard: brukernavnet)")
+    p.add_argument("--email", metavar="E", help="e-postadresse for innlogging via kommunen")
+    _db_arg(p)
+    p = user.add_parser("list", help="vis brukere, roller, låste kontoer og siste innlogging")
+    _db_arg(p)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Passord: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    try:
+        return cmd_user_add(args) if args.user_command == "add" else cmd_user_list(args)
+    except (auth.UserError, auth.WeakPasswordError) as e:
+        raise InputError(None, None, None, str(e)) from e
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """As the database owner (SYSTEM): whoever can open the file may manage its users."""
+    con = store.connect(args.db)
+    name = auth.normalize_username(args.name)
+    region = auth.validate_grant(con, args.role, args.region)  # before anything is written
+    existing = {u.username: u for u in auth.users(con, SYSTEM)}.get(name)
+    if existing is None:
+        password = _read_password() if args.password_stdin else None
+        auth.add_user(con, SYSTEM, name, args.display_name or name, password=password, email=args.email)
+        print(f"Bruker opprettet: {name}" + ("" if password is not None else " (bare innlogging via kommunen)"))
+    elif args.password_stdin:
+        print(f"Merk: {name} finnes allerede; passordet er ikke endret.")
+    auth.grant(con, SYSTEM, name, args.role, region)
+    print(f"{name} har rollen {args.role} i {region}.")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    con = store.connect(_existing_db(args.db))
+    now = datetime.now()
+    rows = [("Bruker", "Navn", "Roller", "Låst", "Sist innlogget")]
+    for u in auth.users(con, SYSTEM):
+        roles = ", ".join(f"{role}@{region}" for region, role in u.grants) or "–"
+        state = "deaktivert" if u.disabled else (f"til {u.locked_until:%H:%M}" if u.locked(now) else "")
+        rows.append((u.username, u.display_name, roles, state,
+                     f"{u.last_sign_in:%d.%m.%Y %H:%M}" if u.last_sign_in else "aldri"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if len(rows) == 1:
+        print("Ingen brukere ennå. Legg til en med «tilstand user add».")
+    return EXIT_OK
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check, "report": cmd_report, "user": cmd_user}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
