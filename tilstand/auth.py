@@ -167,6 +167,18 @@ def validate_grant(con: duckdb.DuckDBPyConnection, role: str, region: str) -> st
                     "id-en til en interkommunal tjeneste (f.eks. varnesregionen) eller * for alle.")
 
 
+def grantable_regions(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[tuple[str, str]]:
+    """(code, label) of the municipalities and intermunicipal services where the actor may give roles,
+    with ('*', 'Alle kommuner') first for an administrator of all; for the user-admin page's picker."""
+    rows = con.cursor().execute(
+        "SELECT code, code || ' ' || name FROM region WHERE kind = 'municipality' AND valid_to IS NULL "
+        "UNION ALL SELECT id, name || ' (interkommunal)' FROM service ORDER BY 1").fetchall()
+    allowed = actor.regions("manage_users")
+    if allowed is None:
+        return [(ALL_REGIONS, "Alle kommuner"), *rows]
+    return [(code, label) for code, label in rows if code in allowed]
+
+
 # --- reading -------------------------------------------------------------------------------------------
 
 _USER_COLUMNS = ("id, username, display_name, email, disabled, locked_until, last_sign_in, "
