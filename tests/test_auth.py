@@ -251,6 +251,10 @@ def test_a_regional_admin_sees_only_users_with_roles_in_their_regions(con, admin
     auth.add_user(con, regional, "ny", "Ny uten roller ennå")
     assert [u.username for u in auth.users(con, regional)] == ["ny", "stjordal", "vaernes"]
     assert [u.username for u in auth.users(con, admin)] == ["ada", "anne", "ny", "stjordal", "vaernes"]
+    assert auth.user_info(con, regional, "vaernes").grants == (("varnesregionen", "leder"),)
+    with pytest.raises(PermissionDenied):
+        auth.user_info(con, regional, "ada")
+    assert auth.user_info(con, auth.load_actor(con, "anne"), "anne").email == "anne@kommune.no"
     assert [c for c, _ in auth.grantable_regions(con, regional)] == ["5035"]
     assert auth.grantable_regions(con, admin)[0] == ("*", "Alle kommuner")
 
