@@ -137,14 +137,15 @@ def _build(con: duckdb.DuckDBPyConnection, rep: narrative.Report,
     name = report.file_name(rep.region_code, content["region_name"], rep.year, rep.language, "docx")
     with tempfile.TemporaryDirectory(prefix="tilstand-publish-") as tmp:
         docx_path = Path(tmp) / name
-        result = report.render(con, rep.region_code, rep.year, rep.language, out=docx_path, today=today)
+        result = report.render(con, rep.region_code, rep.year, rep.language, out=docx_path, today=today,
+                               state="published")
         notes.extend(result.warnings)
         pdf_bytes = None
         if pdf.available():
             pdf_path = docx_path.with_suffix(".pdf")
             try:
                 # The PDF is made from the very DOCX that is frozen, not from a second rendering.
-                with report._PDF_SLOTS:
+                with report.PDF_SLOTS:
                     pdf.to_pdf(docx_path, pdf_path)
                 pdf_bytes = pdf_path.read_bytes()
             except (pdf.PdfUnavailableError, pdf.PdfConversionError) as e:

@@ -87,7 +87,7 @@ TEXT = {
 }
 
 # Each LibreOffice conversion holds ~160 MB; many council members clicking at once must not exhaust memory.
-_PDF_SLOTS = threading.BoundedSemaphore(2)
+PDF_SLOTS = threading.BoundedSemaphore(2)
 
 ORIGIN_SOURCE = {
     "bufdir": "Bufdir, kommunemonitor",
@@ -288,8 +288,12 @@ def _open_template(template: Path) -> DocxTemplate:
 
 
 def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
-           template: Path | None = None, with_charts: bool = True, today: date | None = None) -> Result:
-    """Write the DOCX for one report to `out` (atomically: a half-written file never replaces a good one)."""
+           template: Path | None = None, with_charts: bool = True, today: date | None = None,
+           state: str | None = None) -> Result:
+    """Write the DOCX for one report to `out` (atomically: a half-written file never replaces a good one).
+
+    `state` overrides the report's own state on the cover (publishing renders the copy that will be
+    «Publisert» while the report is still «Ferdig»)."""
     started = time.perf_counter()
     if language not in narrative.LANGUAGES:
         raise InputError(None, None, "målform", f"ukjent målform «{language}» (bruk nb eller nn).")
@@ -298,7 +302,8 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
     p = profile.build(con, region, year)
     if not p.rows and not narrative.find_report(con, region, year, language):
         raise InputError(None, None, "kommune", f"ingen tall eller rapport for {region} i {year}.")
-    chapters, state = parts(con, region, year, language)
+    chapters, stored_state = parts(con, region, year, language)
+    state = state or stored_state
     text = TEXT[language]
     tpl = _open_template(template or template_path(language))
     warnings: list[str] = []
@@ -339,7 +344,7 @@ def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language:
     with tempfile.TemporaryDirectory(prefix="tilstand-pdf-") as tmp:
         docx = render(con, region, year, language, out=Path(tmp) / f"{Path(out).stem}.docx", template=template,
                       today=today)
-        with _PDF_SLOTS:
+        with PDF_SLOTS:
             pdf.to_pdf(docx.path, Path(out))
     return Result(Path(out), time.perf_counter() - started, docx.charts, docx.chapters, docx.warnings)
 
