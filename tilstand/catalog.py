@@ -40,7 +40,15 @@ class Indicator:
     count_indicator: str  # the count a rate is built on; the rate is hidden with it
     show: bool
     confidence: str
-    definition: str
+    definition: str  # English source note: how the number is built, as the sources say it
+    definition_nb: str = ""  # what readers see: bokmål (app, bokmål reports) ...
+    definition_nn: str = ""  # ... and nynorsk (nynorsk reports)
+
+    def definition_in(self, language: str) -> str:
+        """The definition in a målform: nynorsk falls back to bokmål, bokmål to the English note."""
+        if language == "nn" and self.definition_nn:
+            return self.definition_nn
+        return self.definition_nb or self.definition
 
     def applies_to(self, kind: str) -> bool:
         return self.levels == "all" or kind in self.levels.split(",")
@@ -92,6 +100,7 @@ def indicators() -> dict[str, Indicator]:
             source=r["source"], levels=r["levels"], min_count=int(r["min_count"] or 0),
             count_indicator=r["count_indicator"], show=r["show"] == "yes",
             confidence=r["confidence"], definition=r["definition"],
+            definition_nb=r.get("definition_nb") or "", definition_nn=r.get("definition_nn") or "",
         )
     return out
 

@@ -1,0 +1,40 @@
+"""The indicator catalogue speaks Norwegian to its readers: every definition in bokmål and nynorsk."""
+
+import dataclasses
+import re
+
+import pytest
+
+from tilstand import catalog
+
+# Words that give away an English sentence; none of them is a Norwegian word.
+ENGLISH = ("the", "of", "and", "with", "or", "who", "whose", "which", "children", "residents", "during",
+           "share", "expenditure", "mean", "investigation", "measures", "year")
+ENGLISH_RE = re.compile(r"\b(" + "|".join(ENGLISH) + r")\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_indicator_has_a_norwegian_definition(language):
+    for ind in catalog.indicators().values():
+        text = ind.definition_nb if language == "nb" else ind.definition_nn
+        assert text.strip(), f"{ind.id} has no {language} definition"
+        assert text != ind.definition, f"{ind.id}: the {language} definition is the English one"
+        assert not ENGLISH_RE.search(text), f"{ind.id} ({language}) reads as English: {text!r}"
+        assert ind.definition_in(language) == text
+
+
+def test_nynorsk_falls_back_to_bokmal_and_bokmal_to_the_english_note():
+    ind = catalog.indicators()["barn_tiltak_andel"]
+    assert ind.definition_in("nn") != ind.definition_in("nb")
+    no_nn = dataclasses.replace(ind, definition_nn="")
+    assert no_nn.definition_in("nn") == ind.definition_nb
+    nothing = dataclasses.replace(ind, definition_nb="", definition_nn="")
+    assert nothing.definition_in("nb") == nothing.definition_in("nn") == ind.definition
+
+
+def test_numbers_and_sections_in_the_english_note_survive_translation():
+    """Function numbers, ages and law sections are facts, not words: each Norwegian text keeps them."""
+    facts = re.compile(r"§ \d+-\d+|\b2[45]\d\b|\b232\b|0–\d\d")
+    for ind in catalog.indicators().values():
+        for fact in set(facts.findall(ind.definition)):
+            assert fact in ind.definition_nb and fact in ind.definition_nn, (ind.id, fact)
