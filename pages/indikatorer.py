@@ -25,7 +25,7 @@ for area in catalog.AREA_ORDER:
         continue
     st.header(tables.area_title(area), divider="gray")
     st.dataframe(pd.DataFrame([{
-        "Indikator": i.name_nb, "Nynorsk": i.name_nn, "Definisjon": i.definition,
+        "Indikator": i.name_nb, "Nynorsk": i.name_nn, "Definisjon": i.definition_in("nb"),
         "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": i.source,
         "Opphav": ORIGIN_NB.get(i.origin, i.origin),
         "Skjules når antall er": f"1–{i.min_count}" if i.min_count else "–",

@@ -222,7 +222,20 @@ def test_the_snapshot_holds_visible_chapters_with_charts_key_figures_and_definit
 
     assert snap.sample and snap.names["country"] and snap.names["county"] and snap.names["group"]
     assert snap.definitions and {tuple(d) for d in snap.definitions} == {publish.DEFINITION_COLUMNS}
+    by_name = {i.name_nb: i for i in catalog.indicators().values()}
+    assert all(d["Definisjon"] == by_name[d["Indikator"]].definition_nb for d in snap.definitions)
     assert snap.info.region_name.startswith("Trondheim") and snap.info.published_by == "Lea Leder"
+
+
+def test_frozen_definitions_are_in_the_reports_malform(demo_db, tmp_path):
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    p = profile.build(store.connect(path), "5001", 2024)
+    row = next(r for r in p.rows if r.indicator.id == "barn_tiltak_andel")
+    nb, nn = publish._definition(p, row, "nb"), publish._definition(p, row, "nn")
+    assert nb["Definisjon"] == row.indicator.definition_nb and nn["Definisjon"] == row.indicator.definition_nn
+    assert nn["Indikator"] == row.indicator.name_nn
+    store.close(path)
 
 
 def test_a_rate_hidden_for_privacy_stays_hidden_in_key_figures_and_charts(demo_db, tmp_path, monkeypatch):

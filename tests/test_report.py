@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import leader, env_flag
-from tilstand import charts, narrative, profile, report, store
+from tilstand import catalog, charts, narrative, profile, report, store
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
 
@@ -186,6 +186,28 @@ def test_nynorsk_report_uses_nynorsk_template_titles_and_labels(demo, tmp_path):
     assert lang.get(qn("w:val")) == "nn-NO"
     descrs = [s._inline.find(WP_DOCPR).get("descr") for s in doc.inline_shapes]
     assert descrs and all(d for d in descrs)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_appendix_gives_each_definition_in_the_reports_own_malform(demo, tmp_path, language):
+    out = report.render(demo, "5001", 2024, language, out=tmp_path / f"{language}.docx", with_charts=False).path
+    doc = Document(out)
+    header = ["Indikator", "Definisjon", "Kilde" if language == "nb" else "Kjelde", "Retning"]
+    appendix = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == header]
+    assert len(appendix) == 1
+    by_name = {(i.name_nn if language == "nn" else i.name_nb): i for i in catalog.indicators().values()}
+    rows = [[c.text for c in r.cells] for r in appendix[0].rows[1:]]
+    assert len(rows) >= 10
+    other = "nb" if language == "nn" else "nn"
+    for name, definition, *_ in rows:
+        ind = by_name[name]
+        assert definition == ind.definition_in(language) and definition != ind.definition, name
+        if ind.definition_nb != ind.definition_nn:
+            assert definition != ind.definition_in(other), name
+    if language == "nn":  # a few words only nynorsk has
+        assert any(re.search(r"\b(innbyggjarar|talet|ikkje|heimen)\b", d) for _, d, *_ in rows)
+    else:
+        assert any(re.search(r"\b(innbyggere|antall|ikke|hjemmet)\b", d) for _, d, *_ in rows)
 
 
 def test_suppressed_values_are_a_dash_in_the_docx_never_the_number(demo, tmp_path):

@@ -198,7 +198,7 @@ def _key_figure(p: profile.Profile, row: profile.ProfileRow, language: str) -> d
 
 
 def _definition(p: profile.Profile, row: profile.ProfileRow, language: str) -> dict[str, str]:
-    out = dict(tables.definitions(_one(p, row), row.indicator.area)[0])
+    out = dict(tables.definitions(_one(p, row), row.indicator.area, language)[0])
     out["Indikator"] = _indicator_name(row, language)
     return out
 

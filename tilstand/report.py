@@ -268,7 +268,7 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     wordml.paragraph(doc, [markdown.Span(text["appendix_intro"])])
     wordml.table(
         doc, [text["indicator"], text["definition"], text["source_col"], text["direction"]],
-        [[_name(r.indicator, language), r.indicator.definition, _sources([r], False, text).removesuffix("."),
+        [[_name(r.indicator, language), r.indicator.definition_in(language), _sources([r], False, text).removesuffix("."),
           text["directions"].get(r.indicator.better, "")] for r in rows],
         caption=text["appendix"], description=text["appendix_description"], widths_cm=[4.0, 7.0, 3.5, 2.5],
         numeric_from=99,

@@ -64,9 +64,11 @@ def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
     return out
 
 
-def definitions(profile: Profile, area: str) -> list[dict[str, str]]:
+def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[str, str]]:
+    """Name, definition (in `language`: nb or nn), source and direction for each indicator in an area."""
     return [
-        {"Indikator": r.indicator.name_nb, "Definisjon": r.indicator.definition, "Kilde": r.indicator.source,
+        {"Indikator": r.indicator.name_nb, "Definisjon": r.indicator.definition_in(language),
+         "Kilde": r.indicator.source,
          "Retning": DIRECTION_NB.get(r.indicator.better, "")}
         for r in profile.by_area().get(area, [])
     ]
