@@ -1,11 +1,13 @@
-"""Tilstand: entry point. Builds the sample database on first run, then routes to the pages."""
+"""Tilstand: entry point. Builds the sample database on first run, signs people in, routes by role."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import connection, data_version, set_page_language, uses_sample_data
-from tilstand import demo
+from pages.common import (connection, current_actor, data_version, may_open, set_page_language, uses_sample_data,
+                          write_cookie)
+from tilstand import demo, sessions
+from tilstand.access import ROLE_NB
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
@@ -15,18 +17,50 @@ if not demo.ensure_exists():
         demo.ensure()
 connection()
 
-PAGES = [
-    st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
-    st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:", url_path="tjenesteprofil"),
-    st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
-    st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon=":material/menu_book:", url_path="indikatorer"),
-]
-page = st.navigation(PAGES, position="hidden")
+ALL_PAGES = {
+    "forside": st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
+    "tjenesteprofil": st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:",
+                              url_path="tjenesteprofil"),
+    "skriverom": st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
+    "gjennomgang": st.Page("pages/gjennomgang.py", title="Gjennomgang", icon=":material/rate_review:",
+                           url_path="gjennomgang"),
+    "publisert": st.Page("pages/publisert.py", title="Publiserte rapporter", icon=":material/gavel:",
+                         url_path="publisert"),
+    "indikatorer": st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon=":material/menu_book:",
+                           url_path="indikatorer"),
+    "administrasjon": st.Page("pages/administrasjon.py", title="Administrasjon", icon=":material/manage_accounts:",
+                              url_path="administrasjon"),
+}
+LOGIN = st.Page("pages/logg_inn.py", title="Logg inn", icon=":material/login:", url_path="logg-inn", default=True)
+
+
+def _sign_out(actor) -> None:
+    sessions.end(connection(), st.session_state.get("session_token"), actor)
+    st.session_state.clear()
+    st.session_state.signed_out = True
+
+
+actor = current_actor()
+# Only the pages this person's roles allow are in the navigation: any other URL runs the default page.
+pages = [LOGIN] if actor is None else [p for key, p in ALL_PAGES.items() if may_open(actor, key)]
+page = st.navigation(pages, position="hidden")
 with st.sidebar:
     st.markdown("**Tilstand**")
     st.caption("Tilstandsrapport for barnevernstjenesten")
-    for p in PAGES:
+    for p in pages:
         st.page_link(p)
+    if actor is not None:
+        st.divider()
+        roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})
+        st.markdown(f"Innlogget som **{actor.display_name}**")
+        st.caption("; ".join(f"{ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in roles) or "Ingen roller")
+        if st.button("Logg ut", icon=":material/logout:", key="sign_out"):
+            _sign_out(actor)
+            st.rerun()
     if uses_sample_data(data_version()):
         st.warning("**Eksempeldata**: syntetiske tall, ikke reelle.", icon=":material/warning:")
+if actor is not None and st.session_state.get("session_token") != st.context.cookies.get(sessions.COOKIE):
+    write_cookie(st.session_state.get("session_token"))
+if actor is None and st.session_state.get("signed_out"):
+    write_cookie(None)
 page.run()

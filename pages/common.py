@@ -1,10 +1,24 @@
-"""What every page shares: the cached database connection, the page language, the sample banner."""
+"""What every page shares: the database connection, who is signed in, the page rule, the page language."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
-from tilstand import queries, store
+from tilstand import queries, sessions, store
+from tilstand.access import Actor
+
+# page file -> the access action a person needs in at least one region to open it (None: any signed-in user)
+PAGE_ACTION: dict[str, str | None] = {
+    "forside": None,
+    "tjenesteprofil": "read_draft",
+    "skriverom": "write_text",
+    "gjennomgang": "comment",
+    "publisert": "read_published",
+    "indikatorer": None,
+    "administrasjon": "manage_users",
+}
 
 
 def page_guard() -> None:
@@ -50,6 +64,54 @@ def set_page_language(lang: str = "nb") -> None:
         f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
         "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
         height=1, alt="Setter sidespråket til norsk",
+    )
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person, from this session or the session cookie; None when signed out or expired."""
+    ss = st.session_state
+    token = ss.get("session_token") or st.context.cookies.get(sessions.COOKIE)
+    actor = sessions.resume(connection(), token if isinstance(token, str) else None)
+    if actor is None:
+        ss.pop("session_token", None)
+        return None
+    ss.session_token = token
+    return actor
+
+
+def may_open(actor: Actor | None, page: str) -> bool:
+    if actor is None or page not in PAGE_ACTION:
+        return False
+    action = PAGE_ACTION[page]
+    return action is None or actor.regions(action) != []
+
+
+def require_page(page: str) -> Actor:
+    """First line of every page after page_guard: a person without the page's role sees a plain message and
+    nothing else of the page runs (no editor, no import code), whatever URL they typed."""
+    actor = current_actor()
+    if not may_open(actor, page):
+        st.title("Ingen tilgang")
+        st.error("Du har ikke tilgang til denne siden. Logg inn med en bruker som har riktig rolle, eller be "
+                 "administratoren om tilgang.", icon=":material/lock:")
+        st.stop()
+    return actor  # type: ignore[return-value]
+
+
+def regions_for(actor: Actor, action: str, available: list[str]) -> list[str]:
+    """The municipalities in `available` where the actor may do `action`, in the same order."""
+    allowed = actor.regions(action)
+    return available if allowed is None else [c for c in available if c in allowed]
+
+
+def write_cookie(token: str | None) -> None:
+    """Keep the sign-in across page reloads (Streamlit has no API to set a cookie)."""
+    value = json.dumps(token or "")
+    age = 12 * 3600 if token else 0
+    st.iframe(
+        "<script>const p = window.parent; const secure = p.location.protocol === 'https:' ? '; Secure' : '';"
+        f"p.document.cookie = '{sessions.COOKIE}=' + {value} + '; path=/; max-age={age}; SameSite=Strict' + secure;"
+        "</script>", height=1, alt="Husker innloggingen",
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, sample_banner
+from pages.common import connection, data_version, may_open, page_guard, require_page, sample_banner
 from tilstand import queries
 
 page_guard()
+actor = require_page("forside")
 
 
 @st.cache_data(show_spinner=False)
@@ -26,6 +27,15 @@ left.metric("Kommuner med tall", s["municipalities"])
 middle.metric("År", f"{s['first_year']}–{s['last_year']}" if s["first_year"] else "–")
 right.metric("Indikatorer i katalogen", s["indicators"])
 st.header("Kom i gang")
-st.page_link("pages/tjenesteprofil.py", label="Se tjenesteprofilen for kommunen din", icon=":material/monitoring:")
-st.page_link("pages/indikatorer.py", label="Les hva hver indikator betyr og hvor tallet kommer fra", icon=":material/menu_book:")
+LINKS = [
+    ("skriverom", "pages/skriverom.py", "Skriv rapporten kapittel for kapittel ved siden av tallene", ":material/edit_note:"),
+    ("gjennomgang", "pages/gjennomgang.py", "Gå gjennom utkastet og kommenter kapitlene", ":material/rate_review:"),
+    ("tjenesteprofil", "pages/tjenesteprofil.py", "Se tjenesteprofilen for kommunen din", ":material/monitoring:"),
+    ("publisert", "pages/publisert.py", "Les rapportene kommunestyret har fått", ":material/gavel:"),
+    ("administrasjon", "pages/administrasjon.py", "Legg til brukere og gi roller", ":material/manage_accounts:"),
+    ("indikatorer", "pages/indikatorer.py", "Les hva hver indikator betyr og hvor tallet kommer fra", ":material/menu_book:"),
+]
+for key, path, label, icon in LINKS:
+    if may_open(actor, key):  # only pages this person's roles open
+        st.page_link(path, label=label, icon=icon)
 st.caption("Små tall (1–3 barn) vises aldri, verken her eller i rapporten, slik SSB og Bufdir gjør det.")

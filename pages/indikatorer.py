@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import page_guard
+from pages.common import page_guard, require_page
 from tilstand import catalog, tables
 
 page_guard()
+require_page("indikatorer")
 
 ORIGIN_NB = {
     "ssb": "SSB (KOSTRA m.fl.)", "ssb_derived": "Beregnet fra SSB-tall", "ssb_unmapped": "SSB (tabell ikke koblet ennå)",

@@ -10,13 +10,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, sample_banner
-from tilstand import charts, narrative, pdf, profile, suggest, tables
+from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
+from tilstand import charts, narrative, pdf, profile, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.narrative import StaleVersionError
+from ui.chapter import chapter_charts, key_figures
 from ui.editor import editor
 
 page_guard()
+actor = require_page("skriverom")
 
 ss = st.session_state
 ss.setdefault("own_saves", {})  # section id -> (version n, seq) this browser session saved last
@@ -34,12 +36,6 @@ def _municipalities(version: int):
 @st.cache_data(show_spinner=False)
 def _profile(region: str, year: int, version: int) -> profile.Profile:
     return profile.build(connection(), region, year)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _chart(chart_id: str, region: str, year: int, language: str, version: int) -> charts.Chart:
-    definition = next(c for c in charts.registry() if c.id == chart_id)
-    return charts.build(connection(), definition, region, year, language)
 
 
 def _export(con, region: str, year: int, language: str, suffix: str) -> bytes:
@@ -72,7 +68,63 @@ def _downloads(con, region: str, name: str, year: int, language: str) -> None:
         d2.caption("PDF krever LibreOffice på serveren (ikke installert).")
 
 
-def _save(draft, author: str) -> None:
+def _report_state(con, report, actor) -> None:
+    """Where the report stands (utkast → til gjennomgang → ferdig → publisert) and the next step."""
+    history = review.state_history(con, report.id)
+    last = history[-1]
+    st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {last.changed_at:%d.%m.%Y %H:%M}, "
+                f"{last.by_user})")
+    moves = {"draft": [("review", "Send til gjennomgang hos saksordføreren", "primary")],
+             "review": [("done", "Merk rapporten som ferdig", "primary"), ("draft", "Tilbake til utkast", "secondary")],
+             "done": [("draft", "Åpne rapporten for endringer igjen", "secondary")],
+             "published": [("draft", "Start en ny runde (ny publisering senere)", "secondary")]}
+    cols = st.columns(4)
+    for col, (state, label, kind) in zip(cols, moves.get(report.state, [])):
+        if col.button(label, type=kind, key=f"state_{state}"):
+            review.set_state(con, actor, report.id, state)
+            st.rerun()
+    if report.state == "done":
+        if cols[-1].button("Publiser for kommunestyret", type="primary", key="publish",
+                           help="Fryser tekst, tall og diagrammer slik de er nå. Kommunestyret ser bare publiserte "
+                                "rapporter; senere endringer krever en ny publisering."):
+            with st.spinner("Publiserer (lager DOCX og PDF) …"):
+                info = publish.publish(con, actor, report.id)
+            st.success(f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner den under "
+                       "«Publiserte rapporter».")
+            st.rerun()
+
+
+def _comments(con, sec, actor) -> None:
+    """The saksordfører's comments beside the text: answer or close them without leaving the chapter."""
+    open_comments = review.comments(con, sec.id)
+    done = review.reviewed(con, sec.report_id).get(sec.id)
+    if done:
+        by, at, version = done
+        moved = f" Teksten er endret etter gjennomgangen (nå versjon {sec.version})." if version != sec.version else ""
+        st.caption(f"Gjennomgått av {by} {at:%d.%m.%Y} (versjon {version}).{moved}")
+    with st.expander(f"Kommentarer fra gjennomgangen ({len(open_comments)} åpne)", expanded=bool(open_comments)):
+        if not open_comments:
+            st.write("Ingen åpne kommentarer til dette kapittelet.")
+        titles = {c.id: c.title(language) for c in charts.registry()}
+        for c in open_comments:
+            about = f" om diagrammet «{titles.get(c.chart_id, c.chart_id)}»" if c.chart_id else ""
+            st.markdown(f"**{html.escape(c.author)}**{about} · {c.created_at:%d.%m.%Y %H:%M}")
+            st.text(c.body)
+            for a in c.answers:
+                st.caption(f"Svar fra {a.author} · {a.created_at:%d.%m.%Y %H:%M}")
+                st.text(a.body)
+            answer = st.text_input("Svar", key=f"answer_{c.id}", placeholder="Skriv et svar …")
+            b1, b2 = st.columns(2)
+            if b1.button("Send svar", key=f"send_answer_{c.id}") and answer.strip():
+                review.add_comment(con, actor, sec.id, answer, parent_id=c.id)
+                st.rerun()
+            if b2.button("Lukk kommentaren", key=f"resolve_{c.id}"):
+                review.resolve(con, actor, c.id)
+                st.rerun()
+            st.divider()
+
+
+def _save(draft, actor) -> None:
     """Save what the browser sent; a stale base becomes a conflict shown with both texts."""
     con = connection()
     base = draft.base
@@ -80,7 +132,7 @@ def _save(draft, author: str) -> None:
     if own and draft.seq > own[1] and base < own[0]:
         base = own[0]  # typed on while our own previous save was on its way back
     try:
-        v = narrative.save(con, draft.section, draft.text, base_version=base, author=author)
+        v = narrative.save(con, draft.section, draft.text, base_version=base, actor=actor)
     except StaleVersionError as e:
         ss.conflict = {"section": draft.section, "mine": draft.text, "theirs": e.current.body,
                        "theirs_n": e.current.n, "message": str(e)}
@@ -91,14 +143,16 @@ def _save(draft, author: str) -> None:
 st.title("Skriverom")
 municipalities = _municipalities(data_version())
 labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
-codes = list(labels)
+codes = regions_for(actor, "write_text", list(labels))
+if not codes:
+    st.info("Du har ikke skrivetilgang for noen kommune med tall i databasen.")
+    st.stop()
 c1, c2, c3 = st.columns([3, 1, 1])
 region = c1.selectbox("Kommune", codes, index=codes.index("5001") if "5001" in codes else 0,
                       format_func=labels.get, key="sr_kommune")
 row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
 year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key="sr_ar")
 language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get, key="sr_lang")
-author = st.sidebar.text_input("Navnet ditt (vises i versjonshistorikken)", value="Barnevernleder", key="sr_author")
 
 con = connection()
 report = narrative.find_report(con, region, year, language)
@@ -112,7 +166,7 @@ if report is None:
         carry = st.checkbox(f"Start fra teksten i rapporten for {year - 1} (merkes som overført til du endrer den)",
                             value=True)
     if st.button("Start rapporten", type="primary", key="start_report"):
-        narrative.create_report(con, region, year, language, user=author, carry_over=carry)
+        narrative.create_report(con, region, year, language, actor=actor, carry_over=carry)
         st.rerun()
     st.stop()
 
@@ -130,16 +184,17 @@ with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
     if st.button("Lagre kapittelendringene"):
         for s_old, (_, new) in zip(every, edited.iterrows()):
             narrative.update_structure(con, s_old.id, title=str(new["Tittel"]), position=int(new["Nr."]),
-                                       hidden=bool(new["Skjult"]))
+                                       hidden=bool(new["Skjult"]), actor=actor)
         st.rerun()
     new_title = st.text_input("Nytt kapittel", placeholder="F.eks. Tilsyn fra statsforvalteren")
     if st.button("Legg til kapittelet sist") and new_title.strip():
-        narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every))
+        narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every), actor=actor)
         st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
 st.caption(f"{done} av {len(sections)} kapitler skrevet.")
 _downloads(con, region, p.region_name, year, language)
+_report_state(con, report, actor)
 keys = [s.key for s in sections]
 # The labels carry each chapter's status, so the widget is recreated when a status changes; the chosen
 # chapter is therefore kept in session state, not in the widget.
@@ -156,26 +211,8 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(sec.title)
     st.caption(narrative.chapter_guidance(sec.key))
-    rows = [r for area in p.by_area() for r in tables.profile_rows(p, area)
-            if any(x.indicator.name_nb == r["Indikator"] and x.indicator.id in sec.indicators for x in p.rows)]
-    if rows:
-        st.subheader("Nøkkeltall")
-        frame = pd.DataFrame(rows, columns=tables.COLUMNS)
-        st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
-                     column_config={"Indikator": st.column_config.TextColumn(width="medium"),
-                                    "Vurdering": st.column_config.TextColumn(width="medium"),
-                                    "Utvikling": st.column_config.LineChartColumn("Utvikling")},
-                     alt=f"Nøkkeltall for kapittelet {sec.title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
-    else:
-        st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
-    for definition in charts.for_indicators(sec.indicators):
-        chart = _chart(definition.id, region, year, language, data_version())
-        if chart.empty:
-            continue
-        st.markdown(f"**{html.escape(definition.title(language))}**")
-        st.plotly_chart(charts.without_title(chart.figure), alt=chart.alt, key=f"chart_{definition.id}", theme=None,
-                        config={"displaylogo": False})
-        st.caption(chart.source)
+    key_figures(p, sec.title, sec.indicators)
+    chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()))
 
 with right:
     draft_box = st.empty()
@@ -186,7 +223,7 @@ with right:
                    base=sec.version, reset=ss.editor_reset, status=status, insert=ss.insert, lang=language)
     if draft and draft.seq > ss.done_seq:
         ss.done_seq = draft.seq
-        _save(draft, author)
+        _save(draft, actor)
         st.rerun()
 
     if ss.conflict and ss.conflict["section"] == sec.id:
@@ -199,7 +236,7 @@ with right:
         b.code(c["theirs"], language=None, wrap_lines=True)
         k1, k2 = st.columns(2)
         if k1.button("Lagre min tekst over den andre", key="keep_mine"):
-            v = narrative.save(con, sec.id, c["mine"], base_version=c["theirs_n"], author=author)
+            v = narrative.save(con, sec.id, c["mine"], base_version=c["theirs_n"], actor=actor)
             ss.own_saves[sec.id] = (v.n, ss.done_seq)
             ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
             st.rerun()
@@ -212,7 +249,7 @@ with right:
 
     def _set_status(section_id: int = sec.id, key: str = status_key) -> None:
         if ss.get(key):
-            narrative.set_status(connection(), section_id, ss[key])
+            narrative.set_status(connection(), section_id, ss[key], actor=actor)
 
     st.segmented_control("Status for kapittelet", list(narrative.STATUSES), format_func=narrative.STATUS_NB.get,
                          key=status_key, on_change=_set_status)
@@ -228,6 +265,8 @@ with right:
                                      help="Sett setningen inn i teksten"):
                     ss.insert = {"id": (ss.insert or {}).get("id", 0) + 1, "text": sug.text}
                     st.rerun()
+
+    _comments(con, sec, actor)
 
     with st.expander("Forhåndsvisning"):
         st.markdown(sec.body or "_Ingen tekst ennå._")
@@ -251,7 +290,7 @@ with right:
                 marks[op].format(html.escape(text)) for op, text in diff) + "</p>")
             restore_n = st.selectbox("Gjenopprett versjon", numbers[1:], key=f"restore_{sec.id}")
             if st.button(f"Gjenopprett versjon {restore_n} (blir en ny versjon)", key=f"restore_btn_{sec.id}"):
-                v = narrative.restore(con, sec.id, restore_n, author=author, base_version=sec.version)
+                v = narrative.restore(con, sec.id, restore_n, actor=actor, base_version=sec.version)
                 ss.own_saves[sec.id] = (v.n, ss.done_seq)
                 ss.editor_reset += 1
                 st.rerun()

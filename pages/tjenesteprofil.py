@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, sample_banner
+from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
 from tilstand import profile, tables
 
 page_guard()
+actor = require_page("tjenesteprofil")
 
 GOOD, BAD = "background-color: #d8f0dc; color: #0b3d17", "background-color: #fbe0dc; color: #5c1008"
 
@@ -39,7 +40,10 @@ if municipalities.is_empty():
     st.stop()
 
 labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
-codes = list(labels)
+codes = regions_for(actor, "read_draft", list(labels))
+if not codes:
+    st.info("Du har ikke tilgang til tall for noen av kommunene i databasen.")
+    st.stop()
 wanted = st.query_params.get("kommune", "5001")
 left, right = st.columns([3, 1])
 region = left.selectbox("Kommune", codes, index=codes.index(wanted) if wanted in codes else 0,

@@ -81,8 +81,31 @@ def demo_db(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     demo.build(path)
+    add_test_users(store.connect(path))
     store.close(path)
     return path
+
+
+# One user per role, for pages and browser tests. The leder may write for every municipality (the tests
+# write in many); the saksordfører and the council member belong to Trondheim only.
+TEST_PASSWORD = "riktig-hest-batteri-42"
+TEST_USERS = {
+    "admin": ("Ada Administrator", "admin", "*"),
+    "leder": ("Lea Leder", "leder", "*"),
+    "saksordforer": ("Sverre Saksordfører", "saksordforer", "5001"),
+    "lesar": ("Live Lesar", "lesar", "5001"),
+}
+
+
+def add_test_users(con) -> None:
+    from tilstand import auth
+    from tilstand.access import SYSTEM
+
+    for username, (name, role, region) in TEST_USERS.items():
+        auth.add_user(con, SYSTEM, username, name, password=TEST_PASSWORD)
+        auth.grant(con, SYSTEM, username, role, region)
+        if role in ("saksordforer", "lesar"):
+            auth.grant(con, SYSTEM, username, "lesar", region)
 
 
 def leader(name: str = "leder", region: str = "*") -> Actor:

@@ -1,5 +1,7 @@
 """The Streamlit pages through AppTest: real script runs against the sample database."""
 
+import os
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -26,8 +28,17 @@ def app(demo_db, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    sign_in_as(at, "leder")
     yield at
     st.cache_resource.clear()
+
+
+def sign_in_as(at: AppTest, username: str) -> None:
+    """A session as the sign-in page makes one (the token the cookie would carry)."""
+    from tilstand import auth, sessions, store
+
+    con = store.connect(os.environ["TILSTAND_DB"])
+    at.session_state["session_token"] = sessions.start(con, auth.load_actor(con, username))
 
 
 def test_front_page_says_the_numbers_are_sample_data(app):
@@ -86,6 +97,7 @@ def test_writing_room_starts_a_report_with_bufdirs_chapters(app, demo_db, tmp_pa
     shutil.copy(demo_db, db)
     monkeypatch.setenv("TILSTAND_DB", str(db))
     st.cache_resource.clear()
+    sign_in_as(app, "leder")
     app.run()
     app.switch_page("pages/skriverom.py").run()
     assert not app.exception
@@ -108,6 +120,7 @@ def test_writing_room_says_pdf_needs_libreoffice_when_it_is_missing(app, demo_db
     monkeypatch.setenv("TILSTAND_DB", str(db))
     monkeypatch.setattr(pdf, "available", lambda: False)
     st.cache_resource.clear()
+    sign_in_as(app, "leder")
     app.run()
     app.switch_page("pages/skriverom.py").run()
     app.button(key="start_report").click().run()
@@ -115,3 +128,45 @@ def test_writing_room_says_pdf_needs_libreoffice_when_it_is_missing(app, demo_db
     missing = app.button(key="download_pdf_missing")
     assert missing.disabled and "LibreOffice" in missing.help
     assert any("PDF krever LibreOffice" in c.value for c in app.caption)
+
+
+def test_signed_out_visitors_get_only_the_sign_in_page(demo_db, monkeypatch):
+    monkeypatch.setenv("TILSTAND_DB", str(demo_db))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.button(key="FormSubmitter:sign_in-Logg inn") is not None
+    assert [t.value for t in at.title] == ["Tilstand"]
+    with pytest.raises(ValueError):
+        at.switch_page("pages/skriverom.py")
+
+
+@pytest.mark.parametrize("username, page, allowed", [
+    ("lesar", "pages/skriverom.py", False), ("lesar", "pages/gjennomgang.py", False),
+    ("lesar", "pages/tjenesteprofil.py", False), ("lesar", "pages/administrasjon.py", False),
+    ("lesar", "pages/publisert.py", True), ("saksordforer", "pages/skriverom.py", False),
+    ("saksordforer", "pages/gjennomgang.py", True), ("admin", "pages/skriverom.py", False),
+    ("admin", "pages/administrasjon.py", True), ("leder", "pages/administrasjon.py", False),
+])
+def test_the_navigation_holds_only_the_pages_a_role_may_open(app, username, page, allowed):
+    sign_in_as(app, username)
+    app.run()
+    assert not app.exception
+    if allowed:
+        app.switch_page(page).run()
+        assert not app.exception
+    else:
+        with pytest.raises(ValueError):
+            app.switch_page(page)
+
+
+def test_a_page_run_without_the_role_stops_before_any_of_its_code(app):
+    """Defence in depth: even if a page file ran for a lesar, require_page stops it at the top."""
+    from pages.common import may_open
+    from tilstand import auth, store
+
+    con = store.connect(os.environ["TILSTAND_DB"])
+    lesar = auth.load_actor(con, "lesar")
+    assert not may_open(lesar, "skriverom") and not may_open(lesar, "gjennomgang")
+    assert may_open(lesar, "publisert") and not may_open(None, "forside")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, env_flag
+from tests.conftest import ROOT, TEST_PASSWORD, env_flag
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -111,11 +111,29 @@ def own_server(demo_db, tmp_path):
     srv.stop()
 
 
+def sign_in(page, url: str, username: str = "leder") -> None:
+    """Through the real sign-in form; the session cookie then keeps the context signed in across reloads."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_text("Innlogget som")).to_be_visible(timeout=20_000)
+    deadline = time.monotonic() + 15  # the session cookie is written by a script just after the page shows
+    while not any(c["name"] == "tilstand_session" for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            pytest.fail("the sign-in cookie was never set")
+        page.wait_for_timeout(100)
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, server):
+    """A browser tab signed in as the leder (barnevernleder)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    sign_in(pg, server)
     yield pg
     context.close()
 

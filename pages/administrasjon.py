@@ -1,0 +1,95 @@
+"""Administrasjon: users, their roles per municipality (or intermunicipal service), and the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import connection, page_guard, require_page
+from tilstand import access, auth
+from tilstand.errors import TilstandError
+
+page_guard()
+actor = require_page("administrasjon")
+con = connection()
+
+
+def _regions() -> dict[str, str]:
+    """Where this admin may grant roles: municipalities and services they administer ('*' admins: all)."""
+    return dict(auth.grantable_regions(con, actor))
+
+
+def _run(fn, *args, ok: str, **kwargs) -> None:
+    try:
+        fn(*args, **kwargs)
+    except TilstandError as e:
+        st.error(str(e))
+    else:
+        st.success(ok)
+
+
+st.title("Administrasjon")
+regions = _regions()
+users = auth.users(con, actor)
+st.header("Brukere og roller")
+st.dataframe(pd.DataFrame([{
+    "Brukernavn": u.username, "Navn": u.display_name, "E-post": u.email or "",
+    "Roller": "; ".join(f"{access.ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in u.grants),
+    "Innlogging": ("passord" if u.has_password else "") + (" + SSO" if u.sso_bound else ""),
+    "Låst til": f"{u.locked_until:%d.%m.%Y %H:%M}" if u.locked_until else "",
+    "Deaktivert": "ja" if u.disabled else "",
+    "Sist innlogget": f"{u.last_sign_in:%d.%m.%Y %H:%M}" if u.last_sign_in else "",
+} for u in users]), hide_index=True, width="stretch", alt="Brukere med roller, innloggingsmåte og status.")
+
+tab_add, tab_role, tab_account, tab_audit = st.tabs(["Ny bruker", "Roller", "Konto", "Revisjonslogg"])
+with tab_add, st.form("add_user", clear_on_submit=True):
+    username = st.text_input("Brukernavn (e-postadressen ved innlogging med kommunens SSO)")
+    display_name = st.text_input("Fullt navn")
+    email = st.text_input("E-post (valgfritt)")
+    password = st.text_input(f"Passord (minst {auth.MIN_PASSWORD_LENGTH} tegn; tomt = bare SSO)", type="password",
+                             autocomplete="new-password")
+    role = st.selectbox("Rolle", access.ROLES, format_func=access.ROLE_NB.get, index=1)
+    region = st.selectbox("Kommune", list(regions), format_func=regions.get)
+    if st.form_submit_button("Legg til brukeren", type="primary"):
+        try:
+            auth.validate_grant(con, role, region)  # before the user exists, so a bad choice leaves nothing behind
+            auth.add_user(con, actor, username, display_name, password=password or None, email=email or None)
+            auth.grant(con, actor, username, role, region)
+        except TilstandError as e:
+            st.error(str(e))
+        else:
+            st.success(f"{display_name} er lagt til som {access.ROLE_NB[role].lower()}.")
+            st.rerun()
+
+names = [u.username for u in users]
+with tab_role:
+    if names:
+        who = st.selectbox("Bruker", names, key="role_user")
+        role = st.selectbox("Rolle", access.ROLES, format_func=access.ROLE_NB.get, key="role_role")
+        region = st.selectbox("Kommune", list(regions), format_func=regions.get, key="role_region")
+        g, r = st.columns(2)
+        if g.button("Gi rollen", key="grant"):
+            _run(auth.grant, con, actor, who, role, region, ok="Rollen er gitt.")
+        if r.button("Ta bort rollen", key="revoke"):
+            _run(auth.revoke, con, actor, who, role, region, ok="Rollen er tatt bort.")
+with tab_account:
+    if names:
+        who = st.selectbox("Bruker", names, key="account_user")
+        new_password = st.text_input("Nytt passord", type="password", key="new_password", autocomplete="new-password")
+        a, b, c, d = st.columns(4)
+        if a.button("Sett passord", key="set_password") and new_password:
+            _run(auth.set_password, con, actor, who, new_password, ok="Passordet er endret.")
+        if b.button("Lås opp", key="unlock"):
+            _run(auth.unlock, con, actor, who, ok="Kontoen er låst opp.")
+        if c.button("Deaktiver", key="disable"):
+            _run(auth.set_disabled, con, actor, who, True, ok="Kontoen er deaktivert.")
+        if d.button("Aktiver", key="enable"):
+            _run(auth.set_disabled, con, actor, who, False, ok="Kontoen er aktivert.")
+with tab_audit:
+    if actor.can("view_audit"):
+        rows = access.audit_log(con, actor, limit=500)
+        st.dataframe(pd.DataFrame([{
+            "Tid": f"{r['logged_at']:%d.%m.%Y %H:%M:%S}", "Bruker": r["username"], "Handling": r["action"],
+            "Kommune": r["region_code"] or "", "Gjelder": r["target"] or "", "Detaljer": r["detail"] or "",
+            "Tillatt": "ja" if r["allowed"] else "NEKTET"} for r in rows]), hide_index=True, width="stretch",
+            alt="Revisjonslogg: hver innlogging og hver endring, nyeste først.")

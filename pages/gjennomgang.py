@@ -1,0 +1,126 @@
+"""Gjennomgang: the saksordfører reads each chapter with its numbers and charts, comments on the chapter or a
+chart, and marks chapters reviewed; the leader answers beside the text in the writing room."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
+from tilstand import charts, narrative, profile, review, store
+from tilstand.charts import ChartDef
+from ui.chapter import chapter_charts, key_figures
+
+page_guard()
+actor = require_page("gjennomgang")
+
+
+@st.cache_data(show_spinner=False)
+def _municipalities(version: int):
+    return profile.municipalities(connection())
+
+
+@st.cache_data(show_spinner=False)
+def _profile(region: str, year: int, version: int) -> profile.Profile:
+    return profile.build(connection(), region, year)
+
+
+con = connection()
+st.title("Gjennomgang")
+municipalities = _municipalities(data_version())
+labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
+codes = regions_for(actor, "comment", list(labels))
+if not codes:
+    st.info("Du har ikke tilgang til å gå gjennom rapporten for noen kommune.")
+    st.stop()
+c1, c2, c3 = st.columns([3, 1, 1])
+region = c1.selectbox("Kommune", codes, format_func=labels.get, key="gj_kommune")
+row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
+year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key="gj_ar")
+language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get, key="gj_lang")
+report = narrative.find_report(con, region, year, language)
+if report is None:
+    st.info(f"Barnevernlederen har ikke startet tilstandsrapporten for {year} ennå.")
+    st.stop()
+
+p = _profile(region, year, data_version())
+sample_banner(p.sample)
+history = review.state_history(con, report.id)
+st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} · sist endret {history[-1].changed_at:%d.%m.%Y %H:%M} "
+            f"av {history[-1].by_user}")
+if report.state == "review" and actor.can("finish_review", region):
+    if st.button("Merk rapporten som ferdig gjennomgått", type="primary", key="finish_review"):
+        review.set_state(con, actor, report.id, "done")
+        st.rerun()
+
+sections = narrative.sections(con, report.id, include_hidden=False)
+open_counts = review.open_counts(con, report.id)
+done = review.reviewed(con, report.id)
+
+
+def _label(key: str) -> str:
+    s = next(s for s in sections if s.key == key)
+    marks = []
+    if s.id in done:
+        marks.append("gjennomgått" if done[s.id][2] == s.version else "endret etter gjennomgang")
+    if open_counts.get(s.id):
+        marks.append(f"{open_counts[s.id]} åpne kommentarer")
+    return f"{s.title} ({', '.join(marks)})" if marks else s.title
+
+
+keys = [s.key for s in sections]
+current = st.session_state.get("gj_chapter") if st.session_state.get("gj_chapter") in keys else keys[0]
+chosen = st.radio("Kapittel", keys, index=keys.index(current), horizontal=True, format_func=_label)
+st.session_state.gj_chapter = chosen
+sec = next(s for s in sections if s.key == chosen)
+
+
+def _comment_on_chart(definition: ChartDef) -> None:
+    with st.popover("Kommenter diagrammet", icon=":material/add_comment:"):
+        text = st.text_area("Kommentar til diagrammet", key=f"chart_comment_{sec.id}_{definition.id}")
+        if st.button("Send", key=f"send_chart_comment_{sec.id}_{definition.id}") and text.strip():
+            review.add_comment(con, actor, sec.id, text, chart_id=definition.id)
+            st.rerun()
+
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.header(sec.title)
+    if sec.body.strip():
+        with st.container(border=True):
+            st.markdown(sec.body)  # Markdown only: Streamlit never renders raw HTML here
+        st.caption(f"Versjon {sec.version}" + (" · overført fra i fjor, ikke oppdatert" if sec.carried_over else ""))
+    else:
+        st.info("Barnevernlederen har ikke skrevet dette kapittelet ennå.")
+    key_figures(p, sec.title, sec.indicators)
+    chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()),
+                   below=_comment_on_chart if actor.can("comment", region) else None)
+
+with right:
+    st.subheader("Kommentarer")
+    if actor.can("mark_reviewed", region):
+        if sec.id in done and done[sec.id][2] == sec.version:
+            st.success(f"Du eller {done[sec.id][0]} har gått gjennom denne versjonen.", icon=":material/check:")
+        elif st.button("Merk kapittelet som gjennomgått", key=f"reviewed_{sec.id}", disabled=not sec.version):
+            review.mark_reviewed(con, actor, sec.id)
+            st.rerun()
+    with st.form(f"comment_{sec.id}", clear_on_submit=True):
+        text = st.text_area("Ny kommentar til kapittelet", max_chars=4000)
+        if st.form_submit_button("Send kommentaren", type="primary") and text.strip():
+            review.add_comment(con, actor, sec.id, text)
+            st.rerun()
+    show_all = st.toggle("Vis også lukkede kommentarer", key="gj_all")
+    chart_titles = {c.id: c.title(language) for c in charts.registry()}
+    for c in review.comments(con, sec.id, include_resolved=show_all):
+        with st.container(border=True):
+            about = f" · om diagrammet «{html.escape(chart_titles.get(c.chart_id, c.chart_id))}»" if c.chart_id else ""
+            closed = f" · lukket av {html.escape(c.resolved_by)}" if c.resolved_at else ""
+            st.markdown(f"**{html.escape(c.author)}** · {c.created_at:%d.%m.%Y %H:%M}{about}{closed}")
+            st.text(c.body)
+            for a in c.answers:
+                st.caption(f"Svar fra {a.author} · {a.created_at:%d.%m.%Y %H:%M}")
+                st.text(a.body)
+            if not c.resolved_at and st.button("Lukk", key=f"gj_resolve_{c.id}"):
+                review.resolve(con, actor, c.id)
+                st.rerun()

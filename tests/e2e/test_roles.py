@@ -1,0 +1,158 @@
+"""Four people, four roles, one report: each sees exactly the pages and controls their role allows, and the
+council member can reach no draft by any URL."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PAGES = {
+    "admin": ["Forside", "Publiserte rapporter", "Indikatorer og kilder", "Administrasjon"],
+    "leder": ["Forside", "Tjenesteprofil", "Skriverom", "Gjennomgang", "Publiserte rapporter", "Indikatorer og kilder"],
+    "saksordforer": ["Forside", "Tjenesteprofil", "Gjennomgang", "Publiserte rapporter", "Indikatorer og kilder"],
+    "lesar": ["Forside", "Publiserte rapporter", "Indikatorer og kilder"],
+}
+URLS = ["", "skriverom", "gjennomgang", "tjenesteprofil", "administrasjon", "publisert", "indikatorer",
+        "logg-inn", "skriverom?kommune=5001", "finnes-ikke"]
+
+
+@pytest.fixture
+def person(browser, server):
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="nb-NO", accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, server, username)
+        return page
+
+    yield open_as
+    for c in contexts:
+        c.close()
+
+
+def _sidebar_links(page) -> list[str]:
+    links = page.get_by_test_id("stSidebar").get_by_role("link")
+    expect(links.first).to_be_visible()
+    return [t.strip().splitlines()[-1] for t in links.all_inner_texts()]  # the icon name comes first
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_each_role_sees_exactly_its_pages(person, role):
+    page = person(role)
+    assert _sidebar_links(page) == PAGES[role]
+    screenshot(page, f"rolle_{role}")
+
+
+def test_a_council_member_opening_every_url_gets_no_editing_control(person, server):
+    page = person("lesar")
+    for path in URLS:
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_text("Innlogget som")).to_be_visible()
+        page.wait_for_timeout(500)
+        assert page.locator("textarea").count() == 0, path
+        assert page.locator("input[type=file]").count() == 0, path
+        for label in ("Start rapporten", "Send kommentaren", "Publiser for kommunestyret", "Legg til brukeren",
+                      "Merk kapittelet som gjennomgått", "Send til gjennomgang hos saksordføreren"):
+            assert page.get_by_role("button", name=label).count() == 0, (path, label)
+        assert page.get_by_role("heading", name=re.compile("^(Skriverom|Gjennomgang|Administrasjon|Tjenesteprofil)$")).count() == 0, path
+
+
+def test_wrong_password_says_so_without_telling_whether_the_user_exists(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(server)
+    for username in ("leder", "ingen-slik-bruker"):
+        page.get_by_label("Brukernavn").fill(username)
+        page.get_by_label("Passord").fill("feil-passord-123")
+        page.get_by_role("button", name="Logg inn").click()
+        expect(page.get_by_text("Feil brukernavn eller passord")).to_be_visible()
+    assert page.get_by_text("Innlogget som").count() == 0
+    context.close()
+
+
+def test_leader_writes_saksordforer_reviews_leader_publishes_council_reads_the_frozen_report(person, server, tmp_path):
+    leader = person("leder")
+    leader.goto(f"{server}/skriverom")
+    expect(leader.get_by_role("heading", name="Skriverom")).to_be_visible()
+    start = leader.get_by_role("button", name="Start rapporten")
+    editor = leader.locator("textarea")
+    expect(start.or_(editor)).to_be_visible()
+    if start.is_visible():
+        start.click()
+    leader.get_by_text("Kort oppsummering", exact=False).first.click()
+    editor.click()
+    leader.keyboard.type("Tjenesten i Trondheim holder fristene.")
+    expect(leader.get_by_text(re.compile(r"Lagret versjon \d+"))).to_be_visible(timeout=15_000)
+    leader.get_by_role("button", name="Send til gjennomgang hos saksordføreren").click()
+    expect(leader.get_by_text(re.compile(r"Rapporten:\s*Til gjennomgang"))).to_be_visible()
+
+    reviewer = person("saksordforer")
+    reviewer.goto(f"{server}/gjennomgang")
+    expect(reviewer.get_by_role("heading", name="Gjennomgang")).to_be_visible()
+    expect(reviewer.get_by_text("Tjenesten i Trondheim holder fristene.")).to_be_visible()
+    assert reviewer.locator("textarea[id=tekst]").count() == 0  # no chapter editor for the reviewer
+    reviewer.get_by_label("Ny kommentar til kapittelet").fill("Kan dere si noe om ventetiden?")
+    reviewer.get_by_role("button", name="Send kommentaren").click()
+    expect(reviewer.get_by_text("Kan dere si noe om ventetiden?")).to_be_visible()
+    reviewer.get_by_role("button", name="Merk kapittelet som gjennomgått").click()
+    expect(reviewer.get_by_text("har gått gjennom denne versjonen")).to_be_visible()
+    reviewer.get_by_role("button", name="Merk rapporten som ferdig gjennomgått").click()
+    expect(reviewer.get_by_text(re.compile(r"Rapporten:\s*Ferdig"))).to_be_visible()
+    screenshot(reviewer, "gjennomgang")
+
+    leader.reload()
+    expect(leader.get_by_role("heading", name="Skriverom")).to_be_visible()
+    expect(leader.get_by_text("Kan dere si noe om ventetiden?")).to_be_visible()
+    leader.get_by_label("Svar").first.fill("Ventetiden kommer i neste versjon.")
+    leader.get_by_role("button", name="Send svar").first.click()
+    expect(leader.get_by_text("Ventetiden kommer i neste versjon.")).to_be_visible()
+    leader.get_by_role("button", name="Lukk kommentaren").first.click()
+    expect(leader.get_by_text("Kommentarer fra gjennomgangen (0 åpne)")).to_be_visible()
+    leader.get_by_role("button", name="Publiser for kommunestyret").click()
+    expect(leader.get_by_text(re.compile(r"Rapporten:\s*Publisert"))).to_be_visible(timeout=90_000)
+
+    council = person("lesar")
+    council.goto(f"{server}/publisert")
+    expect(council.get_by_role("heading", name=re.compile("Tilstandsrapport for barnevernstjenesten 2024"))).to_be_visible()
+    expect(council.get_by_text("Tjenesten i Trondheim holder fristene.")).to_be_visible()
+    assert council.get_by_text("Kan dere si noe om ventetiden?").count() == 0  # no comments for the council
+    with council.expect_download() as info:
+        council.get_by_role("button", name="Last ned (DOCX)").click()
+    info.value.save_as(tmp_path / "publisert.docx")
+    from docx import Document
+
+    assert "Tjenesten i Trondheim holder fristene." in [p.text for p in Document(tmp_path / "publisert.docx").paragraphs]
+    screenshot(council, "publisert")
+
+    # The leader edits after publishing: the council still sees what it was given.
+    leader.goto(f"{server}/skriverom")
+    leader.get_by_role("button", name=re.compile("Start en ny runde")).click()
+    leader.get_by_text("Kort oppsummering", exact=False).first.click()
+    editor = leader.locator("textarea")
+    editor.click()
+    leader.keyboard.press("End")
+    leader.keyboard.type(" Endret etter publisering.")
+    expect(leader.get_by_text(re.compile(r"Lagret versjon \d+"))).to_be_visible(timeout=15_000)
+    council.reload()
+    expect(council.get_by_text("Tjenesten i Trondheim holder fristene.")).to_be_visible()
+    assert council.get_by_text("Endret etter publisering.").count() == 0
+
+
+def test_sign_in_survives_a_reload_and_sign_out_ends_it(person, server):
+    page = person("saksordforer")
+    page.reload()
+    expect(page.get_by_text("Innlogget som")).to_be_visible()
+    page.get_by_role("button", name="Logg ut").click()
+    expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
+    assert TEST_PASSWORD not in page.content()

@@ -1,0 +1,53 @@
+"""A chapter's numbers as the writing room and the review page show them: key figures, then charts.
+
+One place, so the leader and the saksordfører look at exactly the same figures.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from tilstand import charts, profile, tables
+
+
+@st.cache_data(show_spinner=False, max_entries=300)
+def chart(chart_id: str, region: str, year: int, language: str, version: int, db: str) -> charts.Chart:
+    """Built once per data version; `db` keys the cache to the database file in use."""
+    from pages.common import connection
+
+    definition = next(c for c in charts.registry() if c.id == chart_id)
+    return charts.build(connection(), definition, region, year, language)
+
+
+def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> None:
+    wanted = {r.indicator.name_nb for r in p.rows if r.indicator.id in indicators}
+    rows = [r for area in p.by_area() for r in tables.profile_rows(p, area) if r["Indikator"] in wanted]
+    if not rows:
+        st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
+        return
+    st.subheader("Nøkkeltall")
+    frame = pd.DataFrame(rows, columns=tables.COLUMNS)
+    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+                 column_config={"Indikator": st.column_config.TextColumn(width="medium"),
+                                "Vurdering": st.column_config.TextColumn(width="medium"),
+                                "Utvikling": st.column_config.LineChartColumn("Utvikling")},
+                 alt=f"Nøkkeltall for kapittelet {title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
+
+
+def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language: str, version: int, db: str,
+                   below: Callable[[charts.ChartDef], None] | None = None) -> None:
+    """Every chart of the chapter with data; `below` adds something under each (e.g. a comment button)."""
+    for definition in charts.for_indicators(indicators):
+        c = chart(definition.id, region, year, language, version, db)
+        if c.empty:
+            continue
+        st.markdown(f"**{html.escape(definition.title(language))}**")
+        st.plotly_chart(charts.without_title(c.figure), alt=c.alt, key=f"chart_{definition.id}", theme=None,
+                        config={"displaylogo": False})
+        st.caption(c.source)
+        if below:
+            below(definition)
