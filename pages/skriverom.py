@@ -171,6 +171,7 @@ if report is None:
     st.stop()
 
 p = _profile(region, year, data_version())
+st.subheader(f"Tilstandsrapport {year} for {labels[region]}" + (" (nynorsk)" if language == "nn" else ""))
 sample_banner(p.sample)
 
 with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
