@@ -156,3 +156,52 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(person, server):
     page.reload()
     expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
     assert TEST_PASSWORD not in page.content()
+
+
+def test_first_start_creates_the_administrator_who_adds_a_leader_who_signs_in(browser, tmp_path):
+    """A new municipality: the sample database has no users, so the first visitor creates the administrator."""
+    from tests.e2e.conftest import Server
+    from tilstand import demo, store
+
+    db = tmp_path / "ny.duckdb"
+    demo.build(db)
+    store.close(db)
+    srv = Server(db, tmp_path / "streamlit.log").start()
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        page = context.new_page()
+        page.goto(srv.url)
+        expect(page.get_by_role("heading", name="Første oppstart: opprett administrator")).to_be_visible()
+        page.get_by_label("Brukernavn (f.eks. e-postadressen)").fill("postmottak@malvik.kommune.no")
+        page.get_by_label("Fullt navn").fill("Mona Malvik")
+        page.get_by_label(re.compile("^Passord")).fill("et-langt-passord-2024")
+        page.get_by_label("Gjenta passordet").fill("et-langt-passord-2024")
+        page.get_by_role("button", name="Opprett administrator").click()
+        expect(page.get_by_text("Innlogget som")).to_be_visible()
+        page.get_by_role("link", name="Administrasjon").click()
+        expect(page.get_by_role("heading", name="Brukere og roller")).to_be_visible()
+        page.get_by_label(re.compile("^Brukernavn")).fill("leder@malvik.kommune.no")
+        page.get_by_label("Fullt navn").fill("Lars Leder")
+        page.get_by_label(re.compile("^Passord")).fill("lars-sitt-passord-1")
+        page.get_by_role("button", name="Legg til brukeren").click()
+        expect(page.get_by_text("Lars Leder er lagt til som barnevernleder.")).to_be_visible()
+        page.get_by_role("tab", name="Revisjonslogg").click()
+        log = page.get_by_test_id("stDataFrame").last
+        log.scroll_into_view_if_needed()
+        page.wait_for_function("g => g.querySelectorAll('td').length > 0", arg=log.element_handle())
+        cells = log.evaluate("g => [...g.querySelectorAll('td')].map(c => c.textContent)")
+        assert "add_user" in cells and "grant" in cells and "create_first_admin" in cells
+        screenshot(page, "administrasjon")
+        context.close()
+
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        page = context.new_page()
+        page.goto(srv.url)
+        page.get_by_label("Brukernavn").fill("leder@malvik.kommune.no")
+        page.get_by_label("Passord").fill("lars-sitt-passord-1")
+        page.get_by_role("button", name="Logg inn").click()
+        expect(page.get_by_text("Innlogget som")).to_be_visible()
+        assert "Skriverom" in _sidebar_links(page) and "Administrasjon" not in _sidebar_links(page)
+        context.close()
+    finally:
+        srv.stop()
