@@ -101,7 +101,8 @@ with right:
     st.subheader("Kommentarer")
     if actor.can("mark_reviewed", region):
         if sec.id in done and done[sec.id][2] == sec.version:
-            st.success(f"Du eller {done[sec.id][0]} har gått gjennom denne versjonen.", icon=":material/check:")
+            st.success(f"Denne versjonen er gjennomgått av {done[sec.id][0]} "
+                       f"({done[sec.id][1]:%d.%m.%Y %H:%M}).", icon=":material/check:")
         elif st.button("Merk kapittelet som gjennomgått", key=f"reviewed_{sec.id}", disabled=not sec.version):
             review.mark_reviewed(con, actor, sec.id)
             st.rerun()

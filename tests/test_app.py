@@ -170,3 +170,25 @@ def test_a_page_run_without_the_role_stops_before_any_of_its_code(app):
     lesar = auth.load_actor(con, "lesar")
     assert not may_open(lesar, "skriverom") and not may_open(lesar, "gjennomgang")
     assert may_open(lesar, "publisert") and not may_open(None, "forside")
+
+
+@pytest.mark.parametrize("username, page, expected", [
+    ("saksordforer", "pages/gjennomgang.py", "har ikke startet tilstandsrapporten"),
+    ("lesar", "pages/publisert.py", "Ingen tilstandsrapport er publisert"),
+])
+def test_review_and_council_pages_say_plainly_when_there_is_nothing_yet(app, username, page, expected):
+    sign_in_as(app, username)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert any(expected in i.value for i in app.info)
+
+
+def test_admin_page_lists_the_users_with_their_roles(app):
+    sign_in_as(app, "admin")
+    app.run()
+    app.switch_page("pages/administrasjon.py").run()
+    assert not app.exception
+    users = app.dataframe[0].value
+    assert set(users["Brukernavn"]) >= {"admin", "leder", "saksordforer", "lesar"}
+    assert "Saksordfører (5001)" in users.set_index("Brukernavn").loc["saksordforer", "Roller"]

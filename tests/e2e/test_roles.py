@@ -104,9 +104,10 @@ def test_leader_writes_saksordforer_reviews_leader_publishes_council_reads_the_f
     reviewer.get_by_role("button", name="Send kommentaren").click()
     expect(reviewer.get_by_text("Kan dere si noe om ventetiden?")).to_be_visible()
     reviewer.get_by_role("button", name="Merk kapittelet som gjennomgått").click()
-    expect(reviewer.get_by_text("har gått gjennom denne versjonen")).to_be_visible()
+    expect(reviewer.get_by_text("Denne versjonen er gjennomgått av Sverre Saksordfører")).to_be_visible()
     reviewer.get_by_role("button", name="Merk rapporten som ferdig gjennomgått").click()
     expect(reviewer.get_by_text(re.compile(r"Rapporten:\s*Ferdig"))).to_be_visible()
+    reviewer.wait_for_timeout(1000)  # let the rerun settle before the picture
     screenshot(reviewer, "gjennomgang")
 
     leader.reload()
