@@ -27,7 +27,7 @@ for area in catalog.AREA_ORDER:
     st.header(tables.area_title(area), divider="gray")
     st.dataframe(pd.DataFrame([{
         "Indikator": i.name_nb, "Nynorsk": i.name_nn, "Definisjon": i.definition_in("nb"),
-        "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": i.source,
+        "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": catalog.source_label([i]),
         "Opphav": ORIGIN_NB.get(i.origin, i.origin),
         "Skjules når antall er": f"1–{i.min_count}" if i.min_count else "–",
     } for i in rows]), hide_index=True, width="stretch",

@@ -38,3 +38,16 @@ def test_numbers_and_sections_in_the_english_note_survive_translation():
     for ind in catalog.indicators().values():
         for fact in set(facts.findall(ind.definition)):
             assert fact in ind.definition_nb and fact in ind.definition_nn, (ind.id, fact)
+
+
+def test_source_labels_name_ssb_tables_in_the_readers_language_without_our_working_notes():
+    from tilstand.catalog import indicators, source_label
+
+    inds = indicators()
+    both = [inds["barn_tiltak_andel"], inds["arsverk_244"]]
+    assert source_label(both) == "SSB (KOSTRA), tabellene 12275 og 12305"
+    assert source_label(both, "nn") == "SSB (KOSTRA), tabellane 12275 og 12305"
+    assert source_label([inds["undersokelser_fristbrudd_andel"]]) == "Bufdir, kommunemonitor"
+    for ind in inds.values():
+        label = source_label([ind])
+        assert label and not any(w in label.lower() for w in ("unverified", "example", "inferred", "not in")), label

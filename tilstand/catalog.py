@@ -7,6 +7,7 @@ indicator is a data change, not a code change.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -130,6 +131,42 @@ def derived() -> tuple[Derived, ...]:
                 float(r["factor"]), int(r["decimals"]))
         for r in _rows("derived.csv")
     )
+
+
+ORIGIN_SOURCE = {
+    "nb": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR", "survey": "brukerundersøkelse",
+           "local": "kommunens egne tall"},
+    "nn": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR", "survey": "brukarundersøking",
+           "local": "kommunen sine eigne tal"},
+}
+
+
+def ssb_tables(ind: Indicator) -> list[str]:
+    """The SSB table numbers named in the source note (e.g. ['12275'])."""
+    return list(dict.fromkeys(re.findall(r"\b\d{5}\b", ind.source))) if ind.origin.startswith("ssb") else []
+
+
+def source_label(indicators: list[Indicator], language: str = "nb") -> str:
+    """'SSB (KOSTRA), tabellene 12275 og 12305; Bufdir, kommunemonitor' — readable, in the reader's language.
+
+    The catalogue's `source` column is a working note for us (with English remarks); readers get this.
+    """
+    tables: list[str] = []
+    others: list[str] = []
+    for ind in indicators:
+        found = ssb_tables(ind)
+        tables += [t for t in found if t not in tables]
+        if not found:
+            name = "SSB" if ind.origin.startswith("ssb") else ORIGIN_SOURCE[language].get(ind.origin, ind.origin)
+            if name not in others:
+                others.append(name)
+    parts = []
+    if tables:
+        word = "tabell" if len(tables) == 1 else ("tabellane" if language == "nn" else "tabellene")
+        joined = tables[0] if len(tables) == 1 else ", ".join(tables[:-1]) + " og " + tables[-1]
+        parts.append(f"SSB (KOSTRA), {word} {joined}")
+    parts.extend(others)
+    return "; ".join(parts) or "–"
 
 
 def ssb_indicators() -> list[Indicator]:

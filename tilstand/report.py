@@ -89,12 +89,6 @@ TEXT = {
 # Each LibreOffice conversion holds ~160 MB; many council members clicking at once must not exhaust memory.
 PDF_SLOTS = threading.BoundedSemaphore(2)
 
-ORIGIN_SOURCE = {
-    "bufdir": "Bufdir, kommunemonitor",
-    "ks_10faktor": "KS, 10-FAKTOR",
-    "survey": "brukerundersøkelse",
-    "local": "kommunens egne tall",
-}
 
 
 @dataclass(frozen=True)
@@ -136,30 +130,9 @@ def parts(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str)
             for s in narrative.sections(con, report.id, include_hidden=False)], report.state
 
 
-def _sources(rows: list[profile.ProfileRow], sample: bool, text: dict) -> str:
-    """'SSB, tabell 12275 og 12305 (KOSTRA)' from the catalogue's source notes."""
-    tables: list[str] = []
-    others: list[str] = []
-    for r in rows:
-        if r.indicator.origin.startswith("ssb"):
-            for t in re.findall(r"\b\d{5}\b", r.indicator.source):
-                if t not in tables:
-                    tables.append(t)
-        else:
-            name = ORIGIN_SOURCE.get(r.indicator.origin, r.indicator.source)
-            if name not in others:
-                others.append(name)
-    parts_ = []
-    if tables:
-        word = "tabell" if len(tables) == 1 else "tabellene"
-        parts_.append(f"SSB (KOSTRA), {word} " + _join(tables, text))
-    parts_.extend(others)
-    line = text["source"].format(sources="; ".join(parts_) or "–")
+def _sources(rows: list[profile.ProfileRow], sample: bool, text: dict, language: str) -> str:
+    line = text["source"].format(sources=catalog.source_label([r.indicator for r in rows], language))
     return f"{line} {text['sample_source']}" if sample else line
-
-
-def _join(items: list[str], text: dict) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
@@ -187,7 +160,7 @@ def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRo
                  description=text["table_description"].format(title=part.title, year=p.year, group=group,
                                                               county=county, country=country),
                  widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0])
-    notes = _sources(rows, p.sample, text)
+    notes = _sources(rows, p.sample, text, language)
     if any(not v.shown or is_hidden(v.status) for r in rows for v in (r.own, r.group, r.county, r.country)):
         notes += " " + text["hidden"]
     wordml.small(doc, notes)
@@ -268,7 +241,7 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     wordml.paragraph(doc, [markdown.Span(text["appendix_intro"])])
     wordml.table(
         doc, [text["indicator"], text["definition"], text["source_col"], text["direction"]],
-        [[_name(r.indicator, language), r.indicator.definition_in(language), _sources([r], False, text).removesuffix("."),
+        [[_name(r.indicator, language), r.indicator.definition_in(language), catalog.source_label([r.indicator], language),
           text["directions"].get(r.indicator.better, "")] for r in rows],
         caption=text["appendix"], description=text["appendix_description"], widths_cm=[4.0, 7.0, 3.5, 2.5],
         numeric_from=99,

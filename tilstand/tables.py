@@ -68,7 +68,7 @@ def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[
     """Name, definition (in `language`: nb or nn), source and direction for each indicator in an area."""
     return [
         {"Indikator": r.indicator.name_nb, "Definisjon": r.indicator.definition_in(language),
-         "Kilde": r.indicator.source,
+         "Kilde": catalog.source_label([r.indicator], language),
          "Retning": DIRECTION_NB.get(r.indicator.better, "")}
         for r in profile.by_area().get(area, [])
     ]
