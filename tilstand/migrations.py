@@ -221,4 +221,24 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    5,
+    "what each import changed, so an import can be undone",
+    """
+    CREATE TABLE import_change (
+        import_id INTEGER NOT NULL,
+        indicator_id VARCHAR NOT NULL,
+        region_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        old_value DOUBLE,
+        old_status VARCHAR,
+        old_import_id INTEGER,
+        existed BOOLEAN NOT NULL,              -- FALSE: the import added this value (undo deletes it)
+        PRIMARY KEY (import_id, indicator_id, region_code, year)
+    );
+    ALTER TABLE import_log ADD COLUMN undone_at TIMESTAMP;
+    ALTER TABLE import_log ADD COLUMN undone_by VARCHAR;
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]
