@@ -37,7 +37,8 @@ def test_large_counts_and_their_rates_are_shown(con):
 
 @pytest.mark.parametrize("count,hidden", [(0, False), (1, True), (3, True), (4, False)])
 def test_threshold_is_bufdirs_one_to_three(con, count, hidden):
-    con.execute("INSERT INTO import_log VALUES (99, 'test', 't', 'h', NULL, 1, 1, false, now(), 'test')")
+    con.execute("INSERT INTO import_log (id, source, file_name, sha256, rows, changed, sample, imported_at, "
+                "imported_by) VALUES (99, 'test', 't', 'h', 1, 1, false, now(), 'test')")
     con.execute("INSERT INTO observation VALUES ('barn_tiltak_antall', '5043', 2020, ?, NULL, 99)", [count])
     value, status = _public(con, "barn_tiltak_antall", "5043", 2020)
     assert (status == "x") is hidden and (value is None) is hidden

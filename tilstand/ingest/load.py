@@ -18,6 +18,7 @@ import polars as pl
 
 from tilstand import catalog, store
 from tilstand.access import Actor, record, require
+from tilstand.errors import TilstandError
 from tilstand.regions import RegionRef
 
 OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32,
@@ -58,8 +59,8 @@ def sha256(data: bytes) -> str:
 
 
 def _previous(cur: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
-    row = cur.execute("SELECT id, imported_at FROM import_log WHERE sha256 = ? ORDER BY id LIMIT 1",
-                      [digest]).fetchone()
+    row = cur.execute("SELECT id, imported_at FROM import_log WHERE sha256 = ? AND undone_at IS NULL "
+                      "ORDER BY id LIMIT 1", [digest]).fetchone()
     return (row[0], row[1]) if row else None
 
 
@@ -172,6 +173,7 @@ def write(
             [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample,
              datetime.now(), user],
         ).fetchone()[0]
+        _remember_before(cur, import_id)
         cur.execute(
             """INSERT INTO observation
                SELECT indicator_id, region_code, year, value, status, $id FROM incoming
@@ -182,9 +184,117 @@ def write(
             {"id": import_id},
         )
         _derive(cur, import_id)
+        _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
         record(cur, actor, "import", target=f"import:{import_id}",
                detail=f"{file_name}: {incoming.height} verdier, {inserted} nye, {updated} endret")
     return ImportResult(file_name, import_id, incoming.height, inserted, updated,
                         incoming.height - inserted - updated, new_regions=new_regions, warnings=warnings)
+
+
+# --- undo -------------------------------------------------------------------------------------------------
+
+REMEMBER_SQL = """
+INSERT INTO import_change
+SELECT $id, k.indicator_id, k.region_code, k.year, o.value, o.status, o.import_id, o.indicator_id IS NOT NULL
+FROM (SELECT indicator_id, region_code, year FROM incoming
+      UNION
+      SELECT d.id, t.region_code, t.year
+      FROM (SELECT DISTINCT region_code, year FROM incoming) t, (SELECT unnest($derived) AS id) d) k
+LEFT JOIN observation o USING (indicator_id, region_code, year)
+"""
+
+
+def _remember_before(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Every value this import may write (its own and the derived ones), as it was before."""
+    cur.execute(REMEMBER_SQL, {"id": import_id, "derived": [d.indicator_id for d in catalog.derived()]})
+
+
+def _forget_unchanged(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Keep only what the import actually changed: an unchanged value still carries its old import id."""
+    cur.execute("""DELETE FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
+                       SELECT 1 FROM observation o WHERE o.indicator_id = c.indicator_id
+                         AND o.region_code = c.region_code AND o.year = c.year AND o.import_id = $id)""",
+                {"id": import_id})
+
+
+class UndoError(TilstandError):
+    """The import cannot be undone as asked; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    import_id: int
+    file_name: str
+    restored: int  # values put back to what they were before the import
+    removed: int  # values the import had added
+
+    def summary_nb(self) -> str:
+        return (f"Importen av «{self.file_name}» (nr. {self.import_id}) er angret: {self.restored} verdier satt "
+                f"tilbake til det de var før, {self.removed} verdier fjernet.")
+
+
+def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> UndoResult:
+    """Put back every value an import changed and remove the ones it added, all or nothing.
+
+    Refused when a newer import has since changed some of the same values (undo that one first), so an
+    undo never silently throws away newer numbers.
+    """
+    require(con, actor, "import", target=f"import:{import_id}")
+    with store.transaction(con) as cur:
+        row = cur.execute("SELECT file_name, undone_at FROM import_log WHERE id = ?", [import_id]).fetchone()
+        if row is None:
+            raise UndoError(f"Import nr. {import_id} finnes ikke.")
+        file_name, undone_at = row
+        if undone_at is not None:
+            raise UndoError(f"Importen av «{file_name}» (nr. {import_id}) ble angret {undone_at:%d.%m.%Y %H:%M}.")
+        newer = [r[0] for r in cur.execute(
+            """SELECT DISTINCT o.import_id FROM import_change c JOIN observation o USING (indicator_id, region_code, year)
+               WHERE c.import_id = $id AND o.import_id <> $id ORDER BY 1""", {"id": import_id}).fetchall()]
+        gone = cur.execute("""SELECT count(*) FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
+                                  SELECT 1 FROM observation o WHERE o.indicator_id = c.indicator_id
+                                    AND o.region_code = c.region_code AND o.year = c.year)""",
+                           {"id": import_id}).fetchone()[0]
+        if newer or gone:
+            later = ", ".join(f"nr. {n}" for n in newer) or "en nyere import"
+            raise UndoError(f"Kan ikke angre importen av «{file_name}» (nr. {import_id}): {later} har endret noen "
+                            "av de samme tallene etterpå. Angre den nyeste importen først.")
+        restored = cur.execute(
+            """UPDATE observation o SET value = c.old_value, status = c.old_status, import_id = c.old_import_id
+               FROM import_change c
+               WHERE c.import_id = $id AND c.existed AND o.indicator_id = c.indicator_id
+                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
+        removed = cur.execute(
+            """DELETE FROM observation o USING import_change c
+               WHERE c.import_id = $id AND NOT c.existed AND o.indicator_id = c.indicator_id
+                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
+        cur.execute("UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
+                    [datetime.now(), actor.display_name, import_id])
+        record(cur, actor, "undo_import", target=f"import:{import_id}",
+               detail=f"{file_name}: {restored} satt tilbake, {removed} fjernet")
+    return UndoResult(import_id, file_name, restored, removed)
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    id: int
+    file_name: str
+    source: str
+    ssb_table: str | None
+    rows: int
+    changed: int
+    sample: bool
+    imported_at: datetime
+    imported_by: str
+    sha256: str
+    undone_at: datetime | None
+    undone_by: str | None
+
+
+def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[ImportInfo]:
+    """Every import, newest first, with its provenance and whether it was undone."""
+    rows = con.cursor().execute(
+        "SELECT id, file_name, source, ssb_table, rows, changed, sample, imported_at, imported_by, sha256, "
+        "undone_at, undone_by FROM import_log ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+    return [ImportInfo(*r) for r in rows]

@@ -1,0 +1,93 @@
+"""Undoing an import: its values go back to what they were, the ones it added disappear, derived values
+follow, and an undo that would throw away newer numbers is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import DATA, leader
+from tilstand import ingest
+from tilstand.access import SYSTEM, Actor, PermissionDenied
+from tilstand.ingest import load
+
+LESAR = Actor("live", "Live Lesar", {"5001": frozenset({"lesar"})})
+
+
+def _obs(con) -> list[tuple]:
+    return con.cursor().execute("SELECT * FROM observation ORDER BY ALL").fetchall()
+
+
+def _write(con, name: str, rows: list[tuple], actor=SYSTEM) -> load.ImportResult:
+    return load.write(con, data=repr((name, rows)).encode(), file_name=name, source="test", observations=rows,
+                      actor=actor)
+
+
+def test_undo_of_the_only_import_empties_the_store_again(con):
+    before = _obs(con)
+    result = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
+    assert _obs(con) != before
+    undone = load.undo(con, result.import_id, actor=leader())
+    assert _obs(con) == before
+    assert undone.removed == result.inserted and undone.restored == 0
+    assert "er angret" in undone.summary_nb()
+
+
+def test_undo_puts_back_the_values_a_newer_file_replaced(con):
+    _write(con, "2023.csv", [("barn_tiltak_andel", "5001", 2024, 3.0, None)])
+    before = _obs(con)
+    newer = _write(con, "2024.csv", [("barn_tiltak_andel", "5001", 2024, 3.4, None),
+                                      ("barn_tiltak_andel", "5001", 2023, 2.9, None)])
+    assert newer.updated == 1 and newer.inserted == 1
+    undone = load.undo(con, newer.import_id, actor=leader())
+    assert (undone.restored, undone.removed) == (1, 1)
+    assert _obs(con) == before
+
+
+def test_derived_values_go_back_with_their_inputs(con):
+    # barn_andel_befolkning is derived from the population counts
+    first = _write(con, "a.csv", [("barn_0_17_antall", "5001", 2024, 40000.0, None),
+                                  ("befolkning_totalt", "5001", 2024, 200000.0, None)])
+    sql = ("SELECT value FROM observation WHERE indicator_id = 'barn_andel_befolkning' AND region_code = '5001' "
+           "AND year = 2024")
+    assert con.cursor().execute(sql).fetchall() == [(20.0,)]
+    second = _write(con, "b.csv", [("barn_0_17_antall", "5001", 2024, 50000.0, None)])
+    assert con.cursor().execute(sql).fetchall() == [(25.0,)]
+    load.undo(con, second.import_id, actor=leader())
+    assert con.cursor().execute(sql).fetchall() == [(20.0,)]
+    load.undo(con, first.import_id, actor=leader())
+    assert con.cursor().execute(sql).fetchall() == []
+
+
+def test_an_undo_that_would_lose_newer_numbers_is_refused_and_changes_nothing(con):
+    older = _write(con, "old.csv", [("barn_tiltak_andel", "5001", 2024, 3.0, None)])
+    _write(con, "new.csv", [("barn_tiltak_andel", "5001", 2024, 3.5, None)])
+    before = _obs(con)
+    with pytest.raises(load.UndoError, match="Angre den nyeste importen først"):
+        load.undo(con, older.import_id, actor=leader())
+    assert _obs(con) == before
+
+
+def test_an_import_is_undone_once_and_the_same_file_can_then_be_imported_again(con):
+    result = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
+    load.undo(con, result.import_id, actor=leader())
+    with pytest.raises(load.UndoError, match="ble angret"):
+        load.undo(con, result.import_id, actor=leader())
+    again = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
+    assert not again.already_imported and again.inserted == result.inserted
+    history = load.history(con)
+    assert history[0].id == again.import_id and history[1].undone_by == "leder"
+
+
+def test_a_council_member_cannot_undo_an_import(con):
+    result = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
+    before = _obs(con)
+    with pytest.raises(PermissionDenied):
+        load.undo(con, result.import_id, actor=LESAR)
+    assert _obs(con) == before
+
+
+def test_undo_is_in_the_audit_log(con):
+    result = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
+    load.undo(con, result.import_id, actor=leader("lea"))
+    row = con.cursor().execute("SELECT username, detail FROM audit_log WHERE action = 'undo_import'").fetchone()
+    assert row[0] == "lea" and "ssb_12286_excel_cp1252.csv" in row[1]
