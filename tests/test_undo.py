@@ -91,3 +91,16 @@ def test_undo_is_in_the_audit_log(con):
     load.undo(con, result.import_id, actor=leader("lea"))
     row = con.cursor().execute("SELECT username, detail FROM audit_log WHERE action = 'undo_import'").fetchone()
     assert row[0] == "lea" and "ssb_12286_excel_cp1252.csv" in row[1]
+
+
+def test_preview_says_what_an_import_would_change_and_writes_nothing(con):
+    prepared = ingest.read(DATA / "ssb_12286_excel_cp1252.csv")
+    first = ingest.preview(con, prepared)
+    assert first.inserted == first.rows > 0 and first.updated == 0 and first.already_imported is None
+    assert _obs(con) == []
+    ingest.write(con, prepared, actor=SYSTEM)
+    again = ingest.preview(con, prepared)
+    assert again.unchanged == again.rows and again.already_imported is not None
+    _write(con, "endret.csv", [(first.indicators[0], first.regions[0], first.years[0], 99.0, None)])
+    third = ingest.preview(con, prepared)
+    assert third.updated == 1 and third.changes[0][3] == 99.0

@@ -82,3 +82,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Acto
     """Import one file all-or-nothing; InputError (nothing written) on bad input."""
     prepared = read(path, source=source, data=data, mapping=mapping)
     return write(con, prepared, actor=actor, sample=sample, imported_by=imported_by)
+
+
+def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedImport) -> load.Preview:
+    """What importing a read file would change, without writing anything."""
+    return load.preview(con, data=prepared.data, observations=[
+        (o.indicator_id, o.region_code, o.year, o.value, o.status) for o in prepared.parsed.observations])

@@ -298,3 +298,45 @@ def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[ImportInfo
         "SELECT id, file_name, source, ssb_table, rows, changed, sample, imported_at, imported_by, sha256, "
         "undone_at, undone_by FROM import_log ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     return [ImportInfo(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What writing a file would do, computed without writing: for the confirm step of the import page."""
+
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    regions: tuple[str, ...]
+    years: tuple[int, ...]
+    indicators: tuple[str, ...]
+    changes: tuple[tuple[str, str, int, float | None, float | None], ...]  # indicator, region, year, old, new
+    already_imported: tuple[int, datetime] | None
+
+
+def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
+            observations: Sequence[tuple[str, str, int, float | None, str | None]], limit: int = 200) -> Preview:
+    incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
+    cur = con.cursor()
+    cur.register("incoming_preview", incoming)
+    try:
+        inserted, updated = cur.execute(
+            """SELECT count(*) FILTER (WHERE o.indicator_id IS NULL),
+                      count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
+                                       (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
+               FROM incoming_preview i LEFT JOIN observation o USING (indicator_id, region_code, year)""").fetchone()
+        changes = cur.execute(
+            """SELECT i.indicator_id, i.region_code, i.year, o.value, i.value
+               FROM incoming_preview i JOIN observation o USING (indicator_id, region_code, year)
+               WHERE o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status
+               ORDER BY 1, 2, 3 LIMIT ?""", [limit]).fetchall()
+    finally:
+        cur.unregister("incoming_preview")
+    return Preview(
+        rows=incoming.height, inserted=inserted, updated=updated, unchanged=incoming.height - inserted - updated,
+        regions=tuple(sorted(incoming["region_code"].unique().to_list())),
+        years=tuple(sorted(incoming["year"].unique().to_list())),
+        indicators=tuple(sorted(incoming["indicator_id"].unique().to_list())),
+        changes=tuple(changes), already_imported=_previous(cur, sha256(data)),
+    )
