@@ -22,6 +22,7 @@ ALL_PAGES = {
     "tjenesteprofil": st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:",
                               url_path="tjenesteprofil"),
     "skriverom": st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
+    "importer": st.Page("pages/importer.py", title="Importer tall", icon=":material/upload_file:", url_path="import"),
     "gjennomgang": st.Page("pages/gjennomgang.py", title="Gjennomgang", icon=":material/rate_review:",
                            url_path="gjennomgang"),
     "publisert": st.Page("pages/publisert.py", title="Publiserte rapporter", icon=":material/gavel:",

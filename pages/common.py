@@ -14,6 +14,7 @@ PAGE_ACTION: dict[str, str | None] = {
     "forside": None,
     "tjenesteprofil": "read_draft",
     "skriverom": "write_text",
+    "importer": "import",
     "gjennomgang": "comment",
     "publisert": "read_published",
     "indikatorer": None,

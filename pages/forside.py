@@ -29,6 +29,7 @@ right.metric("Indikatorer i katalogen", s["indicators"])
 st.header("Kom i gang")
 LINKS = [
     ("skriverom", "pages/skriverom.py", "Skriv rapporten kapittel for kapittel ved siden av tallene", ":material/edit_note:"),
+    ("importer", "pages/importer.py", "Importer tall fra SSB", ":material/upload_file:"),
     ("gjennomgang", "pages/gjennomgang.py", "Gå gjennom utkastet og kommenter kapitlene", ":material/rate_review:"),
     ("tjenesteprofil", "pages/tjenesteprofil.py", "Se tjenesteprofilen for kommunen din", ":material/monitoring:"),
     ("publisert", "pages/publisert.py", "Les rapportene kommunestyret har fått", ":material/gavel:"),

@@ -104,3 +104,16 @@ def test_preview_says_what_an_import_would_change_and_writes_nothing(con):
     _write(con, "endret.csv", [(first.indicators[0], first.regions[0], first.years[0], 99.0, None)])
     third = ingest.preview(con, prepared)
     assert third.updated == 1 and third.changes[0][3] == 99.0
+    assert con.cursor().execute("SELECT count(*) FROM observation WHERE import_id = -1").fetchone()[0] == 0
+
+
+def test_preview_never_shows_a_small_count_or_the_rate_built_on_it(con):
+    _write(con, "før.csv", [("barn_tiltak_antall", "5043", 2024, 12.0, None),
+                            ("barn_tiltak_andel", "5043", 2024, 8.5, None)])
+    before = _obs(con)
+    pv = load.preview(con, data=b"trial", observations=[
+        ("barn_tiltak_antall", "5043", 2024, 2.0, None), ("barn_tiltak_andel", "5043", 2024, 2.6, None)])
+    by_indicator = {c[0]: c for c in pv.changes}
+    assert by_indicator["barn_tiltak_antall"][3:] == (12.0, None, None, "x")
+    assert by_indicator["barn_tiltak_andel"][3:] == (8.5, None, None, "x")
+    assert _obs(con) == before  # the trial write was rolled back

@@ -13,11 +13,12 @@ pytestmark = pytest.mark.e2e
 
 PAGES = {
     "admin": ["Forside", "Publiserte rapporter", "Indikatorer og kilder", "Administrasjon"],
-    "leder": ["Forside", "Tjenesteprofil", "Skriverom", "Gjennomgang", "Publiserte rapporter", "Indikatorer og kilder"],
+    "leder": ["Forside", "Tjenesteprofil", "Skriverom", "Importer tall", "Gjennomgang", "Publiserte rapporter",
+              "Indikatorer og kilder"],
     "saksordforer": ["Forside", "Tjenesteprofil", "Gjennomgang", "Publiserte rapporter", "Indikatorer og kilder"],
     "lesar": ["Forside", "Publiserte rapporter", "Indikatorer og kilder"],
 }
-URLS = ["", "skriverom", "gjennomgang", "tjenesteprofil", "administrasjon", "publisert", "indikatorer",
+URLS = ["", "skriverom", "import", "gjennomgang", "tjenesteprofil", "administrasjon", "publisert", "indikatorer",
         "logg-inn", "skriverom?kommune=5001", "finnes-ikke"]
 
 

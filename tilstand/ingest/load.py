@@ -311,8 +311,33 @@ class Preview:
     regions: tuple[str, ...]
     years: tuple[int, ...]
     indicators: tuple[str, ...]
-    changes: tuple[tuple[str, str, int, float | None, float | None], ...]  # indicator, region, year, old, new
+    # (indicator, region, year, old value, old status, new value, new status) as the app will show them:
+    # small counts and the rates built on them come back hidden (None, 'x'), exactly as after the import
+    changes: tuple[tuple[str, str, int, float | None, str | None, float | None, str | None], ...]
     already_imported: tuple[int, datetime] | None
+
+
+PUBLIC_SQL = """
+SELECT p.indicator_id, p.region_code, p.year, p.value, p.status
+FROM observation_public_in((SELECT list(DISTINCT region_code) FROM incoming_preview),
+                           (SELECT min(year) FROM incoming_preview), (SELECT max(year) FROM incoming_preview)) p
+JOIN incoming_preview USING (indicator_id, region_code, year)
+"""
+
+
+def _public_changes(cur: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
+    """Old and new values through the store's own suppression rule: the write is done and rolled back."""
+    before = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute("""INSERT INTO observation SELECT indicator_id, region_code, year, value, status, -1
+                       FROM incoming_preview ON CONFLICT (indicator_id, region_code, year) DO UPDATE
+                       SET value = excluded.value, status = excluded.status, import_id = excluded.import_id""")
+        after = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
+    finally:
+        cur.execute("ROLLBACK")
+    out = [(*key, *before[key], *new) for key, new in sorted(after.items()) if key in before and before[key] != new]
+    return out[:limit]
 
 
 def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
@@ -326,11 +351,7 @@ def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
                       count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
                                        (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
                FROM incoming_preview i LEFT JOIN observation o USING (indicator_id, region_code, year)""").fetchone()
-        changes = cur.execute(
-            """SELECT i.indicator_id, i.region_code, i.year, o.value, i.value
-               FROM incoming_preview i JOIN observation o USING (indicator_id, region_code, year)
-               WHERE o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status
-               ORDER BY 1, 2, 3 LIMIT ?""", [limit]).fetchall()
+        changes = _public_changes(cur, limit)
     finally:
         cur.unregister("incoming_preview")
     return Preview(

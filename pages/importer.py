@@ -1,0 +1,117 @@
+"""Importer tall: upload files, see what they would change, confirm; every import listed with its
+provenance, and any import can be undone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import connection, page_guard, require_page
+from tilstand import catalog, fmt, ingest, privacy
+from tilstand.errors import InputError, TilstandError
+from tilstand.ingest import load
+
+page_guard()
+actor = require_page("importer")
+ss = st.session_state
+ss.setdefault("upload_round", 0)
+con = connection()
+names = {i.id: i.name_nb for i in catalog.indicators().values()}
+UNITS = {i.id: i.unit for i in catalog.indicators().values()}
+
+
+def _shown(indicator: str, value: float | None, status: str | None) -> str:
+    """As everywhere in the app: a hidden small count is a dash with the reason, never the number."""
+    if value is None:
+        return f"– ({privacy.explain(status)})" if status else "–"
+    return fmt.value(value, UNITS.get(indicator, "count"))
+
+
+SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)"}
+
+st.title("Importer tall")
+st.markdown("Last opp filene slik du laster dem ned fra SSB: JSON-stat2 fra SSBs API eller CSV fra Statistikkbanken "
+            "(semikolon, også fra Excel). Du ser hva filene vil endre før noe lagres, og hver fil lagres helt eller "
+            "ikke i det hele tatt.")
+if ss.get("import_messages"):
+    for message in ss.pop("import_messages"):
+        st.success(message, icon=":material/check:")
+
+files = st.file_uploader("Velg én eller flere filer", type=["json", "csv"], accept_multiple_files=True,
+                         key=f"upload_{ss.upload_round}")
+prepared, problems = [], []
+for f in files or []:
+    try:
+        prepared.append(ingest.read(Path(f.name), data=f.getvalue()))
+    except InputError as e:
+        problems.append(e)
+
+for e in problems:
+    st.error(f"Feil i filen: {e.render()}", icon=":material/error:")
+for p in prepared:
+    pv = ingest.preview(con, p)
+    with st.container(border=True):
+        st.markdown(f"**{p.path.name}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}, tabell {p.parsed.table}"
+                    + (" · *Eksempeldata*" if p.parsed.sample else ""))
+        if pv.already_imported:
+            n, when = pv.already_imported
+            st.info(f"Denne filen er allerede importert (nr. {n}, {when:%d.%m.%Y %H:%M}). Den endrer ingenting.")
+        a, b, c, d = st.columns(4)
+        a.metric("Nye verdier", fmt.number(pv.inserted))
+        b.metric("Endrede verdier", fmt.number(pv.updated))
+        c.metric("Uendret", fmt.number(pv.unchanged))
+        d.metric("Kommuner og andre regioner", fmt.number(len(pv.regions)))
+        st.caption(f"År: {pv.years[0]}–{pv.years[-1]}. Indikatorer: "
+                   + ", ".join(names.get(i, i) for i in pv.indicators) if pv.years else "Ingen verdier.")
+        if p.parsed.skipped_cells:
+            st.caption(f"{p.parsed.skipped_cells} celler uten kobling til katalogen hoppes over.")
+        if pv.changes:
+            st.dataframe(pd.DataFrame([{"Indikator": names.get(i, i), "Region": r, "År": y,
+                                        "Nå": _shown(i, old, old_status), "Blir": _shown(i, new, new_status)}
+                                       for i, r, y, old, old_status, new, new_status in pv.changes]),
+                         hide_index=True, width="stretch",
+                         alt=f"Verdier som endres av {p.path.name}: indikator, region, år, nå og etter import.")
+
+if problems:
+    st.warning("Ingenting importeres før alle filene er feilfrie. Rett filen og last den opp på nytt.")
+elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared) > 1 else ''}", type="primary",
+                            key="confirm_import"):
+    messages = []
+    try:
+        for p in prepared:
+            messages.append(ingest.write(con, p, actor=actor).summary_nb())
+    except TilstandError as e:
+        st.error(str(e))
+    else:
+        ss.import_messages = messages
+        ss.upload_round += 1  # a fresh, empty uploader
+        st.rerun()
+
+st.header("Importer så langt")
+history = load.history(con)
+if not history:
+    st.write("Ingen importer ennå.")
+else:
+    st.dataframe(pd.DataFrame([{
+        "Nr.": h.id, "Fil": h.file_name, "Tabell": h.ssb_table or "", "Verdier": h.rows, "Endret": h.changed,
+        "Importert": f"{h.imported_at:%d.%m.%Y %H:%M}", "Av": h.imported_by,
+        "Eksempeldata": "ja" if h.sample else "",
+        "Angret": f"{h.undone_at:%d.%m.%Y %H:%M} av {h.undone_by}" if h.undone_at else "",
+        "SHA-256": h.sha256[:12]} for h in history]), hide_index=True, width="stretch",
+        alt="Alle importer med fil, tabell, antall verdier, tidspunkt, hvem, og om importen er angret.")
+    active = [h for h in history if h.undone_at is None]
+    if active:
+        with st.expander("Angre en import"):
+            choice = st.selectbox("Import", [h.id for h in active], key="undo_choice",
+                                  format_func=lambda i: next(f"Nr. {h.id}: {h.file_name} ({h.imported_at:%d.%m.%Y})"
+                                                             for h in active if h.id == i))
+            st.caption("Tallene importen endret, settes tilbake til det de var før; tall den la til, fjernes.")
+            if st.button("Angre importen", key="undo_import"):
+                try:
+                    ss.import_messages = [load.undo(con, choice, actor=actor).summary_nb()]
+                except TilstandError as e:
+                    st.error(str(e))
+                else:
+                    st.rerun()
