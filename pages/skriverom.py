@@ -70,6 +70,8 @@ def _downloads(con, region: str, name: str, year: int, language: str) -> None:
 
 def _report_state(con, report, actor) -> None:
     """Where the report stands (utkast → til gjennomgang → ferdig → publisert) and the next step."""
+    if ss.get("flash"):
+        st.success(ss.pop("flash"), icon=":material/check:")
     history = review.state_history(con, report.id)
     last = history[-1]
     st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {last.changed_at:%d.%m.%Y %H:%M}, "
@@ -78,19 +80,19 @@ def _report_state(con, report, actor) -> None:
              "review": [("done", "Merk rapporten som ferdig", "primary"), ("draft", "Tilbake til utkast", "secondary")],
              "done": [("draft", "Åpne rapporten for endringer igjen", "secondary")],
              "published": [("draft", "Start en ny runde (ny publisering senere)", "secondary")]}
-    cols = st.columns(4)
-    for col, (state, label, kind) in zip(cols, moves.get(report.state, [])):
-        if col.button(label, type=kind, key=f"state_{state}"):
+    row = st.container(horizontal=True)  # buttons as wide as their words, side by side
+    for state, label, kind in moves.get(report.state, []):
+        if row.button(label, type=kind, key=f"state_{state}"):
             review.set_state(con, actor, report.id, state)
             st.rerun()
     if report.state == "done":
-        if cols[-1].button("Publiser for kommunestyret", type="primary", key="publish",
-                           help="Fryser tekst, tall og diagrammer slik de er nå. Kommunestyret ser bare publiserte "
-                                "rapporter; senere endringer krever en ny publisering."):
+        if row.button("Publiser for kommunestyret", type="primary", key="publish",
+                      help="Fryser tekst, tall og diagrammer slik de er nå. Kommunestyret ser bare publiserte "
+                           "rapporter; senere endringer krever en ny publisering."):
             with st.spinner("Publiserer (lager DOCX og PDF) …"):
                 info = publish.publish(con, actor, report.id)
-            st.success(f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner den under "
-                       "«Publiserte rapporter».")
+            ss.flash = (f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner rapporten under "
+                        "«Publiserte rapporter».")
             st.rerun()
 
 

@@ -114,6 +114,7 @@ def test_leader_writes_saksordforer_reviews_leader_publishes_council_reads_the_f
     leader.reload()
     expect(leader.get_by_role("heading", name="Skriverom")).to_be_visible()
     expect(leader.get_by_text("Kan dere si noe om ventetiden?")).to_be_visible()
+    screenshot(leader, "skriverom_kommentarer")
     leader.get_by_label("Svar").first.fill("Ventetiden kommer i neste versjon.")
     leader.get_by_role("button", name="Send svar").first.click()
     expect(leader.get_by_text("Ventetiden kommer i neste versjon.")).to_be_visible()
