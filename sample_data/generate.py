@@ -513,6 +513,179 @@ def tables_from_mapping() -> dict[str, Table]:
     return tables
 
 
+# ---------------------------------------------------------------- Bufdir kommunemonitor downloads
+
+BUFDIR_OUT = HERE / "bufdir"
+BUFDIR_YEARS = list(range(2019, 2025))
+BUFDIR_NOTE = ("Bufdir kommunemonitor – Eksempeldata: syntetiske tall laget av sample_data/generate.py, "
+               "ikke reelle tall")
+BUFDIR_FIXED_TIME = (2025, 6, 17, 6, 0, 0)  # zip entry times in the xlsx, so every run is byte-identical
+
+
+def bufdir_counts(model: Model) -> dict[str, dict[tuple[int, int], dict[str, int]]]:
+    """Half-year KHR counts per municipality: (year, half) -> numerators and denominators. Built from the SSB
+    model's children with investigations and measures, so the sizes agree with the SSB sample."""
+    rng = random.Random(f"{SEED}-bufdir")  # own stream: the SSB files stay byte-identical
+    out: dict[str, dict[tuple[int, int], dict[str, int]]] = {}
+    for m in model.munis:
+        breach, plan, evaluated = rng.uniform(0.04, 0.30), rng.uniform(0.80, 0.97), rng.uniform(0.55, 0.90)
+        akutt, tilsyn, oppf = rng.uniform(0.8, 3.5), rng.uniform(0.03, 0.20), rng.uniform(0.02, 0.15)
+        out[m.code] = {}
+        for y in BUFDIR_YEARS:
+            q = model.data[m.code][y]
+            for half in (1, 2):
+                concluded = max(0, round(q["investigated"] / 2 * rng.uniform(0.85, 1.15)))
+                helped = max(0, round(q["f251"] * rng.uniform(0.75, 0.95)))
+                with_plan = min(helped, round(helped * plan * rng.uniform(0.95, 1.04)))
+                due = round(with_plan * 0.7)
+                foster = round(q["f252"] * 0.7 * 0.75)
+                out[m.code][(y, half)] = {
+                    "concluded": concluded,
+                    "breach": min(concluded, round(concluded * breach * rng.uniform(0.6, 1.4))),
+                    "helped": helped, "with_plan": with_plan, "due": due,
+                    "evaluated": min(due, round(due * evaluated * rng.uniform(0.9, 1.1))),
+                    "foster": foster,
+                    "tilsyn_not_met": min(foster, round(foster * tilsyn * rng.uniform(0.5, 1.5))),
+                    "oppf_not_met": min(foster, round(foster * oppf * rng.uniform(0.5, 1.5))),
+                    "children": q["children"],
+                    "akutt": round(q["children"] * akutt / 1000 * rng.uniform(0.7, 1.3)) if half == 2 else 0,
+                }
+    return out
+
+
+def bufdir_units(model: Model) -> list[tuple[str, str, list[str]]]:
+    """(number, name, member codes): the municipalities, the intermunicipal services (summed over their
+    members, as the monitor does) and the county."""
+    units = [(m.code, m.label.split(" - ")[0], [m.code]) for m in model.munis]
+    for s in read_csv(DATA / "services.csv"):
+        units.append(("", s["name"], s["members"].split()))
+    units.append((COUNTY, "Trøndelag", [m.code for m in model.munis if m.code != OS_CODE]))
+    return units
+
+
+def _summed(counts, members: list[str], period: tuple[int, int]) -> dict[str, int]:
+    return {k: sum(counts[c][period][k] for c in members) for k in counts[members[0]][period]}
+
+
+def _hidden(n: int) -> bool:
+    return 1 <= n <= 3  # the monitor hides counts 1-3, and the share built on them
+
+
+def _share(num: int, den: int, decimals: int = 1, factor: float = 100) -> str:
+    if _hidden(num):
+        return "x"
+    return ".." if not den else f"{num * factor / den:.{decimals}f}".replace(".", ",")
+
+
+def bufdir_long_rows(model: Model, counts) -> list[list[str]]:
+    """Fristbrudd by half-year (share and count), investigations concluded in the second half-year,
+    emergency decisions per 1000 (yearly), and the KHR foster-home figures (2019-2020 only)."""
+    rows = []
+    for number, name, members in bufdir_units(model):
+        for y in BUFDIR_YEARS:
+            for half in (1, 2):
+                c = _summed(counts, members, (y, half))
+                rows.append([number, name, "Fristbrudd i undersøkelsessaker", f"{y} {half}. halvår",
+                             _share(c["breach"], c["concluded"]), "x" if _hidden(c["breach"]) else str(c["breach"])])
+            c = _summed(counts, members, (y, 2))
+            rows.append([number, name, "Undersøkelser avsluttet siste halvår", f"{y} 2. halvår", "",
+                         "x" if _hidden(c["concluded"]) else str(c["concluded"])])
+            rows.append([number, name, "Barn med akuttvedtak pr. 1000 i barnebefolkningen", str(y),
+                         _share(c["akutt"], c["children"], 1, 1000), "x" if _hidden(c["akutt"]) else str(c["akutt"])])
+            if y <= 2020:
+                rows.append([number, name, "Tilsynskrav i fosterhjem som ikke er oppfylt", f"{y} 2. halvår",
+                             _share(c["tilsyn_not_met"], c["foster"]), ""])
+                rows.append([number, name, "Barn i fosterhjem som ikke har fått oppfølging i tråd med lovkrav",
+                             f"{y} 2. halvår", _share(c["oppf_not_met"], c["foster"]), ""])
+    return rows
+
+
+def bufdir_wide_rows(model: Model, counts) -> tuple[list[str], list[list]]:
+    """Tiltaksplan and evaluated tiltaksplan (3E, 3F): one row per unit and indicator, half-years across."""
+    periods = [(y, h) for y in BUFDIR_YEARS for h in (1, 2)]
+    header = ["Kommune", "Indikator", *[f"{y} {h}. halvår" for y, h in periods]]
+    rows = []
+    for number, name, members in bufdir_units(model):
+        label = f"{number} {name}" if number else name
+        for title, num, den in (("Barn i hjelpetiltak med tiltaksplan", "with_plan", "helped"),
+                                ("Barn i hjelpetiltak med evaluert tiltaksplan", "evaluated", "due")):
+            values: list = []
+            for p in periods:
+                c = _summed(counts, members, p)
+                values.append("x" if _hidden(c[num]) else (round(100 * c[num] / c[den], 1) if c[den] else None))
+            rows.append([label, title, *values])
+    return header, rows
+
+
+def write_bufdir(model: Model) -> list[Path]:
+    """A long CSV (UTF-8 with BOM, semicolons, decimal comma) and a wide Excel download, both Eksempeldata."""
+    counts = bufdir_counts(model)
+    BUFDIR_OUT.mkdir(parents=True, exist_ok=True)
+    csv_path = BUFDIR_OUT / "kommunemonitor_fristbrudd_akuttvedtak.csv"
+    lines = [BUFDIR_NOTE, ";".join(["Kommunenummer", "Kommune", "Indikator", "Periode", "Andel (prosent)", "Antall"])]
+    lines += [";".join(r) for r in bufdir_long_rows(model, counts)]
+    write_lines(csv_path, lines)
+    xlsx_path = BUFDIR_OUT / "kommunemonitor_tiltaksplaner.xlsx"
+    xlsx_path.write_bytes(bufdir_xlsx(*bufdir_wide_rows(model, counts)))
+    return [csv_path, xlsx_path]
+
+
+def bufdir_xlsx(header: list[str], rows: list[list]) -> bytes:
+    import io  # noqa: PLC0415
+    import re  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+    from datetime import datetime  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415 - the only writer here that needs a package
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Kommunemonitor"
+    ws.append([BUFDIR_NOTE])
+    ws.append(["Andel (prosent)"])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.properties.creator = "sample_data/generate.py"
+    wb.properties.created = wb.properties.modified = datetime(*BUFDIR_FIXED_TIME)
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()  # rewrite the zip with fixed entry times: openpyxl stamps the current time
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, BUFDIR_FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with the time of saving
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-06-17T06:00:00Z", body)
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def verify_bufdir(files: list[Path], model: Model) -> bool:
+    """Both downloads parse, are marked Eksempeldata, and fill every bufdir-origin indicator for every
+    Trøndelag municipality (2019-2024; the foster-home figures 2019-2020)."""
+    sys.path.insert(0, str(ROOT))
+    from tilstand.ingest import bufdir  # noqa: PLC0415
+
+    seen: set[tuple[str, str, int]] = set()
+    ok = True
+    for f in files:
+        p = bufdir.parse_file(f.read_bytes(), f.name)
+        seen |= {(o.indicator_id, o.region_code, o.year) for o in p.observations}
+        ok &= p.sample
+        print(f"{f.name:40} {f.stat().st_size:>8} B  obs={len(p.observations)} regions={len(p.regions)} "
+              f"skipped={p.skipped_cells}" + ("" if p.sample else "  PROBLEM: not marked Eksempeldata"))
+    munis = [m.code for m in model.munis if m.code != OS_CODE]
+    for ind in {i for i, _, _ in seen}:
+        years = (2019, 2020) if ind.startswith("fosterhjem_") else BUFDIR_YEARS
+        missing = [(c, y) for c in munis for y in years if (ind, c, y) not in seen]
+        if missing:
+            ok = False
+            print(f"PROBLEM: {ind} misses {missing[:3]}")
+    return ok
+
+
 # ---------------------------------------------------------------- cells, symbols and writers
 
 Cell = tuple[str, tuple[str, ...], str, int]  # region code, dim codes, contents code, year
@@ -700,6 +873,9 @@ def verify(files: list[Path], model: Model) -> bool:
 def generate() -> tuple[list[Path], Model]:
     rng = random.Random(SEED)
     model = build_model(rng)
+    bufdir_files = write_bufdir(model)
+    if not verify_bufdir(bufdir_files, model):
+        raise SystemExit("the Bufdir sample does not parse or cover every municipality")
     OUT.mkdir(parents=True, exist_ok=True)
     files = []
     for number, table in sorted(tables_from_mapping().items()):

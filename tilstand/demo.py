@@ -15,6 +15,8 @@ from tilstand.access import SYSTEM
 from tilstand.ingest.load import ImportResult
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
+# Synthetic downloads from Bufdir's kommunemonitor (CSV and Excel): the half-year quality figures.
+BUFDIR_SAMPLE_DIR = SAMPLE_DIR.parent / "bufdir"
 
 
 @dataclass
@@ -24,7 +26,10 @@ class DemoResult:
 
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".json", ".csv"))
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".json", ".csv"))
+    if directory == SAMPLE_DIR and BUFDIR_SAMPLE_DIR.is_dir():
+        files += sorted(p for p in BUFDIR_SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
+    return files
 
 
 def build(path: str | Path | None = None, directory: Path = SAMPLE_DIR) -> DemoResult:

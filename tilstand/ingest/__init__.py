@@ -15,18 +15,18 @@ import duckdb
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
-from tilstand.ingest import load, ssb
+from tilstand.ingest import bufdir, load, ssb
 from tilstand.ingest.load import ImportResult
 
 MAX_BYTES = 200 * 1024 * 1024
-SOURCES = ("ssb",)
+SOURCES = ("ssb", "bufdir")
 
 
 @dataclass
 class PreparedImport:
     path: Path
     data: bytes
-    parsed: ssb.Parsed
+    parsed: ssb.Parsed | bufdir.Parsed
 
 
 def detect(data: bytes, file_name: str) -> str:
@@ -34,6 +34,8 @@ def detect(data: bytes, file_name: str) -> str:
     head = data[:4096]
     if ssb.looks_like_jsonstat(head):
         return "ssb"
+    if bufdir.looks_like_bufdir(data):  # before 10-FAKTOR: both have a Kommunenummer column
+        return "bufdir"
     first = head.decode("utf-8", errors="replace").lower()
     if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
         return "ssb"  # the SSB parser explains a wrong separator or layout better than a guess here
@@ -62,6 +64,8 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
     kind = source or detect(data, path.name)
     if kind not in SOURCES:
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
+    if kind == "bufdir":
+        return PreparedImport(path, data, bufdir.parse_file(data, path.name))
     return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
 
 
