@@ -6,7 +6,9 @@ import json
 
 import streamlit as st
 
-from tilstand import queries, sessions, store
+from dataclasses import dataclass
+
+from tilstand import profile, queries, sessions, store
 from tilstand.access import Actor
 
 # page file -> the access action a person needs in at least one region to open it (None: any signed-in user)
@@ -114,6 +116,52 @@ def write_cookie(token: str | None) -> None:
         f"p.document.cookie = '{sessions.COOKIE}=' + {value} + '; path=/; max-age={age}; SameSite=Strict' + secure;"
         "</script>", height=1, alt="Husker innloggingen",
     )
+
+
+@st.cache_data(show_spinner=False)
+def _municipalities(version: int, db: str):
+    return profile.municipalities(connection())
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _profile(region: str, year: int, version: int, db: str) -> profile.Profile:
+    return profile.build(connection(), region, year)
+
+
+def municipalities():
+    """Municipalities with numbers (code, name, first and last year), rebuilt when an import lands."""
+    return _municipalities(data_version(), str(store.db_path()))
+
+
+def service_profile(region: str, year: int) -> profile.Profile:
+    return _profile(region, year, data_version(), str(store.db_path()))
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    region: str
+    label: str  # "5001 Trondheim - Tråante"
+    year: int
+    language: str
+
+
+def choose_report(actor: Actor, action: str, prefix: str, *, empty: str) -> ReportChoice:
+    """Municipality (those the actor may `action` in), year and målform, side by side; stops with `empty`
+    when there is no municipality to choose."""
+    rows = municipalities()
+    labels = {code: f"{code} {name}" for code, name in rows.select("code", "name").iter_rows()}
+    codes = regions_for(actor, action, list(labels))
+    if not codes:
+        st.info(empty)
+        st.stop()
+    c1, c2, c3 = st.columns([3, 1, 1])
+    region = c1.selectbox("Kommune", codes, index=codes.index("5001") if "5001" in codes else 0,
+                          format_func=labels.get, key=f"{prefix}_kommune")
+    row = rows.filter(rows["code"] == region).row(0, named=True)
+    year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key=f"{prefix}_ar")
+    language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get,
+                            key=f"{prefix}_lang")
+    return ReportChoice(region, labels[region], year, language)
 
 
 def sample_banner(sample: bool) -> None:

@@ -7,8 +7,9 @@ import html
 
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
-from tilstand import charts, narrative, profile, review, store
+from pages.common import (choose_report, connection, data_version, page_guard, require_page, sample_banner,
+                          service_profile)
+from tilstand import charts, narrative, review, store
 from tilstand.charts import ChartDef
 from ui.chapter import chapter_charts, key_figures
 
@@ -16,35 +17,16 @@ page_guard()
 actor = require_page("gjennomgang")
 
 
-@st.cache_data(show_spinner=False)
-def _municipalities(version: int):
-    return profile.municipalities(connection())
-
-
-@st.cache_data(show_spinner=False)
-def _profile(region: str, year: int, version: int) -> profile.Profile:
-    return profile.build(connection(), region, year)
-
-
 con = connection()
 st.title("Gjennomgang")
-municipalities = _municipalities(data_version())
-labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
-codes = regions_for(actor, "comment", list(labels))
-if not codes:
-    st.info("Du har ikke tilgang til å gå gjennom rapporten for noen kommune.")
-    st.stop()
-c1, c2, c3 = st.columns([3, 1, 1])
-region = c1.selectbox("Kommune", codes, format_func=labels.get, key="gj_kommune")
-row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
-year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key="gj_ar")
-language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get, key="gj_lang")
+choice = choose_report(actor, "comment", "gj", empty="Du har ikke tilgang til å gå gjennom rapporten for noen kommune.")
+region, year, language = choice.region, choice.year, choice.language
 report = narrative.find_report(con, region, year, language)
 if report is None:
     st.info(f"Barnevernlederen har ikke startet tilstandsrapporten for {year} ennå.")
     st.stop()
 
-p = _profile(region, year, data_version())
+p = service_profile(region, year)
 sample_banner(p.sample)
 history = review.state_history(con, report.id)
 st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} · sist endret {history[-1].changed_at:%d.%m.%Y %H:%M} "

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
-from tilstand import charts, narrative, pdf, profile, publish, review, store, suggest
+from pages.common import (choose_report, connection, data_version, page_guard, require_page, sample_banner,
+                          service_profile)
+from tilstand import charts, narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.narrative import StaleVersionError
 from ui.chapter import chapter_charts, key_figures
@@ -26,16 +27,6 @@ ss.setdefault("done_seq", 0)
 ss.setdefault("editor_reset", 0)
 ss.setdefault("conflict", None)
 ss.setdefault("insert", None)
-
-
-@st.cache_data(show_spinner=False)
-def _municipalities(version: int):
-    return profile.municipalities(connection())
-
-
-@st.cache_data(show_spinner=False)
-def _profile(region: str, year: int, version: int) -> profile.Profile:
-    return profile.build(connection(), region, year)
 
 
 def _export(con, region: str, year: int, language: str, suffix: str) -> bytes:
@@ -143,23 +134,13 @@ def _save(draft, actor) -> None:
 
 
 st.title("Skriverom")
-municipalities = _municipalities(data_version())
-labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
-codes = regions_for(actor, "write_text", list(labels))
-if not codes:
-    st.info("Du har ikke skrivetilgang for noen kommune med tall i databasen.")
-    st.stop()
-c1, c2, c3 = st.columns([3, 1, 1])
-region = c1.selectbox("Kommune", codes, index=codes.index("5001") if "5001" in codes else 0,
-                      format_func=labels.get, key="sr_kommune")
-row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
-year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key="sr_ar")
-language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get, key="sr_lang")
+choice = choose_report(actor, "write_text", "sr", empty="Du har ikke skrivetilgang for noen kommune med tall i databasen.")
+region, year, language = choice.region, choice.year, choice.language
 
 con = connection()
 report = narrative.find_report(con, region, year, language)
 if report is None:
-    st.subheader(f"Tilstandsrapport {year} for {labels[region]}")
+    st.subheader(f"Tilstandsrapport {year} for {choice.label}")
     previous = narrative.find_report(con, region, year - 1, language)
     st.write("Rapporten er ikke startet. Kapitlene følger Bufdirs mal; du kan endre navn, rekkefølge og skjule "
              "kapitler etterpå.")
@@ -172,8 +153,8 @@ if report is None:
         st.rerun()
     st.stop()
 
-p = _profile(region, year, data_version())
-st.subheader(f"Tilstandsrapport {year} for {labels[region]}" + (" (nynorsk)" if language == "nn" else ""))
+p = service_profile(region, year)
+st.subheader(f"Tilstandsrapport {year} for {choice.label}" + (" (nynorsk)" if language == "nn" else ""))
 sample_banner(p.sample)
 
 with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, regions_for, require_page, sample_banner
+from pages.common import page_guard, regions_for, require_page, sample_banner, service_profile
+from pages.common import municipalities as shared_municipalities
 from tilstand import profile, tables
 
 page_guard()
@@ -22,19 +23,8 @@ def _verdict_style(text: str) -> str:
     return ""
 
 
-@st.cache_data(show_spinner=False)
-def _profile(region: str, year: int, version: int) -> profile.Profile:
-    return profile.build(connection(), region, year)
-
-
-@st.cache_data(show_spinner=False)
-def _municipalities(version: int):
-    return profile.municipalities(connection())
-
-
 st.title("Tjenesteprofil")
-version = data_version()
-municipalities = _municipalities(version)
+municipalities = shared_municipalities()
 if municipalities.is_empty():
     st.info("Databasen har ingen kommuner med tall ennå. Kjør «tilstand demo» eller importer SSB-filer.")
     st.stop()
@@ -54,7 +44,7 @@ wanted_year = int(st.query_params.get("ar", years[0])) if str(st.query_params.ge
 year = right.selectbox("År", years, index=years.index(wanted_year) if wanted_year in years else 0, key="ar")
 st.query_params.update({"kommune": region, "ar": str(year)})
 
-p = _profile(region, year, version)
+p = service_profile(region, year)
 sample_banner(p.sample)
 st.subheader(f"{p.region_name} {year}")
 st.markdown(

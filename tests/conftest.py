@@ -86,6 +86,18 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def demo(demo_db, tmp_path):
+    """A private copy of the sample database (connection), so what a test writes never leaks into others."""
+    import shutil
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    con = store.connect(path)
+    yield con
+    store.close(path)
+
+
 # One user per role, for pages and browser tests. The leder may write for every municipality (the tests
 # write in many); the saksordfører and the council member belong to Trondheim only.
 TEST_PASSWORD = "riktig-hest-batteri-42"

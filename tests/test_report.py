@@ -4,7 +4,6 @@ python-docx and checked the way a reader (and a screen reader) would meet it."""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,22 +13,12 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import leader, env_flag
-from tilstand import catalog, charts, narrative, profile, report, store
+from tilstand import catalog, charts, narrative, profile, report
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
 
 INJECTION = "<b>&amp; {{ 7*7 }} {% if %} </w:t>"
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-
-
-@pytest.fixture
-def demo(demo_db, tmp_path):
-    """A private copy of the sample database, so reports written here never leak into other tests."""
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    yield con
-    store.close(path)
 
 
 def _write(con, region: str, year: int, language: str, texts: dict[str, str]) -> narrative.Report:

@@ -5,12 +5,11 @@ the wrong role or municipality, with nothing written and the refusal in the audi
 from __future__ import annotations
 
 import hashlib
-import shutil
 from types import SimpleNamespace
 
 import pytest
 
-from tilstand import charts, narrative, review, store
+from tilstand import charts, narrative, review
 from tilstand.access import Actor, PermissionDenied
 
 LEDER = Actor("lea", "Lea Leder", {"5001": frozenset({"leder"})})
@@ -22,15 +21,6 @@ OTHER_SAKSORDFORER = Actor("siri", "Siri Saksordfører i Steinkjer", {"5006": fr
 OUTSIDERS = (LESAR, ADMIN, OTHER_LEDER, OTHER_SAKSORDFORER)
 REVIEW_TABLES = ("report", "section", "section_version", "review_comment", "section_review", "report_state_log",
                  "publication")
-
-
-@pytest.fixture
-def demo(demo_db, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    yield con
-    store.close(path)
 
 
 @pytest.fixture
