@@ -1,0 +1,406 @@
+"""Bufdir kommunemonitor downloads: long and wide layouts, CSV encodings, Excel, half-years, services."""
+
+import io
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ROOT, snapshot
+from tilstand import ingest
+from tilstand.access import SYSTEM
+from tilstand.errors import InputError
+from tilstand.ingest import bufdir
+
+LONG = (
+    "Barnevern kommunemonitor\n"
+    "Kommunenummer;Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+    "5001;Trondheim;Fristbrudd i undersøkelsessaker;2024 1. halvår;12,5;40\n"
+    "5001;Trondheim;Fristbrudd i undersøkelsessaker;2024 2. halvår;10,1;33\n"
+    "5043;Røyrvik;Fristbrudd i undersøkelsessaker;2024 2. halvår;x;x\n"
+    ";Fosen barnevern;Fristbrudd i undersøkelsessaker;2024 2. halvår;7,0;\n"
+    "50;Trøndelag;Barn med akuttvedtak pr. 1000 i barnebefolkningen;2024;2,4;101\n"
+    "5001;Trondheim;Barn i hjelpetiltak med tiltaksplan (andre halvår);2023;..;\n"
+)
+
+WIDE = (
+    "Barn i hjelpetiltak med evaluert tiltaksplan\n"
+    "Andel (prosent)\n"
+    "Kommune;2023-H1;2023-H2;2024-H1;2024-H2\n"
+    "5001 Trondheim;70,0;71,5;72,0;73,25\n"
+    "Værnesregionen barnevern;60;61;;62\n"
+)
+
+
+def _obs(parsed):
+    return {(o.indicator_id, o.region_code, o.year): (o.value, o.status) for o in parsed.observations}
+
+
+def _parse(text: str, name: str = "b.csv", encoding: str = "utf-8"):
+    return bufdir.parse_file(text.encode(encoding), name)
+
+
+def _xlsx(rows, percent_cells=()) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    for ref in percent_cells:
+        ws[ref].number_format = "0.0%"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- layouts
+
+
+def test_long_layout_stores_the_second_half_year_as_the_years_value_and_skips_the_first():
+    p = _parse(LONG)
+    assert _obs(p) == {
+        ("undersokelser_fristbrudd_andel", "5001", 2024): (10.1, None),
+        ("undersokelser_fristbrudd_andel", "5043", 2024): (None, ":"),
+        ("undersokelser_fristbrudd_andel", "fosen", 2024): (7.0, None),
+        ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None),
+        ("hjelpetiltak_tiltaksplan_andel", "5001", 2023): (None, ".."),
+    }
+    assert "2 tall hoppet over: første halvår (Tilstand bruker andre halvår som årets tall)" in p.notes
+    assert p.source == "bufdir_csv" and p.table is None and not p.sample
+
+
+def test_first_half_year_is_never_averaged_into_the_year():
+    p = _parse(LONG)
+    assert _obs(p)[("undersokelser_fristbrudd_andel", "5001", 2024)][0] == 10.1  # not (12.5 + 10.1) / 2
+
+
+def test_wide_layout_takes_indicator_and_share_from_the_title_lines():
+    p = _parse(WIDE)
+    assert _obs(p) == {
+        ("hjelpetiltak_evaluert_andel", "5001", 2023): (71.5, None),
+        ("hjelpetiltak_evaluert_andel", "5001", 2024): (73.25, None),
+        ("hjelpetiltak_evaluert_andel", "varnesregionen", 2023): (61.0, None),
+        ("hjelpetiltak_evaluert_andel", "varnesregionen", 2024): (62.0, None),
+    }
+    assert p.skipped_cells == 4  # the four first half-years
+
+
+def test_wide_layout_with_an_indicator_column_and_plain_years():
+    text = ("Geografi;Indikator;Måltall;2022;2023\n"
+            "Trondheim - Tråante;1027;Andel;1,9;2,1\n"
+            "Trondheim;1027;Antall;80;88\n")
+    assert _obs(_parse(text)) == {("barn_akuttvedtak_per_1000", "5001", 2022): (1.9, None),
+                                  ("barn_akuttvedtak_per_1000", "5001", 2023): (2.1, None)}
+
+
+def test_long_layout_with_a_separate_half_year_column_and_a_value_column():
+    text = ("Kommune;Indikator;År;Halvår;Måltall;Verdi\n"
+            "5001 Trondheim;3A;2024;2;andel;9,5\n"
+            "5001 Trondheim;3A;2024;1;andel;11\n")
+    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2024): (9.5, None)}
+
+
+@pytest.mark.parametrize("period", ["2024 2. halvår", "2024-H2", "2024H2", "2. halvår 2024", "andre halvår 2024",
+                                    "2024, 2. halvår", "2024 andre halvdel"])
+def test_half_year_periods_in_the_forms_a_download_may_use(period):
+    text = f"Kommune;Indikator;Periode;Andel\nTrondheim;Fristbrudd i undersøkelsessaker;{period};8,0\n"
+    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2024): (8.0, None)}
+
+
+def test_the_half_year_in_the_monitor_title_makes_a_plain_year_enough():
+    text = "Kommune;Indikator;År;Andel\nTrondheim;Fristbrudd i undersøkelsessaker (andre halvår);2022;8,0\n"
+    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2022): (8.0, None)}
+
+
+def test_three_digit_khr_numbers_and_sami_names_find_the_municipality():
+    text = ("Rapporteringsenhet;Indikator;År;Andel\n"
+            "301;1039;2024;5,0\nSnåsa;1039;2024;6,0\nRåante;1039;2024;1,0\n")
+    text = text.replace("Råante", "Tråante")
+    obs = _obs(_parse(text))
+    assert set(obs) == {("undersokelser_fristbrudd_andel", c, 2024) for c in ("0301", "5041", "5001")}
+
+
+@pytest.mark.parametrize("name", ["Fosen barnevernstjeneste", "Fosen barnevern", "fosen", "FOSEN BARNEVERN"])
+def test_intermunicipal_service_names_match_the_service_registry(name):
+    text = f"Tjeneste;Indikator;År;Andel\n{name};1039;2024;5,0\n"
+    p = _parse(text)
+    assert _obs(p) == {("undersokelser_fristbrudd_andel", "fosen", 2024): (5.0, None)}
+    assert p.regions["fosen"].kind == "service" and p.regions["fosen"].name == "Fosen barnevernstjeneste"
+
+
+# ---------------------------------------------------------------- encodings and Excel
+
+
+@pytest.mark.parametrize("encoding,bom,delimiter", [
+    ("utf-8", False, ";"), ("utf-8", True, ";"), ("cp1252", False, ";"), ("utf-8", False, ","),
+    ("cp1252", False, "\t"),
+])
+def test_csv_encodings_and_separators_give_the_same_numbers(encoding, bom, delimiter):
+    text = LONG
+    if delimiter != ";":
+        text = "\n".join(delimiter.join(f'"{c}"' for c in line.split(";")) for line in text.splitlines()) + "\n"
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+    assert _obs(bufdir.parse_file(data, "b.csv")) == _obs(_parse(LONG))
+
+
+def test_xlsx_long_layout_reads_numbers_and_percent_formatted_cells():
+    data = _xlsx([["Bufdir kommunemonitor"], ["Kommune", "Indikator", "Periode", "Andel (prosent)", "Antall"],
+                  ["5001 Trondheim", "Fristbrudd i undersøkelsessaker", "2024 2. halvår", 0.101, 33],
+                  ["Fosen barnevern", "Fristbrudd i undersøkelsessaker", "2024 2. halvår", "x", None],
+                  ["Trøndelag", "1027", 2024, 2.4, 101]], percent_cells=("D3",))
+    p = bufdir.parse_file(data, "b.xlsx")
+    assert _obs(p) == {("undersokelser_fristbrudd_andel", "5001", 2024): (pytest.approx(10.1), None),
+                       ("undersokelser_fristbrudd_andel", "fosen", 2024): (None, ":"),
+                       ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None)}
+    assert p.source == "bufdir_xlsx"
+
+
+def test_xlsx_wide_layout_with_year_numbers_as_headers():
+    data = _xlsx([["Barn med akuttvedtak pr. 1000 i barnebefolkningen"], ["Visning: Andel"],
+                  ["Kommune", 2022, 2023], ["Trondheim", 1.5, 1.75]])
+    assert _obs(bufdir.parse_file(data, "b.xlsx")) == {("barn_akuttvedtak_per_1000", "5001", 2022): (1.5, None),
+                                                       ("barn_akuttvedtak_per_1000", "5001", 2023): (1.75, None)}
+
+
+# ---------------------------------------------------------------- detection, import, provenance, sample
+
+
+def test_detection_from_content_for_csv_and_xlsx():
+    assert ingest.detect(LONG.encode(), "x.txt") == "bufdir"
+    assert ingest.detect(WIDE.encode("cp1252"), "x") == "bufdir"
+    assert ingest.detect(_xlsx([["Kommune", "Indikator", "År", "Andel"], ["Trondheim", "1039", 2024, 5]]),
+                         "x.xlsx") == "bufdir"
+
+
+def test_ssb_and_10faktor_files_are_not_taken_for_bufdir_downloads():
+    for f in [*(ROOT / "sample_data" / "ssb").iterdir(), *(ROOT / "sample_data").glob("10faktor/*"),
+              *(ROOT / "sample_data").glob("templates/*.xlsx")]:
+        assert not bufdir.looks_like_bufdir(f.read_bytes()), f.name
+
+
+def test_import_writes_values_services_and_provenance(con, tmp_path):
+    f = tmp_path / "monitor.csv"
+    f.write_text(LONG, encoding="utf-8")
+    r = ingest.import_file(con, f, actor=SYSTEM, imported_by="leder@kommune.no")
+    assert (r.inserted, r.updated) == (5, 0)
+    assert "fosen" in r.new_regions
+    assert con.execute("SELECT kind, name FROM region WHERE code='fosen'").fetchone() == (
+        "service", "Fosen barnevernstjeneste")
+    assert con.execute("SELECT source, ssb_table, rows, imported_by, sample FROM import_log").fetchone() == (
+        "bufdir_csv", None, 5, "leder@kommune.no", False)
+    assert con.execute("SELECT count(*) FROM observation o LEFT JOIN region r ON r.code=o.region_code "
+                       "WHERE r.code IS NULL").fetchone()[0] == 0
+
+
+def test_the_committed_samples_are_eksempeldata_and_cover_trondelag_2019_2024():
+    files = sorted((ROOT / "sample_data" / "bufdir").iterdir())
+    assert {f.suffix for f in files} == {".csv", ".xlsx"}
+    seen = set()
+    for f in files:
+        p = bufdir.parse_file(f.read_bytes(), f.name)
+        assert p.sample
+        seen |= {(o.indicator_id, o.year) for o in p.observations if o.region_code == "5001"}
+    assert {y for i, y in seen if i == "hjelpetiltak_tiltaksplan_andel"} == set(range(2019, 2025))
+    assert {i for i, _ in seen} == {"undersokelser_fristbrudd_andel", "undersokelser_avsluttet_halvar",
+                                    "hjelpetiltak_tiltaksplan_andel", "hjelpetiltak_evaluert_andel",
+                                    "barn_akuttvedtak_per_1000", "fosterhjem_tilsyn_ikke_oppfylt_andel",
+                                    "fosterhjem_oppfolging_ikke_oppfylt_andel"}
+
+
+def test_every_mapping_row_points_at_a_catalogue_indicator_or_at_nothing():
+    from tilstand import catalog
+
+    for m in bufdir.mapping():
+        assert not m.indicator_id or m.indicator_id in catalog.indicators(), m
+        assert set(m.measures) <= {"andel", "antall"} and set(m.halves) <= {1, 2}, m
+
+
+# ---------------------------------------------------------------- bad files
+
+H = "Kommune;Indikator;Periode;Andel (prosent)\n"
+F = "Fristbrudd i undersøkelsessaker"
+
+BAD = {
+    "empty_header_only": (H, "fil «empty_header_only.csv»: filen har en overskrift, men ingen datarader."),
+    "no_region_column": ("Indikator;Periode;Andel\nx;2024;1\n",
+                         "fil «no_region_column.csv»: finner ingen overskriftsrad med en regionkolonne (Kommune, "
+                         "Kommunenummer, Geografi …) og år, periode eller indikator. Er dette en nedlasting fra "
+                         "Bufdirs kommunemonitor?"),
+    "unknown_region_name": (H + f"Gotham;{F};2024-H2;5\n",
+                            "fil «unknown_region_name.csv», rad 2, felt «Kommune»: ukjent region «Gotham». Bruk "
+                            "kommunenummer (f.eks. «5001 Trondheim»), et kommunenavn fra regionregisteret eller "
+                            "navnet på en interkommunal barnevernstjeneste."),
+    "unknown_number": (H + f"9901 Trondheim;{F};2024-H2;5\n",
+                       "fil «unknown_number.csv», rad 2, felt «Kommune»: ukjent kommunenummer «9901». Bruk "
+                       "kommunenummer med fire siffer, f.eks. «5001 Trondheim»."),
+    "number_and_name_disagree": (H + f"5001 Bergen;{F};2024-H2;5\n",
+                                 "fil «number_and_name_disagree.csv», rad 2, felt «Kommune»: kommunenummer 5001 er "
+                                 "Trondheim - Tråante, men navnet i filen er «Bergen». Kontroller at kolonnene ikke "
+                                 "er forskjøvet."),
+    "missing_region": (H + f";{F};2024-H2;5\n", "fil «missing_region.csv», rad 2, felt «Kommune»: regionen mangler."),
+    "html_in_region": (H + f"<b>Trondheim</b>;{F};2024-H2;5\n",
+                       "fil «html_in_region.csv», rad 2, felt «Kommune»: regionnavnet «<b>Trondheim</b>» inneholder "
+                       "tegn som ikke hører hjemme i et navn (<, >, {{ eller {%)."),
+    "unknown_indicator": (H + "Trondheim;Lykke i barnevernet;2024;5\n",
+                          "fil «unknown_indicator.csv», rad 2, felt «Indikator»: ukjent indikator «Lykke i "
+                          "barnevernet». Tilstand kjenner kommunemonitorens indikatorer ved navn, id (f.eks. 1039) "
+                          "eller kode (f.eks. 3A); nye navn legges til i tilstand/data/bufdir_mapping.csv."),
+    "missing_indicator": (H + "Trondheim;;2024-H2;5\n",
+                          "fil «missing_indicator.csv», rad 2, felt «Indikator»: indikatoren mangler."),
+    "text_in_number": (H + f"Trondheim;{F};2024-H2;12l5\n",
+                       "fil «text_in_number.csv», rad 2, felt «Andel (prosent)»: «12l5» er ikke et tall. Bruk "
+                       "desimalkomma (87,5) eller et av SSBs symboler (. .. ... : -)."),
+    "share_over_100": (H + f"Trondheim;{F};2024-H2;125\n",
+                       "fil «share_over_100.csv», rad 2, felt «Andel (prosent)»: 125 er over 100, men indikatoren "
+                       "er en andel i prosent. Er kolonnene for andel og antall byttet om?"),
+    "negative": (H + f"Trondheim;{F};2024-H2;-5\n",
+                 "fil «negative.csv», rad 2, felt «Andel (prosent)»: -5 er negativt; andeler og antall kan ikke "
+                 "være under 0."),
+    "per_1000_over_1000": (H + "Trondheim;1027;2024;1500\n",
+                           "fil «per_1000_over_1000.csv», rad 2, felt «Andel (prosent)»: 1500 er over 1000, men "
+                           "indikatoren er per 1 000 barn."),
+    "bad_period": (H + f"Trondheim;{F};i fjor;5\n",
+                   "fil «bad_period.csv», rad 2, felt «Periode»: «i fjor» er ikke et år eller halvår (bruk f.eks. "
+                   "«2024», «2024 1. halvår» eller «2024-H2»)."),
+    "year_out_of_range": (H + "Trondheim;1027;1850;5\n",
+                          "fil «year_out_of_range.csv», rad 2, felt «Andel (prosent)»: «1850» er ikke et gyldig "
+                          "årstall."),
+    "half_year_without_half": (H + f"Trondheim;{F};2024;5\n",
+                               "fil «half_year_without_half.csv», rad 2, felt «Andel (prosent)»: «Fristbrudd i "
+                               "undersøkelsessaker» er et halvårstall, men perioden «2024» sier ikke hvilket "
+                               "halvår. Last ned med halvår (f.eks. «2024 2. halvår»)."),
+    "yearly_with_half": (H + "Trondheim;1027;2024-H2;5\n",
+                         "fil «yearly_with_half.csv», rad 2, felt «Andel (prosent)»: «1027» er et årstall, men "
+                         "perioden er 2. halvår 2024."),
+    "title_half_disagrees": (H + "Trondheim;Fristbrudd i undersøkelsessaker (første halvår);2024-H2;5\n",
+                             "fil «title_half_disagrees.csv», rad 2, felt «Andel (prosent)»: «Fristbrudd i "
+                             "undersøkelsessaker (første halvår)» gjelder 1. halvår, men perioden er 2. halvår "
+                             "2024."),
+    "half_column_disagrees": ("Kommune;Indikator;Periode;Halvår;Andel\nTrondheim;3A;2024-H1;2;5\n",
+                              "fil «half_column_disagrees.csv», rad 2, felt «Halvår»: halvåret (2) stemmer ikke "
+                              "med perioden («2024-H1»)."),
+    "bad_half_column": ("Kommune;Indikator;År;Halvår;Andel\nTrondheim;3A;2024;tredje;5\n",
+                        "fil «bad_half_column.csv», rad 2, felt «Halvår»: «tredje» er ikke et halvår (bruk 1 "
+                        "eller 2)."),
+    "duplicate": (H + f"Trondheim;{F};2024-H2;5\n5001;{F};2024 2. halvår;6\n",
+                  "fil «duplicate.csv», rad 3, felt «Andel (prosent)»: samme indikator "
+                  "(undersokelser_fristbrudd_andel), region (5001) og år (2024) står også på rad 2."),
+    "only_first_half": (H + f"Trondheim;{F};2024-H1;5\n",
+                        "fil «only_first_half.csv»: ingen av tallene i filen hører til indikatorer Tilstand lagrer "
+                        "fra Bufdir (første halvår (Tilstand bruker andre halvår som årets tall))."),
+    "only_ssb_indicators": (H + "Trondheim;Utgifter pr. barn i barnevernet;2024;5\n",
+                            "fil «only_ssb_indicators.csv»: ingen av tallene i filen hører til indikatorer Tilstand "
+                            "lagrer fra Bufdir (Utgifter pr. barn i barnevernet hentes fra SSB, ikke fra Bufdir)."),
+    "no_period_column": ("Kommune;Indikator;Andel\nTrondheim;3A;5\n",
+                         "fil «no_period_column.csv», rad 1: finner verken en kolonne «År»/«Periode» eller "
+                         "kolonner med år eller halvår i overskriften (f.eks. «2024» eller «2024 1. halvår»)."),
+    "no_value_column": ("Kommune;Indikator;Periode\nTrondheim;3A;2024-H2\n",
+                        "fil «no_value_column.csv», rad 1: finner ingen verdikolonne: bruk «Andel (prosent)», "
+                        "«Antall» eller «Verdi»."),
+    "value_without_measure": ("Kommune;Indikator;Periode;Verdi\nTrondheim;3A;2024-H2;5\n",
+                              "fil «value_without_measure.csv», rad 2, felt «Verdi»: sier ikke om tallene er "
+                              "andeler eller antall. Gi kolonnen navnet «Andel (prosent)» eller «Antall», eller "
+                              "legg til en kolonne «Måltall» med andel eller antall."),
+    "bad_measure": ("Kommune;Indikator;Periode;Måltall;Verdi\nTrondheim;3A;2024-H2;snitt;5\n",
+                    "fil «bad_measure.csv», rad 2, felt «Måltall»: «snitt» sier ikke om tallet er en andel eller et "
+                    "antall. Bruk «Andel» eller «Antall»."),
+    "wide_without_indicator": ("Kommune;2023;2024\nTrondheim;1;2\n",
+                               "fil «wide_without_indicator.csv», rad 1, felt «Indikator»: finner ikke hvilken "
+                               "indikator tallene gjelder: legg til en kolonne «Indikator» eller en tittellinje med "
+                               "indikatornavnet over overskriften."),
+    "long_without_indicator": ("Kommune;År;Andel\nTrondheim;2024;5\n",
+                               "fil «long_without_indicator.csv», rad 1, felt «Indikator»: kolonnen «Indikator» "
+                               "mangler, og ingen linje over overskriften navngir en indikator fra "
+                               "kommunemonitoren."),
+    "shifted_row": (H + f"Trondheim;{F};2024-H2;5;6\n",
+                    "fil «shifted_row.csv», rad 2: raden har flere utfylte kolonner (5) enn overskriften (4). Er "
+                    "skilletegnet riktig?"),
+}
+
+BAD_BYTES = {
+    "not_utf8_nor_cp1252": (b"Kommune;Indikator;\x81\x8d\x8f\x90;Andel\n", "fil «not_utf8_nor_cp1252.csv», rad 1: "
+                            "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 (cp1252). Lagre den på "
+                            "nytt som «CSV UTF-8»."),
+    "binary": (b"\x00\x01\x02Kommune", "fil «binary.csv»: filen er verken en tekstfil (CSV) eller en Excel-fil "
+               "(.xlsx)."),
+}
+
+
+def _check_refused(con, path, expected):
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.import_file(con, path, actor=SYSTEM, source="bufdir")
+    assert str(e.value) == expected
+    assert snapshot(con) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_csv_is_refused_with_the_exact_message_and_nothing_changes(con, tmp_path, case):
+    text, expected = BAD[case]
+    f = tmp_path / f"{case}.csv"
+    f.write_text(text, encoding="utf-8")
+    _check_refused(con, f, expected)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTES))
+def test_bad_bytes_are_refused_with_the_exact_message_and_nothing_changes(con, tmp_path, case):
+    data, expected = BAD_BYTES[case]
+    f = tmp_path / f"{case}.csv"
+    f.write_bytes(data)
+    _check_refused(con, f, expected)
+
+
+def test_a_truncated_xlsx_is_refused_and_nothing_changes(con, tmp_path):
+    data = _xlsx([["Kommune", "Indikator", "År", "Andel"], ["Trondheim", "1039", 2024, 5]])
+    f = tmp_path / "kuttet.xlsx"
+    f.write_bytes(data[: len(data) // 2])
+    _check_refused(con, f, "fil «kuttet.xlsx»: Excel-filen er skadet eller avkortet (ikke en gyldig .xlsx). "
+                           "Last den ned på nytt.")
+
+
+def test_an_xlsx_date_cell_is_refused_by_row(con, tmp_path):
+    import datetime
+
+    data = _xlsx([["Kommune", "Indikator", "År", "Andel"], ["Trondheim", "1039", 2024, datetime.date(2024, 5, 1)]])
+    f = tmp_path / "dato.xlsx"
+    f.write_bytes(data)
+    _check_refused(con, f, "fil «dato.xlsx», rad 2, felt «Andel»: «2024-05-01 00:00:00» er ikke et tall (Excel har "
+                           "gjort cellen om til dato eller sannhetsverdi).")
+
+
+def test_the_bad_file_battery_has_at_least_25_cases():
+    assert len(BAD) + len(BAD_BYTES) + 2 >= 25
+
+
+# ---------------------------------------------------------------- never a traceback
+
+XLSX_SAMPLE = _xlsx([["Bufdir"], ["Kommune", "Indikator", "Periode", "Andel"],
+                     ["Trondheim", "1039", "2024-H2", 5], ["Fosen barnevern", "1039", "2024-H2", "x"]])
+CSV_SAMPLE = LONG.encode("utf-8")
+
+
+def _never_crash(data: bytes, name: str) -> None:
+    try:
+        bufdir.parse_file(data, name)
+    except InputError as e:
+        assert e.file == name and e.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_give_data_or_an_input_error(data):
+    _never_crash(data, "fuzz.dat")
+    _never_crash(b"PK\x03\x04" + data, "fuzz.xlsx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, len(XLSX_SAMPLE)), st.integers(0, len(CSV_SAMPLE)))
+def test_truncated_files_give_data_or_an_input_error(n_xlsx, n_csv):
+    _never_crash(XLSX_SAMPLE[:n_xlsx], "fuzz.xlsx")
+    _never_crash(CSV_SAMPLE[:n_csv], "fuzz.csv")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, len(CSV_SAMPLE) - 1), st.binary(min_size=1, max_size=4))
+def test_corrupted_bytes_in_a_csv_give_data_or_an_input_error(at, junk):
+    _never_crash(CSV_SAMPLE[:at] + junk + CSV_SAMPLE[at + len(junk):], "fuzz.csv")
