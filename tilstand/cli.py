@@ -11,11 +11,12 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from tilstand import auth, check, demo, ingest, report, store
 from tilstand.access import SYSTEM
+from tilstand.ingest import fetch
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -33,6 +34,18 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="importer filer (alt eller ingenting per fil)")
     p.add_argument("files", nargs="+", type=Path, metavar="FIL")
     p.add_argument("--source", choices=ingest.SOURCES, help="kilde (gjettes fra innholdet når utelatt)")
+    _db_arg(p)
+    p = sub.add_parser("fetch-ssb", help="hent tabeller direkte fra SSBs API (Statistikkbanken) og importer dem")
+    p.add_argument("tables", nargs="*", metavar="TABELL", help="SSB-tabellnummer, f.eks. 12275")
+    p.add_argument("--all", action="store_true", help="alle SSB-tabellene katalogen bruker")
+    p.add_argument("--regions", default="own", metavar="own|KODER",
+                   help="own (standard: kommunene databasen har rapporter eller roller for) eller kommunenumre "
+                        "med komma, f.eks. 5001,5006; KOSTRA-gruppe, fylke og landet tas med")
+    p.add_argument("--from-year", type=int, metavar="ÅR", help="første år (standard: til-år minus 10)")
+    p.add_argument("--to-year", type=int, metavar="ÅR", help="siste år (standard: i år; SSB har det som finnes)")
+    p.add_argument("--base-url", metavar="URL", help=f"PxWebApi-adresse (standard: ${fetch.BASE_URL_ENV} "
+                                                     f"eller {fetch.DEFAULT_BASE_URL})")
+    p.add_argument("--timeout", type=float, default=20, metavar="SEK", help="tidsavbrudd per spørring (standard: 20)")
     _db_arg(p)
     p = sub.add_parser("check", help="kontroller databasen og dekningen av katalogen")
     p.add_argument("--county", default="50", help="fylket dekningen gjelder (standard: 50 Trøndelag)")
@@ -71,6 +84,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         if p.parsed.skipped_cells:
             print(f"  {p.parsed.skipped_cells} celler uten kobling til katalogen ble hoppet over "
                   f"({', '.join(p.parsed.unmapped_contents[:3]) or 'ukjente regioner'}).")
+    return EXIT_OK
+
+
+def cmd_fetch_ssb(args: argparse.Namespace) -> int:
+    tables = list(dict.fromkeys([*(fetch.tables_needed() if args.all else []), *args.tables]))
+    if not tables:
+        raise InputError(None, None, "TABELL", "oppgi ett eller flere tabellnumre, eller --all.")
+    to_year = args.to_year or date.today().year
+    from_year = args.from_year or to_year - 10
+    con = store.connect(args.db)
+    regions = fetch.parse_regions(con, SYSTEM, args.regions)
+
+    def progress(share: float, text: str) -> None:
+        if sys.stderr.isatty():
+            print(f"  {share:4.0%} {text}", file=sys.stderr)
+
+    results = fetch.fetch_tables(con, SYSTEM, tables, regions, (from_year, to_year), base_url=args.base_url,
+                                 timeout=args.timeout, progress=progress)
+    for result in results:
+        print(result.summary_nb())
+        for w in result.warnings:
+            print(f"  Merk: {w}")
     return EXIT_OK
 
 
@@ -164,7 +199,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "check": cmd_check, "report": cmd_report, "user": cmd_user}
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "fetch-ssb": cmd_fetch_ssb, "check": cmd_check,
+            "report": cmd_report, "user": cmd_user}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
