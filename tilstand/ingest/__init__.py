@@ -15,18 +15,18 @@ import duckdb
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
-from tilstand.ingest import bufdir, load, ssb
+from tilstand.ingest import bufdir, load, ssb, tenfactor
 from tilstand.ingest.load import ImportResult
 
 MAX_BYTES = 200 * 1024 * 1024
-SOURCES = ("ssb", "bufdir")
+SOURCES = ("ssb", "ks_10faktor", "bufdir")
 
 
 @dataclass
 class PreparedImport:
     path: Path
     data: bytes
-    parsed: ssb.Parsed | bufdir.Parsed
+    parsed: ssb.Parsed | tenfactor.Parsed | bufdir.Parsed
 
 
 def detect(data: bytes, file_name: str) -> str:
@@ -36,14 +36,14 @@ def detect(data: bytes, file_name: str) -> str:
         return "ssb"
     if bufdir.looks_like_bufdir(data):  # before 10-FAKTOR: both have a Kommunenummer column
         return "bufdir"
+    if tenfactor.looks_like(head):  # a spreadsheet, or a CSV with a Kommunenummer column
+        return "ks_10faktor"
     first = head.decode("utf-8", errors="replace").lower()
     if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
         return "ssb"  # the SSB parser explains a wrong separator or layout better than a guess here
-    if head.startswith(b"PK"):
-        raise InputError(file_name, None, None, "filen er en Excel- eller zip-fil. Tilstand leser foreløpig "
-                         "SSB-filer som JSON-stat2 eller CSV (semikolonseparert).")
     raise InputError(file_name, None, None, "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
-                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken).")
+                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken) og 10-FAKTOR-resultater "
+                     f"i malen {tenfactor.TEMPLATE} (Excel eller CSV).")
 
 
 def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
@@ -66,6 +66,8 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
     if kind == "bufdir":
         return PreparedImport(path, data, bufdir.parse_file(data, path.name))
+    if kind == "ks_10faktor":
+        return PreparedImport(path, data, tenfactor.parse_file(data, path.name))
     return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
 
 
