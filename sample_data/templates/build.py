@@ -1,0 +1,221 @@
+"""Build the 10-FAKTOR Excel template (sample_data/templates/10faktor.xlsx) from code.
+
+The layout (sheet name, headers, the ten factors in KS's order) comes from tilstand.ingest.tenfactor,
+so the template and the importer cannot drift apart. The same builder writes the synthetic sample
+file (sample_data/generate.py) with rows filled in. Saving is byte-reproducible: fixed document
+dates and fixed zip timestamps.
+
+Run: uv run python sample_data/templates/build.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import zipfile
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tilstand import catalog
+from tilstand.ingest import tenfactor as tf
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE_PATH = HERE / "10faktor.xlsx"
+TITLE = "10-FAKTOR-resultater til tilstandsrapporten. Én rad per enhet og år – les arket «Veiledning» først."
+CAPACITY = 1000  # rows with data validation and formats
+LAST_YEAR = 2100
+FIXED_TIME = datetime(2025, 1, 1, 0, 0, 0)
+HEADER_ROW, FIRST_DATA_ROW = 2, 3
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def headers() -> list[str]:
+    c = tf.COLUMNS
+    return [c["municipality"][0], c["unit"][0], c["year"][0], c["respondents"][0], c["invited"][0],
+            *[tf.factor_header(f) for f in tf.FACTOR_IDS]]
+
+
+def _validation(kind: str, cells: str, prompt: str, error: str, **kw) -> DataValidation:
+    dv = DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                        errorStyle="stop", promptTitle="10-FAKTOR", prompt=prompt,
+                        errorTitle="Ugyldig verdi", error=error, **kw)
+    dv.add(cells)
+    return dv
+
+
+def _data_sheet(wb: Workbook, title: str, rows: Sequence[Sequence], capacity: int) -> None:
+    ws = wb.active
+    ws.title = tf.SHEET
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=12)
+    names = headers()
+    for i, h in enumerate(names, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=i, value=h)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=3)  # the header and Kommunenummer + Enhet stay
+    widths = [15, 32, 8, 12, 14] + [max(13, len(h) * 0.9 + 2) for h in names[5:]]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = round(w, 1)
+    last = FIRST_DATA_ROW + max(capacity, len(rows)) - 1
+    formats = ["@", "@", "0", "0", "0"] + ["0.00"] * len(tf.FACTOR_IDS)
+    for r in range(FIRST_DATA_ROW, last + 1):
+        for c, fmt in enumerate(formats, start=1):
+            ws.cell(row=r, column=c).number_format = fmt
+    for r, values in enumerate(rows, start=FIRST_DATA_ROW):
+        for c, v in enumerate(values, start=1):
+            if v is not None and v != "":
+                ws.cell(row=r, column=c, value=v)
+    span = lambda col: f"{col}{FIRST_DATA_ROW}:{col}{last}"  # noqa: E731
+    f_first, f_last = get_column_letter(6), get_column_letter(5 + len(tf.FACTOR_IDS))
+    a = f"A{FIRST_DATA_ROW}"
+    for dv in (
+        _validation("custom", span("A"), "Kommunenummeret med fire siffer, f.eks. 5001.",
+                    "Kommunenummeret må ha fire siffer, f.eks. 5001.",
+                    formula1=f"AND(LEN({a})=4,ISNUMBER(VALUE({a})))"),
+        _validation("textLength", span("B"), "Navnet på enheten slik det står i KS-rapporten.",
+                    "Skriv navnet på enheten (høyst 100 tegn).", operator="between", formula1="1", formula2="100"),
+        _validation("whole", span("C"), f"Året undersøkelsen ble gjort, f.eks. 2024 ({tf.FIRST_YEAR}–).",
+                    f"Året må være et helt tall fra {tf.FIRST_YEAR}.", operator="between",
+                    formula1=str(tf.FIRST_YEAR), formula2=str(LAST_YEAR)),
+        _validation("whole", span("D"), "Hvor mange i enheten som svarte (helt tall).",
+                    "Antall svar må være et helt tall, 0 eller mer.", operator="greaterThanOrEqual", formula1="0"),
+        _validation("whole", span("E"), "Kan stå tom. Hvor mange i enheten som fikk undersøkelsen.",
+                    "Antall invitert må være et helt tall, 0 eller mer.", operator="greaterThanOrEqual",
+                    formula1="0"),
+        _validation("decimal", f"{f_first}{FIRST_DATA_ROW}:{f_last}{last}",
+                    "Gjennomsnittet fra KS-rapporten, 1–5, med desimalkomma (f.eks. 4,2).",
+                    "Gjennomsnittet må være et tall fra 1 til 5, med desimalkomma (f.eks. 4,2).",
+                    operator="between", formula1="1", formula2="5"),
+    ):
+        ws.add_data_validation(dv)
+
+
+def _aliases() -> dict[str, list[str]]:
+    text = files("tilstand.data").joinpath("ks_10faktor_names.csv").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in csv.DictReader(text.splitlines()):
+        out[r["indicator_id"]].append(r["name"])
+    return out
+
+
+def _guide_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(tf.GUIDE_SHEET)
+    limit = tf.anonymity_limit()
+    ws.column_dimensions["A"].width = 5
+    ws.column_dimensions["B"].width = 34
+    ws.column_dimensions["C"].width = 44
+    ws.column_dimensions["D"].width = 80
+    lines: list[tuple[str, str]] = [
+        ("h1", "Veiledning: 10-FAKTOR-resultater til tilstandsrapporten"),
+        ("", "Tilstand henter 10-FAKTOR-resultatene fra arket «10-FAKTOR», så du slipper å skrive tallene inn i "
+             "rapporten. Tallene vises som gjennomsnitt for hele kommunen i kapittelet «Ansatte og kompetanse»."),
+        ("h2", "Slik fyller du ut"),
+        ("", "Én rad per enhet og år. Skriv av tallene fra KS-rapporten for enheten (10-FAKTOR på bedrekommune.no): "
+             "antall svar og gjennomsnittet for hver av de ti faktorene, fra venstre mot høyre."),
+        ("", "Kommunenummer: fire siffer, f.eks. 5001 for Trondheim. Kolonnen er formatert som tekst, så en "
+             "null først blir stående."),
+        ("", "Enhet: navnet på enheten slik det står i KS-rapporten. Har dere bare tall for hele tjenesten, "
+             "skriv «Barneverntjenesten». Samme enhet kan bare stå én gang per år."),
+        ("", "År: året undersøkelsen ble gjort, med fire siffer."),
+        ("", "Antall svar: hvor mange i enheten som svarte (helt tall). Det brukes til å vekte enhetene."),
+        ("", "Antall invitert (kan stå tom): hvor mange i enheten som fikk undersøkelsen. Fyll det ut for alle "
+             "enhetene i kommunen det året, så regner Tilstand ut svarprosenten."),
+        ("", "Faktorene: gjennomsnittet på skalaen 1–5 med desimalkomma, f.eks. 4,2. La cellen stå tom hvis "
+             "KS-rapporten ikke har tall for faktoren."),
+        ("h2", "Personvern: anonymitetsgrensen"),
+        ("", "Tilstand regner ut ett gjennomsnitt per kommune og år for hver faktor, vektet med antall svar i "
+             "hver enhet. Enhetenes egne tall lagres ikke."),
+        ("", f"Bygger et kommunetall på færre enn {limit} svar, lagres det som skjult (x). Det vises ikke i "
+             "appen, i rapporten eller i noen eksport. Det samme gjelder antall svar og svarprosenten."),
+        ("", f"En enhet med færre enn {limit} svar tas med i kommunetallet, men vises aldri for seg."),
+        ("h2", "Importere"),
+        ("", "Lagre filen og last den opp på siden «Importer tall» i Tilstand, eller kjør "
+             "«tilstand import 10faktor.xlsx». Tilstand kjenner igjen filen på innholdet."),
+        ("", "Filen kan også lagres som CSV fra Excel (Fil → Lagre som → «CSV (semikolondelt)» eller «CSV UTF-8»)."),
+        ("", "Importen er alt eller ingenting: finner Tilstand en feil, får du vite rad og kolonne, og ingenting "
+             "blir lagret. Importerer du samme kommune og år på nytt, erstattes de gamle tallene."),
+        ("h2", "Vanlige feil"),
+        ("", "Skriver du 4.2 med punktum, kan Excel gjøre tallet om til en dato (4. februar). Bruk komma: 4,2."),
+        ("", "Ikke slå sammen celler, og ikke endre navnet på arket «10-FAKTOR» eller overskriftene."),
+        ("", "Formler er lov, men lagre filen i Excel slik at resultatet er regnet ut."),
+        ("h2", "De ti faktorene"),
+    ]
+    r = 1
+    for kind, text in lines:
+        if kind == "h2":
+            r += 1  # a blank line before each heading
+        cell = ws.cell(row=r, column=1, value=text)
+        if kind:
+            cell.font = Font(bold=True, size=14 if kind == "h1" else 12)
+        else:  # running text across the four columns, wrapped; Excel does not size merged rows itself
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+            cell.alignment = WRAP
+            ws.row_dimensions[r].height = 15 * (len(text) // 150 + 1)
+        r += 1
+    for c, h in enumerate(("Nr.", "Navn hos KS (kolonne i arket)", "Andre navn Tilstand kjenner igjen",
+                           "Hva faktoren måler"), start=1):
+        cell = ws.cell(row=r, column=c, value=h)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    aliases = _aliases()
+    indicators = catalog.indicators()
+    for i, f in enumerate(tf.FACTOR_IDS, start=1):
+        r += 1
+        own = tf.factor_header(f)
+        others = [a for a in aliases[f] if a.casefold() != own.casefold()]
+        for c, v in enumerate((i, own, ", ".join(others), indicators[f].definition_nb), start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.alignment = WRAP
+
+
+def workbook(title: str = TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
+    """The template, optionally with rows filled in (values in the order of headers())."""
+    wb = Workbook()
+    _data_sheet(wb, title, rows, capacity)
+    _guide_sheet(wb)
+    wb.properties.creator = "Tilstand"
+    wb.properties.title = "10-FAKTOR-mal for tilstandsrapporten"
+    wb.properties.created = FIXED_TIME
+    return wb
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """Save with fixed dates and zip timestamps, so the same workbook always gives the same bytes."""
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
+                              data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def main() -> int:
+    TEMPLATE_PATH.write_bytes(to_bytes(workbook()))
+    print(f"wrote {TEMPLATE_PATH.relative_to(HERE.parent.parent)} ({TEMPLATE_PATH.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
