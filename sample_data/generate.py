@@ -832,6 +832,91 @@ def write_population_wide(model: Model, rng: random.Random, path: Path) -> None:
     write_lines(path, lines)
 
 
+# ---------------------------------------------------------------- 10-FAKTOR (KS employee survey)
+
+TF_OUT = HERE / "10faktor"
+TF_YEARS = list(range(2019, 2025))
+TF_NOTE = "Eksempeldata: syntetiske 10-FAKTOR-resultater laget av sample_data/generate.py, ikke reelle tall."
+# Typical factor means on KS's 1-5 scale, in KS's order (tilstand.ingest.tenfactor.FACTOR_IDS): invented
+# levels in the range municipalities publish (motivation high, competence development lowest).
+TF_LEVELS = (4.4, 4.3, 4.1, 4.2, 4.0, 4.2, 3.6, 4.4, 4.0, 4.6)
+# Units of a child welfare service by size (children 0-17); the last unit is small on purpose, so some
+# units fall under the anonymity limit while their municipality does not.
+TF_UNITS = ((8000, (("Mottak og undersøkelse", 0.34), ("Tiltak", 0.30), ("Omsorg", 0.28), ("Ettervern", 0.08))),
+            (3000, (("Mottak og undersøkelse", 0.45), ("Tiltak og omsorg", 0.45), ("Ettervern", 0.10))),
+            (1200, (("Undersøkelse", 0.5), ("Tiltak", 0.5))),
+            (0, (("Barneverntjenesten", 1.0),)))
+
+
+def tenfactor_rows(model: Model) -> list[list]:
+    """One row per unit and year, in the template's column order; headcount from the SSB model's FTEs, so the
+    smallest municipalities (and the small Ettervern units) fall under the anonymity limit."""
+    rng = random.Random(f"{SEED}-10faktor")  # own stream: the SSB files stay byte-identical
+    rows: list[list] = []
+    for m in model.munis:
+        if m.code == OS_CODE:
+            continue  # Trøndelag only
+        children = model.data[m.code][BASE_YEAR]["children"]
+        units = next(u for size, u in TF_UNITS if children >= size)
+        muni_offset = [rng.gauss(0, 0.12) for _ in TF_LEVELS]
+        trend = rng.uniform(-0.03, 0.04)
+        for name, share in units:
+            unit_offset = [rng.gauss(0, 0.10) for _ in TF_LEVELS]
+            for year in TF_YEARS:
+                # headcount: the FTEs of the model as people, plus leaders and staff outside function 244
+                staff = (model.data[m.code][year]["fte_total"] * rng.uniform(1.1, 1.4) + 5) * share
+                invited = max(1, round(staff))
+                answers = max(1, round(invited * rng.uniform(0.55, 0.92)))
+                noise = 0.25 / math.sqrt(answers)
+                scores = [min(5.0, max(1.0, round(lv + mo + uo + trend * (year - 2019) + rng.gauss(0, noise), 1)))
+                          for lv, mo, uo in zip(TF_LEVELS, muni_offset, unit_offset, strict=True)]
+                rows.append([m.code, name, year, answers, invited, *scores])
+    return rows
+
+
+def write_tenfactor(model: Model) -> list[Path]:
+    """The 10-FAKTOR template filled with synthetic results (xlsx), and the same sheet as Norwegian Excel
+    saves it as «CSV (semikolondelt)»: cp1252, semicolons, decimal comma, CRLF, the title line padded."""
+    sys.path.insert(0, str(ROOT))
+    from sample_data.templates import build  # noqa: PLC0415 - needs openpyxl and the tilstand package
+
+    rows = tenfactor_rows(model)
+    TF_OUT.mkdir(parents=True, exist_ok=True)
+    xlsx = TF_OUT / "10faktor_2019-2024.xlsx"
+    xlsx.write_bytes(build.to_bytes(build.workbook(TF_NOTE, rows, capacity=len(rows))))
+    width = len(build.headers())
+    cell = lambda v: str(v).replace(".", ",") if isinstance(v, float) else str(v)  # noqa: E731
+    lines = [TF_NOTE + ";" * (width - 1), ";".join(build.headers())]
+    lines += [";".join(cell(v) for v in r) for r in rows]
+    csv_path = TF_OUT / "10faktor_2019-2024.csv"
+    csv_path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return [xlsx, csv_path]
+
+
+def verify_tenfactor(files: list[Path], model: Model) -> bool:
+    """Both copies parse to the same observations, cover every Trøndelag municipality and year, are marked
+    Eksempeldata, and some municipality-years fall under the anonymity limit."""
+    from tilstand.ingest import tenfactor  # noqa: PLC0415
+
+    parsed = [tenfactor.parse_file(f.read_bytes(), f.name) for f in files]
+    obs = [{(o.indicator_id, o.region_code, o.year): (o.value, o.status) for o in p.observations} for p in parsed]
+    munis = {m.code for m in model.munis if m.code != OS_CODE}
+    covered = {(r, y) for (_, r, y) in obs[0]}
+    problems = []
+    if any(o != obs[0] for o in obs[1:]):
+        problems.append("xlsx and csv differ")
+    if covered != {(m, y) for m in munis for y in TF_YEARS}:
+        problems.append("municipality-years missing")
+    if not all(p.sample for p in parsed):
+        problems.append("not marked Eksempeldata")
+    if not parsed[0].suppressed:
+        problems.append("nothing under the anonymity limit")
+    for f, p in zip(files, parsed, strict=True):
+        print(f"{f.name:24} {f.stat().st_size:>8} B  units={p.units} obs={len(p.observations)} "
+              f"suppressed={p.suppressed}" + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""))
+    return not problems
+
+
 # ---------------------------------------------------------------- verification and main
 
 def verify(files: list[Path], model: Model) -> bool:
@@ -896,9 +981,12 @@ def generate() -> tuple[list[Path], Model]:
 def main(argv: list[str]) -> int:
     files, model = generate()
     print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}")
+    tf_files = write_tenfactor(model)
+    print(f"wrote {len(tf_files)} files to {TF_OUT.relative_to(ROOT)}")
     if "--no-verify" in argv:
         return 0
-    return 0 if verify(files, model) else 1
+    ok = verify(files, model)
+    return 0 if verify_tenfactor(tf_files, model) and ok else 1
 
 
 if __name__ == "__main__":

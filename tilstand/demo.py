@@ -15,6 +15,8 @@ from tilstand.access import SYSTEM
 from tilstand.ingest.load import ImportResult
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
+# The 10-FAKTOR template filled with synthetic results; its CSV copy holds the same numbers (for tests).
+TENFACTOR_SAMPLE_DIR = SAMPLE_DIR.parent / "10faktor"
 # Synthetic downloads from Bufdir's kommunemonitor (CSV and Excel): the half-year quality figures.
 BUFDIR_SAMPLE_DIR = SAMPLE_DIR.parent / "bufdir"
 
@@ -27,6 +29,8 @@ class DemoResult:
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
     files = sorted(p for p in directory.iterdir() if p.suffix in (".json", ".csv"))
+    if directory == SAMPLE_DIR and TENFACTOR_SAMPLE_DIR.is_dir():
+        files += sorted(TENFACTOR_SAMPLE_DIR.glob("*.xlsx"))
     if directory == SAMPLE_DIR and BUFDIR_SAMPLE_DIR.is_dir():
         files += sorted(p for p in BUFDIR_SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
     return files
