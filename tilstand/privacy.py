@@ -11,15 +11,21 @@ Statuses: None (a value), 'x' (hidden by Tilstand), and SSB's symbols.
 
 from __future__ import annotations
 
-from tilstand.ingest.cells import SYMBOL_MEANING_NB
+from functools import cache
 
 SUPPRESSED = "x"
 
-STATUS_EXPLANATION_NB = {
-    SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn",
-    ":": "skjult av SSB av personvernhensyn",
-    **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
-}
+
+@cache
+def _explanations() -> dict[str, str]:
+    # Imported here, not at the top: the importers use SUPPRESSED, and tilstand.ingest imports them all.
+    from tilstand.ingest.cells import SYMBOL_MEANING_NB
+
+    return {
+        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn",
+        ":": "skjult av SSB av personvernhensyn",
+        **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
+    }
 
 
 def is_hidden(status: str | None) -> bool:
@@ -30,4 +36,4 @@ def explain(status: str | None) -> str:
     """Norwegian explanation of why a value is not shown ('' for a plain value)."""
     if status is None:
         return ""
-    return STATUS_EXPLANATION_NB.get(status, f"ukjent status «{status}»")
+    return _explanations().get(status, f"ukjent status «{status}»")
