@@ -180,6 +180,7 @@ class _Sheet:
     xlsx: bool
     formulas: object = None  # callable (row, col) -> formula text or None, for xlsx
     merged: list[tuple[str, int, int]] = field(default_factory=list)  # merged ranges, for xlsx
+    delimiter: str = ";"  # for CSV
 
 
 def _damaged(file: str) -> InputError:
@@ -335,7 +336,7 @@ def _read_csv(data: bytes, file: str) -> _Sheet:
             start = reader.line_num + 1
     except csv.Error as e:
         raise InputError(file, start, None, f"filen kan ikke leses som CSV ({e}).") from None
-    return _Sheet("ks_10faktor_csv", rows, xlsx=False)
+    return _Sheet("ks_10faktor_csv", rows, xlsx=False, delimiter=delimiter)
 
 
 # ---------------------------------------------------------------- cells
@@ -519,8 +520,11 @@ def _units(sheet: _Sheet, file: str) -> tuple[list[_Unit], list[str]]:
             continue
         for i, v in enumerate(values):
             if not _blank(v) and (i >= len(headers) or not headers[i]):
+                hint = (" Er filen lagret med komma som skilletegn? Da deler desimalkommaet tallene i to; lagre "
+                        "den som «CSV (semikolondelt)»." if sheet.delimiter == "," and not sheet.xlsx else
+                        " Slett den, eller gi kolonnen en overskrift.")
                 raise InputError(file, n, None, f"verdien «{_shown(v)}» står i en kolonne uten overskrift "
-                                 f"({_column_name(i, sheet.xlsx)}). Slett den, eller gi kolonnen en overskrift.")
+                                 f"({_column_name(i, sheet.xlsx)}).{hint}")
         get = lambda role: _cell(sheet, values, cols.get(role), n, file, headers)  # noqa: E731
         scores: dict[str, float] = {}
         if long:
