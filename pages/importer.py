@@ -11,7 +11,7 @@ import streamlit as st
 from pages.common import connection, page_guard, require_page
 from tilstand import catalog, fmt, ingest, privacy
 from tilstand.errors import InputError, TilstandError
-from tilstand.ingest import load
+from tilstand.ingest import fetch, load
 
 page_guard()
 actor = require_page("importer")
@@ -88,6 +88,29 @@ elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared)
         ss.import_messages = messages
         ss.upload_round += 1  # a fresh, empty uploader
         st.rerun()
+
+st.header("Hent fra SSB")
+st.markdown("Henter tabellene katalogen trenger rett fra SSBs API (PxWebApi), for kommunene dine med KOSTRA-gruppe, "
+            "fylke og landet. Alt hentes og kontrolleres før noe lagres.")
+with st.form("fetch_ssb"):
+    mine = fetch.own_regions(con, actor)
+    wanted = st.text_input("Kommuner (kommunenummer, kommaseparert)", value=", ".join(mine[:20]),
+                           help="Tomt: kommunene du har rapporter eller roller for.")
+    tables = st.multiselect("Tabeller", fetch.tables_needed(), default=fetch.tables_needed())
+    first, last = st.columns(2)
+    year_from = first.number_input("Fra år", min_value=2010, max_value=2100, value=2015, step=1)
+    year_to = last.number_input("Til år", min_value=2010, max_value=2100, value=2024, step=1)
+    if st.form_submit_button("Hent fra SSB", icon=":material/cloud_download:"):
+        bar = st.progress(0.0, text="Kobler til SSB …")
+        try:
+            codes = fetch.parse_regions(con, actor, wanted.strip() or "own")
+            results = fetch.fetch_tables(con, actor, tables, codes, (int(year_from), int(year_to)),
+                                         progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
+        except TilstandError as e:
+            st.error(str(e), icon=":material/cloud_off:")
+        else:
+            ss.import_messages = [r.summary_nb() for r in results]
+            st.rerun()
 
 st.header("Importer så langt")
 history = load.history(con)

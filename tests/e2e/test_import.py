@@ -53,3 +53,33 @@ def test_a_bad_file_is_refused_with_file_row_and_field_and_nothing_can_be_import
     expect(page.get_by_text(re.compile("Feil i filen: fil «feil.csv», rad \\d+"))).to_be_visible()
     expect(page.get_by_text("Ingenting importeres før alle filene er feilfrie")).to_be_visible()
     assert page.get_by_role("button", name=re.compile("^Importer \\d")).count() == 0
+
+
+def test_fetch_from_ssb_button_imports_through_the_same_importer(own_server, browser, monkeypatch):
+    """The button talks to a stand-in for SSB's PxWebApi on loopback (never the real SSB)."""
+    from tests import fake_ssb
+
+    fake, http = fake_ssb.start()
+    monkeypatch.setenv("TILSTAND_SSB_URL", fake.v2_url)
+    try:
+        own_server.start()
+        context = browser.new_context(viewport={"width": 1400, "height": 1400})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        sign_in(page, own_server.url)
+        page.goto(f"{own_server.url}/import")
+        page.get_by_role("textbox", name="Kommuner (kommunenummer, kommaseparert)").fill("5001")
+        tables = page.get_by_test_id("stMultiSelect")
+        tables.get_by_role("button", name=re.compile("Clear all", re.I)).click()  # one table keeps the test short
+        tables.locator("input").click()
+        page.keyboard.type("12275")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        expect(tables.get_by_text("12275")).to_be_visible()
+        page.get_by_role("button", name="Hent fra SSB").click()
+        expect(page.get_by_text(re.compile(r"ssb_api_12275_2015-2024\.json: \d+ verdier lest")).first).to_be_visible(
+            timeout=60_000)
+        assert fake.of("data"), "the page asked the stand-in SSB for data"
+        context.close()
+    finally:
+        fake_ssb.stop(fake, http)
