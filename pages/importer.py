@@ -29,17 +29,28 @@ def _shown(indicator: str, value: float | None, status: str | None) -> str:
     return fmt.value(value, UNITS.get(indicator, "count"))
 
 
-SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)"}
+SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)",
+             "ks_10faktor_xlsx": "KS 10-FAKTOR (Excel-malen)", "ks_10faktor_csv": "KS 10-FAKTOR (CSV)",
+             "bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)"}
+TEMPLATES = Path(__file__).resolve().parent.parent / "sample_data" / "templates"
 
 st.title("Importer tall")
-st.markdown("Last opp filene slik du laster dem ned fra SSB: JSON-stat2 fra SSBs API eller CSV fra Statistikkbanken "
-            "(semikolon, også fra Excel). Du ser hva filene vil endre før noe lagres, og hver fil lagres helt eller "
-            "ikke i det hele tatt.")
+st.markdown("Last opp filene slik du laster dem ned: fra SSB (JSON-stat2 fra API-et eller CSV fra Statistikkbanken), "
+            "fra Bufdirs kommunemonitor (Excel eller CSV) og KS 10-FAKTOR-resultater i malen under. Du ser hva filene "
+            "vil endre før noe lagres, og hver fil lagres helt eller ikke i det hele tatt.")
+with st.expander("Maler for tall som ikke har et fast format"):
+    st.write("Fyll ut malen (arket «Veiledning» forklarer kolonnene), lagre den og last den opp her. Samme kolonner "
+             "som CSV (semikolon) går også.")
+    template = TEMPLATES / "10faktor.xlsx"
+    if template.is_file():
+        st.download_button("Last ned malen for 10-FAKTOR (Excel)", data=template.read_bytes(),
+                           file_name="10faktor_mal.xlsx", icon=":material/download:", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if ss.get("import_messages"):
     for message in ss.pop("import_messages"):
         st.success(message, icon=":material/check:")
 
-files = st.file_uploader("Velg én eller flere filer", type=["json", "csv"], accept_multiple_files=True,
+files = st.file_uploader("Velg én eller flere filer", type=["json", "csv", "xlsx"], accept_multiple_files=True,
                          key=f"upload_{ss.upload_round}")
 prepared, problems = [], []
 for f in files or []:
@@ -53,7 +64,8 @@ for e in problems:
 for p in prepared:
     pv = ingest.preview(con, p)
     with st.container(border=True):
-        st.markdown(f"**{p.path.name}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}, tabell {p.parsed.table}"
+        table = f", tabell {p.parsed.table}" if p.parsed.table else ""
+        st.markdown(f"**{p.path.name}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}{table}"
                     + (" · *Eksempeldata*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported

@@ -83,3 +83,16 @@ def test_fetch_from_ssb_button_imports_through_the_same_importer(own_server, bro
         context.close()
     finally:
         fake_ssb.stop(fake, http)
+
+
+def test_a_filled_10faktor_template_is_previewed_and_imported(leader_page, tmp_path):
+    from tests.conftest import ROOT
+
+    page = leader_page
+    sample = next((ROOT / "sample_data" / "10faktor").glob("*.xlsx"))
+    target = tmp_path / "10faktor_utfylt.xlsx"
+    target.write_bytes(sample.read_bytes())
+    page.get_by_text("Maler for tall som ikke har et fast format").click()
+    expect(page.get_by_role("button", name="Last ned malen for 10-FAKTOR (Excel)")).to_be_visible()
+    page.locator("input[type=file]").set_input_files(str(target))
+    expect(page.get_by_text("KS 10-FAKTOR (Excel-malen)", exact=False)).to_be_visible()
