@@ -48,3 +48,12 @@ def test_trend_query_reads_only_suppressed_numbers(con):
     ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     df = queries.run(con, "trend", region="5043", from_year=2015, to_year=2024)
     assert df.filter(df["status"] == "x")["value"].null_count() == df.filter(df["status"] == "x").height > 0
+
+
+def test_the_deadline_breach_share_is_hidden_when_few_investigations_were_concluded(con):
+    from tilstand.ingest import load
+
+    load.write(con, data=b"khr", file_name="khr.csv", source="test", actor=SYSTEM, observations=[
+        ("undersokelser_avsluttet_halvar", "5043", 2024, 2.0, None),
+        ("undersokelser_fristbrudd_andel", "5043", 2024, 50.0, None)])
+    assert _public(con, "undersokelser_fristbrudd_andel", "5043", 2024) == (None, "x")
