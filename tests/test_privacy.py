@@ -57,3 +57,11 @@ def test_the_deadline_breach_share_is_hidden_when_few_investigations_were_conclu
         ("undersokelser_avsluttet_halvar", "5043", 2024, 2.0, None),
         ("undersokelser_fristbrudd_andel", "5043", 2024, 50.0, None)])
     assert _public(con, "undersokelser_fristbrudd_andel", "5043", 2024) == (None, "x")
+
+
+def test_a_count_stored_hidden_hides_the_rate_built_on_it(con):
+    from tilstand.ingest import load
+
+    load.write(con, data=b"stored hidden", file_name="x.csv", source="test", actor=SYSTEM, observations=[
+        ("barn_tiltak_antall", "5043", 2024, None, "x"), ("barn_tiltak_andel", "5043", 2024, 2.6, None)])
+    assert _public(con, "barn_tiltak_andel", "5043", 2024) == (None, "x")

@@ -71,7 +71,7 @@ UNIT_AXIS = {
 
 # Why a year has no point: privacy.explain words it in bokmål; nynorsk mirrors it here.
 EXPLAIN_NN = {
-    SUPPRESSED: "skjult av personvernomsyn: talet byggjer på svært få barn",
+    SUPPRESSED: "skjult av personvernomsyn: talet byggjer på svært få born eller svar",
     ":": "skjult av SSB av personvernomsyn",
     ".": "tal kan ikkje førekomme",
     "..": "tal manglar",

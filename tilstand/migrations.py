@@ -241,4 +241,29 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    6,
+    "a value stored hidden ('x', e.g. 10-FAKTOR under the anonymity limit) also hides what is built on it",
+    """
+        CREATE OR REPLACE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
+        WITH flagged AS (
+            SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
+                   i.count_indicator,
+                   (o.status IN (':', 'x') OR (i.min_count > 0 AND o.value >= 1 AND o.value <= i.min_count)) AS hidden
+            FROM observation o JOIN indicator i ON i.id = o.indicator_id
+            WHERE (regions IS NULL OR list_contains(regions, o.region_code))
+              AND o.year BETWEEN year_from AND year_to
+        )
+        SELECT f.indicator_id, f.region_code, f.year,
+               CASE WHEN f.hidden OR coalesce(c.hidden, FALSE) THEN NULL ELSE f.value END AS value,
+               CASE WHEN f.status = ':' THEN ':'
+                    WHEN f.hidden OR coalesce(c.hidden, FALSE) THEN 'x'
+                    ELSE f.status END AS status,
+               f.import_id
+        FROM flagged f
+        LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
+                           AND c.year = f.year;
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]

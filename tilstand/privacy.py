@@ -22,7 +22,7 @@ def _explanations() -> dict[str, str]:
     from tilstand.ingest.cells import SYMBOL_MEANING_NB
 
     return {
-        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn",
+        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn eller svar",
         ":": "skjult av SSB av personvernhensyn",
         **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
     }
