@@ -60,3 +60,17 @@ def test_a_large_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
         assert "MB" in e.message or "største" in e.message
     else:
         raise AssertionError("a file over the limit was read")
+
+
+def test_a_50_mb_file_of_repeated_rows_is_read_or_refused_in_norwegian_never_a_traceback(tmp_path):
+    """Real size, no monkeypatching: 50 MB of an SSB CSV's data lines repeated under its header."""
+    header, _, body = CSV_SAMPLE.partition(b"\n")
+    f = tmp_path / "femti_mb.csv"
+    with f.open("wb") as out:
+        out.write(header + b"\n")
+        while out.tell() < 50 * 1024 * 1024:
+            out.write(body)
+    try:
+        ingest.read(f)
+    except InputError as e:
+        assert e.file == "femti_mb.csv" and e.message
