@@ -31,7 +31,9 @@ def _shown(indicator: str, value: float | None, status: str | None) -> str:
 
 SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)",
              "ks_10faktor_xlsx": "KS 10-FAKTOR (Excel-malen)", "ks_10faktor_csv": "KS 10-FAKTOR (CSV)",
-             "bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)"}
+             "bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)",
+             "staff_xlsx": "Personaltall (Excel-malen)", "staff_csv": "Personaltall (CSV)",
+             "survey_xlsx": "Brukerundersøkelse (Excel-malen)", "survey_csv": "Brukerundersøkelse (CSV)"}
 TEMPLATES = Path(__file__).resolve().parent.parent / "sample_data" / "templates"
 
 st.title("Importer tall")
@@ -41,11 +43,12 @@ st.markdown("Last opp filene slik du laster dem ned: fra SSB (JSON-stat2 fra API
 with st.expander("Maler for tall som ikke har et fast format"):
     st.write("Fyll ut malen (arket «Veiledning» forklarer kolonnene), lagre den og last den opp her. Samme kolonner "
              "som CSV (semikolon) går også.")
-    template = TEMPLATES / "10faktor.xlsx"
-    if template.is_file():
-        st.download_button("Last ned malen for 10-FAKTOR (Excel)", data=template.read_bytes(),
-                           file_name="10faktor_mal.xlsx", icon=":material/download:", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    for stem, label in (("10faktor", "10-FAKTOR"), ("ansatte", "personaltall"),
+                        ("brukerundersokelse", "brukerundersøkelse")):
+        if (template := TEMPLATES / f"{stem}.xlsx").is_file():
+            st.download_button(f"Last ned malen for {label} (Excel)", data=template.read_bytes(),
+                               file_name=f"{stem}_mal.xlsx", icon=":material/download:", on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if ss.get("import_messages"):
     for message in ss.pop("import_messages"):
         st.success(message, icon=":material/check:")

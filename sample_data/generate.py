@@ -917,6 +917,112 @@ def verify_tenfactor(files: list[Path], model: Model) -> bool:
     return not problems
 
 
+# ---------------------------------------------------------------- staff figures and user surveys
+
+STAFF_OUT = HERE / "ansatte"
+SURVEY_OUT = HERE / "brukerundersokelse"
+STAFF_NOTE = "Eksempeldata: syntetiske personaltall laget av sample_data/generate.py, ikke reelle tall."
+SURVEY_NOTE = "Eksempeldata: syntetisk brukerundersøkelse laget av sample_data/generate.py, ikke reelle svar."
+# (dimension, question, groups asked): invented questions in the bedrekommune style (domain.md §7)
+SURVEY_QUESTIONS = (
+    ("Tilgjengelighet", "Er det lett å få kontakt med barneverntjenesten?", ("foreldre",)),
+    ("Informasjon", "Får du den informasjonen du trenger?", ("barn og unge", "foreldre")),
+    ("Respektfull behandling", "Blir du møtt med respekt?", ("barn og unge", "foreldre")),
+    ("Brukermedvirkning", "Blir det tatt hensyn til det du mener?", ("barn og unge", "foreldre")),
+    ("Resultat for brukerne", "Har hjelpen gjort situasjonen bedre?", ("barn og unge", "foreldre")),
+    ("Har det bra der jeg bor", "Har du det alt i alt bra der du bor nå?", ("barn og unge",)),
+)
+
+
+def staff_rows(model: Model) -> list[list]:
+    """A year row and four quarter rows per Trøndelag municipality and year; FTEs from the SSB model. The last
+    year of the smallest municipalities lacks its fourth quarter, so some years get no yearly sick leave."""
+    rng = random.Random(f"{SEED}-ansatte")
+    rows: list[list] = []
+    for m in model.munis:
+        if m.code == OS_CODE:
+            continue
+        for year in TF_YEARS:
+            fte = round(model.data[m.code][year]["fte_total"] * rng.uniform(1.0, 1.1) + 1, 1)
+            positions = max(1, round(fte * rng.uniform(1.05, 1.2)))
+            average = round(positions * rng.uniform(0.9, 1.0), 1)
+            caseworkers = max(1, round(positions * rng.uniform(0.7, 0.85)))
+            req = round(caseworkers * min(0.95, 0.3 + 0.08 * (year - 2019) + rng.uniform(0, 0.1)))
+            master = min(req, round(caseworkers * min(0.6, 0.1 + 0.04 * (year - 2019) + rng.uniform(0, 0.05))))
+            rows.append([m.code, year, None, fte, positions, round(min(positions, fte * rng.uniform(0, 0.08)), 1),
+                         None, None, round(average * rng.uniform(0.08, 0.25)), average, caseworkers, master, req,
+                         round(caseworkers * rng.uniform(0.05, 0.2))])
+            quarters = 3 if year == TF_YEARS[-1] and fte < 5 else 4
+            for q in range(1, quarters + 1):
+                rows.append([m.code, year, q, *([None] * 3), round(rng.uniform(1.0, 3.5), 1),
+                             round(rng.uniform(2.0, 9.0), 1)])
+    return rows
+
+
+def survey_rows(model: Model) -> list[list]:
+    """The answer distribution per question; small municipalities have few respondents (some under the limit)."""
+    rng = random.Random(f"{SEED}-brukerundersokelse")
+    rows: list[list] = []
+    for m in model.munis:
+        if m.code == OS_CODE:
+            continue
+        children = model.data[m.code][BASE_YEAR]["children"]
+        for year in TF_YEARS:
+            asked = {"barn og unge": max(1, round(children / 150 * rng.uniform(0.5, 1.2))),
+                     "foreldre": max(1, round(children / 90 * rng.uniform(0.5, 1.2)))}
+            for dim, question, groups in SURVEY_QUESTIONS:
+                for group in groups:
+                    n = asked[group]
+                    counts = dict.fromkeys(("1", "2", "3", "4", "5", "6", "Vet ikke"), 0)
+                    for _ in range(n):
+                        k = rng.choices(list(counts), weights=(2, 3, 6, 14, 30, 30, 5))[0]
+                        counts[k] += 1
+                    for option, k in counts.items():
+                        if k:
+                            rows.append([m.code, year, group, dim, question, option, k, n])
+    return rows
+
+
+def _write_pair(out: Path, stem: str, note: str, headers: list[str], rows: list[list], wb) -> list[Path]:
+    """The filled template (xlsx) and its «CSV (semikolondelt)» copy: cp1252, decimal comma, CRLF."""
+    sys.path.insert(0, str(ROOT))
+    from sample_data.templates import build  # noqa: PLC0415
+
+    out.mkdir(parents=True, exist_ok=True)
+    xlsx = out / f"{stem}.xlsx"
+    xlsx.write_bytes(build.to_bytes(wb))
+    cell = lambda v: "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else str(v)  # noqa: E731
+    lines = [note + ";" * (len(headers) - 1), ";".join(headers)] + [";".join(cell(v) for v in r) for r in rows]
+    csv_path = out / f"{stem}.csv"
+    csv_path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return [xlsx, csv_path]
+
+
+def write_staff_and_survey(model: Model) -> list[Path]:
+    sys.path.insert(0, str(ROOT))
+    from sample_data.templates import build  # noqa: PLC0415
+
+    s_rows, b_rows = staff_rows(model), survey_rows(model)
+    return [*_write_pair(STAFF_OUT, "ansatte_2019-2024", STAFF_NOTE, build.staff_headers(), s_rows,
+                         build.staff_workbook(STAFF_NOTE, s_rows, capacity=len(s_rows))),
+            *_write_pair(SURVEY_OUT, "brukerundersokelse_2019-2024", SURVEY_NOTE, build.survey_headers(), b_rows,
+                         build.survey_workbook(SURVEY_NOTE, b_rows, capacity=len(b_rows)))]
+
+
+def verify_staff_and_survey(files: list[Path]) -> bool:
+    """Each xlsx and its CSV copy parse to the same observations and are marked Eksempeldata."""
+    from tilstand import ingest  # noqa: PLC0415
+
+    ok = True
+    for xlsx, csv_path in (files[:2], files[2:]):
+        a, b = (ingest.read(f).parsed for f in (xlsx, csv_path))
+        same = a.observations == b.observations and a.sample and b.sample
+        ok &= same
+        print(f"{xlsx.name:34} obs={len(a.observations)} suppressed={a.suppressed}"
+              + ("" if same else "  PROBLEM: xlsx and csv differ or not Eksempeldata"))
+    return ok
+
+
 # ---------------------------------------------------------------- verification and main
 
 def verify(files: list[Path], model: Model) -> bool:
@@ -983,9 +1089,11 @@ def main(argv: list[str]) -> int:
     print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}")
     tf_files = write_tenfactor(model)
     print(f"wrote {len(tf_files)} files to {TF_OUT.relative_to(ROOT)}")
+    local_files = write_staff_and_survey(model)
+    print(f"wrote {len(local_files)} staff and user-survey files")
     if "--no-verify" in argv:
         return 0
-    ok = verify(files, model)
+    ok = verify(files, model) and verify_staff_and_survey(local_files)
     return 0 if verify_tenfactor(tf_files, model) and ok else 1
 
 

@@ -68,7 +68,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = demo.build(args.db)
     rows = sum(r.rows for r in result.results)
     print(f"Eksempeldatabase bygget: {result.path}")
-    print(f"{len(result.results)} filer importert (SSB, Bufdir, 10-FAKTOR), {rows} verdier, {time.perf_counter() - started:.1f} s.")
+    print(f"{len(result.results)} filer importert (SSB, Bufdir, 10-FAKTOR, personaltall, brukerundersøkelse), {rows} verdier, {time.perf_counter() - started:.1f} s.")
     print("Merk: Eksempeldata – syntetiske tall, ikke reelle.")
     return EXIT_OK
 

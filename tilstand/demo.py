@@ -19,6 +19,8 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
 TENFACTOR_SAMPLE_DIR = SAMPLE_DIR.parent / "10faktor"
 # Synthetic downloads from Bufdir's kommunemonitor (CSV and Excel): the half-year quality figures.
 BUFDIR_SAMPLE_DIR = SAMPLE_DIR.parent / "bufdir"
+# The staff and user-survey templates filled with synthetic figures (their CSV copies are for tests).
+LOCAL_SAMPLE_DIRS = (SAMPLE_DIR.parent / "ansatte", SAMPLE_DIR.parent / "brukerundersokelse")
 
 
 @dataclass
@@ -33,6 +35,8 @@ def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
         files += sorted(TENFACTOR_SAMPLE_DIR.glob("*.xlsx"))
     if directory == SAMPLE_DIR and BUFDIR_SAMPLE_DIR.is_dir():
         files += sorted(p for p in BUFDIR_SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
+    if directory == SAMPLE_DIR:
+        files += [f for d in LOCAL_SAMPLE_DIRS if d.is_dir() for f in sorted(d.glob("*.xlsx"))]
     return files
 
 

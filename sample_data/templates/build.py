@@ -27,10 +27,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tilstand import catalog
+from tilstand.ingest import staff, survey
 from tilstand.ingest import tenfactor as tf
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_PATH = HERE / "10faktor.xlsx"
+STAFF_PATH = HERE / "ansatte.xlsx"
+SURVEY_PATH = HERE / "brukerundersokelse.xlsx"
 TITLE = "10-FAKTOR-resultater til tilstandsrapporten. Én rad per enhet og år – les arket «Veiledning» først."
 CAPACITY = 1000  # rows with data validation and formats
 LAST_YEAR = 2100
@@ -211,9 +214,131 @@ def to_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
+# ---------------------------------------------------------------- the staff and user-survey templates
+
+STAFF_TITLE = "Personaltall til tilstandsrapporten. Én rad per kommune og år, og én rad per kvartal for sykefravær."
+SURVEY_TITLE = "Brukerundersøkelse til tilstandsrapporten. Én rad per svaralternativ – les arket «Veiledning» først."
+STAFF_ROLES = ("municipality", "year", "quarter", "fte", "positions", "vacant", "sick_short", "sick_long", "leavers",
+               "average", "caseworkers", "master", "req2031", "further")
+SURVEY_ROLES = ("municipality", "year", "group", "dimension", "question", "option", "count", "respondents")
+
+
+def staff_headers() -> list[str]:
+    return [staff.LAYOUT.columns[r][0] for r in STAFF_ROLES]
+
+
+def survey_headers() -> list[str]:
+    return [survey.LAYOUT.columns[r][0] for r in SURVEY_ROLES]
+
+
+def _staff_guide() -> list[tuple[str, str]]:
+    return [
+        ("h1", "Veiledning: personaltall til tilstandsrapporten"),
+        ("", "Tallene hentes fra kommunens egne personal- og lønnssystemer og vises i kapittelet «Ansatte og "
+             "kompetanse». Tilstand lagrer dem atskilt fra SSBs tall for årsverk og ledige stillinger."),
+        ("h2", "Slik fyller du ut"),
+        ("", "Én rad per kommune og år med «Kvartal» tom: årsverk, stillinger, ledige stillinger, sluttet i året, "
+             "gjennomsnittlig antall ansatte, saksbehandlere og ledere, hvor mange av dem som har master i "
+             "barnevern, som oppfyller kompetansekravet fra 2031 og som er i videreutdanning."),
+        ("", "Én rad per kvartal (Kvartal 1–4) med sykefravær korttid og langtid, i prosent av avtalte dagsverk, "
+             "slik personalsystemet viser det. Andre kolonner skal stå tomme på kvartalsradene."),
+        ("h2", "Dette regner Tilstand ut"),
+        ("", "Turnover = sluttet i året ÷ gjennomsnittlig antall ansatte × 100."),
+        ("", "Andel med master, med kravet fra 2031 oppfylt og i videreutdanning = antallet ÷ saksbehandlere og "
+             "ledere × 100. Master i barnevern oppfyller kravet, så de teller også blant dem som oppfyller det."),
+        ("", "Sykefravær for året = gjennomsnittet av de fire kvartalene, likt vektet (kvartalene antas å ha omtrent "
+             "like mange avtalte dagsverk). Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
+             "Sykefravær i alt = korttid + langtid."),
+        ("h2", "Importere"),
+        ("", "Last filen opp på siden «Importer tall», eller kjør «tilstand import ansatte.xlsx». Filen kan også "
+             "lagres som CSV (semikolondelt). Importen er alt eller ingenting: ved feil får du rad og kolonne."),
+    ]
+
+
+def _survey_guide() -> list[tuple[str, str]]:
+    limit = survey.anonymity_limit()
+    return [
+        ("h1", "Veiledning: brukerundersøkelse til tilstandsrapporten"),
+        ("", "Skriv av svarfordelingen fra brukerundersøkelsen: én rad per svaralternativ på hvert spørsmål, "
+             "for barn og unge og for foreldre hver for seg."),
+        ("h2", "Slik fyller du ut"),
+        ("", "Gruppe: «barn og unge» eller «foreldre». Dimensjon: " + ", ".join(survey.DIMENSION_NAMES) + "."),
+        ("", f"Svaralternativ: tallet på skalaen {survey.SCALE[0]}–{survey.SCALE[1]} ({survey.SCALE[1]} er best), "
+             "gjerne fulgt av teksten, f.eks. «6 Svært fornøyd». «Vet ikke» og «Ikke relevant» kan også stå."),
+        ("", "Antall: hvor mange som valgte alternativet. Antall som svarte: hvor mange i gruppen som svarte på "
+             "undersøkelsen det året, likt på alle radene for gruppen."),
+        ("h2", "Slik regnes skårene ut"),
+        ("", "Skåren for en dimensjon er gjennomsnittet av alle svarene på dimensjonens spørsmål (hvert svar teller "
+             "likt). «Vet ikke» og «Ikke relevant» er ikke med. Tilgjengelighet bruker foreldrenes svar; de andre "
+             "dimensjonene bruker begge gruppene."),
+        ("", f"«Har det bra der jeg bor» (barn og unge): andelen som svarte {survey.AGREE_FROM}–{survey.SCALE[1]}."),
+        ("", "Pålitelighet, Samarbeid og Tiltaksplan kontrolleres, men lagres ikke (katalogen har ingen indikator)."),
+        ("h2", "Personvern"),
+        ("", f"Bygger en skår på færre enn {limit} som svarte, lagres den som skjult (x) og vises ingen steder. "
+             "Tall for enkeltspørsmål lagres aldri."),
+        ("", "Fritekstsvar importeres aldri. Har filen en kolonne med kommentarer eller fritekst, eller lange "
+             "tekster i cellene, avvises hele filen. Slett tekstsvarene før du importerer."),
+    ]
+
+
+def simple_workbook(layout, headers_: list[str], formats: list[str], title: str, guide: list[tuple[str, str]],
+                    doc_title: str, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
+    """A template with one data sheet (title, header, formats) and a Veiledning sheet of running text."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.sheet
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=12)
+    for i, h in enumerate(headers_, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=i, value=h)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(i)].width = round(max(10, len(h) * 0.9 + 2), 1)
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=2)
+    for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + max(capacity, len(rows))):
+        for c, fmt in enumerate(formats, start=1):
+            ws.cell(row=r, column=c).number_format = fmt
+    for r, values in enumerate(rows, start=FIRST_DATA_ROW):
+        for c, v in enumerate(values, start=1):
+            if v is not None and v != "":
+                ws.cell(row=r, column=c, value=v)
+    g = wb.create_sheet(GUIDE_SHEET_NAME)
+    g.column_dimensions["A"].width = 110
+    r = 1
+    for kind, text in guide:
+        r += kind == "h2"
+        cell = g.cell(row=r, column=1, value=text)
+        if kind:
+            cell.font = Font(bold=True, size=14 if kind == "h1" else 12)
+        else:
+            cell.alignment = WRAP
+            g.row_dimensions[r].height = 15 * (len(text) // 110 + 1)
+        r += 1
+    wb.properties.creator = "Tilstand"
+    wb.properties.title = doc_title
+    wb.properties.created = FIXED_TIME
+    return wb
+
+
+GUIDE_SHEET_NAME = "Veiledning"
+
+
+def staff_workbook(title: str = STAFF_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
+    formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0"]
+    return simple_workbook(staff.LAYOUT, staff_headers(), formats, title, _staff_guide(),
+                           "Mal for personaltall til tilstandsrapporten", rows, capacity)
+
+
+def survey_workbook(title: str = SURVEY_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
+    formats = ["@", "0", "@", "@", "@", "@", "0", "0"]
+    return simple_workbook(survey.LAYOUT, survey_headers(), formats, title, _survey_guide(),
+                           "Mal for brukerundersøkelse til tilstandsrapporten", rows, capacity)
+
+
 def main() -> int:
-    TEMPLATE_PATH.write_bytes(to_bytes(workbook()))
-    print(f"wrote {TEMPLATE_PATH.relative_to(HERE.parent.parent)} ({TEMPLATE_PATH.stat().st_size:,} bytes)")
+    for path, wb in ((TEMPLATE_PATH, workbook()), (STAFF_PATH, staff_workbook()), (SURVEY_PATH, survey_workbook())):
+        path.write_bytes(to_bytes(wb))
+        print(f"wrote {path.relative_to(HERE.parent.parent)} ({path.stat().st_size:,} bytes)")
     return 0
 
 

@@ -15,18 +15,18 @@ import duckdb
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
-from tilstand.ingest import bufdir, load, ssb, tenfactor
+from tilstand.ingest import bufdir, load, ssb, staff, survey, tenfactor
 from tilstand.ingest.load import ImportResult
 
 MAX_BYTES = 200 * 1024 * 1024
-SOURCES = ("ssb", "ks_10faktor", "bufdir")
+SOURCES = ("ssb", "ks_10faktor", "bufdir", "staff", "survey")
 
 
 @dataclass
 class PreparedImport:
     path: Path
     data: bytes
-    parsed: ssb.Parsed | tenfactor.Parsed | bufdir.Parsed
+    parsed: ssb.Parsed | tenfactor.Parsed | bufdir.Parsed | staff.Parsed | survey.Parsed
 
 
 def detect(data: bytes, file_name: str) -> str:
@@ -34,6 +34,10 @@ def detect(data: bytes, file_name: str) -> str:
     head = data[:4096]
     if ssb.looks_like_jsonstat(head):
         return "ssb"
+    if staff.looks_like(data):  # before Bufdir and 10-FAKTOR: by sheet name or a column only it has
+        return "staff"
+    if survey.looks_like(data):
+        return "survey"
     if bufdir.looks_like_bufdir(data):  # before 10-FAKTOR: both have a Kommunenummer column
         return "bufdir"
     if tenfactor.looks_like(head):  # a spreadsheet, or a CSV with a Kommunenummer column
@@ -42,8 +46,9 @@ def detect(data: bytes, file_name: str) -> str:
     if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
         return "ssb"  # the SSB parser explains a wrong separator or layout better than a guess here
     raise InputError(file_name, None, None, "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
-                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken) og 10-FAKTOR-resultater "
-                     f"i malen {tenfactor.TEMPLATE} (Excel eller CSV).")
+                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken), 10-FAKTOR-resultater "
+                     f"i malen {tenfactor.TEMPLATE}, personaltall i malen {staff.TEMPLATE} og brukerundersøkelser "
+                     f"i malen {survey.TEMPLATE} (Excel eller CSV).")
 
 
 def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
@@ -66,6 +71,10 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
     if kind == "bufdir":
         return PreparedImport(path, data, bufdir.parse_file(data, path.name))
+    if kind == "staff":
+        return PreparedImport(path, data, staff.parse_file(data, path.name))
+    if kind == "survey":
+        return PreparedImport(path, data, survey.parse_file(data, path.name))
     if kind == "ks_10faktor":
         return PreparedImport(path, data, tenfactor.parse_file(data, path.name))
     return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))

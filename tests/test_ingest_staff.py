@@ -1,0 +1,231 @@
+"""The staff importer: the shipped template filled in, its CSV copy, what it computes (turnover, competence
+shares, yearly sick leave only from four quarters), and broken files refused with exact Norwegian messages
+while the database stays unchanged."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sample_data.templates import build
+from tests.conftest import ROOT, snapshot
+from tilstand import ingest
+from tilstand.access import SYSTEM
+from tilstand.errors import InputError
+from tilstand.ingest import staff
+
+TEMPLATE = ROOT / "sample_data" / "templates" / "ansatte.xlsx"
+SAMPLE_XLSX = ROOT / "sample_data" / "ansatte" / "ansatte_2019-2024.xlsx"
+SAMPLE_CSV = ROOT / "sample_data" / "ansatte" / "ansatte_2019-2024.csv"
+H = ";".join(build.staff_headers())
+# Kommunenummer, År, Kvartal, Årsverk, Stillinger, Ledige, Korttid, Langtid, Sluttet, Snitt, Saksb., Master, 2031, Vidr.
+YEAR_ROW = ["5001", 2024, None, 120.5, 130, 4, None, None, 20, 125.0, 80, 30, 50, 10]
+QUARTERS = [["5001", 2024, q, None, None, None, s, lg] for q, s, lg in ((1, 2.0, 5.0), (2, 3.0, 6.0),
+                                                                       (3, 1.0, 4.0), (4, 2.0, 5.0))]
+
+
+def fill(rows) -> bytes:
+    wb = openpyxl.load_workbook(TEMPLATE)
+    ws = wb[staff.SHEET]
+    for r, values in enumerate(rows, start=build.FIRST_DATA_ROW):
+        for c, v in enumerate(values, start=1):
+            ws.cell(row=r, column=c, value=v)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(body: str, header: str = H, encoding: str = "cp1252") -> bytes:
+    return (header + "\r\n" + body).encode(encoding)
+
+
+def obs(parsed) -> dict[str, tuple]:
+    return {(o.indicator_id, o.region_code, o.year): (o.value, o.status) for o in parsed.observations}
+
+
+def test_the_shipped_template_is_what_the_builder_writes():
+    assert build.to_bytes(build.staff_workbook()) == TEMPLATE.read_bytes(), "run sample_data/templates/build.py"
+
+
+def test_template_round_trip_and_computations(con, tmp_path):
+    f = tmp_path / "ansatte.xlsx"
+    f.write_bytes(fill([YEAR_ROW, *QUARTERS]))
+    assert ingest.detect(f.read_bytes(), f.name) == "staff"
+    result = ingest.import_file(con, f, actor=SYSTEM)
+    got = {i: v for i, v, s in con.execute("SELECT indicator_id, value, status FROM observation "
+                                           "WHERE region_code = '5001' AND year = 2024").fetchall()}
+    assert got["turnover_pct"] == 16.0  # 20 ÷ 125 × 100
+    assert got["andel_master"] == 37.5 and got["andel_kompetansekrav_2031"] == 62.5
+    assert got["andel_videreutdanning"] == 12.5
+    assert got["sykefravaer_korttid_pct"] == 2.0 and got["sykefravaer_langtid_pct"] == 5.0
+    assert got["sykefravaer_totalt_pct"] == 7.0
+    assert got["ansatte_arsverk"] == 120.5 and "arsverk_totalt" not in got  # never SSB's indicator
+    assert result.rows == 13
+
+
+def test_csv_cp1252_with_decimal_comma_reads_as_the_template():
+    body = "5001;2024;;120,5;130;4;;;20;125,0;80;30;50;10\r\n" + "".join(
+        f"5001;2024;{q};;;;{str(s).replace('.', ',')};{str(lg).replace('.', ',')}\r\n" for _, _, q, *_, s, lg in QUARTERS)
+    a = staff.parse_file(csv_bytes("Eksempeldata;\r\n" * 0 + body), "a.csv")
+    b = staff.parse_file(fill([YEAR_ROW, *QUARTERS]), "a.xlsx")
+    assert obs(a) == obs(b) and a.source == "staff_csv" and b.source == "staff_xlsx"
+    assert ingest.detect(csv_bytes(body), "a.csv") == "staff"
+
+
+def test_a_missing_quarter_gives_no_yearly_sick_leave():
+    p = staff.parse_file(fill([YEAR_ROW, *QUARTERS[:3]]), "a.xlsx")
+    assert not any(o.indicator_id.startswith("sykefravaer") for o in p.observations)
+    assert p.incomplete_years == [("5001", 2024)]
+
+
+def test_the_sample_files_agree_and_are_eksempeldata():
+    a, b = (staff.parse_file(f.read_bytes(), f.name) for f in (SAMPLE_XLSX, SAMPLE_CSV))
+    assert obs(a) == obs(b) and a.sample and b.sample
+    assert {o.region_code for o in a.observations} >= {"5001", "5006"}
+    assert a.incomplete_years  # the generator leaves a quarter out on purpose
+
+
+F = "fil «{name}», "
+BAD = {
+    "empty": ("", "filen er tom."),
+    "no_header": ("År;Årsverk\r\n2024;3\r\n", None),
+    "unknown_column": (None, None),
+    "missing_year_column": ("Kommunenummer;Årsverk\r\n5001;3\r\n",
+                            "rad 1: overskriftsraden mangler «År». Bruk overskriftene fra malen "
+                            "sample_data/templates/ansatte.xlsx."),
+    "duplicate_column": ("Kommunenummer;År;Årsverk;Antall årsverk\r\n5001;2024;3;3\r\n",
+                         "rad 1, felt «Antall årsverk»: kolonnen står to ganger (kolonne 3 og kolonne 4). Slett den ene."),
+    "no_rows": (H + "\r\n", "filen har en overskriftsrad, men ingen rader med tall."),
+    "missing_municipality": (";2024;;3\r\n", "rad 2, felt «Kommunenummer»: kommunenummeret mangler."),
+    "bad_municipality": ("50x1;2024;;3\r\n",
+                         "rad 2, felt «Kommunenummer»: «50x1» er ikke et kommunenummer (4 siffer, f.eks. 5001)."),
+    "missing_year": ("5001;;;3\r\n", "rad 2, felt «År»: året mangler."),
+    "year_out_of_range": ("5001;1999;;3\r\n", None),
+    "bad_quarter": ("5001;2024;5;;;;2;3\r\n", "rad 2, felt «Kvartal»: «5» er ikke et kvartal. Skriv 1, 2, 3 eller 4, "
+                    "eller la cellen stå tom på raden for hele året."),
+    "year_field_on_quarter": ("5001;2024;1;3;;;2;3\r\n", "rad 2, felt «Årsverk»: årsverk gjelder hele året og skrives "
+                              "på raden med tomt kvartal, ikke på en kvartalsrad."),
+    "sick_on_year_row": ("5001;2024;;3;;;2;3\r\n", "rad 2, felt «Sykefravær korttid (%)»: sykefraværet skrives per "
+                         "kvartal: fyll inn «Kvartal» (1–4) og bruk én rad per kvartal."),
+    "quarter_without_sick": ("5001;2024;1;;;;;\r\n", None),
+    "sick_over_100": ("5001;2024;1;;;;101;3\r\n", "rad 2, felt «Sykefravær korttid (%)»: sykefraværet 101 ligger "
+                      "utenfor 0–100 prosent."),
+    "sick_sum_over_100": ("5001;2024;1;;;;60;50\r\n", "rad 2, felt «Sykefravær langtid (%)»: korttids- og "
+                          "langtidsfraværet er til sammen mer enn 100 prosent av avtalte dagsverk."),
+    "duplicate_quarter": ("5001;2024;1;;;;2;3\r\n5001;2024;K1;;;;2;3\r\n",
+                          "rad 3, felt «Kvartal»: kvartal 1 i 2024 for 5001 står to ganger: rad 2 og rad 3."),
+    "duplicate_year": ("5001;2024;;3\r\n5001;2024;;4\r\n", "rad 3, felt «År»: 5001 i 2024 står to ganger (rad 2 og "
+                       "rad 3). Bruk én rad per kommune og år."),
+    "negative_fte": ("5001;2024;;-3\r\n", "rad 2, felt «Årsverk»: årsverk kan ikke være negativt (-3)."),
+    "text_fte": ("5001;2024;;mange\r\n", "rad 2, felt «Årsverk»: «mange» er ikke et tall. Skriv årsverk som et tall "
+                 "med desimalkomma, f.eks. 12,5."),
+    "fractional_positions": ("5001;2024;;3;4,5\r\n", "rad 2, felt «Stillinger»: «4,5» er ikke et helt tall; antall "
+                             "stillinger må være et helt tall."),
+    "vacant_over_positions": ("5001;2024;;3;4;5\r\n", "rad 2, felt «Ledige stillinger»: ledige stillinger (5) er "
+                              "flere enn stillinger (4)."),
+    "leavers_without_average": ("5001;2024;;;;;;;3\r\n", "rad 2, felt «Sluttet i året»: gjennomsnittlig antall "
+                                "ansatte mangler. Det trengs for å regne ut turnover (sluttet ÷ gjennomsnittlig "
+                                "antall ansatte)."),
+    "average_zero": ("5001;2024;;;;;;;3;0\r\n", "rad 2, felt «Gjennomsnittlig antall ansatte»: gjennomsnittlig "
+                     "antall ansatte er 0, men noen har sluttet."),
+    "master_without_caseworkers": ("5001;2024;;;;;;;;;;3\r\n", "rad 2, felt «Med master i barnevern»: «Saksbehandlere "
+                                   "og ledere» mangler. Andelen regnes ut av antall saksbehandlere og ledere."),
+    "master_over_caseworkers": ("5001;2024;;;;;;;;;2;3;3\r\n", "rad 2, felt «Med master i barnevern»: antall med "
+                                "master (3) er større enn antall saksbehandlere og ledere (2)."),
+    "master_over_requirement": ("5001;2024;;;;;;;;;10;3;2\r\n", "rad 2, felt «Oppfyller kravet fra 2031»: færre "
+                                "oppfyller kravet fra 2031 (2) enn som har master i barnevern (3); master i barnevern "
+                                "oppfyller kravet."),
+    "stray_value": ("5001;2024;;3;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
+                    "15). Slett den, eller gi kolonnen en overskrift."),
+    "date_in_percent": ("5001;2024;1;;;;1.5.;3\r\n", None),
+    "excel_error": ("5001;2024;;#DIV/0!\r\n", "rad 2, felt «Årsverk»: cellen viser Excel-feilen «#DIV/0!». Rett "
+                    "formelen, eller skriv inn tallet."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_broken_file_is_refused_with_exact_message_and_nothing_changes(con, tmp_path, case):
+    body, expected = BAD[case]
+    ok = tmp_path / "ok.xlsx"
+    ok.write_bytes(fill([YEAR_ROW]))
+    ingest.import_file(con, ok, actor=SYSTEM)
+    if case == "empty":
+        data = b""
+    elif case == "no_header":
+        data = body.encode()
+    elif case == "unknown_column":
+        data = csv_bytes("5001;2024\r\n", header="Kommunenummer;År;Lønn")
+    elif body.startswith(("Kommunenummer", "Kommune")) or body.startswith(H):
+        data = body.encode("cp1252")
+    else:
+        data = csv_bytes(body)
+    f = tmp_path / f"{case}.csv"
+    f.write_bytes(data)
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.read(f, source="staff") if case in ("no_header", "empty") else ingest.import_file(con, f, actor=SYSTEM)
+    if expected is not None:
+        prefix = F if expected.startswith("rad") else "fil «{name}»: "
+        assert str(e.value) == prefix.format(name=f.name) + expected
+    else:
+        assert e.value.file == f.name and e.value.message
+    assert snapshot(con) == before
+
+
+def test_special_messages():
+    with pytest.raises(InputError) as e:
+        staff.parse_file(csv_bytes("5001;2024\r\n", header="Kommunenummer;År;Lønn"), "u.csv")
+    assert e.value.row == 1 and e.value.field == "Lønn" and e.value.message.startswith(
+        "ukjent kolonne (kolonne 3). Tilstand kjenner «Kommunenummer», «År», «Kvartal», «Årsverk»")
+    with pytest.raises(InputError) as e:
+        staff.parse_file(csv_bytes("5001;1999;;3\r\n"), "y.csv")
+    assert e.value.message.startswith("«1999» er ikke et gyldig år (2000–")
+    with pytest.raises(InputError) as e:
+        staff.parse_file(csv_bytes("5001;2024;1;;;;;\r\n"), "q.csv")
+    assert e.value.message == ("kvartalsraden har ikke noe sykefravær. Fyll inn «Sykefravær korttid (%)» og "
+                               "«Sykefravær langtid (%)», eller slett raden.")
+
+
+def test_the_battery_is_large():
+    assert len(BAD) >= 20
+
+
+def test_a_wrong_sheet_name_is_named(tmp_path):
+    wb = openpyxl.load_workbook(TEMPLATE)
+    wb[staff.SHEET].title = "Ark1"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(InputError) as e:
+        staff.parse_file(out.getvalue(), "s.xlsx")
+    assert e.value.message == ("finner ikke arket «Ansatte». Arbeidsboken har arkene «Ark1», «Veiledning». Bruk malen "
+                               "sample_data/templates/ansatte.xlsx og skriv resultatene i arket «Ansatte».")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), min_size=1, max_size=4))
+def test_yearly_sick_leave_is_the_mean_of_four_quarters_and_nothing_less(quarters):
+    """Tenths of a per cent per quarter: the yearly value exists only with four quarters, and is their mean."""
+    body = "".join(f"5001;2024;{q};;;;{s / 10:.1f};{lg / 10:.1f}\r\n".replace(".", ",")
+                   for q, (s, lg) in enumerate(quarters, start=1))
+    got = obs(staff.parse_file(csv_bytes(body), "h.csv"))
+    if len(quarters) < 4:
+        assert got == {}
+    else:
+        short = sum(s for s, _ in quarters) / 40
+        long_ = sum(lg for _, lg in quarters) / 40
+        assert got[("sykefravaer_korttid_pct", "5001", 2024)][0] == pytest.approx(short)
+        assert got[("sykefravaer_totalt_pct", "5001", 2024)][0] == pytest.approx(short + long_)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=1500))
+def test_arbitrary_bytes_never_crash(data):
+    for d in (data, H.encode() + b"\r\n" + data):
+        try:
+            staff.parse_file(d, "fuzz.csv")
+        except InputError as e:
+            assert e.file == "fuzz.csv" and e.message

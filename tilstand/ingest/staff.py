@@ -1,0 +1,256 @@
+"""Staff figures from the municipality's own HR/payroll systems -> observations.
+
+There is no national export for these, so the leader types them into Tilstand's template,
+`sample_data/templates/ansatte.xlsx` (sheet «Ansatte»), or saves the same sheet as CSV.
+
+**Layout: one row per municipality and year, plus one row per quarter for sick leave.** The year row
+(Kvartal empty) holds årsverk, stillinger, ledige stillinger, sluttet i året, gjennomsnittlig antall
+ansatte, saksbehandlere og ledere and how many of them have a master's degree, meet the 2031
+requirement and are in further education. A quarter row (Kvartal 1–4) holds sick leave, short and
+long term, each in per cent of agreed working days (avtalte dagsverk) — the way HR systems and SSB
+report it, quarter by quarter.
+
+**Computed, never typed:**
+- turnover_pct = sluttet i året ÷ gjennomsnittlig antall ansatte × 100 (the catalogue's note: no
+  standard definition exists; this is the one the template asks for);
+- andel_master, andel_kompetansekrav_2031, andel_videreutdanning = count ÷ saksbehandlere og ledere × 100;
+- yearly sick leave (short, long, total = short + long, which share the quarter's base) = the mean of
+  the four quarters, **weighted equally, and only when all four quarters are present**. Equal weights
+  assume the quarters have about the same number of agreed working days; a year with a quarter missing
+  gets no yearly sick-leave figure at all (reported in `Parsed.incomplete_years`), since three quarters
+  are not a year and shares of different bases are never averaged without their weights.
+
+The staff counts are the municipality's own. They are stored under their own indicators (origin
+`local`), never under SSB's årsverk and vacancy indicators, so an HR figure never overwrites SSB's.
+
+Every problem raises an InputError naming file, row and column before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tilstand.errors import InputError
+from tilstand.ingest import sheet
+from tilstand.ingest.sheet import Layout, integer, number, shown
+from tilstand.ingest.ssb import Observation
+
+SHEET = "Ansatte"
+GUIDE_SHEET = "Veiledning"
+TEMPLATE = "sample_data/templates/ansatte.xlsx"
+FIRST_YEAR = 2000
+
+LAYOUT = Layout(
+    sheet=SHEET, template=TEMPLATE, source="staff",
+    columns={
+        "municipality": ("Kommunenummer", ("kommunenummer", "kommunenr", "kommune nr", "knr")),
+        "year": ("År", ("år", "ar", "aar", "årstall")),
+        "quarter": ("Kvartal", ("kvartal", "kv")),
+        "fte": ("Årsverk", ("årsverk", "arsverk", "antall årsverk")),
+        "positions": ("Stillinger", ("stillinger", "antall stillinger", "stillingar")),
+        "vacant": ("Ledige stillinger", ("ledige stillinger", "ledige stillingar", "vakante stillinger")),
+        "sick_short": ("Sykefravær korttid (%)", ("sykefravær korttid", "korttidsfravær", "korttid",
+                                                  "sykefravær korttid %", "sjukefråvær korttid (%)")),
+        "sick_long": ("Sykefravær langtid (%)", ("sykefravær langtid", "langtidsfravær", "langtid",
+                                                 "sykefravær langtid %", "sjukefråvær langtid (%)")),
+        "leavers": ("Sluttet i året", ("sluttet i året", "sluttet", "antall sluttet", "slutta i året")),
+        "average": ("Gjennomsnittlig antall ansatte", ("gjennomsnittlig antall ansatte", "snitt ansatte",
+                                                       "gjennomsnittleg tal på tilsette")),
+        "caseworkers": ("Saksbehandlere og ledere", ("saksbehandlere og ledere", "sakshandsamarar og leiarar",
+                                                     "antall saksbehandlere og ledere")),
+        "master": ("Med master i barnevern", ("med master i barnevern", "med master", "master",
+                                              "antall med master")),
+        "req2031": ("Oppfyller kravet fra 2031", ("oppfyller kravet fra 2031", "krav 2031 oppfylt",
+                                                  "kompetansekrav 2031 oppfylt", "oppfyller kravet frå 2031")),
+        "further": ("I videreutdanning", ("i videreutdanning", "videreutdanning pågår", "i vidareutdanning")),
+        "ignored": ("Kommune", ("kommune", "kommunenavn", "merknad", "merknader")),
+    },
+    required=("municipality", "year"),
+)
+YEAR_FIELDS = ("fte", "positions", "vacant", "leavers", "average", "caseworkers", "master", "req2031", "further")
+QUARTER_FIELDS = ("sick_short", "sick_long")
+# typed -> stored as is
+STORED = {"fte": "ansatte_arsverk", "positions": "ansatte_stillinger", "vacant": "ansatte_ledige_stillinger",
+          "leavers": "ansatte_sluttet_antall", "average": "ansatte_gjennomsnitt_antall",
+          "caseworkers": "saksbehandlere_ledere_antall"}
+# count -> share of saksbehandlere og ledere
+SHARES = {"master": "andel_master", "req2031": "andel_kompetansekrav_2031", "further": "andel_videreutdanning"}
+SICK_IDS = {"sick_short": "sykefravaer_korttid_pct", "sick_long": "sykefravaer_langtid_pct"}
+TOTAL_SICK_ID = "sykefravaer_totalt_pct"
+TURNOVER_ID = "turnover_pct"
+WHOLE = ("positions", "leavers", "caseworkers", "master", "req2031", "further")
+WHAT = {"fte": "årsverk", "positions": "antall stillinger", "vacant": "ledige stillinger",
+        "leavers": "antall som sluttet", "average": "gjennomsnittlig antall ansatte",
+        "caseworkers": "antall saksbehandlere og ledere", "master": "antall med master",
+        "req2031": "antall som oppfyller kravet", "further": "antall i videreutdanning"}
+
+
+@dataclass
+class Parsed:
+    """A staff file read, validated and computed; nothing touched the database yet (ssb.Parsed's names)."""
+
+    file_name: str
+    source: str  # staff_xlsx | staff_csv
+    title: str
+    sample: bool
+    observations: list[Observation]
+    rows: int
+    incomplete_years: list[tuple[str, int]] = field(default_factory=list)  # sick leave not for all 4 quarters
+    suppressed: int = 0
+    table: None = None
+    regions: dict = field(default_factory=dict)
+    skipped_cells: int = 0
+    unmapped_contents: list[str] = field(default_factory=list)
+
+
+def is_marker(header: str) -> bool:
+    """A header only the staff template has (detection)."""
+    return LAYOUT.role(header) in (*YEAR_FIELDS, *QUARTER_FIELDS, "quarter")
+
+
+def looks_like(data: bytes) -> bool:
+    if data.startswith(b"PK"):
+        return any(sheet.norm(n) == sheet.norm(SHEET) for n in sheet.xlsx_sheet_names(data))
+    return sheet.looks_like_table(data[:4096], LAYOUT, is_marker)
+
+
+def _quarter(v: object, file: str, row: int, fld: str) -> int:
+    m = re.fullmatch(r"(?:k|q|kv)?\s*([1-4])(?:\s*\.?\s*(?:kvartal|kv))?", str(v).strip().casefold())
+    if isinstance(v, float) and v in (1.0, 2.0, 3.0, 4.0):
+        return int(v)
+    if not m:
+        raise InputError(file, row, fld, f"«{shown(v)}» er ikke et kvartal. Skriv 1, 2, 3 eller 4, eller la "
+                         "cellen stå tom på raden for hele året.")
+    return int(m.group(1))
+
+
+def _percent(v: object, file: str, row: int, fld: str) -> float:
+    x = number(v, file, row, fld, hint="skriv prosenten med desimalkomma, f.eks. 6,4.")
+    if not 0 <= x <= 100:
+        raise InputError(file, row, fld, f"sykefraværet {shown(v)} ligger utenfor 0–100 prosent.")
+    return x
+
+
+def _amount(role: str, v: object, file: str, row: int, fld: str) -> float:
+    if role in WHOLE:
+        return float(integer(v, file, row, fld, what=WHAT[role]))
+    x = number(v, file, row, fld, hint=f"skriv {WHAT[role]} som et tall med desimalkomma, f.eks. 12,5.")
+    if x < 0:
+        raise InputError(file, row, fld, f"{WHAT[role]} kan ikke være negativt ({shown(v)}).")
+    return x
+
+
+def parse_file(data: bytes, file_name: str) -> Parsed:
+    try:
+        return _parse_file(data, file_name)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
+        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som "
+                         f"personaltall ({type(e).__name__}). Bruk malen {TEMPLATE}.") from e
+
+
+def _parse_file(data: bytes, file: str) -> Parsed:
+    if not data.strip():
+        raise InputError(file, None, None, "filen er tom.")
+    table = sheet.read_table(data, file, LAYOUT)
+    fld = table.fields
+    years: dict[tuple[str, int], tuple[int, dict[str, float]]] = {}
+    quarters: dict[tuple[str, int, int], tuple[int, dict[str, float]]] = {}
+    for n, raw in table.rows:
+        if raw.get("municipality") is None:
+            raise InputError(file, n, fld["municipality"], "kommunenummeret mangler.")
+        muni = sheet.municipality(raw["municipality"], file, n, fld["municipality"])
+        if raw.get("year") is None:
+            raise InputError(file, n, fld["year"], "året mangler.")
+        yr = sheet.year(raw["year"], file, n, fld["year"], FIRST_YEAR)
+        if raw.get("quarter") is not None:
+            q = _quarter(raw["quarter"], file, n, fld["quarter"])
+            wrong = next((r for r in YEAR_FIELDS if raw.get(r) is not None), None)
+            if wrong:
+                raise InputError(file, n, fld[wrong], f"{WHAT[wrong]} gjelder hele året og skrives på raden med "
+                                 "tomt kvartal, ikke på en kvartalsrad.")
+            vals = {r: _percent(raw[r], file, n, fld[r]) for r in QUARTER_FIELDS if raw.get(r) is not None}
+            if not vals:
+                raise InputError(file, n, None, f"kvartalsraden har ikke noe sykefravær. Fyll inn "
+                                 f"«{LAYOUT.columns['sick_short'][0]}» og «{LAYOUT.columns['sick_long'][0]}», "
+                                 "eller slett raden.")
+            if sum(vals.values()) > 100:
+                raise InputError(file, n, fld["sick_long"], "korttids- og langtidsfraværet er til sammen mer enn "
+                                 "100 prosent av avtalte dagsverk.")
+            if (muni, yr, q) in quarters:
+                raise InputError(file, n, fld["quarter"], f"kvartal {q} i {yr} for {muni} står to ganger: rad "
+                                 f"{quarters[(muni, yr, q)][0]} og rad {n}.")
+            quarters[(muni, yr, q)] = (n, vals)
+            continue
+        wrong = next((r for r in QUARTER_FIELDS if raw.get(r) is not None), None)
+        if wrong:
+            raise InputError(file, n, fld[wrong], "sykefraværet skrives per kvartal: fyll inn «Kvartal» (1–4) og "
+                             "bruk én rad per kvartal.")
+        vals = {r: _amount(r, raw[r], file, n, fld[r]) for r in YEAR_FIELDS if raw.get(r) is not None}
+        if not vals:
+            raise InputError(file, n, None, "raden har kommune og år, men ingen tall. Fyll inn tallene, eller "
+                             "slett raden.")
+        _check_year(vals, file, n, fld)
+        if (muni, yr) in years:
+            raise InputError(file, n, fld["year"], f"{muni} i {yr} står to ganger (rad {years[(muni, yr)][0]} og "
+                             f"rad {n}). Bruk én rad per kommune og år.")
+        years[(muni, yr)] = (n, vals)
+    observations, incomplete = compute(years, quarters)
+    title = " ".join(table.titles)
+    return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
+                  observations=observations, rows=len(table.rows), incomplete_years=incomplete)
+
+
+def _n(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _check_year(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) -> None:
+    if "vacant" in vals and "positions" in vals and vals["vacant"] > vals["positions"]:
+        raise InputError(file, n, fld["vacant"], f"ledige stillinger ({_n(vals['vacant'])}) er flere enn "
+                         f"stillinger ({_n(vals['positions'])}).")
+    if "leavers" in vals and "average" not in vals:
+        raise InputError(file, n, fld["leavers"], "gjennomsnittlig antall ansatte mangler. Det trengs for å regne "
+                         "ut turnover (sluttet ÷ gjennomsnittlig antall ansatte).")
+    if "leavers" in vals and vals["average"] == 0:
+        raise InputError(file, n, fld["average"], "gjennomsnittlig antall ansatte er 0, men noen har sluttet.")
+    for r in ("master", "req2031", "further"):
+        if r not in vals:
+            continue
+        if "caseworkers" not in vals:
+            raise InputError(file, n, fld[r], f"«{LAYOUT.columns['caseworkers'][0]}» mangler. Andelen regnes ut "
+                             "av antall saksbehandlere og ledere.")
+        if vals[r] > vals["caseworkers"]:
+            raise InputError(file, n, fld[r], f"{WHAT[r]} ({int(vals[r])}) er større enn antall saksbehandlere "
+                             f"og ledere ({int(vals['caseworkers'])}).")
+    if "master" in vals and "req2031" in vals and vals["master"] > vals["req2031"]:
+        raise InputError(file, n, fld["req2031"], f"færre oppfyller kravet fra 2031 ({int(vals['req2031'])}) enn "
+                         f"som har master i barnevern ({int(vals['master'])}); master i barnevern oppfyller kravet.")
+
+
+def compute(years: dict, quarters: dict) -> tuple[list[Observation], list[tuple[str, int]]]:
+    out: list[Observation] = []
+    for (muni, yr), (_, vals) in sorted(years.items()):
+        for r, ind in STORED.items():
+            if r in vals:
+                out.append(Observation(ind, muni, yr, vals[r], None))
+        if "leavers" in vals:
+            out.append(Observation(TURNOVER_ID, muni, yr, round(vals["leavers"] / vals["average"] * 100, 4), None))
+        for r, ind in SHARES.items():
+            if r in vals and vals["caseworkers"] > 0:
+                out.append(Observation(ind, muni, yr, round(vals[r] / vals["caseworkers"] * 100, 4), None))
+    incomplete: list[tuple[str, int]] = []
+    for muni, yr in sorted({(m, y) for m, y, _ in quarters}):
+        means = {}
+        for r, ind in SICK_IDS.items():
+            qs = [quarters[(muni, yr, q)][1].get(r) for q in (1, 2, 3, 4) if (muni, yr, q) in quarters]
+            if len(qs) == 4 and None not in qs:
+                means[r] = sum(qs) / 4  # equal weights: only with all four quarters
+                out.append(Observation(ind, muni, yr, round(means[r], 4), None))
+        if len(means) == 2:
+            out.append(Observation(TOTAL_SICK_ID, muni, yr, round(means["sick_short"] + means["sick_long"], 4), None))
+        else:
+            incomplete.append((muni, yr))
+    return out, incomplete

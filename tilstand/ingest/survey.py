@@ -1,0 +1,242 @@
+"""User surveys (brukerundersøkelser) in the child welfare service -> observations.
+
+The municipality runs its own survey (bedrekommune-type, domain.md §7) and types the answer
+distribution into Tilstand's template, `sample_data/templates/brukerundersokelse.xlsx` (sheet
+«Brukerundersøkelse»), or saves the same sheet as CSV.
+
+**Layout: one row per answer option.** Kommunenummer, År, Gruppe (barn og unge / foreldre), Dimensjon,
+Spørsmål, Svaralternativ, Antall (how many gave that answer), and Antall som svarte (respondents in the
+group that year; the same on every row of the group). This is how survey tools print the distribution.
+
+**Scores, as the template's Veiledning explains.** Answer options are on the scale 1–6 (6 best), written
+as the number, optionally followed by its label («6 Svært fornøyd»); «Vet ikke», «Ikke relevant» and
+«Ubesvart» count as answers but not in the score. A dimension's score is the mean of every scored answer
+to its questions (each answer weighs one). Tilgjengelighet uses the parents' answers (the catalogue's
+definition), «Har det bra der jeg bor» the children's (share answering 4–6), the other dimensions both
+groups. Dimensions without a catalogue indicator (Pålitelighet, Samarbeid, Tiltaksplan) are read and
+checked but not stored.
+
+**Anonymity.** A score resting on fewer than 5 respondents (`min_count + 1` of `bu_antall_svar`) is
+stored without its number, status 'x'. No question-level or answer-level figure is stored.
+
+**Free text is never imported.** A column headed like a comment or free-text answer, or a cell with
+long running text, refuses the whole file: free-text answers may identify a child or a family.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tilstand import catalog
+from tilstand.errors import InputError
+from tilstand.ingest import sheet
+from tilstand.ingest.sheet import Layout, integer, norm, shown
+from tilstand.ingest.ssb import Observation
+from tilstand.privacy import SUPPRESSED
+
+SHEET = "Brukerundersøkelse"
+GUIDE_SHEET = "Veiledning"
+TEMPLATE = "sample_data/templates/brukerundersokelse.xlsx"
+FIRST_YEAR = 2000
+RESPONDENTS_ID = "bu_antall_svar"
+SCALE = (1, 6)
+AGREE_FROM = 4  # «har det bra»: the upper half of the 1–6 scale
+LONG_TEXT = 120  # a cell longer than this reads as a free-text answer
+CHILDREN, PARENTS = "barn", "foreldre"
+GROUP_NAMES = {CHILDREN: "barn og unge", PARENTS: "foreldre"}
+
+LAYOUT = Layout(
+    sheet=SHEET, template=TEMPLATE, source="survey",
+    columns={
+        "municipality": ("Kommunenummer", ("kommunenummer", "kommunenr", "kommune nr", "knr")),
+        "year": ("År", ("år", "ar", "aar", "årstall")),
+        "group": ("Gruppe", ("gruppe", "brukergruppe", "målgruppe")),
+        "dimension": ("Dimensjon", ("dimensjon", "tema", "område")),
+        "question": ("Spørsmål", ("spørsmål", "spørsmål tekst", "spørsmålstekst", "sporsmal")),
+        "option": ("Svaralternativ", ("svaralternativ", "svarkategori", "alternativ", "svar")),
+        "count": ("Antall", ("antall", "antall svar på alternativet", "tal")),
+        "respondents": ("Antall som svarte", ("antall som svarte", "respondenter", "antall respondenter",
+                                              "tal på svar", "antall besvarelser")),
+        "ignored": ("Kommune", ("kommune", "kommunenavn")),
+    },
+    required=("municipality", "year", "group", "dimension", "question", "option", "count", "respondents"),
+)
+# dimension name (normalised) -> (indicator id or '' when not stored, groups whose answers count)
+DIMENSIONS = {
+    "tilgjengelighet": ("bu_tilgjengelighet", (PARENTS,)),
+    "informasjon": ("bu_informasjon", (CHILDREN, PARENTS)),
+    "informasjon ansatte": ("bu_informasjon", (CHILDREN, PARENTS)),
+    "respektfull behandling": ("bu_respektfull_behandling", (CHILDREN, PARENTS)),
+    "brukermedvirkning": ("bu_brukermedvirkning", (CHILDREN, PARENTS)),
+    "resultat for brukerne": ("bu_resultat_for_brukerne", (CHILDREN, PARENTS)),
+    "har det bra der jeg bor": ("bu_barn_har_det_bra_andel", (CHILDREN,)),
+    "pålitelighet": ("", ()),
+    "samarbeid": ("", ()),
+    "tiltaksplan": ("", ()),
+}
+DIMENSION_NAMES = ("Tilgjengelighet", "Informasjon", "Respektfull behandling", "Brukermedvirkning",
+                   "Resultat for brukerne", "Har det bra der jeg bor", "Pålitelighet", "Samarbeid", "Tiltaksplan")
+NOT_SCORED = ("vet ikke", "ikke relevant", "ubesvart", "ikkje relevant", "veit ikkje")
+_FREE_TEXT = re.compile(r"kommentar|fritekst|fri tekst|tekstsvar|åpent svar|åpne svar|svar \(tekst\)|"
+                        r"svar tekst|utdyp|annet, skriv|begrunnelse")
+FREE_TEXT_MESSAGE = ("fritekstsvar importeres aldri: de kan avsløre hvem et barn eller en familie er. Slett "
+                     "kolonnen (og tekstsvarene) før du importerer; bare svarfordelingen skal med.")
+
+
+@dataclass
+class Parsed:
+    """A survey file read, validated and scored; nothing touched the database yet (ssb.Parsed's names)."""
+
+    file_name: str
+    source: str  # survey_xlsx | survey_csv
+    title: str
+    sample: bool
+    observations: list[Observation]
+    rows: int
+    suppressed: int
+    table: None = None
+    regions: dict = field(default_factory=dict)
+    skipped_cells: int = 0
+    unmapped_contents: list[str] = field(default_factory=list)  # dimensions read but not stored
+
+
+def anonymity_limit() -> int:
+    return catalog.indicators()[RESPONDENTS_ID].min_count + 1
+
+
+def is_marker(header: str) -> bool:
+    return LAYOUT.role(header) in ("group", "dimension", "option")
+
+
+def looks_like(data: bytes) -> bool:
+    if data.startswith(b"PK"):
+        return any(norm(n) == norm(SHEET) for n in sheet.xlsx_sheet_names(data))
+    return sheet.looks_like_table(data[:4096], LAYOUT, is_marker)
+
+
+def _free_text_header(file: str):
+    def check(header: str, col: int, row: int) -> None:
+        h = norm(header.replace("(", " (").replace(")", ") "))
+        if _FREE_TEXT.search(h) or _FREE_TEXT.search(header.casefold()):
+            raise InputError(file, row, header, f"kolonnen ser ut som fritekst. {FREE_TEXT_MESSAGE[0].upper()}"
+                             f"{FREE_TEXT_MESSAGE[1:]}")
+    return check
+
+
+def _group(v: object, file: str, row: int, fld: str) -> str:
+    g = norm(v)
+    if g in ("barn og unge", "barn", "unge", "ungdom", "barn og ungdom"):
+        return CHILDREN
+    if g in ("foreldre", "foresatte", "foreldre foresatte", "føresette", "foreldre og foresatte"):
+        return PARENTS
+    raise InputError(file, row, fld, f"«{shown(v)}» er ikke en gruppe. Skriv «barn og unge» eller «foreldre».")
+
+
+def _option(v: object, file: str, row: int, fld: str) -> int | None:
+    """The scale value 1–6 of an answer option, or None for «Vet ikke» and the like."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == int(v) and SCALE[0] <= v <= SCALE[1]:
+        return int(v)
+    text = str(v).strip()
+    if norm(text) in NOT_SCORED:
+        return None
+    m = re.match(r"^([1-9]\d*)(?:\s*[-–.:)]?\s+\S.*)?$", text)
+    if m and SCALE[0] <= int(m.group(1)) <= SCALE[1]:
+        return int(m.group(1))
+    raise InputError(file, row, fld, f"«{shown(v)}» er ikke et svaralternativ på skalaen {SCALE[0]}–{SCALE[1]}. "
+                     "Skriv tallet først (f.eks. «6 Svært fornøyd»), eller «Vet ikke» / «Ikke relevant».")
+
+
+def parse_file(data: bytes, file_name: str) -> Parsed:
+    try:
+        return _parse_file(data, file_name)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
+        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som en "
+                         f"brukerundersøkelse ({type(e).__name__}). Bruk malen {TEMPLATE}.") from e
+
+
+def _parse_file(data: bytes, file: str) -> Parsed:
+    if not data.strip():
+        raise InputError(file, None, None, "filen er tom.")
+    table = sheet.read_table(data, file, LAYOUT, check_header=_free_text_header(file))
+    fld = table.fields
+    respondents: dict[tuple[str, int, str], tuple[int, int]] = {}  # (muni, year, group) -> (row, n)
+    answers: dict[tuple[str, int, str, str], dict[str, int]] = defaultdict(dict)  # per question: option -> n
+    scored: dict[tuple[str, int, str, str], list[tuple[int, int]]] = defaultdict(list)  # (.., group, dim)
+    seen: dict[tuple, int] = {}
+    unmapped: set[str] = set()
+    for n, raw in table.rows:
+        for role, v in raw.items():
+            if isinstance(v, str) and len(v.strip()) > LONG_TEXT:
+                raise InputError(file, n, fld[role], f"cellen har en lang tekst ({len(v.strip())} tegn), som ser "
+                                 f"ut som et fritekstsvar. {FREE_TEXT_MESSAGE[0].upper()}{FREE_TEXT_MESSAGE[1:]}")
+        for role in LAYOUT.required:
+            if raw.get(role) is None:
+                raise InputError(file, n, fld[role], f"«{LAYOUT.columns[role][0]}» mangler.")
+        muni = sheet.municipality(raw["municipality"], file, n, fld["municipality"])
+        yr = sheet.year(raw["year"], file, n, fld["year"], FIRST_YEAR)
+        group = _group(raw["group"], file, n, fld["group"])
+        dim = norm(raw["dimension"]).replace("/", " ")
+        if dim not in DIMENSIONS:
+            raise InputError(file, n, fld["dimension"], f"«{shown(raw['dimension'])}» er ikke en dimensjon Tilstand "
+                             f"kjenner ({', '.join(DIMENSION_NAMES)}).")
+        question = " ".join(str(raw["question"]).split())
+        value = _option(raw["option"], file, n, fld["option"])
+        count = integer(raw["count"], file, n, fld["count"], what="antall")
+        total = integer(raw["respondents"], file, n, fld["respondents"], what="antall som svarte")
+        gkey = (muni, yr, group)
+        if gkey in respondents and respondents[gkey][1] != total:
+            raise InputError(file, n, fld["respondents"], f"antall som svarte ({total}) er ikke det samme som på rad "
+                             f"{respondents[gkey][0]} ({respondents[gkey][1]}) for {GROUP_NAMES[group]} i {muni} i "
+                             f"{yr}. Det skal være antall som svarte på undersøkelsen, likt på alle radene.")
+        respondents.setdefault(gkey, (n, total))
+        okey = (muni, yr, group, question.casefold(), norm(raw["option"]))
+        if okey in seen:
+            raise InputError(file, n, fld["option"], f"svaralternativet «{shown(raw['option'])}» på spørsmålet "
+                             f"«{shown(question)}» står to ganger: rad {seen[okey]} og rad {n}.")
+        seen[okey] = n
+        qkey = (muni, yr, group, question.casefold())
+        answers[qkey][okey[4]] = count
+        if sum(answers[qkey].values()) > total:
+            raise InputError(file, n, fld["count"], f"flere svar på spørsmålet «{shown(question)}» "
+                             f"({sum(answers[qkey].values())}) enn antall som svarte ({total}).")
+        indicator, groups = DIMENSIONS[dim]
+        if not indicator:
+            unmapped.add(str(raw["dimension"]).strip())
+        elif group in groups and value is not None and count:
+            scored[(muni, yr, group, indicator)].append((value, count))
+    observations, suppressed = compute(respondents, scored, anonymity_limit())
+    title = " ".join(table.titles)
+    return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
+                  observations=observations, rows=len(table.rows), suppressed=suppressed,
+                  unmapped_contents=sorted(unmapped))
+
+
+def compute(respondents: dict, scored: dict, limit: int) -> tuple[list[Observation], int]:
+    out: list[Observation] = []
+    suppressed = 0
+    by_year: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for (muni, yr, group), (_, n) in respondents.items():
+        by_year[(muni, yr)][group] = n
+    for (muni, yr), groups in sorted(by_year.items()):
+        out.append(Observation(RESPONDENTS_ID, muni, yr, float(sum(groups.values())), None))
+        for indicator in dict.fromkeys(ind for ind, _ in DIMENSIONS.values() if ind):
+            parts = {g: scored[(muni, yr, g, indicator)] for g in groups if scored.get((muni, yr, g, indicator))}
+            if not parts:
+                continue
+            resting_on = sum(groups[g] for g in parts)
+            answers = [a for p in parts.values() for a in p]
+            if resting_on < limit:
+                out.append(Observation(indicator, muni, yr, None, SUPPRESSED))
+                suppressed += 1
+                continue
+            weight = sum(k for _, k in answers)
+            if indicator == "bu_barn_har_det_bra_andel":
+                value = sum(k for v, k in answers if v >= AGREE_FROM) / weight * 100
+            else:
+                value = sum(v * k for v, k in answers) / weight
+            out.append(Observation(indicator, muni, yr, round(value, 4), None))
+    return out, suppressed
