@@ -29,6 +29,8 @@ def _run(fn, *args, ok: str, **kwargs) -> None:
 
 
 st.title("Administrasjon")
+if st.session_state.get("admin_flash"):
+    st.success(st.session_state.pop("admin_flash"), icon=":material/check:")
 regions = _regions()
 users = auth.users(con, actor)
 st.header("Brukere og roller")
@@ -58,7 +60,7 @@ with tab_add, st.form("add_user", clear_on_submit=True):
         except TilstandError as e:
             st.error(str(e))
         else:
-            st.success(f"{display_name} er lagt til som {access.ROLE_NB[role].lower()}.")
+            st.session_state.admin_flash = f"{display_name} er lagt til som {access.ROLE_NB[role].lower()}."
             st.rerun()
 
 names = [u.username for u in users]
