@@ -57,7 +57,7 @@ from pathlib import Path
 
 from tilstand import catalog, regions
 from tilstand.errors import InputError
-from tilstand.ingest.cells import parse_number
+from tilstand.ingest.cells import decode_text, parse_number
 from tilstand.ingest.ssb import UNSAFE_TEXT, Observation
 
 MAX_HEADER_SEARCH = 30
@@ -225,20 +225,7 @@ Row = list[object]  # str, float, int, None (xlsx) or str (csv)
 
 
 def _decode(data: bytes, file: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise InputError(file, None, None, "filen er verken en tekstfil (CSV) eller en Excel-fil (.xlsx).")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
-                         "(cp1252). Lagre den på nytt som «CSV UTF-8».") from e
+    return decode_text(data, file, not_text="filen er verken en tekstfil (CSV) eller en Excel-fil (.xlsx).")
 
 
 def _split_csv(text: str, delim: str) -> list[tuple[int, Row]]:

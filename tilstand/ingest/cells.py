@@ -66,3 +66,25 @@ def parse_number(raw: str, *, file: str, row: int, field_name: str) -> tuple[flo
     raise InputError(file, row, field_name,
                      f"«{shown}» er ikke et tall. Bruk desimalkomma (87,5) eller et av SSBs symboler "
                      "(. .. ... : -).")
+
+
+def decode_text(data: bytes, file: str, *, not_text: str, resave: str = "Lagre den på nytt som «CSV UTF-8».") -> str:
+    """A CSV as Norwegian Excel and SSB save it: UTF-8 with or without BOM, else Windows-1252.
+
+    `not_text` is the message for binary content (each importer names its own formats); `resave` ends the
+    message for bytes that are neither encoding.
+    """
+    if b"\x00" in data[:4096]:
+        raise InputError(file, None, None, not_text)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
+                         f"(cp1252). {resave}") from None

@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from tilstand.errors import InputError
+from tilstand.ingest.cells import decode_text
 
 MAX_ROWS = 100_000
 MAX_UNPACKED = 300 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack to more than this
@@ -169,21 +170,9 @@ def decode(data: bytes, file: str, template: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(file, None, None, "filen er avkortet eller skadet (UTF-16-tekst).") from None
-    if b"\x00" in data[:4096]:
-        raise InputError(file, None, None, "filen er verken en tekstfil (CSV) eller en Excel-arbeidsbok (.xlsx). "
-                         f"Skriv resultatene i malen {template}, eller lagre arket som CSV (semikolonseparert).")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
-                         "(cp1252). Lagre den på nytt fra Excel som «CSV UTF-8».") from None
+    return decode_text(data, file, resave="Lagre den på nytt fra Excel som «CSV UTF-8».",
+                       not_text="filen er verken en tekstfil (CSV) eller en Excel-arbeidsbok (.xlsx). "
+                       f"Skriv resultatene i malen {template}, eller lagre arket som CSV (semikolonseparert).")
 
 
 def read_csv(data: bytes, file: str, *, template: str, source: str, is_key: Callable[[str], bool]) -> Sheet:

@@ -13,7 +13,7 @@ import io
 import re
 
 from tilstand.errors import InputError
-from tilstand.ingest.cells import Cell, ParsedTable, parse_number, table_id_from_title
+from tilstand.ingest.cells import Cell, ParsedTable, decode_text, parse_number, table_id_from_title
 
 TIME_COLUMNS = ("år", "year", "tid", "time", "ar")
 CONTENTS_COLUMNS = ("statistikkvariabel", "contents", "statistikkvariabler")
@@ -22,21 +22,8 @@ WIDE_VALUE = re.compile(r"^(.*\S)\s+(\d{4})$")
 
 
 def decode(data: bytes, file: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise InputError(file, None, None, "filen er ikke en tekstfil (CSV). Er det en Excel-fil? "
-                         "Lagre den som CSV (semikolonseparert) eller last ned CSV fra SSB.")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
-                         "(cp1252). Lagre den på nytt som «CSV UTF-8».") from e
+    return decode_text(data, file, not_text="filen er ikke en tekstfil (CSV). Er det en Excel-fil? "
+                       "Lagre den som CSV (semikolonseparert) eller last ned CSV fra SSB.")
 
 
 def parse(data: bytes, file: str) -> ParsedTable:
