@@ -403,3 +403,19 @@ def xlsx_sheet_names(data: bytes) -> list[str]:
     import html  # noqa: PLC0415
 
     return [html.unescape(m) for m in re.findall(r'<(?:\w+:)?sheet\s[^>]*?name="([^"]*)"', xml)]
+
+
+UNFORESEEN = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError)
+
+
+def plain_errors(parse: Callable[[bytes, str], object], data: bytes, file_name: str, *, what: str,
+                 template: str):
+    """Run a template parser; a shape no check foresaw is still the person's file: a plain Norwegian
+    answer naming the template, never a traceback."""
+    try:
+        return parse(data, file_name)
+    except InputError:
+        raise
+    except UNFORESEEN as e:
+        raise InputError(file_name, None, None, f"filen har en oppbygning Tilstand ikke kjenner igjen som {what} "
+                         f"({type(e).__name__}). Bruk malen {template}.") from e

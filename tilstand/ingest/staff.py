@@ -142,13 +142,7 @@ def _amount(role: str, v: object, file: str, row: int, fld: str) -> float:
 
 
 def parse_file(data: bytes, file_name: str) -> Parsed:
-    try:
-        return _parse_file(data, file_name)
-    except InputError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
-        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som "
-                         f"personaltall ({type(e).__name__}). Bruk malen {TEMPLATE}.") from e
+    return sheet.plain_errors(_parse_file, data, file_name, what="personaltall", template=TEMPLATE)
 
 
 def _parse_file(data: bytes, file: str) -> Parsed:

@@ -149,13 +149,7 @@ def _option(v: object, file: str, row: int, fld: str) -> int | None:
 
 
 def parse_file(data: bytes, file_name: str) -> Parsed:
-    try:
-        return _parse_file(data, file_name)
-    except InputError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
-        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som en "
-                         f"brukerundersøkelse ({type(e).__name__}). Bruk malen {TEMPLATE}.") from e
+    return sheet.plain_errors(_parse_file, data, file_name, what="en brukerundersøkelse", template=TEMPLATE)
 
 
 def _parse_file(data: bytes, file: str) -> Parsed:

@@ -37,7 +37,7 @@ from tilstand import catalog
 from tilstand.errors import InputError
 from tilstand.ingest.sheet import (
     HEADER_SEARCH_ROWS, OLE_MAGIC, Sheet, blank, column_name, integer, known_municipalities, norm, number,
-    read_csv, read_xlsx, shown,  # noqa: F401 - known_municipalities: part of this module's interface
+    plain_errors, read_csv, read_xlsx, shown,  # noqa: F401 - known_municipalities: part of this module's interface
 )
 from tilstand.ingest.sheet import municipality as _municipality
 from tilstand.ingest.ssb import Observation
@@ -385,14 +385,7 @@ def aggregate(units: list[_Unit], file: str, limit: int) -> tuple[list[Observati
 # ---------------------------------------------------------------- entry point
 
 def parse_file(data: bytes, file_name: str) -> Parsed:
-    try:
-        return _parse_file(data, file_name)
-    except InputError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
-        # A shape no check above foresaw: still the person's file, still a plain answer, never a traceback.
-        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som "
-                         f"10-FAKTOR-resultater ({type(e).__name__}). Bruk malen {TEMPLATE}.") from e
+    return plain_errors(_parse_file, data, file_name, what="10-FAKTOR-resultater", template=TEMPLATE)
 
 
 def _parse_file(data: bytes, file_name: str) -> Parsed:
