@@ -42,6 +42,9 @@ from tilstand.privacy import SUPPRESSED, explain
 TREND_YEARS = 10
 KINDS = ("trend",)
 ROLES = ("own", "group", "county", "country")
+# What a chart may be compared against besides the own region; "peers" is the leader's chosen peer set.
+COMPARE_ALL = ("group", "county", "country", "peers")
+COMPARE_DEFAULT = ("group", "county", "country")
 # A count is a size: the country's 20 000 children next to a municipality's 300 says nothing, and
 # flattens the municipality's own line. Such charts show the municipality alone.
 SIZE_UNITS = ("count", "nok_1000")
@@ -181,12 +184,23 @@ def for_indicators(indicator_ids: Iterable[str]) -> list[ChartDef]:
 
 
 @dataclass(frozen=True)
+class ChartTable:
+    """The chart's numbers as text cells, for the table view (keyboard and screen-reader friendly)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # formatted Norwegian numbers; hidden values as «–»
+    caption: str  # what the table shows, in the report language
+
+
+@dataclass(frozen=True)
 class Chart:
     definition: ChartDef
     figure: go.Figure
     alt: str  # what the chart shows, in the report language
     source: str  # "Kilde: SSB, tabell 12275 (KOSTRA). Eksempeldata."
     empty: bool  # the own region has no shown value in any year: callers skip the chart
+    table: ChartTable | None = None  # the same numbers as a table
+    about: str = ""  # definition, source and when the numbers were last updated, in the report language
 
 
 @dataclass(frozen=True)
@@ -200,8 +214,13 @@ class _Series:
         return [(y, v) for y, v, _, _ in self.points if v is not None]
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str = "nb") -> Chart:
-    """The chart for one municipality and report year, in the report language ('nb' or 'nn')."""
+def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str = "nb", *,
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()) -> Chart:
+    """The chart for one municipality and report year, in the report language ('nb' or 'nn').
+
+    `compare` picks the comparison lines (see COMPARE_ALL); `peers` is the leader's peer set (municipality
+    codes), used when "peers" is in `compare`.
+    """
     if language not in TEXT:
         raise ValueError(f"unknown language {language!r}; expected one of {tuple(TEXT)}")
     if chart.kind == "trend":
