@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sample_data.templates import build
 from tests.conftest import ROOT, snapshot
-from tilstand import ingest
+from tilstand import catalog, ingest
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import survey
@@ -195,6 +195,55 @@ def test_the_score_is_the_answer_weighted_mean_and_small_groups_are_hidden(count
     else:
         mean = sum(v * k for v, k in enumerate(counts, 1)) / sum(counts)
         assert value[0] == pytest.approx(mean, abs=1e-4) and value[1] is None
+
+
+def test_distribution_shares_are_a_hand_count_of_the_scored_answers(con, tmp_path):
+    # parents on Tilgjengelighet: 11 scored answers (the «Vet ikke» does not count): 0 low, 2 middle, 9 high
+    f = tmp_path / "bu.xlsx"
+    f.write_bytes(fill([*PARENTS, *RESPECT]))
+    ingest.import_file(con, f, actor=SYSTEM)
+    got = dict(con.execute("SELECT indicator_id, value FROM observation_public WHERE region_code = '5001' "
+                           "AND year = 2024 AND indicator_id LIKE 'bu_tilgjengelighet_andel_%'").fetchall())
+    assert got == {"bu_tilgjengelighet_andel_lav": 0.0,
+                   "bu_tilgjengelighet_andel_middels": pytest.approx(2 / 11 * 100, abs=1e-4),
+                   "bu_tilgjengelighet_andel_hoy": pytest.approx(9 / 11 * 100, abs=1e-4)}
+
+
+def test_distribution_counts_the_same_groups_as_the_score():
+    # Tilgjengelighet counts parents only: the children's answers change neither score nor shares
+    kids = [["5001", 2024, "barn og unge", "Tilgjengelighet", Q, "1", 6, 6]]
+    with_kids = obs(survey.parse_file(csv_bytes("".join(line(r) for r in [*PARENTS, *kids])), "k.csv"))
+    alone = obs(survey.parse_file(csv_bytes("".join(line(r) for r in PARENTS)), "p.csv"))
+    for band in ("lav", "middels", "hoy"):
+        key = (f"bu_tilgjengelighet_andel_{band}", "5001", 2024)
+        assert with_kids[key] == alone[key]
+
+
+def test_distribution_is_hidden_with_its_score_and_not_shown_in_the_profile():
+    few = [["5001", 2024, "foreldre", "Informasjon", "Q", str(v), 1, 4] for v in (1, 3, 5, 6)]
+    got = obs(survey.parse_file(csv_bytes("".join(line(r) for r in few)), "few.csv"))
+    assert got[("bu_informasjon", "5001", 2024)] == (None, "x")
+    for band in ("lav", "middels", "hoy"):
+        assert got[(f"bu_informasjon_andel_{band}", "5001", 2024)] == (None, "x")
+        assert not catalog.indicators()[f"bu_informasjon_andel_{band}"].show
+
+
+def test_no_distribution_for_the_share_of_children_doing_well():
+    got = obs(survey.parse_file(csv_bytes("".join(line(r) for r in CHILDREN)), "c.csv"))
+    assert not [k for k in got if k[0].startswith("bu_barn_har_det_bra_andel_")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=6, max_size=6), st.integers(5, 30))
+def test_the_three_shares_add_to_100(counts, extra):
+    n = sum(counts) + extra
+    rows = [["5001", 2024, "foreldre", "Brukermedvirkning", "Q", str(v), k, n] for v, k in enumerate(counts, 1) if k]
+    if not rows:
+        return
+    got = obs(survey.parse_file(csv_bytes("".join(line(r) for r in rows)), "s.csv"))
+    shares = [got[(f"bu_brukermedvirkning_andel_{b}", "5001", 2024)][0] for b in ("lav", "middels", "hoy")]
+    assert sum(shares) == pytest.approx(100, abs=1e-3)
+    assert shares[0] == pytest.approx((counts[0] + counts[1]) / sum(counts) * 100, abs=1e-4)
 
 
 @settings(max_examples=100, deadline=None)

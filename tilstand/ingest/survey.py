@@ -16,8 +16,15 @@ definition), «Har det bra der jeg bor» the children's (share answering 4–6),
 groups. Dimensions without a catalogue indicator (Pålitelighet, Samarbeid, Tiltaksplan) are read and
 checked but not stored.
 
+**Answer distributions.** For the five dimensions with a score indicator (Tilgjengelighet, Informasjon,
+Respektfull behandling, Brukermedvirkning, Resultat for brukerne) the importer also stores how the scored
+answers spread: `bu_<dimension>_andel_lav` (1–2), `_andel_middels` (3–4) and `_andel_hoy` (5–6), in percent
+of the dimension's scored answers, counted from the same groups as the score. They feed the stacked-bar
+chart only (`show` = no in the catalogue), so the profile keeps one row per dimension.
+
 **Anonymity.** A score resting on fewer than 5 respondents (`min_count + 1` of `bu_antall_svar`) is
-stored without its number, status 'x'. No question-level or answer-level figure is stored.
+stored without its number, status 'x', and so are its three distribution shares: a share of 3 answers
+tells who answered what as surely as the score does. No question-level or answer-level figure is stored.
 
 **Free text is never imported.** A column headed like a comment or free-text answer, or a cell with
 long running text, refuses the whole file: free-text answers may identify a child or a family.
@@ -43,6 +50,9 @@ FIRST_YEAR = 2000
 RESPONDENTS_ID = "bu_antall_svar"
 SCALE = (1, 6)
 AGREE_FROM = 4  # «har det bra»: the upper half of the 1–6 scale
+# Distribution bands on the 1–6 scale: (indicator suffix, lowest answer, highest answer).
+BANDS = (("andel_lav", 1, 2), ("andel_middels", 3, 4), ("andel_hoy", 5, 6))
+SHARE_INDICATOR = "bu_barn_har_det_bra_andel"  # a share already: no distribution of its own
 LONG_TEXT = 120  # a cell longer than this reads as a free-text answer
 CHILDREN, PARENTS = "barn", "foreldre"
 GROUP_NAMES = {CHILDREN: "barn og unge", PARENTS: "foreldre"}
@@ -223,14 +233,29 @@ def compute(respondents: dict, scored: dict, limit: int) -> tuple[list[Observati
                 continue
             resting_on = sum(groups[g] for g in parts)
             answers = [a for p in parts.values() for a in p]
-            if resting_on < limit:
-                out.append(Observation(indicator, muni, yr, None, SUPPRESSED))
-                suppressed += 1
-                continue
+            hidden = resting_on < limit
             weight = sum(k for _, k in answers)
-            if indicator == "bu_barn_har_det_bra_andel":
+            if indicator == SHARE_INDICATOR:
                 value = sum(k for v, k in answers if v >= AGREE_FROM) / weight * 100
             else:
                 value = sum(v * k for v, k in answers) / weight
-            out.append(Observation(indicator, muni, yr, round(value, 4), None))
+            made = [_observation(indicator, muni, yr, value, hidden)]
+            if indicator != SHARE_INDICATOR:
+                made += [_observation(band, muni, yr, share, hidden)
+                         for band, share in distribution(indicator, answers).items()]
+            out += made
+            suppressed += hidden * len(made)
     return out, suppressed
+
+
+def distribution(indicator: str, answers: list[tuple[int, int]]) -> dict[str, float]:
+    """Each band's share (percent) of the scored answers: {'bu_informasjon_andel_lav': 12.5, ...}."""
+    weight = sum(k for _, k in answers)
+    return {f"{indicator}_{suffix}": sum(k for v, k in answers if lo <= v <= hi) / weight * 100
+            for suffix, lo, hi in BANDS}
+
+
+def _observation(indicator: str, muni: str, yr: int, value: float, hidden: bool) -> Observation:
+    """The value rounded as stored, or no number at all (status 'x') below the anonymity limit."""
+    return Observation(indicator, muni, yr, None, SUPPRESSED) if hidden else \
+        Observation(indicator, muni, yr, round(value, 4), None)
