@@ -936,8 +936,10 @@ SURVEY_QUESTIONS = (
 
 def staff_rows(model: Model) -> list[list]:
     """A year row and four quarter rows per Trøndelag municipality and year; FTEs from the SSB model. The last
-    year of the smallest municipalities lacks its fourth quarter, so some years get no yearly sick leave."""
+    year of the smallest municipalities lacks its fourth quarter, so some years get no yearly sick leave.
+    Legemeldt = langtid + part of korttid (a stream of its own, so the other figures stay as they were)."""
     rng = random.Random(f"{SEED}-ansatte")
+    doctor_rng = random.Random(f"{SEED}-ansatte-legemeldt")
     rows: list[list] = []
     for m in model.munis:
         if m.code == OS_CODE:
@@ -950,12 +952,13 @@ def staff_rows(model: Model) -> list[list]:
             req = round(caseworkers * min(0.95, 0.3 + 0.08 * (year - 2019) + rng.uniform(0, 0.1)))
             master = min(req, round(caseworkers * min(0.6, 0.1 + 0.04 * (year - 2019) + rng.uniform(0, 0.05))))
             rows.append([m.code, year, None, fte, positions, round(min(positions, fte * rng.uniform(0, 0.08)), 1),
-                         None, None, round(average * rng.uniform(0.08, 0.25)), average, caseworkers, master, req,
+                         None, None, None, round(average * rng.uniform(0.08, 0.25)), average, caseworkers, master, req,
                          round(caseworkers * rng.uniform(0.05, 0.2))])
             quarters = 3 if year == TF_YEARS[-1] and fte < 5 else 4
             for q in range(1, quarters + 1):
-                rows.append([m.code, year, q, *([None] * 3), round(rng.uniform(1.0, 3.5), 1),
-                             round(rng.uniform(2.0, 9.0), 1)])
+                short, long = round(rng.uniform(1.0, 3.5), 1), round(rng.uniform(2.0, 9.0), 1)
+                rows.append([m.code, year, q, *([None] * 3), short, long,
+                             round(long + short * doctor_rng.uniform(0.1, 0.4), 1)])
     return rows
 
 

@@ -22,10 +22,11 @@ TEMPLATE = ROOT / "sample_data" / "templates" / "ansatte.xlsx"
 SAMPLE_XLSX = ROOT / "sample_data" / "ansatte" / "ansatte_2019-2024.xlsx"
 SAMPLE_CSV = ROOT / "sample_data" / "ansatte" / "ansatte_2019-2024.csv"
 H = ";".join(build.staff_headers())
-# Kommunenummer, År, Kvartal, Årsverk, Stillinger, Ledige, Korttid, Langtid, Sluttet, Snitt, Saksb., Master, 2031, Vidr.
-YEAR_ROW = ["5001", 2024, None, 120.5, 130, 4, None, None, 20, 125.0, 80, 30, 50, 10]
-QUARTERS = [["5001", 2024, q, None, None, None, s, lg] for q, s, lg in ((1, 2.0, 5.0), (2, 3.0, 6.0),
-                                                                       (3, 1.0, 4.0), (4, 2.0, 5.0))]
+# Kommunenummer, År, Kvartal, Årsverk, Stillinger, Ledige, Korttid, Langtid, Legemeldt, Sluttet, Snitt, Saksb.,
+# Master, 2031, Vidr.
+YEAR_ROW = ["5001", 2024, None, 120.5, 130, 4, None, None, None, 20, 125.0, 80, 30, 50, 10]
+QUARTERS = [["5001", 2024, q, None, None, None, s, lg, d] for q, s, lg, d in (
+    (1, 2.0, 5.0, 5.5), (2, 3.0, 6.0, 7.0), (3, 1.0, 4.0, 4.0), (4, 2.0, 5.0, 5.5))]
 
 
 def fill(rows) -> bytes:
@@ -62,14 +63,14 @@ def test_template_round_trip_and_computations(con, tmp_path):
     assert got["andel_master"] == 37.5 and got["andel_kompetansekrav_2031"] == 62.5
     assert got["andel_videreutdanning"] == 12.5
     assert got["sykefravaer_korttid_pct"] == 2.0 and got["sykefravaer_langtid_pct"] == 5.0
-    assert got["sykefravaer_totalt_pct"] == 7.0
+    assert got["sykefravaer_totalt_pct"] == 7.0 and got["sykefravaer_legemeldt_pct"] == 5.5
     assert got["ansatte_arsverk"] == 120.5 and "arsverk_totalt" not in got  # never SSB's indicator
-    assert result.rows == 13
+    assert result.rows == len(got) == 14  # 6 typed, turnover, 3 shares, 4 sick-leave figures
 
 
 def test_csv_cp1252_with_decimal_comma_reads_as_the_template():
-    body = "5001;2024;;120,5;130;4;;;20;125,0;80;30;50;10\r\n" + "".join(
-        f"5001;2024;{q};;;;{str(s).replace('.', ',')};{str(lg).replace('.', ',')}\r\n" for _, _, q, *_, s, lg in QUARTERS)
+    body = "5001;2024;;120,5;130;4;;;;20;125,0;80;30;50;10\r\n" + "".join(
+        f"5001;2024;{q};;;;{s};{lg};{d}\r\n".replace(".", ",") for _, _, q, *_, s, lg, d in QUARTERS)
     a = staff.parse_file(csv_bytes("Eksempeldata;\r\n" * 0 + body), "a.csv")
     b = staff.parse_file(fill([YEAR_ROW, *QUARTERS]), "a.xlsx")
     assert obs(a) == obs(b) and a.source == "staff_csv" and b.source == "staff_xlsx"
@@ -116,6 +117,11 @@ BAD = {
                       "utenfor 0–100 prosent."),
     "sick_sum_over_100": ("5001;2024;1;;;;60;50\r\n", "rad 2, felt «Sykefravær langtid (%)»: korttids- og "
                           "langtidsfraværet er til sammen mer enn 100 prosent av avtalte dagsverk."),
+    "doctor_over_total": ("5001;2024;1;;;;2;3;5,5\r\n", "rad 2, felt «Legemeldt sykefravær (%)»: legemeldt "
+                          "sykefravær (5,5 %) er høyere enn sykefraværet i alt, korttid + langtid (5 %). Legemeldt "
+                          "fravær er en del av det samlede fraværet."),
+    "doctor_over_100": ("5001;2024;1;;;;2;3;120\r\n", "rad 2, felt «Legemeldt sykefravær (%)»: sykefraværet 120 "
+                        "ligger utenfor 0–100 prosent."),
     "duplicate_quarter": ("5001;2024;1;;;;2;3\r\n5001;2024;K1;;;;2;3\r\n",
                           "rad 3, felt «Kvartal»: kvartal 1 i 2024 for 5001 står to ganger: rad 2 og rad 3."),
     "duplicate_year": ("5001;2024;;3\r\n5001;2024;;4\r\n", "rad 3, felt «År»: 5001 i 2024 står to ganger (rad 2 og "
@@ -127,20 +133,20 @@ BAD = {
                              "stillinger må være et helt tall."),
     "vacant_over_positions": ("5001;2024;;3;4;5\r\n", "rad 2, felt «Ledige stillinger»: ledige stillinger (5) er "
                               "flere enn stillinger (4)."),
-    "leavers_without_average": ("5001;2024;;;;;;;3\r\n", "rad 2, felt «Sluttet i året»: gjennomsnittlig antall "
+    "leavers_without_average": ("5001;2024;;;;;;;;3\r\n", "rad 2, felt «Sluttet i året»: gjennomsnittlig antall "
                                 "ansatte mangler. Det trengs for å regne ut turnover (sluttet ÷ gjennomsnittlig "
                                 "antall ansatte)."),
-    "average_zero": ("5001;2024;;;;;;;3;0\r\n", "rad 2, felt «Gjennomsnittlig antall ansatte»: gjennomsnittlig "
+    "average_zero": ("5001;2024;;;;;;;;3;0\r\n", "rad 2, felt «Gjennomsnittlig antall ansatte»: gjennomsnittlig "
                      "antall ansatte er 0, men noen har sluttet."),
-    "master_without_caseworkers": ("5001;2024;;;;;;;;;;3\r\n", "rad 2, felt «Med master i barnevern»: «Saksbehandlere "
+    "master_without_caseworkers": ("5001;2024;;;;;;;;;;;3\r\n", "rad 2, felt «Med master i barnevern»: «Saksbehandlere "
                                    "og ledere» mangler. Andelen regnes ut av antall saksbehandlere og ledere."),
-    "master_over_caseworkers": ("5001;2024;;;;;;;;;2;3;3\r\n", "rad 2, felt «Med master i barnevern»: antall med "
+    "master_over_caseworkers": ("5001;2024;;;;;;;;;;2;3;3\r\n", "rad 2, felt «Med master i barnevern»: antall med "
                                 "master (3) er større enn antall saksbehandlere og ledere (2)."),
-    "master_over_requirement": ("5001;2024;;;;;;;;;10;3;2\r\n", "rad 2, felt «Oppfyller kravet fra 2031»: færre "
+    "master_over_requirement": ("5001;2024;;;;;;;;;;10;3;2\r\n", "rad 2, felt «Oppfyller kravet fra 2031»: færre "
                                 "oppfyller kravet fra 2031 (2) enn som har master i barnevern (3); master i barnevern "
                                 "oppfyller kravet."),
-    "stray_value": ("5001;2024;;3;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
-                    "15). Slett den, eller gi kolonnen en overskrift."),
+    "stray_value": ("5001;2024;;3;;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
+                    "16). Slett den, eller gi kolonnen en overskrift."),
     "date_in_percent": ("5001;2024;1;;;;1.5.;3\r\n", None),
     "excel_error": ("5001;2024;;#DIV/0!\r\n", "rad 2, felt «Årsverk»: cellen viser Excel-feilen «#DIV/0!». Rett "
                     "formelen, eller skriv inn tallet."),

@@ -6,7 +6,10 @@ app, the CLI and the report can only ever read suppressed numbers:
 - SSB's own ':' (confidential) is kept as ':' and never shown as a number;
 - a rate, ratio or amount per child whose underlying count (`count_indicator`) is hidden is hidden too,
   since the rate and the population would give the count back.
-Statuses: None (a value), 'x' (hidden by Tilstand), and SSB's symbols.
+- staff shares and rates (competence shares, turnover, sick leave) resting on fewer than 5 people are
+  stored hidden by the staff importer and hidden through their base count as well («for få ansatte»).
+Statuses: None (a value), 'x' (hidden by Tilstand), and SSB's symbols. `explain` words the reason; given
+the indicator's area it names what there were too few of (children, answers, employees).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ def _explanations() -> dict[str, str]:
     from tilstand.ingest.cells import SYMBOL_MEANING_NB
 
     return {
-        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn eller svar",
+        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte",
         ":": "skjult av SSB av personvernhensyn",
         **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
     }
@@ -32,8 +35,19 @@ def is_hidden(status: str | None) -> bool:
     return status in (SUPPRESSED, ":")
 
 
-def explain(status: str | None) -> str:
-    """Norwegian explanation of why a value is not shown ('' for a plain value)."""
+# What a hidden value rested on too few of, by catalogue area: the reader learns why, not just that.
+HIDDEN_BY_AREA = {
+    "staff": "skjult av personvernhensyn: for få ansatte (færre enn 5), tallet kunne pekt ut enkeltpersoner",
+    "tenfactor": "skjult av personvernhensyn: for få svar (færre enn 5)",
+    "user_survey": "skjult av personvernhensyn: for få svar (færre enn 5)",
+}
+
+
+def explain(status: str | None, area: str | None = None) -> str:
+    """Norwegian explanation of why a value is not shown ('' for a plain value); `area` (the indicator's
+    catalogue area) makes the reason for our own suppression specific, e.g. «for få ansatte»."""
     if status is None:
         return ""
+    if status == SUPPRESSED and area in HIDDEN_BY_AREA:
+        return HIDDEN_BY_AREA[area]
     return _explanations().get(status, f"ukjent status «{status}»")

@@ -218,8 +218,8 @@ def to_bytes(wb: Workbook) -> bytes:
 
 STAFF_TITLE = "Personaltall til tilstandsrapporten. Én rad per kommune og år, og én rad per kvartal for sykefravær."
 SURVEY_TITLE = "Brukerundersøkelse til tilstandsrapporten. Én rad per svaralternativ – les arket «Veiledning» først."
-STAFF_ROLES = ("municipality", "year", "quarter", "fte", "positions", "vacant", "sick_short", "sick_long", "leavers",
-               "average", "caseworkers", "master", "req2031", "further")
+STAFF_ROLES = ("municipality", "year", "quarter", "fte", "positions", "vacant", "sick_short", "sick_long",
+               "sick_doctor", "leavers", "average", "caseworkers", "master", "req2031", "further")
 SURVEY_ROLES = ("municipality", "year", "group", "dimension", "question", "option", "count", "respondents")
 
 
@@ -242,13 +242,22 @@ def _staff_guide() -> list[tuple[str, str]]:
              "barnevern, som oppfyller kompetansekravet fra 2031 og som er i videreutdanning."),
         ("", "Én rad per kvartal (Kvartal 1–4) med sykefravær korttid og langtid, i prosent av avtalte dagsverk, "
              "slik personalsystemet viser det. Andre kolonner skal stå tomme på kvartalsradene."),
+        ("", "Legemeldt sykefravær (valgfritt, men det er tallet rapporten viser): den delen av fraværet som er "
+             "legemeldt, i prosent av avtalte dagsverk, samme kvartal. Det er en del av fraværet i alt og kan ikke "
+             "være høyere enn korttid + langtid. Tallet finnes også i KS' og SSBs sykefraværsstatistikk."),
         ("h2", "Dette regner Tilstand ut"),
         ("", "Turnover = sluttet i året ÷ gjennomsnittlig antall ansatte × 100."),
         ("", "Andel med master, med kravet fra 2031 oppfylt og i videreutdanning = antallet ÷ saksbehandlere og "
              "ledere × 100. Master i barnevern oppfyller kravet, så de teller også blant dem som oppfyller det."),
         ("", "Sykefravær for året = gjennomsnittet av de fire kvartalene, likt vektet (kvartalene antas å ha omtrent "
              "like mange avtalte dagsverk). Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
-             "Sykefravær i alt = korttid + langtid."),
+             "Legemeldt sykefravær for året regnes ut på samme måte. Sykefravær i alt = korttid + langtid."),
+        ("h2", "Personvern"),
+        ("", f"Andeler og prosenter som bygger på færre enn {staff.anonymity_limit()} personer, lagres som skjult (x) "
+             "og vises ingen steder, fordi de kan peke ut enkeltpersoner (for få ansatte): andelene med master, "
+             "kravet fra 2031 og videreutdanning når det er færre saksbehandlere og ledere, og turnover og "
+             "sykefravær når gjennomsnittlig antall ansatte (eller stillinger) er lavere. Antall årsverk og "
+             "stillinger vises alltid."),
         ("h2", "Importere"),
         ("", "Last filen opp på siden «Importer tall», eller kjør «tilstand import ansatte.xlsx». Filen kan også "
              "lagres som CSV (semikolondelt). Importen er alt eller ingenting: ved feil får du rad og kolonne."),
@@ -324,7 +333,7 @@ GUIDE_SHEET_NAME = "Veiledning"
 
 
 def staff_workbook(title: str = STAFF_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
-    formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0"]
+    formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0"]
     return simple_workbook(staff.LAYOUT, staff_headers(), formats, title, _staff_guide(),
                            "Mal for personaltall til tilstandsrapporten", rows, capacity)
 

@@ -7,18 +7,30 @@ There is no national export for these, so the leader types them into Tilstand's 
 (Kvartal empty) holds årsverk, stillinger, ledige stillinger, sluttet i året, gjennomsnittlig antall
 ansatte, saksbehandlere og ledere and how many of them have a master's degree, meet the 2031
 requirement and are in further education. A quarter row (Kvartal 1–4) holds sick leave, short and
-long term, each in per cent of agreed working days (avtalte dagsverk) — the way HR systems and SSB
-report it, quarter by quarter.
+long term and (optional) doctor-certified (legemeldt), each in per cent of agreed working days (avtalte
+dagsverk) — the way HR systems and SSB report it, quarter by quarter. Legemeldt is the figure SSB and KS
+publish for municipalities (domain.md §8) and the one the chapter «Ansatte og kompetanse» lists; it is part
+of the total (short + long: egenmeldt + legemeldt), so a quarter with legemeldt above the total is refused.
 
 **Computed, never typed:**
 - turnover_pct = sluttet i året ÷ gjennomsnittlig antall ansatte × 100 (the catalogue's note: no
   standard definition exists; this is the one the template asks for);
 - andel_master, andel_kompetansekrav_2031, andel_videreutdanning = count ÷ saksbehandlere og ledere × 100;
-- yearly sick leave (short, long, total = short + long, which share the quarter's base) = the mean of
-  the four quarters, **weighted equally, and only when all four quarters are present**. Equal weights
+- yearly sick leave (short, long, legemeldt, total = short + long, which share the quarter's base) = the
+  mean of the four quarters, **weighted equally, and only when all four quarters are present**. Equal weights
   assume the quarters have about the same number of agreed working days; a year with a quarter missing
   gets no yearly sick-leave figure at all (reported in `Parsed.incomplete_years`), since three quarters
   are not a year and shares of different bases are never averaged without their weights.
+
+**Anonymity («for få ansatte»).** A share or rate resting on fewer people than the limit (`min_count + 1`
+of the catalogue's base count: 5, like the survey and 10-FAKTOR rules) would point at a person — 1 of 2
+caseworkers with a master's, 1 leaver among 3 staff, one long sick leave in a unit of 4. Such a value is
+stored without its number, status 'x': the competence shares with base saksbehandlere og ledere; turnover
+and the yearly sick-leave figures with base gjennomsnittlig antall ansatte (stillinger when the average is
+not given; with neither, the unit's size is unknown and the figure is stored). The base counts carry the
+same min_count in the catalogue, with the shares' `count_indicator` pointing at them, so the suppression
+view hides the rates too if a base from another file is small. Counts of staff (årsverk, stillinger) are
+not about one person and stay shown.
 
 The staff counts are the municipality's own. They are stored under their own indicators (origin
 `local`), never under SSB's årsverk and vacancy indicators, so an HR figure never overwrites SSB's.
@@ -31,10 +43,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tilstand import catalog
 from tilstand.errors import InputError
 from tilstand.ingest import sheet
 from tilstand.ingest.sheet import Layout, integer, number, shown
 from tilstand.ingest.ssb import Observation
+from tilstand.privacy import SUPPRESSED
 
 SHEET = "Ansatte"
 GUIDE_SHEET = "Veiledning"
@@ -54,6 +68,9 @@ LAYOUT = Layout(
                                                   "sykefravær korttid %", "sjukefråvær korttid (%)")),
         "sick_long": ("Sykefravær langtid (%)", ("sykefravær langtid", "langtidsfravær", "langtid",
                                                  "sykefravær langtid %", "sjukefråvær langtid (%)")),
+        "sick_doctor": ("Legemeldt sykefravær (%)", ("legemeldt sykefravær", "legemeldt", "legemeldt fravær",
+                                                     "legemeldt sykefravær %", "legemeldt sjukefråvær (%)",
+                                                     "legemeldt sjukefråvær")),
         "leavers": ("Sluttet i året", ("sluttet i året", "sluttet", "antall sluttet", "slutta i året")),
         "average": ("Gjennomsnittlig antall ansatte", ("gjennomsnittlig antall ansatte", "snitt ansatte",
                                                        "gjennomsnittleg tal på tilsette")),
@@ -69,16 +86,19 @@ LAYOUT = Layout(
     required=("municipality", "year"),
 )
 YEAR_FIELDS = ("fte", "positions", "vacant", "leavers", "average", "caseworkers", "master", "req2031", "further")
-QUARTER_FIELDS = ("sick_short", "sick_long")
+QUARTER_FIELDS = ("sick_short", "sick_long", "sick_doctor")
 # typed -> stored as is
 STORED = {"fte": "ansatte_arsverk", "positions": "ansatte_stillinger", "vacant": "ansatte_ledige_stillinger",
           "leavers": "ansatte_sluttet_antall", "average": "ansatte_gjennomsnitt_antall",
           "caseworkers": "saksbehandlere_ledere_antall"}
 # count -> share of saksbehandlere og ledere
 SHARES = {"master": "andel_master", "req2031": "andel_kompetansekrav_2031", "further": "andel_videreutdanning"}
-SICK_IDS = {"sick_short": "sykefravaer_korttid_pct", "sick_long": "sykefravaer_langtid_pct"}
+SICK_IDS = {"sick_short": "sykefravaer_korttid_pct", "sick_long": "sykefravaer_langtid_pct",
+            "sick_doctor": "sykefravaer_legemeldt_pct"}
 TOTAL_SICK_ID = "sykefravaer_totalt_pct"
 TURNOVER_ID = "turnover_pct"
+CASEWORKERS_ID = STORED["caseworkers"]  # the base of the competence shares
+HEADCOUNT_ID = STORED["average"]  # the base of turnover and sick leave
 WHOLE = ("positions", "leavers", "caseworkers", "master", "req2031", "further")
 WHAT = {"fte": "årsverk", "positions": "antall stillinger", "vacant": "ledige stillinger",
         "leavers": "antall som sluttet", "average": "gjennomsnittlig antall ansatte",
@@ -170,9 +190,10 @@ def _parse_file(data: bytes, file: str) -> Parsed:
                 raise InputError(file, n, None, f"kvartalsraden har ikke noe sykefravær. Fyll inn "
                                  f"«{LAYOUT.columns['sick_short'][0]}» og «{LAYOUT.columns['sick_long'][0]}», "
                                  "eller slett raden.")
-            if sum(vals.values()) > 100:
+            if vals.get("sick_short", 0) + vals.get("sick_long", 0) > 100:
                 raise InputError(file, n, fld["sick_long"], "korttids- og langtidsfraværet er til sammen mer enn "
                                  "100 prosent av avtalte dagsverk.")
+            _check_doctor(vals, file, n, fld)
             if (muni, yr, q) in quarters:
                 raise InputError(file, n, fld["quarter"], f"kvartal {q} i {yr} for {muni} står to ganger: rad "
                                  f"{quarters[(muni, yr, q)][0]} og rad {n}.")
@@ -191,10 +212,26 @@ def _parse_file(data: bytes, file: str) -> Parsed:
             raise InputError(file, n, fld["year"], f"{muni} i {yr} står to ganger (rad {years[(muni, yr)][0]} og "
                              f"rad {n}). Bruk én rad per kommune og år.")
         years[(muni, yr)] = (n, vals)
-    observations, incomplete = compute(years, quarters)
+    observations, incomplete = compute(years, quarters, anonymity_limit())
     title = " ".join(table.titles)
     return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
-                  observations=observations, rows=len(table.rows), incomplete_years=incomplete)
+                  observations=observations, rows=len(table.rows), incomplete_years=incomplete,
+                  suppressed=sum(o.status == SUPPRESSED for o in observations))
+
+
+def anonymity_limit() -> int:
+    """Fewest people a published staff share or rate may rest on: one more than the base count's min_count."""
+    return catalog.indicators()[CASEWORKERS_ID].min_count + 1
+
+
+def _check_doctor(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) -> None:
+    """Legemeldt is part of the total (egenmeldt + legemeldt = korttid + langtid), never more."""
+    if "sick_doctor" in vals and "sick_short" in vals and "sick_long" in vals:
+        total = vals["sick_short"] + vals["sick_long"]
+        if vals["sick_doctor"] > total + 1e-9:
+            raise InputError(file, n, fld["sick_doctor"], f"legemeldt sykefravær ({_n(vals['sick_doctor'])} %) er "
+                             f"høyere enn sykefraværet i alt, korttid + langtid ({_n(round(total, 4))} %). "
+                             "Legemeldt fravær er en del av det samlede fraværet.")
 
 
 def _n(x: float) -> str:
@@ -224,27 +261,39 @@ def _check_year(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) 
                          f"som har master i barnevern ({int(vals['master'])}); master i barnevern oppfyller kravet.")
 
 
-def compute(years: dict, quarters: dict) -> tuple[list[Observation], list[tuple[str, int]]]:
+def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation], list[tuple[str, int]]]:
+    """The stored observations: typed counts, computed shares and yearly sick leave; below `limit` people, 'x'."""
     out: list[Observation] = []
     for (muni, yr), (_, vals) in sorted(years.items()):
         for r, ind in STORED.items():
             if r in vals:
                 out.append(Observation(ind, muni, yr, vals[r], None))
         if "leavers" in vals:
-            out.append(Observation(TURNOVER_ID, muni, yr, round(vals["leavers"] / vals["average"] * 100, 4), None))
+            out.append(_rate(TURNOVER_ID, muni, yr, vals["leavers"] / vals["average"] * 100, vals["average"], limit))
         for r, ind in SHARES.items():
             if r in vals and vals["caseworkers"] > 0:
-                out.append(Observation(ind, muni, yr, round(vals[r] / vals["caseworkers"] * 100, 4), None))
+                out.append(_rate(ind, muni, yr, vals[r] / vals["caseworkers"] * 100, vals["caseworkers"], limit))
     incomplete: list[tuple[str, int]] = []
     for muni, yr in sorted({(m, y) for m, y, _ in quarters}):
         means = {}
-        for r, ind in SICK_IDS.items():
+        given = {r for q in (1, 2, 3, 4) for r in quarters.get((muni, yr, q), (0, {}))[1]}
+        for r in SICK_IDS:
             qs = [quarters[(muni, yr, q)][1].get(r) for q in (1, 2, 3, 4) if (muni, yr, q) in quarters]
             if len(qs) == 4 and None not in qs:
                 means[r] = sum(qs) / 4  # equal weights: only with all four quarters
-                out.append(Observation(ind, muni, yr, round(means[r], 4), None))
-        if len(means) == 2:
-            out.append(Observation(TOTAL_SICK_ID, muni, yr, round(means["sick_short"] + means["sick_long"], 4), None))
-        else:
+        if "sick_short" in means and "sick_long" in means:
+            means["total"] = means["sick_short"] + means["sick_long"]
+        year_vals = years.get((muni, yr), (0, {}))[1]
+        size = year_vals.get("average", year_vals.get("positions"))
+        for r, mean in means.items():
+            out.append(_rate(SICK_IDS.get(r, TOTAL_SICK_ID), muni, yr, mean, size, limit))
+        if "total" not in means or ("sick_doctor" in given and "sick_doctor" not in means):
             incomplete.append((muni, yr))
     return out, incomplete
+
+
+def _rate(indicator: str, muni: str, yr: int, value: float, base: float | None, limit: int) -> Observation:
+    """A share or rate, stored hidden when it rests on fewer than `limit` people (None: size unknown, stored)."""
+    if base is not None and base < limit:
+        return Observation(indicator, muni, yr, None, SUPPRESSED)
+    return Observation(indicator, muni, yr, round(value, 4), None)
