@@ -36,6 +36,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "finish_review": frozenset({"leder", "saksordforer"}),
     "reopen": frozenset({"leder"}),
     "publish": frozenset({"leder"}),
+    "choose_peers": frozenset({"leder"}),
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
 }
@@ -45,7 +46,8 @@ ACTION_NB = {
     "edit_structure": "endre kapitlene", "create_report": "starte en rapport", "import": "importere tall",
     "comment": "kommentere", "resolve_comment": "lukke kommentarer", "mark_reviewed": "merke kapitler som gjennomgått",
     "submit_for_review": "sende rapporten til gjennomgang", "finish_review": "merke rapporten som ferdig",
-    "reopen": "åpne rapporten igjen", "publish": "publisere", "manage_users": "administrere brukere",
+    "reopen": "åpne rapporten igjen", "publish": "publisere", "choose_peers": "velge sammenligningskommuner",
+    "manage_users": "administrere brukere",
     "view_audit": "se revisjonsloggen",
 }
 

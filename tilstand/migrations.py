@@ -266,4 +266,19 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    7,
+    "the peer municipalities a leader compares against, saved with the municipality's report year",
+    """
+    CREATE TABLE peer_set (
+        region_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        peers VARCHAR[] NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR NOT NULL,
+        PRIMARY KEY (region_code, year)
+    );
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]

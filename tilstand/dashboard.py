@@ -1,0 +1,234 @@
+"""The area pages' logic: which areas exist, their headline figures, and the verdict in words.
+
+A council member should answer "are we better or worse than similar municipalities, and is it
+improving?" in ten seconds. Each area (tilstand/data/areas.csv) names the three to five indicators that
+matter most; for each, the headline gives the value, the change from last year and the comparison with
+the KOSTRA group, county, country and the leader's peers, worded by the indicator's direction. Where an
+indicator has no direction (coverage, economy), the words say higher or lower, never better or worse.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import duckdb
+
+from tilstand import catalog, fmt, queries
+from tilstand.catalog import Indicator
+from tilstand.privacy import is_hidden
+from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value, verdict
+
+ROLE_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet", "peers": "sammenligningskommunene"}
+ROLE_LABEL_NB = {"group": "KOSTRA-gruppe", "county": "Fylket", "country": "Landet",
+                 "peers": "Sammenligningskommunene"}
+# Peers whose values are hidden or missing do not count; a mean over fewer than this share of them says
+# too little about "similar municipalities" to be shown.
+PEER_MIN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str  # also the page's URL path
+    title: str
+    catalog_areas: tuple[str, ...]
+    headline: tuple[str, ...]  # indicator ids, the most important first
+    question: str  # what the page answers, one or two sentences
+
+    def indicators(self) -> list[Indicator]:
+        """Every shown catalogue indicator of the area, headline ones first."""
+        inds = catalog.indicators()
+        rest = [i for i in inds.values() if i.area in self.catalog_areas and i.show and i.id not in self.headline]
+        return [inds[i] for i in self.headline if i in inds] + rest
+
+
+@cache
+def areas() -> tuple[Area, ...]:
+    text = files("tilstand.data").joinpath("areas.csv").read_text(encoding="utf-8")
+    known = catalog.indicators()
+    out = []
+    for r in csv.DictReader(text.splitlines()):
+        headline = tuple(r["headline"].split())
+        missing = [i for i in headline if i not in known]
+        if missing:
+            raise ValueError(f"areas.csv: area {r['key']!r} names unknown indicators {missing}")
+        out.append(Area(r["key"], r["title_nb"], tuple(r["catalog_areas"].split()), headline, r["question_nb"]))
+    return tuple(out)
+
+
+def area(key: str) -> Area:
+    for a in areas():
+        if a.key == key:
+            return a
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class PeerMean:
+    value: float | None  # None when too few peers have a shown value
+    shown: int  # peers with a shown value
+    total: int  # peers chosen
+
+
+def peer_means(con: duckdb.DuckDBPyConnection, peers: Sequence[str], year: int,
+               indicator_ids: Sequence[str]) -> dict[str, PeerMean]:
+    """The unweighted mean of the peers' shown values per indicator for one year.
+
+    Hidden values (privacy) never enter the mean; a mean resting on fewer than half the peers is not
+    given, since it would describe a few municipalities, not the chosen set.
+    """
+    if not peers:
+        return {}
+    df = queries.run(con, "peer_values", regions=list(peers), from_year=year, to_year=year,
+                     indicators=list(indicator_ids))
+    values: dict[str, list[float]] = {}
+    for ind, v, status in df.select("indicator_id", "value", "status").iter_rows():
+        if v is not None and not is_hidden(status):
+            values.setdefault(ind, []).append(v)
+    out = {}
+    for ind in indicator_ids:
+        got = values.get(ind, [])
+        enough = got and len(got) >= PEER_MIN_SHARE * len(peers)
+        out[ind] = PeerMean(sum(got) / len(got) if enough else None, len(got), len(peers))
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    role: str  # group | county | country | peers
+    name: str  # "KOSTRA-gruppe 12", "Trøndelag", "Landet", "Sammenligningskommunene (snitt av 6)"
+    value: Value
+    verdict: str | None  # better | worse | same | higher | lower | None (no number or a size)
+
+
+@dataclass(frozen=True)
+class Headline:
+    indicator: Indicator
+    own: Value
+    previous: Value
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def value_text(self) -> str:
+        return self.own.text(self.unit)
+
+    @property
+    def change(self) -> float | None:
+        """Change between the rounded values, so '4,9 from 4,8' reads +0,1, never a puzzling 0,0."""
+        if self.own.shown and self.previous.shown:
+            decimals = fmt.UNIT_DECIMALS.get(self.unit, 1)
+            a = fmt.round_half_up(self.own.value, decimals)  # type: ignore[arg-type]
+            b = fmt.round_half_up(self.previous.value, decimals)  # type: ignore[arg-type]
+            return float(a - b)
+        return None
+
+    @property
+    def change_verdict(self) -> str | None:
+        """better | worse | same (directed indicators) or higher | lower | same (the rest)."""
+        return verdict_words(self.indicator, self.own, self.previous)
+
+    def change_text(self, year: int) -> str:
+        """'+1,2 %-poeng fra 2023 (bedre)' or why there is no change to show."""
+        if not self.own.shown:
+            return ""
+        if self.change is None:
+            return f"Ingen tall for {year - 1} å sammenligne med"
+        word = {"better": "bedre", "worse": "dårligere", "same": "uendret"}.get(self.change_verdict or "")
+        text = f"{fmt.change(self.change, self.unit) or fmt.value(0, self.unit)} fra {year - 1}"
+        return f"{text} ({word})" if word else text
+
+    def comparison_text(self) -> str:
+        """'KOSTRA-gruppe 11,0 % · Landet 10,2 %' for the shown comparisons."""
+        return " · ".join(f"{c.name}: {c.value.text(self.unit)}" for c in self.comparisons if c.value.shown)
+
+    def verdict_text(self) -> str:
+        """'Bedre enn KOSTRA-gruppen og sammenligningskommunene, dårligere enn landet.' — in words (WCAG 1.4.1)."""
+        if not self.own.shown:
+            note = self.own.note or "ingen tall for året"
+            return note[0].upper() + note[1:] + "."
+        if self.indicator.unit in COUNT_UNITS:
+            return "Et antall: sammenlign andelene og tallene per barn."
+        groups: dict[str, list[str]] = {}
+        for c in self.comparisons:
+            if c.verdict:
+                groups.setdefault(c.verdict, []).append(ROLE_NB[c.role])
+        words = {"better": "bedre enn", "worse": "dårligere enn", "higher": "høyere enn", "lower": "lavere enn",
+                 "same": "likt med"}
+        parts = [f"{words[k]} {_join(v)}" for k, v in groups.items()]
+        if not parts:
+            return "Ingen sammenligningstall for året."
+        text = ", ".join(parts) + "."
+        return text[0].upper() + text[1:]
+
+
+def verdict_words(ind: Indicator, own: Value, other: Value) -> str | None:
+    """better/worse/same for directed indicators; higher/lower/same for the rest; None without numbers."""
+    if ind.unit in COUNT_UNITS or not (own.shown and other.shown):
+        return None
+    if ind.better in ("higher", "lower"):
+        return verdict(ind, own, other)
+    decimals = fmt.UNIT_DECIMALS.get(ind.unit, 1)
+    a = fmt.round_half_up(own.value, decimals)  # type: ignore[arg-type]
+    b = fmt.round_half_up(other.value, decimals)  # type: ignore[arg-type]
+    return "same" if a == b else ("higher" if a > b else "lower")
+
+
+def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
+              peers: dict[str, PeerMean] | None = None) -> list[Headline]:
+    """The area's headline figures for the profile's municipality and year, against the chosen comparisons."""
+    rows = {r.indicator.id: r for r in profile.rows}
+    out = []
+    for ind_id in area_.headline:
+        row = rows.get(ind_id)
+        if row is None:
+            continue
+        out.append(Headline(row.indicator, row.own, row.previous,
+                            tuple(_comparisons(profile, row, compare, (peers or {}).get(ind_id)))))
+    return out
+
+
+def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer: PeerMean | None):
+    for role in compare:
+        if role == "peers":
+            if peer is None:
+                continue
+            value = Value(peer.value, None if peer.value is not None else "..")
+            name = f"Sammenligningskommunene (snitt av {peer.shown})"
+        else:
+            value = getattr(row, role)
+            name = {"group": profile.names.get("group") or "KOSTRA-gruppen",
+                    "county": profile.names.get("county") or "Fylket", "country": "Landet"}[role]
+        yield Comparison(role, name, value, verdict_words(row.indicator, row.own, value))
+
+
+def summary(region_name: str, year: int, items: list[Headline], compare: Sequence[str]) -> str:
+    """Two sentences a council member can read aloud: where the service stands and where it is going."""
+    directed = [h for h in items if h.indicator.better in ("higher", "lower") and h.own.shown
+                and h.indicator.unit not in COUNT_UNITS]
+    if not directed:
+        shown = sum(1 for h in items if h.own.shown)
+        return (f"{shown} av {len(items)} nøkkeltall har tall for {region_name} i {year}. Tallene på denne siden "
+                "har ingen «riktig» retning: les dem som høyere eller lavere enn andre, og spør hvorfor.")
+    main = next((r for r in ("peers", "group", "country", "county") if r in compare), None)
+    sentences = []
+    if main:
+        verdicts = [next((c.verdict for c in h.comparisons if c.role == main), None) for h in directed]
+        better, worse = verdicts.count("better"), verdicts.count("worse")
+        sentences.append(f"{region_name} er bedre enn {ROLE_NB[main]} på {better} og dårligere på {worse} av "
+                         f"{len(directed)} nøkkeltall med retning i {year}.")
+    changes = [h.change_verdict for h in directed]
+    sentences.append(f"Siden {year - 1} er {changes.count('better')} blitt bedre, {changes.count('worse')} "
+                     f"dårligere og {changes.count('same')} uendret"
+                     + (f"; {changes.count(None)} mangler tall for ett av årene." if None in changes else "."))
+    return " ".join(sentences)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
