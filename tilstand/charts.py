@@ -2,9 +2,12 @@
 
 The registry says which charts exist and which chapter and indicators they belong to, so pages and the
 DOCX report never hand-build a chart. `build` turns a definition into a plotly figure from the same
-suppressed data as the service profile (`observation_public_in`), with alt text and a source line in
-the report language. `png` renders figures with kaleido 1.x in Debian's Chromium, caching the bytes on
-disk by content so a report rebuilt with unchanged numbers renders nothing.
+suppressed data as the service profile (`observation_public_in`), with alt text, a source line, a table
+of the same numbers and an «about» line (definition, source, last updated) in the report language.
+The builders live in one module per kind (chart_trend, chart_position, chart_members; chart_surveys
+for 10-FAKTOR and user surveys), imported when first used; this module keeps what they share.
+`png` renders figures with kaleido 1.x in Debian's Chromium, caching the bytes on disk by content so a
+report rebuilt with unchanged numbers renders nothing.
 
 Why not `kaleido.start_sync_server()`: its server answers callers from one shared result queue, so two
 threads rendering at once can get each other's images, and when Chromium cannot start, the server
@@ -26,6 +29,7 @@ import textwrap
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -40,8 +44,9 @@ from tilstand.errors import TilstandError
 from tilstand.privacy import SUPPRESSED, explain
 
 TREND_YEARS = 10
-KINDS = ("trend",)
+KINDS = ("trend", "position", "members", "tenfactor", "survey")
 ROLES = ("own", "group", "county", "country")
+REFERENCES = ("group", "county", "country")  # the published comparisons, in the order charts show them
 # What a chart may be compared against besides the own region; "peers" is the leader's chosen peer set.
 COMPARE_ALL = ("group", "county", "country", "peers")
 COMPARE_DEFAULT = ("group", "county", "country")
@@ -50,14 +55,19 @@ COMPARE_DEFAULT = ("group", "county", "country")
 SIZE_UNITS = ("count", "nok_1000")
 
 # Okabe-Ito, colour-blind safe. The municipality is always the same blue, solid and thick; the
-# comparisons are thinner and dashed, so the chart reads in greyscale too. Each colour has at least
-# 3:1 contrast against white (WCAG 1.4.11).
+# comparisons are thinner and dashed, each differently, so the chart reads in greyscale too. Each colour
+# has at least 3:1 contrast against white (WCAG 1.4.11; #CC79A7 has 3.1:1).
 STYLE = {
     "own": {"color": "#0072B2", "width": 3.5, "dash": "solid", "marker": 9},
     "group": {"color": "#D55E00", "width": 2.0, "dash": "dash", "marker": 6},
     "county": {"color": "#009E73", "width": 2.0, "dash": "dot", "marker": 6},
     "country": {"color": "#000000", "width": 1.75, "dash": "dashdot", "marker": 5},
+    "peers": {"color": "#CC79A7", "width": 2.5, "dash": "longdash", "marker": 7},
 }
+# Bars: the own region in its blue, other municipalities one neutral grey (3.4:1 on white), published
+# averages white with dark hatching and outline, so they never read as one more municipality.
+BAR_OTHER = "#8C8C8C"
+BAR_REFERENCE = {"color": "#FFFFFF", "line": "#555555", "pattern": "/"}
 FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 # A 900 px wide figure goes into the DOCX 16 cm wide: 1 px ≈ 0.5 pt, so 18 px ≈ 9 pt on paper.
 FONT_SIZE, TITLE_SIZE, NOTE_SIZE = 18, 21, 15
@@ -91,36 +101,94 @@ ALT_REASON = {
            ".": ("kan ikkje førekomme", "kan ikkje førekomme"),
            None: ("manglar", "manglar")},
 }
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")  # the same in bokmål and nynorsk
 
 TEXT = {
     "nb": {
         "line_chart": "Linjediagram",
+        "bar_chart": "Stolpediagram",
         "and": "og",
         "value_in": "{value} i {year}",
         "no_data": "Ingen tall for {name} i perioden.",
+        "no_data_year": "Ingen tall for {name} i {year}.",
         "hidden_one": "Tallet for {years} {reason}.",
         "hidden_many": "Tallene for {years} {reason}.",
         "note": "Ikke vist for {name} i {years} ({reason}).",
+        "not_shown": "Ikke vist: {items}.",
         "no_figure": "ingen tall",
+        "missing": "tall mangler",
         "source": "Kilde",
         "sample": "Eksempeldata.",
         "table": "tabell",
+        "definition": "Definisjon",
+        "updated": "Sist oppdatert",
+        "region": "Region",
+        "year": "År",
+        "remark": "Merknad",
+        "peers": "Sammenligningskommunene (snitt av {n})",
+        "few_peers": "færre enn halvparten av sammenligningskommunene har tall",
+        "reference": "{name} (snitt)",
+        "position_title": "{title} – plassering {year}",
+        "choose_peers": "Velg sammenligningskommuner for å se plasseringen.",
+        "rank": "{name} er nr. {rank} av {n}, der 1 er {top}.",
+        "top": {"higher": "best", "lower": "best", "neutral": "høyest"},
+        "versus": {"better": "bedre enn", "worse": "dårligere enn", "higher": "høyere enn",
+                   "lower": "lavere enn", "equal": "likt med"},
+        "peer_mean": "snittet av sammenligningskommunene ({value})",
+        "own_is": "{name} er {versus} {mean}.",
+        "members_title": "{title} – {service} {year}",
+        "whole_service": "{name} (hele tjenesten)",
+        "no_service_total": "Tjenesten som helhet har ikke eget tall for {year}; det regnes ikke ut av "
+                            "kommunenes tall.",
+        "secondary": "skjult fordi det sammen med kommunenes tall ville avsløre et skjult tall",
+        "not_member": "{name} er ikke med i en interkommunal barnevernstjeneste.",
+        "trend_caption": "{title}, {first}–{last}: én rad per region, én kolonne per år.",
+        "bar_caption": "{title}, {year}: én rad per region, sortert som i diagrammet.",
         "origin": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR",
                    "survey": "brukerundersøkelse", "local": "kommunens egne tall",
                    "ssb_unmapped": "SSB (KOSTRA)"},
     },
     "nn": {
         "line_chart": "Linjediagram",
+        "bar_chart": "Stolpediagram",
         "and": "og",
         "value_in": "{value} i {year}",
         "no_data": "Ingen tal for {name} i perioden.",
+        "no_data_year": "Ingen tal for {name} i {year}.",
         "hidden_one": "Talet for {years} {reason}.",
         "hidden_many": "Tala for {years} {reason}.",
         "note": "Ikkje vist for {name} i {years} ({reason}).",
+        "not_shown": "Ikkje vist: {items}.",
         "no_figure": "ingen tal",
+        "missing": "tal manglar",
         "source": "Kjelde",
         "sample": "Eksempeldata.",
         "table": "tabell",
+        "definition": "Definisjon",
+        "updated": "Sist oppdatert",
+        "region": "Region",
+        "year": "År",
+        "remark": "Merknad",
+        "peers": "Samanlikningskommunane (snitt av {n})",
+        "few_peers": "færre enn halvparten av samanlikningskommunane har tal",
+        "reference": "{name} (snitt)",
+        "position_title": "{title} – plassering {year}",
+        "choose_peers": "Vel samanlikningskommunar for å sjå plasseringa.",
+        "rank": "{name} er nr. {rank} av {n}, der 1 er {top}.",
+        "top": {"higher": "best", "lower": "best", "neutral": "høgast"},
+        "versus": {"better": "betre enn", "worse": "dårlegare enn", "higher": "høgare enn",
+                   "lower": "lågare enn", "equal": "likt med"},
+        "peer_mean": "snittet av samanlikningskommunane ({value})",
+        "own_is": "{name} er {versus} {mean}.",
+        "members_title": "{title} – {service} {year}",
+        "whole_service": "{name} (heile tenesta)",
+        "no_service_total": "Tenesta som heilskap har ikkje eige tal for {year}; det blir ikkje rekna ut "
+                            "frå tala til kommunane.",
+        "secondary": "skjult fordi det saman med tala til kommunane ville avsløre eit skjult tal",
+        "not_member": "{name} er ikkje med i ei interkommunal barnevernsteneste.",
+        "trend_caption": "{title}, {first}–{last}: éi rad per region, éi kolonne per år.",
+        "bar_caption": "{title}, {year}: éi rad per region, sortert som i diagrammet.",
         "origin": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR",
                    "survey": "brukarundersøking", "local": "kommunen sine eigne tal",
                    "ssb_unmapped": "SSB (KOSTRA)"},
@@ -141,10 +209,11 @@ class ChartDef:
 
     id: str
     chapter: str  # chapter key from chapters.csv it belongs to
-    kind: str  # "trend"
+    kind: str  # one of KINDS
     indicators: tuple[str, ...]
     title_nb: str
     title_nn: str
+    report: bool = True  # shown in the writing room and the DOCX (else only on the area pages)
 
     def title(self, language: str) -> str:
         return self.title_nn if language == "nn" and self.title_nn else self.title_nb
@@ -166,18 +235,25 @@ def registry() -> tuple[ChartDef, ...]:
         title_nb = r["title_nb"].strip() or (first.name_nb if first else r["id"])
         title_nn = r["title_nn"].strip() or (first.name_nn if first and first.name_nn else title_nb)
         out.append(ChartDef(id=r["id"], chapter=r["chapter"], kind=r["kind"], indicators=ids,
-                            title_nb=title_nb, title_nn=title_nn))
+                            title_nb=title_nb, title_nn=title_nn, report=r["report"].strip() == "yes"))
     return tuple(out)
 
 
 def for_indicators(indicator_ids: Iterable[str]) -> list[ChartDef]:
-    """Charts whose indicators all lie in the given set, in registry order.
+    """The report's charts (report=yes) whose indicators all lie in the given set, in registry order.
 
     A report's chapter stores its own indicator list (a leader may add or remove indicators), so
     charts follow the indicators, not the chapter key.
     """
+    return [c for c in for_area(indicator_ids) if c.report]
+
+
+def for_area(indicator_ids: Iterable[str], kinds: Iterable[str] | None = None) -> list[ChartDef]:
+    """Every chart (in the report or not) whose indicators all lie in the set, in registry order;
+    with `kinds`, only charts of those kinds. The area pages show these."""
     wanted = set(indicator_ids)
-    return [c for c in registry() if c.indicators and set(c.indicators) <= wanted]
+    allowed = set(kinds) if kinds is not None else set(KINDS)
+    return [c for c in registry() if c.indicators and set(c.indicators) <= wanted and c.kind in allowed]
 
 
 # --- building a chart ---------------------------------------------------------------------------
@@ -198,196 +274,67 @@ class Chart:
     figure: go.Figure
     alt: str  # what the chart shows, in the report language
     source: str  # "Kilde: SSB, tabell 12275 (KOSTRA). Eksempeldata."
-    empty: bool  # the own region has no shown value in any year: callers skip the chart
+    empty: bool  # the own region has no shown value (trend: in any year): callers skip the chart
     table: ChartTable | None = None  # the same numbers as a table
     about: str = ""  # definition, source and when the numbers were last updated, in the report language
-
-
-@dataclass(frozen=True)
-class _Series:
-    role: str
-    name: str
-    points: tuple[tuple[int, float | None, str | None, bool], ...]  # (year, value, status, present)
-
-    @property
-    def shown(self) -> list[tuple[int, float]]:
-        return [(y, v) for y, v, _, _ in self.points if v is not None]
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str = "nb", *,
           compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()) -> Chart:
     """The chart for one municipality and report year, in the report language ('nb' or 'nn').
 
-    `compare` picks the comparison lines (see COMPARE_ALL); `peers` is the leader's peer set (municipality
-    codes), used when "peers" is in `compare`.
+    `compare` picks the comparisons (see COMPARE_ALL); `peers` is the leader's peer set (municipality
+    codes). A trend draws the peers' mean when "peers" is in `compare`; a position chart ranks among
+    the peers whenever some are given ("peers" in `compare` adds their mean as a bar).
     """
     if language not in TEXT:
         raise ValueError(f"unknown language {language!r}; expected one of {tuple(TEXT)}")
+    compare = tuple(compare)
+    peers = tuple(dict.fromkeys(p for p in peers if p != region))
+    # The kind modules import this one, so they are imported here, when first used.
     if chart.kind == "trend":
-        return _trend(con, chart, region, year, language)
+        from tilstand import chart_trend
+        return chart_trend.build(con, chart, region, year, language, compare=compare, peers=peers)
+    if chart.kind == "position":
+        from tilstand import chart_position
+        return chart_position.build(con, chart, region, year, language, compare=compare, peers=peers)
+    if chart.kind == "members":
+        from tilstand import chart_members
+        return chart_members.build(con, chart, region, year, language)
+    if chart.kind == "tenfactor":
+        from tilstand import chart_surveys
+        return chart_surveys.build_tenfactor(con, chart, region, year, language, compare=compare, peers=peers)
+    if chart.kind == "survey":
+        from tilstand import chart_surveys
+        return chart_surveys.build_survey(con, chart, region, year, language, compare=compare, peers=peers)
     raise ValueError(f"unknown chart kind {chart.kind!r} in chart {chart.id!r}; expected one of {KINDS}")
 
 
-def _trend(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str) -> Chart:
-    if len(chart.indicators) != 1:
-        raise ValueError(f"a trend chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
-    indicator = catalog.indicators()[chart.indicators[0]]
-    years = list(range(year - TREND_YEARS + 1, year + 1))
-    df = queries.run(con, "chart_series", region=region, year=year, from_year=years[0], to_year=year,
-                     indicators=[indicator.id])
-    names: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    values: dict[str, dict[int, tuple[float | None, str | None]]] = {}
-    sample = False
-    for r in df.iter_rows(named=True):
-        names.setdefault(r["role"], r["region_name"])
-        codes.setdefault(r["role"], r["region_code"])
-        if r["indicator_id"] is not None:
-            values.setdefault(r["role"], {})[r["year"]] = (r["value"], r["status"])
-            sample = sample or (r["sample"] and r["value"] is not None)
-    roles = ["own"] if indicator.unit in SIZE_UNITS else list(ROLES)
-    series = []
-    seen_codes = set()
-    for role in roles:
-        if role not in names or codes[role] in seen_codes:  # a county's report: own == county
-            continue
-        seen_codes.add(codes[role])
-        got = values.get(role, {})
-        points = tuple((y, *got.get(y, (None, None)), y in got) for y in years)
-        series.append(_Series(role, names[role], points))
-    own = series[0] if series and series[0].role == "own" else _Series("own", region, ())
-    title = chart.title(language)
-    figure = _trend_figure(title, indicator.unit, years, series, language)
-    return Chart(
-        definition=chart, figure=figure,
-        alt=_trend_alt(title, indicator.unit, years, own, series[1:], language),
-        source=_source(indicator, sample, language),
-        empty=not own.shown,
-    )
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A query from queries/ as a list of dicts: half the time of a Polars frame for a few hundred rows,
+    which counts when a page builds ten charts per rerun."""
+    cur = con.cursor()
+    try:
+        cur.execute(queries.sql(name), params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        cur.close()
 
 
-def _trend_figure(title: str, unit: str, years: list[int], series: list[_Series], language: str) -> go.Figure:
-    decimals = fmt.UNIT_DECIMALS.get(unit, 1)
-    suffix = fmt.UNIT_SUFFIX.get(unit, "")
-    x = [str(y) for y in years]  # strings: integer years get ticks like "2,020.5"
-    fig = go.Figure()
-    for s in series:
-        if not s.shown:  # a region without any number stays out of the legend
-            continue
-        st = STYLE[s.role]
-        fig.add_trace(go.Scatter(
-            x=x, y=[v for _, v, _, _ in s.points], name=s.name, mode="lines+markers",
-            connectgaps=False,  # a hidden year is a gap, never an interpolated point
-            line={"color": st["color"], "width": st["width"], "dash": st["dash"]},
-            marker={"color": st["color"], "size": st["marker"]},
-            hovertemplate=f"%{{fullData.name}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>",
-        ))
-    notes = _gap_notes(series, language)
-    title_lines = textwrap.wrap(title, 70) or [""]
-    note_lines = [line for n in notes for line in textwrap.wrap(n, 105)]
-    fig.update_layout(
-        template="none",
-        title={"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 0.98, "yanchor": "top",
-               "font": {"size": TITLE_SIZE}},
-        font={"family": FONT, "size": FONT_SIZE, "color": "#222222"},
-        separators=f",{fmt.NBSP}",  # decimal comma, (non-breaking) space between thousands
-        paper_bgcolor="white", plot_bgcolor="white",
-        height=HEIGHT,
-        showlegend=True,
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top", "traceorder": "normal",
-                "font": {"size": FONT_SIZE - 1}},
-        hovermode="x unified",
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x, "range": [-0.3, len(x) - 0.7],
-               "showgrid": False, "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777",
-               "tickfont": {"size": FONT_SIZE - 2}},
-        yaxis={"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 10}, "rangemode": "tozero",
-               "tickformat": ",~f", "gridcolor": "#E3E3E3", "zeroline": True, "zerolinecolor": "#999999",
-               "linecolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}},
-        meta={"tilstand": {"title_lines": len(title_lines), "note_lines": len(note_lines),
-                           "legend_rows": _legend_rows(fig)}},
-    )
-    if note_lines:
-        fig.add_annotation(text="<br>".join(note_lines), xref="paper", yref="paper", x=0, xanchor="left",
-                           yanchor="top", align="left", showarrow=False,
-                           font={"size": NOTE_SIZE, "color": "#333333"})
-    _place(fig, HEIGHT)
-    return fig
+# --- what every kind shares: reasons, sources, the about line -----------------------------------
 
 
-def _legend_rows(fig: go.Figure) -> int:
-    # Plotly wraps a horizontal legend on its own; estimate the rows to leave room for them.
-    width = sum(len(t.name or "") * (FONT_SIZE - 1) * 0.5 + 50 for t in fig.data)
-    return int(width // (WIDTH - 40)) + 1 if fig.data else 0
+def reason(status: str | None, language: str, *, short: bool = False) -> str:
+    """Why a value is not shown, in the report language; `short` drops the explanation after the colon.
 
-
-def _place(fig: go.Figure, height: int) -> None:
-    """Put the legend and the note below the x axis at fixed pixel distances for this figure height.
-
-    Plotly places them in fractions of the plot area, so the fractions depend on the height.
+    None means no row at all (the source has no number).
     """
-    m = (fig.layout.meta or {}).get("tilstand", {})
-    top = 30 + 26 * m.get("title_lines", 1)
-    ticks, legend, notes = 34, 28 * m.get("legend_rows", 1), 19 * m.get("note_lines", 0)
-    bottom = ticks + legend + (notes + 12 if notes else 0) + 10
-    plot = max(height - top - bottom, 80)
-    fig.update_layout(height=height, margin={"t": top, "b": bottom, "l": 90, "r": 30, "autoexpand": False},
-                      legend={"y": -ticks / plot})
-    if fig.layout.annotations:
-        fig.layout.annotations[0].update(y=-(ticks + legend + 6) / plot)
-
-
-def _gap_notes(series: list[_Series], language: str) -> list[str]:
-    """One sentence per (region, reason): which years of the drawn lines are gaps, and why."""
     t = TEXT[language]
-    out = []
-    for s in series:
-        if not s.shown:
-            continue
-        by_reason: dict[str | None, list[int]] = {}
-        for y, v, status, present in s.points:
-            if v is None:
-                by_reason.setdefault(status if present else None, []).append(y)
-        for status, years in by_reason.items():
-            reason = (EXPLAIN_NN.get(status, "") if language == "nn" else explain(status)) or t["no_figure"]
-            out.append(t["note"].format(name=s.name, years=_years(years, language), reason=reason))
-    return out
-
-
-def _trend_alt(title: str, unit: str, years: list[int], own: _Series, others: list[_Series], language: str) -> str:
-    """'Linjediagram: <title>, 2015–2024. Trondheim: 3,1 % i 2015 og 2,8 % i 2024. …' — shown numbers only."""
-    t = TEXT[language]
-    parts = [f"{t['line_chart']}: {title}, {years[0]}–{years[-1]}."]
-    shown = own.shown
-    if not shown:
-        parts.append(t["no_data"].format(name=own.name))
-        return " ".join(parts)
-    (y0, v0), (y1, v1) = shown[0], shown[-1]
-    first = t["value_in"].format(value=fmt.value(v0, unit), year=y0)
-    if y0 == y1:
-        parts.append(f"{own.name}: {first}.")
-    else:
-        last = t["value_in"].format(value=fmt.value(v1, unit), year=y1)
-        parts.append(f"{own.name}: {first} {t['and']} {last}.")
-    said = None  # a comparison in the same year as the one before it needs no year
-    for s in others:
-        values = dict(s.shown)
-        if not values:
-            continue
-        y = y1 if y1 in values else max(values)
-        text = fmt.value(values[y], unit) if y == said else t["value_in"].format(value=fmt.value(values[y], unit), year=y)
-        parts.append(f"{s.name}: {text}.")
-        said = y
-    by_reason: dict[str | None, list[int]] = {}
-    for y, v, status, present in own.points:
-        if v is None:
-            key = status if present and status in ALT_REASON[language] else None
-            by_reason.setdefault(key, []).append(y)
-    for status, hidden in by_reason.items():
-        one, many = ALT_REASON[language][status]
-        several = len(hidden) > 1
-        template = t["hidden_many"] if several else t["hidden_one"]
-        parts.append(template.format(years=_years(hidden, language), reason=many if several else one))
-    return " ".join(parts)
+    if status is None:
+        return t["missing"]
+    text = (EXPLAIN_NN.get(status, "") if language == "nn" else explain(status)) or t["no_figure"]
+    return text.split(":")[0] if short else text
 
 
 def _years(years: list[int], language: str) -> str:
@@ -437,6 +384,106 @@ def _source(indicator: catalog.Indicator, sample: bool, language: str) -> str:
 
 def _join(items: list[str], language: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {TEXT[language]['and']} " + items[-1]
+
+
+def updated(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str], regions: Sequence[str], *,
+            from_year: int = 0, to_year: int = 9999) -> date | None:
+    """When the newest shown value of these indicators and regions was imported (None: no shown value).
+
+    Builders that already read `imported_at` with their values take the latest of those instead.
+    """
+    found = rows(con, "chart_updated", indicators=list(indicator_ids), regions=list(regions),
+                 from_year=from_year, to_year=to_year)
+    latest = found[0]["imported_at"] if found else None
+    return latest.date() if latest else None
+
+
+def date_text(day: date) -> str:
+    """25. november 2026 (bokmål and nynorsk alike)."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def about(indicator: catalog.Indicator, source: str, latest: date | datetime | None, language: str) -> str:
+    """«Definisjon: … Kilde: … Sist oppdatert 25. november 2026.» — one line under every chart."""
+    t = TEXT[language]
+    parts = []
+    definition = indicator.definition_in(language).strip()
+    if definition:
+        parts.append(f"{t['definition']}: {definition}" + ("" if definition.endswith(".") else "."))
+    parts.append(source)
+    if latest is not None:
+        day = latest.date() if isinstance(latest, datetime) else latest
+        parts.append(f"{t['updated']} {date_text(day)}.")
+    return " ".join(parts)
+
+
+def latest(values: Iterable[datetime | None]) -> datetime | None:
+    """The newest of some import times (None when there are none)."""
+    return max((v for v in values if v is not None), default=None)
+
+
+# --- layout shared by the kinds -----------------------------------------------------------------
+
+
+def wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+def base_layout(title_lines: list[str], note_lines: list[str], *, legend_rows: int, height: int = HEIGHT,
+                left: int = 90, axis_title_rows: int = 0) -> dict:
+    """Layout every kind starts from: fonts, Norwegian separators, title top left, the legend and the
+    note below the plot at fixed pixel distances (see `_geometry`)."""
+    meta = {"title_lines": len(title_lines), "note_lines": len(note_lines), "legend_rows": legend_rows,
+            "left": left, "axis_title_rows": axis_title_rows}
+    margin, legend_y, note_y = _geometry(meta, height)
+    layout: dict = {
+        "template": "none",
+        "title": {"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 0.98, "yanchor": "top",
+                  "font": {"size": TITLE_SIZE}},
+        "font": {"family": FONT, "size": FONT_SIZE, "color": "#222222"},
+        "separators": f",{fmt.NBSP}",  # decimal comma, (non-breaking) space between thousands
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "height": height, "margin": margin,
+        "showlegend": legend_rows > 0,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top", "traceorder": "normal",
+                   "font": {"size": FONT_SIZE - 1}, "y": legend_y},
+        "meta": {"tilstand": meta},
+    }
+    if note_lines:
+        layout["annotations"] = [{
+            "text": "<br>".join(note_lines), "xref": "paper", "yref": "paper", "x": 0, "xanchor": "left",
+            "y": note_y, "yanchor": "top", "align": "left", "showarrow": False,
+            "font": {"size": NOTE_SIZE, "color": "#333333"}}]
+    return layout
+
+
+def _legend_rows(names: Iterable[str]) -> int:
+    # Plotly wraps a horizontal legend on its own; estimate the rows to leave room for them.
+    names = list(names)
+    width = sum(len(n or "") * (FONT_SIZE - 1) * 0.5 + 50 for n in names)
+    return int(width // (WIDTH - 40)) + 1 if names else 0
+
+
+def _geometry(meta: dict, height: int) -> tuple[dict, float, float]:
+    """Margins, legend y and note y for this figure height.
+
+    Plotly places the legend and notes in fractions of the plot area, so the fractions depend on the height.
+    """
+    top = 30 + 26 * meta.get("title_lines", 1)
+    ticks = 34 + 30 * meta.get("axis_title_rows", 0)
+    legend, notes = 28 * meta.get("legend_rows", 1), 19 * meta.get("note_lines", 0)
+    bottom = ticks + legend + (notes + 12 if notes else 0) + 10
+    plot = max(height - top - bottom, 80)
+    margin = {"t": top, "b": bottom, "l": meta.get("left", 90), "r": 30, "autoexpand": False}
+    return margin, -ticks / plot, -(ticks + legend + 6) / plot
+
+
+def _place(fig: go.Figure, height: int) -> None:
+    """Put the legend and the note below the x axis at fixed pixel distances for this figure height."""
+    margin, legend_y, note_y = _geometry((fig.layout.meta or {}).get("tilstand", {}), height)
+    fig.update_layout(height=height, margin=margin, legend={"y": legend_y})
+    if fig.layout.annotations:
+        fig.layout.annotations[0].update(y=note_y)
 
 
 # --- PNG rendering ------------------------------------------------------------------------------
