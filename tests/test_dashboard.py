@@ -97,3 +97,29 @@ def test_summary_counts_better_and_worse_against_the_first_chosen_comparison(dem
     better = sum(1 for h in directed if h.comparisons and h.comparisons[0].verdict == "better")
     assert f"bedre enn fylket på {better} " in text and f"av {len(directed)} nøkkeltall" in text
     assert "Siden 2023" in text
+
+
+def test_every_sample_municipality_has_each_headline_figure_or_a_stated_reason(demo):
+    """The issue's Done-when: no gap on an area page that is not explained."""
+    from tilstand import peers
+
+    codes = [c for (c,) in demo.execute(
+        "SELECT code FROM region WHERE kind = 'municipality' AND code IN "
+        "(SELECT region_code FROM observation WHERE year = 2024) ORDER BY code").fetchall()]
+    assert len(codes) >= 38
+    compared = 0
+    for code in codes:
+        p = profile.build(demo, code, 2024)
+        peer_set = peers.current(demo, code, 2024).peers
+        for area in dashboard.areas():
+            means = dashboard.peer_means(demo, peer_set, 2024, area.headline)
+            items = dashboard.headlines(p, area, compare=ALL, peers=means)
+            assert [h.indicator.id for h in items] == list(area.headline), (code, area.key)
+            for h in items:
+                if not h.own.shown:  # a status says why, or the page says nothing was imported
+                    assert h.own.status is not None or h.verdict_text().startswith("Ingen tall importert"), \
+                        (code, h.indicator.id)
+                assert h.verdict_text() not in ("", "–")
+                compared += any(c.value.shown for c in h.comparisons)
+            assert dashboard.summary(p.region_name, 2024, items, ALL)
+    assert compared > 0.7 * len(codes) * sum(len(a.headline) for a in dashboard.areas())

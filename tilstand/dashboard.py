@@ -151,8 +151,9 @@ class Headline:
     def verdict_text(self) -> str:
         """'Bedre enn KOSTRA-gruppen og sammenligningskommunene, dårligere enn landet.' — in words (WCAG 1.4.1)."""
         if not self.own.shown:
-            note = self.own.note or "ingen tall for året"
-            return note[0].upper() + note[1:] + "."
+            if not self.own.note:
+                return f"Ingen tall importert for året (kilde: {catalog.source_label([self.indicator])})."
+            return self.own.note[0].upper() + self.own.note[1:] + "."
         if self.indicator.unit in COUNT_UNITS:
             return "Et antall: sammenlign andelene og tallene per barn."
         groups: dict[str, list[str]] = {}
@@ -184,11 +185,13 @@ def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
               peers: dict[str, PeerMean] | None = None) -> list[Headline]:
     """The area's headline figures for the profile's municipality and year, against the chosen comparisons."""
     rows = {r.indicator.id: r for r in profile.rows}
+    inds = catalog.indicators()
     out = []
     for ind_id in area_.headline:
         row = rows.get(ind_id)
-        if row is None:
-            continue
+        if row is None:  # nothing imported for this municipality: shown as such, never left out silently
+            none = Value(None, None)
+            row = ProfileRow(inds[ind_id], none, none, none, none, none)
         out.append(Headline(row.indicator, row.own, row.previous,
                             tuple(_comparisons(profile, row, compare, (peers or {}).get(ind_id)))))
     return out
