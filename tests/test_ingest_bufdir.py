@@ -263,17 +263,17 @@ BAD = {
                    "fil «bad_period.csv», rad 2, felt «Periode»: «i fjor» er ikke et år eller halvår (bruk f.eks. "
                    "«2024», «2024 1. halvår» eller «2024-H2»)."),
     "year_out_of_range": (H + "Trondheim;1027;1850;5\n",
-                          "fil «year_out_of_range.csv», rad 2, felt «Andel (prosent)»: «1850» er ikke et gyldig "
+                          "fil «year_out_of_range.csv», rad 2, felt «Periode»: «1850» er ikke et gyldig "
                           "årstall."),
     "half_year_without_half": (H + f"Trondheim;{F};2024;5\n",
-                               "fil «half_year_without_half.csv», rad 2, felt «Andel (prosent)»: «Fristbrudd i "
+                               "fil «half_year_without_half.csv», rad 2, felt «Periode»: «Fristbrudd i "
                                "undersøkelsessaker» er et halvårstall, men perioden «2024» sier ikke hvilket "
                                "halvår. Last ned med halvår (f.eks. «2024 2. halvår»)."),
     "yearly_with_half": (H + "Trondheim;1027;2024-H2;5\n",
-                         "fil «yearly_with_half.csv», rad 2, felt «Andel (prosent)»: «1027» er et årstall, men "
+                         "fil «yearly_with_half.csv», rad 2, felt «Periode»: «1027» er et årstall, men "
                          "perioden er 2. halvår 2024."),
     "title_half_disagrees": (H + "Trondheim;Fristbrudd i undersøkelsessaker (første halvår);2024-H2;5\n",
-                             "fil «title_half_disagrees.csv», rad 2, felt «Andel (prosent)»: «Fristbrudd i "
+                             "fil «title_half_disagrees.csv», rad 2, felt «Periode»: «Fristbrudd i "
                              "undersøkelsessaker (første halvår)» gjelder 1. halvår, men perioden er 2. halvår "
                              "2024."),
     "half_column_disagrees": ("Kommune;Indikator;Periode;Halvår;Andel\nTrondheim;3A;2024-H1;2;5\n",
@@ -364,7 +364,7 @@ def test_an_xlsx_date_cell_is_refused_by_row(con, tmp_path):
     data = _xlsx([["Kommune", "Indikator", "År", "Andel"], ["Trondheim", "1039", 2024, datetime.date(2024, 5, 1)]])
     f = tmp_path / "dato.xlsx"
     f.write_bytes(data)
-    _check_refused(con, f, "fil «dato.xlsx», rad 2, felt «Andel»: «2024-05-01 00:00:00» er ikke et tall (Excel har "
+    _check_refused(con, f, "fil «dato.xlsx», rad 2, felt «Andel»: «01.05.2024» er ikke et tall (Excel har "
                            "gjort cellen om til dato eller sannhetsverdi).")
 
 

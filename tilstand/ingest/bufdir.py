@@ -501,16 +501,17 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
         for col, (year, half), measure in cells:
             measure = measure or row_measure or title_measure
             field_name = header.names[col]
+            period_field = field_name if wide else header.names[header.year_col]  # where the period is written
             if measure is None:
                 raise InputError(file, line, field_name, "sier ikke om tallene er andeler eller antall. Gi "
                                  "kolonnen navnet «Andel (prosent)» eller «Antall», eller legg til en kolonne "
                                  "«Måltall» med andel eller antall.")
             if not 1990 <= year <= 2100:
-                raise InputError(file, line, field_name, f"«{year}» er ikke et gyldig årstall.")
+                raise InputError(file, line, period_field, f"«{year}» er ikke et gyldig årstall.")
             raw = row[col]
             if not wide and len(cells) > 1 and _text(raw) == "":
                 continue  # both Andel and Antall columns: an empty one is simply not given for this indicator
-            target, half = _pick(candidates, half, measure, ind_text, year, file, line, field_name)
+            target, half = _pick(candidates, half, measure, ind_text, year, file, line, period_field)
             value, status = _value(raw, file, line, field_name)
             if target is None or not target.indicator_id:
                 skipped += 1
@@ -579,7 +580,8 @@ def _pick(candidates: list[MappingRow], half: int | None, measure: str, text: st
 
 def _value(raw: object, file: str, line: int, field_name: str) -> tuple[float | None, str | None]:
     if isinstance(raw, bool) or isinstance(raw, (datetime, date)):
-        raise InputError(file, line, field_name, f"«{raw}» er ikke et tall (Excel har gjort cellen om til "
+        shown = raw.strftime("%d.%m.%Y") if isinstance(raw, (datetime, date)) else ("SANN" if raw else "USANN")
+        raise InputError(file, line, field_name, f"«{shown}» er ikke et tall (Excel har gjort cellen om til "
                          "dato eller sannhetsverdi).")
     if isinstance(raw, (int, float)):
         if raw != raw or raw in (float("inf"), float("-inf")):
@@ -597,13 +599,14 @@ def _value(raw: object, file: str, line: int, field_name: str) -> tuple[float | 
 def _check_range(value: float | None, unit: str, file: str, line: int, field_name: str) -> None:
     if value is None:
         return
+    shown = f"{value:g}".replace(".", ",")  # the number as the person typed it: decimal comma
     if value < 0:
-        raise InputError(file, line, field_name, f"{value:g} er negativt; andeler og antall kan ikke være under 0.")
+        raise InputError(file, line, field_name, f"{shown} er negativt; andeler og antall kan ikke være under 0.")
     if unit == "percent" and value > 100:
-        raise InputError(file, line, field_name, f"{value:g} er over 100, men indikatoren er en andel i prosent. "
+        raise InputError(file, line, field_name, f"{shown} er over 100, men indikatoren er en andel i prosent. "
                          "Er kolonnene for andel og antall byttet om?")
     if unit == "per_1000" and value > 1000:
-        raise InputError(file, line, field_name, f"{value:g} er over 1000, men indikatoren er per 1 000 barn.")
+        raise InputError(file, line, field_name, f"{shown} er over 1000, men indikatoren er per 1 000 barn.")
 
 
 def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef:

@@ -27,7 +27,7 @@ def _load(data: bytes, file: str) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(file, e.lineno, None,
-                         f"filen er ikke gyldig JSON ({e.msg}, kolonne {e.colno}). "
+                         f"filen er ikke gyldig JSON (feil ved tegn {e.colno} på linjen). "
                          "Er nedlastingen avbrutt? Last ned filen på nytt.") from e
     if not isinstance(doc, dict):
         raise InputError(file, None, None, "filen er JSON, men ikke et JSON-stat-datasett fra SSB.")
