@@ -235,3 +235,24 @@ def test_arbitrary_bytes_never_crash(data):
             staff.parse_file(d, "fuzz.csv")
         except InputError as e:
             assert e.file == "fuzz.csv" and e.message
+
+
+def test_legemeldt_missing_in_a_quarter_gives_no_yearly_legemeldt_and_marks_the_year_incomplete():
+    quarters = [q[:8] + [None] if q[2] == 2 else q for q in QUARTERS]
+    got = obs(staff.parse_file(fill([YEAR_ROW, *quarters]), "a.xlsx"))
+    assert ("sykefravaer_legemeldt_pct", "5001", 2024) not in got
+    assert got[("sykefravaer_totalt_pct", "5001", 2024)] == (7.0, None)
+    assert staff.parse_file(fill([YEAR_ROW, *quarters]), "a.xlsx").incomplete_years == [("5001", 2024)]
+
+
+@pytest.mark.parametrize("caseworkers,average,hidden", [(4, 4.9, True), (5, 5.0, False)])
+def test_shares_and_rates_on_fewer_than_five_people_are_stored_without_their_number(caseworkers, average, hidden):
+    year_row = YEAR_ROW[:9] + [1, average, caseworkers, 1, 2, 1]
+    p = staff.parse_file(fill([year_row, *QUARTERS]), "a.xlsx")
+    got = obs(p)
+    rates = ("andel_master", "andel_kompetansekrav_2031", "andel_videreutdanning", "turnover_pct",
+             *staff.SICK_IDS.values(), staff.TOTAL_SICK_ID)
+    assert all((got[(i, "5001", 2024)] == (None, "x")) is hidden for i in rates)
+    assert p.suppressed == (len(rates) if hidden else 0)
+    assert got[("ansatte_arsverk", "5001", 2024)] == (120.5, None)  # a count of staff is never hidden
+    assert staff.anonymity_limit() == 5
