@@ -133,7 +133,7 @@ def test_intermunicipal_service_names_match_the_service_registry(name):
 
 @pytest.mark.parametrize("encoding,bom,delimiter", [
     ("utf-8", False, ";"), ("utf-8", True, ";"), ("cp1252", False, ";"), ("utf-8", False, ","),
-    ("cp1252", False, "\t"),
+    ("cp1252", False, "\t"), ("utf-16", False, "\t"),  # utf-16: Excel's «Unicode-tekst», with its BOM
 ])
 def test_csv_encodings_and_separators_give_the_same_numbers(encoding, bom, delimiter):
     text = LONG
@@ -168,6 +168,7 @@ def test_xlsx_wide_layout_with_year_numbers_as_headers():
 def test_detection_from_content_for_csv_and_xlsx():
     assert ingest.detect(LONG.encode(), "x.txt") == "bufdir"
     assert ingest.detect(WIDE.encode("cp1252"), "x") == "bufdir"
+    assert ingest.detect(LONG.encode("utf-16"), "x.txt") == "bufdir"
     assert ingest.detect(_xlsx([["Kommune", "Indikator", "År", "Andel"], ["Trondheim", "1039", 2024, 5]]),
                          "x.xlsx") == "bufdir"
 

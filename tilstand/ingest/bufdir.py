@@ -195,6 +195,8 @@ def looks_like_bufdir(data: bytes) -> bool:
         except InputError:
             return False
     head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Unicode-tekst»
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -225,6 +227,11 @@ Row = list[object]  # str, float, int, None (xlsx) or str (csv)
 
 
 def _decode(data: bytes, file: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Unicode-tekst», as the template importers read it
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(file, None, None, "filen er avkortet eller skadet (UTF-16-tekst).") from None
     return decode_text(data, file, not_text="filen er verken en tekstfil (CSV) eller en Excel-fil (.xlsx).")
 
 
