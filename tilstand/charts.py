@@ -125,7 +125,11 @@ TEXT = {
         "updated": "Sist oppdatert",
         "region": "Region",
         "year": "År",
+        "value": "Verdi",
         "remark": "Merknad",
+        "values": "Verdier",
+        "own_region": "egen kommune",
+        "average": "snitt",
         "peers": "Sammenligningskommunene (snitt av {n})",
         "few_peers": "færre enn halvparten av sammenligningskommunene har tall",
         "reference": "{name} (snitt)",
@@ -169,7 +173,11 @@ TEXT = {
         "updated": "Sist oppdatert",
         "region": "Region",
         "year": "År",
+        "value": "Verdi",
         "remark": "Merknad",
+        "values": "Verdiar",
+        "own_region": "eigen kommune",
+        "average": "snitt",
         "peers": "Samanlikningskommunane (snitt av {n})",
         "few_peers": "færre enn halvparten av samanlikningskommunane har tal",
         "reference": "{name} (snitt)",
@@ -438,8 +446,10 @@ def base_layout(title_lines: list[str], note_lines: list[str], *, legend_rows: i
     margin, legend_y, note_y = _geometry(meta, height)
     layout: dict = {
         "template": "none",
-        "title": {"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 0.98, "yanchor": "top",
-                  "font": {"size": TITLE_SIZE}},
+        # Plotly anchors a title's first line and lets further lines grow upwards out of the figure;
+        # a top pad in pixels (independent of the height) keeps them inside.
+        "title": {"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 1, "yanchor": "top",
+                  "pad": {"t": 10 + 26 * (len(title_lines) - 1)}, "font": {"size": TITLE_SIZE}},
         "font": {"family": FONT, "size": FONT_SIZE, "color": "#222222"},
         "separators": f",{fmt.NBSP}",  # decimal comma, (non-breaking) space between thousands
         "paper_bgcolor": "white", "plot_bgcolor": "white",
@@ -458,10 +468,14 @@ def base_layout(title_lines: list[str], note_lines: list[str], *, legend_rows: i
 
 
 def _legend_rows(names: Iterable[str]) -> int:
-    # Plotly wraps a horizontal legend on its own; estimate the rows to leave room for them.
+    # Plotly wraps a horizontal legend on its own, into columns as wide as the widest entry;
+    # estimate the rows to leave room for them.
     names = list(names)
-    width = sum(len(n or "") * (FONT_SIZE - 1) * 0.5 + 50 for n in names)
-    return int(width // (WIDTH - 40)) + 1 if names else 0
+    if not names:
+        return 0
+    widest = max(len(n or "") * (FONT_SIZE - 1) * 0.5 + 50 for n in names)
+    per_row = max(1, int((WIDTH - 40) // widest))
+    return -(-len(names) // per_row)
 
 
 def _geometry(meta: dict, height: int) -> tuple[dict, float, float]:

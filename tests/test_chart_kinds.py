@@ -1,0 +1,260 @@
+"""Chart kinds beyond the plain trend: comparisons and peers in the trend, position among peers, the
+intermunicipal service and its members, the table view and the about line, the registry's report flag.
+
+All on a private copy of the sample database (`demo`); expected numbers are read from the store's
+public view, never written into the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tilstand import catalog, charts, fmt
+from tilstand.privacy import explain
+
+YEAR = 2024
+TRONDHEIM = "5001"
+FOSEN = ("5054", "5057", "5058", "5020")  # Indre Fosen, Ørland, Åfjord, Osen: one service
+TYDAL = "5033"  # children placed outside the home hidden in 2024 in the sample data
+
+
+def chart(chart_id: str) -> charts.ChartDef:
+    return next(c for c in charts.registry() if c.id == chart_id)
+
+
+def public(con, indicator: str, regions: list[str], year_from: int = YEAR, year_to: int = YEAR) -> dict:
+    """{(region, year): value or None} from the store's public view (the suppression rule applied)."""
+    got = con.execute("SELECT region_code, year, value FROM observation_public_in(?, ?, ?) WHERE indicator_id = ?",
+                      [regions, year_from, year_to, indicator]).fetchall()
+    return {(r, y): v for r, y, v in got}
+
+
+def bars_in_order(c: charts.Chart) -> list[tuple[str, float, str]]:
+    """(label, value, colour) of every bar, top to bottom as drawn."""
+    found = {}
+    for trace in c.figure.data:
+        colour = trace.marker.color
+        for y, x in zip(trace.y, trace.x):
+            found[y] = (y, x, colour)
+    return [found[label] for label in c.figure.layout.yaxis.categoryarray]
+
+
+def note(c: charts.Chart) -> str:
+    return " ".join(a.text for a in c.figure.layout.annotations).replace("<br>", " ")
+
+
+def import_date(con, indicator: str) -> str:
+    (latest,) = con.execute("SELECT max(l.imported_at) FROM observation o JOIN import_log l ON l.id = o.import_id "
+                            "WHERE o.indicator_id = ?", [indicator]).fetchone()
+    return charts.date_text(latest.date())
+
+
+# --- registry -----------------------------------------------------------------------------------
+
+
+def test_report_charts_are_the_trends_and_new_kinds_stay_on_the_area_pages():
+    every = {i for c in charts.registry() for i in c.indicators}
+    report = charts.for_indicators(every)
+    assert report and all(c.report for c in report)
+    assert {c.kind for c in report} == {"trend"}
+    assert {c.kind for c in charts.for_area(every)} == set(charts.KINDS)
+
+
+def test_for_area_keeps_registry_order_and_filters_by_kind():
+    ids = ["barn_per_arsverk", "barn_tiltak_andel"]
+    assert [c.id for c in charts.for_area(ids, kinds=["position"])] == [
+        "position_barn_tiltak_andel", "position_barn_per_arsverk"]
+    every = [c.id for c in charts.for_area(ids)]
+    assert every == [c.id for c in charts.registry() if c.id in every]
+    assert {"trend_barn_per_arsverk", "members_barn_per_arsverk"} <= set(every)
+
+
+def test_every_headline_indicator_has_trend_position_and_members_charts():
+    positions = {c.indicators[0] for c in charts.registry() if c.kind == "position"}
+    for kind in ("trend", "members"):
+        assert positions <= {c.indicators[0] for c in charts.registry() if c.kind == kind}
+    assert len(positions) == 25
+    tenfactor = chart("tenfactor_faktorer")
+    assert len(tenfactor.indicators) == 10 and all(i.startswith("tf_") for i in tenfactor.indicators)
+
+
+# --- trend: comparisons and peers ---------------------------------------------------------------
+
+
+def test_trend_draws_only_the_chosen_comparisons(demo):
+    c = charts.build(demo, chart("trend_barn_tiltak_andel"), TRONDHEIM, YEAR, compare=("country",))
+    assert [t.name for t in c.figure.data] == ["Trondheim - Tråante", "Landet"]
+    assert "KOSTRA-gruppe" not in c.alt and "Trøndelag" not in c.alt
+    assert [r[0] for r in c.table.rows] == ["Trondheim - Tråante", "Landet"]
+
+
+def test_peer_line_is_the_unweighted_mean_of_the_peers_shown_values(demo):
+    peers = [TYDAL, *FOSEN]
+    c = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=peers)
+    line = c.figure.data[-1]
+    assert line.name == f"Sammenligningskommunene (snitt av {len(peers)})"
+    assert line.line.color == charts.STYLE["peers"]["color"] and line.line.dash not in {"solid", "dash", "dot", "dashdot"}
+    values = public(demo, "barn_plassert_andel", peers, YEAR - 9, YEAR)
+    for x, y in zip(line.x, line.y):
+        shown = [values[(p, int(x))] for p in peers if values.get((p, int(x))) is not None]
+        assert len(shown) * 2 >= len(peers)
+        assert y == pytest.approx(sum(shown) / len(shown))
+    assert values[(TYDAL, YEAR)] is None  # hidden: left out of the mean, not counted as 0
+    assert f"Sammenligningskommunene (snitt av {len(peers)}): " in c.alt
+
+
+def test_peer_mean_has_a_gap_with_a_reason_when_fewer_than_half_the_peers_have_a_value(demo):
+    demo.execute("UPDATE observation SET value = NULL, status = ':' WHERE indicator_id = 'barn_plassert_andel' "
+                 "AND year = 2020 AND region_code IN ('5054', '5057', '5058')")
+    c = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    line = c.figure.data[-1]
+    assert line.y[list(line.x).index("2020")] is None and line.connectgaps is False
+    assert "Ikke vist for Sammenligningskommunene (snitt av 4) i 2020 (færre enn halvparten" in note(c)
+    nn = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, "nn", compare=charts.COMPARE_ALL, peers=FOSEN)
+    assert nn.figure.data[-1].name == "Samanlikningskommunane (snitt av 4)"
+
+
+def test_peers_are_ignored_unless_chosen_in_compare_and_never_on_a_count(demo):
+    default = charts.build(demo, chart("trend_barn_tiltak_andel"), TRONDHEIM, YEAR, peers=FOSEN)
+    assert not any("Sammenligningskommunene" in t.name for t in default.figure.data)
+    count = charts.build(demo, chart("trend_barn_0_17_antall"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    assert [t.name for t in count.figure.data] == ["Trondheim - Tråante"]
+
+
+def test_trend_table_holds_the_plotted_numbers_and_says_why_a_year_is_missing(demo):
+    c = charts.build(demo, chart("trend_barn_tiltak_andel"), "5052", YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    assert c.table.columns[1:-1] == tuple(str(y) for y in range(YEAR - 9, YEAR + 1))
+    for trace, row in zip(c.figure.data, c.table.rows):
+        assert row[0] == trace.name
+        assert list(row[1:-1]) == [fmt.value(v, "percent") for v in trace.y]
+    leka = c.table.rows[0]
+    assert "–" in leka and "2018, 2021 og 2024" in leka[-1] and explain("x") in leka[-1]
+
+
+def test_about_line_gives_definition_source_and_import_date(demo):
+    c = charts.build(demo, chart("trend_barn_tiltak_andel"), TRONDHEIM, YEAR)
+    ind = catalog.indicators()["barn_tiltak_andel"]
+    assert c.about.startswith(f"Definisjon: {ind.definition_in('nb')}")
+    assert c.source in c.about
+    assert c.about.endswith(f"Sist oppdatert {import_date(demo, 'barn_tiltak_andel')}.")
+    nn = charts.build(demo, chart("trend_barn_tiltak_andel"), TRONDHEIM, YEAR, "nn")
+    assert nn.about.startswith(f"Definisjon: {ind.definition_in('nn')}") and "Kjelde: " in nn.about
+
+
+def test_updated_is_the_newest_import_of_a_shown_value(demo):
+    assert charts.updated(demo, ["barn_tiltak_andel"], [TRONDHEIM]).strftime("%Y-%m-%d") == (
+        demo.execute("SELECT max(l.imported_at)::DATE::VARCHAR FROM observation o JOIN import_log l ON l.id = o.import_id "
+                     "WHERE o.indicator_id = 'barn_tiltak_andel' AND o.region_code = ?", [TRONDHEIM]).fetchone()[0])
+    assert charts.updated(demo, ["no_such_indicator"], [TRONDHEIM]) is None
+
+
+# --- position -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart_id, better", [("position_barn_per_arsverk", "lower"),
+                                              ("position_arsverk_per_1000_0_17", "higher")])
+def test_position_puts_the_best_on_top_by_the_indicators_direction(demo, chart_id, better):
+    assert catalog.indicators()[chart(chart_id).indicators[0]].better == better
+    c = charts.build(demo, chart(chart_id), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    values = [v for _, v, _ in bars_in_order(c)]
+    assert len(values) >= 6
+    assert values == sorted(values, reverse=better == "higher")
+    assert c.figure.layout.yaxis.autorange == "reversed"  # the first category is drawn on top
+
+
+def test_position_draws_the_own_bar_blue_peers_grey_and_averages_hatched(demo):
+    c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    colours = {label: colour for label, _, colour in bars_in_order(c)}
+    assert colours["Trondheim - Tråante"] == "#0072B2"
+    assert {colours[n] for n in ("Indre Fosen", "Ørland", "Åfjord", "Osen")} == {charts.BAR_OTHER}
+    reference = next(t for t in c.figure.data if "KOSTRA-gruppe 12 (snitt)" in t.y)
+    assert reference.marker.pattern.shape and "Sammenligningskommunene (snitt av 4)" in reference.y
+    assert c.figure.layout.xaxis.title.text == "Prosent"
+    assert c.definition.title("nb") + " – plassering 2024" in c.figure.layout.title.text.replace("<br>", " ")
+
+
+def test_a_hidden_peer_is_never_drawn_and_is_named_in_the_note(demo):
+    c = charts.build(demo, chart("position_barn_plassert_andel"), TRONDHEIM, YEAR, peers=[TYDAL, *FOSEN])
+    assert public(demo, "barn_plassert_andel", [TYDAL])[(TYDAL, YEAR)] is None
+    labels = [label for label, _, _ in bars_in_order(c)]
+    assert "Tydal" not in labels and "Osen" not in labels  # both hidden in 2024
+    assert "Ikke vist: " in note(c) and "Tydal (skjult av personvernhensyn)" in note(c)
+    assert ("Tydal", "–", "skjult av personvernhensyn") in c.table.rows
+
+
+def test_position_alt_text_gives_the_rank_and_better_or_worse_than_the_peers(demo):
+    peers = list(FOSEN)
+    c = charts.build(demo, chart("position_barn_per_arsverk"), TRONDHEIM, YEAR, peers=peers)
+    values = public(demo, "barn_per_arsverk", [TRONDHEIM, *peers])
+    own = values[(TRONDHEIM, YEAR)]
+    shown = [values[(p, YEAR)] for p in peers if values.get((p, YEAR)) is not None]
+    rank = 1 + sum(1 for v in shown if v < own)  # lower is better
+    assert f"Trondheim - Tråante er nr. {rank} av {len(shown) + 1}, der 1 er best." in c.alt
+    mean = sum(shown) / len(shown)
+    word = "bedre enn" if own < mean else "dårligere enn"
+    assert f"Trondheim - Tråante er {word} snittet av sammenligningskommunene ({fmt.value(mean, 'ratio')})." in c.alt
+    assert note(c).startswith(f"Trondheim - Tråante er nr. {rank} av")
+
+
+def test_position_table_rows_equal_the_bars(demo):
+    c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, peers=[TYDAL, *FOSEN])
+    drawn = bars_in_order(c)
+    assert [(r[0], r[1]) for r in c.table.rows[:len(drawn)]] == [(label, fmt.value(v, "percent")) for label, v, _ in drawn]
+    assert all(r[1] == "–" for r in c.table.rows[len(drawn):])
+
+
+def test_position_without_peers_shows_own_and_averages_and_asks_for_peers(demo):
+    c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR)
+    kinds = {colour for _, _, colour in bars_in_order(c)}
+    assert charts.BAR_OTHER not in kinds and len(bars_in_order(c)) == 4
+    assert "Velg sammenligningskommuner for å se plasseringen." in note(c) and "nr." not in c.alt
+    nn = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, "nn")
+    assert "Vel samanlikningskommunar for å sjå plasseringa." in nn.alt and nn.alt.startswith("Stolpediagram: ")
+
+
+def test_position_of_a_neutral_indicator_says_higher_or_lower_not_better(demo):
+    c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    assert catalog.indicators()["barn_tiltak_andel"].better == "neutral"
+    assert "der 1 er høyest" in c.alt and "bedre" not in c.alt and "dårligere" not in c.alt
+    assert "høyere enn snittet" in c.alt or "lavere enn snittet" in c.alt or "likt med snittet" in c.alt
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+def test_members_show_the_service_and_each_member_with_the_own_member_blue(demo):
+    c = charts.build(demo, chart("members_undersokelser_fristbrudd_andel"), "5054", YEAR)
+    values = public(demo, "undersokelser_fristbrudd_andel", ["fosen", *FOSEN])
+    drawn = bars_in_order(c)
+    assert drawn[0][:2] == ("Fosen barnevernstjeneste (hele tjenesten)", values[("fosen", YEAR)])
+    shown = {r: v for (r, _), v in values.items() if v is not None and r != "fosen"}
+    assert len(drawn) == 1 + len(shown)
+    assert dict((label, colour) for label, _, colour in drawn)["Indre Fosen"] == "#0072B2"
+    hidden = [r for r in FOSEN if values.get((r, YEAR)) is None]
+    assert len(hidden) == 2 and "Osen (skjult av SSB av personvernhensyn)" in note(c)
+    assert not c.empty and c.table.rows[0][1] == fmt.value(values[("fosen", YEAR)], "percent")
+
+
+def test_a_service_total_is_hidden_when_it_would_give_back_the_one_hidden_member(demo):
+    # Ørland gets a shown value, so only Osen stays hidden: total and the others would reveal Osen
+    demo.execute("UPDATE observation SET value = 20.0, status = NULL WHERE indicator_id = 'undersokelser_fristbrudd_andel' "
+                 "AND region_code = '5057' AND year = ?", [YEAR])
+    c = charts.build(demo, chart("members_undersokelser_fristbrudd_andel"), "5054", YEAR)
+    total = public(demo, "undersokelser_fristbrudd_andel", ["fosen"])[("fosen", YEAR)]
+    assert total is not None  # the store shows it; the chart must not
+    assert all(total not in t.x for t in c.figure.data)
+    assert not any("hele tjenesten" in label for label, _, _ in bars_in_order(c))
+    assert "Fosen barnevernstjeneste (skjult fordi det sammen med kommunenes tall ville avsløre" in note(c)
+    assert fmt.value(total, "percent") not in c.alt + " ".join(" ".join(r) for r in c.table.rows)
+
+
+def test_members_without_a_service_figure_say_so_instead_of_adding_up(demo):
+    c = charts.build(demo, chart("members_barn_plassert_andel"), "5054", YEAR, "nn")
+    assert not any("heile tenesta" in label for label, _, _ in bars_in_order(c))
+    assert "Tenesta som heilskap har ikkje eige tal for 2024" in note(c)
+
+
+def test_a_municipality_outside_any_service_gives_an_empty_members_chart(demo):
+    c = charts.build(demo, chart("members_barn_plassert_andel"), TRONDHEIM, YEAR)
+    assert c.empty and not c.figure.data
+    assert "ikke med i en interkommunal barnevernstjeneste" in c.alt

@@ -1,0 +1,106 @@
+"""Horizontal bar charts for one year, shared by the position and members kinds.
+
+One bar per region, sorted best to worst with the best on top; the own region in its blue, other
+municipalities one neutral grey, published averages (KOSTRA group, county, country, a service as a
+whole) white with dark hatching, so they never read as one more municipality. Regions without a shown
+value get no bar at all, never a zero bar: a note below the chart names them and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from tilstand import fmt
+from tilstand.charts import (
+    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, WIDTH, TEXT, UNIT_AXIS, ChartTable, _geometry, base_layout, wrap,
+)
+
+BAR_PX = 34  # height per bar, so a long peer list grows the figure instead of squeezing the bars
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # the region's name as the axis shows it
+    value: float
+    kind: str  # own | other | reference
+    remark: str = ""  # for the table, e.g. «snitt»
+
+
+@dataclass(frozen=True)
+class Missing:
+    name: str
+    why: str  # «skjult av personvernhensyn», «tall mangler»
+
+
+def ranked(bars: Iterable[Bar], better: str) -> list[Bar]:
+    """Best first: lowest first when lower is better, else highest first (neutral: highest first).
+    Ties: the own region first, then by name, so the order never flickers between reruns."""
+    sign = 1 if better == "lower" else -1
+    return sorted(bars, key=lambda b: (sign * b.value, b.kind != "own", b.label))
+
+
+def not_shown(missing: list[Missing], language: str) -> str:
+    """«Ikke vist: Tydal (skjult av personvernhensyn), Holtålen (tall mangler).» ('' when none)."""
+    if not missing:
+        return ""
+    return TEXT[language]["not_shown"].format(items=", ".join(f"{m.name} ({m.why})" for m in missing))
+
+
+def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: str) -> go.Figure:
+    """The bars in the given order, top to bottom, value labels in Norwegian format, unit on the x axis."""
+    labels = [b.label for b in bars]
+    data = []
+    for kind in ("reference", "other", "own"):
+        mine = [b for b in bars if b.kind == kind]
+        if not mine:
+            continue
+        marker: dict = {"color": STYLE["own"]["color"] if kind == "own" else BAR_OTHER}
+        if kind == "reference":
+            marker = {"color": BAR_REFERENCE["color"], "line": {"color": BAR_REFERENCE["line"], "width": 1.5},
+                      "pattern": {"shape": BAR_REFERENCE["pattern"], "fgcolor": BAR_REFERENCE["line"], "size": 8}}
+        data.append({
+            "type": "bar", "orientation": "h", "y": [b.label for b in mine], "x": [b.value for b in mine],
+            "name": kind, "marker": marker, "text": [fmt.value(b.value, unit) for b in mine],
+            "textposition": "outside", "cliponaxis": False, "textfont": {"size": FONT_SIZE - 2},
+            "hovertemplate": "%{y}: %{text}<extra></extra>",
+        })
+    left = min(max(90, int(max((len(x) for x in labels), default=0) * (FONT_SIZE - 2) * 0.55) + 24), 380)
+    # The note starts at the plot's left edge, so it gets the plot's width, not the figure's.
+    note_lines = [line for n in notes if n for line in wrap(n, int((WIDTH - left - 40) / (NOTE_SIZE * 0.5)))]
+    meta = {"title_lines": len(wrap(title, 70)), "note_lines": len(note_lines), "legend_rows": 0, "left": left,
+            "axis_title_rows": 1}
+    margin, _, _ = _geometry(meta, HEIGHT)
+    height = max(HEIGHT, margin["t"] + margin["b"] + BAR_PX * max(len(bars), 1))
+    layout = base_layout(wrap(title, 70), note_lines, legend_rows=0, height=height, left=left, axis_title_rows=1)
+    top = max((b.value for b in bars), default=0.0)
+    ticktext = [f"<b>{b.label}</b>" if b.kind == "own" else b.label for b in bars]
+    layout.update(
+        barmode="overlay",  # one bar per category: overlay keeps each bar centred on its label
+        bargap=0.25,
+        hovermode="closest",
+        xaxis={"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 8},
+               "range": [0, top * 1.22 if top > 0 else 1], "tickformat": ",~f", "gridcolor": "#E3E3E3",
+               "zeroline": True, "zerolinecolor": "#777777", "linecolor": "#777777",
+               "tickfont": {"size": FONT_SIZE - 2}},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
+               "tickvals": labels, "ticktext": ticktext, "ticks": "", "showgrid": False,
+               "tickfont": {"size": FONT_SIZE - 2}},
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def table(caption: str, bars: list[Bar], missing: list[Missing], unit: str, language: str) -> ChartTable:
+    """The bars in the drawn order, then the regions without a bar, «–» and why."""
+    t = TEXT[language]
+    out = [(b.label, fmt.value(b.value, unit), b.remark) for b in bars]
+    out += [(m.name, fmt.value(None, unit), m.why) for m in missing]
+    return ChartTable(columns=(t["region"], UNIT_AXIS[language].get(unit, "") or t["value"], t["remark"]),
+                      rows=tuple(out), caption=caption)
+
+
+def values_sentence(bars: list[Bar], unit: str) -> str:
+    """«Trondheim 3,0 %, KOSTRA-gruppe 12 (snitt) 2,8 %, …» in the drawn order, for the alt text."""
+    return ", ".join(f"{b.label} {fmt.value(b.value, unit)}" for b in bars)

@@ -1,0 +1,88 @@
+"""Members charts: an intermunicipal child welfare service as a whole and each member municipality.
+
+Bars for the report year: the service's own figure (stored under the service id by the Bufdir importer;
+the monitor computes it from the members, and Tilstand never adds members up itself) and each member,
+the own member in its blue. A region in no service gives an empty chart.
+
+Secondary suppression: when exactly one member is hidden and the service total is shown, the total is
+hidden too, because the total and the other members' figures would give the hidden one back.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from tilstand import catalog
+from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
+from tilstand.charts import TEXT, Chart, ChartDef, _source, about, latest, reason, rows
+from tilstand.privacy import is_hidden
+
+
+def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str) -> Chart:
+    if len(chart.indicators) != 1:
+        raise ValueError(f"a members chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
+    indicator = catalog.indicators()[chart.indicators[0]]
+    t = TEXT[language]
+    found = rows(con, "chart_members", region=region, year=year, indicators=[indicator.id])
+    title_base = chart.title(language)
+    if not found:
+        name = next(iter(r[0] for r in con.execute("SELECT name FROM region WHERE code = ?", [region]).fetchall()),
+                    region)
+        note = t["not_member"].format(name=name)
+        return Chart(definition=chart, figure=figure(title_base, [], indicator.unit, [note], language),
+                     alt=f"{t['bar_chart']}: {title_base}. {note}", source=_source(indicator, False, language),
+                     empty=True, table=table(note, [], [], indicator.unit, language),
+                     about=about(indicator, _source(indicator, False, language), None, language))
+    service = found[0]  # the query puts the service first
+    members = found[1:]
+    service_value, service_why = _service_total(service, members, language)
+    own_is_service = service["region_code"] == region
+    bars: list[Bar] = []
+    missing: list[Missing] = []
+    used: list[dict] = []
+    label = t["whole_service"].format(name=service["region_name"])
+    if service_value is not None:
+        bars.append(Bar(label, service_value, "own" if own_is_service else "reference"))
+        used.append(service)
+    elif service_why is not None:
+        missing.append(Missing(service["region_name"], service_why))
+    member_bars = []
+    for m in members:
+        if m["value"] is None:
+            present = m["indicator_id"] is not None
+            missing.append(Missing(m["region_name"], reason(m["status"] if present else None, language, short=True)))
+            continue
+        used.append(m)
+        own = m["region_code"] == region
+        member_bars.append(Bar(m["region_name"], m["value"], "own" if own else "other",
+                               t["own_region"] if own else ""))
+    bars += ranked(member_bars, indicator.better)  # the service on top, then its members best first
+    notes = [not_shown(missing, language)]
+    if service["indicator_id"] is None:
+        notes.append(t["no_service_total"].format(year=year))
+    title = t["members_title"].format(title=title_base, service=service["region_name"], year=year)
+    source = _source(indicator, any(r["sample"] for r in used), language)
+    alt = [f"{t['bar_chart']}: {title}."]
+    if bars:
+        alt.append(f"{t['values']}: {values_sentence(bars, indicator.unit)}.")
+    alt += [n for n in notes if n]
+    return Chart(
+        definition=chart,
+        figure=figure(title, bars, indicator.unit, notes, language),
+        alt=" ".join(alt),
+        source=source,
+        empty=not bars,
+        table=table(t["bar_caption"].format(title=title_base, year=year), bars, missing, indicator.unit, language),
+        about=about(indicator, source, latest(r["imported_at"] for r in used), language),
+    )
+
+
+def _service_total(service: dict, members: list[dict], language: str) -> tuple[float | None, str | None]:
+    """The service's shown value, or None and why (None, None: the source has no service figure)."""
+    if service["indicator_id"] is None:
+        return None, None
+    if service["value"] is None:
+        return None, reason(service["status"], language, short=True)
+    if sum(1 for m in members if is_hidden(m["status"])) == 1:
+        return None, TEXT[language]["secondary"]
+    return service["value"], None
