@@ -15,7 +15,7 @@ import duckdb
 from tilstand import catalog, fmt
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 from tilstand.charts import (
-    COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, _source, about, latest, reason, rows,
+    COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, _source, about, compare_rows, latest, reason,
 )
 
 
@@ -27,8 +27,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         raise ValueError(f"a position chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
     t = TEXT[language]
-    found = rows(con, "chart_compare", region=region, year=year, from_year=year, to_year=year,
-                 indicators=[indicator.id], peers=list(peers))
+    found = compare_rows(con, region, year, year, year, [indicator.id], peers)
     own, bars, missing, peer_values, used = _bars(found, region, [r for r in REFERENCES if r in compare], language)
     mean = _mean(peer_values, len({r["region_code"] for r in found if r["role"] == "peer"}))
     if mean is not None and "peers" in compare:

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from tilstand import catalog, fmt
 from tilstand.charts import (
     ALT_REASON, COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, STYLE, TEXT, TREND_YEARS, UNIT_AXIS, Chart,
-    ChartDef, ChartTable, FONT_SIZE, _legend_rows, _source, _years, about, base_layout, latest, reason, rows,
+    ChartDef, ChartTable, FONT_SIZE, _legend_rows, _source, _years, about, base_layout, compare_rows, latest, reason,
     wrap,
 )
 
@@ -46,8 +46,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     years = list(range(year - TREND_YEARS + 1, year + 1))
     size = indicator.unit in SIZE_UNITS
     use_peers = "peers" in compare and not size
-    found = rows(con, "chart_compare", region=region, year=year, from_year=years[0], to_year=year,
-                 indicators=[indicator.id], peers=list(peers) if use_peers else [])
+    found = compare_rows(con, region, year, years[0], year, [indicator.id], peers if use_peers else ())
     series, imported, sample = _series(found, years, ["own"] if size else ["own", *(r for r in REFERENCES if r in compare)],
                                        language)
     if use_peers:

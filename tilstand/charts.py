@@ -330,6 +330,26 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
         cur.close()
 
 
+def compare_rows(con: duckdb.DuckDBPyConnection, region: str, year: int, from_year: int, to_year: int,
+                 indicators: Sequence[str], peers: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The region, its comparisons and its peers with their public values, one dict per (role, region,
+    indicator, year) that has an observation, and one with indicator_id None for a region without any
+    (so its name is known). Keys: role (own, group, county, country, peer), region_code, region_name,
+    indicator_id, year, value, status, sample, imported_at. Ordered by role, then name, indicator, year.
+    """
+    regions = rows(con, "chart_regions", region=region, year=year, peers=list(peers))
+    values = rows(con, "chart_values", regions=list({r["region_code"] for r in regions}),
+                  indicators=list(indicators), from_year=from_year, to_year=to_year)
+    by_region: dict[str, list[dict]] = {}
+    for v in values:
+        by_region.setdefault(v["region_code"], []).append(v)
+    out = []
+    blank = {"indicator_id": None, "year": None, "value": None, "status": None, "sample": False, "imported_at": None}
+    for r in regions:
+        out.extend({**r, **v} for v in by_region.get(r["region_code"], [blank]))
+    return out
+
+
 # --- what every kind shares: reasons, sources, the about line -----------------------------------
 
 
