@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 from tilstand import catalog, fmt, queries
 from tilstand.charts import (FONT, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, TEXT, TITLE_SIZE, UNIT_AXIS, WIDTH, Chart,
-                             ChartDef, ChartTable, _source)
+                             ChartDef, ChartTable, _source, date_text)
 
 OWN = STYLE["own"]["color"]
 COMPARISON_COLOR = {"peers": "#CC79A7", "county": STYLE["county"]["color"], "country": STYLE["country"]["color"],
@@ -36,8 +36,6 @@ RESPONDENTS = {"tenfactor": "tf_antall_svar", "survey": "bu_antall_svar"}
 # Vermilion and blue are about as dark in greyscale, so the low band is hatched as well.
 BANDS = (("andel_lav", "#D55E00", "#000000", "/"), ("andel_middels", "#BBBBBB", "#000000", ""),
          ("andel_hoy", "#0072B2", "#FFFFFF", ""))
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
 
 WORDS = {
     "nb": {
@@ -165,22 +163,21 @@ class _Value:
 Values = dict[tuple[str, str, int], _Value]  # (region, indicator, year) -> value
 
 
-def _context(con: duckdb.DuckDBPyConnection, region: str, year: int) -> _Context:
-    df = queries.run(con, "chart_surveys_context", region=region, year=year)
+def _read(con: duckdb.DuckDBPyConnection, region: str, year: int, indicators: Iterable[str], *,
+          peers: Sequence[str] = (), others: bool = True) -> tuple[_Context, Values]:
+    """Who the municipality is and whom it is compared with, and the public values of the indicators for
+    all of them in the report year and the year before: one query, as a page builds many charts."""
+    df = queries.run(con, "chart_surveys", region=region, year=year, from_year=year - 1, to_year=year,
+                     indicators=list(indicators), peers=list(peers), others=others)
     if df.is_empty():
-        return _Context(region, region, None, "", "Landet", ())
+        return _Context(region, region, None, "", "Landet", ()), {}
     r = df.row(0, named=True)
-    return _Context(r["code"], r["name"], r["county_code"], r["county_name"] or r["county_code"] or "",
-                    r["country_name"] or "Landet", tuple(r["group_members"] or ()))
-
-
-def _values(con: duckdb.DuckDBPyConnection, regions: Iterable[str], indicators: Iterable[str],
-            from_year: int, to_year: int) -> Values:
-    df = queries.run(con, "chart_surveys_values", regions=list(dict.fromkeys(regions)),
-                     indicators=list(indicators), from_year=from_year, to_year=to_year)
-    return {(r["region_code"], r["indicator_id"], r["year"]): _Value(r["value"], r["status"], r["sample"],
-                                                                     r["imported_at"])
-            for r in df.iter_rows(named=True)}
+    ctx = _Context(r["code"], r["name"], r["county_code"], r["county_name"] or r["county_code"] or "",
+                   r["country_name"] or "Landet", tuple(r["group_members"] or ()))
+    values = {(r["region_code"], r["indicator_id"], r["year"]): _Value(r["value"], r["status"], r["sample"],
+                                                                       r["imported_at"])
+              for r in df.iter_rows(named=True) if r["indicator_id"] is not None}
+    return ctx, values
 
 
 def _limit(kind: str) -> int:
@@ -194,7 +191,7 @@ def _about(definition: str, source: str, used: Iterable[_Value], language: str) 
     latest = max((v.imported_at for v in used if v.imported_at is not None and v.value is not None), default=None)
     parts = [f"{w['definition']}: {definition}", source]
     if latest is not None:
-        parts.append(f"{w['updated']} {latest.day}. {MONTHS[latest.month - 1]} {latest.year}.")
+        parts.append(f"{w['updated']} {date_text(latest.date())}.")
     return " ".join(parts)
 
 
@@ -235,10 +232,8 @@ def build_tenfactor(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str
                     compare: Sequence[str], peers: Sequence[str]) -> Chart:
     """The ten factors this year, last year and against one comparison average (see the module docstring)."""
     factors = list(chart.indicators)
-    ctx = _context(con, region, year)
-    peers = [p for p in dict.fromkeys(peers) if p != ctx.code]
-    regions = [ctx.code, *peers, *([ctx.county] if ctx.county else []), "EAK", *ctx.group_members]
-    values = _values(con, regions, [*factors, RESPONDENTS["tenfactor"]], year - 1, year)
+    peers = [p for p in dict.fromkeys(peers) if p != region] if "peers" in compare else []
+    ctx, values = _read(con, region, year, [*factors, RESPONDENTS["tenfactor"]], peers=peers)
     comparison = _comparison(values, ctx, factors, year, language, compare, peers)
     title = f"{_title(chart, language, 'tf_title')} – {year}"
     names = _factor_names(factors, language)
@@ -362,6 +357,7 @@ def _tenfactor_figure(title: str, subtitle: str, name: str, year: int, factors: 
             "title": {"text": UNIT_AXIS[language]["score_1_5"], "font": {"size": FONT_SIZE - 1}, "standoff": 8}, "gridcolor": "#E3E3E3", "zeroline": False,
             "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": y, "autorange": "reversed",
+             "ticklabelstandoff": 8,
              "showgrid": True, "gridcolor": "#F0F0F0", "ticks": "", "tickfont": {"size": FONT_SIZE - 2}}
     legend = [t["name"] for t in traces if t.get("showlegend", True)]
     return go.Figure(data=traces, layout=_layout(title, subtitle, notes, legend, axis, yaxis))
@@ -452,9 +448,8 @@ def build_survey(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, y
     """
     w = WORDS[language]
     dims = list(chart.indicators)
-    ctx = _context(con, region, year)
     wanted = [f"{d}_{band}" for d in dims for band, *_ in BANDS]
-    values = _values(con, [ctx.code], [*wanted, RESPONDENTS["survey"]], year, year)
+    ctx, values = _read(con, region, year, [*wanted, RESPONDENTS["survey"]], others=False)
     names = _dimension_names(dims, language)
     shares: dict[str, tuple[float, float, float]] = {}
     hidden, missing = [], []
@@ -479,7 +474,7 @@ def build_survey(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, y
     title = f"{_title(chart, language, 'bu_title')} – {year}"
     subtitle = f"{ctx.name}, " + w["n_answers"].format(n=fmt.number(respondents)) if respondents else ctx.name
     indicator = catalog.indicators()[dims[0]]
-    used = list(values.values())
+    used = [v for (_, _, y), v in values.items() if y == year]
     source = _source(indicator, any(v.sample and v.value is not None for v in used), language)
     return Chart(
         definition=chart,
@@ -522,6 +517,7 @@ def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, 
             "title": {"text": w["share_axis"], "font": {"size": FONT_SIZE - 1}, "standoff": 8}, "gridcolor": "#E3E3E3", "zeroline": False,
             "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": y, "autorange": "reversed",
+             "ticklabelstandoff": 8,
              "ticks": "", "tickfont": {"size": FONT_SIZE - 2}}
     legend = [t["name"] for t in traces] if drawn else []
     return go.Figure(data=traces, layout=_layout(title, subtitle, notes, legend, axis, yaxis, barmode="stack",
@@ -569,7 +565,7 @@ def _layout(title: str, subtitle: str, notes: list[str], legend: list[str], xaxi
     legend_width = sum(len(n) * (FONT_SIZE - 1) * 0.5 + 50 for n in legend)
     legend_rows = int(legend_width // (WIDTH - 40)) + 1 if legend else 0
     top = 30 + 26 * (len(title_lines) + bool(subtitle))
-    ticks, axis_title = 34, 36
+    ticks, axis_title = 34, 30  # as charts._geometry, so charts.without_title re-places them the same way
     legend_px, notes_px = 28 * legend_rows, 19 * len(note_lines)
     bottom = ticks + axis_title + legend_px + (notes_px + 12 if notes_px else 0) + 10
     plot = max(HEIGHT - top - bottom, 80)
