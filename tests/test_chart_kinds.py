@@ -258,3 +258,12 @@ def test_a_municipality_outside_any_service_gives_an_empty_members_chart(demo):
     c = charts.build(demo, chart("members_barn_plassert_andel"), TRONDHEIM, YEAR)
     assert c.empty and not c.figure.data
     assert "ikke med i en interkommunal barnevernstjeneste" in c.alt
+
+
+def test_position_of_a_count_ranks_sizes_without_calling_them_better(demo):
+    sizes = charts.ChartDef("position_barn_0_17_antall", "om_barnevernet", "position", ("barn_0_17_antall",),
+                            "Barn 0–17 år", "Born 0–17 år", report=False)
+    c = charts.build(demo, sizes, TRONDHEIM, YEAR, peers=FOSEN)
+    values = [v for _, v, _ in bars_in_order(c)]
+    assert values == sorted(values, reverse=True) and c.figure.layout.xaxis.title.text == "Antall"
+    assert "der 1 er høyest" in c.alt and "bedre" not in c.alt and "dårligere" not in c.alt
