@@ -166,17 +166,20 @@ Values = dict[tuple[str, str, int], _Value]  # (region, indicator, year) -> valu
 def _read(con: duckdb.DuckDBPyConnection, region: str, year: int, indicators: Iterable[str], *,
           peers: Sequence[str] = (), others: bool = True) -> tuple[_Context, Values]:
     """Who the municipality is and whom it is compared with, and the public values of the indicators for
-    all of them in the report year and the year before: one query, as a page builds many charts."""
-    df = queries.run(con, "chart_surveys", region=region, year=year, from_year=year - 1, to_year=year,
-                     indicators=list(indicators), peers=list(peers), others=others)
+    all of them (`others` False: the municipality alone) in the report year and the year before."""
+    df = queries.run(con, "chart_surveys", region=region, year=year)
     if df.is_empty():
         return _Context(region, region, None, "", "Landet", ()), {}
     r = df.row(0, named=True)
     ctx = _Context(r["code"], r["name"], r["county_code"], r["county_name"] or r["county_code"] or "",
                    r["country_name"] or "Landet", tuple(r["group_members"] or ()))
-    values = {(r["region_code"], r["indicator_id"], r["year"]): _Value(r["value"], r["status"], r["sample"],
-                                                                       r["imported_at"])
-              for r in df.iter_rows(named=True) if r["indicator_id"] is not None}
+    regions = [ctx.code, *peers, *([ctx.county] if ctx.county else []), "EAK", *ctx.group_members] \
+        if others else [ctx.code]
+    df = queries.run(con, "chart_values", regions=list(dict.fromkeys(regions)), indicators=list(indicators),
+                     from_year=year - 1, to_year=year)
+    values = {(v["region_code"], v["indicator_id"], v["year"]): _Value(v["value"], v["status"], v["sample"],
+                                                                       v["imported_at"])
+              for v in df.iter_rows(named=True)}
     return ctx, values
 
 
