@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.a11y import norwegian_chrome
 from pages.common import (connection, current_actor, data_version, may_open, set_page_language, uses_sample_data,
                           write_cookie)
 from tilstand import demo, sessions
@@ -11,6 +12,7 @@ from tilstand.access import ROLE_NB
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
+norwegian_chrome()  # Streamlit's own English labels in Norwegian, caption contrast
 
 if not demo.ensure_exists():
     with st.spinner("Bygger eksempeldatabasen fra sample_data/ (første oppstart) …"):
@@ -21,6 +23,16 @@ ALL_PAGES = {
     "forside": st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
     "tjenesteprofil": st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:",
                               url_path="tjenesteprofil"),
+    "dekningsgrad": st.Page("pages/dekningsgrad.py", title="Dekningsgrad og kapasitet", icon=":material/groups:",
+                            url_path="dekningsgrad"),
+    "kvalitet": st.Page("pages/kvalitet.py", title="Kvalitet og frister", icon=":material/verified:",
+                        url_path="kvalitet"),
+    "okonomi": st.Page("pages/okonomi.py", title="Økonomi", icon=":material/payments:", url_path="okonomi"),
+    "ansatte": st.Page("pages/ansatte.py", title="Ansatte og 10-FAKTOR", icon=":material/badge:",
+                       url_path="ansatte"),
+    "brukere": st.Page("pages/brukere.py", title="Brukerundersøkelser", icon=":material/forum:", url_path="brukere"),
+    "bakgrunn": st.Page("pages/bakgrunn.py", title="Bakgrunn", icon=":material/family_restroom:",
+                        url_path="bakgrunn"),
     "skriverom": st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
     "importer": st.Page("pages/importer.py", title="Importer tall", icon=":material/upload_file:", url_path="import"),
     "gjennomgang": st.Page("pages/gjennomgang.py", title="Gjennomgang", icon=":material/rate_review:",
@@ -32,6 +44,7 @@ ALL_PAGES = {
     "administrasjon": st.Page("pages/administrasjon.py", title="Administrasjon", icon=":material/manage_accounts:",
                               url_path="administrasjon"),
 }
+AREA_KEYS = ("dekningsgrad", "kvalitet", "okonomi", "ansatte", "brukere", "bakgrunn")
 LOGIN = st.Page("pages/logg_inn.py", title="Logg inn", icon=":material/login:", url_path="logg-inn", default=True)
 
 
@@ -48,8 +61,14 @@ page = st.navigation(pages, position="hidden")
 with st.sidebar:
     st.markdown("**Tilstand**")
     st.caption("Tilstandsrapport for barnevernstjenesten")
+    keys = {id(p): key for key, p in ALL_PAGES.items()}
     for p in pages:
+        key = keys.get(id(p))
+        if key == AREA_KEYS[0]:
+            st.caption("Områder")
         st.page_link(p)
+        if key == AREA_KEYS[-1]:
+            st.caption("Rapporten")
     if actor is not None:
         st.divider()
         roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})

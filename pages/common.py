@@ -20,6 +20,13 @@ PAGE_ACTION: dict[str, str | None] = {
     "gjennomgang": "comment",
     "publisert": "read_published",
     "indikatorer": None,
+    # The area pages show public statistics (suppressed) to everyone with a role in the municipality.
+    "dekningsgrad": "read_published",
+    "kvalitet": "read_published",
+    "okonomi": "read_published",
+    "ansatte": "read_published",
+    "brukere": "read_published",
+    "bakgrunn": "read_published",
     "administrasjon": "manage_users",
 }
 

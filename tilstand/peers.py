@@ -60,6 +60,13 @@ def current(con: duckdb.DuckDBPyConnection, region: str, year: int) -> PeerSet:
     return PeerSet(region, year, suggested(con, region, year), "suggested")
 
 
+def for_report(con: duckdb.DuckDBPyConnection, region: str, year: int) -> tuple[str, ...]:
+    """The peers the report and the writing room show: a set the leader saved (this year or carried over),
+    never a mere suggestion the leader has not looked at."""
+    s = current(con, region, year)
+    return s.peers if s.origin != "suggested" else ()
+
+
 def save(con: duckdb.DuckDBPyConnection, region: str, year: int, peers: list[str] | tuple[str, ...], *,
          actor: Actor) -> PeerSet:
     """Save the leader's peers for this report year (replacing any set saved for the same year)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from tilstand import charts, narrative, pdf, profile, report, store, tables
+from tilstand import charts, narrative, pdf, peers, profile, report, store, tables
 from tilstand.access import Actor, record, require
 from tilstand.review import STATE_NB, StateError, _write_state
 
@@ -161,13 +161,16 @@ def _content(con: duckdb.DuckDBPyConnection, rep: narrative.Report) -> dict:
     chapters = []
     seen: set[str] = set()  # as in the DOCX: an indicator in two chapters gets its chart in the first only
     used: set[str] = set()
+    peer_set = peers.for_report(con, rep.region_code, rep.year)
+    compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
     for s in narrative.sections(con, rep.id, include_hidden=False):
         frozen_charts = []
         for definition in charts.for_indicators(s.indicators):
             if definition.id in seen:
                 continue
             seen.add(definition.id)
-            chart = charts.build(con, definition, rep.region_code, rep.year, rep.language)
+            chart = charts.build(con, definition, rep.region_code, rep.year, rep.language, compare=compare,
+                                 peers=peer_set)
             if not chart.empty:
                 frozen_charts.append({"id": definition.id, "title": definition.title(rep.language),
                                       "figure_json": chart.figure.to_json(), "alt": chart.alt,

@@ -23,7 +23,7 @@ import duckdb
 import jinja2
 from docxtpl import DocxTemplate
 
-from tilstand import catalog, charts, fmt, markdown, narrative, pdf, profile, queries, wordml
+from tilstand import catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, wordml
 from tilstand.errors import InputError
 from tilstand.privacy import is_hidden
 
@@ -177,12 +177,14 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
     """Every non-empty chart of every chapter, rendered to PNG in one concurrent, cached batch."""
     out = []
     seen: set[str] = set()  # an indicator in two chapters gets its chart in the first only
+    peer_set = peers.for_report(con, p.region_code, p.year)
+    compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
     for part in chapters:
         for definition in charts.for_indicators(part.indicators):
             if definition.id in seen:
                 continue
             seen.add(definition.id)
-            chart = charts.build(con, definition, p.region_code, p.year, language)
+            chart = charts.build(con, definition, p.region_code, p.year, language, compare=compare, peers=peer_set)
             if not chart.empty:
                 out.append(_Figure(part.key, chart))
     if not out:

@@ -11,16 +11,18 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, profile, tables
+from tilstand import charts, peers, profile, tables
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
-def chart(chart_id: str, region: str, year: int, language: str, version: int, db: str) -> charts.Chart:
-    """Built once per data version; `db` keys the cache to the database file in use."""
+def chart(chart_id: str, region: str, year: int, language: str, version: int, db: str,
+          peer_set: tuple[str, ...] = ()) -> charts.Chart:
+    """Built once per data version and peer set; `db` keys the cache to the database file in use."""
     from pages.common import connection
 
     definition = next(c for c in charts.registry() if c.id == chart_id)
-    return charts.build(connection(), definition, region, year, language)
+    compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
+    return charts.build(connection(), definition, region, year, language, compare=compare, peers=peer_set)
 
 
 def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> None:
@@ -40,9 +42,14 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
 
 def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language: str, version: int, db: str,
                    below: Callable[[charts.ChartDef], None] | None = None) -> None:
-    """Every chart of the chapter with data; `below` adds something under each (e.g. a comment button)."""
+    """Every chart of the chapter with data; `below` adds something under each (e.g. a comment button).
+
+    The peer line is the one the report will carry: the leader's saved peers, never a suggestion."""
+    from pages.common import connection
+
+    peer_set = peers.for_report(connection(), region, year)
     for definition in charts.for_indicators(indicators):
-        c = chart(definition.id, region, year, language, version, db)
+        c = chart(definition.id, region, year, language, version, db, peer_set)
         if c.empty:
             continue
         st.markdown(f"**{html.escape(definition.title(language))}**")

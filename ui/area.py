@@ -1,0 +1,258 @@
+"""An area page (Dekningsgrad, Kvalitet, Økonomi, Ansatte, Brukerundersøkelser, Bakgrunn).
+
+The page answers two questions for a council member in ten seconds: are we better or worse than
+similar municipalities, and is it improving? It opens with a two-sentence summary and the area's
+headline figures (value, change from last year, comparison in words), then for each headline figure its
+trend and its position among the peers, as a chart or as a table of the same numbers. The municipality,
+year, comparisons and view are shared by all area pages, so moving between areas keeps the choice.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import (connection, data_version, municipalities, page_guard, regions_for, require_page,
+                          sample_banner, service_profile)
+from tilstand import charts, dashboard, peers, store, tables
+from tilstand.access import Actor, PermissionDenied
+from tilstand.peers import PeerSetError
+
+COMPARE_LABEL = {"group": "KOSTRA-gruppen", "county": "Fylket", "country": "Landet",
+                 "peers": "Sammenligningskommunene"}
+VIEWS = ("Diagram", "Tabell")
+# Screen readers read this block; it is invisible on screen (the chart shows the same).
+SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+           "clip:rect(0,0,0,0);white-space:nowrap;border:0")
+
+
+# --- cached building blocks (pure for a data version) --------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=600, ttl=3600)
+def _chart(chart_id: str, region: str, year: int, compare: tuple[str, ...], peer_set: tuple[str, ...],
+           version: int, db: str) -> charts.Chart:
+    """Figures are built once per (choice, data version) and shared read-only between sessions."""
+    definition = next(c for c in charts.registry() if c.id == chart_id)
+    return charts.build(connection(), definition, region, year, "nb", compare=compare, peers=peer_set)
+
+
+@st.cache_data(show_spinner=False, max_entries=300)
+def _peer_means(peer_set: tuple[str, ...], year: int, indicators: tuple[str, ...], version: int,
+                db: str) -> dict[str, dashboard.PeerMean]:
+    return dashboard.peer_means(connection(), peer_set, year, indicators)
+
+
+def _shared(name: str, widget_key: str, default):
+    """Put the value shared by all area pages into this page's widget before it is drawn."""
+    value = st.session_state.setdefault(f"area_{name}", default)
+    st.session_state[widget_key] = value
+    return value
+
+
+def _remember(name: str, widget_key: str) -> None:
+    st.session_state[f"area_{name}"] = st.session_state[widget_key]
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def show(key: str) -> None:
+    page_guard()
+    actor = require_page(key)
+    area = dashboard.area(key)
+    st.title(area.title)
+    st.markdown(area.question)
+
+    region, year, labels = _choose_region(actor, key)
+    compare, view = _choose_comparison(key)
+    peer_set = _peer_panel(actor, key, region, year, labels)
+
+    profile = service_profile(region, year)
+    sample_banner(profile.sample)
+    version, db = data_version(), str(store.db_path())
+    means = _peer_means(peer_set.peers, year, area.headline, version, db) if "peers" in compare else {}
+    items = dashboard.headlines(profile, area, compare=compare, peers=means)
+
+    st.header(f"{profile.region_name} {year}", divider="gray")
+    st.markdown(dashboard.summary(profile.region_name, year, items, compare))
+    _headline_metrics(items, year)
+    chart_peers = peer_set.peers if "peers" in compare else ()
+    for item in items:
+        _indicator_section(item, region, year, compare, chart_peers, view, version, db)
+    _extra_charts(area, region, year, compare, chart_peers, view, version, db)
+    _members(area, region, year, view, version, db)
+    _all_figures(area, profile)
+
+
+def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
+    rows = municipalities()
+    labels = {code: f"{code} {name}" for code, name in rows.select("code", "name").iter_rows()}
+    codes = regions_for(actor, "read_published", list(labels))
+    if not codes:
+        st.info("Du har ikke tilgang til tall for noen kommune ennå. Be administratoren om tilgang.")
+        st.stop()
+    wanted = _deep_link("kommune")
+    if wanted in codes:
+        st.session_state["area_region"] = wanted
+    elif st.session_state.get("area_region") not in codes:
+        st.session_state["area_region"] = "5001" if "5001" in codes else codes[0]
+    left, right = st.columns([3, 1])
+    _shared("region", f"{key}_kommune", codes[0])
+    region = left.selectbox("Kommune", codes, format_func=labels.get, key=f"{key}_kommune",
+                            on_change=_remember, args=("region", f"{key}_kommune"))
+    row = rows.filter(rows["code"] == region).row(0, named=True)
+    years = list(range(row["last_year"], row["first_year"] - 1, -1))
+    asked = _deep_link("ar") or ""
+    if asked.isdigit() and int(asked) in years:
+        st.session_state["area_year"] = int(asked)
+    elif st.session_state.get("area_year") not in years:
+        st.session_state["area_year"] = years[0]
+    _shared("year", f"{key}_ar", years[0])
+    year = right.selectbox("År", years, key=f"{key}_ar", on_change=_remember, args=("year", f"{key}_ar"))
+    st.query_params.update({"kommune": region, "ar": str(year)})
+    st.session_state["area_written"] = {"kommune": region, "ar": str(year)}
+    return region, int(year), labels
+
+
+def _deep_link(name: str) -> str | None:
+    """A query parameter the person brought (a shared link), not the one this page wrote last run."""
+    value = st.query_params.get(name)
+    return None if value == st.session_state.get("area_written", {}).get(name) else value
+
+
+def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
+    left, right = st.columns([3, 1])
+    _shared("compare", f"{key}_compare", list(charts.COMPARE_ALL))
+    chosen = left.pills("Sammenlign med", list(charts.COMPARE_ALL), selection_mode="multi",
+                        format_func=COMPARE_LABEL.get, key=f"{key}_compare",
+                        on_change=_remember, args=("compare", f"{key}_compare"))
+    _shared("view", f"{key}_view", VIEWS[0])
+    view = right.segmented_control("Vis som", VIEWS, key=f"{key}_view", on_change=_remember,
+                                   args=("view", f"{key}_view"))
+    order = [c for c in charts.COMPARE_ALL if c in (chosen or [])]
+    return tuple(order), view or VIEWS[0]
+
+
+def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str, str]) -> peers.PeerSet:
+    current = peers.current(connection(), region, year)
+    names = ", ".join(labels.get(p, p).split(" ", 1)[-1] for p in current.peers) or "ingen valgt"
+    with st.expander(f"Sammenligningskommuner: {names}"):
+        st.caption(current.describe())
+        if not actor.can("choose_peers", region):
+            st.caption("Barnevernlederen velger sammenligningskommunene for rapporten.")
+            return current
+        options = [c for c in labels if c != region]
+        with st.form(f"{key}_peers_form", border=False):
+            chosen = st.multiselect("Velg sammenligningskommuner (høyst 15)", options,
+                                    default=[p for p in current.peers if p in options], format_func=labels.get,
+                                    max_selections=peers.MAX_PEERS, placeholder="Velg kommuner")
+            saved = st.form_submit_button(f"Lagre for rapporten {year}", icon=":material/save:")
+        if saved:
+            try:
+                peers.save(connection(), region, year, chosen, actor=actor)
+            except (PeerSetError, PermissionDenied) as e:
+                st.error(str(e))
+                return current
+            st.session_state["area_flash"] = "Sammenligningskommunene er lagret for rapporten."
+            st.rerun()
+    if flash := st.session_state.pop("area_flash", None):
+        st.success(flash, icon=":material/check:")
+    return current
+
+
+def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
+    if not items:
+        return
+    st.subheader("Nøkkeltall")
+    columns = st.columns(len(items))
+    for col, h in zip(columns, items):
+        with col.container(border=True):
+            colour = {"higher": "normal", "lower": "inverse"}.get(h.indicator.better, "off")
+            delta = fmt_delta(h, year)
+            st.metric(h.indicator.name_nb, h.value_text, delta=delta, delta_color=colour if delta else "off",
+                      delta_arrow="auto" if delta else "off")
+            st.caption(h.verdict_text())
+            if text := h.comparison_text():
+                st.caption(text)
+
+
+def fmt_delta(h: dashboard.Headline, year: int) -> str | None:
+    """Streamlit picks the arrow from a leading '-'; our numbers use the real minus sign."""
+    text = h.change_text(year)
+    if not text or h.change is None:
+        return text or None
+    return text.replace("−", "-", 1)
+
+
+def _indicator_section(item: dashboard.Headline, region: str, year: int, compare: tuple[str, ...],
+                       peer_set: Sequence[str], view: str, version: int, db: str) -> None:
+    ids = {item.indicator.id}
+    trend = [c for c in charts.for_area(ids, kinds=("trend",))]
+    position = [c for c in charts.for_area(ids, kinds=("position",))]
+    st.subheader(item.indicator.name_nb)
+    left, right = st.columns(2)
+    for col, defs in ((left, trend), (right, position)):
+        for d in defs[:1]:
+            with col:
+                _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view)
+
+
+def _show_chart(c: charts.Chart, view: str) -> None:
+    if c.empty:
+        st.info(f"{c.definition.title('nb')}: ingen tall å vise for året. {c.alt}")
+        return
+    if view == "Tabell" and c.table is not None:
+        st.markdown(f"**{html.escape(c.definition.title('nb'))}**")
+        st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True,
+                 alt=c.table.caption)
+    else:
+        st.plotly_chart(c.figure, alt=c.alt, theme=None, key=f"chart_{c.definition.id}",
+                        config={"displaylogo": False, "responsive": True})
+        st.markdown(f'<div style="{SR_ONLY}">{html.escape(c.alt)}</div>', unsafe_allow_html=True)
+    st.caption(c.about or c.source)
+
+
+def _extra_charts(area: dashboard.Area, region: str, year: int, compare: tuple[str, ...],
+                  peer_set: Sequence[str], view: str, version: int, db: str) -> None:
+    """The area's own kinds: 10-FAKTOR's ten factors, the survey answer distributions."""
+    ids = {i.id for i in area.indicators()} | {i for i in area.headline}
+    from tilstand import catalog
+
+    ids |= {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas}
+    extra = charts.for_area(ids, kinds=("tenfactor", "survey"))
+    for d in extra:
+        st.subheader(d.title("nb"))
+        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view)
+
+
+def _members(area: dashboard.Area, region: str, year: int, view: str, version: int, db: str) -> None:
+    """An intermunicipal service: the service as a whole and each member, for the headline figures."""
+    defs = charts.for_area(set(area.headline), kinds=("members",))
+    built = [_chart(d.id, region, year, (), (), version, db) for d in defs]
+    built = [c for c in built if not c.empty]
+    if not built:
+        return
+    st.header("Den interkommunale tjenesten", divider="gray")
+    st.markdown("Kommunen er med i en interkommunal barnevernstjeneste. Her er tjenesten som helhet og hver "
+                "kommune i den.")
+    columns = st.columns(2)
+    for n, c in enumerate(built):
+        with columns[n % 2]:
+            _show_chart(c, view)
+
+
+def _all_figures(area: dashboard.Area, profile) -> None:
+    with st.expander("Alle tall i området, med definisjoner"):
+        for catalog_area in area.catalog_areas:
+            rows = tables.profile_rows(profile, catalog_area)
+            if not rows:
+                st.caption(f"Ingen tall importert ennå for {tables.area_title(catalog_area)}.")
+                continue
+            frame = pd.DataFrame(rows, columns=tables.COLUMNS).drop(columns=["Utvikling"])
+            st.table(frame, hide_index=True, alt=f"{tables.area_title(catalog_area)}: alle indikatorer")
+            st.table(pd.DataFrame(tables.definitions(profile, catalog_area)), hide_index=True,
+                     alt=f"Definisjoner og kilder for {tables.area_title(catalog_area)}")
