@@ -143,13 +143,10 @@ WORDS = {
 
 
 @dataclass(frozen=True)
-class _Context:
+class _Region:
     code: str
     name: str
     county: str | None
-    county_name: str
-    country_name: str
-    group_members: tuple[str, ...]  # the KOSTRA group's other municipalities in the report year
 
 
 @dataclass(frozen=True)
@@ -163,24 +160,22 @@ class _Value:
 Values = dict[tuple[str, str, int], _Value]  # (region, indicator, year) -> value
 
 
-def _read(con: duckdb.DuckDBPyConnection, region: str, year: int, indicators: Iterable[str], *,
-          peers: Sequence[str] = (), others: bool = True) -> tuple[_Context, Values]:
-    """Who the municipality is and whom it is compared with, and the public values of the indicators for
-    all of them (`others` False: the municipality alone) in the report year and the year before."""
-    df = queries.run(con, "chart_surveys", region=region, year=year)
+def _region(con: duckdb.DuckDBPyConnection, code: str) -> _Region:
+    df = queries.run(con, "region", code=code)
     if df.is_empty():
-        return _Context(region, region, None, "", "Landet", ()), {}
+        return _Region(code, code, None)
     r = df.row(0, named=True)
-    ctx = _Context(r["code"], r["name"], r["county_code"], r["county_name"] or r["county_code"] or "",
-                   r["country_name"] or "Landet", tuple(r["group_members"] or ()))
-    regions = [ctx.code, *peers, *([ctx.county] if ctx.county else []), "EAK", *ctx.group_members] \
-        if others else [ctx.code]
+    return _Region(r["code"], r["name"], r["county_code"])
+
+
+def _values(con: duckdb.DuckDBPyConnection, regions: Iterable[str], indicators: Iterable[str], year: int) -> Values:
+    """Public values in the report year and the year before. The regions go in as a plain list: the
+    suppression macro then filters before it scans (see queries/chart_regions.sql)."""
     df = queries.run(con, "chart_values", regions=list(dict.fromkeys(regions)), indicators=list(indicators),
                      from_year=year - 1, to_year=year)
-    values = {(v["region_code"], v["indicator_id"], v["year"]): _Value(v["value"], v["status"], v["sample"],
-                                                                       v["imported_at"])
-              for v in df.iter_rows(named=True)}
-    return ctx, values
+    return {(v["region_code"], v["indicator_id"], v["year"]): _Value(v["value"], v["status"], v["sample"],
+                                                                     v["imported_at"])
+            for v in df.iter_rows(named=True)}
 
 
 def _limit(kind: str) -> int:
@@ -235,9 +230,11 @@ def build_tenfactor(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str
                     compare: Sequence[str], peers: Sequence[str]) -> Chart:
     """The ten factors this year, last year and against one comparison average (see the module docstring)."""
     factors = list(chart.indicators)
-    peers = [p for p in dict.fromkeys(peers) if p != region] if "peers" in compare else []
-    ctx, values = _read(con, region, year, [*factors, RESPONDENTS["tenfactor"]], peers=peers)
-    comparison = _comparison(values, ctx, factors, year, language, compare, peers)
+    ctx = _region(con, region)
+    peers = [p for p in dict.fromkeys(peers) if p != ctx.code] if "peers" in compare else []
+    regions = [ctx.code, *peers, *([ctx.county] if ctx.county else []), "EAK"]
+    values = _values(con, regions, [*factors, RESPONDENTS["tenfactor"]], year)
+    comparison = _comparison(con, values, ctx, factors, year, language, compare, peers)
     title = f"{_title(chart, language, 'tf_title')} – {year}"
     names = _factor_names(factors, language)
     own = {y: {f: values.get((ctx.code, f, y)) for f in factors} for y in (year - 1, year)}
@@ -266,23 +263,27 @@ def _factor_names(factors: Sequence[str], language: str) -> dict[str, str]:
     return {f: (inds[f].name_nn or inds[f].name_nb) if language == "nn" else inds[f].name_nb for f in factors}
 
 
-def _comparison(values: Values, ctx: _Context, factors: Sequence[str], year: int, language: str,
-                compare: Sequence[str], peers: Sequence[str]) -> _Comparison | None:
-    """The first comparison that has numbers: peers' mean, county, country, the KOSTRA group's mean."""
+def _comparison(con: duckdb.DuckDBPyConnection, values: Values, ctx: _Region, factors: Sequence[str], year: int,
+                language: str, compare: Sequence[str], peers: Sequence[str]) -> _Comparison | None:
+    """The first comparison that has numbers: peers' mean, county, country, the KOSTRA group's mean.
+
+    The group's members are read only when it comes to them: most municipalities stop earlier."""
     w = WORDS[language]
     if "peers" in compare and peers:
         found = _mean(values, peers, factors, year)
         if found:
             means, used, n = found
             return _Comparison("peers", w["peers"].format(n=n), w["peers_phrase"].format(n=n), means, used)
-    for role, code, label in (("county", ctx.county, ctx.county_name), ("country", "EAK", ctx.country_name)):
+    for role, code in (("county", ctx.county), ("country", "EAK")):
         if role in compare and code:
             got = {f: values.get((code, f, year)) for f in factors}
             stored = {f: v.value for f, v in got.items() if v is not None and v.value is not None}
             if stored:
+                label = _region(con, code).name
                 return _Comparison(role, label, label, stored, tuple(v for v in got.values() if v))
-    if "group" in compare and ctx.group_members:
-        found = _mean(values, ctx.group_members, factors, year)
+    if "group" in compare:
+        members = queries.run(con, "kostra_group_members", region=ctx.code, year=year)["region_code"].to_list()
+        found = _mean(_values(con, members, factors, year), members, factors, year) if members else None
         if found:
             means, used, n = found
             return _Comparison("members", w["members"].format(n=n), w["members_phrase"].format(n=n), means, used)
@@ -452,7 +453,8 @@ def build_survey(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, y
     w = WORDS[language]
     dims = list(chart.indicators)
     wanted = [f"{d}_{band}" for d in dims for band, *_ in BANDS]
-    ctx, values = _read(con, region, year, [*wanted, RESPONDENTS["survey"]], others=False)
+    ctx = _region(con, region)
+    values = _values(con, [ctx.code], [*wanted, RESPONDENTS["survey"]], year)
     names = _dimension_names(dims, language)
     shares: dict[str, tuple[float, float, float]] = {}
     hidden, missing = [], []
