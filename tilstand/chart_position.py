@@ -15,24 +15,29 @@ import duckdb
 from tilstand import catalog, fmt
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 from tilstand.charts import (
-    COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, _source, about, compare_rows, latest, reason,
+    COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, Prefetch, _source, about, compare_rows, latest,
+    reason,
 )
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()) -> Chart:
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
+          ) -> Chart:
     """Ranks among `peers` whenever some are given; `compare` picks the reference bars (group, county,
     country), and "peers" in it adds the peers' mean as one more reference bar."""
     if len(chart.indicators) != 1:
         raise ValueError(f"a position chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
     t = TEXT[language]
-    found = compare_rows(con, region, year, year, year, [indicator.id], peers)
+    if prefetch is not None:
+        found = prefetch.get([indicator.id], year, year, with_peers=True)
+    else:
+        found = compare_rows(con, region, year, year, year, [indicator.id], peers)
     own, bars, missing, peer_values, used = _bars(found, region, [r for r in REFERENCES if r in compare], language)
-    mean = _mean(peer_values, len({r["region_code"] for r in found if r["role"] == "peer"}))
+    chosen = len({r["region_code"] for r in found if r["role"] == "peer"})  # known municipalities only
+    mean = _mean(peer_values, chosen)
     if mean is not None and "peers" in compare:
-        n = len({r["region_code"] for r in found if r["role"] == "peer"})
-        bars.append(Bar(t["peers"].format(n=n), mean, "reference", t["average"]))
+        bars.append(Bar(t["peers"].format(n=chosen), mean, "reference", t["average"]))
     bars = ranked(bars, indicator.better)
     unit = indicator.unit
     statements = _statements(own, bars, peer_values, mean, indicator, language) if own else []

@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 
 from tilstand import catalog, fmt
 from tilstand.charts import (
-    ALT_REASON, COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, STYLE, TEXT, TREND_YEARS, UNIT_AXIS, Chart,
-    ChartDef, ChartTable, FONT_SIZE, _legend_rows, _source, _years, about, base_layout, compare_rows, latest, reason,
-    wrap,
+    ALT_REASON, COMPARE_DEFAULT, FONT_SIZE, REFERENCES, SIZE_UNITS, STYLE, TEXT, TREND_YEARS, UNIT_AXIS, Chart,
+    ChartDef, ChartTable, Prefetch, _legend_rows, _source, _years, about, base_layout, compare_rows, latest,
+    reason, wrap,
 )
 
 Point = tuple[int, float | None, str | None, bool]  # (year, value, status, present)
@@ -39,14 +39,18 @@ class Series:
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()) -> Chart:
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
+          ) -> Chart:
     if len(chart.indicators) != 1:
         raise ValueError(f"a trend chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
     years = list(range(year - TREND_YEARS + 1, year + 1))
     size = indicator.unit in SIZE_UNITS
     use_peers = "peers" in compare and not size
-    found = compare_rows(con, region, year, years[0], year, [indicator.id], peers if use_peers else ())
+    if prefetch is not None:
+        found = prefetch.get([indicator.id], years[0], year, with_peers=use_peers)
+    else:
+        found = compare_rows(con, region, year, years[0], year, [indicator.id], peers if use_peers else ())
     series, imported, sample = _series(found, years, ["own"] if size else ["own", *(r for r in REFERENCES if r in compare)],
                                        language)
     if use_peers:

@@ -288,12 +288,14 @@ class Chart:
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str = "nb", *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()) -> Chart:
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
+          ) -> Chart:
     """The chart for one municipality and report year, in the report language ('nb' or 'nn').
 
     `compare` picks the comparisons (see COMPARE_ALL); `peers` is the leader's peer set (municipality
     codes). A trend draws the peers' mean when "peers" is in `compare`; a position chart ranks among
-    the peers whenever some are given ("peers" in `compare` adds their mean as a bar).
+    the peers whenever some are given ("peers" in `compare` adds their mean as a bar). `prefetch`
+    (from build_many) holds the values already read for this region, year and peers.
     """
     if language not in TEXT:
         raise ValueError(f"unknown language {language!r}; expected one of {tuple(TEXT)}")
@@ -302,10 +304,11 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     # The kind modules import this one, so they are imported here, when first used.
     if chart.kind == "trend":
         from tilstand import chart_trend
-        return chart_trend.build(con, chart, region, year, language, compare=compare, peers=peers)
+        return chart_trend.build(con, chart, region, year, language, compare=compare, peers=peers, prefetch=prefetch)
     if chart.kind == "position":
         from tilstand import chart_position
-        return chart_position.build(con, chart, region, year, language, compare=compare, peers=peers)
+        return chart_position.build(con, chart, region, year, language, compare=compare, peers=peers,
+                                    prefetch=prefetch)
     if chart.kind == "members":
         from tilstand import chart_members
         return chart_members.build(con, chart, region, year, language)
@@ -316,6 +319,18 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         from tilstand import chart_surveys
         return chart_surveys.build_survey(con, chart, region, year, language, compare=compare, peers=peers)
     raise ValueError(f"unknown chart kind {chart.kind!r} in chart {chart.id!r}; expected one of {KINDS}")
+
+
+def build_many(con: duckdb.DuckDBPyConnection, defs: Sequence[ChartDef], region: str, year: int,
+               language: str = "nb", *, compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()
+               ) -> list[Chart]:
+    """Several charts for one region and year, in the given order, the same as `build` one by one; the
+    trend and position charts share one read of the database (about 10 ms nationally instead of 10 ms each)."""
+    peers = tuple(dict.fromkeys(p for p in peers if p != region))
+    shared = {i for d in defs if d.kind in ("trend", "position") for i in d.indicators}
+    prefetch = Prefetch(con, region, year, shared, peers) if shared else None
+    return [build(con, d, region, year, language, compare=compare, peers=peers,
+                  prefetch=prefetch if d.kind in ("trend", "position") else None) for d in defs]
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -337,17 +352,39 @@ def compare_rows(con: duckdb.DuckDBPyConnection, region: str, year: int, from_ye
     (so its name is known). Keys: role (own, group, county, country, peer), region_code, region_name,
     indicator_id, year, value, status, sample, imported_at. Ordered by role, then name, indicator, year.
     """
-    regions = rows(con, "chart_regions", region=region, year=year, peers=list(peers))
-    values = rows(con, "chart_values", regions=list({r["region_code"] for r in regions}),
-                  indicators=list(indicators), from_year=from_year, to_year=to_year)
-    by_region: dict[str, list[dict]] = {}
-    for v in values:
-        by_region.setdefault(v["region_code"], []).append(v)
-    out = []
-    blank = {"indicator_id": None, "year": None, "value": None, "status": None, "sample": False, "imported_at": None}
-    for r in regions:
-        out.extend({**r, **v} for v in by_region.get(r["region_code"], [blank]))
-    return out
+    return Prefetch(con, region, year, indicators, peers, from_year=from_year).get(
+        indicators, from_year, to_year, with_peers=True)
+
+
+class Prefetch:
+    """The regions and values of several charts of one region and year, read once.
+
+    The suppression macro costs the same for one indicator as for ten, so a page that builds ten
+    charts reads them in one go (see build_many) instead of ten times.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, region: str, year: int, indicators: Iterable[str],
+                 peers: Sequence[str] = (), *, from_year: int | None = None):
+        self.regions = rows(con, "chart_regions", region=region, year=year, peers=list(peers))
+        values = rows(con, "chart_values", regions=list({r["region_code"] for r in self.regions}),
+                      indicators=list(indicators), from_year=year - TREND_YEARS + 1 if from_year is None else from_year,
+                      to_year=year)
+        self.values: dict[tuple[str, str], list[dict]] = {}
+        for v in values:
+            self.values.setdefault((v["region_code"], v["indicator_id"]), []).append(v)
+
+    def get(self, indicators: Sequence[str], from_year: int, to_year: int, *, with_peers: bool) -> list[dict[str, Any]]:
+        """Rows as compare_rows gives them, for these indicators and years (peers only if asked)."""
+        blank = {"indicator_id": None, "year": None, "value": None, "status": None, "sample": False,
+                 "imported_at": None}
+        out = []
+        for r in self.regions:
+            if r["role"] == "peer" and not with_peers:
+                continue
+            found = [v for i in sorted(indicators) for v in self.values.get((r["region_code"], i), ())
+                     if from_year <= v["year"] <= to_year]
+            out.extend({**r, **v} for v in found or [blank])
+        return out
 
 
 # --- what every kind shares: reasons, sources, the about line -----------------------------------
