@@ -390,8 +390,11 @@ BAD = {
                        ", rad 4, felt «Enhet»: «midtbyen» (5001) i 2024 står to ganger: rad 3 og rad 4. Slett den "
                        "ene, eller gi enhetene ulike navn."),
     "wrong_sheet_name": ("xlsx", lambda: fill([MIDTBYEN], change=lambda wb, ws: _rename_sheet(wb, ws)),
-                         ": finner ikke arket «10-FAKTOR». Arbeidsboken har arkene «Ark1», «Veiledning». Bruk malen "
-                         "sample_data/templates/10faktor.xlsx og skriv resultatene i arket «10-FAKTOR»."),
+                         ": arbeidsboken har arkene «Ark1», «Veiledning», men ikke noe ark Tilstand kjenner: "
+                         "«10-FAKTOR» (malen sample_data/templates/10faktor.xlsx), «Ansatte» (malen "
+                         "sample_data/templates/ansatte.xlsx) eller «Brukerundersøkelse» (malen "
+                         "sample_data/templates/brukerundersokelse.xlsx), og den ser heller ikke ut som en nedlasting "
+                         "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet."),
     "merged_cells": ("xlsx", lambda: fill([MIDTBYEN, HEIMDAL], change=_merge),
                      ", rad 3: cellene B3:B4 er slått sammen. Del dem opp igjen (Excel: «Slå sammen og midtstill» → "
                      "«Del opp celler») så hver verdi står i sin egen celle."),

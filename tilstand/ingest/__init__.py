@@ -15,7 +15,7 @@ import duckdb
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
-from tilstand.ingest import bufdir, load, ssb, staff, survey, tenfactor
+from tilstand.ingest import bufdir, load, sheet, ssb, staff, survey, tenfactor
 from tilstand.ingest.load import ImportResult
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -40,6 +40,8 @@ def detect(data: bytes, file_name: str) -> str:
         return "survey"
     if bufdir.looks_like_bufdir(data):  # before 10-FAKTOR: both have a Kommunenummer column
         return "bufdir"
+    if data.startswith(b"PK"):
+        _require_a_template_sheet(data, file_name)
     if tenfactor.looks_like(head):  # a spreadsheet, or a CSV with a Kommunenummer column
         return "ks_10faktor"
     first = head.decode("utf-8", errors="replace").lower()
@@ -49,6 +51,20 @@ def detect(data: bytes, file_name: str) -> str:
                      "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken), 10-FAKTOR-resultater "
                      f"i malen {tenfactor.TEMPLATE}, personaltall i malen {staff.TEMPLATE} og brukerundersøkelser "
                      f"i malen {survey.TEMPLATE} (Excel eller CSV).")
+
+
+def _require_a_template_sheet(data: bytes, file_name: str) -> None:
+    """A workbook with none of the templates' sheets: say which sheets Tilstand looks for, rather than let the
+    10-FAKTOR importer (the last one that reads workbooks) ask for its own sheet in a staff or survey file."""
+    names = sheet.xlsx_sheet_names(data)
+    wanted = (tenfactor.SHEET, staff.SHEET, survey.SHEET)
+    if not names or any(sheet.norm(n).replace(" ", "") == sheet.norm(w).replace(" ", "") for n in names for w in wanted):
+        return  # not a readable workbook (the importer says so), or one with a template sheet
+    found = ", ".join(f"«{n}»" for n in names)
+    raise InputError(file_name, None, None, f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
+                     f"«{tenfactor.SHEET}» (malen {tenfactor.TEMPLATE}), «{staff.SHEET}» (malen {staff.TEMPLATE}) "
+                     f"eller «{survey.SHEET}» (malen {survey.TEMPLATE}), og den ser heller ikke ut som en nedlasting "
+                     "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet.")
 
 
 def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
