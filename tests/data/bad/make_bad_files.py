@@ -505,7 +505,7 @@ def tenfactor_cases() -> None:
 
     def renamed(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].title = "Resultater 2023"
-    case("tenfactor/feil_arknavn.xlsx", tf_xlsx(tweak=renamed))
+    case("tenfactor/feil_arknavn.xlsx", tf_xlsx(tweak=renamed), source="ks_10faktor")
 
     def header_down(wb: openpyxl.Workbook) -> None:
         ws = wb.worksheets[0]
@@ -595,6 +595,7 @@ def staff_cases() -> None:
     def renamed(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].title = "Ark1"
     case("staff/feil_arknavn.xlsx", st_xlsx(tweak=renamed), source="staff")
+    case("staff/feil_arknavn_uten_kilde.xlsx", st_xlsx(tweak=renamed))
 
     def only_guide(wb: openpyxl.Workbook) -> None:
         wb.remove(wb.worksheets[0])
