@@ -139,7 +139,63 @@ def page(browser, server):
 
 
 def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """A full-page PNG under tests/artifacts/; `name` may hold a subfolder ("screens/leder_forside").
+
+    Streamlit scrolls inside its main block, not the document, so Playwright's full_page alone stops at the
+    window's edge: the window is made as tall as the content for the picture, then put back."""
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], [data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 16_000)})
+        page.wait_for_timeout(300)  # charts redraw for the new size
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if size and height > size["height"]:
+            page.set_viewport_size(size)
     return path
+
+
+AXE_JS = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
+    """Until Streamlit has finished the script run and drawn it: connected, script not running, a main
+    heading, and every plotly chart with its SVG. A short settle follows, since a finished run may still
+    trigger a rerun (query parameters written back, the cookie script)."""
+    from playwright.sync_api import expect
+
+    idle = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+    for _ in range(2):
+        page.wait_for_selector(idle, state="attached", timeout=timeout_ms)
+        expect(page.locator("[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon]")).to_have_count(
+            0, timeout=timeout_ms)
+        expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=timeout_ms)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+            ".every(c => c.querySelector('.js-plotly-plot .main-svg'))", timeout=timeout_ms)
+        page.wait_for_timeout(300)
+
+
+def axe(page) -> dict:
+    """axe-core's WCAG 2.1 A/AA results for the page as it is now (run `npm ci --prefix tests/e2e/axe`).
+
+    axe.min.js goes into every frame first, so the frames Streamlit draws (our small script iframes) are
+    checked too rather than waited on."""
+    if not AXE_JS.exists():
+        message = f"{AXE_JS} is missing: run `npm ci --prefix tests/e2e/axe`"
+        if env_flag("TILSTAND_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    for frame in page.frames:
+        try:
+            if not frame.evaluate("() => typeof window.axe === 'object'"):
+                frame.add_script_tag(path=str(AXE_JS))
+        except Exception:  # a frame gone or navigating away meanwhile: axe reports it if it matters
+            pass
+    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                         "resultTypes: ['violations']})", WCAG_21_AA)

@@ -1,0 +1,146 @@
+"""Accessibility fixes for Streamlit's own markup, which we cannot change at the source.
+
+Streamlit's chrome speaks English to screen readers (aria-labels such as «Help for …», «Show password»,
+«Search», the «Page not found» dialog, the file uploader's texts) on a page whose <html lang> is nb:
+WCAG 3.1.2 wants the language of every part to be right. Its caption grey is also too light for WCAG
+1.4.3 (3.8:1 against the sidebar, 4.5:1 needed). One small script, run in the parent page from a 1-pixel
+iframe like pages/common.set_page_language, rewrites those texts as Streamlit draws them (a
+MutationObserver, since Streamlit redraws on every rerun) and adds one style rule.
+tests/e2e/test_accessibility.py checks that no English label is left and that axe-core finds nothing
+serious or critical.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+# Streamlit's English aria-label/title/placeholder texts, whole value -> Norwegian bokmål.
+LABELS: dict[str, str] = {
+    "Help": "Hjelp",
+    "Close": "Lukk",
+    "Open": "Åpne",
+    "Search": "Søk",
+    "Clear all": "Fjern alle",
+    "Clear value": "Fjern valget",
+    "Selected values": "Valgte verdier",
+    "Show password": "Vis tegnene du har skrevet",
+    "Hide password": "Skjul tegnene du har skrevet",
+    "Show/hide columns": "Vis eller skjul kolonner",
+    "Download as CSV": "Last ned som CSV",
+    "Fullscreen": "Fullskjerm",
+    "Close fullscreen": "Lukk fullskjerm",
+    "Collapse sidebar": "Skjul sidepanelet",
+    "Expand sidebar": "Vis sidepanelet",
+    "Sidebar": "Sidepanel",
+    "Decrement": "Reduser",
+    "Increment": "Øk",
+    "file upload": "Filopplasting",
+    "Link to heading": "Lenke til overskriften",
+    "Choose an option": "Velg",
+    "Choose options": "Velg",
+    "Copy to clipboard": "Kopier",
+    "Skip to content": "Hopp til innholdet",
+    "Main menu": "Hovedmeny",
+    "Delete": "Slett",
+}
+# Labels that end with the element's own (already Norwegian) name: English prefix -> Norwegian prefix.
+PREFIXES: dict[str, str] = {
+    "Help for ": "Hjelp om ",
+    "Remove ": "Fjern ",
+    "Search: ": "Søk: ",
+    "Show/hide columns: ": "Vis eller skjul kolonner: ",
+    "Download as CSV: ": "Last ned som CSV: ",
+    "Fullscreen: ": "Fullskjerm: ",
+}
+# Whole visible texts of Streamlit's chrome (text nodes), English -> Norwegian bokmål.
+TEXTS: dict[str, str] = {
+    "Page not found": "Fant ikke siden",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "Siden finnes ikke, eller du har ikke tilgang til den. Du ser forsiden.",
+    "Drag and drop files here": "Dra og slipp filer her",
+    "Drag and drop file here": "Dra og slipp filen her",
+    "Browse files": "Velg filer",
+    "Upload": "Last opp",
+    "Press Enter to apply": "Trykk Enter for å bruke",
+    "Press Enter to submit form": "Trykk Enter for å sende skjemaet",
+    "Press ⌘+Enter to apply": "Trykk ⌘+Enter for å bruke",
+    "Press Ctrl+Enter to apply": "Trykk Ctrl+Enter for å bruke",
+    "No results": "Ingen treff",
+}
+# Streamlit draws captions in the text colour at 60 % opacity (#7f7e7d on the sidebar's #f8f8f7: 3.8:1);
+# full opacity in #5c5b5a gives 5.8:1 there and 6.4:1 on white. !important: Streamlit's own class rules
+# come later in the page and would win a tie.
+CSS = ("[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p, [data-testid=stWidgetLabel] small "
+       "{ color: #5c5b5a !important; opacity: 1 !important; }")
+
+_SCRIPT = """<script>
+const doc = window.parent.document;
+const LABELS = %(labels)s, PREFIXES = %(prefixes)s, TEXTS = %(texts)s;
+const ATTRS = ['aria-label', 'title', 'placeholder'];
+function label(v) {
+  if (v in LABELS) return LABELS[v];
+  for (const [en, nb] of Object.entries(PREFIXES)) if (v.startsWith(en)) return nb + v.slice(en.length);
+  const limit = /^Limit (\\d+)MB per file(.*)$/.exec(v);
+  return limit ? `Maks ${limit[1]} MB per fil${limit[2]}` : null;
+}
+function fixElement(el) {
+  for (const a of ATTRS) {
+    const v = el.getAttribute(a);
+    const nb = v && label(v);
+    if (nb && nb !== v) el.setAttribute(a, nb);
+  }
+}
+function fixText(node) {
+  const v = node.nodeValue.trim();
+  const nb = TEXTS[v] || (v.startsWith('Limit ') ? label(v) : null);
+  if (nb) node.nodeValue = node.nodeValue.replace(v, nb);
+}
+function fix(root) {
+  if (root.nodeType === Node.TEXT_NODE) { fixText(root); return; }
+  if (root.nodeType !== Node.ELEMENT_NODE) return;
+  fixElement(root);
+  for (const el of root.querySelectorAll('[aria-label],[title],[placeholder]')) fixElement(el);
+  const walk = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) fixText(n);
+}
+if (!doc.getElementById('tilstand-a11y-style')) {
+  const style = doc.createElement('style');
+  style.id = 'tilstand-a11y-style';
+  style.textContent = %(css)s;
+  doc.head.appendChild(style);
+}
+// A rerun may draw this iframe anew: the old observer goes with it, this one takes over.
+if (window.parent.tilstandA11y) window.parent.tilstandA11y.disconnect();
+const observer = new MutationObserver(records => {
+  for (const r of records) {
+    if (r.type === 'attributes') fixElement(r.target);
+    else if (r.type === 'characterData') fixText(r.target);
+    else r.addedNodes.forEach(fix);
+  }
+});
+observer.observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                            attributeFilter: ATTRS});
+window.parent.tilstandA11y = observer;
+fix(doc.body);
+</script>"""
+
+
+def script() -> str:
+    """The page script, with the translation tables and the style rule filled in."""
+    return _SCRIPT % {"labels": json.dumps(LABELS, ensure_ascii=False),
+                      "prefixes": json.dumps(PREFIXES, ensure_ascii=False),
+                      "texts": json.dumps(TEXTS, ensure_ascii=False), "css": json.dumps(CSS)}
+
+
+def norwegian_chrome() -> None:
+    """Call once per run from app.py, before the navigation, so it is on every page incl. sign-in."""
+    st.iframe(script(), height=1, alt="Gjør Streamlits egne knappenavn norske")
+
+
+if __name__ == "__main__":  # run as a page by Streamlit's folder mode: hand over to app.py
+    from pages.common import page_guard
+
+    page_guard()
+    st.stop()
