@@ -58,7 +58,8 @@ def _require_a_template_sheet(data: bytes, file_name: str) -> None:
     10-FAKTOR importer (the last one that reads workbooks) ask for its own sheet in a staff or survey file."""
     names = sheet.xlsx_sheet_names(data)
     wanted = (tenfactor.SHEET, staff.SHEET, survey.SHEET)
-    if not names or any(sheet.norm(n).replace(" ", "") == sheet.norm(w).replace(" ", "") for n in names for w in wanted):
+    key = lambda name: sheet.norm(name).replace(" ", "")  # noqa: E731 - as the importers match sheet names
+    if not names or {key(n) for n in names} & {key(w) for w in wanted}:
         return  # not a readable workbook (the importer says so), or one with a template sheet
     found = ", ".join(f"«{n}»" for n in names)
     raise InputError(file_name, None, None, f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
