@@ -107,7 +107,8 @@ def template(name: str, header: Sequence[str]) -> openpyxl.Workbook:
     return wb
 
 
-def book(name: str, header: Sequence[str], rows: Rows, tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
+def book(name: str, header: Sequence[str], rows: Rows,
+         tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
     wb = template(name, header)
     ws = wb.worksheets[0]
     for r, values in enumerate(rows, start=3):
@@ -171,10 +172,12 @@ def any_cases() -> None:
     case("any/bare_veiledningsarket.xlsx", save(wb))
     good = book("10faktor", TF_HEADER, TF_ROWS)
     case("any/avkortet_excel.xlsx", good[: len(good) // 2])
-    case("any/passordbeskyttet.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptedPackage" + bytes(200))
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel stores a password-protected .xlsx in an OLE container
+    case("any/passordbeskyttet.xlsx", ole + bytes(504) + b"EncryptedPackage" + bytes(200))
     utf16 = ("\ufeff" + to_csv(TF_CSV, "\t")).encode("utf-16-le")  # Excel's «Unicode-tekst», cut off mid-letter
     case("any/utf16_avkortet.csv", utf16[: len(utf16) // 2 * 2 - 1])
-    case("any/gzip_omdopt.csv", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x4b\x4c\x4a\x06\x00\xc2\x41\x24\x35\x03\x00\x00\x00")
+    case("any/gzip_omdopt.csv", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x4b\x4c\x4a\x06\x00"
+                                b"\xc2\x41\x24\x35\x03\x00\x00\x00")
     case("any/brev_i_ren_tekst.csv", "Hei!\n\nVedlagt er tallene for barnevernet i fjor, som avtalt på møtet.\n\n"
          "Hilsen Kari\n")
     case("any/ukjent_tabell_med_semikolon.csv", "Navn;Alder;Bosted\nOla;34;Steinkjer\nKari;29;Trondheim\n")
@@ -188,7 +191,7 @@ def ssb_doc() -> dict:
     """A small, valid API response for table 12286 (two municipalities, both mapped contents, two years)."""
     return {
         "version": "2.0", "class": "dataset",
-        "label": "12286: Barnevern - undersøkelser (K) 2023 - 2024, etter region, statistikkvariabel og år (Eksempeldata)",
+        "label": SSB_TITLE,
         "source": "Statistisk sentralbyrå", "updated": "2025-06-17T06:00:00Z",
         "note": ["Eksempeldata: syntetiske tall laget for testene, ikke reelle tall."],
         "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["KOKkommuneregion0000"]},
@@ -309,7 +312,7 @@ def ssb_cases() -> None:
     case("ssb/rad_med_ekstra_kolonne.csv", ssb_csv(put(SSB_ROWS, 3, 4, "212")))
     case("ssb/region_mangler.csv", ssb_csv(put(SSB_ROWS, 4, 0, "")))
     case("ssb/ukjent_region.csv", ssb_csv(put(SSB_ROWS, 3, 0, "Atlantis")))
-    case("ssb/uten_tabellnummer.csv", ssb_csv(header=["region", "statistikkvariabel", "år", "Barnevern - undersøkelser"]))
+    case("ssb/uten_tabellnummer.csv", ssb_csv(header=[*SSB_HEADER[:3], "Barnevern - undersøkelser"]))
     case("ssb/uten_statistikkvariabel.csv", ssb_csv([[r[0], r[2], r[3]] for r in SSB_ROWS],
                                                      header=["region", "år", SSB_TITLE]))
     case("ssb/bred_uten_aarskolonner.csv", ssb_csv([[r[0], r[1], r[3]] for r in SSB_ROWS],
@@ -381,7 +384,7 @@ def bufdir_cases() -> None:
     case("bufdir/samme_rad_to_ganger_ulik_verdi.csv", bufdir_csv([*BD_ROWS, put(BD_ROWS, 0, 4, "40,1")[0]]))
     case("bufdir/mangler_verdikolonne.csv", bufdir_csv([r[:4] for r in BD_ROWS], header=BD_HEADER[:4]))
     case("bufdir/mangler_indikatorkolonne.csv", bufdir_csv([[r[0], r[1], r[3], r[4]] for r in BD_ROWS],
-                                                          header=["Kommunenummer", "Kommune", "Periode", "Andel (prosent)"]),
+                                                          header=[*BD_HEADER[:2], *BD_HEADER[3:5]]),
          source="bufdir")
     case("bufdir/verdi_uten_maaltall.csv", bufdir_csv([r[:5] for r in BD_ROWS], header=[*BD_HEADER[:4], "Verdi"]))
     case("bufdir/ukjent_maaltall.csv", bufdir_csv([[*r[:4], "snitt", r[4]] for r in BD_ROWS],
@@ -457,7 +460,8 @@ def tenfactor_cases() -> None:
     case("tenfactor/ukjent_kolonne.csv", tf_csv(header=[*TF_HEADER[:5], "Trivsel", *TF_HEADER[6:]]))
     case("tenfactor/kolonne_to_ganger.csv", tf_csv(header=[*TF_HEADER[:5], "Mestringstro", *TF_HEADER[6:]],
                                                    rows=TF_ROWS[:1]))
-    case("tenfactor/mangler_enhet.csv", tf_csv([[r[0], *r[2:]] for r in TF_ROWS], header=[TF_HEADER[0], *TF_HEADER[2:]]))
+    case("tenfactor/mangler_enhet.csv", tf_csv([[r[0], *r[2:]] for r in TF_ROWS],
+                                               header=[TF_HEADER[0], *TF_HEADER[2:]]))
     case("tenfactor/mangler_antall_svar_kolonne.csv", tf_csv([[*r[:3], *r[4:]] for r in TF_ROWS],
                                                              header=[*TF_HEADER[:3], *TF_HEADER[4:]]))
     case("tenfactor/ingen_faktorkolonner.csv", tf_csv([r[:5] for r in TF_ROWS], header=TF_HEADER[:5]))
@@ -562,7 +566,8 @@ def staff_cases() -> None:
     case("staff/aarsrad_uten_tall.csv", st_csv([*ST_ROWS, ["5007", 2023]]))
     case("staff/ukjent_kolonne.csv", st_csv(header=[*ST_HEADER[:4], "Stillingsprosent", *ST_HEADER[5:]]))
     case("staff/kolonne_to_ganger.csv", st_csv(header=[*ST_HEADER[:7], "Sykefravær korttid (%)", *ST_HEADER[8:]]))
-    case("staff/mangler_aarskolonne.csv", st_csv([[r[0], *r[2:]] for r in ST_ROWS], header=[ST_HEADER[0], *ST_HEADER[2:]]))
+    case("staff/mangler_aarskolonne.csv", st_csv([[r[0], *r[2:]] for r in ST_ROWS],
+                                                 header=[ST_HEADER[0], *ST_HEADER[2:]]))
     case("staff/ukjent_kommunenummer.csv", st_csv(put(ST_ROWS, 5, MUNI, "9999")))
     case("staff/kommunenummer_med_tre_siffer.csv", st_csv(put(ST_ROWS, 5, MUNI, "506")))
     case("staff/kommunenummer_mangler.csv", st_csv(put(ST_ROWS, 2, MUNI, None)))
@@ -632,7 +637,8 @@ def sv_xlsx(rows: Rows | None = None, tweak: Callable[[openpyxl.Workbook], None]
 
 def survey_cases() -> None:
     case("survey/fritekstkolonne_kommentar.csv", sv_csv([[*r, ""] for r in SV_ROWS], header=[*SV_HEADER, "Kommentar"]))
-    case("survey/fritekstkolonne_utdyp.csv", sv_csv([[*r, ""] for r in SV_ROWS], header=[*SV_HEADER, "Utdyp gjerne svaret"]))
+    case("survey/fritekstkolonne_utdyp.csv", sv_csv([[*r, ""] for r in SV_ROWS],
+                                                    header=[*SV_HEADER, "Utdyp gjerne svaret"]))
     story = ("Jeg synes det var vanskelig å få tak i saksbehandleren vår i høst, og vi ventet lenge på svar om "
              "tiltaket for sønnen vår. Det ble bedre etter at vi fikk ny kontaktperson.")
     case("survey/lang_tekst_i_celle.csv", sv_csv(put(SV_ROWS, 3, OPTION, story)))
