@@ -220,3 +220,16 @@ def test_survey_in_nynorsk(demo):
     assert [t.name for t in chart.figure.data] == ["Lite nøgde (1–2)", "Middels (3–4)", "Svært nøgde (5–6)"]
     assert "Respektfull handsaming" in chart.figure.data[0].y
     assert chart.table.caption.startswith("Svarfordeling i brukarundersøkinga")
+
+
+def test_tenfactor_alt_names_the_biggest_changes_and_the_position_against_the_comparison(demo):
+    peers = ("5006", "5007")
+    chart = tenfactor(demo, peers=peers)
+    now, before = public(demo, "5001", 2024, FACTORS), public(demo, "5001", 2023, FACTORS)
+    change = {f: float(fmt.round_half_up(now[f], 1) - fmt.round_half_up(before[f], 1)) for f in FACTORS}
+    biggest = max(FACTORS, key=lambda f: (abs(change[f]), -FACTORS.index(f)))
+    assert f"{catalog.indicators()[biggest].name_nb} ({fmt.change(change[biggest], 'score_1_5')}" in chart.alt
+    stored = [public(demo, p, 2024, FACTORS) for p in peers]
+    mean = {f: sum(s[f] for s in stored) / len(stored) for f in FACTORS}
+    above = sum(fmt.round_half_up(now[f], 1) > fmt.round_half_up(mean[f], 1) for f in FACTORS)
+    assert f"over snittet for sammenligningskommunene (2) på {above} av 10 faktorer" in chart.alt

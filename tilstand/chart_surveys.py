@@ -54,7 +54,7 @@ WORDS = {
         "respondents": "{name} {year}: {n} svar",
         "dot_plot": "Punktdiagram",
         "changed": "Størst endring fra {last} til {year}: {items}.",
-        "no_change": "Ingen tall å sammenligne med i fjor.",
+        "no_change": "Ingen faktor endret seg fra {last} til {year} (avrundet til én desimal).",
         "change_item": "{factor} ({change}, til {value})",
         "above": "{name} ligger over {what} på {k} av {n} faktorer",
         "below_on": "under på {factors}",
@@ -103,7 +103,7 @@ WORDS = {
         "respondents": "{name} {year}: {n} svar",
         "dot_plot": "Punktdiagram",
         "changed": "Størst endring frå {last} til {year}: {items}.",
-        "no_change": "Ingen tal å samanlikne med i fjor.",
+        "no_change": "Ingen faktor endra seg frå {last} til {year} (avrunda til éin desimal).",
         "change_item": "{factor} ({change}, til {value})",
         "above": "{name} ligg over {what} på {k} av {n} faktorar",
         "below_on": "under på {factors}",
@@ -380,8 +380,8 @@ def _tenfactor_alt(title: str, name: str, year: int, factors: list[str], names: 
         items = [w["change_item"].format(factor=names[f], change=fmt.change(rounded[f], "score_1_5"),
                                          value=fmt.value(this[f], "score_1_5")) for f in biggest]
         parts.append(w["changed"].format(last=year - 1, year=year, items=_join(items, language)))
-    elif this and not rounded:
-        parts.append(w["no_change"])
+    elif rounded:
+        parts.append(w["no_change"].format(last=year - 1, year=year))
     if comparison is not None and this:
         parts.append(_position_sentence(name, this, comparison, names, factors, language))
     parts += notes
