@@ -2,7 +2,7 @@
 
 Builds the sample database into a temporary directory, then:
 - per kind: `charts.build` for trend (with and without peers), position and members, p50/p95 over
-  --iterations calls, on the sample database and (unless --no-national) on the national-size synthetic
+  --iterations calls, and one area page's charts built one by one and with `charts.build_many`, on the sample database and (unless --no-national) on the national-size synthetic
   database of bench/bench_profile.py (357 municipalities × 10 years × every indicator, about 15 s to build);
   the target is ≤ 15 ms per chart (a page builds about ten per rerun);
 - every chart of a full Trondheim report (Bufdir's default chapters), built and rendered to PNG, each with
@@ -30,6 +30,8 @@ from tilstand import charts, demo, narrative, store
 TARGET_MS = 15.0
 PEERS = ["5054", "5057", "5058", "5020", "5006", "5035", "5021", "5025"]  # eight Trøndelag municipalities
 MEMBER = "5054"  # Indre Fosen, in Fosen barnevernstjeneste
+COVERAGE = ["barn_melding_andel", "barn_undersokelse_andel", "barn_tiltak_andel", "barn_plassert_andel",
+            "barn_per_arsverk"]
 
 
 def kind_cases(region: str) -> list[tuple[str, str, str, dict]]:
@@ -66,6 +68,19 @@ def time_kinds(con: duckdb.DuckDBPyConnection, label: str, region: str, year: in
             charts.build(con, chart, where, year, **kwargs)
             ms.append((time.perf_counter() - t0) * 1000)
         print(f"  {name:<20} {chart_id:<42} p50 {statistics.median(ms):6.1f}  p95 {pct(ms, 95):6.1f} ms")
+    # A page: the coverage area's trend, position and members charts (15) with peers, as a page builds them.
+    page = charts.for_area(COVERAGE, kinds=("trend", "position", "members"))
+    for name, fn in (("one by one", lambda: [charts.build(con, c, region, year, compare=charts.COMPARE_ALL, peers=PEERS)
+                                             for c in page]),
+                     ("build_many", lambda: charts.build_many(con, page, region, year, compare=charts.COMPARE_ALL,
+                                                              peers=PEERS))):
+        fn()
+        ms = []
+        for _ in range(max(3, iterations // 3)):
+            t0 = time.perf_counter()
+            fn()
+            ms.append((time.perf_counter() - t0) * 1000)
+        print(f"  page of {len(page)} charts, {name:<11} p50 {statistics.median(ms):6.1f}  p95 {pct(ms, 95):6.1f} ms")
 
 
 def render(con: duckdb.DuckDBPyConnection, tmp: Path, region: str, year: int) -> None:

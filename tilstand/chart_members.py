@@ -14,20 +14,22 @@ import duckdb
 
 from tilstand import catalog
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
-from tilstand.charts import TEXT, Chart, ChartDef, _source, about, latest, reason, rows
+from tilstand.charts import TEXT, Chart, ChartDef, Prefetch, _source, about, latest, reason, rows
 from tilstand.privacy import is_hidden
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str) -> Chart:
+def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
+          prefetch: Prefetch | None = None) -> Chart:
     if len(chart.indicators) != 1:
         raise ValueError(f"a members chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
     t = TEXT[language]
-    found = rows(con, "chart_members", region=region, year=year, indicators=[indicator.id])
+    if prefetch is None:
+        prefetch = Prefetch(con, region, year, (), service_indicators=[indicator.id])
+    found = prefetch.members(indicator.id)
     title_base = chart.title(language)
     if not found:
-        name = next(iter(r[0] for r in con.execute("SELECT name FROM region WHERE code = ?", [region]).fetchall()),
-                    region)
+        name = next((r["name"] for r in rows(con, "region", code=region)), region)
         note = t["not_member"].format(name=name)
         return Chart(definition=chart, figure=figure(title_base, [], indicator.unit, [note], language),
                      alt=f"{t['bar_chart']}: {title_base}. {note}", source=_source(indicator, False, language),
