@@ -212,25 +212,45 @@ def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer
 
 
 def summary(region_name: str, year: int, items: list[Headline], compare: Sequence[str]) -> str:
-    """Two sentences a council member can read aloud: where the service stands and where it is going."""
-    directed = [h for h in items if h.indicator.better in ("higher", "lower") and h.own.shown
-                and h.indicator.unit not in COUNT_UNITS]
-    if not directed:
-        shown = sum(1 for h in items if h.own.shown)
-        return (f"{shown} av {len(items)} nøkkeltall har tall for {region_name} i {year}. Tallene på denne siden "
-                "har ingen «riktig» retning: les dem som høyere eller lavere enn andre, og spør hvorfor.")
+    """Two or three sentences a council member can read aloud: where the service stands, where it is going."""
+    shown = [h for h in items if h.own.shown and h.indicator.unit not in COUNT_UNITS]
+    directed = [h for h in shown if h.indicator.better in ("higher", "lower")]
+    neutral = [h for h in shown if h.indicator.better not in ("higher", "lower")]
     main = next((r for r in ("peers", "group", "country", "county") if r in compare), None)
     sentences = []
-    if main:
-        verdicts = [next((c.verdict for c in h.comparisons if c.role == main), None) for h in directed]
-        better, worse = verdicts.count("better"), verdicts.count("worse")
-        sentences.append(f"{region_name} er bedre enn {ROLE_NB[main]} på {better} og dårligere på {worse} av "
-                         f"{len(directed)} nøkkeltall med retning i {year}.")
-    changes = [h.change_verdict for h in directed]
-    sentences.append(f"Siden {year - 1} er {changes.count('better')} blitt bedre, {changes.count('worse')} "
-                     f"dårligere og {changes.count('same')} uendret"
-                     + (f"; {changes.count(None)} mangler tall for ett av årene." if None in changes else "."))
+    if main and directed:
+        v = _verdicts(directed, main)
+        sentences.append(f"Mot {ROLE_NB[main]} er {region_name} bedre på {v.count('better')} og dårligere på "
+                         f"{v.count('worse')} av {_count(len(directed))} i {year}"
+                         + (f" ({v.count(None)} uten sammenligningstall)." if None in v else "."))
+    if main and neutral:
+        v = _verdicts(neutral, main)
+        parts = [f"høyere enn {ROLE_NB[main]} på {v.count('higher')}", f"lavere på {v.count('lower')}"]
+        if "same" in v:
+            parts.append(f"likt på {v.count('same')}")
+        sentences.append(f"{_count(len(neutral), neutral=True).capitalize()}: {region_name} ligger "
+                         f"{_join(parts)}.")
+    if directed:
+        c = [h.change_verdict for h in directed]
+        sentences.append(f"Fra {year - 1} til {year} ble {c.count('better')} bedre, {c.count('worse')} dårligere "
+                         f"og {c.count('same')} uendret"
+                         + (f"; {c.count(None)} mangler tall for ett av årene." if None in c else "."))
+    missing = len(items) - len([h for h in items if h.own.shown])
+    if missing:
+        sentences.append(f"{missing} av {len(items)} nøkkeltall vises ikke; grunnen står ved tallet.")
+    if not sentences:
+        return f"Ingen nøkkeltall å sammenligne for {region_name} i {year}."
     return " ".join(sentences)
+
+
+def _verdicts(items: list[Headline], role: str) -> list[str | None]:
+    return [next((c.verdict for c in h.comparisons if c.role == role), None) for h in items]
+
+
+def _count(n: int, *, neutral: bool = False) -> str:
+    if neutral:
+        return f"{n} nøkkeltall har ingen «riktig» retning" if n != 1 else "ett nøkkeltall har ingen «riktig» retning"
+    return f"{n} nøkkeltall som har en retning" if n != 1 else "ett nøkkeltall som har en retning"
 
 
 def _join(items: list[str]) -> str:

@@ -9,6 +9,7 @@ year, comparisons and view are shared by all area pages, so moving between areas
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Sequence
 
@@ -17,7 +18,7 @@ import streamlit as st
 
 from pages.common import (connection, data_version, municipalities, page_guard, regions_for, require_page,
                           sample_banner, service_profile)
-from tilstand import charts, dashboard, peers, store, tables
+from tilstand import charts, dashboard, fmt, peers, store, tables
 from tilstand.access import Actor, PermissionDenied
 from tilstand.peers import PeerSetError
 
@@ -37,7 +38,10 @@ def _chart(chart_id: str, region: str, year: int, compare: tuple[str, ...], peer
            version: int, db: str) -> charts.Chart:
     """Figures are built once per (choice, data version) and shared read-only between sessions."""
     definition = next(c for c in charts.registry() if c.id == chart_id)
-    return charts.build(connection(), definition, region, year, "nb", compare=compare, peers=peer_set)
+    c = charts.build(connection(), definition, region, year, "nb", compare=compare, peers=peer_set)
+    # The page prints the title as text above the chart (it wraps; a plotly title does not).
+    height = int(c.figure.layout.height or charts.HEIGHT)
+    return dataclasses.replace(c, figure=charts.without_title(c.figure, height=height - 26))
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
@@ -171,21 +175,28 @@ def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
     columns = st.columns(len(items))
     for col, h in zip(columns, items):
         with col.container(border=True):
+            st.markdown(f"**{html.escape(h.indicator.name_nb)}**")
+            delta = _delta(h)
             colour = {"higher": "normal", "lower": "inverse"}.get(h.indicator.better, "off")
-            delta = fmt_delta(h, year)
-            st.metric(h.indicator.name_nb, h.value_text, delta=delta, delta_color=colour if delta else "off",
-                      delta_arrow="auto" if delta else "off")
+            if h.change_verdict == "same":  # no arrow, no colour for "unchanged"
+                colour, delta = "off", delta and delta.lstrip("+")
+            word = {"better": " (bedre)", "worse": " (dårligere)", "same": " (uendret)"}.get(h.change_verdict or "", "")
+            st.metric(h.indicator.name_nb, h.value_text, delta=delta, label_visibility="collapsed",
+                      delta_color=colour if delta else "off",
+                      delta_arrow="auto" if delta and h.change_verdict != "same" else "off",
+                      delta_description=f"fra {year - 1}{word}" if delta else None)
+            if h.own.shown and h.change is None:
+                st.caption(h.change_text(year))
             st.caption(h.verdict_text())
             if text := h.comparison_text():
                 st.caption(text)
 
 
-def fmt_delta(h: dashboard.Headline, year: int) -> str | None:
+def _delta(h: dashboard.Headline) -> str | None:
     """Streamlit picks the arrow from a leading '-'; our numbers use the real minus sign."""
-    text = h.change_text(year)
-    if not text or h.change is None:
-        return text or None
-    return text.replace("−", "-", 1)
+    if h.change is None:
+        return None
+    return (fmt.change(h.change, h.unit) or fmt.value(0, h.unit)).replace("−", "-", 1)
 
 
 def _indicator_section(item: dashboard.Headline, region: str, year: int, compare: tuple[str, ...],
@@ -194,19 +205,28 @@ def _indicator_section(item: dashboard.Headline, region: str, year: int, compare
     trend = [c for c in charts.for_area(ids, kinds=("trend",))]
     position = [c for c in charts.for_area(ids, kinds=("position",))]
     st.subheader(item.indicator.name_nb)
-    left, right = st.columns(2)
-    for col, defs in ((left, trend), (right, position)):
-        for d in defs[:1]:
-            with col:
-                _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view)
+    for d in trend[:1] + position[:1]:
+        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view,
+                    _heading(d, year))
 
 
-def _show_chart(c: charts.Chart, view: str) -> None:
+def _heading(d: charts.ChartDef, year: int) -> str:
+    """The chart's own heading under the indicator's subheader: what this view of the numbers shows."""
+    if d.kind == "trend":
+        return f"Utvikling {year - charts.TREND_YEARS + 1}–{year}"
+    if d.kind == "position":
+        return f"Plassering blant sammenligningskommunene i {year}"
+    if d.kind == "members":
+        return f"{d.title('nb')}: kommunene i tjenesten i {year}"
+    return d.title("nb")
+
+
+def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
+    st.markdown(f"**{html.escape(heading)}**")
     if c.empty:
-        st.info(f"{c.definition.title('nb')}: ingen tall å vise for året. {c.alt}")
+        st.info(f"Ingen tall å vise for året. {c.alt}")
         return
     if view == "Tabell" and c.table is not None:
-        st.markdown(f"**{html.escape(c.definition.title('nb'))}**")
         st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True,
                  alt=c.table.caption)
     else:
@@ -226,7 +246,7 @@ def _extra_charts(area: dashboard.Area, region: str, year: int, compare: tuple[s
     extra = charts.for_area(ids, kinds=("tenfactor", "survey"))
     for d in extra:
         st.subheader(d.title("nb"))
-        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view)
+        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view, _heading(d, year))
 
 
 def _members(area: dashboard.Area, region: str, year: int, view: str, version: int, db: str) -> None:
@@ -239,10 +259,8 @@ def _members(area: dashboard.Area, region: str, year: int, view: str, version: i
     st.header("Den interkommunale tjenesten", divider="gray")
     st.markdown("Kommunen er med i en interkommunal barnevernstjeneste. Her er tjenesten som helhet og hver "
                 "kommune i den.")
-    columns = st.columns(2)
-    for n, c in enumerate(built):
-        with columns[n % 2]:
-            _show_chart(c, view)
+    for c in built:
+        _show_chart(c, view, _heading(c.definition, year))
 
 
 def _all_figures(area: dashboard.Area, profile) -> None:
