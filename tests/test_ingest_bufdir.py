@@ -60,7 +60,7 @@ def test_long_layout_stores_the_second_half_year_as_the_years_value_and_skips_th
     p = _parse(LONG)
     assert _obs(p) == {
         ("undersokelser_fristbrudd_andel", "5001", 2024): (10.1, None),
-        ("undersokelser_fristbrudd_andel", "5043", 2024): (None, ":"),
+        ("undersokelser_fristbrudd_andel", "5043", 2024): (None, "x"),
         ("undersokelser_fristbrudd_andel", "fosen", 2024): (7.0, None),
         ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None),
         ("hjelpetiltak_tiltaksplan_andel", "5001", 2023): (None, ".."),
@@ -150,7 +150,7 @@ def test_xlsx_long_layout_reads_numbers_and_percent_formatted_cells():
                   ["Trøndelag", "1027", 2024, 2.4, 101]], percent_cells=("D3",))
     p = bufdir.parse_file(data, "b.xlsx")
     assert _obs(p) == {("undersokelser_fristbrudd_andel", "5001", 2024): (pytest.approx(10.1), None),
-                       ("undersokelser_fristbrudd_andel", "fosen", 2024): (None, ":"),
+                       ("undersokelser_fristbrudd_andel", "fosen", 2024): (None, "x"),
                        ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None)}
     assert p.source == "bufdir_xlsx"
 

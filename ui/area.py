@@ -39,6 +39,8 @@ def _chart(chart_id: str, region: str, year: int, compare: tuple[str, ...], peer
     """Figures are built once per (choice, data version) and shared read-only between sessions."""
     definition = next(c for c in charts.registry() if c.id == chart_id)
     c = charts.build(connection(), definition, region, year, "nb", compare=compare, peers=peer_set)
+    if definition.kind in ("tenfactor", "survey"):  # their title carries who answered and how many
+        return c
     # The page prints the title as text above the chart (it wraps; a plotly title does not).
     height = int(c.figure.layout.height or charts.HEIGHT)
     return dataclasses.replace(c, figure=charts.without_title(c.figure, height=height - 26))
@@ -246,7 +248,9 @@ def _extra_charts(area: dashboard.Area, region: str, year: int, compare: tuple[s
     extra = charts.for_area(ids, kinds=("tenfactor", "survey"))
     for d in extra:
         st.subheader(d.title("nb"))
-        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view, _heading(d, year))
+        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view,
+                    "Alle faktorene: i år, i fjor og sammenligningen" if d.kind == "tenfactor"
+                    else "Svarfordeling per tema")
 
 
 def _members(area: dashboard.Area, region: str, year: int, view: str, version: int, db: str) -> None:

@@ -38,7 +38,7 @@ of kind 'service': the monitor computes it from its members (counts summed, shar
 download cannot be split back into. An unknown name is refused with its row.
 
 Cells: numbers, SSB's symbols via cells.py, and the monitor's blanks: empty -> '..' (missing), 'x' and a
-lone '*' -> ':' (hidden; the monitor suppresses counts 1–3). The store's own rule hides small counts anyway.
+lone '*' -> 'x' (hidden by Bufdir; the monitor suppresses counts 1–3). The store's own rule hides small counts anyway.
 """
 
 from __future__ import annotations
@@ -59,10 +59,13 @@ from tilstand import catalog, regions
 from tilstand.errors import InputError
 from tilstand.ingest.cells import decode_text, parse_number
 from tilstand.ingest.ssb import UNSAFE_TEXT, Observation
+from tilstand.privacy import SUPPRESSED
 
 MAX_HEADER_SEARCH = 30
 MAX_XLSX_ROWS = 200_000
-BUFDIR_BLANKS = {"": "..", "x": ":", "*": ":", "**": ":"}  # the monitor's hidden/missing marks -> SSB symbols
+# The monitor's hidden/missing marks. Hidden is our own 'x' (Bufdir hid it), not SSB's ':' — the reader
+# is told who hid a number, and «skjult av SSB» would be wrong for a Bufdir figure.
+BUFDIR_BLANKS = {"": "..", "x": SUPPRESSED, "*": SUPPRESSED, "**": SUPPRESSED}
 
 REGION_CODE_COLUMNS = ("kommunenummer", "kommunenr", "kommunenr.", "knr", "regionkode", "geografikode",
                        "kode", "region nr", "regionnummer")
