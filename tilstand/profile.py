@@ -21,6 +21,7 @@ COUNT_UNITS = ("count", "nok_1000")
 class Value:
     value: float | None
     status: str | None
+    area: str | None = None  # the indicator's catalogue area: says «for få ansatte» rather than «få barn»
 
     @property
     def shown(self) -> bool:
@@ -31,7 +32,7 @@ class Value:
 
     @property
     def note(self) -> str:
-        return explain(self.status) if not self.shown or self.status else ""
+        return explain(self.status, self.area) if not self.shown or self.status else ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         s = series.get(ind.id, {})
         rows.append(ProfileRow(
             indicator=ind,
-            own=Value(r["value"], r["status"]), previous=Value(r["prev_value"], r["prev_status"]),
+            own=Value(r["value"], r["status"], ind.area), previous=Value(r["prev_value"], r["prev_status"], ind.area),
             group=Value(r["group_value"], r["group_status"]), county=Value(r["county_value"], r["county_status"]),
             country=Value(r["country_value"], r["country_status"]),
             trend=tuple((y, s.get(y)) for y in years),
