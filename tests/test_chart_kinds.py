@@ -231,7 +231,7 @@ def test_members_show_the_service_and_each_member_with_the_own_member_blue(demo)
     assert len(drawn) == 1 + len(shown)
     assert dict((label, colour) for label, _, colour in drawn)["Indre Fosen"] == "#0072B2"
     hidden = [r for r in FOSEN if values.get((r, YEAR)) is None]
-    assert len(hidden) == 2 and "Osen (skjult av SSB av personvernhensyn)" in note(c)
+    assert len(hidden) == 2 and "Osen (skjult av personvernhensyn)" in note(c)
     assert not c.empty and c.table.rows[0][1] == fmt.value(values[("fosen", YEAR)], "percent")
 
 

@@ -26,7 +26,7 @@ MUNI, NAME, YEARS, REPORT_YEAR = "5007", "Namsos", (2022, 2023, 2024), 2024
 TEMPLATES = ROOT / "sample_data" / "templates"
 TEMPLATE_STEMS = ("10faktor", "ansatte", "brukerundersokelse")
 DOWNLOADS = (ROOT / "sample_data" / "ssb", ROOT / "sample_data" / "bufdir")
-# Chapter indicators that no source the leader has can fill: no importer maps them (see the xfail below).
+# Catalogue indicators no source the leader has can fill: no importer maps them, so no chapter lists them.
 NO_SOURCE = {
     "undersokelser_innen_3mnd_andel": "SSB's table and content code were not found (catalogue origin ssb_unmapped)",
     "meldinger_innen_1_uke_andel": "a fagsystem/BVR figure; no published table and no template to type it into",
@@ -173,18 +173,21 @@ def test_the_leaders_own_figures_are_in_the_profile_as_typed_and_computed(walked
     assert rows["tf_rolleklarhet"].own.shown and rows["bu_tilgjengelighet"].own.shown
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 5: two quality indicators in the chapter "
-                   "«Kvalitet og frister» have no source a leader can import: " + "; ".join(
-                       f"{k} ({v})" for k, v in NO_SOURCE.items()))
 def test_every_indicator_the_chapters_list_has_a_value_or_an_explained_status(walked):
     con, _ = walked
     rows = {r.indicator.id: r for r in profile.build(con, MUNI, REPORT_YEAR).rows}
     silent = [(c.key, i) for c in narrative.default_chapters() for i in c.indicators
               if i not in rows or not (rows[i].own.shown or rows[i].own.note)]
-    unexpected = [(c, i) for c, i in silent if i not in NO_SOURCE]
-    if unexpected:
-        pytest.fail(f"silently empty for {NAME} {REPORT_YEAR} (chapter, indicator): {unexpected}")
-    assert not silent, f"no source fills (chapter, indicator): {silent}"
+    assert not silent, f"silently empty for {NAME} {REPORT_YEAR} (chapter, indicator): {silent}"
+
+
+def test_indicators_no_source_can_fill_are_not_in_the_default_chapters():
+    """Two deadline figures have no importable source yet (NO_SOURCE): the chapters leave them out, so the
+    council's report has no permanently empty rows; the chapter guidance still asks the leader about them."""
+    listed = {i for c in narrative.default_chapters() for i in c.indicators}
+    assert not listed & set(NO_SOURCE)
+    guidance = narrative.chapter_guidance("kvalitet")
+    assert "én uke" in guidance and "tre måneder" in guidance
 
 
 def test_undoing_a_correction_brings_back_exactly_the_values_from_before_it(walked):
