@@ -11,15 +11,18 @@ from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
+AREAS = ["Dekningsgrad og kapasitet", "Kvalitet og frister", "Økonomi", "Ansatte og 10-FAKTOR", "Brukerundersøkelser",
+         "Bakgrunn"]
 PAGES = {
-    "admin": ["Forside", "Publiserte rapporter", "Indikatorer og kilder", "Administrasjon"],
-    "leder": ["Forside", "Tjenesteprofil", "Skriverom", "Importer tall", "Gjennomgang", "Publiserte rapporter",
-              "Indikatorer og kilder"],
-    "saksordforer": ["Forside", "Tjenesteprofil", "Gjennomgang", "Publiserte rapporter", "Indikatorer og kilder"],
-    "lesar": ["Forside", "Publiserte rapporter", "Indikatorer og kilder"],
+    "admin": ["Forside", *AREAS, "Publiserte rapporter", "Indikatorer og kilder", "Administrasjon"],
+    "leder": ["Forside", "Tjenesteprofil", *AREAS, "Skriverom", "Importer tall", "Gjennomgang",
+              "Publiserte rapporter", "Indikatorer og kilder"],
+    "saksordforer": ["Forside", "Tjenesteprofil", *AREAS, "Gjennomgang", "Publiserte rapporter",
+                     "Indikatorer og kilder"],
+    "lesar": ["Forside", *AREAS, "Publiserte rapporter", "Indikatorer og kilder"],
 }
 URLS = ["", "skriverom", "import", "gjennomgang", "tjenesteprofil", "administrasjon", "publisert", "indikatorer",
-        "logg-inn", "skriverom?kommune=5001", "finnes-ikke"]
+        "logg-inn", "skriverom?kommune=5001", "finnes-ikke", "dekningsgrad?kommune=5001"]
 
 
 @pytest.fixture
@@ -62,7 +65,8 @@ def test_a_council_member_opening_every_url_gets_no_editing_control(person, serv
         assert page.locator("textarea").count() == 0, path
         assert page.locator("input[type=file]").count() == 0, path
         for label in ("Start rapporten", "Send kommentaren", "Publiser for kommunestyret", "Legg til brukeren",
-                      "Merk kapittelet som gjennomgått", "Send til gjennomgang hos saksordføreren"):
+                      "Merk kapittelet som gjennomgått", "Send til gjennomgang hos saksordføreren",
+                      "Lagre for rapporten 2024"):
             assert page.get_by_role("button", name=label).count() == 0, (path, label)
         assert page.get_by_role("heading", name=re.compile("^(Skriverom|Gjennomgang|Administrasjon|Tjenesteprofil)$")).count() == 0, path
 
