@@ -45,7 +45,7 @@ def test_saved_set_is_in_force_for_its_year_and_carries_over_to_later_years(demo
 def test_saving_is_audited_in_the_same_transaction(demo):
     peers.save(demo, "5001", 2024, ["5006"], actor=LEDER)
     row = demo.execute("SELECT username, action, region_code, target, detail, allowed FROM audit_log "
-                       "WHERE action = 'choose_peers'").fetchall()
+                       "WHERE action = 'choose_peers' AND username = 'lea'").fetchall()
     assert row == [("lea", "choose_peers", "5001", "2024", "5006", True)]
 
 
