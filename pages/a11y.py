@@ -56,6 +56,7 @@ PREFIXES: dict[str, str] = {
 }
 # Whole visible texts of Streamlit's chrome (text nodes), English -> Norwegian bokmål.
 TEXTS: dict[str, str] = {
+    "Skip to main content": "Hopp til hovedinnholdet",
     "Page not found": "Fant ikke siden",
     "The page that you have requested does not seem to exist. Running the app's main page.":
         "Siden finnes ikke, eller du har ikke tilgang til den. Du ser forsiden.",

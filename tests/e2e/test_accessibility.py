@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -29,7 +29,7 @@ ENGLISH_UI = re.compile(r"^(Help( for .*)?|Close|Open|Search(: .*)?|Show passwor
                         r"Download as CSV.*|Fullscreen.*|Remove .*|Clear all|Clear value|Collapse sidebar|"
                         r"Expand sidebar|Selected values|Choose an option|Sidebar|file upload|Link to heading|"
                         r"Page not found|Drag and drop files? here|Browse files|Limit \d+MB per file.*|Increment|"
-                        r"Decrement)$")
+                        r"Decrement|Skip to main content)$")
 _ENGLISH_JS = """re => {
   const rx = new RegExp(re), found = [];
   for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]'))
@@ -80,6 +80,8 @@ def problems(page, name: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.json").write_text(json.dumps(
         {"url": page.url, "violations": result["violations"]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"{name}: axe {len(result['violations'])} violations "
+          f"{sorted(v['impact'] or 'none' for v in result['violations'])}")
     found = [f"{name}: {v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes'][:3]]}"
              for v in result["violations"] if v["impact"] in BLOCKING]
     found += [f"{name}: English label {e}" for e in english_ui(page)]
@@ -111,9 +113,14 @@ def test_every_page_in_a_roles_navigation_has_no_serious_accessibility_problem(c
         page.goto(f"{server}/{path}")
         wait_until_idle(page)
         if "kommune=" in page.url:  # the page follows a municipality: a small and a large one
+            shown = set()
             for code in (SMALL, LARGE):
                 page.goto(f"{server}/{path}?kommune={code}")
-                found += problems(page, f"{role}_{_slug(path)}_{code}")
+                wait_until_idle(page)
+                code = parse_qs(urlsplit(page.url).query).get("kommune", [code])[0]  # a person may lack one
+                if code not in shown:
+                    shown.add(code)
+                    found += problems(page, f"{role}_{_slug(path)}_{code}")
         else:
             found += problems(page, f"{role}_{_slug(path)}")
     print(f"{role}: {len(pages)} pages checked: {[title for title, _ in pages]}")
