@@ -66,7 +66,7 @@ def test_table_view_is_reached_by_keyboard_and_shows_real_tables(page, server):
     _open(page, server, "bakgrunn?kommune=5026")
     charts_before = page.locator(".js-plotly-plot").count()
     assert charts_before > 0
-    toggle = page.get_by_role("button", name="Tabell", exact=True)
+    toggle = page.get_by_role("radio", name="Tabell", exact=True)
     toggle.focus()
     page.keyboard.press("Enter")
     wait_until_idle(page)
@@ -75,5 +75,5 @@ def test_table_view_is_reached_by_keyboard_and_shows_real_tables(page, server):
     assert tables.count() >= 3
     expect(tables.first.get_by_role("columnheader").first).to_be_visible()
     screenshot(page, "area_bakgrunn_5026_tabell")
-    page.get_by_role("button", name="Diagram", exact=True).click()
+    page.get_by_role("radio", name="Diagram", exact=True).click()
     wait_until_idle(page)
