@@ -28,6 +28,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 TARGET_S = 2.0
 SMALL = "5026"  # Holtålen: in the sample data and in the national database
 USER = "bench-leder"
+HEADING_JS = ("() => { const h = document.querySelector('[data-testid=stMain] h1'); "
+              "return !!(h && h.getClientRects().length); }")
 # Streamlit connected and idle, a main heading, every plotly chart drawn: what a person sees as "done".
 PAINTED_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
@@ -43,7 +45,7 @@ PAINTED_JS = """() => {
 
 def sample_db(folder: Path) -> Path:
     """The sample database as `tilstand demo` builds it, plus the benchmark's barnevernleder."""
-    from tilstand import demo, store
+    from tilstand import demo
 
     path = folder / "sample.duckdb"
     demo.build(path)
@@ -61,9 +63,6 @@ def add_leader(path: Path) -> None:
         auth.add_user(con, SYSTEM, USER, "Benk Leder", password=TEST_PASSWORD)
         auth.grant(con, SYSTEM, USER, "leder", "*")
     store.close(path)
-
-
-HEADING_JS = "() => { const h = document.querySelector('[data-testid=stMain] h1'); return !!(h && h.getClientRects().length); }"
 
 
 def load_seconds(page, url: str) -> tuple[float, float]:
