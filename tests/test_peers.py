@@ -66,3 +66,20 @@ def test_bad_peer_sets_are_refused_with_a_norwegian_reason_and_nothing_written(d
     with pytest.raises(PeerSetError, match=message):
         peers.save(demo, "5001", 2024, chosen, actor=LEDER)
     assert _rows(demo) == []
+
+
+def test_report_charts_draw_the_saved_peers_and_never_a_mere_suggestion(demo):
+    """The writing room, DOCX and snapshot share publish/report's chart choice: saved peers only."""
+    from tilstand import narrative, publish
+
+    rep = narrative.create_report(demo, "5001", 2024, "nb", actor=LEDER)
+
+    def peer_lines() -> int:
+        content = publish._content(demo, rep)
+        return sum("Sammenligningskommunene (snitt av" in c["figure_json"]
+                   for ch in content["chapters"] for c in ch["charts"])
+
+    assert peers.for_report(demo, "5001", 2024) == () and peer_lines() == 0
+    peers.save(demo, "5001", 2024, ["5006", "5035", "5037"], actor=LEDER)
+    assert peers.for_report(demo, "5001", 2024) == ("5006", "5035", "5037")
+    assert peer_lines() > 5
