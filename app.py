@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.a11y import norwegian_chrome
-from pages.common import (connection, current_actor, data_version, may_open, set_page_language, uses_sample_data,
-                          write_cookie)
+from pages.common import (connection, current_actor, data_version, may_open, set_page_language, settle_memory,
+                          uses_sample_data, write_cookie)
 from tilstand import demo, sessions
 from tilstand.access import ROLE_NB
 
@@ -84,3 +84,4 @@ if actor is not None and st.session_state.get("session_token") != st.context.coo
 if actor is None and st.session_state.get("signed_out"):
     write_cookie(None)
 page.run()
+settle_memory()

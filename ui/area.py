@@ -52,6 +52,12 @@ def _peer_means(peer_set: tuple[str, ...], year: int, indicators: tuple[str, ...
     return dashboard.peer_means(connection(), peer_set, year, indicators)
 
 
+@st.cache_data(show_spinner=False, max_entries=500)
+def _peer_set(region: str, year: int, db: str) -> peers.PeerSet:
+    """Cleared whenever a leader saves peers (below); two queries per rerun otherwise."""
+    return peers.current(connection(), region, year)
+
+
 def _shared(name: str, widget_key: str, default):
     """Put the value shared by all area pages into this page's widget before it is drawn."""
     value = st.session_state.setdefault(f"area_{name}", default)
@@ -144,7 +150,7 @@ def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
 
 
 def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str, str]) -> peers.PeerSet:
-    current = peers.current(connection(), region, year)
+    current = _peer_set(region, year, str(store.db_path()))
     names = ", ".join(labels.get(p, p).split(" ", 1)[-1] for p in current.peers) or "ingen valgt"
     with st.expander(f"Sammenligningskommuner: {names}"):
         st.caption(current.describe())
@@ -163,6 +169,8 @@ def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str
             except (PeerSetError, PermissionDenied) as e:
                 st.error(str(e))
                 return current
+            finally:
+                _peer_set.clear()
             st.session_state["area_flash"] = "Sammenligningskommunene er lagret for rapporten."
             st.rerun()
     if flash := st.session_state.pop("area_flash", None):
