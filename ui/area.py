@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -33,13 +32,32 @@ SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflo
 # --- cached building blocks (pure for a data version) --------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=600, ttl=3600)
-def _chart(chart_id: str, region: str, year: int, compare: tuple[str, ...], peer_set: tuple[str, ...],
-           version: int, db: str) -> charts.Chart:
-    """Figures are built once per (choice, data version) and shared read-only between sessions."""
-    definition = next(c for c in charts.registry() if c.id == chart_id)
-    c = charts.build(connection(), definition, region, year, "nb", compare=compare, peers=peer_set)
-    if definition.kind in ("tenfactor", "survey"):  # their title carries who answered and how many
+def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
+    """Which charts the page shows, by section: per headline figure its trend and position, the area's own
+    kinds (10-FAKTOR, survey), and the intermunicipal members."""
+    out: dict[str, list[charts.ChartDef]] = {}
+    for ind in area.headline:
+        out[ind] = charts.for_area({ind}, kinds=("trend",))[:1] + charts.for_area({ind}, kinds=("position",))[:1]
+    from tilstand import catalog
+
+    ids = {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas} | set(area.headline)
+    out["extra"] = charts.for_area(ids, kinds=("tenfactor", "survey"))
+    out["members"] = charts.for_area(set(area.headline), kinds=("members",))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=300, ttl=3600)
+def _built(area_key: str, region: str, year: int, compare: tuple[str, ...], peer_set: tuple[str, ...],
+           version: int, db: str) -> dict[str, charts.Chart]:
+    """All of a page's figures in one read of the database (charts.build_many), once per (choice, data
+    version), shared read-only between sessions."""
+    defs = [d for group in page_charts(dashboard.area(area_key)).values() for d in group]
+    built = charts.build_many(connection(), defs, region, year, "nb", compare=compare, peers=peer_set)
+    return {d.id: _for_screen(c) for d, c in zip(defs, built)}
+
+
+def _for_screen(c: charts.Chart) -> charts.Chart:
+    if c.definition.kind in ("tenfactor", "survey"):  # their title carries who answered and how many
         return c
     # The page prints the title as text above the chart (it wraps; a plotly title does not).
     height = int(c.figure.layout.height or charts.HEIGHT)
@@ -92,11 +110,14 @@ def show(key: str) -> None:
     st.header(f"{profile.region_name} {year}", divider="gray")
     st.markdown(dashboard.summary(profile.region_name, year, items, compare))
     _headline_metrics(items, year)
-    chart_peers = peer_set.peers if "peers" in compare else ()
+    built = _built(key, region, year, compare, peer_set.peers, version, db)
+    sections = page_charts(area)
     for item in items:
-        _indicator_section(item, region, year, compare, chart_peers, view, version, db)
-    _extra_charts(area, region, year, compare, chart_peers, view, version, db)
-    _members(area, region, year, view, version, db)
+        st.subheader(item.indicator.name_nb)
+        for d in sections.get(item.indicator.id, []):
+            _show_chart(built[d.id], view, _heading(d, year))
+    _extra_charts(sections["extra"], built, view)
+    _members(sections["members"], built, view, year)
     _all_figures(area, profile)
 
 
@@ -209,17 +230,6 @@ def _delta(h: dashboard.Headline) -> str | None:
     return (fmt.change(h.change, h.unit) or fmt.value(0, h.unit)).replace("−", "-", 1)
 
 
-def _indicator_section(item: dashboard.Headline, region: str, year: int, compare: tuple[str, ...],
-                       peer_set: Sequence[str], view: str, version: int, db: str) -> None:
-    ids = {item.indicator.id}
-    trend = [c for c in charts.for_area(ids, kinds=("trend",))]
-    position = [c for c in charts.for_area(ids, kinds=("position",))]
-    st.subheader(item.indicator.name_nb)
-    for d in trend[:1] + position[:1]:
-        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view,
-                    _heading(d, year))
-
-
 def _heading(d: charts.ChartDef, year: int) -> str:
     """The chart's own heading under the indicator's subheader: what this view of the numbers shows."""
     if d.kind == "trend":
@@ -246,32 +256,23 @@ def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
     st.caption(c.about or c.source)
 
 
-def _extra_charts(area: dashboard.Area, region: str, year: int, compare: tuple[str, ...],
-                  peer_set: Sequence[str], view: str, version: int, db: str) -> None:
+def _extra_charts(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: str) -> None:
     """The area's own kinds: 10-FAKTOR's ten factors, the survey answer distributions."""
-    ids = {i.id for i in area.indicators()} | {i for i in area.headline}
-    from tilstand import catalog
-
-    ids |= {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas}
-    extra = charts.for_area(ids, kinds=("tenfactor", "survey"))
-    for d in extra:
+    for d in defs:
         st.subheader(d.title("nb"))
-        _show_chart(_chart(d.id, region, year, compare, tuple(peer_set), version, db), view,
-                    "Alle faktorene: i år, i fjor og sammenligningen" if d.kind == "tenfactor"
+        _show_chart(built[d.id], view, "Alle faktorene: i år, i fjor og sammenligningen" if d.kind == "tenfactor"
                     else "Svarfordeling per tema")
 
 
-def _members(area: dashboard.Area, region: str, year: int, view: str, version: int, db: str) -> None:
+def _members(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: str, year: int) -> None:
     """An intermunicipal service: the service as a whole and each member, for the headline figures."""
-    defs = charts.for_area(set(area.headline), kinds=("members",))
-    built = [_chart(d.id, region, year, (), (), version, db) for d in defs]
-    built = [c for c in built if not c.empty]
-    if not built:
+    shown = [built[d.id] for d in defs if not built[d.id].empty]
+    if not shown:
         return
     st.header("Den interkommunale tjenesten", divider="gray")
     st.markdown("Kommunen er med i en interkommunal barnevernstjeneste. Her er tjenesten som helhet og hver "
                 "kommune i den.")
-    for c in built:
+    for c in shown:
         _show_chart(c, view, _heading(c.definition, year))
 
 
