@@ -405,3 +405,14 @@ def test_truncated_files_give_data_or_an_input_error(n_xlsx, n_csv):
 @given(st.integers(0, len(CSV_SAMPLE) - 1), st.binary(min_size=1, max_size=4))
 def test_corrupted_bytes_in_a_csv_give_data_or_an_input_error(at, junk):
     _never_crash(CSV_SAMPLE[:at] + junk + CSV_SAMPLE[at + len(junk):], "fuzz.csv")
+
+
+@pytest.mark.parametrize("code, accepted", [("50066", False), ("30101", True)], ids=["typo", "oslo_district"])
+def test_a_five_digit_code_is_only_an_oslo_district_that_lost_its_leading_zero(code, accepted):
+    header = "\n".join(LONG.splitlines()[:2])
+    text = f"{header}\n{code};;Barn med akuttvedtak pr. 1000 i barnebefolkningen;2024;2,4;101\n"
+    if accepted:
+        assert any(o.region_code == "030101" for o in _parse(text).observations)
+    else:
+        with pytest.raises(InputError, match="ukjent kommunenummer «50066»"):
+            _parse(text)

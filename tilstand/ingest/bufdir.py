@@ -644,6 +644,10 @@ def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef
                              "fire siffer, f.eks. «5001 Trondheim».") from None
         if ref is None:
             raise InputError(file, line, field_name, f"«{text[:40]}» er ikke en kommune eller tjeneste.")
+        # Five digits are a district that lost its leading zero; only Oslo's (0301xx) begin with one.
+        if len(m[2]) == 5 and not ref.code.startswith("0301"):
+            raise InputError(file, line, field_name, f"ukjent kommunenummer «{m[2]}». Bruk kommunenummer med "
+                             "fire siffer, f.eks. «5001 Trondheim».")
         known = reg.by_code.get(ref.code)
         if known:
             if name and _norm(name) not in _name_keys(known[0]) and not (_name_keys(name) & _name_keys(known[0])):
