@@ -367,6 +367,7 @@ def bufdir_cases() -> None:
     case("bufdir/ukjent_indikator.csv", bufdir_csv(put(BD_ROWS, 1, 2, "Barn med hjelpetiltak i hjemmet")))
     case("bufdir/ukjent_kommunenummer.csv", bufdir_csv(put(put(BD_ROWS, 2, 0, "9999"), 2, 1, "")))
     case("bufdir/kommunenummer_med_sju_siffer.csv", bufdir_csv(put(BD_ROWS, 2, 0, "5006001")))
+    case("bufdir/kommunenummer_med_fem_siffer.csv", bufdir_csv(put(put(BD_ROWS, 2, 0, "50066"), 2, 1, "")))
     case("bufdir/kommunenummer_og_navn_stemmer_ikke.csv", bufdir_csv(put(BD_ROWS, 2, 1, "Bodø")))
     case("bufdir/ukjent_kommunenavn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, ""), 3, 1, "Atlantis")))
     case("bufdir/region_mangler.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, ""), 3, 1, "")))
