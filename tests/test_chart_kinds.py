@@ -279,3 +279,11 @@ def test_build_many_gives_the_same_charts_as_building_one_by_one(demo):
         alone = [charts.build(demo, d, region, YEAR, "nn", **kwargs) for d in defs]
         assert [c.figure.to_json() for c in together] == [c.figure.to_json() for c in alone]
         assert [(c.alt, c.table, c.about, c.empty) for c in together] == [(c.alt, c.table, c.about, c.empty) for c in alone]
+
+
+def test_a_trend_starts_at_the_first_year_any_region_has_a_number(demo):
+    """10-FAKTOR and staff figures begin in 2019: no row of empty years, each with its own note."""
+    c = charts.build(demo, next(d for d in charts.registry() if d.id == "trend_turnover_pct"), "5001", 2024)
+    first = demo.execute("SELECT min(year) FROM observation WHERE indicator_id = 'turnover_pct'").fetchone()[0]
+    assert c.table.columns[1] == str(first) and first > 2015
+    assert "2015" not in c.alt and list(c.figure.data[0].x)[0] == str(first)

@@ -57,6 +57,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         mean = _peer_mean(found, years, language)
         if mean is not None:
             series.append(mean)
+    years, series = _from_first_year(years, series)
     own = series[0] if series and series[0].role == "own" else Series("own", region, ())
     drawn = [s for s in series if s.shown]  # a region without any number stays out of legend and table
     used = {s.role for s in drawn}
@@ -71,6 +72,16 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         table=_table(title, indicator.unit, years, drawn, language),
         about=about(indicator, source, latest(t for role, t in imported if role in used), language),
     )
+
+
+def _from_first_year(years: list[int], series: list[Series]) -> tuple[list[int], list[Series]]:
+    """Start at the first year any region has a number for (shown or hidden): a source that began in 2019
+    (10-FAKTOR, the staff template) gets no row of empty years, each needing a note."""
+    first = min((y for s in series for y, _, _, present in s.points if present), default=years[0])
+    if first <= years[0]:
+        return years, series
+    return ([y for y in years if y >= first],
+            [Series(s.role, s.name, tuple(p for p in s.points if p[0] >= first)) for s in series])
 
 
 def _series(found: list[dict], years: list[int], roles: list[str], language: str

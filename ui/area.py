@@ -115,7 +115,7 @@ def show(key: str) -> None:
     for item in items:
         st.subheader(item.indicator.name_nb)
         for d in sections.get(item.indicator.id, []):
-            _show_chart(built[d.id], view, _heading(d, year))
+            _show_chart(built[d.id], view, _heading(d, year, built[d.id]))
     _extra_charts(sections["extra"], built, view)
     _members(sections["members"], built, view, year)
     _all_figures(area, profile)
@@ -230,10 +230,12 @@ def _delta(h: dashboard.Headline) -> str | None:
     return (fmt.change(h.change, h.unit) or fmt.value(0, h.unit)).replace("−", "-", 1)
 
 
-def _heading(d: charts.ChartDef, year: int) -> str:
+def _heading(d: charts.ChartDef, year: int, c: charts.Chart | None = None) -> str:
     """The chart's own heading under the indicator's subheader: what this view of the numbers shows."""
     if d.kind == "trend":
-        return f"Utvikling {year - charts.TREND_YEARS + 1}–{year}"
+        years = [y for y in (c.table.columns if c and c.table else ()) if y.isdigit()]
+        first = years[0] if years else year - charts.TREND_YEARS + 1
+        return f"Utvikling {first}–{year}"
     if d.kind == "position":
         return f"Plassering blant sammenligningskommunene i {year}"
     if d.kind == "members":
