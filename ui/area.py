@@ -10,6 +10,7 @@ year, comparisons and view are shared by all area pages, so moving between areas
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 
 import pandas as pd
@@ -32,6 +33,7 @@ SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflo
 # --- cached building blocks (pure for a data version) --------------------------------------------
 
 
+@functools.cache
 def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
     """Which charts the page shows, by section: per headline figure its trend and position, the area's own
     kinds (10-FAKTOR, survey), and the intermunicipal members."""
