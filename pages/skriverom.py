@@ -190,11 +190,18 @@ chosen_key = st.radio(
 )
 ss.sr_chapter = chosen_key
 sec = next(s for s in sections if s.key == chosen_key)
+# The chapter's area page: peers, positions and every figure of the area, one click away.
+AREA_OF_CHAPTER = {"om_barnevernet": "bakgrunn", "dekningsgrad": "dekningsgrad", "kvalitet": "kvalitet",
+                   "okonomi": "okonomi", "ansatte": "ansatte", "brukere": "brukere"}
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(sec.title)
     st.caption(narrative.chapter_guidance(sec.key))
+    if sec.key in AREA_OF_CHAPTER:
+        st.page_link(f"pages/{AREA_OF_CHAPTER[sec.key]}.py", icon=":material/monitoring:",
+                     label="Se hele området med sammenligningskommuner og plassering",
+                     query_params={"kommune": region, "ar": str(year)})
     key_figures(p, sec.title, sec.indicators)
     chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()))
 

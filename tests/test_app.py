@@ -108,6 +108,8 @@ def test_writing_room_starts_a_report_with_bufdirs_chapters(app, demo_db, tmp_pa
     radio.set_value("kvalitet").run()
     assert not app.exception
     assert app.header[0].value == "Kvalitet og frister"
+    (link,) = [e for e in app.get("page_link") if "sammenligningskommuner" in e.proto.label]
+    assert (link.proto.page, link.proto.query_string) == ("kvalitet", "kommune=5001&ar=2024")
 
 
 def test_writing_room_says_pdf_needs_libreoffice_when_it_is_missing(app, demo_db, tmp_path, monkeypatch):
