@@ -11,7 +11,7 @@ from pages.common import (choose_report, connection, data_version, page_guard, r
                           service_profile)
 from tilstand import charts, narrative, review, store
 from tilstand.charts import ChartDef
-from ui.chapter import chapter_charts, key_figures
+from ui.chapter import area_link, chapter_charts, key_figures
 
 page_guard()
 actor = require_page("gjennomgang")
@@ -75,6 +75,7 @@ with left:
         st.caption(f"Versjon {sec.version}" + (" · overført fra i fjor, ikke oppdatert" if sec.carried_over else ""))
     else:
         st.info("Barnevernlederen har ikke skrevet dette kapittelet ennå.")
+    area_link(sec.key, region, year)
     key_figures(p, sec.title, sec.indicators)
     chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()),
                    below=_comment_on_chart if actor.can("comment", region) else None)

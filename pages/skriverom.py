@@ -15,7 +15,7 @@ from pages.common import (choose_report, connection, data_version, page_guard, r
 from tilstand import charts, narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.narrative import StaleVersionError
-from ui.chapter import chapter_charts, key_figures
+from ui.chapter import area_link, chapter_charts, key_figures
 from ui.editor import editor
 
 page_guard()
@@ -190,18 +190,12 @@ chosen_key = st.radio(
 )
 ss.sr_chapter = chosen_key
 sec = next(s for s in sections if s.key == chosen_key)
-# The chapter's area page: peers, positions and every figure of the area, one click away.
-AREA_OF_CHAPTER = {"om_barnevernet": "bakgrunn", "dekningsgrad": "dekningsgrad", "kvalitet": "kvalitet",
-                   "okonomi": "okonomi", "ansatte": "ansatte", "brukere": "brukere"}
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header(sec.title)
     st.caption(narrative.chapter_guidance(sec.key))
-    if sec.key in AREA_OF_CHAPTER:
-        st.page_link(f"pages/{AREA_OF_CHAPTER[sec.key]}.py", icon=":material/monitoring:",
-                     label="Se hele området med sammenligningskommuner og plassering",
-                     query_params={"kommune": region, "ar": str(year)})
+    area_link(sec.key, region, year)
     key_figures(p, sec.title, sec.indicators)
     chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()))
 

@@ -58,3 +58,15 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
         st.caption(c.source)
         if below:
             below(definition)
+
+
+# The chapter's area page: peers, positions and every figure of the area, one click away.
+AREA_OF_CHAPTER = {"om_barnevernet": "bakgrunn", "dekningsgrad": "dekningsgrad", "kvalitet": "kvalitet",
+                   "okonomi": "okonomi", "ansatte": "ansatte", "brukere": "brukere"}
+
+
+def area_link(chapter_key: str, region: str, year: int) -> None:
+    if chapter_key in AREA_OF_CHAPTER:
+        st.page_link(f"pages/{AREA_OF_CHAPTER[chapter_key]}.py", icon=":material/monitoring:",
+                     label="Se hele området med sammenligningskommuner og plassering",
+                     query_params={"kommune": region, "ar": str(year)})
