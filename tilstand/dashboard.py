@@ -123,10 +123,7 @@ class Headline:
     def change(self) -> float | None:
         """Change between the rounded values, so '4,9 from 4,8' reads +0,1, never a puzzling 0,0."""
         if self.own.shown and self.previous.shown:
-            decimals = fmt.UNIT_DECIMALS.get(self.unit, 1)
-            a = fmt.round_half_up(self.own.value, decimals)  # type: ignore[arg-type]
-            b = fmt.round_half_up(self.previous.value, decimals)  # type: ignore[arg-type]
-            return float(a - b)
+            return fmt.shown_difference(self.own.value, self.previous.value, self.unit)  # type: ignore[arg-type]
         return None
 
     @property
@@ -175,10 +172,8 @@ def verdict_words(ind: Indicator, own: Value, other: Value) -> str | None:
         return None
     if ind.better in ("higher", "lower"):
         return verdict(ind, own, other)
-    decimals = fmt.UNIT_DECIMALS.get(ind.unit, 1)
-    a = fmt.round_half_up(own.value, decimals)  # type: ignore[arg-type]
-    b = fmt.round_half_up(other.value, decimals)  # type: ignore[arg-type]
-    return "same" if a == b else ("higher" if a > b else "lower")
+    diff = fmt.shown_difference(own.value, other.value, ind.unit)  # type: ignore[arg-type]
+    return "same" if diff == 0 else ("higher" if diff > 0 else "lower")
 
 
 def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],

@@ -34,6 +34,13 @@ def round_half_up(value: float, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def shown_difference(a: float, b: float, unit: str) -> float:
+    """a − b between the values as a reader sees them (rounded for the unit): '4,9' against '4,8' is +0,1,
+    and two values that print alike are equal."""
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    return float(round_half_up(a, decimals) - round_half_up(b, decimals))
+
+
 def number(value: float | int | None, decimals: int = 0) -> str:
     """1234.56 -> '1 234,6' (non-breaking space between thousands)."""
     if value is None:

@@ -83,12 +83,10 @@ def verdict(ind: Indicator, own: Value, other: Value) -> str | None:
     # A count is a size, not a level: 12 FTEs against a KOSTRA group's 900 says nothing about better.
     if ind.better not in ("higher", "lower") or ind.unit in COUNT_UNITS or not (own.shown and other.shown):
         return None
-    decimals = fmt.UNIT_DECIMALS.get(ind.unit, 1)
-    a = fmt.round_half_up(own.value, decimals)  # type: ignore[arg-type]
-    b = fmt.round_half_up(other.value, decimals)  # type: ignore[arg-type]
-    if a == b:
+    diff = fmt.shown_difference(own.value, other.value, ind.unit)  # type: ignore[arg-type]
+    if diff == 0:
         return "same"
-    return "better" if (a > b) == (ind.better == "higher") else "worse"
+    return "better" if (diff > 0) == (ind.better == "higher") else "worse"
 
 
 def _region_name(con: duckdb.DuckDBPyConnection, code: str | None) -> str:
