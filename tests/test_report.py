@@ -302,3 +302,53 @@ def test_markdown_never_makes_a_link_of_a_script_url_and_drops_control_character
     assert parse("a\x00b\x0bc")[0].spans[0].text == "abc"
     assert inline("2 * 3 * 4") == (Span("2 * 3 * 4"),)
     assert inline(r"\*ikke kursiv\*") == (Span("*ikke kursiv*"),)
+
+
+def _template_with(tmp_path: Path, where: str, tag: str, name: str = "kommunens_mal.docx") -> Path:
+    """The shipped template with one tag added to the body, the header or the document title."""
+    doc = Document(report.template_path("nb"))
+    if where == "body":
+        doc.add_paragraph(tag)
+    elif where == "header":
+        doc.sections[0].header.add_paragraph(tag)
+    else:
+        doc.core_properties.title = tag
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("where", ["body", "header", "title"])
+def test_a_template_that_reaches_for_python_is_refused_and_runs_nothing(demo, tmp_path, where):
+    marker = tmp_path / "eid"
+    exploit = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+    bad = _template_with(tmp_path, where, exploit)
+    out = tmp_path / "r.docx"
+    with pytest.raises(InputError, match=r"kommunens_mal.docx.*«\{\{ cycler.__init__") as refused:
+        report.render(demo, "5001", 2024, "nb", out=out, template=bad, with_charts=False)
+    assert "ikke tillatt" in str(refused.value)
+    assert not marker.exists() and not out.exists()
+
+
+@pytest.mark.parametrize("tag", [
+    "{{ municipality.__class__ }}", "{{ title.upper() }}", "{{ municipality|attr('__class__') }}",
+    "{{ year|format('%s') }}", "{{ lipsum }}", "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "{% set x = 1 %}", "{% include 'x' %}", "{{ body['x'] }}", "{% if sample.real %}ja{% endif %}",
+])
+def test_a_template_may_not_look_up_attributes_call_or_use_unlisted_filters(demo, tmp_path, tag):
+    bad = _template_with(tmp_path, "body", tag)
+    with pytest.raises(InputError, match=r"kommunens_mal.docx.*taggen «.+» er (ikke tillatt|ukjent)"):
+        report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=bad, with_charts=False)
+
+
+def test_a_template_with_an_unknown_tag_is_refused_naming_the_tag(demo, tmp_path):
+    bad = _template_with(tmp_path, "header", "{{ ordforer }}")
+    with pytest.raises(InputError, match=r"kommunens_mal.docx.*«\{\{ ordforer \}\}».*ukjent"):
+        report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=bad, with_charts=False)
+
+
+def test_the_documented_tags_conditions_and_plain_filters_still_render(demo, tmp_path):
+    own = _template_with(tmp_path, "body", "{{ municipality|upper }} {% if language == 'nb' and not sample %}"
+                                           "ekte{% elif sample %}eksempel{% else %}nn{% endif %} {{ region_code }}")
+    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=own, with_charts=False).path
+    assert "TRONDHEIM - TRÅANTE eksempel 5001" in [p.text for p in Document(out).paragraphs]

@@ -23,7 +23,7 @@ import duckdb
 import jinja2
 from docxtpl import DocxTemplate
 
-from tilstand import catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, wordml
+from tilstand import catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, template_guard, wordml
 from tilstand.errors import InputError
 from tilstand.privacy import is_hidden
 
@@ -251,15 +251,47 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     return doc
 
 
-def _open_template(template: Path) -> DocxTemplate:
+class _Template(DocxTemplate):
+    """docxtpl's template, with the document properties rendered as plain text (python-docx escapes them
+    itself), cleaned of XML-illegal characters and cut to the 255 characters Word allows."""
+
+    def render_properties(self, context, jinja_env=None) -> None:
+        plain = jinja_env.overlay(autoescape=False)  # the overlay is a TemplateGuard too
+        props = self.docx.core_properties
+        for prop in template_guard.PROPERTIES:
+            rendered = plain.from_string(getattr(props, prop) or "").render(context)
+            setattr(props, prop, markdown.clean(rendered)[:MAX_PROPERTY])
+
+
+MAX_PROPERTY = 255  # python-docx refuses longer core properties, as Word does
+
+
+def _open_template(template: Path) -> tuple[_Template, template_guard.TemplateGuard]:
+    """The template, checked: only the documented tags (report_templates/README.md), nothing that runs code."""
     if not template.is_file():
         raise InputError(template, None, "mal", "malfilen finnes ikke.")
     if not zipfile.is_zipfile(template):
         raise InputError(template, None, "mal", "filen er ikke et Word-dokument (.docx).")
     try:
-        return DocxTemplate(template)
+        tpl = _Template(template)
+        tpl.get_docx()
     except Exception as e:  # noqa: BLE001 - any unreadable template is the user's file, not our bug
         raise InputError(template, None, "mal", f"Word-malen kan ikke leses ({e.__class__.__name__}).") from None
+    guard = template_guard.TemplateGuard(template)
+    try:
+        template_guard.check(guard, tpl)
+    except jinja2.TemplateError as e:
+        raise _tag_error(e, template) from None
+    return tpl, guard
+
+
+def _tag_error(e: jinja2.TemplateError, template: Path) -> InputError:
+    return InputError(template, getattr(e, "lineno", None), "mal", f"feil i en mal-tagg: {e.message or e}.")
+
+
+def _context_text(value):
+    """A context value as it may go into Word XML: no control characters (an imported name could hold them)."""
+    return markdown.clean(value) if isinstance(value, str) else value
 
 
 def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
@@ -280,7 +312,7 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
     chapters, stored_state = parts(con, region, year, language)
     state = state or stored_state
     text = TEXT[language]
-    tpl = _open_template(template or template_path(language))
+    tpl, guard = _open_template(template or template_path(language))
     warnings: list[str] = []
     body, n_fig = _body(tpl, con, p, chapters, language, year - 1, warnings, with_charts)
     context = {
@@ -291,12 +323,11 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
         "sample_header": text["sample_header"], "kostra_group": p.names.get("group", ""),
         "county": p.names.get("county", ""), "body": body, "appendix": _appendix(tpl, p, chapters, language),
     }
+    context = {k: _context_text(v) for k, v in context.items()}
     try:
-        tpl.render(context, autoescape=True)
+        tpl.render(context, jinja_env=guard)
     except jinja2.TemplateError as e:
-        where = getattr(e, "lineno", None)
-        raise InputError(template or template_path(language), where, "mal",
-                         f"feil i en mal-tagg: {e.message or e}.") from None
+        raise _tag_error(e, template or template_path(language)) from None
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".rapport-", suffix=".docx", dir=out.parent)
