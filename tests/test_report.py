@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import leader, env_flag
-from tilstand import catalog, charts, narrative, profile, report
+from tilstand import catalog, charts, narrative, profile, report, template_guard
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
 
@@ -352,3 +352,10 @@ def test_the_documented_tags_conditions_and_plain_filters_still_render(demo, tmp
                                            "ekte{% elif sample %}eksempel{% else %}nn{% endif %} {{ region_code }}")
     out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=own, with_charts=False).path
     assert "TRONDHEIM - TRÅANTE eksempel 5001" in [p.text for p in Document(out).paragraphs]
+
+
+def test_the_tags_a_template_may_use_are_exactly_those_the_readme_documents():
+    readme = (Path(report.TEMPLATE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `{{")]
+    documented = {name for line in table for name in re.findall(r"\{\{p? (\w+) \}\}", line.split("|")[1])}
+    assert documented == set(template_guard.TAGS)

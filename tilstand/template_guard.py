@@ -22,9 +22,10 @@ from tilstand.errors import InputError
 # The context report.render fills; README.md in report_templates/ documents each.
 TAGS = ("title", "short_title", "municipality", "region_code", "year", "date", "status", "language",
         "kostra_group", "county", "sample", "sample_notice", "sample_header", "body", "appendix")
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 FILTERS = ("upper", "lower", "capitalize", "title", "trim")  # text in, text out, no arguments
 # Expression nodes a condition or an output may hold; anything else (attribute and item look-ups, calls,
-# tests, literals lists, arithmetic, ...) is refused.
+# tests, list literals, arithmetic, ...) is refused.
 _EXPRESSIONS = (nodes.Name, nodes.Const, nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand,
                 nodes.Filter)
 _STATEMENTS = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If)
@@ -117,9 +118,6 @@ def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
 def _describe(node: nodes.Node) -> str:
     """A refused node in words when no tag text is at hand (the whole-template check)."""
     return type(node).__name__
-
-
-PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 
 
 def check(env: TemplateGuard, tpl) -> None:
