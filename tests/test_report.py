@@ -359,3 +359,17 @@ def test_the_tags_a_template_may_use_are_exactly_those_the_readme_documents():
     table = [line for line in readme.splitlines() if line.startswith("| `{{")]
     documented = {name for line in table for name in re.findall(r"\{\{p? (\w+) \}\}", line.split("|")[1])}
     assert documented == set(template_guard.TAGS)
+
+
+def test_a_stored_region_name_with_control_characters_and_5000_characters_still_makes_a_valid_docx(demo, tmp_path):
+    # a name imported before names were checked on import (or written into the database some other way)
+    long_name = "Trondheim\x07\x1b[31m" + "x" * 5000
+    demo.cursor().execute("UPDATE region SET name = ? WHERE code = '5001'", [long_name])
+    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False, today=date(2025, 3, 1))
+    doc = Document(out.path)
+    assert len(doc.core_properties.title) == 255
+    assert doc.core_properties.title.startswith("Tilstandsrapport for barnevernstjenesten – Trondheim[31mxxx")
+    assert "Trondheim[31m" + "x" * 5000 in [p.text for p in doc.paragraphs]  # the cover, without \x07 and ESC
+    assert "\x07" not in _all_text(doc) and "\x1b" not in _all_text(doc)
+    assert len(out.path.name) < 100
+    assert len(report.file_name("5001", long_name, 2024, "nb", "docx")) <= 120

@@ -88,6 +88,8 @@ TEXT = {
 
 # Each LibreOffice conversion holds ~160 MB; many council members clicking at once must not exhaust memory.
 PDF_SLOTS = threading.BoundedSemaphore(2)
+MAX_PROPERTY = 255  # python-docx refuses longer core properties, as Word does
+MAX_NAME_IN_FILE = 60  # of the region name in a download's file name (file systems allow 255 bytes in all)
 
 
 
@@ -263,8 +265,6 @@ class _Template(DocxTemplate):
             setattr(props, prop, markdown.clean(rendered)[:MAX_PROPERTY])
 
 
-MAX_PROPERTY = 255  # python-docx refuses longer core properties, as Word does
-
 
 def _open_template(template: Path) -> tuple[_Template, template_guard.TemplateGuard]:
     """The template, checked: only the documented tags (report_templates/README.md), nothing that runs code."""
@@ -356,7 +356,7 @@ def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language:
 
 
 def file_name(region: str, name: str, year: int, language: str, suffix: str) -> str:
-    """'Tilstandsrapport_2024_5001_Trondheim_nb.docx': safe on every file system, sorts by year."""
-    safe = re.sub(r"[^0-9A-Za-zÆØÅæøå]+", "_", name).strip("_")
+    """'Tilstandsrapport_2024_5001_Trondheim_nb.docx': safe on every file system (short enough too), sorts by year."""
+    safe = re.sub(r"[^0-9A-Za-zÆØÅæøå]+", "_", name).strip("_")[:MAX_NAME_IN_FILE].rstrip("_")
     return f"Tilstandsrapport_{year}_{region}_{safe}_{language}.{suffix}"
 

@@ -58,7 +58,7 @@ from pathlib import Path
 from tilstand import catalog, regions
 from tilstand.errors import InputError
 from tilstand.ingest.cells import decode_text, parse_number
-from tilstand.ingest.ssb import UNSAFE_TEXT, Observation
+from tilstand.ingest.ssb import Observation
 from tilstand.privacy import SUPPRESSED
 
 MAX_HEADER_SEARCH = 30
@@ -627,9 +627,9 @@ def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef
     text = f"{code_text} {name_text}".strip()
     if not text:
         raise InputError(file, line, field_name, "regionen mangler.")
-    if any(t in text for t in UNSAFE_TEXT):
-        raise InputError(file, line, field_name, f"regionnavnet «{text[:40]}» inneholder tegn som ikke hører "
-                         "hjemme i et navn (<, >, {{ eller {%).")
+    for col, cell in ((header.code_col, code_text), (header.name_col, name_text)):
+        if cell:
+            regions.check_name(cell, file, line, header.names[col])
     reg = registry()
     m = re.match(r"^(K-)?(\d{2,6})(?:\s+[-–]?\s*(.*))?$", text)
     if m:

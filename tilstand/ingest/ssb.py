@@ -19,7 +19,6 @@ from tilstand.errors import InputError
 from tilstand.ingest import jsonstat, ssbcsv
 from tilstand.ingest.cells import Cell, ParsedTable
 
-UNSAFE_TEXT = ("<", ">", "{{", "{%", "}}", "%}")
 STATUS_RANK = {":": 3, "..": 2, "...": 2, ".": 1}  # which symbol wins when cells are summed
 
 
@@ -164,10 +163,7 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
             continue
         if not 1900 <= cell.year <= 2100:
             raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
-        if any(t in ref.name for t in UNSAFE_TEXT):
-            raise InputError(file_name, cell.row, "region",
-                             f"regionnavnet «{ref.name[:40]}» inneholder tegn som ikke hører hjemme i et navn "
-                             "(<, >, {{ eller {%).")
+        regions.check_name(ref.name, file_name, cell.row, "region")
         found_regions.setdefault(ref.code, ref)
         for m in matches:
             ind = indicators.get(m.indicator_id)

@@ -291,6 +291,10 @@ def ssb_cases() -> None:
         return change
     case("ssb/ukjent_regionkode.json", ssb_json(region("8801", "Atlantis")))
     case("ssb/regionnavn_med_html.json", ssb_json(region("5006", "<script>alert(1)</script>")))
+    # names of a region Tilstand does not know yet are stored and printed in the council's document
+    case("ssb/regionnavn_med_kontrolltegn.json", ssb_json(region("5099", "Nykommune\x1b[31m\x07")))
+    case("ssb/regionnavn_5000_tegn.json", ssb_json(region("5099", "Nykommune " * 500)))
+    case("ssb/regionnavn_som_formel.csv", ssb_csv(put(SSB_ROWS, 4, 0, "5099 @SUM(1+1)")))
 
     def two_sexes(d: dict) -> None:  # an extra dimension the mapping does not select: two values per indicator
         d["id"].insert(1, "Kjonn")
@@ -372,6 +376,10 @@ def bufdir_cases() -> None:
     case("bufdir/ukjent_kommunenavn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, ""), 3, 1, "Atlantis")))
     case("bufdir/region_mangler.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, ""), 3, 1, "")))
     case("bufdir/regionnavn_med_html.csv", bufdir_csv(put(put(BD_ROWS, 1, 0, ""), 1, 1, "<b>Trondheim</b>")))
+    case("bufdir/regionnavn_med_kontrolltegn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1, "Ny\x0bkommune")))
+    case("bufdir/regionnavn_5000_tegn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1, "N" * 5000)))
+    case("bufdir/regionnavn_som_formel.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1,
+                                                            '=HYPERLINK("https://evil.example")')))
     case("bufdir/andel_over_100.csv", bufdir_csv(put(BD_ROWS, 0, 4, "138,3")))
     case("bufdir/per_1000_over_1000.csv", bufdir_csv(put(BD_ROWS, 1, 4, "1600")))
     case("bufdir/negativ_andel.csv", bufdir_csv(put(BD_ROWS, 3, 4, "-2,1")))
