@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import connection, page_guard, require_page
-from tilstand import catalog, fmt, ingest, privacy
+from tilstand import catalog, export, fmt, ingest, privacy
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 
@@ -83,9 +83,9 @@ for p in prepared:
         if p.parsed.skipped_cells:
             st.caption(f"{p.parsed.skipped_cells} celler uten kobling til katalogen hoppes over.")
         if pv.changes:
-            st.dataframe(pd.DataFrame([{"Indikator": names.get(i, i), "Region": r, "År": y,
-                                        "Nå": _shown(i, old, old_status), "Blir": _shown(i, new, new_status)}
-                                       for i, r, y, old, old_status, new, new_status in pv.changes]),
+            st.dataframe(export.safe_frame(pd.DataFrame([{
+                "Indikator": names.get(i, i), "Region": r, "År": y, "Nå": _shown(i, old, old_status),
+                "Blir": _shown(i, new, new_status)} for i, r, y, old, old_status, new, new_status in pv.changes])),
                          hide_index=True, width="stretch",
                          alt=f"Verdier som endres av {p.path.name}: indikator, region, år, nå og etter import.")
 
@@ -135,12 +135,12 @@ history = load.history(con)
 if not history:
     st.write("Ingen importer ennå.")
 else:
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(export.safe_frame(pd.DataFrame([{  # file names are the uploader's: no formula in the CSV
         "Nr.": h.id, "Fil": h.file_name, "Tabell": h.ssb_table or "", "Verdier": h.rows, "Endret": h.changed,
         "Importert": f"{h.imported_at:%d.%m.%Y %H:%M}", "Av": h.imported_by,
         "Eksempeldata": "ja" if h.sample else "",
         "Angret": f"{h.undone_at:%d.%m.%Y %H:%M} av {h.undone_by}" if h.undone_at else "",
-        "SHA-256": h.sha256[:12]} for h in history]), hide_index=True, width="stretch",
+        "SHA-256": h.sha256[:12]} for h in history])), hide_index=True, width="stretch",
         alt="Alle importer med fil, tabell, antall verdier, tidspunkt, hvem, og om importen er angret.")
     active = [h for h in history if h.undone_at is None]
     if active:
