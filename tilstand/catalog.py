@@ -70,6 +70,28 @@ class MappingRow:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """An arithmetic tie between indicators of one region and year (tilstand/data/relations.csv).
+
+    `sum`: the indicator is the sum of `parts`, so any one of them follows from the others. `ratio`: the
+    indicator is numerator ÷ denominator, so together with one of them it gives the other back; an input
+    that is not in the catalogue (an amount, invited employees) is left out. Suppression reads these so
+    that no hidden count can be worked out from the numbers shown beside it.
+    """
+
+    kind: str  # sum | ratio
+    indicator: str
+    parts: tuple[str, ...] = ()
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
+    factor: float = 1.0  # ratio = numerator ÷ denominator × factor (100 for per cent)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.parts + self.numerator + self.denominator
+
+
+@dataclass(frozen=True)
 class Derived:
     indicator_id: str
     numerator: str
@@ -130,6 +152,19 @@ def derived() -> tuple[Derived, ...]:
         Derived(r["indicator_id"], r["numerator"], tuple(r["denominator"].split("+")),
                 float(r["factor"]), int(r["decimals"]))
         for r in _rows("derived.csv")
+    )
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(p for p in (x.strip() for x in text.split("+")) if p)
+
+
+@cache
+def relations() -> tuple[Relation, ...]:
+    return tuple(
+        Relation(r["kind"], r["indicator"], _ids(r["parts"]), _ids(r["numerator"]), _ids(r["denominator"]),
+                 float(r["factor"] or 1))
+        for r in _rows("relations.csv")
     )
 
 

@@ -281,4 +281,54 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    8,
+    "what may not be shown, decided for all numbers of a year together (tilstand/suppression.py)",
+    """
+    CREATE TABLE suppression (
+        indicator_id VARCHAR NOT NULL,
+        region_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        rule VARCHAR NOT NULL,          -- primary | complement | ratio | group | comparison (never shown)
+        PRIMARY KEY (indicator_id, region_code, year)
+    );
+    -- The cell-by-cell rule stays as a floor (a small count is hidden even before suppression.refresh has
+    -- run), and every cell the suppression table lists is hidden as well, with the same status 'x'.
+    CREATE OR REPLACE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
+    WITH flagged AS (
+        SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
+               i.count_indicator,
+               (o.status IN (':', 'x') OR (i.min_count > 0 AND o.value >= 1 AND o.value <= i.min_count)) AS hidden
+        FROM observation o JOIN indicator i ON i.id = o.indicator_id
+        WHERE (regions IS NULL OR list_contains(regions, o.region_code))
+          AND o.year BETWEEN year_from AND year_to
+    )
+    SELECT f.indicator_id, f.region_code, f.year,
+           CASE WHEN f.hidden OR coalesce(c.hidden, FALSE) OR s.rule IS NOT NULL THEN NULL ELSE f.value END AS value,
+           CASE WHEN f.status = ':' THEN ':'
+                WHEN f.hidden OR coalesce(c.hidden, FALSE) OR s.rule IS NOT NULL THEN 'x'
+                ELSE f.status END AS status,
+           f.import_id
+    FROM flagged f
+    LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
+                       AND c.year = f.year
+    LEFT JOIN suppression s ON s.indicator_id = f.indicator_id AND s.region_code = f.region_code
+                           AND s.year = f.year;
+    """,
+))
+
+MIGRATIONS.append((
+    9,
+    "failed sign-ins counted per client address (keyed hashes only), not per account alone",
+    """
+    CREATE TABLE sign_in_failure (
+        failed_at TIMESTAMP NOT NULL,
+        address_key VARCHAR NOT NULL,          -- keyed hash of the client address, never the address
+        account_key VARCHAR NOT NULL           -- 'user:<id>', or 'name:' + 16-bit keyed hash of an unknown name
+    );
+    -- The per-account lock it replaces let anyone lock anyone out; its state no longer counts.
+    UPDATE app_user SET failed_attempts = 0, locked_until = NULL;
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]

@@ -16,7 +16,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from tilstand import catalog, store
+from tilstand import catalog, store, suppression
 from tilstand.access import Actor, record, require
 from tilstand.errors import TilstandError
 from tilstand.regions import RegionRef
@@ -184,6 +184,7 @@ def write(
             {"id": import_id},
         )
         _derive(cur, import_id)
+        suppression.refresh(cur, incoming["year"].unique().to_list())
         _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
@@ -269,6 +270,9 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
             """DELETE FROM observation o USING import_change c
                WHERE c.import_id = $id AND NOT c.existed AND o.indicator_id = c.indicator_id
                  AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
+        years = [r[0] for r in cur.execute("SELECT DISTINCT year FROM import_change WHERE import_id = ?",
+                                             [import_id]).fetchall()]
+        suppression.refresh(cur, years)
         cur.execute("UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
                     [datetime.now(), actor.display_name, import_id])
         record(cur, actor, "undo_import", target=f"import:{import_id}",
@@ -333,6 +337,7 @@ def _public_changes(cur: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
         cur.execute("""INSERT INTO observation SELECT indicator_id, region_code, year, value, status, -1
                        FROM incoming_preview ON CONFLICT (indicator_id, region_code, year) DO UPDATE
                        SET value = excluded.value, status = excluded.status, import_id = excluded.import_id""")
+        suppression.refresh(cur, [r[0] for r in cur.execute("SELECT DISTINCT year FROM incoming_preview").fetchall()])
         after = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
     finally:
         cur.execute("ROLLBACK")
