@@ -11,7 +11,8 @@ from pages.common import (choose_report, connection, data_version, page_guard, r
                           service_profile)
 from tilstand import charts, narrative, review, store
 from tilstand.charts import ChartDef
-from ui.chapter import area_link, chapter_charts, key_figures
+from tilstand.markdown_html import literal
+from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 
 page_guard()
 actor = require_page("gjennomgang")
@@ -30,7 +31,7 @@ p = service_profile(region, year)
 sample_banner(p.sample)
 history = review.state_history(con, report.id)
 st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} · sist endret {history[-1].changed_at:%d.%m.%Y %H:%M} "
-            f"av {history[-1].by_user}")
+            f"av {literal(history[-1].by_user)}")
 if report.state == "review" and actor.can("finish_review", region):
     if st.button("Merk rapporten som ferdig gjennomgått", type="primary", key="finish_review"):
         review.set_state(con, actor, report.id, "done")
@@ -48,7 +49,7 @@ def _label(key: str) -> str:
         marks.append("gjennomgått" if done[s.id][2] == s.version else "endret etter gjennomgang")
     if open_counts.get(s.id):
         marks.append(f"{open_counts[s.id]} åpne kommentarer")
-    return f"{s.title} ({', '.join(marks)})" if marks else s.title
+    return f"{literal(s.title)} ({', '.join(marks)})" if marks else literal(s.title)
 
 
 keys = [s.key for s in sections]
@@ -68,10 +69,10 @@ def _comment_on_chart(definition: ChartDef) -> None:
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.header(sec.title)
+    st.header(literal(sec.title))
     if sec.body.strip():
         with st.container(border=True):
-            st.markdown(sec.body)  # Markdown only: Streamlit never renders raw HTML here
+            chapter_text(sec.body, base_level=2, empty="Kapittelet har ingen tekst.")
         st.caption(f"Versjon {sec.version}" + (" · overført fra i fjor, ikke oppdatert" if sec.carried_over else ""))
     else:
         st.info("Barnevernlederen har ikke skrevet dette kapittelet ennå.")
@@ -84,7 +85,7 @@ with right:
     st.subheader("Kommentarer")
     if actor.can("mark_reviewed", region):
         if sec.id in done and done[sec.id][2] == sec.version:
-            st.success(f"Denne versjonen er gjennomgått av {done[sec.id][0]} "
+            st.success(f"Denne versjonen er gjennomgått av {literal(done[sec.id][0])} "
                        f"({done[sec.id][1]:%d.%m.%Y %H:%M}).", icon=":material/check:")
         elif st.button("Merk kapittelet som gjennomgått", key=f"reviewed_{sec.id}", disabled=not sec.version):
             review.mark_reviewed(con, actor, sec.id)
@@ -99,11 +100,11 @@ with right:
     for c in review.comments(con, sec.id, include_resolved=show_all):
         with st.container(border=True):
             about = f" · om diagrammet «{html.escape(chart_titles.get(c.chart_id, c.chart_id))}»" if c.chart_id else ""
-            closed = f" · lukket av {html.escape(c.resolved_by)}" if c.resolved_at else ""
-            st.markdown(f"**{html.escape(c.author)}** · {c.created_at:%d.%m.%Y %H:%M}{about}{closed}")
+            closed = f" · lukket av {literal(c.resolved_by)}" if c.resolved_at else ""
+            st.markdown(f"**{literal(c.author)}** · {c.created_at:%d.%m.%Y %H:%M}{about}{closed}")
             st.text(c.body)
             for a in c.answers:
-                st.caption(f"Svar fra {a.author} · {a.created_at:%d.%m.%Y %H:%M}")
+                st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
                 st.text(a.body)
             if not c.resolved_at and st.button("Lukk", key=f"gj_resolve_{c.id}"):
                 review.resolve(con, actor, c.id)

@@ -13,6 +13,8 @@ import streamlit as st
 from pages.common import connection, page_guard, require_page
 from tilstand import publish
 from tilstand import report as council_doc
+from tilstand.markdown_html import literal
+from ui.chapter import chapter_text
 
 page_guard()
 actor = require_page("publisert")
@@ -30,8 +32,8 @@ chosen = st.selectbox("Rapport", list(labels), format_func=labels.get, key="pub_
                       help="Hver publisering er et eget, uforanderlig eksemplar. Den nyeste står først.")
 snap = publish.snapshot(con, actor, chosen)
 info = snap.info
-st.header(f"Tilstandsrapport for barnevernstjenesten {info.year} – {info.region_name}")
-st.caption(f"Publisert {info.published_at:%d.%m.%Y kl. %H:%M} av {info.published_by}. Innholdet under er slik "
+st.header(f"Tilstandsrapport for barnevernstjenesten {info.year} – {literal(info.region_name)}")
+st.caption(f"Publisert {info.published_at:%d.%m.%Y kl. %H:%M} av {literal(info.published_by)}. Innholdet under er slik "
            "kommunestyret fikk det.")
 if snap.sample:
     st.warning("**Eksempeldata** – tallene er syntetiske og laget for å vise hvordan Tilstand virker. De er ikke "
@@ -50,14 +52,11 @@ if pdf_bytes:
 else:
     d2.caption("PDF ble ikke laget ved publisering (LibreOffice manglet).")
 
-titles = [c.title for c in snap.chapters]
+titles = [literal(c.title) for c in snap.chapters]
 index = st.radio("Kapittel", range(len(titles)), format_func=titles.__getitem__, horizontal=True, key="pub_chapter")
 chapter = snap.chapters[index]
-st.subheader(chapter.title)
-if chapter.body.strip():
-    st.markdown(chapter.body)
-else:
-    st.caption("Kapittelet har ingen tekst.")
+st.subheader(literal(chapter.title))
+chapter_text(chapter.body, base_level=3, empty="Kapittelet har ingen tekst.")
 if chapter.key_figures:
     st.markdown("**Nøkkeltall**")
     st.dataframe(pd.DataFrame(list(chapter.key_figures), columns=list(chapter.key_figure_columns)), hide_index=True,

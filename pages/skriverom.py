@@ -14,8 +14,9 @@ from pages.common import (choose_report, connection, data_version, page_guard, r
                           service_profile)
 from tilstand import charts, narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
+from tilstand.markdown_html import literal
 from tilstand.narrative import StaleVersionError
-from ui.chapter import area_link, chapter_charts, key_figures
+from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 from ui.editor import editor
 
 page_guard()
@@ -66,7 +67,7 @@ def _report_state(con, report, actor) -> None:
     history = review.state_history(con, report.id)
     last = history[-1]
     st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {last.changed_at:%d.%m.%Y %H:%M}, "
-                f"{last.by_user})")
+                f"{literal(last.by_user)})")
     moves = {"draft": [("review", "Send til gjennomgang hos saksordføreren", "primary")],
              "review": [("done", "Merk rapporten som ferdig", "primary"), ("draft", "Tilbake til utkast", "secondary")],
              "done": [("draft", "Åpne rapporten for endringer igjen", "secondary")],
@@ -94,17 +95,17 @@ def _comments(con, sec, actor) -> None:
     if done:
         by, at, version = done
         moved = f" Teksten er endret etter gjennomgangen (nå versjon {sec.version})." if version != sec.version else ""
-        st.caption(f"Gjennomgått av {by} {at:%d.%m.%Y} (versjon {version}).{moved}")
+        st.caption(f"Gjennomgått av {literal(by)} {at:%d.%m.%Y} (versjon {version}).{moved}")
     with st.expander(f"Kommentarer fra gjennomgangen ({len(open_comments)} åpne)", expanded=bool(open_comments)):
         if not open_comments:
             st.write("Ingen åpne kommentarer til dette kapittelet.")
         titles = {c.id: c.title(language) for c in charts.registry()}
         for c in open_comments:
             about = f" om diagrammet «{titles.get(c.chart_id, c.chart_id)}»" if c.chart_id else ""
-            st.markdown(f"**{html.escape(c.author)}**{about} · {c.created_at:%d.%m.%Y %H:%M}")
+            st.markdown(f"**{literal(c.author)}**{about} · {c.created_at:%d.%m.%Y %H:%M}")
             st.text(c.body)
             for a in c.answers:
-                st.caption(f"Svar fra {a.author} · {a.created_at:%d.%m.%Y %H:%M}")
+                st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
                 st.text(a.body)
             answer = st.text_input("Svar", key=f"answer_{c.id}", placeholder="Skriv et svar …")
             b1, b2 = st.columns(2)
@@ -140,7 +141,7 @@ region, year, language = choice.region, choice.year, choice.language
 con = connection()
 report = narrative.find_report(con, region, year, language)
 if report is None:
-    st.subheader(f"Tilstandsrapport {year} for {choice.label}")
+    st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}")
     previous = narrative.find_report(con, region, year - 1, language)
     st.write("Rapporten er ikke startet. Kapitlene følger Bufdirs mal; du kan endre navn, rekkefølge og skjule "
              "kapitler etterpå.")
@@ -154,7 +155,7 @@ if report is None:
     st.stop()
 
 p = service_profile(region, year)
-st.subheader(f"Tilstandsrapport {year} for {choice.label}" + (" (nynorsk)" if language == "nn" else ""))
+st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}" + (" (nynorsk)" if language == "nn" else ""))
 sample_banner(p.sample)
 
 with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
@@ -185,7 +186,7 @@ keys = [s.key for s in sections]
 current = ss.get("sr_chapter") if ss.get("sr_chapter") in keys else keys[0]
 chosen_key = st.radio(
     "Kapittel", keys, index=keys.index(current), horizontal=True,
-    format_func=lambda k: next(f"{s.title} ({narrative.STATUS_NB[s.status].lower()})" for s in sections
+    format_func=lambda k: next(f"{literal(s.title)} ({narrative.STATUS_NB[s.status].lower()})" for s in sections
                                if s.key == k),
 )
 ss.sr_chapter = chosen_key
@@ -193,7 +194,7 @@ sec = next(s for s in sections if s.key == chosen_key)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.header(sec.title)
+    st.header(literal(sec.title))
     st.caption(narrative.chapter_guidance(sec.key))
     area_link(sec.key, region, year)
     key_figures(p, sec.title, sec.indicators)
@@ -254,7 +255,7 @@ with right:
     _comments(con, sec, actor)
 
     with st.expander("Forhåndsvisning"):
-        st.markdown(sec.body or "_Ingen tekst ennå._")
+        chapter_text(sec.body, base_level=2, empty="Ingen tekst ennå.")
 
     with st.expander(f"Versjoner ({sec.version})"):
         versions = narrative.history(con, sec.id)
@@ -262,7 +263,7 @@ with right:
             st.write("Ingen lagrede versjoner ennå.")
         for v in versions[:20]:
             note = f" – {v.note}" if v.note else ""
-            st.markdown(f"**Versjon {v.n}** · {v.author} · {v.saved_at:%d.%m.%Y %H:%M:%S}{note}")
+            st.markdown(f"**Versjon {v.n}** · {literal(v.author)} · {v.saved_at:%d.%m.%Y %H:%M:%S}{literal(note)}")
         if len(versions) >= 2:
             numbers = [v.n for v in versions]
             x, y = st.columns(2)

@@ -1,8 +1,10 @@
 """The Markdown subset leaders write in: headings, paragraphs, lists, bold, italic and links.
 
-Parsed into a tiny block/inline tree so the same text can become Word paragraphs (report) without
-ever passing through HTML or a template engine: what a leader types is data, never markup. Anything
-outside the subset stays as the literal characters typed.
+Parsed into a tiny block/inline tree so the same text can become Word paragraphs (report, wordml.py)
+and the pages' HTML (markdown_html.py, every piece of text escaped) without ever passing through a
+Markdown renderer or a template engine: what a leader types is data, never markup. Anything outside the
+subset (images, raw HTML, links to other schemes than http(s) and mailto) stays as the literal
+characters typed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+(.*)$")
 _INLINE = re.compile(
-    r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\))"
+    r"(?P<image>!\[[^\]\n]*\]\([^)\s]*\))"  # not in the subset: an image would load from anywhere
+    r"|(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\))"
     r"|(?P<bold>\*\*(?P<b>(?!\s).+?(?<!\s))\*\*|__(?P<b2>(?!\s).+?(?<!\s))__)"
     r"|(?P<italic>(?<![\w*])\*(?P<i>(?!\s)[^*\n]+?(?<!\s))\*(?![\w*])|(?<![\w_])_(?P<i2>(?!\s)[^_\n]+?(?<!\s))_(?![\w_]))"
     r"|(?P<escape>\\(?P<e>[\\`*_{}\[\]()#+\-.!]))"
@@ -55,7 +58,9 @@ def inline(text: str, *, bold: bool = False, italic: bool = False) -> tuple[Span
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             out.append(Span(text[pos:m.start()], bold, italic))
-        if m.group("link"):
+        if m.group("image"):
+            out.append(Span(m.group("image"), bold, italic))
+        elif m.group("link"):
             url = m.group("url")
             href = url if url.lower().startswith(SAFE_SCHEMES) else None
             out.extend(Span(s.text, s.bold, s.italic, href) for s in inline(m.group("label"), bold=bold, italic=italic))

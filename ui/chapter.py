@@ -1,6 +1,7 @@
-"""A chapter's numbers as the writing room and the review page show them: key figures, then charts.
+"""A chapter as the writing room and the review page show it: its text, key figures, then charts.
 
-One place, so the leader and the saksordfører look at exactly the same figures.
+One place, so the leader and the saksordfører look at exactly the same figures (and the council's published
+view shows the text the same way).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, peers, profile, tables
+from tilstand import charts, markdown_html, peers, profile, tables
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
@@ -23,6 +24,17 @@ def chart(chart_id: str, region: str, year: int, language: str, version: int, db
     definition = next(c for c in charts.registry() if c.id == chart_id)
     compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
     return charts.build(connection(), definition, region, year, language, compare=compare, peers=peer_set)
+
+
+def chapter_text(body: str, *, base_level: int, empty: str) -> None:
+    """A chapter's text as the DOCX has it: the parsed Markdown subset written as escaped HTML
+    (tilstand/markdown_html.py), never st.markdown, which would load images from any address in every
+    reader's browser. `base_level` is the level of the chapter's own heading (2: st.header, 3: st.subheader)."""
+    shown = markdown_html.render(body, base_level=base_level)
+    if shown:
+        st.html(shown)
+    else:
+        st.caption(empty)
 
 
 def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> None:
