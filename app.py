@@ -48,8 +48,12 @@ AREA_KEYS = ("dekningsgrad", "kvalitet", "okonomi", "ansatte", "brukere", "bakgr
 LOGIN = st.Page("pages/logg_inn.py", title="Logg inn", icon=":material/login:", url_path="logg-inn", default=True)
 
 
-def _sign_out(actor) -> None:
-    sessions.end(connection(), st.session_state.get("session_token"), actor)
+def _sign_out(actor, *, everywhere: bool = False) -> None:
+    """End this session, or with `everywhere` every session of the person (other browsers, other machines)."""
+    if everywhere:
+        sessions.end_everywhere(connection(), actor)
+    else:
+        sessions.end(connection(), st.session_state.get("session_token"), actor)
     st.session_state.clear()
     st.session_state.signed_out = True
 
@@ -76,6 +80,10 @@ with st.sidebar:
         st.caption("; ".join(f"{ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in roles) or "Ingen roller")
         if st.button("Logg ut", icon=":material/logout:", key="sign_out"):
             _sign_out(actor)
+            st.rerun()
+        if st.button("Logg ut overalt", icon=":material/devices:", key="sign_out_everywhere",
+                     help="Avslutter innloggingen din i alle nettlesere og på alle maskiner, også denne."):
+            _sign_out(actor, everywhere=True)
             st.rerun()
     if uses_sample_data(data_version()):
         st.warning("**Eksempeldata**: syntetiske tall, ikke reelle.", icon=":material/warning:")

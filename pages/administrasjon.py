@@ -1,4 +1,7 @@
-"""Administrasjon: users, their roles per municipality (or intermunicipal service), and the audit log."""
+"""Administrasjon: users, their roles per municipality (or intermunicipal service), and the audit log.
+
+Tables go through export.safe_frame: their download button writes CSV, and names and log rows hold text
+others typed (display names, file names)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import connection, page_guard, require_page
-from tilstand import access, auth
+from tilstand import access, auth, export
 from tilstand.errors import TilstandError
 
 page_guard()
@@ -34,14 +37,14 @@ if st.session_state.get("admin_flash"):
 regions = _regions()
 users = auth.users(con, actor)
 st.header("Brukere og roller")
-st.dataframe(pd.DataFrame([{
+st.dataframe(export.safe_frame(pd.DataFrame([{
     "Brukernavn": u.username, "Navn": u.display_name, "E-post": u.email or "",
     "Roller": "; ".join(f"{access.ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in u.grants),
     "Innlogging": ("passord" if u.has_password else "") + (" + SSO" if u.sso_bound else ""),
     "Låst til": f"{u.locked_until:%d.%m.%Y %H:%M}" if u.locked_until else "",
     "Deaktivert": "ja" if u.disabled else "",
     "Sist innlogget": f"{u.last_sign_in:%d.%m.%Y %H:%M}" if u.last_sign_in else "",
-} for u in users]), hide_index=True, width="stretch", alt="Brukere med roller, innloggingsmåte og status.")
+} for u in users])), hide_index=True, width="stretch", alt="Brukere med roller, innloggingsmåte og status.")
 
 tab_add, tab_role, tab_account, tab_audit = st.tabs(["Ny bruker", "Roller", "Konto", "Revisjonslogg"])
 with tab_add, st.form("add_user", clear_on_submit=True):
@@ -80,18 +83,23 @@ with tab_account:
         new_password = st.text_input("Nytt passord", type="password", key="new_password", autocomplete="new-password")
         a, b, c, d = st.columns(4)
         if a.button("Sett passord", key="set_password") and new_password:
-            _run(auth.set_password, con, actor, who, new_password, ok="Passordet er endret.")
+            _run(auth.set_password, con, actor, who, new_password, keep_session=st.session_state.get("session_token"),
+                 ok="Passordet ditt er endret, og du er logget ut på alle andre maskiner." if who == actor.username
+                 else "Passordet er endret, og brukeren er logget ut overalt.")
         if b.button("Lås opp", key="unlock"):
             _run(auth.unlock, con, actor, who, ok="Kontoen er låst opp.")
         if c.button("Deaktiver", key="disable"):
-            _run(auth.set_disabled, con, actor, who, True, ok="Kontoen er deaktivert.")
+            _run(auth.set_disabled, con, actor, who, True, ok="Kontoen er deaktivert, og brukeren er logget ut.")
         if d.button("Aktiver", key="enable"):
             _run(auth.set_disabled, con, actor, who, False, ok="Kontoen er aktivert.")
 with tab_audit:
     if actor.can("view_audit"):
+        if actor.regions("view_audit") is not None:
+            st.caption("Du ser loggen for kommunene du administrerer: det som skjedde der, og innlogginger og "
+                       "kontoendringer for brukere som bare har roller der.")
         rows = access.audit_log(con, actor, limit=500)
-        st.dataframe(pd.DataFrame([{
+        st.dataframe(export.safe_frame(pd.DataFrame([{
             "Tid": f"{r['logged_at']:%d.%m.%Y %H:%M:%S}", "Bruker": r["username"], "Handling": r["action"],
             "Kommune": r["region_code"] or "", "Gjelder": r["target"] or "", "Detaljer": r["detail"] or "",
-            "Tillatt": "ja" if r["allowed"] else "NEKTET"} for r in rows]), hide_index=True, width="stretch",
+            "Tillatt": "ja" if r["allowed"] else "NEKTET"} for r in rows])), hide_index=True, width="stretch",
             alt="Revisjonslogg: hver innlogging og hver endring, nyeste først.")

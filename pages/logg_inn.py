@@ -3,6 +3,8 @@ start, the step that creates the administrator."""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from pages.common import connection, page_guard
@@ -16,6 +18,14 @@ def _signed_in(actor) -> None:
     st.session_state.session_token = sessions.start(connection(), actor)
     st.session_state.pop("signed_out", None)
     st.rerun()
+
+
+def _client_address() -> str | None:
+    """Who is knocking, for the sign-in throttle; behind a reverse proxy (TILSTAND_BEHIND_PROXY=1) the
+    address the proxy saw."""
+    behind_proxy = os.environ.get("TILSTAND_BEHIND_PROXY", "") not in ("", "0", "false")
+    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
+                               behind_proxy=behind_proxy)
 
 
 def _sso_configured() -> bool:
@@ -68,9 +78,9 @@ with st.form("sign_in"):
     password = st.text_input("Passord", type="password", autocomplete="current-password")
     if st.form_submit_button("Logg inn", type="primary"):
         try:
-            _signed_in(auth.sign_in(con, username, password))
+            _signed_in(auth.sign_in(con, username, password, address=_client_address()))
         except TilstandError as e:
             st.error(str(e), icon=":material/error:")
-st.caption(f"Etter {auth.MAX_FAILED_ATTEMPTS} feil passord på rad låses kontoen i "
-           f"{int(auth.LOCKOUT.total_seconds() // 60)} minutter. Du logges ut etter "
-           f"{int(auth.SESSION_IDLE.total_seconds() // 60)} minutter uten aktivitet.")
+st.caption(f"Etter {auth.MAX_FAILED_ATTEMPTS} feil passord på rad må du vente "
+           f"{int(auth.LOCKOUT.total_seconds() // 60)} minutter før du prøver igjen fra denne maskinen. Du logges ut "
+           f"etter {int(auth.SESSION_IDLE.total_seconds() // 60)} minutter uten aktivitet.")

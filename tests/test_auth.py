@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from tilstand import auth, store
+from tilstand import access, auth, narrative, sessions, store
 from tilstand.access import SYSTEM, PermissionDenied
 
 PASSWORD = "korrekt hest batteri"
@@ -112,7 +112,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(con, anne):
         auth.sign_in(con, "ingen", "feil passord her")
     assert str(wrong.value) == str(unknown.value) == "Feil brukernavn eller passord."
     failed = audit(con, "sign_in_failed")
-    assert [r[0] for r in failed] == ["anne", "ingen"] and all(r[-1] is False for r in failed)
+    assert [r[0] for r in failed] == ["anne", "(ukjent)"] and all(r[-1] is False for r in failed)
     assert not any("feil passord her" in str(v) for r in audit(con) for v in r)
 
 
@@ -127,7 +127,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one_until_the_
     for i in range(auth.MAX_FAILED_ATTEMPTS - 1):
         with pytest.raises(auth.SignInError, match="Feil brukernavn"):
             auth.sign_in(con, "anne", f"gjetning {i}", now=t0)
-    with pytest.raises(auth.SignInError, match=r"Kontoen er låst til kl\. 09:15\.$"):
+    with pytest.raises(auth.SignInError, match=r"^For mange mislykkede forsøk\. Prøv igjen om 15 minutter\.$"):
         auth.sign_in(con, "anne", "gjetning 5", now=t0)
     with pytest.raises(auth.SignInError, match="For mange mislykkede forsøk"):
         auth.sign_in(con, "anne", "annes eget passord", now=t0 + auth.LOCKOUT - timedelta(seconds=1))
@@ -177,6 +177,79 @@ def test_a_user_may_change_their_own_password(con, anne):
     assert audit(con, "set_password")[-1][4] == "eget passord"
 
 
+# --- sign-in throttle: per client address, never per account alone ---
+
+ATTACKER, ANNE_AT_WORK = "203.0.113.9", "198.51.100.7"
+
+
+def fail(con, username: str, *, address: str | None = None, now: datetime | None = None,
+         password: str = "gjetning") -> str:
+    with pytest.raises(auth.SignInError) as refused:
+        auth.sign_in(con, username, password, address=address, now=now)
+    return str(refused.value)
+
+
+def test_wrong_passwords_from_one_address_never_lock_the_account_for_another(con, admin):
+    """The attack: anyone could lock any account, the administrator of all too, by typing wrong passwords."""
+    t0 = datetime(2025, 3, 1, 9, 0)
+    for i in range(3 * auth.MAX_FAILED_ATTEMPTS):
+        fail(con, "ada", address=ATTACKER, now=t0 + timedelta(seconds=i))
+    assert auth.sign_in(con, "ada", PASSWORD, address=ANNE_AT_WORK, now=t0 + timedelta(minutes=1)).username == "ada"
+    assert "For mange" in fail(con, "ada", address=ATTACKER, password=PASSWORD, now=t0 + timedelta(minutes=1))
+
+
+def test_the_wait_message_is_the_same_whether_the_username_exists_or_not(con, anne):
+    """The attack: the lock message confirmed that the account exists."""
+    t0 = datetime(2025, 3, 1, 9, 0)
+    answers = {name: [fail(con, name, address=ATTACKER, now=t0) for _ in range(auth.MAX_FAILED_ATTEMPTS + 1)]
+               for name in ("anne", "ingen-slik-bruker")}
+    assert answers["anne"] == answers["ingen-slik-bruker"]
+    assert answers["anne"][0] == "Feil brukernavn eller passord."
+    assert answers["anne"][-1] == "For mange mislykkede forsøk. Prøv igjen om 15 minutter."
+    assert not any("Kontoen" in a or "anne" in a for a in answers["anne"])
+
+
+def test_one_address_trying_many_usernames_must_wait_for_every_username(con, anne):
+    t0 = datetime(2025, 3, 1, 9, 0)
+    for i in range(auth.ADDRESS_MAX_FAILURES):
+        fail(con, f"gjett-{i}@kommune.no", address=ATTACKER, now=t0 + timedelta(seconds=i))
+    later = t0 + timedelta(minutes=5)
+    assert fail(con, "anne", address=ATTACKER, password="annes eget passord", now=later) == \
+        "For mange mislykkede forsøk. Prøv igjen om 10 minutter."
+    assert auth.sign_in(con, "anne", "annes eget passord", address=ANNE_AT_WORK, now=later).username == "anne"
+    assert auth.sign_in(con, "anne", "annes eget passord", address=ATTACKER,
+                        now=t0 + auth.LOCKOUT + timedelta(seconds=auth.ADDRESS_MAX_FAILURES)).username == "anne"
+
+
+def test_the_throttle_keeps_no_address_and_no_typed_username(con, anne):
+    fail(con, "anne", address=ATTACKER)
+    fail(con, "Mitt-Hemmelige-Passord-123", address=ATTACKER)
+    rows = con.cursor().execute("SELECT * FROM sign_in_failure").fetchall()
+    assert len(rows) == 2
+    text = repr(rows).lower()
+    assert ATTACKER not in text and "hemmelige" not in text and "anne" not in text
+
+
+def test_an_address_behind_a_reverse_proxy_is_the_one_the_proxy_saw():
+    assert auth.client_address("10.0.0.2", "6.6.6.6, 203.0.113.9", behind_proxy=True) == "203.0.113.9"
+    assert auth.client_address("203.0.113.9", "6.6.6.6") == "203.0.113.9"  # a header anyone can send
+    assert auth.client_address(None, None, behind_proxy=True) is None
+    assert auth.client_address(object()) is None  # not an address (AppTest hands a stand-in)
+
+
+# --- what the audit log keeps of a failed sign-in ---
+
+def test_a_username_nobody_has_is_not_stored_for_people_type_their_password_there(con, anne):
+    """The attack: the typed text went verbatim into the audit log (and, from there, into a CSV export)."""
+    typed = '=HYPERLINK("https://evil.example","annes eget passord")'
+    fail(con, typed)
+    fail(con, "  ANNE ")
+    failed = audit(con, "sign_in_failed")
+    assert [(r[0], r[3]) for r in failed] == [("(ukjent)", None), ("anne", "user:anne")]
+    everything = repr(con.cursor().execute("SELECT * FROM audit_log").fetchall()).lower()
+    assert "hyperlink" not in everything and "annes eget passord" not in everything
+
+
 # --- sessions ---
 
 def test_a_session_expires_after_an_idle_hour_and_at_the_latest_after_twelve_hours():
@@ -186,6 +259,66 @@ def test_a_session_expires_after_an_idle_hour_and_at_the_latest_after_twelve_hou
     busy_until = t0 + auth.SESSION_MAX - timedelta(minutes=1)
     assert not auth.session_expired(t0, busy_until, busy_until)
     assert auth.session_expired(t0, t0 + auth.SESSION_MAX, t0 + auth.SESSION_MAX)
+
+
+def test_a_new_password_set_by_an_administrator_ends_every_session_of_the_user(con, admin, anne):
+    """The attack: whoever had the old password stayed signed in after the password was changed."""
+    stolen, own = (sessions.start(con, auth.load_actor(con, "anne")) for _ in range(2))
+    ada = sessions.start(con, admin)
+    auth.set_password(con, admin, "anne", "et helt nytt passord")
+    assert sessions.resume(con, stolen) is None and sessions.resume(con, own) is None
+    assert sessions.resume(con, ada).username == "ada"
+    assert audit(con, "set_password")[-1][4] == "2 økter avsluttet"
+
+
+def test_changing_ones_own_password_keeps_only_the_session_it_was_changed_in(con, anne):
+    stolen, here = (sessions.start(con, auth.load_actor(con, "anne")) for _ in range(2))
+    auth.set_password(con, auth.load_actor(con, "anne"), "anne", "mitt nye lange passord", keep_session=here)
+    assert sessions.resume(con, stolen) is None
+    assert sessions.resume(con, here).username == "anne"
+
+
+@pytest.mark.parametrize("change", ["disable", "revoke"])
+def test_disabling_a_user_or_taking_away_a_role_ends_their_sessions(con, admin, anne, change):
+    token = sessions.start(con, auth.load_actor(con, "anne"))
+    auth.grant(con, admin, "anne", "lesar", "5001")
+    if change == "disable":
+        auth.set_disabled(con, admin, "anne", True)
+        auth.set_disabled(con, admin, "anne", False)  # enabling again does not bring the session back
+    else:
+        auth.revoke(con, admin, "anne", "lesar", "5001")
+    assert sessions.resume(con, token) is None
+    assert con.cursor().execute("SELECT count(*) FROM auth_session WHERE username = 'anne'").fetchone()[0] == 0
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_person_only_and_is_audited(con, admin, anne):
+    me = auth.load_actor(con, "anne")
+    mine = [sessions.start(con, me) for _ in range(3)]
+    ada = sessions.start(con, admin)
+    assert sessions.end_everywhere(con, me) == 3
+    assert all(sessions.resume(con, t) is None for t in mine)
+    assert sessions.resume(con, ada).username == "ada"
+    assert audit(con, "sign_out_everywhere") == [("anne", "sign_out_everywhere", None, "user:anne",
+                                                  "3 økter avsluttet", True)]
+
+
+def test_an_unlock_from_the_command_line_lets_every_address_try_again(db_path):
+    con = store.connect(db_path)
+    auth.create_first_admin(con, "ada", "Ada Admin", PASSWORD)
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        fail(con, "ada")
+    assert "For mange" in fail(con, "ada", password=PASSWORD)
+    assert next(u for u in auth.users(con, SYSTEM) if u.username == "ada").locked()
+    store.close(db_path)
+    out = tilstand("user", "unlock", "ADA", "--db", db_path)
+    assert out.returncode == 0, out.stderr
+    assert "ada" in out.stdout
+    con = store.connect(db_path)
+    assert auth.sign_in(con, "ada", PASSWORD).username == "ada"
+    assert audit(con, "unlock")[-1][:4] == ("kommandolinje", "unlock", None, "user:ada")
+    store.close(db_path)
+    out = tilstand("user", "unlock", "ingen", "--db", db_path)
+    assert out.returncode == 2 and "finnes ikke" in out.stderr
 
 
 # --- roles and administration ---
@@ -298,6 +431,60 @@ def test_usernames_and_email_addresses_are_unique_whatever_the_case(con, admin, 
         auth.add_user(con, admin, "noname", "  ")
 
 
+def test_adding_a_name_taken_in_another_municipality_does_not_confirm_the_account(con, admin, anne):
+    """The attack: «Ny bruker» told a municipal administrator which usernames and e-mail addresses exist
+    elsewhere, and whose they are."""
+    auth.add_user(con, admin, "ola", "Ola Stjørdal", password="olas passord!!", email="ola@stjordal.kommune.no")
+    auth.grant(con, admin, "ola", "leder", "5035")
+    auth.add_user(con, admin, "trude", "Trude Trondheim", password="trudes passord!")
+    auth.grant(con, admin, "trude", "admin", "5001")
+    trude = auth.load_actor(con, "trude")
+    before = users_and_grants(con)
+    answers = []
+    for username, email in (("ola", None), ("ola2", "OLA@stjordal.kommune.no"), ("ola@stjordal.kommune.no", None)):
+        with pytest.raises(auth.UserError) as refused:
+            auth.add_user(con, trude, username, "Noen", email=email)
+        answers.append(str(refused.value))
+    assert answers == [auth.NAME_UNAVAILABLE] * 3
+    assert "finnes" not in auth.NAME_UNAVAILABLE and "ola" not in auth.NAME_UNAVAILABLE
+    assert users_and_grants(con) == before
+    with pytest.raises(auth.UserError, match="allerede brukt av «anne»"):  # anne is in trude's municipality
+        auth.add_user(con, trude, "anne2", "Anne to", email="anne@kommune.no")
+    with pytest.raises(auth.UserError, match="«ola» finnes allerede"):  # the administrator of all is told
+        auth.add_user(con, admin, "ola", "Ola igjen")
+    assert [r[0] for r in audit(con, "add_user") if r[-1] is False] == ["trude"] * 3
+
+
+def test_a_municipal_administrator_reads_only_the_audit_rows_of_their_municipalities(con, admin, anne):
+    """The attack: an administrator of one municipality read every municipality's audit log."""
+    auth.add_user(con, admin, "ola", "Ola Stjørdal", password="olas passord!!")
+    auth.grant(con, admin, "ola", "leder", "5035")
+    auth.add_user(con, admin, "trude", "Trude Trondheim", password="trudes passord!")
+    auth.grant(con, admin, "trude", "admin", "5001")
+    auth.add_user(con, admin, "begge", "Begge Kommuner", password="begges passord!")
+    auth.grant(con, admin, "begge", "lesar", "5001")
+    auth.grant(con, admin, "begge", "lesar", "5035")
+    for name, password in (("anne", "annes eget passord"), ("ola", "olas passord!!"), ("begge", "begges passord!")):
+        auth.sign_in(con, name, password)
+    fail(con, "ola")
+    fail(con, "ukjent-navn")
+    narrative.create_report(con, "5035", 2024, "nb", actor=auth.load_actor(con, "ola"))
+    narrative.create_report(con, "5001", 2024, "nb", actor=auth.load_actor(con, "anne"))
+    trude = auth.load_actor(con, "trude")
+
+    rows = access.audit_log(con, trude)
+    assert {r["region_code"] for r in rows} == {None, "5001"}
+    about = {r["target"] or r["username"] for r in rows if r["region_code"] is None}
+    assert about == {"user:anne", "user:trude"}  # sign-ins, additions, passwords of users wholly in 5001
+    assert ("anne", "create_report", "5001") in {(r["username"], r["action"], r["region_code"]) for r in rows}
+    assert "ola" not in repr(rows) and "(ukjent)" not in repr(rows)
+    # begge also reads 5035: the grant in 5001 is about 5001, but begge's sign-in is not trude's to see
+    assert [(r["action"], r["region_code"]) for r in rows if "begge" in repr(r)] == [("grant", "5001")]
+    everything = access.audit_log(con, admin)
+    assert len(everything) == len(audit(con)) and {"5035", "*"} <= {r["region_code"] for r in everything}
+    assert [r["action"] for r in access.audit_log(con, trude, action="sign_in")] == ["sign_in"]
+
+
 # --- single sign-on ---
 
 def test_sso_maps_by_email_binds_the_subject_and_then_follows_the_subject(con, admin, anne):
@@ -369,3 +556,98 @@ def test_cli_refuses_a_weak_password_or_an_unknown_region_with_exit_2_and_writes
     assert out.returncode == 2 and "Ukjent kommune" in out.stderr
     con = store.connect(db_path)
     assert users_and_grants(con) == ([], [])
+
+
+# --- the pages: sign-in, «Logg ut overalt», the administrator's tables ---
+
+@pytest.fixture
+def app(demo_db, tmp_path, monkeypatch):
+    """The app on a private copy of the sample database (these tests write sessions and audit rows), in
+    navigation mode as a live server is after its first run (see tests/test_app.py)."""
+    import shutil
+
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    original_init = PagesManager.__init__
+
+    def init_in_navigation_mode(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+    db = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("TILSTAND_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), store.connect(db)
+    st.cache_resource.clear()
+    store.close(db)
+
+
+def test_the_sign_in_page_gives_the_same_words_for_a_wrong_password_and_then_asks_to_wait(app):
+    from tests.conftest import TEST_PASSWORD
+
+    at, con = app
+    at.run()
+    answers = []
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        at.text_input[0].input("leder")
+        at.text_input[1].input("ikke passordet")
+        at.button(key="FormSubmitter:sign_in-Logg inn").click().run()
+        answers.append(at.error[0].value)
+    assert answers[0] == "Feil brukernavn eller passord."
+    assert answers[-1] == "For mange mislykkede forsøk. Prøv igjen om 15 minutter."
+    assert audit(con, "sign_in_failed")[-1][:2] == ("leder", "sign_in_failed")
+    at.text_input[1].input(TEST_PASSWORD)
+    at.button(key="FormSubmitter:sign_in-Logg inn").click().run()
+    assert at.error[0].value.startswith("For mange")  # the right password waits too, from this machine
+
+
+def test_sign_out_everywhere_in_the_sidebar_ends_the_persons_other_sessions_too(app):
+    at, con = app
+    other_browser = sessions.start(con, auth.load_actor(con, "leder"))
+    at.session_state["session_token"] = sessions.start(con, auth.load_actor(con, "leder"))
+    at.run()
+    at.sidebar.button(key="sign_out_everywhere").click().run()
+    assert not at.exception
+    assert at.button(key="FormSubmitter:sign_in-Logg inn") is not None
+    assert sessions.resume(con, other_browser) is None
+    assert audit(con, "sign_out_everywhere")[-1][:2] == ("leder", "sign_out_everywhere")
+
+
+def test_the_administrators_tables_download_no_formula_someone_else_typed(app):
+    at, con = app
+    auth.add_user(con, SYSTEM, "formel", '=HYPERLINK("https://evil.example","Klikk")')
+    auth.grant(con, SYSTEM, "formel", "lesar", "5001")
+    with pytest.raises(auth.SignInError):
+        auth.sign_in_sso(con, email="=1+1@evil.example", subject="sub-evil")
+    at.session_state["session_token"] = sessions.start(con, auth.load_actor(con, "admin"))
+    at.run()
+    at.switch_page("pages/administrasjon.py").run()
+    assert not at.exception
+    users, log = at.dataframe[0].value, at.dataframe[1].value
+    assert users.set_index("Brukernavn").loc["formel", "Navn"] == '\'=HYPERLINK("https://evil.example","Klikk")'
+    assert "'=1+1@evil.example" in set(log["Bruker"])
+    cells = [str(v) for frame in (users, log) for v in frame.to_numpy().ravel()]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+
+
+def test_a_municipal_administrators_page_shows_only_their_municipalitys_log(app):
+    at, con = app
+    auth.add_user(con, SYSTEM, "trude", "Trude Trondheim", password="trudes passord!")
+    auth.grant(con, SYSTEM, "trude", "admin", "5001")
+    auth.sign_in(con, "leder", "riktig-hest-batteri-42")  # leder holds '*': not trude's to see
+    at.session_state["session_token"] = sessions.start(con, auth.load_actor(con, "trude"))
+    at.run()
+    at.switch_page("pages/administrasjon.py").run()
+    assert not at.exception
+    log = at.dataframe[1].value
+    assert set(log["Kommune"]) <= {"", "5001"} and len(log) > 0
+    assert "leder" not in set(log["Bruker"]) and "user:leder" not in set(log["Gjelder"])
+    assert any("kommunene du administrerer" in c.value for c in at.caption)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import duckdb
 
+from tilstand import queries
 from tilstand.errors import TilstandError
 
 ROLES = ("admin", "leder", "saksordforer", "lesar")
@@ -114,17 +115,10 @@ def record(cur: duckdb.DuckDBPyConnection, actor: Actor | str, action: str, *, r
 
 def audit_log(con: duckdb.DuckDBPyConnection, actor: Actor, *, limit: int = 500,
               username: str | None = None, action: str | None = None) -> list[dict]:
-    """The newest audit rows, for an administrator."""
+    """The newest audit rows an administrator may read: all of them for an administrator of '*' (and the
+    command line); else the rows about their municipalities and about the users they may manage (the rule
+    and what a row without a region means: queries/audit_log.sql). Never rows about another municipality."""
     require(con, actor, "view_audit")
-    sql = "SELECT id, logged_at, username, action, region_code, target, detail, allowed FROM audit_log WHERE TRUE"
-    params: list = []
-    if username:
-        sql += " AND username = ?"
-        params.append(username)
-    if action:
-        sql += " AND action = ?"
-        params.append(action)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    cols = ("id", "logged_at", "username", "action", "region_code", "target", "detail", "allowed")
-    return [dict(zip(cols, r)) for r in con.cursor().execute(sql, params).fetchall()]
+    rows = queries.run(con, "audit_log", regions=actor.regions("view_audit"), actor=actor.username,
+                       username=username, action=action, limit=limit)
+    return rows.to_dicts()

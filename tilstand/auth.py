@@ -4,13 +4,17 @@
 municipality's OIDC provider, via Streamlit's st.login) into an Actor, and lets administrators manage the
 accounts. Every write checks `access.require` first and writes its audit row in the same transaction.
 
-Sign-in messages never say whether a username exists; the exceptions are a locked account (the person
-needs to know when to try again) and a disabled account once the right password was given.
+Sign-in messages never say whether a username exists; the one exception is a disabled account once the
+right password was given. Wrong passwords are throttled per client address, never per account alone, so
+nobody can lock someone else out from another machine (see `sign_in`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -19,11 +23,12 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tilstand import store
+from tilstand import sessions, store
 from tilstand.access import ALL_REGIONS, ROLES, Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 
-MAX_FAILED_ATTEMPTS = 5
+MAX_FAILED_ATTEMPTS = 5  # wrong passwords for one username from one address, within LOCKOUT
+ADDRESS_MAX_FAILURES = 20  # failed sign-ins from one address, whatever the username, within LOCKOUT
 LOCKOUT = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=60)  # expire after an hour without activity
 SESSION_MAX = timedelta(hours=12)  # and at the latest after 12 hours
@@ -33,6 +38,9 @@ MAX_PASSWORD_LENGTH = 256  # hashing megabytes of "password" is a cheap way to t
 GENERIC_FAILURE = "Feil brukernavn eller passord."
 UNKNOWN_SSO = "Du er ikke registrert i Tilstand. Be administratoren legge deg til med e-postadressen din."
 DISABLED = "Kontoen er deaktivert. Kontakt administratoren hvis du trenger tilgang."
+NAME_UNAVAILABLE = ("Brukeren kan ikke legges til med dette brukernavnet eller denne e-postadressen. Velg et "
+                    "annet, eller be en administrator for alle kommuner om hjelp.")
+UNKNOWN_USER = "(ukjent)"  # what the audit log says for a username nobody has: people type passwords there
 
 # Passwords people pick first; length alone lets them through.
 _COMMON_PASSWORDS = frozenset({
@@ -58,6 +66,14 @@ class WeakPasswordError(TilstandError):
 class UserError(TilstandError):
     """A user-admin request that cannot be carried out (unknown user, role or region, name taken, the
     last administrator); nothing was written."""
+
+
+class NameUnavailable(UserError):
+    """The username or e-mail address is taken by a user the administrator may not see; the message does not
+    say so."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME_UNAVAILABLE)
 
 
 class FirstAdminExists(PermissionDenied):
@@ -186,11 +202,11 @@ _USER_COLUMNS = ("id, username, display_name, email, disabled, locked_until, las
 
 
 def _info(cur: duckdb.DuckDBPyConnection, row: tuple) -> UserInfo:
-    user_id, username, display_name, email, disabled, locked_until, last_sign_in, has_pw, bound = row
+    user_id, username, display_name, email, disabled, _, last_sign_in, has_pw, bound = row
     grants = cur.execute("SELECT region_code, role FROM role_grant WHERE user_id = ? ORDER BY region_code, role",
                          [user_id]).fetchall()
     return UserInfo(username, display_name, email, tuple((r, g) for r, g in grants), bool(disabled),
-                    locked_until, last_sign_in, bool(has_pw), bool(bound))
+                    _account_locked_until(cur, user_id), last_sign_in, bool(has_pw), bool(bound))
 
 
 def _user_row(cur: duckdb.DuckDBPyConnection, username: str) -> tuple:
@@ -289,64 +305,107 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, display_na
     return load_actor(con, name)
 
 
+# --- sign-in throttle -----------------------------------------------------------------------------------
+#
+# Failed sign-ins are counted per client address, in two ways: MAX_FAILED_ATTEMPTS wrong passwords for one
+# username from one address make that address wait LOCKOUT for that username, and ADDRESS_MAX_FAILURES failures
+# from one address, whatever the usernames, make it wait for every username. A person at another address is
+# never held up, so nobody can lock someone else out (the administrator of all included). Unknown usernames
+# are counted the same way as real ones, so the answer never tells whether an account exists. The table
+# `sign_in_failure` holds keyed hashes only: of the address, and of a username nobody has (16 bits: enough to
+# count, too few to recover anything typed there); a real user is counted by id.
+
+def _sign_in_key(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The database's own key for the hashes above, made on first use."""
+    cur = con.cursor()
+    row = cur.execute("SELECT value FROM meta WHERE key = 'sign_in_key'").fetchone()
+    if row is None:
+        try:
+            cur.execute("INSERT INTO meta VALUES ('sign_in_key', ?)", [secrets.token_hex(32)])
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            pass  # another sign-in made it at the same moment
+        row = cur.execute("SELECT value FROM meta WHERE key = 'sign_in_key'").fetchone()
+    return bytes.fromhex(row[0])
+
+
+def _keyed(key: bytes, kind: str, text: str, hex_digits: int) -> str:
+    return hmac.new(key, f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()[:hex_digits]
+
+
+def client_address(peer: object, forwarded_for: object = None, *, behind_proxy: bool = False) -> str | None:
+    """The address sign-ins are counted by. Behind a reverse proxy every connection comes from the proxy,
+    so with `behind_proxy` the last X-Forwarded-For entry (the one the proxy itself added) counts; without
+    it the header is ignored, because anyone can send one. Anything but text (no address, or a test
+    harness's stand-in) counts as no address."""
+    if behind_proxy and isinstance(forwarded_for, str) and forwarded_for.split(",")[-1].strip():
+        return forwarded_for.split(",")[-1].strip()
+    return peer if isinstance(peer, str) and peer else None
+
+
+def _lock_end(times_newest_first: list[datetime], limit: int) -> datetime | None:
+    """When `limit` failures within LOCKOUT stop counting: LOCKOUT after the `limit`-th newest one."""
+    if len(times_newest_first) < limit or times_newest_first[0] - times_newest_first[limit - 1] >= LOCKOUT:
+        return None
+    return times_newest_first[limit - 1] + LOCKOUT
+
+
+def _blocked_until(cur: duckdb.DuckDBPyConnection, account: str, address: str, now: datetime) -> datetime | None:
+    """Until when this address must wait before trying this username again; None: it may try now."""
+    since = now - LOCKOUT
+    mine = [t for (t,) in cur.execute(
+        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND account_key = ? AND failed_at > ? "
+        "AND failed_at <= ? ORDER BY failed_at DESC", [address, account, since, now]).fetchall()]
+    every = [t for (t,) in cur.execute(
+        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND failed_at > ? AND failed_at <= ? "
+        "ORDER BY failed_at DESC",
+        [address, since, now]).fetchall()]
+    ends = [e for e in (_lock_end(mine, MAX_FAILED_ATTEMPTS), _lock_end(every, ADDRESS_MAX_FAILURES)) if e]
+    return max(ends) if ends else None
+
+
+def _account_locked_until(cur: duckdb.DuckDBPyConnection, user_id: int) -> datetime | None:
+    """The latest time some address must wait until for this user: what the administrator sees as locked."""
+    by_address: dict[str, list[datetime]] = {}
+    for address, at in cur.execute("SELECT address_key, failed_at FROM sign_in_failure WHERE account_key = ? "
+                                   "ORDER BY failed_at DESC", [f"user:{user_id}"]).fetchall():
+        by_address.setdefault(address, []).append(at)
+    ends = [e for times in by_address.values() if (e := _lock_end(times, MAX_FAILED_ATTEMPTS))]
+    return max(ends) if ends else None
+
+
+def _wait_message(until: datetime, now: datetime) -> str:
+    """The same words for every username, known or not, and for a throttled address."""
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    return f"For mange mislykkede forsøk. Prøv igjen om {minutes} {'minutt' if minutes == 1 else 'minutter'}."
+
+
+def _clear_failures(cur: duckdb.DuckDBPyConnection, user_id: int) -> None:
+    """An administrator's unlock (or a new password): every address may try this user again."""
+    cur.execute("DELETE FROM sign_in_failure WHERE account_key = ?", [f"user:{user_id}"])
+    cur.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
+
+
 # --- sign-in ---------------------------------------------------------------------------------------------
 
-def _lock_message(locked_until: datetime) -> str:
-    return f"For mange mislykkede forsøk. Kontoen er låst til kl. {locked_until:%H:%M}."
-
-
-def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, now: datetime | None = None) -> Actor:
-    """A built-in account's sign-in. Every attempt is audited (never the password); MAX_FAILED_ATTEMPTS
-    wrong passwords in a row lock the account for LOCKOUT, during which even the right one is refused."""
+def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, address: str | None = None,
+            now: datetime | None = None) -> Actor:
+    """A built-in account's sign-in from a client `address` (None when unknown, e.g. local use). Every attempt
+    is audited, never the password, and never the text typed as a username nobody has (people type their
+    password there); a real user is logged by their username. Failures are throttled per address (above).
+    """
     now = now or datetime.now()
     name = (username or "").strip().lower()[:100]
+    key = _sign_in_key(con)
+    address_key = _keyed(key, "address", address or "", 16)
     cur = con.cursor()
-    row = cur.execute("SELECT id, password_hash, locked_until FROM app_user WHERE username = ?", [name]).fetchone()
-    if row is None or row[1] is None:
-        verify_password(_dummy_hash(), password or "")  # same time as a wrong password
-        record(cur, name or "(tomt)", "sign_in_failed", target=f"user:{name}",
-               detail="ukjent bruker" if row is None else "bare innlogging via kommunen (SSO)", allowed=False)
-        raise SignInError(GENERIC_FAILURE)
-    user_id, stored_hash, locked_until = row
-    if locked_until is not None and now < locked_until:
-        record(cur, name, "sign_in_failed", target=f"user:{name}", detail="kontoen er låst", allowed=False)
-        raise SignInError(_lock_message(locked_until))
-    ok = verify_password(stored_hash, password or "")
+    row = cur.execute("SELECT id, password_hash FROM app_user WHERE username = ?", [name]).fetchone()
+    account = f"user:{row[0]}" if row else "name:" + _keyed(key, "name", name, 4)
+    who, target = (name, f"user:{name}") if row else (UNKNOWN_USER, None)
 
-    for attempt in range(_RETRIES):
+    error: SignInError | None = None
+    for attempt in range(_RETRIES):  # concurrent attempts conflict in DuckDB; retry so every failure counts
         try:
-            with store.transaction(con) as tx:
-                # Re-read inside the transaction: another attempt may have locked the account meanwhile.
-                failed, locked_until, disabled = tx.execute(
-                    "SELECT failed_attempts, locked_until, disabled FROM app_user WHERE id = ?", [user_id]).fetchone()
-                if locked_until is not None and now < locked_until:
-                    record(tx, name, "sign_in_failed", target=f"user:{name}", detail="kontoen er låst",
-                           allowed=False)
-                    error = SignInError(_lock_message(locked_until))
-                elif ok and disabled:
-                    record(tx, name, "sign_in_failed", target=f"user:{name}", detail="kontoen er deaktivert",
-                           allowed=False)
-                    error = SignInError(DISABLED)
-                elif ok:
-                    new_hash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else stored_hash
-                    tx.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?, "
-                               "password_hash = ? WHERE id = ?", [now, new_hash, user_id])
-                    record(tx, name, "sign_in", target=f"user:{name}")
-                    error = None
-                elif failed + 1 >= MAX_FAILED_ATTEMPTS:
-                    until = now + LOCKOUT
-                    # The counter starts again after the lock, so the next lock needs another full series.
-                    tx.execute("UPDATE app_user SET failed_attempts = 0, locked_until = ? WHERE id = ?",
-                               [until, user_id])
-                    record(tx, name, "sign_in_failed", target=f"user:{name}",
-                           detail=f"feil passord ({failed + 1}. på rad), låst til {until:%H:%M}", allowed=False)
-                    error = SignInError(_lock_message(until))
-                else:
-                    tx.execute("UPDATE app_user SET failed_attempts = ?, locked_until = NULL WHERE id = ?",
-                               [failed + 1, user_id])
-                    record(tx, name, "sign_in_failed", target=f"user:{name}",
-                           detail=f"feil passord ({failed + 1}. på rad)", allowed=False)
-                    error = SignInError(GENERIC_FAILURE)
+            error = _attempt(con, row, password, account, address_key, who, target, now)
             break
         except duckdb.TransactionException:
             if attempt == _RETRIES - 1:
@@ -354,6 +413,39 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, now
     if error is not None:
         raise error
     return load_actor(con, name)
+
+
+def _attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password: str, account: str, address_key: str,
+             who: str, target: str | None, now: datetime) -> SignInError | None:
+    """One try in one transaction: the error to raise, or None when signed in."""
+    with store.transaction(con) as tx:
+        until = _blocked_until(tx, account, address_key, now)
+        if until is not None:  # no password is checked, for a real user or not: same answer, same time
+            record(tx, who, "sign_in_failed", target=target, detail="for mange forsøk fra adressen", allowed=False)
+            return SignInError(_wait_message(until, now))
+        if row is None or row[1] is None:
+            verify_password(_dummy_hash(), password or "")  # as long as a wrong password takes
+            ok, disabled = False, False
+        else:
+            ok = verify_password(row[1], password or "")
+            disabled = tx.execute("SELECT disabled FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]
+        if ok and disabled:
+            record(tx, who, "sign_in_failed", target=target, detail="kontoen er deaktivert", allowed=False)
+            return SignInError(DISABLED)
+        if ok:
+            new_hash = hash_password(password) if _hasher.check_needs_rehash(row[1]) else row[1]
+            tx.execute("UPDATE app_user SET last_sign_in = ?, password_hash = ? WHERE id = ?", [now, new_hash, row[0]])
+            tx.execute("DELETE FROM sign_in_failure WHERE account_key = ? AND address_key = ?", [account, address_key])
+            record(tx, who, "sign_in", target=target)
+            return None
+        tx.execute("DELETE FROM sign_in_failure WHERE failed_at <= ?", [now - LOCKOUT])  # keep only what still counts
+        tx.execute("INSERT INTO sign_in_failure VALUES (?, ?, ?)", [now, address_key, account])
+        until = _blocked_until(tx, account, address_key, now)
+        reason = ("ukjent brukernavn" if row is None else
+                  "bare innlogging via kommunen (SSO)" if row[1] is None else "feil passord")
+        record(tx, who, "sign_in_failed", target=target, allowed=False,
+               detail=reason + (f"; adressen må vente til {until:%H:%M}" if until else ""))
+        return SignInError(_wait_message(until, now)) if until else SignInError(GENERIC_FAILURE)
 
 
 def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: str,
@@ -455,20 +547,46 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, displa
     if password is not None:
         check_password(password, username=name, display_name=shown)
     password_hash = hash_password(password) if password is not None else None
-    with store.transaction(con) as cur:
-        if cur.execute("SELECT 1 FROM app_user WHERE username = ?", [name]).fetchone():
-            raise UserError(f"Brukernavnet «{name}» finnes allerede.")
-        for address in {a for a in (mail, name if "@" in name else None) if a}:
-            taken = cur.execute("SELECT username FROM app_user WHERE username = ? OR lower(email) = ?",
-                                [address, address]).fetchone()
-            if taken:
-                raise UserError(f"E-postadressen {address} er allerede brukt av «{taken[0]}»; "
-                                "innlogging via kommunen ville ikke vite hvem som er hvem.")
-        cur.execute("INSERT INTO app_user (username, display_name, password_hash, email, created_at, created_by) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", [name, shown, password_hash, mail, datetime.now(), actor.username])
-        record(cur, actor, "add_user", target=f"user:{name}",
-               detail="med passord" if password is not None else "bare innlogging via kommunen")
-        return _info(cur, _user_row(cur, name))
+    try:
+        with store.transaction(con) as cur:
+            _require_name_free(cur, actor, name, mail)
+            return _insert_user(cur, actor, name, shown, password_hash, mail, password is not None)
+    except NameUnavailable:  # a refusal worth seeing for the administrator of all
+        record(con.cursor(), actor, "add_user", target=f"user:{name}", allowed=False,
+               detail="nektet: brukernavnet eller e-postadressen er i bruk i en annen kommune")
+        raise
+
+
+def _require_name_free(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, mail: str | None) -> None:
+    """Raise UserError when the username or e-mail address is taken. Only an administrator who would see the
+    other user in `users` is told which; anyone else gets NAME_UNAVAILABLE, which does not say that an account
+    exists in another municipality (nor whose it is)."""
+    taken: list[tuple[str, str]] = []  # (other user, precise message)
+    if cur.execute("SELECT 1 FROM app_user WHERE username = ?", [name]).fetchone():
+        taken.append((name, f"Brukernavnet «{name}» finnes allerede."))
+    for address in sorted({a for a in (mail, name if "@" in name else None) if a}):
+        other = cur.execute("SELECT username FROM app_user WHERE username = ? OR lower(email) = ?",
+                            [address, address]).fetchone()
+        if other:
+            taken.append((other[0], f"E-postadressen {address} er allerede brukt av «{other[0]}»; "
+                                    "innlogging via kommunen ville ikke vite hvem som er hvem."))
+    if not taken:
+        return
+    other, precise = taken[0]
+    row = _user_row(cur, other)
+    created_by = cur.execute("SELECT created_by FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]
+    if actor.regions("manage_users") is None or _visible(actor, _info(cur, row), created_by, _members(cur)):
+        raise UserError(precise)
+    raise NameUnavailable()
+
+
+def _insert_user(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, shown: str, password_hash: str | None,
+                 mail: str | None, with_password: bool) -> UserInfo:
+    cur.execute("INSERT INTO app_user (username, display_name, password_hash, email, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [name, shown, password_hash, mail, datetime.now(), actor.username])
+    record(cur, actor, "add_user", target=f"user:{name}",
+           detail="med passord" if with_password else "bare innlogging via kommunen")
+    return _info(cur, _user_row(cur, name))
 
 
 def grant(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: str, region: str) -> None:
@@ -502,12 +620,27 @@ def revoke(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: st
                     [user_id, region, role])
         if role == "admin" and region == ALL_REGIONS and _active_global_admins(cur) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; gi rollen til en annen først.")
-        record(cur, actor, "revoke", region=region, target=f"user:{name}", detail=role)
+        ended = sessions.end_all(cur, name)
+        record(cur, actor, "revoke", region=region, target=f"user:{name}", detail=_detail(role, _ended(ended)))
 
 
-def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, password: str) -> None:
+def _detail(*parts: str | None) -> str | None:
+    """An audit detail from the parts that say something."""
+    return "; ".join(p for p in parts if p) or None
+
+
+def _ended(sessions_ended: int) -> str | None:
+    if not sessions_ended:
+        return None
+    return f"{sessions_ended} {'økt' if sessions_ended == 1 else 'økter'} avsluttet"
+
+
+def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, password: str, *,
+                 keep_session: str | None = None) -> None:
     """A new password, set by the user themself or by an administrator over all the user's regions. Also
-    lifts a lock-out. The caller (the page) is responsible for asking for the current password first."""
+    lifts a lock-out, and ends every session of the user: whoever had the old password is signed out. A user
+    changing their own password passes their own session token as `keep_session` to stay signed in there.
+    The caller (the page) is responsible for asking for the current password first."""
     name = normalize_username(username)
     cur = con.cursor()
     user_id, _, display_name, *_ = _user_row(cur, name)
@@ -517,24 +650,27 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, pa
     check_password(password, username=name, display_name=display_name)
     password_hash = hash_password(password)
     with store.transaction(con) as tx:
-        tx.execute("UPDATE app_user SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                   [password_hash, user_id])
-        record(tx, actor, "set_password", target=f"user:{name}", detail="eget passord" if own else None)
+        tx.execute("UPDATE app_user SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+        _clear_failures(tx, user_id)
+        ended = sessions.end_all(tx, name, keep=keep_session if own else None)
+        record(tx, actor, "set_password", target=f"user:{name}",
+               detail=_detail("eget passord" if own else None, _ended(ended)))
 
 
 def unlock(con: duckdb.DuckDBPyConnection, actor: Actor, username: str) -> None:
+    """Let every address try this user's password again (`tilstand user unlock` on the server, or an
+    administrator over all the user's regions)."""
     name = normalize_username(username)
     cur = con.cursor()
     user_id = _user_row(cur, name)[0]
     _require_over(con, actor, cur, user_id, name, "manage_users")
     with store.transaction(con) as tx:
-        tx.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [user_id])
+        _clear_failures(tx, user_id)
         record(tx, actor, "unlock", target=f"user:{name}")
 
 
 def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, disabled: bool) -> None:
-    """Disable (or enable again) an account: a disabled user cannot sign in, and open sessions end on the
-    next page load (load_actor refuses them)."""
+    """Disable (or enable again) an account: a disabled user cannot sign in, and their sessions end."""
     name = normalize_username(username)
     cur = con.cursor()
     user_id = _user_row(cur, name)[0]
@@ -545,7 +681,9 @@ def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, di
         tx.execute("UPDATE app_user SET disabled = ? WHERE id = ?", [disabled, user_id])
         if disabled and _is_global_admin(tx, user_id) and _active_global_admins(tx) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; den kan ikke deaktiveres.")
-        record(tx, actor, "disable_user" if disabled else "enable_user", target=f"user:{name}")
+        ended = sessions.end_all(tx, name) if disabled else 0
+        record(tx, actor, "disable_user" if disabled else "enable_user", target=f"user:{name}",
+               detail=_ended(ended))
 
 
 def users(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[UserInfo]:

@@ -150,6 +150,9 @@ def _user_parser(sub: argparse._SubParsersAction) -> None:
     _db_arg(p)
     p = user.add_parser("list", help="vis brukere, roller, låste kontoer og siste innlogging")
     _db_arg(p)
+    p = user.add_parser("unlock", help="la alle adresser prøve passordet til brukeren igjen (f.eks. administratoren)")
+    p.add_argument("name", metavar="NAVN", help="brukernavnet")
+    _db_arg(p)
 
 
 def _read_password() -> str:
@@ -160,7 +163,7 @@ def _read_password() -> str:
 
 def cmd_user(args: argparse.Namespace) -> int:
     try:
-        return cmd_user_add(args) if args.user_command == "add" else cmd_user_list(args)
+        return {"add": cmd_user_add, "list": cmd_user_list, "unlock": cmd_user_unlock}[args.user_command](args)
     except (auth.UserError, auth.WeakPasswordError) as e:
         raise InputError(None, None, None, str(e)) from e
 
@@ -179,6 +182,14 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         print(f"Merk: {name} finnes allerede; passordet er ikke endret.")
     auth.grant(con, SYSTEM, name, args.role, region)
     print(f"{name} har rollen {args.role} i {region}.")
+    return EXIT_OK
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    """The way in when every administrator's sign-in is held up: the database owner lifts the wait."""
+    con = store.connect(_existing_db(args.db))
+    auth.unlock(con, SYSTEM, args.name)
+    print(f"{auth.normalize_username(args.name)} er låst opp: alle adresser kan prøve passordet igjen.")
     return EXIT_OK
 
 

@@ -2,7 +2,9 @@
 
 Streamlit starts a new session on every reload, so the sign-in is kept as a random token in a cookie;
 the database holds only its SHA-256, so a copy of the database file signs nobody in. Expiry follows
-auth.session_expired (idle time and a maximum age); signing out or expiry deletes the row.
+auth.session_expired (idle time and a maximum age); signing out or expiry deletes the row. Whatever might
+mean someone else holds the account — a new password, a disabled account, a role taken away, or the person
+choosing «Logg ut overalt» — ends every session of the user (`end_all`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, now: datetime |
     if actor is None:
         return None
     if now - last_seen >= TOUCH_EVERY:
-        cur.execute("UPDATE auth_session SET last_seen = ? WHERE token_hash = ?", [now, _hash(token)])
+        try:
+            cur.execute("UPDATE auth_session SET last_seen = ? WHERE token_hash = ?", [now, _hash(token)])
+        except duckdb.Error:
+            pass  # best effort: a full disk or another tab touching the same row must not stop the page
     return actor
 
 
@@ -64,3 +69,19 @@ def end(con: duckdb.DuckDBPyConnection, token: str | None, actor: Actor | None =
             cur.execute("DELETE FROM auth_session WHERE token_hash = ?", [_hash(token)])
             if actor is not None:
                 record(cur, actor, "sign_out")
+
+
+def end_all(cur: duckdb.DuckDBPyConnection, username: str, *, keep: str | None = None) -> int:
+    """End every session of a user except the one with token `keep`; returns how many ended. Pass the
+    change's own cursor, so the sessions end exactly when the change commits."""
+    return len(cur.execute("DELETE FROM auth_session WHERE username = ? AND token_hash IS DISTINCT FROM ? "
+                           "RETURNING token_hash", [username, _hash(keep) if keep else None]).fetchall())
+
+
+def end_everywhere(con: duckdb.DuckDBPyConnection, actor: Actor) -> int:
+    """«Logg ut overalt»: end every session of the signed-in person, this one too (audited)."""
+    with store.transaction(con) as cur:
+        ended = end_all(cur, actor.username)
+        record(cur, actor, "sign_out_everywhere", target=f"user:{actor.username}",
+               detail=f"{ended} {'økt' if ended == 1 else 'økter'} avsluttet")
+    return ended

@@ -158,7 +158,7 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(person, server):
     page = person("saksordforer")
     page.reload()
     expect(page.get_by_text("Innlogget som")).to_be_visible()
-    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_role("button", name="Logg ut", exact=True).click()
     expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
     page.reload()
     expect(page.get_by_role("button", name="Logg inn")).to_be_visible()
