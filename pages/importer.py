@@ -65,7 +65,12 @@ for f in files or []:
 for e in problems:
     st.error(f"Feil i filen: {e.render()}", icon=":material/error:")
 for p in prepared:
-    pv = ingest.preview(con, p)
+    try:
+        pv = ingest.preview(con, p, actor=actor)
+    except TilstandError as e:  # e.g. another municipality's own figures: not even previewed
+        st.error(f"{p.path.name}: {e}", icon=":material/block:")
+        problems.append(e)
+        continue
     with st.container(border=True):
         table = f", tabell {p.parsed.table}" if p.parsed.table else ""
         st.markdown(f"**{p.path.name}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}{table}"
@@ -73,11 +78,14 @@ for p in prepared:
         if pv.already_imported:
             n, when = pv.already_imported
             st.info(f"Denne filen er allerede importert (nr. {n}, {when:%d.%m.%Y %H:%M}). Den endrer ingenting.")
-        a, b, c, d = st.columns(4)
+        (a, b, c), (d, e, _) = st.columns(3), st.columns(3)  # two rows: the labels stay whole at iPad width
         a.metric("Nye verdier", fmt.number(pv.inserted))
         b.metric("Endrede verdier", fmt.number(pv.updated))
         c.metric("Uendret", fmt.number(pv.unchanged))
-        d.metric("Kommuner og andre regioner", fmt.number(len(pv.regions)))
+        d.metric("Skjult i dag", fmt.number(pv.hidden),
+                 help="Tall som i dag er skjult av personvernhensyn, sammenlignes ikke med filen: om de endres, "
+                      "ville ellers røpe dem.")
+        e.metric("Kommuner og andre regioner", fmt.number(len(pv.regions)))
         st.caption(f"År: {pv.years[0]}–{pv.years[-1]}. Indikatorer: "
                    + ", ".join(names.get(i, i) for i in pv.indicators) if pv.years else "Ingen verdier.")
         if p.parsed.skipped_cells:
@@ -131,9 +139,9 @@ with st.form("fetch_ssb"):
             st.rerun()
 
 st.header("Importer så langt")
-history = load.history(con)
+history = load.history(con, actor)
 if not history:
-    st.write("Ingen importer ennå.")
+    st.write("Ingen importer som gjelder kommunene dine ennå.")
 else:
     st.dataframe(export.safe_frame(pd.DataFrame([{  # file names are the uploader's: no formula in the CSV
         "Nr.": h.id, "Fil": h.file_name, "Tabell": h.ssb_table or "", "Verdier": h.rows, "Endret": h.changed,
@@ -148,7 +156,9 @@ else:
             choice = st.selectbox("Import", [h.id for h in active], key="undo_choice",
                                   format_func=lambda i: next(f"Nr. {h.id}: {h.file_name} ({h.imported_at:%d.%m.%Y})"
                                                              for h in active if h.id == i))
-            st.caption("Tallene importen endret, settes tilbake til det de var før; tall den la til, fjernes.")
+            st.caption("Tallene importen endret, settes tilbake til det de var før; tall den la til, fjernes. "
+                       "En import som endret tall for andre kommuner enn dine, kan bare angres av en "
+                       "barnevernleder med importrett i alle de kommunene.")
             if st.button("Angre importen", key="undo_import"):
                 try:
                     ss.import_messages = [load.undo(con, choice, actor=actor).summary_nb()]

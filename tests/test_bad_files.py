@@ -71,7 +71,7 @@ def _import_via_cli_path(con, path: Path, source: str | None) -> None:
 def _import_via_page_path(con, path: Path) -> None:
     """What the import page does with an upload: read the bytes (source from the content), preview, confirm."""
     prepared = ingest.read(Path(path.name), data=path.read_bytes())
-    ingest.preview(con, prepared)
+    ingest.preview(con, prepared, actor=leader())
     ingest.write(con, prepared, actor=leader())
 
 

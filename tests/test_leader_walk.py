@@ -107,7 +107,7 @@ def _upload(con, files: dict[str, bytes]) -> list[load.ImportResult]:
     actor = leader("Lea Leder", MUNI)
     prepared = [ingest.read(Path(name), data=data) for name, data in files.items()]
     for p in prepared:
-        pv = ingest.preview(con, p)
+        pv = ingest.preview(con, p, actor=actor)
         assert pv.already_imported is None and pv.inserted + pv.updated > 0, p.path.name
     return [ingest.write(con, p, actor=actor) for p in prepared]
 

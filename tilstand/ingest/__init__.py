@@ -18,7 +18,11 @@ from tilstand.errors import InputError
 from tilstand.ingest import bufdir, load, sheet, ssb, staff, survey, tenfactor
 from tilstand.ingest.load import ImportResult
 
-MAX_BYTES = 200 * 1024 * 1024
+# The widest file Tilstand reads, SSB table 07459 (population by single year of age) for the whole country, 106
+# ages × 10 years, is 18 MB as a long-layout CSV, 3 MB with the years across and 2 MB as JSON-stat; the templates are
+# far smaller. Checked before a byte is read or decoded, so a huge file costs nothing; the import page's uploader has
+# the same limit (.streamlit/config.toml, server.maxUploadSize, in MB).
+MAX_BYTES = 20 * 1024 * 1024
 SOURCES = ("ssb", "ks_10faktor", "bufdir", "staff", "survey")
 
 
@@ -77,12 +81,17 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
             size = path.stat().st_size
         except OSError:
             raise InputError(path, None, None, "filen finnes ikke eller kan ikke leses.") from None
-        if size > MAX_BYTES:
-            raise InputError(path, None, None, f"filen er {size // (1024 * 1024)} MB; største tillatte er "
-                             f"{MAX_BYTES // (1024 * 1024)} MB. Last ned et mindre utvalg.")
-        data = path.read_bytes()
-    if not data.strip():
+        _check_size(size, path)
+        try:
+            with path.open("rb") as f:
+                data = f.read(MAX_BYTES + 1)  # a file that grew since stat() is still read no further
+        except OSError:
+            raise InputError(path, None, None, "filen finnes ikke eller kan ikke leses.") from None
+    _check_size(len(data), path)
+    if not data or data.isspace():
         raise InputError(path, None, None, "filen er tom.")
+    if data.startswith(b"PK"):
+        sheet.check_workbook(data, path.name)  # before detection opens it: a zip bomb unpacks in openpyxl
     kind = source or detect(data, path.name)
     if kind not in SOURCES:
         raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
@@ -95,6 +104,13 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
     if kind == "ks_10faktor":
         return PreparedImport(path, data, tenfactor.parse_file(data, path.name))
     return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
+
+
+def _check_size(size: int, path: Path) -> None:
+    if size > MAX_BYTES:
+        raise InputError(path, None, None, f"filen er {sheet.megabytes(size)}; største tillatte er "
+                         f"{sheet.megabytes(MAX_BYTES)}. Last ned et mindre utvalg (færre år eller regioner), "
+                         "eller del filen opp.")
 
 
 def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor, sample: bool = False,
@@ -116,7 +132,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Acto
     return write(con, prepared, actor=actor, sample=sample, imported_by=imported_by)
 
 
-def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedImport) -> load.Preview:
-    """What importing a read file would change, without writing anything."""
-    return load.preview(con, data=prepared.data, observations=[
-        (o.indicator_id, o.region_code, o.year, o.value, o.status) for o in prepared.parsed.observations])
+def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor) -> load.Preview:
+    """What importing a read file would change, as the person may see it, without writing anything."""
+    return load.preview(con, data=prepared.data, actor=actor, source=prepared.parsed.source,
+                        file_name=prepared.path.name, observations=[
+                            (o.indicator_id, o.region_code, o.year, o.value, o.status)
+                            for o in prepared.parsed.observations])

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from tilstand import catalog, store, suppression
-from tilstand.access import Actor, record, require
+from tilstand.access import Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 from tilstand.regions import RegionRef
 
@@ -56,6 +56,54 @@ class ImportResult:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# --- who may write and undo what -----------------------------------------------------------------------------
+# Public statistics (SSB, Bufdir) are the same for everyone, so any leader may import them for all; the
+# municipality's own figures (staff, surveys, 10-FAKTOR, registers) only a leader of that municipality.
+SHARED_SOURCES = ("ssb", "bufdir")
+
+
+def is_shared(source: str) -> bool:
+    return source.startswith(SHARED_SOURCES)
+
+
+def municipalities_of(cur: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> set[str]:
+    """The municipalities whose own numbers these regions are: a district is its municipality's, a service's
+    figure is its members'; counties, KOSTRA groups and the country are nobody's own."""
+    kinds = dict(cur.execute("SELECT code, kind FROM region WHERE list_contains($r, code)",
+                             {"r": list(regions)}).fetchall())
+    members: dict[str, list[str]] = {}
+    for sid, member in cur.execute("SELECT service_id, region_code FROM service_member").fetchall():
+        members.setdefault(sid, []).append(member)
+    out: set[str] = set()
+    for code in regions:
+        kind = kinds.get(code, "municipality" if code.isdigit() and len(code) == 4 else None)
+        if kind == "municipality":
+            out.add(code)
+        elif kind == "district":
+            out.add(code[:4])
+        elif kind == "service" or code in members:
+            out.update(members.get(code, []))
+    return out
+
+
+def _outside(actor: Actor, municipalities: set[str]) -> list[str]:
+    return sorted(m for m in municipalities if not actor.can("import", m))
+
+
+def require_scope(con: duckdb.DuckDBPyConnection, actor: Actor, source: str, regions: Sequence[str],
+                  file_name: str) -> None:
+    """Refuse (audited, nothing written) a file of a municipality's own figures for a municipality the person
+    has no import right in. Checked for the preview too: what another municipality has stored is not read."""
+    require(con, actor, "import", target=file_name)
+    if is_shared(source):
+        return
+    outside = _outside(actor, municipalities_of(con.cursor(), regions))
+    if outside:
+        record(con.cursor(), actor, "import", region=outside[0], target=file_name,
+               detail=f"nektet: egne tall for {', '.join(outside)}", allowed=False)
+        raise PermissionDenied(actor, "import", ", ".join(outside))
 
 
 def _previous(cur: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
@@ -148,11 +196,12 @@ def write(
     imported_by: str | None = None,
     actor: Actor,
 ) -> ImportResult:
-    """All-or-nothing write of one file's observations (statistics are shared, so any leader may import)."""
-    require(con, actor, "import", target=file_name)
+    """All-or-nothing write of one file's observations. Public statistics may be imported by any leader for
+    everyone; a municipality's own figures only by a leader of that municipality."""
+    incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
+    require_scope(con, actor, source, incoming["region_code"].unique().to_list(), file_name)
     digest = sha256(data)
     user = imported_by or (getpass.getuser() if actor.system else actor.username)
-    incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
     with store.transaction(con) as cur:
         prev = _previous(cur, digest)
         if prev:
@@ -236,6 +285,43 @@ class UndoResult:
                 f"tilbake til det de var før, {self.removed} verdier fjernet.")
 
 
+def touched(con: duckdb.DuckDBPyConnection, import_id: int) -> set[str]:
+    """The municipalities whose own numbers an import changed."""
+    cur = con.cursor()
+    regions = [r[0] for r in cur.execute("SELECT DISTINCT region_code FROM import_change WHERE import_id = ?",
+                                         [import_id]).fetchall()]
+    return municipalities_of(cur, regions)
+
+
+def may_undo(con: duckdb.DuckDBPyConnection, actor: Actor, import_id: int) -> bool:
+    """Undo takes numbers out of every report the import touched: it needs the import right in each of those
+    municipalities. An import of comparison figures only (county, country) is the importer's, or everyone's."""
+    if actor.system or actor.regions("import") is None:
+        return True
+    municipalities = touched(con, import_id)
+    if municipalities:
+        return not _outside(actor, municipalities)
+    row = con.cursor().execute("SELECT imported_by FROM import_log WHERE id = ?", [import_id]).fetchone()
+    return bool(row) and row[0] == actor.username
+
+
+def _require_undo_scope(con: duckdb.DuckDBPyConnection, actor: Actor, import_id: int) -> None:
+    if may_undo(con, actor, import_id):
+        return
+    municipalities = touched(con, import_id)
+    mine = len(municipalities) - len(_outside(actor, municipalities))
+    record(con.cursor(), actor, "undo_import", target=f"import:{import_id}",
+           detail=f"nektet: endret tall for {len(municipalities)} kommuner", allowed=False)
+    raise UndoError(
+        f"Import nr. {import_id} endret tall for {len(municipalities)} kommuner, og du har importrett i "
+        f"{mine} av dem. Å angre den tar tallene ut av rapportene til alle disse kommunene, så bare en "
+        "barnevernleder med importrett i alle kan angre den (for eksempel en med tilgang til alle kommuner). "
+        "Importer heller en rettet fil: den erstatter tallene som er endret."
+        if municipalities else
+        f"Import nr. {import_id} endret bare sammenligningstall (fylke, KOSTRA-gruppe, landet). Den kan angres av "
+        "den som importerte den, eller en barnevernleder med tilgang til alle kommuner.")
+
+
 def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> UndoResult:
     """Put back every value an import changed and remove the ones it added, all or nothing.
 
@@ -243,6 +329,7 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
     undo never silently throws away newer numbers.
     """
     require(con, actor, "import", target=f"import:{import_id}")
+    _require_undo_scope(con, actor, import_id)
     with store.transaction(con) as cur:
         row = cur.execute("SELECT file_name, undone_at FROM import_log WHERE id = ?", [import_id]).fetchone()
         if row is None:
@@ -296,22 +383,40 @@ class ImportInfo:
     undone_by: str | None
 
 
-def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[ImportInfo]:
-    """Every import, newest first, with its provenance and whether it was undone."""
+def history(con: duckdb.DuckDBPyConnection, actor: Actor, limit: int = 200) -> list[ImportInfo]:
+    """The imports that touched the person's municipalities (or that they made), newest first, with their
+    provenance and whether they were undone. Everyone with a grant for all municipalities sees all."""
+    mine = actor.regions("import") if actor.can("import") else []
+    if mine is None:
+        where, params = "TRUE", []
+    else:
+        where = """l.imported_by = ? OR EXISTS (SELECT 1 FROM import_change c WHERE c.import_id = l.id
+                       AND (list_contains(?, c.region_code) OR list_contains(?, left(c.region_code, 4))
+                            OR c.region_code IN (SELECT service_id FROM service_member
+                                                 WHERE list_contains(?, region_code))))"""
+        params = [actor.username, mine, mine, mine]
     rows = con.cursor().execute(
         "SELECT id, file_name, source, ssb_table, rows, changed, sample, imported_at, imported_by, sha256, "
-        "undone_at, undone_by FROM import_log ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+        f"undone_at, undone_by FROM import_log l WHERE {where} ORDER BY id DESC LIMIT ?",
+        [*params, limit]).fetchall()
     return [ImportInfo(*r) for r in rows]
 
 
 @dataclass(frozen=True)
 class Preview:
-    """What writing a file would do, computed without writing: for the confirm step of the import page."""
+    """What writing a file would do, computed without writing, as the person may see it: for the confirm step.
+
+    Every figure is read through the store's own suppression before and after (the write is done and rolled
+    back), so a preview never says whether a hidden value equals the file's: cells hidden today are counted
+    as one bucket, whatever the file holds for them. Otherwise a one-cell file guessing 1, 2 or 3 would tell
+    any leader a hidden count («uendret» on a hit).
+    """
 
     rows: int
-    inserted: int
-    updated: int
-    unchanged: int
+    inserted: int  # cells the store has no value for yet
+    updated: int  # shown today, and shown differently after the import
+    unchanged: int  # shown today, and the same after
+    hidden: int  # hidden today (small counts and what would give them away): not compared
     regions: tuple[str, ...]
     years: tuple[int, ...]
     indicators: tuple[str, ...]
@@ -325,12 +430,11 @@ PUBLIC_SQL = """
 SELECT p.indicator_id, p.region_code, p.year, p.value, p.status
 FROM observation_public_in((SELECT list(DISTINCT region_code) FROM incoming_preview),
                            (SELECT min(year) FROM incoming_preview), (SELECT max(year) FROM incoming_preview)) p
-JOIN incoming_preview USING (indicator_id, region_code, year)
 """
 
 
-def _public_changes(cur: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
-    """Old and new values through the store's own suppression rule: the write is done and rolled back."""
+def _public_before_after(cur: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
+    """Every public cell of the file's regions and years before and after: the write is done and rolled back."""
     before = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
     cur.execute("BEGIN TRANSACTION")
     try:
@@ -341,28 +445,31 @@ def _public_changes(cur: duckdb.DuckDBPyConnection, limit: int) -> list[tuple]:
         after = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
     finally:
         cur.execute("ROLLBACK")
-    out = [(*key, *before[key], *new) for key, new in sorted(after.items()) if key in before and before[key] != new]
-    return out[:limit]
+    return before, after
 
 
 def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
-            observations: Sequence[tuple[str, str, int, float | None, str | None]], limit: int = 200) -> Preview:
+            observations: Sequence[tuple[str, str, int, float | None, str | None]], actor: Actor,
+            source: str, file_name: str = "", limit: int = 200) -> Preview:
     incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
+    require_scope(con, actor, source, incoming["region_code"].unique().to_list(), file_name)
     cur = con.cursor()
     cur.register("incoming_preview", incoming)
     try:
-        inserted, updated = cur.execute(
-            """SELECT count(*) FILTER (WHERE o.indicator_id IS NULL),
-                      count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
-                                       (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
-               FROM incoming_preview i LEFT JOIN observation o USING (indicator_id, region_code, year)""").fetchone()
-        changes = _public_changes(cur, limit)
+        before, after = _public_before_after(cur)
     finally:
         cur.unregister("incoming_preview")
+    keys = {(i, r, y) for i, r, y, *_ in incoming.iter_rows()}
+    inserted = sum(1 for k in keys if k not in before)
+    hidden = sum(1 for k in keys if k in before and before[k][0] is None and before[k][1] in ("x", ":"))
+    shown_keys = [k for k in keys if k in before and not (before[k][0] is None and before[k][1] in ("x", ":"))]
+    updated = sum(1 for k in shown_keys if after.get(k) != before[k])
+    # Only the file's own cells: a neighbour's new state (a complement no longer needed) would show its value
+    changes = sorted((*k, *before[k], *after[k]) for k in keys if k in before and k in after and before[k] != after[k])
     return Preview(
-        rows=incoming.height, inserted=inserted, updated=updated, unchanged=incoming.height - inserted - updated,
-        regions=tuple(sorted(incoming["region_code"].unique().to_list())),
+        rows=incoming.height, inserted=inserted, updated=updated, unchanged=len(shown_keys) - updated,
+        hidden=hidden, regions=tuple(sorted(incoming["region_code"].unique().to_list())),
         years=tuple(sorted(incoming["year"].unique().to_list())),
         indicators=tuple(sorted(incoming["indicator_id"].unique().to_list())),
-        changes=tuple(changes), already_imported=_previous(cur, sha256(data)),
+        changes=tuple(changes[:limit]), already_imported=_previous(cur, sha256(data)),
     )
