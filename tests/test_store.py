@@ -1,12 +1,15 @@
 import multiprocessing
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from tests.storage_faults import flip_byte, random_bytes_file, sqlite_file, text_file
 from tilstand import store
 from tilstand.errors import DatabaseLockedError
 from tilstand.migrations import LATEST, MIGRATIONS
+from tilstand.storage_errors import StorageError
 
 
 def test_new_database_is_migrated_to_the_latest_schema(con):
@@ -69,3 +72,45 @@ def test_a_second_process_gets_a_norwegian_message_naming_the_holder(db_path):
     import os
     assert f"PID {os.getpid()}" in out.stdout
     assert "er i bruk av en annen prosess" in out.stdout and "Lukk den andre prosessen" in out.stdout
+
+
+@pytest.mark.parametrize("make, kind", [(random_bytes_file, "not_duckdb"), (text_file, "not_duckdb"),
+                                        (sqlite_file, "not_duckdb")], ids=["random", "text", "sqlite"])
+def test_a_file_that_is_no_duckdb_database_is_refused_in_norwegian_and_left_as_it_was(tmp_path, make, kind):
+    db = make(tmp_path / "tilstand.duckdb")
+    before = db.read_bytes()
+    with pytest.raises(StorageError) as e:
+        store.connect(db)
+    assert e.value.kind == kind and "ikke en Tilstand-database" in str(e.value)
+    assert str(tmp_path) not in str(e.value) and e.value.path == db
+    assert db.read_bytes() == before
+    assert not (tmp_path / "tilstand.duckdb.wal").exists()
+
+
+def test_a_sqlite_file_makes_duckdb_fetch_no_extension(tmp_path):
+    """DuckDB recognises a SQLite file and would download its SQLite reader to open it as a database."""
+    with pytest.raises(StorageError):
+        store.connect(sqlite_file(tmp_path / "tilstand.duckdb"))
+    assert not list((Path.home() / ".duckdb").glob("extensions/*/*/sqlite_scanner*"))
+
+
+def test_a_damaged_file_header_is_said_to_be_damaged(db_path):
+    store.connect(db_path)
+    store.close(db_path)
+    flip_byte(db_path, 4096 + 100)  # DuckDB's first database header, checked when the file is opened
+    with pytest.raises(StorageError) as e:
+        store.connect(db_path)
+    assert e.value.kind == "corrupt" and "skadet" in str(e.value)
+
+
+def test_a_folder_where_the_database_should_be_is_said_plainly(tmp_path):
+    with pytest.raises(StorageError) as e:
+        store.connect(tmp_path)
+    assert e.value.kind == "directory" and "mappe" in str(e.value)
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs a Linux /sys (no one may create files there)")
+def test_a_folder_without_access_is_said_plainly():
+    with pytest.raises(StorageError) as e:
+        store.connect("/sys/kernel/tilstand.duckdb")
+    assert e.value.kind == "permission" and "ikke tilgang" in str(e.value)

@@ -18,6 +18,7 @@ from tilstand import auth, check, demo, ingest, report, store
 from tilstand.access import SYSTEM
 from tilstand.ingest import fetch
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
+from tilstand.storage_errors import StorageError, storage_error
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -221,10 +222,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"Feil i inndata – ingenting er endret.\n{e.render()}", file=sys.stderr)
         return EXIT_INPUT
+    except StorageError as e:
+        print(f"Feil: {e.with_path()}", file=sys.stderr)
+        return EXIT_INTERNAL
     except (DatabaseLockedError, TilstandError) as e:
         print(f"Feil: {e}", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception:  # noqa: BLE001 - the last line of defence: say it plainly, keep the trace
+    except Exception as e:  # noqa: BLE001 - the last line of defence: say it plainly, keep the trace
+        # a database that fails after it was opened (disk full, a damaged block) is still said in Norwegian
+        mapped = storage_error(e, store.db_path(getattr(args, "db", None)))
+        if mapped is not None:
+            print(f"Feil: {mapped.with_path()}", file=sys.stderr)
+            return EXIT_INTERNAL
         print("Intern feil – ingenting er endret. Ta vare på meldingen under og meld feilen:", file=sys.stderr)
         traceback.print_exc()
         return EXIT_INTERNAL

@@ -22,6 +22,7 @@ import duckdb
 
 from tilstand.errors import DatabaseLockedError
 from tilstand.migrations import LATEST, MIGRATIONS
+from tilstand.storage_errors import storage_error
 
 DEFAULT_DB = Path("data") / "tilstand.duckdb"
 REFERENCE_FILES = ("indicators.csv", "regions.csv", "kostra_membership.csv", "services.csv")
@@ -58,8 +59,26 @@ def _locked_message(path: Path, error: Exception) -> str:
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The process's cached connection to the database, migrated and with reference data loaded."""
+    """The process's cached connection to the database, migrated and with reference data loaded.
+
+    A file that cannot be opened, read or written raises a Norwegian StorageError (DatabaseLockedError
+    when another process holds it), never DuckDB's English message with the server's paths.
+    """
     p = db_path(path).resolve()
+    try:
+        return _connect(p, read_only)
+    except (duckdb.Error, OSError) as e:
+        if isinstance(e, duckdb.IOException) and "lock" in str(e).lower():
+            raise DatabaseLockedError(_locked_message(p, e)) from e
+        raise storage_error(e, p) or e
+
+
+# No extension is fetched or loaded: a SQLite file given as the database would otherwise make DuckDB
+# download its SQLite reader and open the foreign file. Everything Tilstand uses is built in.
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def _connect(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     key = f"{p}|{'ro' if read_only else 'rw'}"
     with _lock:
         con = _connections.get(key)
@@ -67,12 +86,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
             return con
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(str(p), read_only=read_only)
-        except duckdb.IOException as e:
-            if "lock" in str(e).lower():
-                raise DatabaseLockedError(_locked_message(p, e)) from e
-            raise
+        con = duckdb.connect(str(p), read_only=read_only, config=_NO_EXTENSIONS)
         if not read_only:
             migrate(con)
             sync_reference_data(con)
