@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.a11y import norwegian_chrome
-from pages.common import (connection, current_actor, data_version, may_open, set_page_language, settle_memory,
-                          uses_sample_data, write_cookie)
+from pages.common import (connection, current_actor, data_version, may_open, page_action, set_page_language,
+                          settle_memory, uses_sample_data, write_cookie)
 from tilstand import demo, sessions
 from tilstand.access import ROLE_NB
 
@@ -15,9 +15,9 @@ set_page_language("nb")
 norwegian_chrome()  # Streamlit's own English labels in Norwegian, caption contrast
 
 if not demo.ensure_exists():
-    with st.spinner("Bygger eksempeldatabasen fra sample_data/ (første oppstart) …"):
+    with st.spinner("Bygger eksempeldatabasen fra sample_data/ (første oppstart) …"), page_action(stop=True):
         demo.ensure()
-connection()
+connection()  # a database that cannot be opened stops here with a Norwegian message
 
 ALL_PAGES = {
     "forside": st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
@@ -91,5 +91,6 @@ if actor is not None and st.session_state.get("session_token") != st.context.coo
     write_cookie(st.session_state.get("session_token"))
 if actor is None and st.session_state.get("signed_out"):
     write_cookie(None)
-page.run()
+with page_action():  # the last net: an error meant for people that a page did not catch itself
+    page.run()
 settle_memory()

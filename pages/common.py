@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 from tilstand import profile, queries, sessions, store
 from tilstand.access import Actor
+from tilstand.errors import DatabaseLockedError, TilstandError
+from tilstand.storage_errors import MESSAGES, storage_error
 
 # page file -> the access action a person needs in at least one region to open it (None: any signed-in user)
 PAGE_ACTION: dict[str, str | None] = {
@@ -47,14 +51,55 @@ def page_guard() -> None:
         st.rerun()
 
 
+@contextmanager
+def page_action(*, unsaved: str | None = None, stop: bool = False) -> Iterator[None]:
+    """Around every action a person starts on a page (a click, a save, opening the database): an error
+    meant for people (TilstandError), or a database failure we recognise (full disk, damaged file, a
+    clash with someone else's change), is shown as a Norwegian st.error where the action was, instead
+    of Streamlit's English traceback. `unsaved` is text the person typed that the failed action did not
+    keep (a comment in a form that clears itself): it is shown so that it can be copied, never lost.
+    `stop` ends the page after the message (nothing else can run without a database).
+
+    Works as `with page_action(): ...` and as the decorator `@page_action()` on a callback. Other
+    exceptions (programming errors) are left to Streamlit, which keeps their details to the server log.
+    """
+    try:
+        yield
+    except TilstandError as e:
+        _show_error(e, unsaved)
+    except Exception as e:  # noqa: BLE001 - only storage failures are shown here, the rest is re-raised
+        mapped = storage_error(e, store.db_path())
+        if mapped is None:
+            raise
+        _show_error(mapped, unsaved)
+    else:
+        return
+    if stop:
+        st.stop()
+
+
+def _show_error(error: TilstandError, unsaved: str | None) -> None:
+    # The lock message names the other process and the file, for the command line; a page shows no paths.
+    message = MESSAGES["locked"] if isinstance(error, DatabaseLockedError) else str(error)
+    st.error(message, icon=":material/error:")
+    if unsaved:
+        st.caption("Teksten din er ikke lagret. Kopier den herfra:")
+        st.code(unsaved, language=None, wrap_lines=True)
+
+
 @st.cache_resource
 def _connection(path: str):
     return store.connect(path)
 
 
 def connection():
-    """One connection per server process (DuckDB allows one writer per file); queries use cursors."""
-    return _connection(str(store.db_path().resolve()))
+    """One connection per server process (DuckDB allows one writer per file); queries use cursors.
+
+    A database that cannot be opened (damaged, not a DuckDB file, no access, locked) stops the page with
+    a Norwegian message: without it nothing else can run, and DuckDB's own message names server paths.
+    """
+    with page_action(stop=True):
+        return _connection(str(store.db_path().resolve()))
 
 
 def data_version() -> int:
@@ -82,7 +127,8 @@ def current_actor() -> Actor | None:
     """The signed-in person, from this session or the session cookie; None when signed out or expired."""
     ss = st.session_state
     token = ss.get("session_token") or st.context.cookies.get(sessions.COOKIE)
-    actor = sessions.resume(connection(), token if isinstance(token, str) else None)
+    with page_action(stop=True):  # e.g. two tabs of one session writing last_seen in the same instant
+        actor = sessions.resume(connection(), token if isinstance(token, str) else None)
     if actor is None:
         ss.pop("session_token", None)
         return None

@@ -7,8 +7,8 @@ import html
 
 import streamlit as st
 
-from pages.common import (choose_report, connection, data_version, page_guard, require_page, sample_banner,
-                          service_profile)
+from pages.common import (choose_report, connection, data_version, page_action, page_guard, require_page,
+                          sample_banner, service_profile)
 from tilstand import charts, narrative, review, store
 from tilstand.charts import ChartDef
 from tilstand.markdown_html import literal
@@ -34,8 +34,9 @@ st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} · sist endret {his
             f"av {literal(history[-1].by_user)}")
 if report.state == "review" and actor.can("finish_review", region):
     if st.button("Merk rapporten som ferdig gjennomgått", type="primary", key="finish_review"):
-        review.set_state(con, actor, report.id, "done")
-        st.rerun()
+        with page_action():  # e.g. the leader took the report back to utkast a moment ago
+            review.set_state(con, actor, report.id, "done")
+            st.rerun()
 
 sections = narrative.sections(con, report.id, include_hidden=False)
 open_counts = review.open_counts(con, report.id)
@@ -62,9 +63,10 @@ sec = next(s for s in sections if s.key == chosen)
 def _comment_on_chart(definition: ChartDef) -> None:
     with st.popover("Kommenter diagrammet", icon=":material/add_comment:"):
         text = st.text_area("Kommentar til diagrammet", key=f"chart_comment_{sec.id}_{definition.id}")
-        if st.button("Send", key=f"send_chart_comment_{sec.id}_{definition.id}") and text.strip():
-            review.add_comment(con, actor, sec.id, text, chart_id=definition.id)
-            st.rerun()
+        if st.button("Send", key=f"send_chart_comment_{sec.id}_{definition.id}"):  # empty: said in Norwegian
+            with page_action():
+                review.add_comment(con, actor, sec.id, text, chart_id=definition.id)
+                st.rerun()
 
 
 left, right = st.columns([3, 2], gap="large")
@@ -88,13 +90,15 @@ with right:
             st.success(f"Denne versjonen er gjennomgått av {literal(done[sec.id][0])} "
                        f"({done[sec.id][1]:%d.%m.%Y %H:%M}).", icon=":material/check:")
         elif st.button("Merk kapittelet som gjennomgått", key=f"reviewed_{sec.id}", disabled=not sec.version):
-            review.mark_reviewed(con, actor, sec.id)
-            st.rerun()
+            with page_action():
+                review.mark_reviewed(con, actor, sec.id)
+                st.rerun()
     with st.form(f"comment_{sec.id}", clear_on_submit=True):
         text = st.text_area("Ny kommentar til kapittelet", max_chars=4000)
-        if st.form_submit_button("Send kommentaren", type="primary") and text.strip():
-            review.add_comment(con, actor, sec.id, text)
-            st.rerun()
+        if st.form_submit_button("Send kommentaren", type="primary"):  # an empty one is refused in Norwegian
+            with page_action(unsaved=text):  # the form clears itself: a comment that failed is shown to copy
+                review.add_comment(con, actor, sec.id, text)
+                st.rerun()
     show_all = st.toggle("Vis også lukkede kommentarer", key="gj_all")
     chart_titles = {c.id: c.title(language) for c in charts.registry()}
     for c in review.comments(con, sec.id, include_resolved=show_all):
@@ -107,5 +111,6 @@ with right:
                 st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
                 st.text(a.body)
             if not c.resolved_at and st.button("Lukk", key=f"gj_resolve_{c.id}"):
-                review.resolve(con, actor, c.id)
-                st.rerun()
+                with page_action():
+                    review.resolve(con, actor, c.id)
+                    st.rerun()

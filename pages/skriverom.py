@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.common import (choose_report, connection, data_version, page_guard, require_page, sample_banner,
-                          service_profile)
+from pages.common import (choose_report, connection, data_version, page_action, page_guard, require_page,
+                          sample_banner, service_profile)
 from tilstand import charts, narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
-from tilstand.narrative import StaleVersionError
+from tilstand.errors import TilstandError
+from tilstand.narrative import ChapterChange, StaleVersionError
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 from ui.editor import editor
 
@@ -27,6 +28,7 @@ ss.setdefault("own_saves", {})  # section id -> (version n, seq) this browser se
 ss.setdefault("done_seq", 0)
 ss.setdefault("editor_reset", 0)
 ss.setdefault("conflict", None)
+ss.setdefault("not_saved", None)  # a save that failed for another reason than a version clash: text kept
 ss.setdefault("insert", None)
 
 
@@ -75,17 +77,18 @@ def _report_state(con, report, actor) -> None:
     row = st.container(horizontal=True)  # buttons as wide as their words, side by side
     for state, label, kind in moves.get(report.state, []):
         if row.button(label, type=kind, key=f"state_{state}"):
-            review.set_state(con, actor, report.id, state)
-            st.rerun()
+            with page_action():
+                review.set_state(con, actor, report.id, state)
+                st.rerun()
     if report.state == "done":
         if row.button("Publiser for kommunestyret", type="primary", key="publish",
                       help="Fryser tekst, tall og diagrammer slik de er nå. Kommunestyret ser bare publiserte "
                            "rapporter; senere endringer krever en ny publisering."):
-            with st.spinner("Publiserer (lager DOCX og PDF) …"):
+            with st.spinner("Publiserer (lager DOCX og PDF) …"), page_action():
                 info = publish.publish(con, actor, report.id)
-            ss.flash = (f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner rapporten under "
-                        "«Publiserte rapporter».")
-            st.rerun()
+                ss.flash = (f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner rapporten under "
+                            "«Publiserte rapporter».")
+                st.rerun()
 
 
 def _comments(con, sec, actor) -> None:
@@ -109,29 +112,42 @@ def _comments(con, sec, actor) -> None:
                 st.text(a.body)
             answer = st.text_input("Svar", key=f"answer_{c.id}", placeholder="Skriv et svar …")
             b1, b2 = st.columns(2)
-            if b1.button("Send svar", key=f"send_answer_{c.id}") and answer.strip():
-                review.add_comment(con, actor, sec.id, answer, parent_id=c.id)
-                st.rerun()
+            if b1.button("Send svar", key=f"send_answer_{c.id}"):  # an empty answer is refused in Norwegian
+                with page_action():
+                    review.add_comment(con, actor, sec.id, answer, parent_id=c.id)
+                    st.rerun()
             if b2.button("Lukk kommentaren", key=f"resolve_{c.id}"):
-                review.resolve(con, actor, c.id)
-                st.rerun()
+                with page_action():
+                    review.resolve(con, actor, c.id)
+                    st.rerun()
             st.divider()
 
 
-def _save(draft, actor) -> None:
-    """Save what the browser sent; a stale base becomes a conflict shown with both texts."""
-    con = connection()
+def _save_draft(draft, actor) -> None:
+    """Save what the browser sent, from the version this session last saved if the person typed on."""
     base = draft.base
     own = ss.own_saves.get(draft.section)
     if own and draft.seq > own[1] and base < own[0]:
         base = own[0]  # typed on while our own previous save was on its way back
+    _save(draft.section, draft.text, base, draft.seq, actor)
+
+
+def _save(section_id: int, text: str, base: int, seq: int, actor) -> bool:
+    """Save a chapter's text. Only a real version clash becomes a conflict shown with both texts; any other
+    failure (a full disk) leaves the text in the editor (no reset), says why, and offers to try again."""
+    if (ss.not_saved or {}).get("section") == section_id:
+        ss.not_saved = None  # this attempt's outcome replaces the last one
     try:
-        v = narrative.save(con, draft.section, draft.text, base_version=base, actor=actor)
+        v = narrative.save(connection(), section_id, text, base_version=base, actor=actor)
     except StaleVersionError as e:
-        ss.conflict = {"section": draft.section, "mine": draft.text, "theirs": e.current.body,
+        ss.conflict = {"section": section_id, "mine": text, "theirs": e.current.body,
                        "theirs_n": e.current.n, "message": str(e)}
-        return
-    ss.own_saves[draft.section] = (v.n, draft.seq)
+        return False
+    except TilstandError as e:
+        ss.not_saved = {"section": section_id, "text": text, "base": base, "seq": seq, "message": str(e)}
+        return False
+    ss.own_saves[section_id] = (v.n, seq)
+    return True
 
 
 st.title("Skriverom")
@@ -150,8 +166,9 @@ if report is None:
         carry = st.checkbox(f"Start fra teksten i rapporten for {year - 1} (merkes som overført til du endrer den)",
                             value=True)
     if st.button("Start rapporten", type="primary", key="start_report"):
-        narrative.create_report(con, region, year, language, actor=actor, carry_over=carry)
-        st.rerun()
+        with page_action():
+            narrative.create_report(con, region, year, language, actor=actor, carry_over=carry)
+            st.rerun()
     st.stop()
 
 p = service_profile(region, year)
@@ -167,14 +184,18 @@ with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
                        "Tittel": st.column_config.TextColumn(required=True, max_chars=120)},
     )
     if st.button("Lagre kapittelendringene"):
-        for s_old, (_, new) in zip(every, edited.iterrows()):
-            narrative.update_structure(con, s_old.id, title=str(new["Tittel"]), position=int(new["Nr."]),
-                                       hidden=bool(new["Skjult"]), actor=actor)
-        st.rerun()
+        with page_action():  # all rows or none: a blank title leaves every chapter as it was
+            narrative.update_chapters(con, [
+                ChapterChange(s_old.id, title="" if pd.isna(new["Tittel"]) else str(new["Tittel"]),
+                              position=0 if pd.isna(new["Nr."]) else int(new["Nr."]), hidden=bool(new["Skjult"]))
+                for s_old, (_, new) in zip(every, edited.iterrows())], actor=actor)
+            st.rerun()
     new_title = st.text_input("Nytt kapittel", placeholder="F.eks. Tilsyn fra statsforvalteren")
     if st.button("Legg til kapittelet sist") and new_title.strip():
-        narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every), actor=actor)
-        st.rerun()
+        with page_action():
+            narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every),
+                                  actor=actor)
+            st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
 st.caption(f"{done} av {len(sections)} kapitler skrevet.")
@@ -203,14 +224,23 @@ with left:
 with right:
     draft_box = st.empty()
     status = ""
-    if sec.version:
+    not_saved = ss.not_saved if (ss.not_saved or {}).get("section") == sec.id else None
+    if not_saved or (ss.conflict or {}).get("section") == sec.id:
+        status = "Ikke lagret – se meldingen under tekstfeltet."
+    elif sec.version:
         status = f"Lagret versjon {sec.version}" + (" · overført fra i fjor, ikke endret ennå" if sec.carried_over else "")
     draft = editor(key=f"editor_{report.id}", label=f"Tekst: {sec.title}", section=sec.id, body=sec.body,
                    base=sec.version, reset=ss.editor_reset, status=status, insert=ss.insert, lang=language)
     if draft and draft.seq > ss.done_seq:
         ss.done_seq = draft.seq
-        _save(draft, actor)
+        _save_draft(draft, actor)
         st.rerun()
+
+    if not_saved:
+        st.error(not_saved["message"], icon=":material/error:")
+        if st.button("Prøv å lagre igjen", type="primary", key="retry_save"):
+            _save(sec.id, not_saved["text"], not_saved["base"], not_saved["seq"], actor)
+            st.rerun()
 
     if ss.conflict and ss.conflict["section"] == sec.id:
         c = ss.conflict
@@ -222,10 +252,10 @@ with right:
         b.code(c["theirs"], language=None, wrap_lines=True)
         k1, k2 = st.columns(2)
         if k1.button("Lagre min tekst over den andre", key="keep_mine"):
-            v = narrative.save(con, sec.id, c["mine"], base_version=c["theirs_n"], actor=actor)
-            ss.own_saves[sec.id] = (v.n, ss.done_seq)
-            ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
-            st.rerun()
+            ss.conflict = None
+            if _save(sec.id, c["mine"], c["theirs_n"], ss.done_seq, actor):
+                ss.editor_reset += 1
+            st.rerun()  # saved, or a new conflict / the reason it was not saved
         if k2.button("Bruk den lagrede teksten", key="take_theirs"):
             ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
             st.rerun()
@@ -233,6 +263,7 @@ with right:
     status_key = f"status_{sec.id}"
     ss[status_key] = sec.status  # the stored status is the truth; the control only changes it on a click
 
+    @page_action()
     def _set_status(section_id: int = sec.id, key: str = status_key) -> None:
         if ss.get(key):
             narrative.set_status(connection(), section_id, ss[key], actor=actor)
@@ -246,7 +277,7 @@ with right:
             st.caption("Setningene settes inn der markøren står i teksten, og kan redigeres fritt etterpå.")
             for i, sug in enumerate(suggestions):
                 text_col, button_col = st.columns([5, 1])
-                text_col.write(sug.text)
+                text_col.markdown(literal(sug.text))  # as it will be inserted, never Markdown-rendered
                 if button_col.button("Sett inn", key=f"insert_{sec.id}_{i}",
                                      help="Sett setningen inn i teksten"):
                     ss.insert = {"id": (ss.insert or {}).get("id", 0) + 1, "text": sug.text}
@@ -276,7 +307,8 @@ with right:
                 marks[op].format(html.escape(text)) for op, text in diff) + "</p>")
             restore_n = st.selectbox("Gjenopprett versjon", numbers[1:], key=f"restore_{sec.id}")
             if st.button(f"Gjenopprett versjon {restore_n} (blir en ny versjon)", key=f"restore_btn_{sec.id}"):
-                v = narrative.restore(con, sec.id, restore_n, actor=actor, base_version=sec.version)
-                ss.own_saves[sec.id] = (v.n, ss.done_seq)
-                ss.editor_reset += 1
-                st.rerun()
+                with page_action():
+                    v = narrative.restore(con, sec.id, restore_n, actor=actor, base_version=sec.version)
+                    ss.own_saves[sec.id] = (v.n, ss.done_seq)
+                    ss.editor_reset += 1
+                    st.rerun()

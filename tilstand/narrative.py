@@ -3,7 +3,9 @@
 Text a leader wrote is never lost: every save is a new version row (never an update), committed before
 the call returns, so it survives a browser refresh, a server restart and a kill -9. Two people editing
 the same chapter cannot overwrite each other: a save names the version it started from, and a save on
-a stale version is refused with both texts (StaleVersionError), nothing written.
+a stale version is refused with both texts (StaleVersionError), nothing written. Only a real clash is a
+conflict: a save that fails for any other reason (a full disk) is TextNotSavedError, so the page keeps
+the text in the editor and says it was not saved, instead of offering to replace it with the stored one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import duckdb
 from tilstand import store
 from tilstand.access import Actor, record, require
 from tilstand.errors import TilstandError
+from tilstand.storage_errors import is_conflict, storage_error
 
 LANGUAGES = ("nb", "nn")
 STATUSES = ("empty", "draft", "written")
@@ -38,6 +41,20 @@ class StaleVersionError(TilstandError):
             f"(du startet fra versjon {base_version}, nå er det versjon {current.n}). Teksten din er ikke lagret "
             "over den andre; begge tekstene vises slik at du kan slå dem sammen."
         )
+
+
+class TextNotSavedError(TilstandError):
+    """A save failed for a reason other than someone else's newer version; nothing was written."""
+
+    def __init__(self, reason: str, body: str):
+        self.reason = reason
+        self.body = body
+        super().__init__(f"Teksten er ikke lagret. {reason} Teksten din står fortsatt i redigeringsfeltet; "
+                         "lukk ikke siden før den er lagret, og kopier den gjerne til et trygt sted.")
+
+
+class StructureError(TilstandError):
+    """A change to the chapters that cannot be made as given; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -242,10 +259,23 @@ def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_ver
             record(cur, actor, "save_text", region=region, target=f"section:{section_id}",
                    detail=f"versjon {version.n}" + (f" ({note})" if note else ""))
             return version
-    except duckdb.TransactionException:
-        # another session committed the same version number first
+    except (duckdb.Error, OSError) as e:
+        raise _save_failure(con, section_id, body, base_version, e) from e
+
+
+def _save_failure(con: duckdb.DuckDBPyConnection, section_id: int, body: str, base_version: int,
+                  error: BaseException) -> TilstandError:
+    """A clash with a version another session committed first is a conflict; anything else (a full disk, a
+    damaged file) is not, whatever DuckDB calls it: a failed commit is a TransactionException too."""
+    try:
         latest = _latest(con.cursor(), section_id)
-        raise StaleVersionError(latest, body, base_version) from None  # type: ignore[arg-type]
+    except duckdb.Error:
+        latest = None
+    if is_conflict(error) and latest is not None and latest.n != base_version:
+        return StaleVersionError(latest, body, base_version)
+    mapped = storage_error(error)
+    reason = str(mapped) if mapped else "Databasen svarte med en feil Tilstand ikke kjenner igjen."
+    return TextNotSavedError(reason, body)
 
 
 def history(con: duckdb.DuckDBPyConnection, section_id: int) -> list[Version]:
@@ -279,30 +309,85 @@ def set_status(con: duckdb.DuckDBPyConnection, section_id: int, status: str, *, 
         record(cur, actor, "chapter_status", region=region, target=f"section:{section_id}", detail=status)
 
 
+@dataclass(frozen=True)
+class ChapterChange:
+    """What the leader set for one chapter in the structure table; None leaves that part as it is."""
+    section_id: int
+    title: str | None = None
+    position: int | None = None
+    hidden: bool | None = None
+
+
+TITLE_MAX = 120
+
+
 def update_structure(con: duckdb.DuckDBPyConnection, section_id: int, *, actor: Actor, title: str | None = None,
                      position: int | None = None, hidden: bool | None = None) -> None:
-    """Rename, move or hide a chapter of one report (the municipality's own structure)."""
-    region = region_of_section(con, section_id)
-    require(con, actor, "edit_structure", region, target=f"section:{section_id}")
-    sets, params = [], []
-    for column, value in (("title", title), ("position", position), ("hidden", hidden)):
-        if value is not None:
-            sets.append(f"{column} = ?")
-            params.append(value.strip() if isinstance(value, str) else value)
-    if title is not None and not title.strip():
-        raise ValueError("title")
-    if sets:
-        with store.transaction(con) as cur:
-            cur.execute(f"UPDATE section SET {', '.join(sets)} WHERE id = ?", [*params, section_id])
+    """Rename, move or hide one chapter of one report (the municipality's own structure)."""
+    update_chapters(con, [ChapterChange(section_id, title, position, hidden)], actor=actor)
+
+
+def update_chapters(con: duckdb.DuckDBPyConnection, changes: list[ChapterChange], *, actor: Actor) -> int:
+    """Rename, move or hide chapters of one report, all or nothing; returns how many chapters changed.
+
+    Every row is checked before anything is written, so a blank title in the fifth row leaves the first
+    four as they were (StructureError, in Norwegian). Rows that change nothing write nothing, not even an
+    audit line.
+    """
+    if not changes:
+        return 0
+    report_id = section(con, changes[0].section_id).report_id
+    region = region_of_report(con, report_id)
+    require(con, actor, "edit_structure", region, target=f"report:{report_id}")
+    current = {s.id: s for s in sections(con, report_id)}
+    updates = [u for u in (_checked(current, c) for c in changes) if u]
+    with store.transaction(con) as cur:
+        for section_id, values in updates:
+            cur.execute(f"UPDATE section SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+                        [*values.values(), section_id])
+            labels = {"title": "tittel", "position": "nr", "hidden": "skjult"}
             record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}",
-                   detail=", ".join(f"{c}={v}" for c, v in (("tittel", title), ("nr", position), ("skjult", hidden))
-                                    if v is not None))
+                   detail=", ".join(f"{labels[c]}={v}" for c, v in values.items()))
+    return len(updates)
+
+
+def _checked(current: dict[int, Section], change: ChapterChange) -> tuple[int, dict[str, object]] | None:
+    """The columns that really change for one chapter, or StructureError naming the chapter."""
+    old = current.get(change.section_id)
+    if old is None:
+        raise StructureError("Et av kapitlene hører ikke til denne rapporten. Ingen kapitler er endret.")
+    values: dict[str, object] = {}
+    if change.title is not None:
+        title = _title(change.title, f"Kapittelet «{old.title}»")
+        if title != old.title:
+            values["title"] = title
+    if change.position is not None:
+        if isinstance(change.position, bool) or not isinstance(change.position, int) or change.position < 1:
+            raise StructureError(f"Kapittelet «{old.title}» må ha et nummer fra 1 og oppover. "
+                                 "Ingen kapitler er endret.")
+        if change.position != old.position:
+            values["position"] = change.position
+    if change.hidden is not None and bool(change.hidden) != old.hidden:
+        values["hidden"] = bool(change.hidden)
+    return (change.section_id, values) if values else None
+
+
+def _title(title: str, which: str) -> str:
+    """A chapter title as stored: trimmed, not blank, not longer than the table column allows."""
+    text = " ".join(str(title).split())
+    if not text:
+        raise StructureError(f"{which} mangler tittel. Skriv en tittel. Ingen kapitler er endret.")
+    if len(text) > TITLE_MAX:
+        raise StructureError(f"{which}: tittelen er for lang ({len(text)} tegn, høyst {TITLE_MAX}). "
+                             "Ingen kapitler er endret.")
+    return text
 
 
 def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, after_position: int,
                 actor: Actor) -> Section:
     region = region_of_report(con, report_id)
     require(con, actor, "edit_structure", region, target=f"report:{report_id}")
+    title = _title(title, "Det nye kapittelet")
     key = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "kapittel"
     with store.transaction(con) as cur:
         taken = {r[0] for r in cur.execute("SELECT key FROM section WHERE report_id = ?", [report_id]).fetchall()}
@@ -312,7 +397,7 @@ def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, a
         cur.execute("UPDATE section SET position = position + 1 WHERE report_id = ? AND position > ?",
                     [report_id, after_position])
         section_id = cur.execute("INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) "
-                                 "RETURNING id", [report_id, key, title.strip(), after_position + 1]).fetchone()[0]
+                                 "RETURNING id", [report_id, key, title, after_position + 1]).fetchone()[0]
         record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}", detail=f"nytt: {title}")
     return section(con, section_id)
 
