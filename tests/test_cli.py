@@ -5,8 +5,10 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from tests.conftest import DATA, REAL
+from tests.storage_faults import flip_byte, random_bytes_file, reads_fully, sqlite_file, table_block, text_file
 
 CLI = [sys.executable, "-m", "tilstand.cli"]
 
@@ -129,3 +131,47 @@ def test_report_for_an_unknown_municipality_exits_2_and_writes_nothing(demo_db, 
     assert out.returncode == 2
     assert "ukjent kommunenummer «9999»" in out.stderr
     assert not (tmp_path / "r.docx").exists()
+
+
+@pytest.mark.parametrize("make, said", [
+    (random_bytes_file, "ikke en Tilstand-database"), (text_file, "ikke en Tilstand-database"),
+    (sqlite_file, "ikke en Tilstand-database"),
+])
+@pytest.mark.parametrize("command", [["check"], ["import", DATA / "ssb_12286_excel_cp1252.csv"], ["user", "list"]],
+                         ids=["check", "import", "user-list"])
+def test_a_database_file_that_is_no_duckdb_file_exits_1_in_norwegian_without_a_traceback(tmp_path, make, said,
+                                                                                        command):
+    db = make(tmp_path / "tilstand.duckdb")
+    before = db.read_bytes()
+    out = tilstand(*command, "--db", db)
+    assert out.returncode == 1
+    assert said in out.stderr and "Ingenting er endret" in out.stderr and f"Database: {db}" in out.stderr
+    assert "Traceback" not in out.stderr and "IO Error" not in out.stderr
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("table", ["audit_log", "observation"])
+def test_check_reads_every_table_and_reports_a_damaged_block_in_norwegian_with_exit_1(demo_db, tmp_path, table):
+    """One byte flipped in the middle of a block that holds the table's data, in a real sample database
+    (written by `tilstand demo` and closed, which checkpoints it). `check` used to say «alt i orden» for
+    audit_log, which none of its questions read, and crash with a traceback for observation."""
+    import shutil
+
+    db = tmp_path / "damaged.duckdb"
+    shutil.copy(demo_db, db)
+    flip_byte(db, table_block(db, table))
+    assert not reads_fully(db, table), "the flipped byte lies in the table's data"
+    out = tilstand("check", "--db", db)
+    assert out.returncode == 1, out.stdout + out.stderr
+    said = out.stdout + out.stderr
+    assert "skadet" in said and "alt i orden" not in said and "Traceback" not in said
+    assert "Corrupt" not in said and "checksum" not in said
+
+
+def test_check_on_a_sound_database_says_every_table_was_read(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "sound.duckdb"
+    shutil.copy(demo_db, db)
+    out = tilstand("check", "--db", db)
+    assert "Lagring: OK (alle" in out.stdout and "tabeller lest helt" in out.stdout, out.stdout + out.stderr
