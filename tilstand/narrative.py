@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -274,6 +275,8 @@ def _save_failure(con: duckdb.DuckDBPyConnection, section_id: int, body: str, ba
     if is_conflict(error) and latest is not None and latest.n != base_version:
         return StaleVersionError(latest, body, base_version)
     mapped = storage_error(error)
+    if mapped is None:  # for the developer: the kind of error only, since DuckDB may quote the text itself
+        logging.getLogger(__name__).error("saving section %s failed: %s", section_id, type(error).__name__)
     reason = str(mapped) if mapped else "Databasen svarte med en feil Tilstand ikke kjenner igjen."
     return TextNotSavedError(reason, body)
 
