@@ -221,6 +221,16 @@ def test_one_address_trying_many_usernames_must_wait_for_every_username(con, ann
                         now=t0 + auth.LOCKOUT + timedelta(seconds=auth.ADDRESS_MAX_FAILURES)).username == "anne"
 
 
+def test_attempts_sent_at_once_cannot_slip_past_the_limit_while_passwords_are_checked(con, anne):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda i: fail(con, "anne", address=ATTACKER, password=f"gjetning {i}"), range(12)))
+    checked = [r for r in audit(con, "sign_in_failed") if r[4].startswith("feil passord")]
+    assert len(checked) == auth.MAX_FAILED_ATTEMPTS
+    assert set(answers) <= {"Feil brukernavn eller passord.", "For mange mislykkede forsøk. Prøv igjen om 15 minutter."}
+
+
 def test_the_throttle_keeps_no_address_and_no_typed_username(con, anne):
     fail(con, "anne", address=ATTACKER)
     fail(con, "Mitt-Hemmelige-Passord-123", address=ATTACKER)

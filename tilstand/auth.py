@@ -15,9 +15,12 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeVar
 
 import duckdb
 from argon2 import PasswordHasher
@@ -51,6 +54,8 @@ _COMMON_PASSWORDS = frozenset({
 _USERNAME = re.compile(r"^[\w.@+-]{1,100}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RETRIES = 5  # concurrent sign-ins on one account conflict in DuckDB; retry so every failure is counted
+
+T = TypeVar("T")
 
 _hasher = PasswordHasher()  # argon2id, the library's defaults (RFC 9106 "second recommended" profile)
 
@@ -351,14 +356,13 @@ def _lock_end(times_newest_first: list[datetime], limit: int) -> datetime | None
 
 def _blocked_until(cur: duckdb.DuckDBPyConnection, account: str, address: str, now: datetime) -> datetime | None:
     """Until when this address must wait before trying this username again; None: it may try now."""
-    since = now - LOCKOUT
+    since = now - LOCKOUT  # no upper bound: an attempt that started a moment later may have counted first
     mine = [t for (t,) in cur.execute(
         "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND account_key = ? AND failed_at > ? "
-        "AND failed_at <= ? ORDER BY failed_at DESC", [address, account, since, now]).fetchall()]
+        "ORDER BY failed_at DESC", [address, account, since]).fetchall()]
     every = [t for (t,) in cur.execute(
-        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND failed_at > ? AND failed_at <= ? "
-        "ORDER BY failed_at DESC",
-        [address, since, now]).fetchall()]
+        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND failed_at > ? ORDER BY failed_at DESC",
+        [address, since]).fetchall()]
     ends = [e for e in (_lock_end(mine, MAX_FAILED_ATTEMPTS), _lock_end(every, ADDRESS_MAX_FAILURES)) if e]
     return max(ends) if ends else None
 
@@ -392,54 +396,73 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, add
     """A built-in account's sign-in from a client `address` (None when unknown, e.g. local use). Every attempt
     is audited, never the password, and never the text typed as a username nobody has (people type their
     password there); a real user is logged by their username. Failures are throttled per address (above).
+
+    The attempt is counted as a failure before the password is checked and forgiven when it was right, so
+    many attempts sent at once cannot slip past the limit while the (slow) check runs.
     """
     now = now or datetime.now()
     name = (username or "").strip().lower()[:100]
     key = _sign_in_key(con)
     address_key = _keyed(key, "address", address or "", 16)
-    cur = con.cursor()
-    row = cur.execute("SELECT id, password_hash FROM app_user WHERE username = ?", [name]).fetchone()
+    row = con.cursor().execute("SELECT id, password_hash FROM app_user WHERE username = ?", [name]).fetchone()
     account = f"user:{row[0]}" if row else "name:" + _keyed(key, "name", name, 4)
     who, target = (name, f"user:{name}") if row else (UNKNOWN_USER, None)
 
-    error: SignInError | None = None
-    for attempt in range(_RETRIES):  # concurrent attempts conflict in DuckDB; retry so every failure counts
-        try:
-            error = _attempt(con, row, password, account, address_key, who, target, now)
-            break
-        except duckdb.TransactionException:
-            if attempt == _RETRIES - 1:
-                raise
+    until = _retrying(lambda: _count_attempt(con, account, address_key, who, target, now))
+    if until is not None:  # no password is checked, for a real user or not: same answer, same time
+        raise SignInError(_wait_message(until, now))
+    if row is None or row[1] is None:
+        verify_password(_dummy_hash(), password or "")  # as long as a wrong password takes
+        ok = False
+    else:
+        ok = verify_password(row[1], password or "")
+    error = _retrying(lambda: _settle_attempt(con, row, password, ok, account, address_key, who, target, now))
     if error is not None:
         raise error
     return load_actor(con, name)
 
 
-def _attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password: str, account: str, address_key: str,
-             who: str, target: str | None, now: datetime) -> SignInError | None:
-    """One try in one transaction: the error to raise, or None when signed in."""
-    with store.transaction(con) as tx:
+_throttle = threading.Lock()  # one process writes the database: this makes check-and-count one step
+
+
+def _retrying(step: Callable[[], T]) -> T:
+    """Concurrent writes to the same rows conflict in DuckDB; retry so that every failure is counted."""
+    for attempt in range(_RETRIES):
+        try:
+            return step()
+        except duckdb.TransactionException:
+            if attempt == _RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _count_attempt(con: duckdb.DuckDBPyConnection, account: str, address_key: str, who: str, target: str | None,
+                   now: datetime) -> datetime | None:
+    """Refuse (audited) when this address must wait, returning until when; else count the attempt as a
+    failure for now and return None."""
+    with _throttle, store.transaction(con) as tx:
         until = _blocked_until(tx, account, address_key, now)
-        if until is not None:  # no password is checked, for a real user or not: same answer, same time
+        if until is not None:
             record(tx, who, "sign_in_failed", target=target, detail="for mange forsøk fra adressen", allowed=False)
-            return SignInError(_wait_message(until, now))
-        if row is None or row[1] is None:
-            verify_password(_dummy_hash(), password or "")  # as long as a wrong password takes
-            ok, disabled = False, False
-        else:
-            ok = verify_password(row[1], password or "")
-            disabled = tx.execute("SELECT disabled FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]
-        if ok and disabled:
-            record(tx, who, "sign_in_failed", target=target, detail="kontoen er deaktivert", allowed=False)
-            return SignInError(DISABLED)
+            return until
+        tx.execute("DELETE FROM sign_in_failure WHERE failed_at <= ?", [now - LOCKOUT])  # keep what still counts
+        tx.execute("INSERT INTO sign_in_failure VALUES (?, ?, ?)", [now, address_key, account])
+        return None
+
+
+def _settle_attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password: str, ok: bool, account: str,
+                    address_key: str, who: str, target: str | None, now: datetime) -> SignInError | None:
+    """After the password check: sign in (forgiving this address's failures for the user), or say why not."""
+    with store.transaction(con) as tx:
         if ok:
+            tx.execute("DELETE FROM sign_in_failure WHERE account_key = ? AND address_key = ?", [account, address_key])
+            if tx.execute("SELECT disabled FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]:
+                record(tx, who, "sign_in_failed", target=target, detail="kontoen er deaktivert", allowed=False)
+                return SignInError(DISABLED)
             new_hash = hash_password(password) if _hasher.check_needs_rehash(row[1]) else row[1]
             tx.execute("UPDATE app_user SET last_sign_in = ?, password_hash = ? WHERE id = ?", [now, new_hash, row[0]])
-            tx.execute("DELETE FROM sign_in_failure WHERE account_key = ? AND address_key = ?", [account, address_key])
             record(tx, who, "sign_in", target=target)
             return None
-        tx.execute("DELETE FROM sign_in_failure WHERE failed_at <= ?", [now - LOCKOUT])  # keep only what still counts
-        tx.execute("INSERT INTO sign_in_failure VALUES (?, ?, ?)", [now, address_key, account])
         until = _blocked_until(tx, account, address_key, now)
         reason = ("ukjent brukernavn" if row is None else
                   "bare innlogging via kommunen (SSO)" if row[1] is None else "feil passord")
