@@ -17,6 +17,8 @@ from tilstand import auth, narrative, pdf, publish, review, store
 from tilstand.access import SYSTEM
 
 EVIL_NAME = "Eva ![n](https://evil.example/name.png)"
+EVIL_REGION = "Trondheim ![r](https://evil.example/region.png)"
+EVIL_GROUP = "KOSTRA-gruppe 12 ![g](https://evil.example/group.png)"
 EVIL_TITLE = "Kort ![t](https://evil.example/title.png) oppsummering"
 TEXT = ("# Funn\n\nSe ![x](https://evil.example/p.png) og <img src=https://evil.example/q.png>, "
         "[a](javascript:alert(1)), [b](data:text/html,x) og [Bufdir](https://www.bufdir.no).")
@@ -34,6 +36,9 @@ def written(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
     st.cache_resource.clear()
     st.cache_data.clear()
     con = store.connect(db)
+    # a name stored before import checked names: suggestions, headings and choosers show it too
+    con.cursor().executemany("UPDATE region SET name = ? WHERE code = ?", [[EVIL_REGION, "5001"],
+                                                                         [EVIL_GROUP, "EKG12"]])
     auth.add_user(con, SYSTEM, "eva", EVIL_NAME)
     auth.grant(con, SYSTEM, "eva", "leder", "5001")
     eva = auth.load_actor(con, "eva")
@@ -47,7 +52,7 @@ def written(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
     return con, rep, eva
 
 
-def _assert_nothing_loads_or_runs(at) -> None:
+def _assert_nothing_loads_or_runs(at, *, title: bool = True) -> None:
     """The page as rendered: HTML only with the subset's tags and safe links; Markdown never with an image
     or a link made from what someone typed."""
     for element in at.get("html"):
@@ -60,7 +65,7 @@ def _assert_nothing_loads_or_runs(at) -> None:
     markdown_like += [option for radio in at.radio for option in radio.options]  # options show Markdown images
     for text in markdown_like:
         assert "<img" not in text and not re.search(r"(?<!\\)\]\(", text), text
-    assert any(r"Kort \!\[t\]\(https\:\/\/evil\.example\/title\.png\) oppsummering" in t for t in markdown_like)
+    assert not title or any(r"Kort \!\[t\]\(https\:\/\/evil\.example\/title\.png\) oppsummering" in t for t in markdown_like)
 
 
 def _shown_chapter(at) -> str:
@@ -77,6 +82,10 @@ def test_the_writing_room_preview_is_the_subset_with_no_image_and_no_script_link
     body = _shown_chapter(app)
     assert body.startswith("<h3>Funn</h3><p>Se ![x](https://evil.example/p.png) og &lt;img")
     assert any(r"Eva \!\[n\]" in m.value for m in app.markdown)  # the version list names the author literally
+    app.radio[0].set_value("dekningsgrad").run()  # a chapter with suggested sentences naming the KOSTRA group
+    assert not app.exception
+    _assert_nothing_loads_or_runs(app, title=False)
+    assert any(r"gruppe 12 \!\[g\]" in m.value for m in app.markdown)
 
 
 def test_the_review_page_shows_the_chapter_and_names_safely(app, written):  # noqa: F811
