@@ -4,8 +4,8 @@ Bars for the report year: the service's own figure (stored under the service id 
 the monitor computes it from the members, and Tilstand never adds members up itself) and each member,
 the own member in its blue. A region in no service gives an empty chart.
 
-Secondary suppression: when exactly one member is hidden and the service total is shown, the total is
-hidden too, because the total and the other members' figures would give the hidden one back.
+The service's figure is hidden by the store itself (tilstand/suppression.py) when a member's hidden
+count could be isolated from it, so the chart draws only what observation_public shows.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import duckdb
 from tilstand import catalog
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 from tilstand.charts import TEXT, Chart, ChartDef, Prefetch, _source, about, latest, reason, rows
-from tilstand.privacy import is_hidden
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
@@ -83,8 +82,6 @@ def _service_total(service: dict, members: list[dict], language: str) -> tuple[f
     """The service's shown value, or None and why (None, None: the source has no service figure)."""
     if service["indicator_id"] is None:
         return None, None
-    if service["value"] is None:
+    if service["value"] is None:  # hidden by the store when a member's hidden count could be isolated
         return None, reason(service["status"], language, short=True)
-    if sum(1 for m in members if is_hidden(m["status"])) == 1:
-        return None, TEXT[language]["secondary"]
     return service["value"], None

@@ -84,7 +84,8 @@ UNIT_AXIS = {
 
 # Why a year has no point: privacy.explain words it in bokmål; nynorsk mirrors it here.
 EXPLAIN_NN = {
-    SUPPRESSED: "skjult av personvernomsyn: talet byggjer på svært få born eller svar",
+    SUPPRESSED: "skjult av personvernomsyn: talet byggjer på svært få born, svar eller tilsette, eller kunne "
+                "saman med tala ved sida av avsløre eit slikt tal",
     ":": "skjult av SSB av personvernomsyn",
     ".": "tal kan ikkje førekomme",
     "..": "tal manglar",
@@ -145,7 +146,6 @@ TEXT = {
         "whole_service": "{name} (hele tjenesten)",
         "no_service_total": "Tjenesten som helhet har ikke eget tall for {year}; det regnes ikke ut av "
                             "kommunenes tall.",
-        "secondary": "skjult fordi det sammen med kommunenes tall ville avsløre et skjult tall",
         "not_member": "{name} er ikke med i en interkommunal barnevernstjeneste.",
         "trend_caption": "{title}, {first}–{last}: én rad per region, én kolonne per år.",
         "bar_caption": "{title}, {year}: én rad per region, sortert som i diagrammet.",
@@ -193,7 +193,6 @@ TEXT = {
         "whole_service": "{name} (heile tenesta)",
         "no_service_total": "Tenesta som heilskap har ikkje eige tal for {year}; det blir ikkje rekna ut "
                             "frå tala til kommunane.",
-        "secondary": "skjult fordi det saman med tala til kommunane ville avsløre eit skjult tal",
         "not_member": "{name} er ikkje med i ei interkommunal barnevernsteneste.",
         "trend_caption": "{title}, {first}–{last}: éi rad per region, éi kolonne per år.",
         "bar_caption": "{title}, {year}: éi rad per region, sortert som i diagrammet.",

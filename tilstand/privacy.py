@@ -1,7 +1,9 @@
-"""Small-number suppression (prikking), the way SSB and Bufdir do it.
+"""Small-number suppression (prikking), the way SSB and Bufdir do it, and how it is explained.
 
-The rule lives in one place, the store's `observation_public` view (tilstand/migrations.py), so the
-app, the CLI and the report can only ever read suppressed numbers:
+Numbers leave the store only through its `observation_public` view (tilstand/migrations.py), so the
+app, the CLI and the report can only ever read suppressed numbers. Which cells it hides beyond the
+cell-by-cell rule below — the complements, rates and comparison values that would give a small count
+back — is decided in tilstand/suppression.py and listed in the `suppression` table. Cell by cell:
 - a count of children from 1 to the indicator's `min_count` (Bufdir's monitor: 1–3) is hidden;
 - SSB's own ':' (confidential) is kept as ':' and never shown as a number;
 - a rate, ratio or amount per child whose underlying count (`count_indicator`) is hidden is hidden too,
@@ -25,7 +27,8 @@ def _explanations() -> dict[str, str]:
     from tilstand.ingest.cells import SYMBOL_MEANING_NB
 
     return {
-        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte",
+        SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte, eller "
+                    "kunne sammen med tallene ved siden av avsløre et slikt tall",
         ":": "skjult av SSB av personvernhensyn",
         **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
     }

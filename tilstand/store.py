@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from tilstand import suppression
 from tilstand.errors import DatabaseLockedError
 from tilstand.migrations import LATEST, MIGRATIONS
 from tilstand.storage_errors import storage_error
@@ -90,6 +91,7 @@ def _connect(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         if not read_only:
             migrate(con)
             sync_reference_data(con)
+            sync_suppression(con)
         _connections[key] = con
         return con
 
@@ -209,4 +211,28 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
         tx.executemany("INSERT INTO service_member VALUES (?,?)",
                        [[s["id"], code] for s in services for code in s["members"].split()])
         tx.execute("INSERT OR REPLACE INTO meta VALUES ('reference_digest', ?)", [digest])
+    return True
+
+
+def _suppression_digest() -> str:
+    """Changes when the rules, the relations or the catalogue (min_count) change: then decide again."""
+    h = hashlib.sha256(f"rules {suppression.VERSION}".encode())
+    h.update(files("tilstand.data").joinpath("relations.csv").read_bytes())
+    h.update(_reference_digest().encode())
+    return h.hexdigest()
+
+
+def sync_suppression(con: duckdb.DuckDBPyConnection) -> bool:
+    """Decide what may be shown for every year when the rules or the catalogue changed since last time.
+
+    Imports and undos decide for the years they touch in their own transaction; this catches a database
+    written by an older version, or a catalogue whose limits changed.
+    """
+    digest = _suppression_digest()
+    row = con.cursor().execute("SELECT value FROM meta WHERE key = 'suppression_digest'").fetchone()
+    if row and row[0] == digest:
+        return False
+    with transaction(con) as tx:
+        suppression.refresh(tx)
+        tx.execute("INSERT OR REPLACE INTO meta VALUES ('suppression_digest', ?)", [digest])
     return True

@@ -231,7 +231,42 @@ class Year:
                 if any(self.protected(k) for k in unknown) or (
                         len(unknown) == 1 and 1 <= rest <= self.limits[ind]):
                     changed |= self.hide(key, "group")
+            changed |= self._parent_shares(service, members)
         return changed
+
+    def _parent_shares(self, parent: str, members: tuple[str, ...]) -> bool:
+        """A share whose part is not stored (Bufdir's deadline breaches over concluded investigations) is
+        hidden by the source when that part is small. The region's share, with the members' shares and bases,
+        gives the members' parts back: hide it when it isolates one hidden member, or pins several hidden
+        ones (all at 1, or all at the limit)."""
+        changed = False
+        for rel in self.relations:
+            if rel.kind != "ratio" or rel.numerator or not self.shown((rel.indicator, parent)):
+                continue
+            unknown = [m for m in members if not self.shown((rel.indicator, m))]
+            protected = [m for m in unknown if self.protected((rel.indicator, m))]
+            if not protected:
+                continue
+            if len(unknown) == 1 or (len(unknown) == len(protected) and self._parts_pinned(rel, parent, members,
+                                                                                              len(protected))):
+                changed |= self.hide((rel.indicator, parent), "group")
+        return changed
+
+    def _parts_pinned(self, rel: catalog.Relation, parent: str, members: tuple[str, ...], k: int) -> bool:
+        """The hidden members' parts add up to the region's part minus the shown members' parts: pinned when
+        that is k (every hidden part 1) or k × the limit (every one at the limit)."""
+        def part(region: str) -> float | None:
+            den = [self.value((d, region)) for d in rel.denominator]
+            share = self.value((rel.indicator, region))
+            return None if share is None or None in den else share * sum(den) / rel.factor
+
+        whole = part(parent)
+        shown = [part(m) for m in members if self.shown((rel.indicator, m))]
+        if whole is None or None in shown:
+            return True  # cannot tell: keep it safe
+        rest = whole - sum(shown)
+        limit = max((self.limits.get(d, 0) for d in rel.denominator), default=3) or 3
+        return min(abs(rest - k), abs(rest - k * limit)) < 0.5
 
     def _districts(self) -> bool:
         changed = False
@@ -256,10 +291,11 @@ class Year:
         for parent, members in self.geo.comparison_members(self.year).items():
             if not any((i, parent) in self.cells for i in self.counts):
                 continue
-            if not any(self.protected_in.get(i, set()).intersection(members) for i in self.counts):
+            if not any(self.protected_in.get(i, set()).intersection(members) for i in self.protected_in):
                 continue
             if not self._complete(parent, members):
                 continue  # members outside the store add up to the rest: nothing to isolate a member with
+            changed |= self._parent_shares(parent, members)
             stats = {ind: self._member_stats(ind, members) for ind in names}
             for _ in range(len(self.relations)):
                 family = self._exposed_family(parent, stats)
