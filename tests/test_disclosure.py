@@ -204,3 +204,26 @@ def test_a_database_decides_again_when_the_rules_change(db_path):
     con = store.connect(db_path)
     assert _public(con, "barn_tiltak_251_antall", "5001", 2024) == (None, "x")
     assert suppression.VERSION >= 1
+
+
+def test_osen_placed_children_appear_nowhere_a_council_member_looks(demo, tmp_path):
+    """Profile, the DOCX key-figure tables and its text: the placed count, its in-home sibling and the in-home
+    share of Osen 2024 are hidden everywhere, and the county's count of children with measures is not shown."""
+    from docx import Document
+
+    from tilstand import profile, report
+
+    rows = {r.indicator.id: r for r in profile.build(demo, "5020", 2024).rows}
+    for hidden in ("barn_plassert_andel", "barn_hjelpetiltak_hjemme_andel"):
+        assert not rows[hidden].own.shown, hidden
+    assert rows["barn_tiltak_andel"].own.shown and rows["barn_tiltak_andel"].county.shown
+    if "barn_tiltak_antall" in rows:
+        assert not rows["barn_tiltak_antall"].county.shown
+    out = tmp_path / "osen.docx"
+    report.render(demo, "5020", 2024, "nb", out=out, with_charts=False)
+    doc = Document(out)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
+    assert "80,0" not in text  # the in-home share that gave 1 placed child
+    in_home = [row for t in doc.tables for row in t.rows if "hjemme" in row.cells[0].text.lower()]
+    assert all("–" in row.cells[1].text for row in in_home)
