@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tilstand.errors import InputError
+from tilstand.fmt import number
+
+MAX_SSB_CELLS = 500_000  # the widest table Tilstand reads, 07459 (whole country × 106 ages × 10 years), has 395,380
+MAX_LINE_CHARS = 100_000  # a text line longer than this is no table: one line must never become a million fields
 
 SSB_SYMBOLS = (".", "..", "...", ":", "-")
 SYMBOL_MEANING_NB = {
@@ -17,8 +22,8 @@ SYMBOL_MEANING_NB = {
 }
 
 
-@dataclass
-class Cell:
+@dataclass(slots=True)
+class Cell:  # slots: a national table has hundreds of thousands of cells, and a __dict__ costs more than a cell
     region: str  # code or label as it stands in the file, e.g. '5001' or '5001 Trondheim - Tråante'
     region_label: str
     year: int
@@ -88,3 +93,24 @@ def decode_text(data: bytes, file: str, *, not_text: str, resave: str = "Lagre d
         line = data[: e.start].count(b"\n") + 1
         raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
                          f"(cp1252). {resave}") from None
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # as io.StringIO(newline="") splits, without its copy
+
+
+def lines(text: str, file: str) -> Iterator[str]:
+    """The text's lines for csv.reader, one at a time, refusing a line too long to be a row of a table: the csv
+    module builds a whole record before anyone can count its fields, so a 20 MB line of separators would cost
+    gigabytes. (io.StringIO would split the same way, but holds four bytes for every character of the text.)"""
+    for n, match in enumerate(_LINE.finditer(text), start=1):
+        line = match.group()
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(file, n, None, f"linjen er over {number(MAX_LINE_CHARS)} tegn lang. Det er ingen "
+                             "tabell Tilstand kjenner; sjekk at det er riktig fil.")
+        yield line
+
+
+def too_many_cells(file: str, row: int | None = None) -> InputError:
+    """One message for an SSB table bigger than any Tilstand needs, from either parser."""
+    return InputError(file, row, None, f"filen har mer enn {number(MAX_SSB_CELLS)} verdier, flere enn noen tabell "
+                      "Tilstand trenger. Last ned færre år, regioner eller statistikkvariabler.")

@@ -28,7 +28,6 @@ connections, and `Retry-After` honoured. The standard library only (urllib): no 
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import itertools
 import json
@@ -39,6 +38,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +60,7 @@ RETRIES = 4  # new tries after 429 and 5xx answers
 NETWORK_RETRIES = 2  # after a refused or dropped connection (no network should not keep anyone waiting long)
 TIMEOUT_RETRIES = 1  # a server that hangs: one more try, not four (someone is waiting at a button)
 BACKOFF_S, MAX_BACKOFF_S = 1.0, 60.0
-MAX_RESPONSE_BYTES = 200 * 1024 * 1024  # as ingest.MAX_BYTES
+MAX_RESPONSE_BYTES = ingest.MAX_BYTES  # unpacked too: a gzip answer is never inflated beyond it
 RETRYABLE = {429, 500, 502, 503, 504}
 USER_AGENT = "tilstand/0.1 (tilstandsrapport for barnevernstjenesten; Python urllib)"
 STATBANK_TABLE_URL = "https://www.ssb.no/statbank/table/{table}"
@@ -233,9 +233,12 @@ class Client:
                              f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
         if encoding == "gzip":
             try:
-                return gzip.decompress(raw)
-            except (OSError, EOFError) as e:
+                raw = _gunzip(raw, MAX_RESPONSE_BYTES + 1)
+            except (OSError, EOFError, zlib.error) as e:
                 raise _no_contact(table, f"svaret ble avbrutt underveis ({e})") from None
+            if len(raw) > MAX_RESPONSE_BYTES:
+                raise FetchError(table, f"svaret fra SSB for tabell {table} er større enn "
+                                 f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
         return raw
 
     def _backoff(self, n: int) -> float:
@@ -597,6 +600,15 @@ class Fetched:
     prepared: ingest.PreparedImport
     requests: int
     warnings: list[str]
+
+
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """At most `limit` bytes of a gzip body: a small answer must not inflate to gigabytes."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out = inflater.decompress(raw, limit)
+    if len(out) < limit and not inflater.eof:
+        raise EOFError("gzip-strømmen slutter for tidlig")
+    return out
 
 
 def fetch_table(client: Client, table: str, wanted_regions: Sequence[str], years: tuple[int, int],

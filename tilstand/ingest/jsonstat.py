@@ -11,14 +11,26 @@ from itertools import product
 from typing import Any
 
 from tilstand.errors import InputError
-from tilstand.ingest.cells import SSB_SYMBOLS, Cell, ParsedTable, table_id_from_title
+from tilstand.fmt import number
+from tilstand.ingest.cells import (MAX_SSB_CELLS, SSB_SYMBOLS, Cell, ParsedTable, table_id_from_title,
+                                   too_many_cells)
 
 REGION_DIM_IDS = ("kokkommuneregion0000", "kokbydelsregion0000", "kokfylkesregion0000", "region")
 TIME_DIM_IDS = ("tid", "time", "year", "år")
 METRIC_DIM_IDS = ("contentscode",)
+# Counted in the bytes before json.loads builds anything: every JSON item but a container's first follows a comma,
+# so these bound the Python objects a file can make. A table of MAX_SSB_CELLS cells has one value each and at most
+# one status each; its dimensions are a few dozen objects and lists.
+MAX_ITEMS = 2 * MAX_SSB_CELLS + 100_000
+MAX_CONTAINERS = 100_000
 
 
 def _load(data: bytes, file: str) -> dict[str, Any]:
+    if data.count(b",") > MAX_ITEMS:
+        raise too_many_cells(file)
+    if data.count(b"{") + data.count(b"[") > MAX_CONTAINERS:  # `[{},{},…]` would cost 25 bytes a byte in json.loads
+        raise InputError(file, None, None, f"filen har over {number(MAX_CONTAINERS)} JSON-objekter og -lister; et "
+                         "datasett fra SSBs API har noen titalls. Last ned filen på nytt fra SSB.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -118,6 +130,8 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     n = 1
     for s in size:
         n *= s
+    if n > MAX_SSB_CELLS:
+        raise too_many_cells(file)
     values = doc.get("value")
     if isinstance(values, dict):  # sparse form
         values = [values.get(str(i)) for i in range(n)]
@@ -127,17 +141,20 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
         raise InputError(file, None, "value", f"filen har {len(values)} verdier, men dimensjonene gir {n}. "
                          "Filen er trolig avkortet; last den ned på nytt.")
     status = doc.get("status") or {}
+    every = None  # one status for every cell
     if isinstance(status, list):
         status = {str(i): s for i, s in enumerate(status) if s}
     elif isinstance(status, str):
-        status = {str(i): status for i in range(n)}
+        status, every = {}, status
     out = ParsedTable(table=table, title=title, source="ssb_jsonstat",
                       notes=[str(x) for x in (doc.get("note") or []) if isinstance(x, str)])
     pos = {d: ids.index(d) for d in (region_dim, time_dim, metric_dim)}
     others = [i for i in ids if i not in pos]
+    dim_sets: dict[tuple, dict[str, tuple[str, str]]] = {}  # cells share their dimensions and years: a national
+    years: dict[str, int] = {}  # table has hundreds of thousands of cells, but only a few of each
     for flat, combo in enumerate(product(*cats)):
         raw = values[flat]
-        sym = status.get(str(flat))
+        sym = status.get(str(flat), every)
         ctx = f"region {combo[pos[region_dim]][0]}, år {combo[pos[time_dim]][0]}"
         if raw is None:
             if sym is None:
@@ -150,13 +167,19 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
         else:
             value, sym = float(raw), None
         year_code = combo[pos[time_dim]][0]
-        try:
-            year = int(year_code[:4])
-        except ValueError as e:
-            raise InputError(file, flat + 1, time_dim, f"«{year_code}» er ikke et årstall.") from e
+        year = years.get(year_code)
+        if year is None:
+            try:
+                year = years[year_code] = int(year_code[:4])
+            except ValueError as e:
+                raise InputError(file, flat + 1, time_dim, f"«{year_code}» er ikke et årstall.") from e
+        key = tuple(combo[ids.index(i)] for i in others)
+        dims = dim_sets.get(key)
+        if dims is None:
+            dims = dim_sets[key] = {i.lower(): c for i, c in zip(others, key)}
         out.cells.append(Cell(
             region=combo[pos[region_dim]][0], region_label=combo[pos[region_dim]][1], year=year,
             contents_code=combo[pos[metric_dim]][0], contents_label=combo[pos[metric_dim]][1],
-            dims={i.lower(): combo[ids.index(i)] for i in others}, value=value, status=sym, row=flat + 1,
+            dims=dims, value=value, status=sym, row=flat + 1,
         ))
     return out

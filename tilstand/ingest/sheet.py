@@ -9,17 +9,27 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 
 from tilstand.errors import InputError
-from tilstand.ingest.cells import decode_text
+from tilstand.fmt import number as shown_number
+from tilstand.ingest.cells import decode_text, lines
 
 MAX_ROWS = 100_000
-MAX_UNPACKED = 300 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack to more than this
+# The sample survey file (38 municipalities, 6 years) has 65,000 cells; a municipality's own a few thousand. In an
+# .xlsx the cells are counted in the sheet's XML before openpyxl reads it (it spends ~250 bytes on each cell of a row).
+MAX_CELLS = 500_000
+MAX_SHARED_STRINGS = 100_000  # distinct texts; openpyxl reads them all when it opens the workbook, twice per import
+# An .xlsx is a zip: what it unpacks to is what openpyxl holds (a long text costs about four times its size). The
+# sample survey workbook unpacks to 4 MB; 40 MB keeps any refused workbook well under 300 MB of memory.
+MAX_UNPACKED = 40 * 1024 * 1024
+MAX_PARTS = 1_000  # a workbook has a dozen parts, a few hundred with images
 HEADER_SEARCH_ROWS = 20
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
@@ -56,6 +66,65 @@ def damaged(file: str) -> InputError:
                       "skadet eller avkortet. Åpne den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).")
 
 
+def check_unpacked(entries: list[zipfile.ZipInfo], file: str) -> None:
+    """Refuse a workbook by the sizes its zip directory states, before anything is unpacked: a zip bomb or a sheet
+    with one huge text is a small file that openpyxl would turn into gigabytes. (zipfile never unpacks more than
+    an entry states, so a directory that lies only makes the workbook unreadable.)"""
+    if len(entries) > MAX_PARTS:
+        raise InputError(file, None, None, f"filen er en zip-fil med {shown_number(len(entries))} deler; en "
+                         "Excel-arbeidsbok har noen titalls. Lagre tallene i en ny arbeidsbok (.xlsx) eller som CSV.")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > MAX_UNPACKED:
+        raise InputError(file, None, None, f"Excel-filen blir {megabytes(unpacked)} når den pakkes ut; største "
+                         f"tillatte er {megabytes(MAX_UNPACKED)}. Ta bare med arket med tallene, uten bilder, "
+                         "andre ark eller lange tekster.")
+
+
+def check_workbook(data: bytes, file: str) -> None:
+    """check_unpacked and the cells of every sheet, for any file that is a zip, before openpyxl opens it; a file
+    that is not a readable zip is left to the importers, which explain what it is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            check_unpacked(entries, file)
+            for e in entries:
+                sheet = e.filename.startswith("xl/worksheets/")
+                if sheet and _count(archive, e, _CELL_TAG, MAX_CELLS) > MAX_CELLS:
+                    raise InputError(file, None, None, f"Excel-filen har et ark med mer enn {shown_number(MAX_CELLS)} "
+                                     "celler (også tomme celler med formatering teller). Ta bare med tabellen med "
+                                     "tallene, i en ny arbeidsbok.")
+                texts = e.filename.lower() == "xl/sharedstrings.xml"
+                if texts and _count(archive, e, _TEXT_TAG, MAX_SHARED_STRINGS) > MAX_SHARED_STRINGS:
+                    raise InputError(file, None, None, f"Excel-filen har mer enn {shown_number(MAX_SHARED_STRINGS)} "
+                                     "ulike tekster. Ta bare med tabellen med tallene, i en ny arbeidsbok.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError,
+            NotImplementedError):  # damaged, encrypted, an unknown compression: the importers say which
+        return
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")  # a cell in a sheet
+_TEXT_TAG = re.compile(rb"<(?:\w+:)?si[\s/>]")  # a shared string
+
+
+def _count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, tag: re.Pattern[bytes], limit: int) -> int:
+    """Elements in a part's XML, counted in 1 MB pieces as it is unpacked (escaped text holds no '<'), up to
+    just over `limit`."""
+    count, rest = 0, b""
+    with archive.open(entry) as src:
+        while count <= limit and (chunk := src.read(1 << 20)):
+            block = rest + chunk
+            end = block.rfind(b">") + 1  # a tag that starts before the last '>' ends before it too
+            count += len(tag.findall(block, 0, end))
+            rest = block[end:]
+    return count
+
+
+def megabytes(size: int) -> str:
+    """1.5 MB as «1,5 MB»: whole megabytes only when the size is one."""
+    mb = size / (1024 * 1024)
+    return f"{shown_number(mb, 0 if mb == int(mb) else 1)} MB"
+
+
 def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str) -> Sheet:
     if data.startswith(OLE_MAGIC):
         raise InputError(file, None, None, "filen er i det gamle Excel-formatet (.xls) eller passordbeskyttet. "
@@ -71,9 +140,7 @@ def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str)
             raise InputError(file, None, None, "filen er et OpenDocument-regneark (.ods). Lagre den som "
                              "Excel-arbeidsbok (.xlsx) eller som CSV (semikolonseparert).")
         raise InputError(file, None, None, "filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
-    if sum(e.file_size for e in entries) > MAX_UNPACKED:
-        raise InputError(file, None, None, f"Excel-filen er for stor når den pakkes ut. Ta bare med "
-                         f"{sheet}-arket, uten bilder eller andre ark.")
+    check_unpacked(entries, file)
     import openpyxl  # noqa: PLC0415 - only files that are spreadsheets pay for the import
 
     with warnings.catch_warnings():
@@ -85,11 +152,14 @@ def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str)
         try:
             ws = _sheet(wb, file, sheet, template)
             ws.reset_dimensions()  # a stale <dimension> could make us read a million empty rows
-            rows = []
+            rows, cells = [], 0
             for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if n > MAX_ROWS:
-                    raise InputError(file, None, None, f"arket «{ws.title}» har mer enn {MAX_ROWS:,} rader "
-                                     "(også tomme rader med formatering teller). Slett radene under tabellen.")
+                cells += len(values)
+                if n > MAX_ROWS or cells > MAX_CELLS:
+                    raise InputError(file, None, None, f"arket «{ws.title}» har mer enn {shown_number(MAX_ROWS)} "
+                                     f"rader eller {shown_number(MAX_CELLS)} celler (også tomme rader og kolonner "
+                                     "med formatering teller). Slett radene under og kolonnene til høyre for "
+                                     "tabellen.")
                 rows.append((n, values))
             merged = _merged_ranges(archive, getattr(ws, "_worksheet_path", ""))
         except InputError:
@@ -153,7 +223,7 @@ def _formula_lookup(data: bytes, title: str):
                             if r > MAX_ROWS:
                                 break
                             for c, v in enumerate(values):
-                                if v is not None:
+                                if _is_formula(v):  # only these: the values were read once already
                                     cache_[(r, c)] = v
                     finally:
                         wb.close()
@@ -162,6 +232,11 @@ def _formula_lookup(data: bytes, title: str):
         return cache_.get((row, col))
 
     return lookup
+
+
+def _is_formula(v: object) -> bool:
+    """A cell's content without data_only: a formula is text starting with '=', or an array formula object."""
+    return isinstance(v, str) and v.startswith("=") or hasattr(v, "text") and hasattr(v, "ref")
 
 
 def decode(data: bytes, file: str, template: str) -> str:
@@ -178,17 +253,19 @@ def decode(data: bytes, file: str, template: str) -> str:
 def read_csv(data: bytes, file: str, *, template: str, source: str, is_key: Callable[[str], bool]) -> Sheet:
     """is_key: the header cell that marks the header row (e.g. Kommunenummer); it sets the delimiter."""
     text = decode(data, file, template)
-    lines = text.splitlines()
-    header_line = next((ln for ln in lines[:HEADER_SEARCH_ROWS] if any(
+    head = islice(lines(text, file), HEADER_SEARCH_ROWS)
+    header_line = next((ln for ln in head if any(
         is_key(c.strip().strip('"')) for c in re.split(r"[;\t,]", ln))), "")
     delimiter = ";" if ";" in header_line else "\t" if "\t" in header_line else ","
     rows: list[tuple[int, tuple]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
-    start = 1
+    reader = csv.reader(lines(text, file), delimiter=delimiter, quotechar='"', strict=False)
+    start, cells = 1, 0
     try:
         for values in reader:
-            if len(rows) >= MAX_ROWS:
-                raise InputError(file, None, None, f"filen har mer enn {MAX_ROWS:,} rader.")
+            cells += len(values)
+            if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
+                raise InputError(file, None, None, f"filen har mer enn {shown_number(MAX_ROWS)} rader eller "
+                                 f"{shown_number(MAX_CELLS)} celler.")
             rows.append((start, tuple(values)))
             start = reader.line_num + 1
     except csv.Error as e:

@@ -9,11 +9,12 @@ download with the years across). An optional title line "NNNNN: …" may precede
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections.abc import Iterator
 
 from tilstand.errors import InputError
-from tilstand.ingest.cells import Cell, ParsedTable, decode_text, parse_number, table_id_from_title
+from tilstand.ingest.cells import (MAX_SSB_CELLS, Cell, ParsedTable, decode_text, lines, parse_number,
+                                   table_id_from_title, too_many_cells)
 
 TIME_COLUMNS = ("år", "year", "tid", "time", "ar")
 CONTENTS_COLUMNS = ("statistikkvariabel", "contents", "statistikkvariabler")
@@ -28,31 +29,36 @@ def decode(data: bytes, file: str) -> str:
 
 def parse(data: bytes, file: str) -> ParsedTable:
     text = decode(data, file)
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(file, None, None, "filen er tom.")
+    reader = csv.reader(lines(text, file), delimiter=";", quotechar='"', strict=False)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=False))
+        return _parse_rows(enumerate(reader, start=1), file)
     except csv.Error as e:
         raise InputError(file, None, None, f"filen kan ikke leses som CSV ({e}).") from e
+
+
+def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable:
+    """The rows are read one at a time and never kept: only the cells are, with their repeated texts, years and
+    dimension sets shared, so a national table costs a few tens of MB however the file is laid out."""
     title = ""
-    header_at = None
-    for i, row in enumerate(rows):
+    header: list[str] | None = None
+    for header_n, row in rows:
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
         if len(cells) == 1 or (len([c for c in cells if c]) == 1 and table_id_from_title(cells[0])):
             title = title or cells[0]
             continue
-        header_at = i
+        header = cells
         break
-    if header_at is None:
+    if header is None:
         raise InputError(file, 1, None, "finner ingen overskriftsrad med semikolonseparerte kolonner. "
                          "Er filen lagret med komma i stedet for semikolon?")
-    header = [h.strip() for h in rows[header_at]]
     lower = [h.lower() for h in header]
     table = table_id_from_title(title) or next((t for t in map(table_id_from_title, header) if t), None)
     if not table:
-        raise InputError(file, header_at + 1, None, "finner ikke SSB-tabellnummeret (f.eks. «12275: …») "
+        raise InputError(file, header_n, None, "finner ikke SSB-tabellnummeret (f.eks. «12275: …») "
                          "i tittellinjen eller overskriftsraden.")
     region_col = next((i for i, h in enumerate(lower) if h in REGION_COLUMNS), 0)
     time_col = next((i for i, h in enumerate(lower) if h in TIME_COLUMNS), None)
@@ -67,34 +73,47 @@ def parse(data: bytes, file: str) -> ParsedTable:
             if m and i != region_col:
                 value_cols.append((i, m.group(1), int(m.group(2))))
         if not value_cols:
-            raise InputError(file, header_at + 1, "år", "finner ingen årskolonne («år») og ingen "
+            raise InputError(file, header_n, "år", "finner ingen årskolonne («år») og ingen "
                              "verdikolonner med år i overskriften (f.eks. «Personer 2023»).")
         first_value = min(i for i, _, _ in value_cols)
         label_cols = [i for i in range(first_value) if i not in (region_col, contents_col)]
     if contents_col is None and time_col is not None:
-        raise InputError(file, header_at + 1, "statistikkvariabel",
+        raise InputError(file, header_n, "statistikkvariabel",
                          "kolonnen «statistikkvariabel» mangler. Last ned tabellen med statistikkvariabel "
                          "som egen kolonne.")
     out = ParsedTable(table=table, title=title or header[-1], source="ssb_csv")
     width = len(header)
-    for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    texts: dict[str, str] = {}  # one object for each repeated text, year and set of dimension values
+    years: dict[str, int] = {}
+    dim_sets: dict[tuple, dict[str, tuple[str, str]]] = {}
+
+    def text(raw: str) -> str:
+        raw = raw.strip()
+        return texts.setdefault(raw, raw)
+
+    for n, row in rows:
         if not any(c.strip() for c in row):
             continue
         if len(row) != width:
             raise InputError(file, n, None, f"raden har {len(row)} kolonner, overskriften har {width}.")
-        region = row[region_col].strip()
+        region = text(row[region_col])
         if not region:
             raise InputError(file, n, header[region_col], "regionen mangler.")
-        dims = {lower[i]: (row[i].strip(), row[i].strip()) for i in label_cols}
+        key = tuple(text(row[i]) for i in label_cols)
+        dims = dim_sets.get(key)
+        if dims is None:
+            dims = dim_sets[key] = {lower[i]: (v, v) for i, v in zip(label_cols, key)}
+        if len(out.cells) + len(value_cols) > MAX_SSB_CELLS:
+            raise too_many_cells(file, n)
         for col, label, year in value_cols:
             if year is None:
                 raw_year = row[time_col].strip()
                 if not re.fullmatch(r"\d{4}", raw_year):
                     raise InputError(file, n, header[time_col], f"«{raw_year}» er ikke et årstall.")
-                year = int(raw_year)
-                label = row[contents_col].strip()
+                year = years.setdefault(raw_year, int(raw_year))
+                label = text(row[contents_col])
             elif contents_col is not None:
-                label = row[contents_col].strip()
+                label = text(row[contents_col])
             value, status = parse_number(row[col], file=file, row=n, field_name=header[col])
             out.cells.append(Cell(region=region, region_label=region, year=year, contents_code="",
                                   contents_label=label, dims=dims, value=value, status=status, row=n))
