@@ -57,12 +57,14 @@ from pathlib import Path
 
 from tilstand import catalog, regions
 from tilstand.errors import InputError
-from tilstand.ingest.cells import decode_text, parse_number
+from tilstand.fmt import number
+from tilstand.ingest.cells import decode_text, lines, parse_number
 from tilstand.ingest.ssb import Observation
 from tilstand.privacy import SUPPRESSED
 
 MAX_HEADER_SEARCH = 30
 MAX_XLSX_ROWS = 200_000
+MAX_CSV_ROWS = 100_000  # a national download of one indicator is ~15,000 rows; every row is kept until it is read
 # The monitor's hidden/missing marks. Hidden is our own 'x' (Bufdir hid it), not SSB's ':' — the reader
 # is told who hid a number, and «skjult av SSB» would be wrong for a Bufdir figure.
 BUFDIR_BLANKS = {"": "..", "x": SUPPRESSED, "*": SUPPRESSED, "**": SUPPRESSED}
@@ -238,20 +240,29 @@ def _decode(data: bytes, file: str) -> str:
     return decode_text(data, file, not_text="filen er verken en tekstfil (CSV) eller en Excel-fil (.xlsx).")
 
 
-def _split_csv(text: str, delim: str) -> list[tuple[int, Row]]:
+def _split_csv(text: str, delim: str, file: str = "", limit: int | None = None) -> list[tuple[int, Row]]:
+    """The first `limit` rows, or all of them up to MAX_CSV_ROWS; [] when the text is no CSV with `delim`."""
+    out: list[tuple[int, Row]] = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=False)
-        return [(reader.line_num, row) for row in reader]
+        reader = csv.reader(lines(text, file), delimiter=delim, quotechar='"', strict=False)
+        for row in reader:
+            if limit is not None and len(out) == limit:
+                break
+            if len(out) == MAX_CSV_ROWS:
+                raise InputError(file, None, None, f"filen har mer enn {number(MAX_CSV_ROWS)} rader. Last ned "
+                                 "én indikator om gangen, eller færre år.")
+            out.append((reader.line_num, row))
     except csv.Error:
         return []
+    return out
 
 
 def _csv_rows(data: bytes, file: str) -> list[tuple[int, Row]]:
     text = _decode(data, file)
     best: list[tuple[int, Row]] | None = None
-    for delim in (";", "\t", ","):
-        rows = _split_csv(text, delim)
-        if rows and _find_header([r for _, r in rows[:MAX_HEADER_SEARCH]]) is not None:
+    for delim in (";", "\t", ","):  # the delimiter from the first rows, then the whole file split once
+        head = _split_csv(text, delim, file, limit=MAX_HEADER_SEARCH)
+        if head and _find_header([r for _, r in head]) is not None and (rows := _split_csv(text, delim, file)):
             best = rows
             break
     if best is None:
@@ -298,6 +309,12 @@ def _xlsx_value(cell) -> object:
     if isinstance(v, (datetime, date)):
         return v
     return v
+
+
+def _says_sample(titles: list[str], rows: list[tuple[int, Row]]) -> bool:
+    """Eksempeldata in a title or any text cell (cell by cell: the whole file is never one string)."""
+    return any("eksempeldata" in t.lower() for t in titles) or any(
+        "eksempeldata" in c.lower() for _, r in rows for c in r if isinstance(c, str))
 
 
 def _text(v: object) -> str:
@@ -442,7 +459,6 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                          "Kommunenummer, Geografi …) og år, periode eller indikator.")
     titles = [" ".join(_text(c) for c in r if _text(c)) for _, r in numbered[: header.at]]
     titles = [t for t in titles if t]
-    all_text = " ".join(titles + [_text(c) for _, r in numbered for c in r if isinstance(c, str)])
     header_line = numbered[header.at][0]
     title_indicator, title_measure = _title_indicator(titles, maps)
     wide = bool(header.period_cols) and header.year_col is None
@@ -548,7 +564,7 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     notes = [f"{n} tall hoppet over: {why}" for why, n in sorted(skipped_what.items())]
     return Parsed(
         file_name=Path(file).name, source="bufdir_xlsx" if is_xlsx else "bufdir_csv",
-        title=titles[0] if titles else "Bufdir kommunemonitor", sample="eksempeldata" in all_text.lower(),
+        title=titles[0] if titles else "Bufdir kommunemonitor", sample=_says_sample(titles, numbered),
         observations=observations, regions=found_regions, skipped_cells=skipped,
         unmapped_contents=sorted(skipped_what), notes=notes,
     )
