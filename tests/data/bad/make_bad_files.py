@@ -700,9 +700,50 @@ def survey_cases() -> None:
 
 # ================================================================ write, and record the messages
 
+# ================================================================ huge inside, small outside (refused before parsing)
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+
+
+def swap_part(workbook: bytes, name: str, data: bytes) -> bytes:
+    """The workbook with one part replaced by `data`, packed with LZMA: what unpacks to 64 MB is 9 KB here."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as src, zipfile.ZipFile(out, "w") as dst:
+        names = [i.filename for i in src.infolist()] + ([name] if name not in src.namelist() else [])
+        for part in names:
+            info = zipfile.ZipInfo(part, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_LZMA if part == name else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, data if part == name else src.read(part))
+    return out.getvalue()
+
+
+def sheet_xml(rows: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+
+
+def huge_cases() -> None:
+    good = book("10faktor", TF_HEADER, TF_ROWS)
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    case("any/zipbombe.xlsx", swap_part(good, SHEET_XML, sheet_xml(row * (64 * 2**20 // len(row)))))
+    text = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + b"A" * (41 * 2**20) + b"</t></is></c></row>"
+    case("any/tekst_paa_41_mb.xlsx", swap_part(good, SHEET_XML, sheet_xml(text)))
+    row = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>"
+    case("any/ark_med_501000_celler.xlsx", swap_part(good, SHEET_XML, sheet_xml(row * 501)))
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+               b'2006/main">' + b"<si><t>a</t></si>" * 100_001 + b"</sst>")
+    case("any/100001_delte_tekster.xlsx", swap_part(good, "xl/sharedStrings.xml", strings))
+    doc = ssb_doc()  # 800 regions × 626 years: more cells than any table Tilstand reads, in 10 KB
+    doc["size"] = [800, 2, 626]
+    doc["dimension"]["KOKkommuneregion0000"]["category"] = {"index": [f"{5001 + i}" for i in range(800)]}
+    doc["dimension"]["Tid"]["category"] = {"index": [f"{1400 + i}" for i in range(626)]}
+    case("ssb/500800_celler.json", json.dumps(doc, ensure_ascii=False) + "\n")  # on one line: 10 KB
+
+
 def build_all() -> list[Case]:
     CASES.clear()
-    for make in (any_cases, ssb_cases, bufdir_cases, tenfactor_cases, staff_cases, survey_cases):
+    for make in (any_cases, ssb_cases, bufdir_cases, tenfactor_cases, staff_cases, survey_cases, huge_cases):
         make()
     return list(CASES)
 
