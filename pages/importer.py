@@ -3,12 +3,13 @@ provenance, and any import can be undone."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, page_guard, require_page
+from pages.common import connection, data_version, page_guard, require_page
 from tilstand import catalog, export, fmt, ingest, privacy
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
@@ -55,21 +56,39 @@ if ss.get("import_messages"):
 
 files = st.file_uploader("Velg én eller flere filer", type=["json", "csv", "xlsx"], accept_multiple_files=True,
                          key=f"upload_{ss.upload_round}")
-prepared, problems = [], []
-for f in files or []:
-    try:
-        prepared.append(ingest.read(Path(f.name), data=f.getvalue()))
-    except InputError as e:
-        problems.append(e)
+st.caption(f"Største filstørrelse er {ingest.MAX_BYTES // 2**20} MB per fil. En SSB-tabell for alle landets kommuner "
+           "over ti år er noen få MB.")
 
+
+def _read(name: str, data: bytes, version: int) -> tuple:
+    """(file read, preview, error), once per upload and data version: every click on the page reruns it, and a
+    big file must not be parsed again each time. Kept in this session only, for the files now chosen."""
+    key = (name, hashlib.sha256(data).hexdigest(), version)
+    if key not in ss.import_cache:
+        p = pv = error = None
+        try:
+            p = ingest.read(Path(name), data=data)
+            pv = ingest.preview(con, p, actor=actor)
+        except TilstandError as e:  # a bad file, or another municipality's own figures: not even previewed
+            error = e
+        ss.import_cache[key] = (p, pv, error)
+    return key
+
+
+version = data_version()
+ss.import_cache = {k: v for k, v in ss.get("import_cache", {}).items() if k[2] == version}
+uploads = [ss.import_cache[_read(f.name, f.getvalue(), version)] for f in files or []]
+ss.import_cache = {k: v for k, v in ss.import_cache.items() if any(v is u for u in uploads)}  # only files chosen
+prepared = [p for p, _, _ in uploads if p is not None]
+problems = [e for p, _, e in uploads if p is None]
 for e in problems:
     st.error(f"Feil i filen: {e.render()}", icon=":material/error:")
-for p in prepared:
-    try:
-        pv = ingest.preview(con, p, actor=actor)
-    except TilstandError as e:  # e.g. another municipality's own figures: not even previewed
-        st.error(f"{p.path.name}: {e}", icon=":material/block:")
-        problems.append(e)
+for p, pv, refused in uploads:
+    if p is None:
+        continue
+    if refused:  # e.g. another municipality's own figures: not even previewed
+        st.error(f"{p.path.name}: {refused}", icon=":material/block:")
+        problems.append(refused)
         continue
     with st.container(border=True):
         table = f", tabell {p.parsed.table}" if p.parsed.table else ""
@@ -165,4 +184,5 @@ else:
                 except TilstandError as e:
                     st.error(str(e))
                 else:
+                    ss.pop("import_cache", None)  # an undo leaves the data version as it was: previews are stale
                     st.rerun()
