@@ -37,8 +37,8 @@ def test_a_file_over_the_limit_is_refused_by_its_size_naming_file_and_limit(tmp_
         f.truncate(190 * MB)
     with pytest.raises(InputError) as e:
         ingest.read(huge)
-    assert str(e.value) == ("fil «ssb_hele_landet.csv»: filen er 190 MB; største tillatte er 20 MB. Last ned et mindre "
-                            "utvalg (færre år eller regioner), eller del filen opp.")
+    assert str(e.value) == ("fil «ssb_hele_landet.csv»: filen er 190 MB; største tillatte er 20 MB. Last ned et "
+                            "mindre utvalg (færre år eller regioner), eller del filen opp.")
 
 
 def test_an_upload_one_byte_over_the_limit_is_refused_before_it_is_looked_at():
