@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -136,6 +137,18 @@ def proxy(demo_db, tmp_path_factory):
         nginx.terminate()
         nginx.wait(timeout=20)
         app.stop()
+
+
+def test_the_readme_shows_the_tested_config_and_policy():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    conf = SITE.read_text(encoding="utf-8")
+    shown = re.search(r"```nginx\n(.*?)```", readme, re.S)
+    assert shown, "the README shows the nginx config"
+    lines = {line.strip() for line in conf.splitlines()}
+    assert [line for line in shown.group(1).splitlines() if line.strip() not in lines] == []
+    policy = re.search(r"The policy, in full: `([^`]*)`", readme, re.S)
+    in_file = re.search(r'add_header Content-Security-Policy "([^"]*)" always;', conf)
+    assert policy and in_file and " ".join(policy.group(1).split()) == in_file.group(1)
 
 
 UNVERIFIED = ssl.create_default_context()
