@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -61,6 +62,22 @@ def test_a_weak_password_is_refused_in_norwegian_and_nothing_is_written(con, adm
     before = users_and_grants(con)
     with pytest.raises(auth.WeakPasswordError, match=says):
         auth.add_user(con, admin, "kari@kommune.no", "Kari Nordmann", password=password)
+    assert users_and_grants(con) == before
+    assert not audit(con, "add_user")
+
+
+@pytest.mark.parametrize("name, says", [
+    ("Eva ![n](https://evil.example/n.png)", "«![» eller «](», som blir bilder og lenker"),  # a tracking pixel
+    ("[Eva](https://evil.example)", "«![» eller «](», som blir bilder og lenker"),
+    ("Eva\nNordmann", "kontrolltegn"),
+    ("Eva\x00", "kontrolltegn"),
+    ("Eva \u202ennamdroN", "kontrolltegn"),  # a bidi override: the rest reads backwards
+])
+def test_a_display_name_that_would_be_an_image_a_link_or_hide_characters_is_refused(con, admin, name, says):
+    """A display name is shown on every page, in the audit log and in the report's history."""
+    before = users_and_grants(con)
+    with pytest.raises(auth.UserError, match=re.escape(says)):
+        auth.add_user(con, admin, "eva", name)
     assert users_and_grants(con) == before
     assert not audit(con, "add_user")
 

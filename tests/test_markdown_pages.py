@@ -39,7 +39,8 @@ def written(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
     # a name stored before import checked names: suggestions, headings and choosers show it too
     con.cursor().executemany("UPDATE region SET name = ? WHERE code = ?", [[EVIL_REGION, "5001"],
                                                                          [EVIL_GROUP, "EKG12"]])
-    auth.add_user(con, SYSTEM, "eva", EVIL_NAME)
+    auth.add_user(con, SYSTEM, "eva", "Eva")  # a name stored before add_user refused images: written directly
+    con.cursor().execute("UPDATE app_user SET display_name = ? WHERE username = 'eva'", [EVIL_NAME])
     auth.grant(con, SYSTEM, "eva", "leder", "5001")
     eva = auth.load_actor(con, "eva")
     rep = narrative.create_report(con, "5001", 2024, "nb", actor=eva)

@@ -53,6 +53,10 @@ _COMMON_PASSWORDS = frozenset({
 })
 _USERNAME = re.compile(r"^[\w.@+-]{1,100}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# In a display name (shown on every page, in the audit log, in the report's history): C0/C1 control characters,
+# bidi overrides and isolates (they make a name read backwards), byte-order marks, non-characters, as regions.py.
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
+                           "\ud800-\udfff]")
 _RETRIES = 5  # concurrent sign-ins on one account conflict in DuckDB; retry so every failure is counted
 
 T = TypeVar("T")
@@ -160,6 +164,10 @@ def _display_name(display_name: str) -> str:
         raise UserError("Fullt navn mangler.")
     if len(name) > 200:
         raise UserError("Navnet kan ha høyst 200 tegn.")
+    if _NAME_CONTROL.search(name):
+        raise UserError("Navnet kan ikke ha kontrolltegn (usynlige tegn som linjeskift eller tabulator).")
+    if "![" in name or "](" in name:
+        raise UserError("Navnet kan ikke inneholde «![» eller «](», som blir bilder og lenker på sidene.")
     return name
 
 

@@ -27,6 +27,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
                       "\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet reads a cell starting so as a formula
 _MARKUP = ("<", ">", "{{", "{%", "}}", "%}")  # HTML or template tags
+_MARKDOWN = ("![", "](")  # a Markdown image or link: a page showing the name would load or link the address
 
 
 @lru_cache(maxsize=4096)  # an SSB file repeats each region's name in every cell
@@ -47,6 +48,9 @@ def name_problem(name: str) -> str | None:
                 "Rett navnet i filen.")
     if any(t in name for t in _MARKUP):
         return f"regionnavnet «{shown}» inneholder tegn som ikke hører hjemme i et navn (<, >, {{{{ eller {{%)."
+    if any(t in name for t in _MARKDOWN):
+        return (f"regionnavnet «{shown}» inneholder «![» eller «](», som blir bilder og lenker på sidene. "
+                "Rett navnet i filen.")
     return None
 
 

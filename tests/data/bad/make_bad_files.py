@@ -291,6 +291,7 @@ def ssb_cases() -> None:
         return change
     case("ssb/ukjent_regionkode.json", ssb_json(region("8801", "Atlantis")))
     case("ssb/regionnavn_med_html.json", ssb_json(region("5006", "<script>alert(1)</script>")))
+    case("ssb/regionnavn_med_bilde.json", ssb_json(region("5099", "Nykommune ![x](https://evil.example/p.png)")))
     # names of a region Tilstand does not know yet are stored and printed in the council's document
     case("ssb/regionnavn_med_kontrolltegn.json", ssb_json(region("5099", "Nykommune\x1b[31m\x07")))
     case("ssb/regionnavn_5000_tegn.json", ssb_json(region("5099", "Nykommune " * 500)))
