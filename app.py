@@ -9,6 +9,7 @@ from pages.common import (connection, current_actor, data_version, may_open, pag
                           settle_memory, uses_sample_data, write_cookie)
 from tilstand import demo, sessions
 from tilstand.access import ROLE_NB
+from tilstand.markdown_html import literal
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
@@ -76,7 +77,7 @@ with st.sidebar:
     if actor is not None:
         st.divider()
         roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})
-        st.markdown(f"Innlogget som **{actor.display_name}**")
+        st.markdown(f"Innlogget som **{literal(actor.display_name)}**")
         st.caption("; ".join(f"{ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in roles) or "Ingen roller")
         if st.button("Logg ut", icon=":material/logout:", key="sign_out"):
             _sign_out(actor)

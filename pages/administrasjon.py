@@ -11,6 +11,7 @@ import streamlit as st
 from pages.common import connection, page_guard, require_page
 from tilstand import access, auth, export
 from tilstand.errors import TilstandError
+from tilstand.markdown_html import literal
 
 page_guard()
 actor = require_page("administrasjon")
@@ -25,8 +26,8 @@ def _regions() -> dict[str, str]:
 def _run(fn, *args, ok: str, **kwargs) -> None:
     try:
         fn(*args, **kwargs)
-    except TilstandError as e:
-        st.error(str(e))
+    except TilstandError as e:  # messages quote what was typed (usernames, addresses)
+        st.error(literal(str(e)))
     else:
         st.success(ok)
 
@@ -61,9 +62,10 @@ with tab_add, st.form("add_user", clear_on_submit=True):
             auth.add_user(con, actor, username, display_name, password=password or None, email=email or None)
             auth.grant(con, actor, username, role, region)
         except TilstandError as e:
-            st.error(str(e))
+            st.error(literal(str(e)))
         else:
-            st.session_state.admin_flash = f"{display_name} er lagt til som {access.ROLE_NB[role].lower()}."
+            st.session_state.admin_flash = (f"{literal(display_name.strip())} er lagt til som "
+                                            f"{access.ROLE_NB[role].lower()}.")
             st.rerun()
 
 names = [u.username for u in users]

@@ -13,6 +13,7 @@ from pages.common import connection, data_version, page_guard, require_page
 from tilstand import catalog, export, fmt, ingest, privacy
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
+from tilstand.markdown_html import literal
 
 page_guard()
 actor = require_page("importer")
@@ -52,7 +53,7 @@ with st.expander("Maler for tall som ikke har et fast format"):
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if ss.get("import_messages"):
     for message in ss.pop("import_messages"):
-        st.success(message, icon=":material/check:")
+        st.success(literal(message), icon=":material/check:")  # file names are the uploader's
 
 files = st.file_uploader("Velg én eller flere filer", type=["json", "csv", "xlsx"], accept_multiple_files=True,
                          key=f"upload_{ss.upload_round}")
@@ -82,17 +83,17 @@ ss.import_cache = {k: v for k, v in ss.import_cache.items() if any(v is u for u 
 prepared = [p for p, _, _ in uploads if p is not None]
 problems = [e for p, _, e in uploads if p is None]
 for e in problems:
-    st.error(f"Feil i filen: {e.render()}", icon=":material/error:")
+    st.error(f"Feil i filen: {literal(e.render())}", icon=":material/error:")
 for p, pv, refused in uploads:
     if p is None:
         continue
     if refused:  # e.g. another municipality's own figures: not even previewed
-        st.error(f"{p.path.name}: {refused}", icon=":material/block:")
+        st.error(literal(f"{p.path.name}: {refused}"), icon=":material/block:")
         problems.append(refused)
         continue
     with st.container(border=True):
-        table = f", tabell {p.parsed.table}" if p.parsed.table else ""
-        st.markdown(f"**{p.path.name}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}{table}"
+        table = f", tabell {literal(p.parsed.table)}" if p.parsed.table else ""
+        st.markdown(f"**{literal(p.path.name)}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}{table}"
                     + (" · *Eksempeldata*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported
@@ -125,7 +126,7 @@ elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared)
         for p in prepared:
             messages.append(ingest.write(con, p, actor=actor).summary_nb())
     except TilstandError as e:
-        st.error(str(e))
+        st.error(literal(str(e)))
     else:
         ss.import_messages = messages
         ss.upload_round += 1  # a fresh, empty uploader
@@ -182,7 +183,7 @@ else:
                 try:
                     ss.import_messages = [load.undo(con, choice, actor=actor).summary_nb()]
                 except TilstandError as e:
-                    st.error(str(e))
+                    st.error(literal(str(e)))
                 else:
                     ss.pop("import_cache", None)  # an undo leaves the data version as it was: previews are stale
                     st.rerun()

@@ -10,6 +10,7 @@ import streamlit as st
 from pages.common import connection, page_guard
 from tilstand import auth, sessions
 from tilstand.errors import TilstandError
+from tilstand.markdown_html import literal
 
 page_guard()
 
@@ -56,8 +57,8 @@ if auth.needs_first_admin(con):
             else:
                 try:
                     _signed_in(auth.create_first_admin(con, username, display_name, password))
-                except TilstandError as e:
-                    st.error(str(e))
+                except TilstandError as e:  # may quote what was typed
+                    st.error(literal(str(e)))
     st.stop()
 
 if _sso_configured():

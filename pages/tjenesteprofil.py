@@ -8,6 +8,7 @@ import streamlit as st
 from pages.common import page_guard, regions_for, require_page, sample_banner, service_profile
 from pages.common import municipalities as shared_municipalities
 from tilstand import profile, tables
+from tilstand.markdown_html import literal
 
 page_guard()
 actor = require_page("tjenesteprofil")
@@ -46,15 +47,15 @@ st.query_params.update({"kommune": region, "ar": str(year)})
 
 p = service_profile(region, year)
 sample_banner(p.sample)
-st.subheader(f"{p.region_name} {year}")
+st.subheader(f"{literal(p.region_name)} {year}")
 st.markdown(
-    f"Sammenlignet med **{p.names['group'] or 'KOSTRA-gruppen'}** (kommuner med lignende størrelse og økonomi), "
-    f"**{p.names['county'] or 'fylket'}** og **{p.names['country']}**. «Bedre» og «Dårligere» følger "
-    "indikatorens retning; dekningstall har ingen retning. «–» betyr at tallet mangler eller er skjult av "
-    "personvernhensyn; kolonnen «Vurdering» sier hvorfor."
+    f"Sammenlignet med **{literal(p.names['group'] or 'KOSTRA-gruppen')}** (kommuner med lignende størrelse og "
+    f"økonomi), **{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**. «Bedre» og "
+    "«Dårligere» følger indikatorens retning; dekningstall har ingen retning. «–» betyr at tallet mangler "
+    "eller er skjult av personvernhensyn; kolonnen «Vurdering» sier hvorfor."
 )
 if p.boundary_note:
-    st.info(p.boundary_note)
+    st.info(literal(p.boundary_note))  # names the municipality
 
 for area, rows in p.by_area().items():
     st.header(tables.area_title(area), divider="gray")

@@ -20,6 +20,7 @@ from tests.conftest import DATA, ROOT
 from tilstand import ingest, store
 from tilstand.errors import InputError
 from tilstand.ingest import cells, fetch, jsonstat, sheet
+from tilstand.markdown_html import literal
 
 MB = 1024 * 1024
 SSB_CSV = DATA / "ssb_12286_excel_cp1252.csv"
@@ -207,7 +208,7 @@ def test_the_import_page_reads_an_upload_once_and_again_only_when_the_data_chang
     assert _cached(page)[0] is first
     page.button(key="confirm_import").click().run()  # the import changes the data version
     assert not page.exception, page.exception
-    assert any("ssb_12286_ny.csv" in s.value for s in page.success)
+    assert any(literal("ssb_12286_ny.csv") in s.value for s in page.success)  # messages show names literally
     assert _cached(page) == [], "the uploader is empty after an import: nothing is kept"
     page.file_uploader[0].upload("ssb_12286_ny.csv", _changed_file(), "text/csv")
     page.run()
@@ -224,7 +225,7 @@ def test_undoing_an_import_reads_the_chosen_file_again(page):
     newest = store.connect(os.environ["TILSTAND_DB"]).cursor().execute("SELECT max(id) FROM import_log").fetchone()[0]
     page.selectbox(key="undo_choice").select(newest)
     page.button(key="undo_import").click().run()
-    assert any(f"(nr. {newest}) er angret" in s.value for s in page.success)
+    assert any(literal(f"(nr. {newest}) er angret") in s.value for s in page.success)
     assert not page.exception, page.exception
     assert not any("allerede importert" in i.value for i in page.info), "the preview is not the stale one"
 
@@ -232,7 +233,7 @@ def test_undoing_an_import_reads_the_chosen_file_again(page):
 def test_a_refused_upload_is_remembered_too_and_forgotten_with_the_file(page):
     page.file_uploader[0].upload("feil.csv", SSB_CSV.read_bytes().replace(b"2,6", b"2,6abc"), "text/csv")
     page.run()
-    assert any(e.value.startswith("Feil i filen: fil «feil.csv», rad") for e in page.error)
+    assert any(e.value.startswith("Feil i filen: " + literal("fil «feil.csv», rad")) for e in page.error)
     (refused,) = _cached(page)
     page.run()
     assert _cached(page)[0] is refused
