@@ -185,5 +185,4 @@ else:
                 except TilstandError as e:
                     st.error(literal(str(e)))
                 else:
-                    ss.pop("import_cache", None)  # an undo leaves the data version as it was: previews are stale
                     st.rerun()
