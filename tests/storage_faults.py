@@ -38,18 +38,22 @@ def full_disk(con: duckdb.DuckDBPyConnection, db: Path) -> Iterator[None]:
         wal.unlink(missing_ok=True)
 
 
+HEADERS = 3 * 4096
+
+
 def table_block(db: Path, table: str) -> int:
     """The file offset of the middle of a block that holds `table`'s data (read from DuckDB's own map)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        block_size, total = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
         block = con.execute(f"SELECT max(block_id) FROM pragma_storage_info('{table}') WHERE persistent "
                             "AND block_id >= 0").fetchone()[0]
     finally:
         con.close()
     assert block is not None, f"{table} has no data on disk"
-    # The file is a header followed by the blocks, numbered from 0.
-    return os.path.getsize(db) - (total - block) * block_size + block_size // 2
+    # The file is three 4 KiB headers (the main header and two database headers) followed by the blocks,
+    # numbered from 0. Counting from the end instead goes wrong once a file has free blocks at its end.
+    return HEADERS + block * block_size + block_size // 2
 
 
 def flip_byte(path: Path, offset: int) -> None:

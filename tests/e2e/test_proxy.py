@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, env_flag
-from tests.e2e.conftest import Server, browser, sign_in  # noqa: F401  (browser: the shared Chromium fixture)
+from tests.e2e.conftest import Server, sign_in
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = ROOT / "deploy" / "nginx.conf"
@@ -207,7 +207,7 @@ def test_the_websocket_upgrade_passes_through(proxy):
 
 @pytest.mark.e2e
 def test_signing_in_charts_and_a_reload_work_under_the_policy_and_no_site_can_frame_the_app(
-        proxy, browser):  # noqa: F811 - the fixture imported above
+        proxy, browser):
     context = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
