@@ -52,11 +52,14 @@ def test_leader_saves_peers_and_the_page_compares_with_them(page, server):
     clear = panel.get_by_role("button", name="Fjern alle")
     if clear.count():
         clear.first.click()
+        wait_until_idle(page)  # the clearing reruns the page: let it redraw the box before typing
     for town in ("Steinkjer", "Namsos"):
         box.click()
         box.fill(town)
-        # click the filtered option itself: Enter before the list has filtered picks nothing under load
+        # click the filtered option itself (Enter before the list has filtered picks nothing under load),
+        # then let the rerun each choice starts finish before the next one
         page.get_by_role("option", name=re.compile(town)).first.click()
+        wait_until_idle(page)
     page.keyboard.press("Escape")  # close the option list, which covers the button
     panel.get_by_role("button", name="Lagre for rapporten 2024").click()
     wait_until_idle(page)
