@@ -8,7 +8,7 @@ Builds the sample database into a temporary directory, then:
 - every chart of a full Trondheim report (Bufdir's default chapters), built and rendered to PNG, each with
   its own fresh cache directory ($TILSTAND_CACHE) so nothing is served from an earlier run:
   build; cold (Chromium start included); warm, one batch; warm, one call per chart; cached.
-Prints figures only (no pass/fail). /work/main/data/ is never touched.
+Prints figures only (no pass/fail). data/ is never touched.
 
     uv run python bench/bench_charts.py [--region 5001] [--year 2024] [--iterations 30] [--no-national] [--no-render]
 """

@@ -1,6 +1,6 @@
 """Benchmark: build the sample database (tilstand.demo.build) from sample_data/ssb/ via the real importer.
 
-Prints figures only (no pass/fail). Each run builds into a fresh temporary directory; /work/main/data/ is
+Prints figures only (no pass/fail). Each run builds into a fresh temporary directory; data/ is
 never touched. Run 1 happens in this (cold) process, so it also pays one-off costs such as reading the
 catalogue and the first DuckDB/Polars calls; runs 2..N show the steady state.
 

@@ -7,7 +7,7 @@ the clock runs from `page.goto` until Streamlit is connected and idle, the page'
 and every plotly chart has drawn its SVG. A page that follows a municipality (writes `kommune=` into its
 URL) is also measured for a small one. Prints first, median and max per page and flags a page whose
 slowest load is over 2 s; the median time to the heading alone shows how much of it is the charts. The
-first load of each page is the one with cold server caches. /work/main/data/ is never touched.
+first load of each page is the one with cold server caches. data/ is never touched.
 
     uv run python bench/bench_first_paint.py [--runs 5] [--db PATH] [--no-sample]
 """

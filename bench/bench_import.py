@@ -29,7 +29,7 @@ from tilstand import ingest, store  # noqa: E402
 from tilstand.access import SYSTEM  # noqa: E402
 
 T_IMPORT = time.perf_counter() - T_PROCESS
-KLASS_131 = Path("/work/shared/formats/real/ssb_klass131_codesAt_2026-01-01.json")
+KLASS_131 = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats" / "real" / "ssb_klass131_codesAt_2026-01-01.json"
 TARGET_S = 1.0
 YEARS = [str(y) for y in range(2015, 2025)]
 

@@ -6,7 +6,7 @@ file) runs app.py + the page: one cold run (Streamlit's caches emptied), then N 
 follows a municipality (writes `kommune` into its query parameters) is measured for a large and a small
 one. Prints p50/p95/max per page and flags p95 over the target; a flagged page gets a cProfile of its warm
 reruns, our own functions only. AppTest's own cost is printed from an empty script, for reading the
-figures. Prints figures only (no pass/fail). /work/main/data/ is never touched.
+figures. Prints figures only (no pass/fail). data/ is never touched.
 
     uv run python bench/bench_pages.py [--runs 30] [--keep DIR | --db PATH] [--pages forside,okonomi]
 """

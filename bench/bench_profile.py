@@ -4,7 +4,7 @@ Builds, in a temporary directory, every municipality of the 2024 structure (SSB 
 the country (EAK) and KOSTRA groups EKG01..EKG17 × 10 years (2015–2024) × every catalogue indicator, written
 through the real writer (tilstand.ingest.load.write), one "file" per year. Then times
 tilstand.profile.build(con, code, 2024) and the bare profile/trend queries for three municipalities.
-Prints figures only (no pass/fail). /work/main/data/ is never touched.
+Prints figures only (no pass/fail). data/ is never touched.
 
     uv run python bench/bench_profile.py [--iterations 50] [--seed 2024] [--keep DIR]
 """
@@ -26,7 +26,7 @@ from tilstand.access import SYSTEM
 from tilstand.ingest.load import write
 from tilstand.regions import RegionRef
 
-KLASS_131 = Path("/work/shared/formats/real/ssb_klass131_codesAt_2026-01-01.json")
+KLASS_131 = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats" / "real" / "ssb_klass131_codesAt_2026-01-01.json"
 YEARS = range(2015, 2025)
 YEAR = 2024
 TARGET_MS = 50.0

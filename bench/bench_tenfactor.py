@@ -4,7 +4,7 @@ Prints figures only (no pass/fail). The file is written from the shipped templat
 synthetic results: 500 units spread over the 38 Trøndelag municipalities, one year (2024); a second file
 holds the same units for six years (3 000 rows). Each run imports into a fresh temporary database; the
 time covers `ingest.read` (open, validate, weight, suppress) and `ingest.write` (one transaction) apart
-and together. /work/main/data/ is never touched.
+and together. data/ is never touched.
 
     uv run python bench/bench_tenfactor.py [--runs 5]
 """

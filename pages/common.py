@@ -42,7 +42,7 @@ def page_guard() -> None:
     Streamlit treats a folder named pages/ as an old-style page list until app.py has called
     st.navigation once in the server's life. A deep link (/tjenesteprofil) to a freshly started server
     would then run the page file alone: no app shell, no checks, and pages/common.py as a page of its
-    own (see ../shared/STACK.md). This turns that mode off and reruns, so app.py routes the request.
+    own (see the README, «Layout»). This turns that mode off and reruns, so app.py routes the request.
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -13,10 +13,9 @@ from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-FORMATS = SHARED / "formats"
-REAL = FORMATS / "real"
 DATA = Path(__file__).resolve().parent / "data"
+FORMATS = DATA / "formats"  # copies of the shared format samples (tests/data/formats/README.md)
+REAL = FORMATS / "real"
 
 
 @pytest.fixture(scope="session")

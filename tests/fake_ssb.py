@@ -1,6 +1,6 @@
 """A stand-in for SSB's PxWebApi (v2 and v0) on 127.0.0.1, for the live-fetch tests and never the real SSB.
 
-It answers in SSB's real shape — the JSON-stat2 of the saved v2 response in ../shared/formats/real
+It answers in SSB's real shape — the JSON-stat2 of the saved v2 response in tests/data/formats/real
 (`note`, `role.geo`, `extension.px`, `elimination` per dimension), adapted to the table, regions and
 years asked for — checks queries as SSB does (unknown codes, a required variable left out, too many
 cells), records every request with its arrival time, and can be told to fail: a status (503, 429 with

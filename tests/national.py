@@ -22,7 +22,7 @@ from tilstand.access import SYSTEM
 from tilstand.ingest.load import write
 from tilstand.regions import RegionRef
 
-KLASS_131 = Path(__file__).resolve().parent / "data" / "formats" / "ssb_klass131_codesAt_2026-01-01.json"
+KLASS_131 = Path(__file__).resolve().parent / "data" / "formats" / "real" / "ssb_klass131_codesAt_2026-01-01.json"
 YEARS = range(2019, 2025)
 GROUPS = [f"EKG{n:02d}" for n in range(1, 18)]
 COUNTIES = {

@@ -1,4 +1,4 @@
-"""The SSB importer against the real and sample files in ../shared/formats, and broken variants."""
+"""The SSB importer against the real and sample files in tests/data/formats, and broken variants."""
 
 import json
 

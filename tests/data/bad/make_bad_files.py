@@ -31,7 +31,7 @@ import openpyxl
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 TEMPLATES = ROOT / "sample_data" / "templates"
-FORMATS = ROOT.parent / "shared" / "formats"
+FORMATS = ROOT / "tests" / "data" / "formats"
 FIXED_TIME = datetime(2025, 1, 1)
 KEEP = {"make_bad_files.py", "expected.csv"}
 THIS_YEAR = "{this_year}"
