@@ -79,9 +79,11 @@ TABLES = {
                                                     "(prosent)")]),
                        Dim("Tid", "år", YEARS, show="code"),
                    ], {"KOSbvbarnus0000": ("antall", 0), "KOSbvbarnuspinnb0000": ("prosent", 1)}),
-    # a population table: 'Region' (no EKA/EAK codes), Kjonn and Alder that SSB may eliminate
+    # a population table: 'Region' with the country as '0' and no EKA/EAK codes, Kjonn and Alder that SSB may
+    # eliminate
     "07459": Table("07459", "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år", [
-        Dim("Region", "region", [(c, c) for c in COUNTIES] + MUNICIPALITIES, elimination=True, show="code_value"),
+        Dim("Region", "region", [("0", "Hele landet")] + [(c, c) for c in COUNTIES] + MUNICIPALITIES,
+            elimination=True, show="code_value"),
         Dim("Kjonn", "kjønn", [("1", "Menn"), ("2", "Kvinner")], elimination=True),
         Dim("Alder", "alder", [(f"{a:03d}", f"{a} år") for a in range(0, 105)] + [("105+", "105 år eller eldre")],
             elimination=True),

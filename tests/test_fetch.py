@@ -90,8 +90,9 @@ def test_dimensions_ssb_may_eliminate_are_left_out_and_age_ranges_become_codes(c
     sel = ssb.of("data")[0].selection
     assert "Kjonn" not in sel, "both sexes: let SSB eliminate (sum) the dimension"
     assert sel["Alder"][0] == "000" and sel["Alder"][-1] == "105+" and len(sel["Alder"]) == 106
-    assert sel["Region"] == ["5001", "50"], "a population table has no KOSTRA group or EAK"
-    assert con.execute("SELECT count(*) FROM observation WHERE indicator_id = 'barn_0_17_antall'").fetchone()[0] == 2
+    assert sel["Region"] == ["5001", "50", "0"], "a population table has no KOSTRA group, and the country is 0"
+    stored = con.execute("SELECT region_code FROM observation WHERE indicator_id = 'barn_0_17_antall'").fetchall()
+    assert sorted(stored) == [("50",), ("5001",), ("EAK",)], "the country is stored as EAK, as from KOSTRA tables"
 
 
 def test_a_second_fetch_of_unchanged_numbers_changes_nothing(con, ssb):

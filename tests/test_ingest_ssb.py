@@ -56,6 +56,32 @@ def test_real_statbank_population_export_gives_children_0_17_per_municipality(co
     assert share == pytest.approx(19.1)  # derived: 40 596 / 212 660
 
 
+def test_the_whole_country_as_region_0_is_stored_as_the_one_country_eak(con):
+    """07459 (like every SSB table outside KOSTRA) calls the country «0 Hele landet»; the comparisons read EAK."""
+    r = ingest.import_file(con, FORMATS / "ssb_07459_hele_landet_2023.csv", actor=SYSTEM)
+    assert not r.new_regions, "0 is no new region: it is the country the register already has"
+    rows = dict(con.execute("""SELECT region_code || ' ' || indicator_id, value FROM observation
+                               WHERE year = 2023""").fetchall())
+    assert rows["EAK befolkning_totalt"] == 5_488_984  # SSB's population of Norway on 1 January 2023
+    assert rows["EAK barn_0_17_antall"] == 1_112_191
+    assert rows["EAK barn_andel_befolkning"] == pytest.approx(20.3)  # derived for the country too
+    assert rows["5001 barn_0_17_antall"] == 40596 and rows["50 barn_0_17_antall"] > 40596
+    assert not con.execute("SELECT count(*) FROM observation WHERE region_code = '0'").fetchone()[0]
+    assert con.execute("SELECT code FROM region WHERE kind = 'country' AND code IN ('0', 'EAK')").fetchall() == [("EAK",)]
+
+
+def test_a_file_naming_the_country_both_as_0_and_eak_is_refused(con):
+    data = (FORMATS / "ssb_07459_hele_landet_2023.csv").read_bytes()
+    eak = [line.replace(b'"0 Hele landet"', b'"EAK Landet"') for line in data.split(b"\r\n")
+           if line.startswith(b'"0 Hele landet"')]
+    twice = data + b"\r\n".join(eak) + b"\r\n"
+    before = snapshot(con)
+    with pytest.raises(InputError) as e:
+        ingest.import_file(con, "to_land.csv", data=twice, actor=SYSTEM)
+    assert e.value.field == "region" and "hele landet to ganger" in e.value.message
+    assert snapshot(con) == before
+
+
 def test_real_pxweb_v2_response_of_an_unmapped_table_is_refused_by_name(con):
     before = snapshot(con)
     with pytest.raises(InputError) as e:

@@ -2,7 +2,9 @@
 
 SSB files name regions as '5001', '5001 Trondheim - Tråante', 'K-5001 Trondheim' (a merged time
 series on today's boundaries), 'EKA50' (county in KOSTRA), 'EKG12' (KOSTRA group) or 'EAK' (country).
-We store the plain code: municipality '5001', county '50', country 'EAK', KOSTRA group 'EKG12'.
+Tables outside KOSTRA (population 07459, households 06070, education 09429, low income 08764) call the
+whole country '0' («0 Hele landet»). We store the plain code: municipality '5001', county '50', KOSTRA
+group 'EKG12', and one code for the country whichever the file used: 'EAK'.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ COUNTY_PREFIXES = {f"{n:02d}" for n in range(1, 21)} | {"30", "31", "32", "33", 
                                                           "42", "46", "50", "54", "55", "56"}
 UNKNOWN_CODES = {"9999", "99", "EAKUK", "REST", "21-22", "23"}  # Svalbard and Jan Mayen; continental shelf  # 'uoppgitt' / divided municipalities: not a place
 
+
+COUNTRY = "EAK"  # the country as stored, and as KOSTRA tables name it
+COUNTRY_OUTSIDE_KOSTRA = "0"  # «0 Hele landet» in SSB's other tables: stored as COUNTRY
 
 MAX_NAME = 100  # the longest real name ("Porsanger - Porsáŋgu - Porsanki") is 31
 # C0/C1 control characters, bidi overrides and isolates (they can make a name read backwards), byte-order
@@ -105,6 +110,8 @@ def parse(code_or_label: str, label: str = "") -> RegionRef | None:
         kind = "kostra_group"
     elif code in ("EAK", "EAKUO"):
         kind = "country"
+    elif code == COUNTRY_OUTSIDE_KOSTRA:
+        code, kind = COUNTRY, "country"
     else:
         raise ValueError(text)
     return RegionRef(code=code, name=name or code, kind=kind, merged_series=merged)

@@ -378,12 +378,14 @@ class Query:
 
 
 def _region_candidates(code: str) -> list[str]:
-    """The codes a table may use for one of our regions (KOSTRA tables say EKA50, others 50)."""
+    """The codes a table may use for one of our regions (KOSTRA tables say EKA50 and EAK, others 50 and 0)."""
     ref = regions.parse(code)
     if ref is None:
         return []
     if ref.kind == "county":
         return [f"EKA{ref.code}", ref.code]
+    if ref.code == regions.COUNTRY:
+        return [regions.COUNTRY, regions.COUNTRY_OUTSIDE_KOSTRA]
     return [ref.code]
 
 
@@ -694,7 +696,7 @@ def _parse_region(code: str) -> regions.RegionRef | None:
         return regions.parse(code)
     except ValueError:
         raise InputError(None, None, "--regions", f"ukjent regionkode «{code}». Bruk kommunenummer "
-                         "(4 siffer), fylkesnummer, EAK (landet) eller EKGnn (KOSTRA-gruppe).") from None
+                         "(4 siffer), fylkesnummer, 0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
 
 
 def _plain(code: str) -> str | None:

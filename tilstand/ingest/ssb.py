@@ -145,6 +145,7 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
     found_regions: dict[str, regions.RegionRef] = {}
     skipped = 0
     unmapped: set[str] = set()
+    countries: dict[str, int] = {}  # how the file names the country ('0' or 'EAK') -> first row
     indicators = catalog.indicators()
     for cell in table.cells:
         matches = _matching_rows(cell, rows)
@@ -157,10 +158,12 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
         except ValueError:
             raise InputError(file_name, cell.row, "region",
                              f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
-                             "EAK (landet) eller EKGnn (KOSTRA-gruppe).") from None
+                             "0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
         if ref is None:
             skipped += 1
             continue
+        if ref.code == regions.COUNTRY:
+            countries.setdefault(cell.region.split()[0].upper(), cell.row)
         if not 1900 <= cell.year <= 2100:
             raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
         regions.check_name(ref.name, file_name, cell.row, "region")
@@ -172,6 +175,10 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
                                  f"koblingen peker på en indikator som ikke finnes: {m.indicator_id}.")
             grouped[(m.indicator_id, ref.code, cell.year)].append(cell)
             aggregate[m.indicator_id] = m.aggregate
+    if len(countries) > 1:  # '0' and 'EAK' are both the country: summed or compared, it would count twice
+        (a, _), (b, row) = sorted(countries.items(), key=lambda kv: kv[1])[:2]
+        raise InputError(file_name, row, "region", f"filen har hele landet to ganger, som «{a}» og som «{b}». "
+                         "Last ned tabellen på nytt med landet bare én gang.")
     if not grouped:
         seen = ", ".join(sorted(unmapped)[:6])
         known = ", ".join(sorted({m.contents_code + (f" ({m.contents_labels[0]})") for m in rows})[:8])

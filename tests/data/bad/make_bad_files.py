@@ -317,6 +317,9 @@ def ssb_cases() -> None:
     case("ssb/rad_med_ekstra_kolonne.csv", ssb_csv(put(SSB_ROWS, 3, 4, "212")))
     case("ssb/region_mangler.csv", ssb_csv(put(SSB_ROWS, 4, 0, "")))
     case("ssb/ukjent_region.csv", ssb_csv(put(SSB_ROWS, 3, 0, "Atlantis")))
+    # '0 Hele landet' (tables outside KOSTRA) and 'EAK Landet' (KOSTRA) are the same country: never both
+    case("ssb/landet_som_0_og_eak.csv", ssb_csv([*SSB_ROWS, ["0 Hele landet", *SSB_ROWS[0][1:]],
+                                                 ["EAK Landet", *SSB_ROWS[0][1:]]]))
     case("ssb/uten_tabellnummer.csv", ssb_csv(header=[*SSB_HEADER[:3], "Barnevern - undersøkelser"]))
     case("ssb/uten_statistikkvariabel.csv", ssb_csv([[r[0], r[2], r[3]] for r in SSB_ROWS],
                                                      header=["region", "år", SSB_TITLE]))
