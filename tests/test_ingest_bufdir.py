@@ -63,7 +63,7 @@ def test_long_layout_stores_the_second_half_year_as_the_years_value_and_skips_th
         ("undersokelser_fristbrudd_andel", "5043", 2024): (None, "x"),
         ("undersokelser_fristbrudd_andel", "fosen", 2024): (7.0, None),
         ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None),
-        ("hjelpetiltak_tiltaksplan_andel", "5001", 2023): (None, ".."),
+        ("hjelpetiltak_tiltaksplan_andel", "5001", 2023): (None, "x.."),
     }
     assert "2 tall hoppet over: første halvår (Tilstand bruker andre halvår som årets tall)" in p.notes
     assert p.source == "bufdir_csv" and p.table is None and not p.sample
@@ -206,6 +206,42 @@ def test_the_committed_samples_are_eksempeldata_and_cover_trondelag_2019_2024():
                                     "hjelpetiltak_tiltaksplan_andel", "hjelpetiltak_evaluert_andel",
                                     "barn_akuttvedtak_per_1000", "fosterhjem_tilsyn_ikke_oppfylt_andel",
                                     "fosterhjem_oppfolging_ikke_oppfylt_andel"}
+
+
+DOTS = ("Kommune;Indikator;Periode;Antall\n"
+        "5001 Trondheim;Undersøkelser avsluttet siste halvår;2024 2. halvår;120\n"
+        "5054 Indre Fosen;Undersøkelser avsluttet siste halvår;2024 2. halvår;..\n"
+        "5057 Ørland;Undersøkelser avsluttet siste halvår;2024 2. halvår;9\n"
+        "5058 Åfjord;Undersøkelser avsluttet siste halvår;2024 2. halvår;11\n"
+        "5020 Osen;Undersøkelser avsluttet siste halvår;2024 2. halvår;\n"
+        "Fosen barnevern;Undersøkelser avsluttet siste halvår;2024 2. halvår;40\n")
+
+
+def test_bufdirs_dots_are_stored_as_hidden_or_missing_not_as_ssbs_missing(con, tmp_path):
+    from tilstand.charts import reason
+    from tilstand.privacy import explain, is_hidden
+
+    f = tmp_path / "prikker.csv"
+    f.write_text(DOTS, encoding="utf-8")
+    ingest.import_file(con, f, actor=SYSTEM)
+    stored = dict(con.execute("SELECT region_code, status FROM observation").fetchall())
+    assert stored["5054"] == stored["5020"] == "x.." and stored["5001"] is None
+    public = dict(con.execute("SELECT region_code, status FROM observation_public").fetchall())
+    assert public["5054"] == "x.." and is_hidden("x..")
+    assert explain("x..").startswith("skjult eller mangler (Bufdir skiller ikke mellom dem): ")
+    assert "Bufdir" in reason("x..", "nn") and "skil ikkje mellom dei" in reason("x..", "nn")  # nynorsk too
+    assert explain("..") == "tall mangler"  # SSB's «..» keeps its meaning
+
+
+def test_a_service_total_that_would_give_back_a_dotted_member_is_hidden(con, tmp_path):
+    """A Bufdir «..» may be a hidden count of 1–3: the service's count minus the members shown would give it
+    back, so the service's count is hidden as for a count the store hid itself."""
+    f = tmp_path / "prikker.csv"
+    f.write_text(DOTS, encoding="utf-8")
+    ingest.import_file(con, f, actor=SYSTEM)
+    public = {r: (v, s) for r, v, s in
+              con.execute("SELECT region_code, value, status FROM observation_public").fetchall()}
+    assert public["fosen"] == (None, "x") and public["5001"] == (120.0, None)
 
 
 def test_every_mapping_row_points_at_a_catalogue_indicator_or_at_nothing():

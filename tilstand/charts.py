@@ -41,7 +41,7 @@ import plotly.graph_objects as go
 
 from tilstand import catalog, fmt, queries
 from tilstand.errors import TilstandError
-from tilstand.privacy import SUPPRESSED, explain
+from tilstand.privacy import HIDDEN_OR_MISSING, SUPPRESSED, explain
 
 TREND_YEARS = 10
 KINDS = ("trend", "position", "members", "tenfactor", "survey")
@@ -87,6 +87,8 @@ EXPLAIN_NN = {
     SUPPRESSED: "skjult av personvernomsyn: talet byggjer på svært få born, svar eller tilsette, eller kunne "
                 "saman med tala ved sida av avsløre eit slikt tal",
     ":": "skjult av SSB av personvernomsyn",
+    HIDDEN_OR_MISSING: "skjult eller manglar (Bufdir skil ikkje mellom dei): Bufdir skjuler tal frå 1 til 3 av "
+                       "personvernomsyn og skriv «..» både for dei og for tal som manglar",
     ".": "tal kan ikkje førekomme",
     "..": "tal manglar",
     "...": "tal manglar førebels",
@@ -95,10 +97,12 @@ EXPLAIN_NN = {
 ALT_REASON = {
     "nb": {SUPPRESSED: ("er skjult av personvernhensyn", "er skjult av personvernhensyn"),
            ":": ("er skjult av SSB av personvernhensyn", "er skjult av SSB av personvernhensyn"),
+           HIDDEN_OR_MISSING: ("er skjult eller mangler", "er skjult eller mangler"),
            ".": ("kan ikke forekomme", "kan ikke forekomme"),
            None: ("mangler", "mangler")},
     "nn": {SUPPRESSED: ("er skjult av omsyn til personvern", "er skjulte av omsyn til personvern"),
            ":": ("er skjult av SSB av omsyn til personvern", "er skjulte av SSB av omsyn til personvern"),
+           HIDDEN_OR_MISSING: ("er skjult eller manglar", "er skjulte eller manglar"),
            ".": ("kan ikkje førekomme", "kan ikkje førekomme"),
            None: ("manglar", "manglar")},
 }

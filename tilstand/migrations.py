@@ -331,4 +331,32 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    10,
+    "Bufdir's «..» (hidden or missing, status 'x..') is hidden like 'x' and keeps its own status in the public view",
+    """
+    CREATE OR REPLACE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
+    WITH flagged AS (
+        SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
+               i.count_indicator,
+               (o.status IN (':', 'x', 'x..') OR (i.min_count > 0 AND o.value >= 1 AND o.value <= i.min_count))
+                   AS hidden
+        FROM observation o JOIN indicator i ON i.id = o.indicator_id
+        WHERE (regions IS NULL OR list_contains(regions, o.region_code))
+          AND o.year BETWEEN year_from AND year_to
+    )
+    SELECT f.indicator_id, f.region_code, f.year,
+           CASE WHEN f.hidden OR coalesce(c.hidden, FALSE) OR s.rule IS NOT NULL THEN NULL ELSE f.value END AS value,
+           CASE WHEN f.status IN (':', 'x..') THEN f.status  -- the source's own mark says more than ours
+                WHEN f.hidden OR coalesce(c.hidden, FALSE) OR s.rule IS NOT NULL THEN 'x'
+                ELSE f.status END AS status,
+           f.import_id
+    FROM flagged f
+    LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
+                       AND c.year = f.year
+    LEFT JOIN suppression s ON s.indicator_id = f.indicator_id AND s.region_code = f.region_code
+                           AND s.year = f.year;
+    """,
+))
+
 LATEST = MIGRATIONS[-1][0]

@@ -10,8 +10,9 @@ back — is decided in tilstand/suppression.py and listed in the `suppression` t
   since the rate and the population would give the count back.
 - staff shares and rates (competence shares, turnover, sick leave) resting on fewer than 5 people are
   stored hidden by the staff importer and hidden through their base count as well («for få ansatte»).
-Statuses: None (a value), 'x' (hidden by Tilstand), and SSB's symbols. `explain` words the reason; given
-the indicator's area it names what there were too few of (children, answers, employees).
+Statuses: None (a value), 'x' (hidden by Tilstand), SSB's symbols, and 'x..' (Bufdir's «..»: hidden or
+missing, Bufdir does not tell them apart). `explain` words the reason; given the indicator's area it names
+what there were too few of (children, answers, employees).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from __future__ import annotations
 from functools import cache
 
 SUPPRESSED = "x"
+# Bufdir blanks counts 1–3 and then writes every empty cell as «..», so a Bufdir «..» is hidden or missing and
+# nobody can tell which. Stored as its own status, treated as hidden (it may be a small count), and kept in
+# the public view so the reader learns exactly that.
+HIDDEN_OR_MISSING = "x.."
+HIDDEN_STATUSES = (SUPPRESSED, ":", HIDDEN_OR_MISSING)
 
 
 @cache
@@ -30,12 +36,14 @@ def _explanations() -> dict[str, str]:
         SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte, eller "
                     "kunne sammen med tallene ved siden av avsløre et slikt tall",
         ":": "skjult av SSB av personvernhensyn",
+        HIDDEN_OR_MISSING: "skjult eller mangler (Bufdir skiller ikke mellom dem): Bufdir skjuler tall fra 1 til 3 "
+                           "av personvernhensyn og skriver «..» både for dem og for tall som mangler",
         **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
     }
 
 
 def is_hidden(status: str | None) -> bool:
-    return status in (SUPPRESSED, ":")
+    return status in HIDDEN_STATUSES
 
 
 # What a hidden value rested on too few of, by catalogue area: the reader learns why, not just that.

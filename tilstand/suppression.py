@@ -7,7 +7,8 @@ minus the other members. So the decision is taken for all numbers of a year toge
 only way numbers leave the store) shows a cell listed there as hidden ('x', or SSB's ':').
 
 The rules, applied until nothing changes (README «Personvern»):
-- primary: SSB's ':' and values stored hidden ('x'), and a count from 1 to the indicator's min_count;
+- primary: SSB's ':', values stored hidden ('x') and Bufdir's «..» ('x..', hidden or missing), and a count
+  from 1 to the indicator's min_count;
 - complement: in a sum (total = parts, tilstand/data/relations.csv) of one region and year, a hidden
   member is never the only unknown one, and hidden members may not be pinned down by their bounds
   (two hidden counts of 1–3 adding up to 2 are both 1). The complement hidden with it is the smallest
@@ -36,6 +37,7 @@ import duckdb
 import polars as pl
 
 from tilstand import catalog
+from tilstand.privacy import HIDDEN_STATUSES
 
 VERSION = 1  # raise when a rule changes: every database decides again when it is next opened
 RULES = ("primary", "complement", "ratio", "group", "comparison")
@@ -147,7 +149,7 @@ class Year:
     def primary(self) -> None:
         for key, (value, status) in self.cells.items():
             limit = self.limits.get(key[0], 0)
-            if status in (":", "x") or (limit > 0 and value is not None and 1 <= value <= limit):
+            if status in HIDDEN_STATUSES or (limit > 0 and value is not None and 1 <= value <= limit):
                 self.hide(key, "primary")
 
     def settle(self) -> None:
@@ -485,7 +487,7 @@ INSERT INTO suppression
 SELECT o.indicator_id, o.region_code, o.year, 'primary'
 FROM observation o JOIN indicator i ON i.id = o.indicator_id
 WHERE list_contains($years, o.year) AND NOT list_contains($ruled, o.indicator_id)
-  AND (o.status IN (':', 'x') OR (i.min_count > 0 AND o.value BETWEEN 1 AND i.min_count))
+  AND (o.status IN (':', 'x', 'x..') OR (i.min_count > 0 AND o.value BETWEEN 1 AND i.min_count))
 """
 
 

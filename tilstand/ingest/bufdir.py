@@ -37,8 +37,10 @@ matched against tilstand/data/regions.csv and services.csv. A service is stored 
 of kind 'service': the monitor computes it from its members (counts summed, shares recomputed), which a
 download cannot be split back into. An unknown name is refused with its row.
 
-Cells: numbers, SSB's symbols via cells.py, and the monitor's blanks: empty -> '..' (missing), 'x' and a
-lone '*' -> 'x' (hidden by Bufdir; the monitor suppresses counts 1–3). The store's own rule hides small counts anyway.
+Cells: numbers, SSB's symbols via cells.py, and the monitor's blanks. Bufdir blanks counts 1–3 (and the
+shares built on them) and then writes every empty cell as «..», so «..» and an empty cell are stored as
+'x..' (privacy.HIDDEN_OR_MISSING: hidden or missing, Bufdir does not tell them apart), never as SSB's «..»
+(missing); 'x' and a lone '*' -> 'x' (hidden by Bufdir). The store's own rule hides small counts anyway.
 """
 
 from __future__ import annotations
@@ -60,14 +62,16 @@ from tilstand.errors import InputError
 from tilstand.fmt import number
 from tilstand.ingest.cells import decode_text, lines, parse_number
 from tilstand.ingest.ssb import Observation
-from tilstand.privacy import SUPPRESSED
+from tilstand.privacy import HIDDEN_OR_MISSING, SUPPRESSED
 
 MAX_HEADER_SEARCH = 30
 MAX_XLSX_ROWS = 200_000
 MAX_CSV_ROWS = 100_000  # a national download of one indicator is ~15,000 rows; every row is kept until it is read
 # The monitor's hidden/missing marks. Hidden is our own 'x' (Bufdir hid it), not SSB's ':' — the reader
-# is told who hid a number, and «skjult av SSB» would be wrong for a Bufdir figure.
-BUFDIR_BLANKS = {"": "..", "x": SUPPRESSED, "*": SUPPRESSED, "**": SUPPRESSED}
+# is told who hid a number, and «skjult av SSB» would be wrong for a Bufdir figure. Bufdir's «..» (and an
+# empty cell) is hidden or missing, which nobody can tell apart: its own status.
+BUFDIR_BLANKS = {"": HIDDEN_OR_MISSING, "..": HIDDEN_OR_MISSING, "x": SUPPRESSED, "*": SUPPRESSED,
+                 "**": SUPPRESSED}
 
 REGION_CODE_COLUMNS = ("kommunenummer", "kommunenr", "kommunenr.", "knr", "regionkode", "geografikode",
                        "kode", "region nr", "regionnummer")
