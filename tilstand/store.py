@@ -26,7 +26,7 @@ from tilstand.migrations import LATEST, MIGRATIONS
 from tilstand.storage_errors import storage_error
 
 DEFAULT_DB = Path("data") / "tilstand.duckdb"
-REFERENCE_FILES = ("indicators.csv", "regions.csv", "kostra_membership.csv", "services.csv")
+REFERENCE_FILES = ("indicators.csv", "regions.csv", "kostra_membership.csv", "services.csv", "services_khr.csv")
 
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
@@ -203,7 +203,8 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
                 for r in _reference_rows("kostra_membership.csv")
             ],
         )
-        services = _reference_rows("services.csv")
+        # Trøndelag's curated services, then the rest of the country from KHR (sample_data/build_services.py)
+        services = _reference_rows("services.csv") + _reference_rows("services_khr.csv")
         tx.execute("DELETE FROM service_member")
         tx.execute("DELETE FROM service")
         tx.executemany("INSERT INTO service VALUES (?,?,?,?)",
