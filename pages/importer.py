@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import connection, data_version, page_guard, require_page
-from tilstand import catalog, export, fmt, ingest, privacy
+from tilstand import catalog, export, fmt, ingest, privacy, resources
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
@@ -36,7 +36,7 @@ SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV
              "bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)",
              "staff_xlsx": "Personaltall (Excel-malen)", "staff_csv": "Personaltall (CSV)",
              "survey_xlsx": "Brukerundersøkelse (Excel-malen)", "survey_csv": "Brukerundersøkelse (CSV)"}
-TEMPLATES = Path(__file__).resolve().parent.parent / "sample_data" / "templates"
+TEMPLATES = resources.SAMPLE_DATA / "templates"
 
 st.title("Importer tall")
 st.markdown("Last opp filene slik du laster dem ned: fra SSB (JSON-stat2 fra API-et eller CSV fra Statistikkbanken), "

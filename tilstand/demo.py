@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tilstand import ingest, store
+from tilstand import ingest, resources, store
 from tilstand.access import SYSTEM
 from tilstand.ingest.load import ImportResult
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "ssb"
+SAMPLE_DIR = resources.SAMPLE_DATA / "ssb"
 # The 10-FAKTOR template filled with synthetic results; its CSV copy holds the same numbers (for tests).
 TENFACTOR_SAMPLE_DIR = SAMPLE_DIR.parent / "10faktor"
 # Synthetic downloads from Bufdir's kommunemonitor (CSV and Excel): the half-year quality figures.

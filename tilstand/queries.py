@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+from tilstand import resources
+
+QUERY_DIR = resources.QUERIES
 
 
 @cache

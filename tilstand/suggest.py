@@ -18,17 +18,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import duckdb
 import jinja2
 
-from tilstand import fmt, profile
+from tilstand import fmt, profile, resources
 from tilstand.privacy import is_hidden
 from tilstand.profile import COUNT_UNITS, ProfileRow, Value
 
 LANGUAGES = ("nb", "nn")
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "report_templates" / "suggestions"
+TEMPLATE_DIR = resources.REPORT_TEMPLATES / "suggestions"
 TREND_MIN_YEARS = 5
 
 
