@@ -1,6 +1,7 @@
 """The SSB importer against the real and sample files in tests/data/formats, and broken variants."""
 
 import json
+import re
 
 import pytest
 
@@ -80,6 +81,51 @@ def test_a_file_naming_the_country_both_as_0_and_eak_is_refused(con):
         ingest.import_file(con, "to_land.csv", data=twice, actor=SYSTEM)
     assert e.value.field == "region" and "hele landet to ganger" in e.value.message
     assert snapshot(con) == before
+
+
+def _values(con, *indicators):
+    return {(i, r, y): (v, s) for i, r, y, v, s in con.execute(
+        "SELECT indicator_id, region_code, year, value, status FROM observation WHERE list_contains($i, indicator_id)",
+        {"i": list(indicators)}).fetchall()}
+
+
+def test_single_providers_are_derived_from_household_types_005_and_006_over_every_household_with_children(con):
+    """06070 has no per-cent content: the share is computed from its household counts (monitor no. 47-49)."""
+    ingest.import_file(con, FORMATS / "ssb_06070_husholdningstyper_sample.json", actor=SYSTEM)
+    got = _values(con, "enslige_forsorgere_andel", "husholdninger_enslig_forsorger_antall",
+                  "husholdninger_med_barn_antall")
+    assert got[("husholdninger_enslig_forsorger_antall", "5043", 2024)] == (4, None)  # 005 + 006
+    assert got[("husholdninger_med_barn_antall", "5043", 2024)] == (39, None)  # 003-006, 009, 010; not 001, 002, 007, 008
+    assert got[("enslige_forsorgere_andel", "5043", 2024)] == (10.3, None)  # 4 / 39
+    assert got[("enslige_forsorgere_andel", "5001", 2024)] == (17.2, None)  # 4 400 / 25 600
+    assert got[("enslige_forsorgere_andel", "EAK", 2024)] == (17.5, None)  # region 0 is the country
+    assert {r for _, r, _ in got} == {"EAK", "5001", "5043"}
+
+
+@pytest.mark.parametrize("labels", ["code and text", "text only"])
+def test_education_beyond_grunnskole_is_levels_02a_11_03a_04a_of_both_sexes_over_all_six_levels(con, labels):
+    """09429 as a Statistikkbanken CSV with both sexes, SSB's total 00 and a per-cent content: the total is never
+    counted twice, and a download with the texts only ('Videregående skolenivå') reads the same."""
+    data = (FORMATS / "ssb_09429_utdanningsniva_sample.csv").read_bytes()
+    if labels == "text only":
+        data = re.sub(rb'";"[0-9][0-9a]* ', b'";"', data)
+        assert b'";"Videreg' in data and b'";"Begge kj' in data
+    ingest.import_file(con, "09429.csv", data=data, actor=SYSTEM)
+    got = _values(con, "utdanning_over_grunnskole_andel", "personer_16_og_over_antall",
+                  "personer_16_utdanning_over_grunnskole_antall")
+    assert got[("personer_16_og_over_antall", "5043", 2024)] == (344, None)  # not 688 with 00, not 1 032 with sexes
+    assert got[("personer_16_utdanning_over_grunnskole_antall", "5043", 2024)] == (231, None)
+    assert got[("utdanning_over_grunnskole_andel", "5043", 2024)] == (67.2, None)  # 231 / 344
+    assert got[("utdanning_over_grunnskole_andel", "EAK", 2024)] == (76.5, None)
+
+
+def test_low_income_children_are_the_eu_scale_60_per_cent_and_the_other_contents_are_left(con):
+    ingest.import_file(con, FORMATS / "ssb_08764_lavinntekt_sample.json", actor=SYSTEM)
+    got = _values(con, "barn_lavinntekt_andel")
+    assert got[("barn_lavinntekt_andel", "EAK", 2023)] == (11.9, None)
+    assert got[("barn_lavinntekt_andel", "50", 2024)] == (10.4, None)
+    assert got[("barn_lavinntekt_andel", "5001", 2024)] == (None, "..")
+    assert len(got) == 6, "Personer, EU 50 and the OECD scales are not in the catalogue"
 
 
 def test_real_pxweb_v2_response_of_an_unmapped_table_is_refused_by_name(con):

@@ -88,6 +88,8 @@ def _leading_int(text: str) -> int | None:
 
 
 def _value_matches(want: str, code: str, label: str) -> bool:
+    if "," in want:  # '005,006': any of them (with aggregate=sum, their sum)
+        return any(_value_matches(w.strip(), code, label) for w in want.split(","))
     if ".." in want:
         lo, _, hi = want.partition("..")
         n = _leading_int(code) if _leading_int(code) is not None else _leading_int(label)
@@ -96,8 +98,11 @@ def _value_matches(want: str, code: str, label: str) -> bool:
     if want in (code.lower(), label.lower()):
         return True
     # 'FGK13 Barnevern' also matches 'FGK13 Barnevern (244, 251, 252)': SSB's labels start with the code
-    head = want.split()[0]
-    return any(ch.isdigit() for ch in head) and label.lower().split()[:1] == [head]
+    head, _, rest = want.partition(" ")
+    if not any(ch.isdigit() for ch in head):
+        return False
+    # ... and '02a Videregående skolenivå' a download with the texts only: 'Videregående skolenivå'
+    return label.lower().split()[:1] == [head] or (bool(rest.strip()) and rest.strip() == label.lower())
 
 
 def _selection_matches(sel, dims: dict[str, tuple[str, str]]) -> bool:
