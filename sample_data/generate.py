@@ -578,7 +578,7 @@ def _share(num: int, den: int, decimals: int = 1, factor: float = 100) -> str:
 
 
 def bufdir_long_rows(model: Model, counts) -> list[list[str]]:
-    """Fristbrudd by half-year (share and count), investigations concluded in the second half-year,
+    """Fristbrudd by half-year (share and count), investigations concluded in each half-year,
     emergency decisions per 1000 (yearly), and the KHR foster-home figures (2019-2020 only)."""
     rows = []
     for number, name, members in bufdir_units(model):
@@ -587,9 +587,9 @@ def bufdir_long_rows(model: Model, counts) -> list[list[str]]:
                 c = _summed(counts, members, (y, half))
                 rows.append([number, name, "Fristbrudd i undersøkelsessaker", f"{y} {half}. halvår",
                              _share(c["breach"], c["concluded"]), "x" if _hidden(c["breach"]) else str(c["breach"])])
+                rows.append([number, name, "Undersøkelser avsluttet siste halvår", f"{y} {half}. halvår", "",
+                             "x" if _hidden(c["concluded"]) else str(c["concluded"])])
             c = _summed(counts, members, (y, 2))
-            rows.append([number, name, "Undersøkelser avsluttet siste halvår", f"{y} 2. halvår", "",
-                         "x" if _hidden(c["concluded"]) else str(c["concluded"])])
             rows.append([number, name, "Barn med akuttvedtak pr. 1000 i barnebefolkningen", str(y),
                          _share(c["akutt"], c["children"], 1, 1000), "x" if _hidden(c["akutt"]) else str(c["akutt"])])
             if y <= 2020:

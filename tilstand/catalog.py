@@ -93,8 +93,11 @@ class Relation:
 
 @dataclass(frozen=True)
 class Derived:
+    """indicator = sum(numerator) ÷ sum(denominator) × factor (derived.csv: parts joined by '+'), never an
+    average of shares: the year's deadline breaches are both half-years' breaches over both halves' cases."""
+
     indicator_id: str
-    numerator: str
+    numerator: tuple[str, ...]
     denominator: tuple[str, ...]
     factor: float
     decimals: int
@@ -149,7 +152,7 @@ def mapping_for_table(table: str) -> tuple[MappingRow, ...]:
 @cache
 def derived() -> tuple[Derived, ...]:
     return tuple(
-        Derived(r["indicator_id"], r["numerator"], tuple(r["denominator"].split("+")),
+        Derived(r["indicator_id"], tuple(r["numerator"].split("+")), tuple(r["denominator"].split("+")),
                 float(r["factor"]), int(r["decimals"]))
         for r in _rows("derived.csv")
     )

@@ -21,15 +21,20 @@ Files: CSV separated by semicolon, comma or tab, decimal comma (or point), UTF-8
 or cp1252; and .xlsx (first sheet; cells formatted as percent are multiplied by 100).
 
 **Half-years.** Fristbrudd (3A), tiltaksplan (3E), evaluert tiltaksplan (3F) and the KHR foster-home
-figures (3B, 3D) are half-year figures from the municipalities' half-year reporting (KHR). The catalogue
-holds one value per year, defined "in the half-year", with the denominator "avsluttet siste halvår".
-So **the second half-year (andre halvår) is the year's value**; first half-year values are read and
-checked, then skipped with a note (their mapping rows have no catalogue id: fill one in when the
-catalogue gets first-half indicators). Two half-years are never averaged or added into a share: a share
-is only ever recomputed from counts (domain.md §3), and the download does not carry both parts. The
-half comes from the period ("2024 2. halvår"), a Halvår column, or the indicator title ("… (andre
-halvår)", monitor ids 1031/1035/1039); a half-year indicator with only a year is refused, as is a
-yearly indicator with a half-year period.
+figures (3B, 3D) are half-year figures from the municipalities' half-year reporting (KHR).
+- **Fristbrudd** (monitor 1037 and 1039) is stored per half-year: the share (andel), the count of
+  investigations with a breach (antall) and the count of investigations concluded in the half-year (KHR
+  v301, «Undersøkelser avsluttet siste halvår»: the half-year reported), each as its own catalogue
+  indicator named «1. halvår» / «2. halvår». When the file gives no concluded count, it is computed from
+  the share and the breaches where they pin it to one whole number (`_bases`); when it does, the three
+  must agree. The year's figure `undersokelser_fristbrudd_andel` is never read from a file: the import
+  computes it (derived.csv) as both halves' breaches over both halves' concluded investigations.
+- **The others** keep one value per year, the second half-year (andre halvår); first half-year values are
+  read and checked, then skipped with a note (their mapping rows have no catalogue id).
+Two half-years' shares are never averaged or added: a share is only ever recomputed from counts
+(domain.md §3). The half comes from the period ("2024 2. halvår"), a Halvår column, or the indicator
+title ("… (andre halvår)", monitor ids 1031/1035/1039); a half-year indicator with only a year is
+refused, as is a yearly indicator with a half-year period.
 
 Regions: "5001", "5001 Trondheim", "301" (KHR drops leading zeros), "Trondheim", "Trondheim - Tråante",
 or an intermunicipal service by name ("Fosen barnevernstjeneste", "Fosen barnevern") or id ("fosen"),
@@ -47,6 +52,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -481,6 +487,7 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                          "til en kolonne «Indikator» eller en tittellinje med indikatornavnet over overskriften.")
     width = len(header.names)
     grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]] = {}
+    fields: dict[tuple[str, str, int], str] = {}  # where each value stands, for a message about it
     found_regions: dict[str, regions.RegionRef] = {}
     skipped = 0
     skipped_what: dict[str, int] = {}
@@ -558,20 +565,86 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                 raise InputError(file, line, field_name, f"samme indikator ({target.indicator_id}), region "
                                  f"({ref.code}) og år ({year}) står også på rad {grouped[key][0]}.")
             grouped[key] = (line, value, status)
+            fields[key] = field_name
             found_regions.setdefault(ref.code, ref)
     if not grouped:
         if skipped:
             raise InputError(file, None, None, "ingen av tallene i filen hører til indikatorer Tilstand lagrer "
                              f"fra Bufdir ({'; '.join(sorted(skipped_what))}).")
         raise InputError(file, None, None, "filen har en overskrift, men ingen datarader.")
-    observations = [Observation(i, r, y, v, s) for (i, r, y), (_, v, s) in grouped.items()]
     notes = [f"{n} tall hoppet over: {why}" for why, n in sorted(skipped_what.items())]
+    notes += _bases(grouped, fields, file, {m.indicator_id for m in maps if m.indicator_id})
+    observations = [Observation(i, r, y, v, s) for (i, r, y), (_, v, s) in grouped.items()]
     return Parsed(
         file_name=Path(file).name, source="bufdir_xlsx" if is_xlsx else "bufdir_csv",
         title=titles[0] if titles else "Bufdir kommunemonitor", sample=_says_sample(titles, numbered),
         observations=observations, regions=found_regions, skipped_cells=skipped,
         unmapped_contents=sorted(skipped_what), notes=notes,
     )
+
+
+def _typed(value: float) -> str:
+    return f"{value:g}".replace(".", ",")  # the number as the person typed it: decimal comma
+
+
+def _half_unit(value: float) -> float:
+    """Half the last decimal a share is written with: 12.5 was rounded to within 0.05."""
+    for d in range(0, 7):
+        if abs(round(value, d) - value) < 1e-9:
+            return 0.5 * 10 ** -d
+    return 0.5e-7
+
+
+def _bases_for(share: float, count: float, factor: float) -> list[int] | None:
+    """The whole bases a rounded share and its count allow (count = share × base ÷ factor); None when they
+    cannot say (a count of 0, or a share no larger than its rounding)."""
+    h = _half_unit(share) + 1e-9
+    if count <= 0 or share - h <= 0 or count != int(count):
+        return None
+    lo, hi = math.ceil(count * factor / (share + h)), math.floor(count * factor / (share - h))
+    if hi - lo > 1000:
+        return list(range(lo, lo + 1001))  # far too many to pin: as good as unknown
+    return [n for n in range(max(lo, int(count), 1), hi + 1) if abs(count * factor / n - share) <= h]
+
+
+def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
+           fields: dict[tuple[str, str, int], str], file: str, stored: set[str]) -> list[str]:
+    """The monitor shows a share and its count (andel, antall) but not always the base. A base the file does
+    not give is computed where the share and count pin it to one whole number (3 breaches at 10,3 % are 29
+    concluded investigations; 40 at 12,5 % could be 319, 320 or 321), so the year's figure can be built from
+    the half-years' counts; a base the file gives must agree with them. Returns notes for the import."""
+    inds = catalog.indicators()
+    added: dict[str, int] = {}
+    unclear: dict[str, int] = {}
+    for rel in catalog.relations():
+        if rel.kind != "ratio" or len(rel.numerator) != 1 or len(rel.denominator) != 1 or \
+                not {rel.indicator, *rel.inputs} <= stored:
+            continue
+        base_id = rel.denominator[0]
+        for (ind, region, year), (line, share, _) in list(grouped.items()):
+            count = grouped.get((rel.numerator[0], region, year), (0, None, None))[1]
+            if ind != rel.indicator or share is None or count is None:
+                continue
+            bases = _bases_for(share, count, rel.factor)
+            given = grouped.get((base_id, region, year))
+            if given is not None:
+                n = given[1]
+                if n and abs(count * rel.factor / n - share) > _half_unit(share) + 1e-9:
+                    unit = " %" if inds[ind].unit == "percent" else ""
+                    raise InputError(file, line, fields[(ind, region, year)], f"andelen {_typed(share)}{unit} "
+                                     f"stemmer ikke med antallet {number(count)} og «{inds[base_id].name_nb}» "
+                                     f"{number(n)} (rad {given[0]}): {number(count)} av {number(n)} er "
+                                     f"{number(count * rel.factor / n, 1)}{unit}. Kontroller at kolonnene ikke er "
+                                     "forskjøvet.")
+                continue
+            if bases is not None and len(bases) == 1:
+                grouped[(base_id, region, year)] = (line, float(bases[0]), None)
+                added[base_id] = added.get(base_id, 0) + 1
+            elif bases is not None:
+                unclear[base_id] = unclear.get(base_id, 0) + 1
+    return ([f"{n} tall for «{inds[i].name_nb}» regnet ut fra andel og antall" for i, n in sorted(added.items())]
+            + [f"{n} tall for «{inds[i].name_nb}» kunne ikke regnes ut entydig fra andel og antall (andelen er "
+               "avrundet)" for i, n in sorted(unclear.items())])
 
 
 def _skip_reason(target: MappingRow | None, text: str, half: int | None, measure: str) -> str:

@@ -409,7 +409,11 @@ def bufdir_cases() -> None:
                                                          header=[*BD_HEADER[:4], "Halvår", "Andel (prosent)"]))
     case("bufdir/rad_med_ekstra_kolonne.csv", bufdir_csv(put(BD_ROWS, 2, 7, "9")))
     case("bufdir/bare_overskrift.csv", bufdir_csv([]))
-    case("bufdir/bare_foerste_halvaar.csv", bufdir_csv([put(BD_ROWS, 0, 3, "2023 1. halvår")[0]]))
+    case("bufdir/bare_foerste_halvaar.csv", bufdir_csv([["5001", "Trondheim", "Barn i hjelpetiltak med tiltaksplan",
+                                                         "2023 1. halvår", "83,0", ""]]))
+    case("bufdir/avsluttede_undersokelser_passer_ikke_med_andelen.csv",
+         bufdir_csv([*BD_ROWS, ["5001", "Trondheim", "Undersøkelser avsluttet siste halvår", "2023 2. halvår", "",
+                                "500"]]))
     case("bufdir/skilletegn_pipe.csv", bufdir_csv(delimiter="|"), source="bufdir")
     case("bufdir/bred_uten_andel_eller_antall.csv", to_csv([[BD_TITLE], BD_WIDE_HEADER,
                                                            *[[r[0], r[1], *map(float, r[2:])] for r in BD_WIDE_ROWS]]))
