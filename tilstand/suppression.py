@@ -18,8 +18,9 @@ The rules, applied until nothing changes (README «Personvern»):
 - group: an intermunicipal service's count is hidden when one of its members' counts is hidden, or when
   the members shown leave a count of 1 to min_count to the one member not shown; within a municipality
   with districts, a second district is hidden instead, so the municipality keeps its own number;
-- comparison: counts of children are not shown for counties, KOSTRA groups and the country at all; they
-  are never compared directly (the shares are), and as totals they would give back hidden members.
+- comparison: counts are not shown for counties, KOSTRA groups and the country at all; they are never
+  compared directly (the shares are), and as totals they would give back hidden members (children in
+  care, or SSB's own hidden counts of people).
 
 Every hidden cell carries the same status and the same explanation, whatever the rule: telling a
 primary from a complement would tell a reader which of two hidden counts is the small one.
@@ -31,7 +32,9 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import polars as pl
@@ -39,7 +42,7 @@ import polars as pl
 from tilstand import catalog
 from tilstand.privacy import HIDDEN_STATUSES
 
-VERSION = 1  # raise when a rule changes: every database decides again when it is next opened
+VERSION = 2  # raise when a rule changes: every database decides again when it is next opened
 RULES = ("primary", "complement", "ratio", "group", "comparison")
 COMPARISON_KINDS = ("county", "country", "kostra_group")
 POPULATION = ("barn_0_17_antall", "befolkning_totalt")  # what tells whether a region's members are all stored
@@ -60,6 +63,7 @@ class Geography:
     districts: dict[str, tuple[str, ...]]
     counties: dict[str, tuple[str, ...]]
     kostra: dict[tuple[str, int], tuple[str, ...]]  # (group, year) -> members
+    incomplete: frozenset[tuple[str, int]] = frozenset()  # (region, year): the store lacks some members
 
     def comparison_members(self, year: int) -> dict[str, tuple[str, ...]]:
         """The municipalities each county, KOSTRA group and the country adds up, as a reader would take them."""
@@ -88,8 +92,26 @@ class Geography:
         for code, kind in sorted(kinds.items()):
             if kind == "district" and kinds.get(code[:4]) == "municipality":
                 districts[code[:4]].append(code)
-        return cls(kinds, {k: tuple(v) for k, v in services.items()}, {k: tuple(v) for k, v in districts.items()},
-                   {k: tuple(v) for k, v in counties.items()}, {k: tuple(v) for k, v in kostra.items()})
+        geo = cls(kinds, {k: tuple(v) for k, v in services.items()}, {k: tuple(v) for k, v in districts.items()},
+                  {k: tuple(v) for k, v in counties.items()}, {k: tuple(v) for k, v in kostra.items()})
+        return dataclasses.replace(geo, incomplete=geo._incomplete(cur, years))
+
+    def _incomplete(self, cur: duckdb.DuckDBPyConnection, years: Iterable[int]) -> frozenset[tuple[str, int]]:
+        """The comparison regions whose members the store does not all hold, per year: their members' counts
+        do not add up to the region's (a KOSTRA group or the country has members all over the country; a store
+        of one county holds few). Judged on every count at once, so it never depends on which figures a
+        decision happens to read. A region with nothing to judge by counts as complete (the safe side)."""
+        pairs = [(y, parent, m) for y in years for parent, members in self.comparison_members(y).items()
+                 for m in members]
+        if not pairs:
+            return frozenset()
+        frame = pl.DataFrame(pairs, schema={"year": pl.Int32, "parent": pl.Utf8, "member": pl.Utf8}, orient="row")
+        cur.register("comparison_pairs", frame)
+        try:
+            rows = cur.execute(INCOMPLETE_SQL, {"inds": sorted(_sizes())}).fetchall()
+        finally:
+            cur.unregister("comparison_pairs")
+        return frozenset((parent, year) for parent, year in rows)
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,9 @@ class Year:
         self.hidden: dict[Key, str] = {}
         self.limits = {i.id: i.min_count for i in catalog.indicators().values()}
         self.units = {i.id: i.unit for i in catalog.indicators().values()}
-        self.counts = [i.id for i in catalog.indicators().values() if i.unit == "count" and i.min_count > 0]
+        # every count: of children, but also SSB's hidden (':') counts of people (a county minus its members
+        # would give those back too); counts are never compared directly, so none is shown for a comparison region
+        self.counts = [i.id for i in catalog.indicators().values() if i.unit == "count"]
         self.relations = catalog.relations()
         self.regions_of: dict[str, set[str]] = defaultdict(set)
         for ind, region in cells:
@@ -237,13 +261,15 @@ class Year:
         return changed
 
     def _parent_shares(self, parent: str, members: tuple[str, ...]) -> bool:
-        """A share whose part is not stored (Bufdir's deadline breaches over concluded investigations) is
-        hidden by the source when that part is small. The region's share, with the members' shares and bases,
-        gives the members' parts back: hide it when it isolates one hidden member, or pins several hidden
-        ones (all at 1, or all at the limit)."""
+        """A share whose part is not stored for the region (a download of Bufdir's deadline breaches with the
+        share only) is hidden by the source when that part is small. The region's share, with the members'
+        shares and bases, gives the members' parts back: hide it when it isolates one hidden member, or pins
+        several hidden ones (all at 1, or all at the limit). A part that is stored is the count rules' work."""
         changed = False
         for rel in self.relations:
-            if rel.kind != "ratio" or rel.numerator or not self.shown((rel.indicator, parent)):
+            if rel.kind != "ratio" or not self.shown((rel.indicator, parent)):
+                continue
+            if rel.numerator and all((n, parent) in self.cells for n in rel.numerator):
                 continue
             unknown = [m for m in members if not self.shown((rel.indicator, m))]
             protected = [m for m in unknown if self.protected((rel.indicator, m))]
@@ -310,14 +336,8 @@ class Year:
         return changed
 
     def _complete(self, parent: str, members: tuple[str, ...]) -> bool:
-        """Does the store hold every member? Then the members' numbers add up to the region's (a KOSTRA group
-        or the country has members all over the country; a store of one county holds few of them)."""
-        for ind in (*POPULATION, *self.counts):
-            total = self.value((ind, parent))
-            values = [self.value((ind, m)) for m in members]
-            if total is not None and values and all(v is not None for v in values):
-                return abs(sum(values) - total) < 0.5
-        return True  # nothing to tell by: assume a reader has them all
+        """Does the store hold every member (Geography.incomplete)? Only then can members be subtracted."""
+        return (parent, self.year) not in self.geo.incomplete
 
     def _member_stats(self, ind: str, members: tuple[str, ...]) -> MemberStats:
         protected = self.protected_in.get(ind, set()).intersection(members)
@@ -416,6 +436,14 @@ class Year:
             iv[ind] = new
             return True
 
+        def narrow_sum(ids: tuple[str, ...], lo: float, hi: float) -> bool:
+            """The parts of a sum whose total lies in [lo, hi] (the year's breaches are both half-years')."""
+            moved = False
+            for p in ids:
+                olo, ohi = total(tuple(q for q in ids if q != p))
+                moved |= narrow(p, lo - ohi, hi - olo)
+            return moved
+
         for _ in range(4):
             moved = False
             for rel in self.relations:
@@ -433,10 +461,9 @@ class Year:
                 r = self.value((rel.indicator, parent))
                 h = _half_unit(r, self.units.get(rel.indicator, ""))
                 n, d = total(rel.numerator), total(rel.denominator)
-                if len(rel.numerator) == 1:
-                    moved |= narrow(rel.numerator[0], max(r - h, 0) * d[0] / rel.factor, (r + h) * d[1] / rel.factor)
-                if len(rel.denominator) == 1 and r - h > 0:
-                    moved |= narrow(rel.denominator[0], n[0] * rel.factor / (r + h), n[1] * rel.factor / (r - h))
+                moved |= narrow_sum(rel.numerator, max(r - h, 0) * d[0] / rel.factor, (r + h) * d[1] / rel.factor)
+                if r - h > 0:
+                    moved |= narrow_sum(rel.denominator, n[0] * rel.factor / (r + h), n[1] * rel.factor / (r - h))
             if not moved:
                 break
         return iv
@@ -460,23 +487,102 @@ def _years(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None) -> list[
     return sorted(set(years))
 
 
-def _ruled() -> list[str]:
+@cache
+def _sizes() -> frozenset[str]:
+    """Counts of anything (people, children, staff): members add up to their region."""
+    return frozenset({*POPULATION, *(i.id for i in catalog.indicators().values() if i.unit == "count")})
+
+
+# A region is complete in a year when some count is stored for it and every member, and every such count adds
+# up; otherwise some members are not in the store (or not for any count), and none can be isolated through it.
+INCOMPLETE_SQL = """
+WITH sizes AS (SELECT year, parent, count(*) AS n FROM comparison_pairs GROUP BY ALL),
+sums AS (
+    SELECT p.year, p.parent, o.indicator_id, sum(o.value) AS total, count(o.value) AS n
+    FROM comparison_pairs p JOIN observation o ON o.region_code = p.member AND o.year = p.year
+    WHERE list_contains($inds, o.indicator_id)
+    GROUP BY ALL
+)
+SELECT s.parent, s.year
+FROM sums s JOIN sizes z USING (year, parent)
+JOIN observation r ON r.region_code = s.parent AND r.year = s.year AND r.indicator_id = s.indicator_id
+WHERE r.value IS NOT NULL
+GROUP BY ALL
+-- complete: some count is there for every member, and every such count adds up
+HAVING NOT (bool_or(s.n = z.n) AND bool_and(s.n < z.n OR abs(s.total - r.value) < 0.5))
+"""
+
+
+@cache
+def _ruled() -> frozenset[str]:
     """The indicators a rule beyond the primary one can touch: those in a relation, and the counts."""
     inds = catalog.indicators().values()
-    return sorted({i for r in catalog.relations() for i in (r.indicator, *r.inputs)}
-                  | {i.id for i in inds if i.unit == "count" and i.min_count > 0})
+    return frozenset({i for r in catalog.relations() for i in (r.indicator, *r.inputs)}
+                     | {i.id for i in inds if i.unit == "count"})
 
 
-def decide(cur: duckdb.DuckDBPyConnection, year: int, geo: Geography) -> dict[Key, str]:
-    """Every hidden cell of one year among the indicators the rules reason about, with the rule that hid it."""
+@cache
+def _links() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """How a change spreads: both ways between the members of a sum and between a rate and a count it is built
+    on (a count hides its rates; a rate, with the members, can expose a count); one way from a base that is no
+    count of people in care (the population, an amount) to the rates built on it."""
+    connectors = {i.id for i in catalog.indicators().values() if i.min_count > 0}
+    both: dict[str, set[str]] = defaultdict(set)
+    onward: dict[str, set[str]] = defaultdict(set)
+    for rel in catalog.relations():
+        if rel.kind == "sum":
+            members = {rel.indicator, *rel.parts}
+            for m in members:
+                both[m] |= members - {m}
+            continue
+        for i in rel.inputs:
+            if i in connectors:
+                both[i].add(rel.indicator)
+                both[rel.indicator].add(i)
+            else:
+                onward[i].add(rel.indicator)
+    return ({k: frozenset(v) for k, v in both.items()}, {k: frozenset(v) for k, v in onward.items()})
+
+
+def family(indicators: Iterable[str]) -> frozenset[str]:
+    """Every indicator whose suppression a change to these indicators can alter: decided again together."""
+    both, onward = _links()
+    seen = set(indicators)
+    todo = list(seen)
+    while todo:
+        x = todo.pop()
+        for y in both.get(x, frozenset()) | onward.get(x, frozenset()):
+            if y not in seen:
+                seen.add(y)
+                if y in both:  # a base reached one way spreads no further than its rates
+                    todo.append(y)
+    return frozenset(seen)
+
+
+def _inputs_of(inds: frozenset[str]) -> frozenset[str]:
+    """What deciding these needs to read besides them: the other inputs of their relations, the populations."""
+    out = set(POPULATION)
+    for rel in catalog.relations():
+        if inds & {rel.indicator, *rel.inputs}:
+            out |= {rel.indicator, *rel.inputs}
+    return frozenset(out)
+
+
+def decide(cur: duckdb.DuckDBPyConnection, year: int, geo: Geography,
+           scope: frozenset[str] | None = None) -> dict[Key, str]:
+    """Every hidden cell of one year among the indicators the rules reason about (or those in `scope`), with
+    the rule that hid it."""
+    wanted = _ruled() if scope is None else scope | _inputs_of(scope)
     rows = cur.execute("SELECT indicator_id, region_code, value, status FROM observation "
-                       "WHERE year = $year AND list_contains($ruled, indicator_id)",
-                       {"year": year, "ruled": _ruled()}).fetchall()
+                       "WHERE year = $year AND list_contains($wanted, indicator_id)",
+                       {"year": year, "wanted": sorted(wanted)}).fetchall()
     y = Year(year, {(i, r): (v, s) for i, r, v, s in rows}, geo)
     y.primary()
     y.withhold_comparisons()  # first: the comparison rules reason about what readers can work out without them
     y.settle()
-    return y.hidden
+    if scope is None:
+        return y.hidden
+    return {k: rule for k, rule in y.hidden.items() if k[0] in scope}
 
 
 SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32, "rule": pl.Utf8}
@@ -487,20 +593,32 @@ INSERT INTO suppression
 SELECT o.indicator_id, o.region_code, o.year, 'primary'
 FROM observation o JOIN indicator i ON i.id = o.indicator_id
 WHERE list_contains($years, o.year) AND NOT list_contains($ruled, o.indicator_id)
+  AND ($all OR list_contains($plain, o.indicator_id))
   AND (o.status IN (':', 'x', 'x..') OR (i.min_count > 0 AND o.value BETWEEN 1 AND i.min_count))
 """
 
 
-def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None) -> dict[str, int]:
+def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
+            indicators: Iterable[str] | None = None) -> dict[str, int]:
     """Decide again for the given years (None: all) and store it; run inside the write's transaction so the
-    numbers and what may be shown of them always change together. Returns the hidden cells per rule."""
+    numbers and what may be shown of them always change together. `indicators`: what the write changed — then
+    only their family (see `family`) is decided again, which is all that can have moved. Returns the hidden
+    cells per rule among those decided."""
     todo = _years(cur, years)
     geo = Geography.read(cur, todo)
-    rows = [(ind, region, year, rule) for year in todo for (ind, region), rule in decide(cur, year, geo).items()]
-    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
-    cur.execute("DELETE FROM suppression WHERE list_contains($years, year)", {"years": todo})
-    cur.execute(PRIMARY_SQL, {"years": todo, "ruled": _ruled()})
-    cur.register("suppression_new", frame)
+    if indicators is None:
+        scope, plain = None, []
+        cur.execute("DELETE FROM suppression WHERE list_contains($years, year)", {"years": todo})
+    else:
+        changed = set(indicators)
+        scope = family(changed & _ruled())
+        plain = sorted(changed - _ruled())
+        cur.execute("DELETE FROM suppression WHERE list_contains($years, year) AND list_contains($inds, indicator_id)",
+                    {"years": todo, "inds": sorted(scope | set(plain))})
+    rows = [(ind, region, year, rule) for year in todo
+            for (ind, region), rule in decide(cur, year, geo, scope).items()]
+    cur.execute(PRIMARY_SQL, {"years": todo, "ruled": sorted(_ruled()), "all": indicators is None, "plain": plain})
+    cur.register("suppression_new", pl.DataFrame(rows, schema=SCHEMA, orient="row"))
     try:
         cur.execute("INSERT INTO suppression SELECT * FROM suppression_new")
     finally:

@@ -147,10 +147,11 @@ inputs AS (
 agg AS (
     SELECT region_code, year,
            count(DISTINCT indicator_id) AS n_inputs,
-           max(value) FILTER (WHERE indicator_id = $numerator) AS num,
+           sum(value) FILTER (WHERE list_contains($numerator, indicator_id)) AS num,
            sum(value) FILTER (WHERE list_contains($denominator, indicator_id)) AS den,
            bool_or(value IS NULL) AS any_missing,
            bool_or(status = ':') AS any_confidential,
+           bool_or(status = 'x..') AS any_hidden_or_missing,  -- Bufdir's «..»: the result is the same
            coalesce(bool_and(status = '.') FILTER (WHERE value IS NULL), FALSE) AS all_not_applicable
     FROM inputs GROUP BY region_code, year
 )
@@ -159,6 +160,7 @@ SELECT $id_out, region_code, year,
        CASE WHEN any_missing OR den = 0 THEN NULL
             ELSE round(CAST(num / den * $factor AS DECIMAL(38, 8)), $decimals)::DOUBLE END,
        CASE WHEN any_confidential THEN ':'
+            WHEN any_hidden_or_missing THEN 'x..'
             WHEN any_missing AND all_not_applicable THEN '.'
             WHEN any_missing THEN '..'
             WHEN den = 0 THEN '.'
@@ -172,12 +174,23 @@ WHERE observation.value IS DISTINCT FROM excluded.value OR observation.status IS
 """
 
 
-def _derive(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+def _derived_from(indicators: Sequence[str]) -> list[catalog.Derived]:
+    """The derived indicators built on any of these: the only ones a write of them can change."""
+    given = set(indicators)
+    return [d for d in catalog.derived() if given & {*d.numerator, *d.denominator}]
+
+
+def _written(indicators: Sequence[str]) -> set[str]:
+    """The indicators a write may change: the file's own and those derived from them."""
+    return set(indicators) | {d.indicator_id for d in _derived_from(indicators)}
+
+
+def _derive(cur: duckdb.DuckDBPyConnection, import_id: int, indicators: Sequence[str]) -> None:
     """Recompute derived indicators (shares from numerator and denominator, never averaged) for the
     region-years this import touched. A missing or suppressed input makes the result missing/suppressed."""
-    for d in catalog.derived():
+    for d in _derived_from(indicators):
         cur.execute(DERIVE_SQL, {
-            "inputs": sorted({d.numerator, *d.denominator}), "numerator": d.numerator,
+            "inputs": sorted({*d.numerator, *d.denominator}), "numerator": list(d.numerator),
             "denominator": list(d.denominator), "factor": d.factor, "decimals": d.decimals,
             "id_out": d.indicator_id, "import_id": import_id,
         })
@@ -222,7 +235,8 @@ def write(
             [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample,
              datetime.now(), user],
         ).fetchone()[0]
-        _remember_before(cur, import_id)
+        written = incoming["indicator_id"].unique().to_list()
+        _remember_before(cur, import_id, written)
         cur.execute(
             """INSERT INTO observation
                SELECT indicator_id, region_code, year, value, status, $id FROM incoming
@@ -232,8 +246,8 @@ def write(
                   OR observation.status IS DISTINCT FROM excluded.status""",
             {"id": import_id},
         )
-        _derive(cur, import_id)
-        suppression.refresh(cur, incoming["year"].unique().to_list())
+        _derive(cur, import_id, written)
+        suppression.refresh(cur, incoming["year"].unique().to_list(), _written(written))
         _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
@@ -256,9 +270,9 @@ LEFT JOIN observation o USING (indicator_id, region_code, year)
 """
 
 
-def _remember_before(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+def _remember_before(cur: duckdb.DuckDBPyConnection, import_id: int, indicators: Sequence[str]) -> None:
     """Every value this import may write (its own and the derived ones), as it was before."""
-    cur.execute(REMEMBER_SQL, {"id": import_id, "derived": [d.indicator_id for d in catalog.derived()]})
+    cur.execute(REMEMBER_SQL, {"id": import_id, "derived": [d.indicator_id for d in _derived_from(indicators)]})
 
 
 def _forget_unchanged(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
@@ -357,9 +371,9 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
             """DELETE FROM observation o USING import_change c
                WHERE c.import_id = $id AND NOT c.existed AND o.indicator_id = c.indicator_id
                  AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
-        years = [r[0] for r in cur.execute("SELECT DISTINCT year FROM import_change WHERE import_id = ?",
-                                             [import_id]).fetchall()]
-        suppression.refresh(cur, years)
+        years, indicators = cur.execute("SELECT list(DISTINCT year), list(DISTINCT indicator_id) FROM import_change "
+                                        "WHERE import_id = ?", [import_id]).fetchone()
+        suppression.refresh(cur, years or [], indicators or [])
         cur.execute("UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
                     [datetime.now(), actor.display_name, import_id])
         record(cur, actor, "undo_import", target=f"import:{import_id}",
@@ -441,7 +455,9 @@ def _public_before_after(cur: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
         cur.execute("""INSERT INTO observation SELECT indicator_id, region_code, year, value, status, -1
                        FROM incoming_preview ON CONFLICT (indicator_id, region_code, year) DO UPDATE
                        SET value = excluded.value, status = excluded.status, import_id = excluded.import_id""")
-        suppression.refresh(cur, [r[0] for r in cur.execute("SELECT DISTINCT year FROM incoming_preview").fetchall()])
+        years = [r[0] for r in cur.execute("SELECT DISTINCT year FROM incoming_preview").fetchall()]
+        ids = [r[0] for r in cur.execute("SELECT DISTINCT indicator_id FROM incoming_preview").fetchall()]
+        suppression.refresh(cur, years, _written(ids))
         after = {r[:3]: r[3:] for r in cur.execute(PUBLIC_SQL).fetchall()}
     finally:
         cur.execute("ROLLBACK")
