@@ -10,7 +10,12 @@ WITH me AS (
            (SELECT m.group_code FROM kostra_membership m
              WHERE m.region_code = r.code AND m.valid_from <= $year
                AND (m.valid_to IS NULL OR m.valid_to >= $year)
-             ORDER BY m.valid_from DESC LIMIT 1) AS kostra_group
+             ORDER BY m.valid_from DESC LIMIT 1) AS kostra_group,
+           -- a membership guessed from population (kostra_membership.csv), not SSB's: named «(anslått)»
+           coalesce((SELECT m.source LIKE 'inferred%' FROM kostra_membership m
+             WHERE m.region_code = r.code AND m.valid_from <= $year
+               AND (m.valid_to IS NULL OR m.valid_to >= $year)
+             ORDER BY m.valid_from DESC LIMIT 1), FALSE) AS kostra_group_estimated
     FROM region r
     WHERE r.code = $region
 ),
@@ -22,7 +27,10 @@ roles AS (
     UNION ALL SELECT DISTINCT 'peer', 5, r.code FROM region r
                WHERE list_contains($peers, r.code) AND r.code <> $region
 )
-SELECT ro.role, ro.region_code, coalesce(r.name, ro.region_code) AS region_name
+SELECT ro.role, ro.region_code,
+       coalesce(r.name, ro.region_code)
+           || CASE WHEN ro.role = 'group' AND (SELECT kostra_group_estimated FROM me) THEN ' (anslått)' ELSE '' END
+           AS region_name
 FROM roles ro
 LEFT JOIN region r ON r.code = ro.region_code
 ORDER BY ro.ord, region_name

@@ -7,7 +7,12 @@ WITH me AS (
            (SELECT m.group_code FROM kostra_membership m
              WHERE m.region_code = r.code AND m.valid_from <= $year
                AND (m.valid_to IS NULL OR m.valid_to >= $year)
-             ORDER BY m.valid_from DESC LIMIT 1) AS kostra_group
+             ORDER BY m.valid_from DESC LIMIT 1) AS kostra_group,
+           -- a membership guessed from population (kostra_membership.csv), not SSB's: shown «(anslått)»
+           coalesce((SELECT m.source LIKE 'inferred%' FROM kostra_membership m
+             WHERE m.region_code = r.code AND m.valid_from <= $year
+               AND (m.valid_to IS NULL OR m.valid_to >= $year)
+             ORDER BY m.valid_from DESC LIMIT 1), FALSE) AS kostra_group_estimated
     FROM region r
     WHERE r.code = $region
 ),
@@ -21,7 +26,7 @@ SELECT i.id AS indicator_id,
        grp.value AS group_value, grp.status AS group_status,
        cty.value AS county_value, cty.status AS county_status,
        land.value AS country_value, land.status AS country_status,
-       me.kostra_group, me.county_code
+       me.kostra_group, me.kostra_group_estimated, me.county_code
 FROM indicator i
 CROSS JOIN me
 LEFT JOIN obs own  ON own.indicator_id = i.id AND own.region_code = me.code AND own.year = $year

@@ -196,11 +196,16 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
                 for r in _reference_rows("regions.csv")
             ],
         )
+        # The file's rows replace the file's earlier rows, except for municipalities whose groups were fetched
+        # from SSB's Klass (tilstand fetch-klass, tilstand/ingest/klass.py): SSB's grouping stays.
+        klass = "SELECT region_code FROM kostra_membership WHERE source LIKE 'SSB Klass%'"
+        tx.execute(f"DELETE FROM kostra_membership WHERE region_code NOT IN ({klass})")
+        fetched = {r[0] for r in tx.execute(klass).fetchall()}
         tx.executemany(
             "INSERT OR REPLACE INTO kostra_membership VALUES (?,?,?,?,?)",
             [
                 [r["region_code"], r["group_code"], int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
-                for r in _reference_rows("kostra_membership.csv")
+                for r in _reference_rows("kostra_membership.csv") if r["region_code"] not in fetched
             ],
         )
         # Trøndelag's curated services, then the rest of the country from KHR (sample_data/build_services.py)
