@@ -61,6 +61,8 @@ if chapter.key_figures:
     st.markdown("**Nøkkeltall**")
     st.dataframe(pd.DataFrame(list(chapter.key_figures), columns=list(chapter.key_figure_columns)), hide_index=True,
                  width="stretch", alt=f"Nøkkeltall for kapittelet {chapter.title}, slik de var ved publisering.")
+    if chapter.key_figure_legend:  # the symbols in the table and why
+        st.caption(chapter.key_figure_legend)
 for frozen in chapter.charts:
     st.markdown(f"**{frozen.title}**")
     st.plotly_chart(pio.from_json(frozen.figure_json), alt=frozen.alt, theme=None, key=f"pub_chart_{frozen.id}",

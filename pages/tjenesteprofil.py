@@ -51,11 +51,14 @@ st.subheader(f"{literal(p.region_name)} {year}")
 st.markdown(
     f"Sammenlignet med **{literal(p.names['group'] or 'KOSTRA-gruppen')}** (kommuner med lignende størrelse og "
     f"økonomi), **{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**. «Bedre» og "
-    "«Dårligere» følger indikatorens retning; dekningstall har ingen retning. «–» betyr at tallet mangler "
-    "eller er skjult av personvernhensyn; kolonnen «Vurdering» sier hvorfor."
+    "«Dårligere» følger indikatorens retning; dekningstall har ingen retning. Antall og beløp sammenlignes ikke "
+    "med større områder. Tallene følger SSBs standardtegn: «:» skjult av personvernhensyn, «..» tall mangler, "
+    "«.» ikke aktuelt; under hver tabell står hvorfor, og kolonnen «Vurdering» sier det for kommunens tall."
 )
 if p.boundary_note:
     st.info(literal(p.boundary_note))  # names the municipality
+if p.group_estimated:
+    st.info(profile.GROUP_ESTIMATED_NOTE)
 
 for area, rows in p.by_area().items():
     st.header(tables.area_title(area), divider="gray")
@@ -74,6 +77,8 @@ for area, rows in p.by_area().items():
                                                           width="small"),
         },
     )
+    if legend := tables.area_legend(p, area):  # the symbols in this table and the reasons present
+        st.caption(legend)
     with st.expander(f"Definisjoner og kilder – {tables.area_title(area)}"):
         st.table(pd.DataFrame(tables.definitions(p, area)))
 

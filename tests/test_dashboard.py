@@ -86,7 +86,7 @@ def test_change_is_taken_between_the_rounded_values_a_reader_sees():
 def test_hidden_value_explains_itself_instead_of_comparing(demo):
     ind = catalog.indicators()["turnover_pct"]
     h = dashboard.Headline(ind, Value(None, "x"), Value(12.0, None), ())
-    assert h.value_text == "–" and "personvern" in h.verdict_text() and h.change_text(2024) == ""
+    assert h.value_text == ":" and "personvern" in h.verdict_text() and h.change_text(2024) == ""
 
 
 def test_summary_counts_better_and_worse_against_the_first_chosen_comparison(demo):

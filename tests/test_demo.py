@@ -53,7 +53,7 @@ def test_demo_and_check_commands_exit_0(tmp_path):
     out = subprocess.run([sys.executable, "-m", "tilstand.cli", "check", "--db", str(db)], capture_output=True,
                          text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "37 av 37 indikatorer har verdi eller SSB-symbol" in out.stdout
+    assert "41 av 41 indikatorer har verdi eller SSB-symbol" in out.stdout
     assert len(out.stdout.splitlines()) <= 25, "the summary fits one screen"
 
 

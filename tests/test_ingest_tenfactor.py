@@ -232,7 +232,7 @@ def test_below_the_limit_is_stored_hidden_and_never_leaves_the_store(con, tmp_pa
     p = profile.build(con, "5043", 2024)
     rows = [r for r in p.rows if r.indicator.id.startswith("tf_")]
     assert rows and not any(r.own.shown for r in rows)
-    assert all(r.own.text("score_1_5") == "–" for r in rows)
+    assert all(r.own.text("score_1_5") == ":" for r in rows)
     everything = repr(con.execute("SELECT * FROM observation_public WHERE region_code = '5043'").fetchall())
     assert "4.9" not in everything and "1.5" not in everything
 

@@ -153,5 +153,5 @@ def test_a_two_caseworker_share_is_hidden_in_profile_chart_and_docx_and_a_twenty
         assert built.empty is hidden and (row.own.value in drawn) is not hidden and (drawn == []) is hidden
         doc = Document(report.render(con, muni, 2024, "nb", out=tmp_path / f"{muni}.docx", with_charts=False).path)
         cells = {r.cells[0].text: r.cells[1].text for t in doc.tables if len(t.columns) == 6 for r in t.rows}
-        expected = "–" if hidden else fmt.value(row.own.value, "percent")
+        expected = ":" if hidden else fmt.value(row.own.value, "percent")
         assert cells[row.indicator.name_nb] == expected

@@ -1,5 +1,7 @@
 """The service profile: comparisons, direction-aware verdicts, trends with gaps, suppression."""
 
+import dataclasses
+
 import pytest
 
 from tilstand import catalog, profile, store, tables
@@ -37,13 +39,13 @@ def test_small_municipality_shows_no_small_counts(demo_con):
                     assert not 1 <= v <= r.indicator.min_count
 
 
-def test_suppressed_values_show_as_dash_with_an_explanation(demo_con):
+def test_suppressed_values_show_as_ssbs_colon_with_an_explanation(demo_con):
     hits = []
     for year in range(2015, 2025):
         p = profile.build(demo_con, "5043", year)
         for area in p.by_area():
             hits += [r for r in tables.profile_rows(p, area) if "personvernhensyn" in r["Vurdering"]]
-    assert hits and all(r["Verdi"] == "–" for r in hits)
+    assert hits and all(r["Verdi"] == ":" for r in hits)
 
 
 def _ind(better):
@@ -81,5 +83,14 @@ def test_years_before_a_merger_are_flagged(demo_con):
 
 
 def test_counts_get_no_verdict_because_sizes_are_not_levels():
-    ind = next(i for i in catalog.indicators().values() if i.unit == "count" and i.better != "neutral")
-    assert verdict(ind, Value(12.0, None), Value(900.0, None)) is None
+    for unit in profile.COUNT_UNITS:
+        ind = next(i for i in catalog.indicators().values() if i.unit == unit)
+        directed = dataclasses.replace(ind, better="higher")  # even a count someone gave a direction
+        for i in (ind, directed):
+            assert verdict(i, Value(12.0, None), Value(900.0, None)) is None
+            assert verdict(i, Value(900.0, None), Value(12.0, None)) is None
+
+
+def test_every_count_and_amount_in_the_catalogue_is_undirected():
+    directed = [i.id for i in catalog.indicators().values() if i.unit in profile.COUNT_UNITS and i.better != "neutral"]
+    assert directed == []

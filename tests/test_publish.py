@@ -251,7 +251,7 @@ def test_a_rate_hidden_for_privacy_stays_hidden_in_key_figures_and_charts(demo_d
     info = publish.publish(con, actor, _ready(con, "5034", actor, {}))
     snap = publish.snapshot(con, actor, info.id)
     row = _key_figure(snap, "dekningsgrad", "barn_plassert_andel")
-    assert row["Verdi"] == "–" and "0,7" not in " ".join(row.values())
+    assert row["Verdi"] == ":" and "0,7" not in " ".join(row.values())
     own = plotly.io.from_json(_chart(snap, "trend_barn_plassert_andel").figure_json).data[0]
     assert own.name == snap.info.region_name and own.y[-1] is None and raw not in own.y
     docx = _docx_text(publish.document(con, actor, info.id))

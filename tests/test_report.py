@@ -201,7 +201,7 @@ def test_the_appendix_gives_each_definition_in_the_reports_own_malform(demo, tmp
         assert any(re.search(r"\b(innbyggere|antall|ikke|hjemmet)\b", d) for _, d, *_ in rows)
 
 
-def test_suppressed_values_are_a_dash_in_the_docx_never_the_number(demo, tmp_path):
+def test_suppressed_values_are_ssbs_colon_in_the_docx_never_the_number(demo, tmp_path):
     p = profile.build(demo, "5033", 2024)
     hidden = [r for r in p.rows if r.own.status == "x"]
     assert hidden, "the sample data has suppressed values for Tydal"
@@ -211,7 +211,7 @@ def test_suppressed_values_are_a_dash_in_the_docx_never_the_number(demo, tmp_pat
     shown = [r for r in hidden if r.indicator.name_nb in rows]
     assert shown
     for r in shown:
-        assert rows[r.indicator.name_nb][1] == "–"
+        assert rows[r.indicator.name_nb][1] == ":"
     raw = demo.cursor().execute(
         "SELECT value FROM observation WHERE region_code = '5033' AND year = 2024 "
         "AND indicator_id = 'barn_plasseringstiltak_31_12'").fetchone()
@@ -373,3 +373,63 @@ def test_a_stored_region_name_with_control_characters_and_5000_characters_still_
     assert "\x07" not in _all_text(doc) and "\x1b" not in _all_text(doc)
     assert len(out.path.name) < 100
     assert len(report.file_name("5001", long_name, 2024, "nb", "docx")) <= 120
+
+
+def _tables_with_footnotes(doc) -> list[tuple[list[list[str]], str]]:
+    """Each key-figure table's cells and the paragraph right after it (its source line and footnote)."""
+    out: list[tuple[list[list[str]], str]] = []
+    body = list(doc.element.body.iterchildren())
+    for i, el in enumerate(body):
+        if el.tag != qn("w:tbl"):
+            continue
+        rows = [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+                for tr in el.iter(qn("w:tr"))]
+        after = next((e for e in body[i + 1:] if e.tag == qn("w:p")), None)
+        text = "".join(t.text or "" for t in after.iter(qn("w:t"))) if after is not None else ""
+        if rows and rows[0][0] == "Indikator" and text.startswith(("Kilde", "Kjelde")):
+            out.append((rows, text))
+    return out
+
+
+@pytest.mark.parametrize("language,hidden,children,employees,missing", [
+    ("nb", "«:» skjult av personvernhensyn", "for få barn", "for få ansatte", "«..» tall mangler"),
+    ("nn", "«:» skjult av omsyn til personvernet", "for få barn", "for få tilsette", "«..» tal manglar"),
+])
+def test_key_tables_show_ssbs_symbols_and_each_footnote_names_the_reasons_in_its_own_table(
+        demo, tmp_path, language, hidden, children, employees, missing):
+    out = report.render(demo, "5033", 2024, language, out=tmp_path / f"tydal_{language}.docx", with_charts=False)
+    tables = _tables_with_footnotes(Document(out.path))
+    assert len(tables) >= 5
+    cells = [c for rows, _ in tables for row in rows[1:] for c in row[1:]]
+    assert ":" in cells and ".." in cells and "–" not in cells  # SSB's symbols, never a dash
+    for rows, note in tables:
+        used = {c for row in rows[1:] for c in row[1:]}
+        # the footnote explains exactly the symbols that stand in this table
+        assert (hidden in note) is (":" in used), note
+        assert (missing in note) is (".." in used), note
+        assert ("«.»" in note) is ("." in used), note
+    notes = " ".join(note for _, note in tables)
+    assert children in notes and employees in notes  # Tydal: few children and few employees, each named
+    assert "SSB har skjult" not in notes  # no SSB-hidden cell in Tydal's sample numbers: not mentioned
+
+
+def test_counts_have_no_comparison_values_in_the_docx_only_a_not_applicable_mark(demo, tmp_path):
+    p = profile.build(demo, "5001", 2024)
+    counts = {r.indicator.name_nb for r in p.rows if not r.compared}
+    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False)
+    rows = [row for t, _ in _tables_with_footnotes(Document(out.path)) for row in t[1:] if row[0] in counts]
+    assert any(r[0] == "Årsverk til saksbehandling og administrasjon (funksjon 244)" for r in rows)
+    assert rows and all(r[3:] == [".", ".", "."] for r in rows)  # no KOSTRA group, county or country total
+
+
+def test_a_chapter_of_counts_only_gets_a_table_without_comparison_columns(demo, tmp_path):
+    rep = narrative.create_report(demo, "5001", 2024, "nb", actor=leader("Test Leder"))
+    first = narrative.sections(demo, rep.id)[0]
+    demo.cursor().execute("UPDATE section SET indicators = 'barn_melding_antall barn_tiltak_antall' WHERE id = ?",
+                          [first.id])
+    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False)
+    doc = Document(out.path)
+    rows, note = next((t, n) for t, n in _tables_with_footnotes(doc) if t[1][0] == "Barn med melding")
+    assert rows[0] == ["Indikator", "Trondheim - Tråante", "Endring fra 2023"]
+    assert [r[0] for r in rows[1:]] == ["Barn med melding", "Barn med barnevernstiltak i løpet av året"]
+    assert "«.»" not in note and "KOSTRA-gruppe 12" not in " ".join(c for r in rows for c in r)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from tilstand import fmt
+from tilstand import fmt, symbols
 from tilstand.charts import (
-    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, WIDTH, TEXT, UNIT_AXIS, ChartTable, _geometry, base_layout, wrap,
+    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, SCALES, STYLE, WIDTH, TEXT, UNIT_AXIS, ChartTable, _geometry, base_layout, wrap,
 )
 
 BAR_PX = 34  # height per bar, so a long peer list grows the figure instead of squeezing the bars
@@ -32,7 +32,8 @@ class Bar:
 @dataclass(frozen=True)
 class Missing:
     name: str
-    why: str  # «skjult av personvernhensyn», «tall mangler»
+    why: str  # «skjult av personvernhensyn: for få barn», «tall mangler: ikke importert i Tilstand»
+    mark: symbols.Mark = symbols.NOT_IMPORTED  # the symbol the table shows, and its reason for the footnote
 
 
 def ranked(bars: Iterable[Bar], better: str) -> list[Bar]:
@@ -61,8 +62,10 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
         if kind == "reference":
             marker = {"color": BAR_REFERENCE["color"], "line": {"color": BAR_REFERENCE["line"], "width": 1.5},
                       "pattern": {"shape": BAR_REFERENCE["pattern"], "fgcolor": BAR_REFERENCE["line"], "size": 8}}
+        low = SCALES.get(unit, (0, 0))[0]  # a score's bar starts at the bottom of its scale, not at 0
         data.append({
-            "type": "bar", "orientation": "h", "y": [b.label for b in mine], "x": [b.value for b in mine],
+            "type": "bar", "orientation": "h", "y": [b.label for b in mine], "x": [b.value - low for b in mine],
+            **({"base": low} if low else {}),
             "name": kind, "marker": marker, "text": [fmt.value(b.value, unit) for b in mine],
             "textposition": "outside", "cliponaxis": False, "textfont": {"size": FONT_SIZE - 2},
             "hovertemplate": "%{y}: %{text}<extra></extra>",
@@ -76,13 +79,14 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
     height = max(HEIGHT, margin["t"] + margin["b"] + BAR_PX * max(len(bars), 1))
     layout = base_layout(wrap(title, 70), note_lines, legend_rows=0, height=height, left=left, axis_title_rows=1)
     top = max((b.value for b in bars), default=0.0)
+    value_range = list(SCALES[unit]) if unit in SCALES else [0, top * 1.22 if top > 0 else 1]
     ticktext = [f"<b>{b.label}</b>" if b.kind == "own" else b.label for b in bars]
     layout.update(
         barmode="overlay",  # one bar per category: overlay keeps each bar centred on its label
         bargap=0.25,
         hovermode="closest",
         xaxis={"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 8},
-               "range": [0, top * 1.22 if top > 0 else 1], "tickformat": ",~f", "gridcolor": "#E3E3E3",
+               "range": value_range, "tickformat": ",~f", "gridcolor": "#E3E3E3",
                "zeroline": True, "zerolinecolor": "#777777", "linecolor": "#777777",
                "tickfont": {"size": FONT_SIZE - 2}},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
@@ -93,12 +97,12 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
 
 
 def table(caption: str, bars: list[Bar], missing: list[Missing], unit: str, language: str) -> ChartTable:
-    """The bars in the drawn order, then the regions without a bar, «–» and why."""
+    """The bars in the drawn order, then the regions without a bar, SSB's symbol and why."""
     t = TEXT[language]
     out = [(b.label, fmt.value(b.value, unit), b.remark) for b in bars]
-    out += [(m.name, fmt.value(None, unit), m.why) for m in missing]
+    out += [(m.name, m.mark.symbol, m.why) for m in missing]
     return ChartTable(columns=(t["region"], UNIT_AXIS[language].get(unit, "") or t["value"], t["remark"]),
-                      rows=tuple(out), caption=caption)
+                      rows=tuple(out), caption=caption, legend=symbols.legend((m.mark for m in missing), language))
 
 
 def values_sentence(bars: list[Bar], unit: str) -> str:

@@ -14,7 +14,7 @@ import duckdb
 
 from tilstand import catalog
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
-from tilstand.charts import TEXT, Chart, ChartDef, Prefetch, _source, about, latest, reason, rows
+from tilstand.charts import TEXT, Chart, ChartDef, Prefetch, _source, about, latest, mark, reason, rows, scale_text
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
@@ -36,7 +36,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
                      about=about(indicator, _source(indicator, False, language), None, language))
     service = found[0]  # the query puts the service first
     members = found[1:]
-    service_value, service_why = _service_total(service, members, language)
+    service_value, service_why = _service_total(service, members, language, indicator.area)
     own_is_service = service["region_code"] == region
     bars: list[Bar] = []
     missing: list[Missing] = []
@@ -46,12 +46,14 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         bars.append(Bar(label, service_value, "own" if own_is_service else "reference"))
         used.append(service)
     elif service_why is not None:
-        missing.append(Missing(service["region_name"], service_why))
+        missing.append(Missing(service["region_name"], service_why, mark(service["status"], indicator.area)))
     member_bars = []
     for m in members:
         if m["value"] is None:
             present = m["indicator_id"] is not None
-            missing.append(Missing(m["region_name"], reason(m["status"] if present else None, language, short=True)))
+            status = m["status"] if present else None
+            missing.append(Missing(m["region_name"], reason(status, language, short=True, area=indicator.area),
+                                   mark(status, indicator.area)))
             continue
         used.append(m)
         own = m["region_code"] == region
@@ -63,7 +65,8 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         notes.append(t["no_service_total"].format(year=year))
     title = t["members_title"].format(title=title_base, service=service["region_name"], year=year)
     source = _source(indicator, any(r["sample"] for r in used), language)
-    alt = [f"{t['bar_chart']}: {title}."]
+    scale = scale_text(indicator.unit)
+    alt = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
     if bars:
         alt.append(f"{t['values']}: {values_sentence(bars, indicator.unit)}.")
     alt += [n for n in notes if n]
@@ -78,10 +81,11 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     )
 
 
-def _service_total(service: dict, members: list[dict], language: str) -> tuple[float | None, str | None]:
+def _service_total(service: dict, members: list[dict], language: str, area: str | None = None
+                   ) -> tuple[float | None, str | None]:
     """The service's shown value, or None and why (None, None: the source has no service figure)."""
     if service["indicator_id"] is None:
         return None, None
     if service["value"] is None:  # hidden by the store when a member's hidden count could be isolated
-        return None, reason(service["status"], language, short=True)
+        return None, reason(service["status"], language, short=True, area=area)
     return service["value"], None

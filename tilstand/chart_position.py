@@ -16,7 +16,7 @@ from tilstand import catalog, fmt
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 from tilstand.charts import (
     COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, Prefetch, _source, about, compare_rows, latest,
-    reason,
+    mark, reason, scale_text,
 )
 
 
@@ -33,7 +33,9 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         found = prefetch.get([indicator.id], year, year, with_peers=True)
     else:
         found = compare_rows(con, region, year, year, year, [indicator.id], peers)
-    own, bars, missing, peer_values, used = _bars(found, region, [r for r in REFERENCES if r in compare], language)
+    # A size (count, 1 000 kroner) is ranked among municipalities only: a county's or the country's total is no bar.
+    references = [] if indicator.unit in SIZE_UNITS else [r for r in REFERENCES if r in compare]
+    own, bars, missing, peer_values, used = _bars(found, region, references, language, indicator.area)
     chosen = len({r["region_code"] for r in found if r["role"] == "peer"})  # known municipalities only
     mean = _mean(peer_values, chosen)
     if mean is not None and "peers" in compare:
@@ -47,7 +49,8 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     notes.append(not_shown(missing, language))
     title = t["position_title"].format(title=chart.title(language), year=year)
     source = _source(indicator, any(r["sample"] for r in used), language)
-    alt_parts = [f"{t['bar_chart']}: {title}."]
+    scale = scale_text(unit)
+    alt_parts = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
     if own is None:
         alt_parts.append(t["no_data_year"].format(name=_own_name(found, region), year=year))
     alt_parts += statements
@@ -69,7 +72,7 @@ def _own_name(found: list[dict], region: str) -> str:
     return next((r["region_name"] for r in found if r["role"] == "own"), region)
 
 
-def _bars(found: list[dict], region: str, references: list[str], language: str
+def _bars(found: list[dict], region: str, references: list[str], language: str, area: str | None = None
           ) -> tuple[Bar | None, list[Bar], list[Missing], list[float], list[dict]]:
     """The own bar (None when hidden or missing), all bars, the regions without one, the peers' shown
     values and the rows behind the bars (for the source and the date)."""
@@ -87,7 +90,9 @@ def _bars(found: list[dict], region: str, references: list[str], language: str
         if r["value"] is None:
             present = r["indicator_id"] is not None
             if role in ("own", "peer") or present:  # an average the source never publishes: silently absent
-                missing.append(Missing(r["region_name"], reason(r["status"] if present else None, language, short=True)))
+                status = r["status"] if present else None
+                missing.append(Missing(r["region_name"], reason(status, language, short=True, area=area),
+                                       mark(status, area)))
             continue
         used.append(r)
         if role == "own":

@@ -24,9 +24,9 @@ from datetime import datetime
 import duckdb
 import plotly.graph_objects as go
 
-from tilstand import catalog, fmt, queries
-from tilstand.charts import (FONT, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, TEXT, TITLE_SIZE, UNIT_AXIS, WIDTH, Chart,
-                             ChartDef, ChartTable, _source, date_text)
+from tilstand import catalog, fmt, queries, symbols
+from tilstand.charts import (FONT, FONT_SIZE, HEIGHT, NOTE_SIZE, SCALES, STYLE, TEXT, TITLE_SIZE, UNIT_AXIS, WIDTH,
+                             Chart, ChartDef, ChartTable, _source, date_text, scale_text)
 
 OWN = STYLE["own"]["color"]
 COMPARISON_COLOR = {"peers": "#CC79A7", "county": STYLE["county"]["color"], "country": STYLE["country"]["color"],
@@ -81,6 +81,7 @@ WORDS = {
         "dimension": "Dimensjon",
         "share_axis": "Prosent av svarene",
         "bu_caption": "Svarfordeling i brukerundersøkelsen for {name} i {year}, i prosent av svarene per dimensjon.",
+        "bu_scale": "svar på skala 1–6 i tre grupper",
         "bu_definition": "Andelen av svarene på dimensjonens spørsmål som er 1–2, 3–4 og 5–6 på skalaen 1–6 (6 er "
                          "best). «Vet ikke» telles ikke med. Tilgjengelighet bygger på foreldrenes svar, de andre "
                          "dimensjonene på svar fra barn, unge og foreldre.",
@@ -130,6 +131,7 @@ WORDS = {
         "dimension": "Dimensjon",
         "share_axis": "Prosent av svara",
         "bu_caption": "Svarfordeling i brukarundersøkinga for {name} i {year}, i prosent av svara per dimensjon.",
+        "bu_scale": "svar på skala 1–6 i tre grupper",
         "bu_definition": "Delen av svara på spørsmåla i dimensjonen som er 1–2, 3–4 og 5–6 på skalaen 1–6 (6 er "
                          "best). «Veit ikkje» blir ikkje talde med. Tilgjenge byggjer på svara frå foreldra, dei "
                          "andre dimensjonane på svar frå born, unge og foreldre.",
@@ -357,7 +359,9 @@ def _tenfactor_figure(title: str, subtitle: str, name: str, year: int, factors: 
     traces.append({"type": "scatter", "x": [this.get(f) for f in factors], "y": y, "mode": "markers",
                    "name": w["this_year"].format(name=name, year=year), "legendrank": 1, "hovertemplate": hover,
                    "marker": {"symbol": "circle", "size": 15, "color": OWN, "line": {"width": 1, "color": "#FFFFFF"}}})
-    axis = {"range": [0.85, 5.15], "dtick": 0.5, "tickformat": ",~f", "domain": [0.41, 1.0],
+    for trace in traces:  # the axis is exactly the scale, 1–5: a dot on 1 or 5 is drawn whole, not clipped
+        trace["cliponaxis"] = False
+    axis = {"range": list(SCALES["score_1_5"]), "dtick": 0.5, "tickformat": ",~f", "domain": [0.41, 1.0],
             "title": {"text": UNIT_AXIS[language]["score_1_5"], "font": {"size": FONT_SIZE - 1}, "standoff": 8}, "gridcolor": "#E3E3E3", "zeroline": False,
             "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": y, "autorange": "reversed",
@@ -373,7 +377,7 @@ def _tenfactor_alt(title: str, name: str, year: int, factors: list[str], names: 
     """What changed most since last year, and where the service is above or below the comparison."""
     w = WORDS[language]
     this, last = shown[year], shown[year - 1]
-    parts = [f"{w['dot_plot']}: {title}."]
+    parts = [f"{w['dot_plot']}: {title}, {scale_text('score_1_5')}."]
     rounded = {f: _change(this[f], last[f]) for f in factors if f in this and f in last}
     biggest = sorted((f for f in rounded if rounded[f]), key=lambda f: (-abs(rounded[f]), factors.index(f)))[:3]
     if biggest:
@@ -424,21 +428,33 @@ def _tenfactor_table(name: str, year: int, factors: list[str], names: dict[str, 
         columns.append(comparison.label)
     columns.append(w["remark"])
     rows = []
+    marks: list[symbols.Mark | None] = []
+
+    def cell(v: _Value | None) -> str:  # the number, or SSB's symbol (hidden: too few answers)
+        m = symbols.NOT_IMPORTED if v is None else symbols.mark(v.value, v.status, area="tenfactor")
+        marks.append(m)
+        return m.symbol if m else fmt.value(v.value, "score_1_5")  # type: ignore[union-attr]
+
     for f in factors:
         now, before = own[year][f], own[year - 1][f]
         a = now.value if now is not None else None
         b = before.value if before is not None else None
-        row = [names[f], fmt.value(a, "score_1_5"), fmt.value(b, "score_1_5"),
-               (fmt.change(_change(a, b), "score_1_5") or "0,0") if a is not None and b is not None else "–"]
+        row = [names[f], cell(now), cell(before)]
+        if a is not None and b is not None:
+            row.append(fmt.change(_change(a, b), "score_1_5") or "0,0")
+        else:  # the change is as unknown as the year without a number
+            row.append(row[1] if a is None else row[2])
         if comparison is not None:
-            row.append(fmt.value(comparison.values.get(f), "score_1_5"))
+            got = comparison.values.get(f)
+            row.append(cell(_Value(got, None, False, None)) if got is not None else cell(None))
         hidden_years = [str(y) for y, v in ((year, now), (year - 1, before)) if v is not None and v.value is None]
         row.append(w["hidden_in"].format(years=_join(hidden_years, language), limit=_limit("tenfactor"))
                    if hidden_years else "")
         rows.append(tuple(row))
     vs = w["tf_caption_vs"].format(label=comparison.phrase) if comparison else ""
     return ChartTable(columns=tuple(columns), rows=tuple(rows),
-                      caption=w["tf_caption"].format(name=name, year=year, last=year - 1, vs=vs))
+                      caption=w["tf_caption"].format(name=name, year=year, last=year - 1, vs=vs),
+                      legend=symbols.legend(marks, language))
 
 
 # --- user survey: answer distribution -----------------------------------------------------------
@@ -532,7 +548,7 @@ def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, 
 def _survey_alt(title: str, dims: list[str], names: dict[str, str], shares: dict[str, tuple[float, float, float]],
                 respondents: float | None, notes: list[str], language: str) -> str:
     w = WORDS[language]
-    head = f"{w['bar_chart']}: {title}"
+    head = f"{w['bar_chart']}: {title} ({w['bu_scale']})"
     parts = [head + (f", {w['n_answers'].format(n=fmt.number(respondents))}." if respondents else ".")]
     for d in dims:
         if d in shares:
@@ -546,12 +562,15 @@ def _survey_table(name: str, year: int, dims: list[str], names: dict[str, str],
     w = WORDS[language]
     hidden_text = w["hidden_cell"].format(limit=_limit("survey"))
     rows = []
+    marks = []
     for d in dims:
-        cells = [_percent(v) for v in shares[d]] if d in shares else ["–"] * len(BANDS)
-        remark = hidden_text if d in hidden else ("" if d in shares else TEXT[language]["no_figure"])
+        m = None if d in shares else symbols.Mark(symbols.HIDDEN, "few_answers") if d in hidden else symbols.NOT_IMPORTED
+        cells = [_percent(v) for v in shares[d]] if m is None else [m.symbol] * len(BANDS)
+        remark = "" if m is None else hidden_text if d in hidden else TEXT[language]["no_figure"]
         rows.append((names[d], *cells, remark))
+        marks.append(m)
     return ChartTable(columns=(w["dimension"], *w["bands"], w["remark"]), rows=tuple(rows),
-                      caption=w["bu_caption"].format(name=name, year=year))
+                      caption=w["bu_caption"].format(name=name, year=year), legend=symbols.legend(marks, language))
 
 
 # --- layout -------------------------------------------------------------------------------------

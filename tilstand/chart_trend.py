@@ -8,6 +8,7 @@ dicts: plotly's update calls validate property by property and would cost more t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +16,10 @@ from datetime import datetime
 import duckdb
 import plotly.graph_objects as go
 
-from tilstand import catalog, fmt
+from tilstand import catalog, fmt, symbols
 from tilstand.charts import (
-    ALT_REASON, COMPARE_DEFAULT, FONT_SIZE, REFERENCES, SIZE_UNITS, STYLE, TEXT, TREND_YEARS, UNIT_AXIS, Chart,
-    ChartDef, ChartTable, Prefetch, _legend_rows, _source, _years, about, base_layout, compare_rows, latest,
-    reason, wrap,
+    COMPARE_DEFAULT, FONT_SIZE, REFERENCES, SCALES, SIZE_UNITS, STYLE, TEXT, TREND_YEARS, UNIT_AXIS, Chart, ChartDef,
+    ChartTable, Prefetch, _legend_rows, _source, _years, about, base_layout, compare_rows, latest, scale_text, wrap,
 )
 
 Point = tuple[int, float | None, str | None, bool]  # (year, value, status, present)
@@ -31,7 +31,8 @@ class Series:
     name: str
     points: tuple[Point, ...]
     # Why a year without a value has none, when the status cannot say it (the peers' mean).
-    why: dict[int, str] | None = None
+    why: dict[int, symbols.Mark] | None = None
+    area: str | None = None  # the indicator's catalogue area: says what there were too few of
 
     @property
     def shown(self) -> list[tuple[int, float]]:
@@ -52,7 +53,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     else:
         found = compare_rows(con, region, year, years[0], year, [indicator.id], peers if use_peers else ())
     series, imported, sample = _series(found, years, ["own"] if size else ["own", *(r for r in REFERENCES if r in compare)],
-                                       language)
+                                       language, indicator.area)
     if use_peers:
         mean = _peer_mean(found, years, language)
         if mean is not None:
@@ -81,10 +82,10 @@ def _from_first_year(years: list[int], series: list[Series]) -> tuple[list[int],
     if first <= years[0]:
         return years, series
     return ([y for y in years if y >= first],
-            [Series(s.role, s.name, tuple(p for p in s.points if p[0] >= first)) for s in series])
+            [dataclasses.replace(s, points=tuple(p for p in s.points if p[0] >= first)) for s in series])
 
 
-def _series(found: list[dict], years: list[int], roles: list[str], language: str
+def _series(found: list[dict], years: list[int], roles: list[str], language: str, area: str | None = None
             ) -> tuple[list[Series], list[tuple[str, datetime | None]], set[str]]:
     """The own region and the references, once each (a county's report: own == county).
 
@@ -114,7 +115,8 @@ def _series(found: list[dict], years: list[int], roles: list[str], language: str
             continue
         seen.add(codes[role])
         got = values.get(role, {})
-        series.append(Series(role, names[role], tuple((y, *got.get(y, (None, None)), y in got) for y in years)))
+        series.append(Series(role, names[role], tuple((y, *got.get(y, (None, None)), y in got) for y in years),
+                             area=area))
     return series, imported, sample
 
 
@@ -133,14 +135,14 @@ def _peer_mean(found: list[dict], years: list[int], language: str) -> Series | N
             by_year.setdefault(r["year"], []).append(r["value"])
     t = TEXT[language]
     points: list[Point] = []
-    why: dict[int, str] = {}
+    why: dict[int, symbols.Mark] = {}
     for y in years:
         got = by_year.get(y, [])
         if got and len(got) * 2 >= len(codes):
             points.append((y, sum(got) / len(got), None, True))
         else:
             points.append((y, None, None, True))
-            why[y] = t["few_peers"]
+            why[y] = symbols.FEW_PEERS
     return Series("peers", t["peers"].format(n=len(codes)), tuple(points), why)
 
 
@@ -161,38 +163,51 @@ def _figure(title: str, unit: str, years: list[int], series: list[Series], langu
         })
     note_lines = [line for n in _gap_notes(series, language) for line in wrap(n, 105)]
     layout = base_layout(wrap(title, 70), [n for n in note_lines if n], legend_rows=_legend_rows(s.name for s in series))
+    yaxis = {"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 10}, "rangemode": "tozero",
+             "tickformat": ",~f", "gridcolor": "#E3E3E3", "zeroline": True, "zerolinecolor": "#999999",
+             "linecolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
+    if unit in SCALES:  # a score: the whole scale, bottom to top (markers on the edge are not clipped)
+        yaxis.update(range=list(SCALES[unit]), dtick=1, zeroline=False)
+        yaxis.pop("rangemode")
+        for trace in data:
+            trace["cliponaxis"] = False
     layout.update(
         hovermode="x unified",
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": x, "range": [-0.3, len(x) - 0.7],
                "showgrid": False, "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777",
                "tickfont": {"size": FONT_SIZE - 2}},
-        yaxis={"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 10}, "rangemode": "tozero",
-               "tickformat": ",~f", "gridcolor": "#E3E3E3", "zeroline": True, "zerolinecolor": "#999999",
-               "linecolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}},
+        yaxis=yaxis,
     )
     return go.Figure(data=data, layout=layout)
 
 
-def _why(s: Series, y: int, status: str | None, present: bool, language: str) -> str:
+def _mark(s: Series, y: int, status: str | None, present: bool) -> symbols.Mark:
+    """The symbol in place of a year's value and why (the status says it, or the series does)."""
     if s.why and y in s.why:
         return s.why[y]
-    return reason(status, language) if present and status else TEXT[language]["no_figure"]
+    return symbols.mark(None, status, area=s.area, present=present) or symbols.NOT_IMPORTED
 
 
-def _gaps(s: Series, language: str) -> dict[str, list[int]]:
-    """The years without a value, grouped by the reason given for them."""
-    out: dict[str, list[int]] = {}
+def _gap_marks(s: Series) -> dict[symbols.Mark, list[int]]:
+    """The years without a value, grouped by the symbol and reason for them."""
+    out: dict[symbols.Mark, list[int]] = {}
     for y, v, status, present in s.points:
         if v is None:
-            out.setdefault(_why(s, y, status, present, language), []).append(y)
+            out.setdefault(_mark(s, y, status, present), []).append(y)
     return out
 
 
+def _gaps(s: Series, language: str, *, short: bool = False) -> dict[str, list[int]]:
+    """The years without a value, grouped by the reason given for them (`short`: without the rule)."""
+    return {symbols.explain(m, language, short=short): years for m, years in _gap_marks(s).items()}
+
+
 def _gap_notes(series: list[Series], language: str) -> list[str]:
-    """One sentence per (region, reason): which years of the drawn lines are gaps, and why."""
+    """One sentence per (region, reason): which years of the drawn lines are gaps, and why (the rule itself
+    is in the alt text and the table's footnote)."""
     t = TEXT[language]
     return [t["note"].format(name=s.name, years=_years(years, language), reason=why)
-            for s in series for why, years in _gaps(s, language).items()]
+            for s in series for why, years in _gaps(s, language, short=True).items()]
 
 
 def _table(title: str, unit: str, years: list[int], series: list[Series], language: str) -> ChartTable:
@@ -201,15 +216,18 @@ def _table(title: str, unit: str, years: list[int], series: list[Series], langua
     out = []
     for s in series:
         remark = "; ".join(f"{_years(ys, language)}: {why}" for why, ys in _gaps(s, language).items())
-        out.append((s.name, *(fmt.value(v, unit) for _, v, _, _ in s.points), remark))
+        out.append((s.name, *(fmt.value(v, unit) if v is not None else _mark(s, y, status, present).symbol
+                              for y, v, status, present in s.points), remark))
     return ChartTable(columns=(t["region"], *(str(y) for y in years), t["remark"]), rows=tuple(out),
-                      caption=t["trend_caption"].format(title=title, first=years[0], last=years[-1]))
+                      caption=t["trend_caption"].format(title=title, first=years[0], last=years[-1]),
+                      legend=symbols.legend((m for s in series for m in _gap_marks(s)), language))
 
 
 def _alt(title: str, unit: str, years: list[int], own: Series, others: list[Series], language: str) -> str:
     """'Linjediagram: <title>, 2015–2024. Trondheim: 3,1 % i 2015 og 2,8 % i 2024. …' — shown numbers only."""
     t = TEXT[language]
-    parts = [f"{t['line_chart']}: {title}, {years[0]}–{years[-1]}."]
+    scale = scale_text(unit)
+    parts = [f"{t['line_chart']}: {title}, {years[0]}–{years[-1]}" + (f", {scale}." if scale else ".")]
     shown = own.shown
     if not shown:
         parts.append(t["no_data"].format(name=own.name))
@@ -230,15 +248,22 @@ def _alt(title: str, unit: str, years: list[int], own: Series, others: list[Seri
         text = fmt.value(values[y], unit) if y == said else t["value_in"].format(value=fmt.value(values[y], unit), year=y)
         parts.append(f"{s.name}: {text}.")
         said = y
-    by_reason: dict[str | None, list[int]] = {}
-    for y, v, status, present in own.points:
-        if v is None:
-            key = status if present and status in ALT_REASON[language] else None
-            by_reason.setdefault(key, []).append(y)
-    for status, hidden in by_reason.items():
-        one, many = ALT_REASON[language][status]
+    for m, hidden in _gap_marks(own).items():  # «Tallene for 2018 og 2021 er skjult av personvernhensyn: for få barn (…).»
+        one, many = ALT_PREDICATE[language][m.symbol]
         several = len(hidden) > 1
         template = t["hidden_many"] if several else t["hidden_one"]
-        parts.append(template.format(years=_years(hidden, language), reason=many if several else one))
+        why = f"{many if several else one}: {symbols.reason_text(m.reason, language)}"
+        parts.append(template.format(years=_years(hidden, language), reason=why))
     return " ".join(parts)
+
+
+# What the years without a number are, as the predicate of a sentence: (one year, several years).
+ALT_PREDICATE = {
+    "nb": {symbols.HIDDEN: ("er skjult av personvernhensyn", "er skjult av personvernhensyn"),
+           symbols.MISSING: ("mangler", "mangler"), symbols.NOT_YET: ("mangler foreløpig", "mangler foreløpig"),
+           symbols.NOT_APPLICABLE: ("er ikke aktuelt", "er ikke aktuelle")},
+    "nn": {symbols.HIDDEN: ("er skjult av omsyn til personvernet", "er skjulte av omsyn til personvernet"),
+           symbols.MISSING: ("manglar", "manglar"), symbols.NOT_YET: ("manglar førebels", "manglar førebels"),
+           symbols.NOT_APPLICABLE: ("er ikkje aktuelt", "er ikkje aktuelle")},
+}
 

@@ -39,7 +39,7 @@ import duckdb
 import plotly
 import plotly.graph_objects as go
 
-from tilstand import catalog, fmt, queries
+from tilstand import catalog, fmt, queries, symbols
 from tilstand.errors import TilstandError
 from tilstand.privacy import HIDDEN_OR_MISSING, SUPPRESSED, explain
 
@@ -76,11 +76,14 @@ WIDTH, HEIGHT, SCALE = 900, 480, 2
 UNIT_AXIS = {
     "nb": {"percent": "Prosent", "count": "Antall", "per_1000": f"Per 1{fmt.NBSP}000 barn 0–17 år",
            "ratio": "Forholdstall", "nok": "Kroner", "nok_1000": f"1{fmt.NBSP}000 kroner",
-           "score_1_5": "Skår (1–5)", "score": "Skår"},
+           "score_1_5": "Skår (skala 1–5)", "score": "Skår (skala 1–6)"},
     "nn": {"percent": "Prosent", "count": "Tal", "per_1000": f"Per 1{fmt.NBSP}000 barn 0–17 år",
            "ratio": "Forholdstal", "nok": "Kroner", "nok_1000": f"1{fmt.NBSP}000 kroner",
-           "score_1_5": "Skår (1–5)", "score": "Skår"},
+           "score_1_5": "Skår (skala 1–5)", "score": "Skår (skala 1–6)"},
 }
+# A score lives on its scale: 10-FAKTOR 1–5, the user surveys 1–6. Axes and bars run from its bottom to its
+# top, never from 0, so a 4,8 out of 6 does not look like 80 % of something.
+SCALES = {"score_1_5": (1, 5), "score": (1, 6)}
 
 # Why a year has no point: privacy.explain words it in bokmål; nynorsk mirrors it here.
 EXPLAIN_NN = {
@@ -275,8 +278,9 @@ class ChartTable:
     """The chart's numbers as text cells, for the table view (keyboard and screen-reader friendly)."""
 
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]  # formatted Norwegian numbers; hidden values as «–»
+    rows: tuple[tuple[str, ...], ...]  # formatted Norwegian numbers; SSB's symbols where there is none
     caption: str  # what the table shows, in the report language
+    legend: str = ""  # the symbols used in the table and the reasons present (tilstand/symbols.py)
 
 
 @dataclass(frozen=True)
@@ -416,16 +420,24 @@ def _joined(regions: list[dict], values: dict[tuple[str, str], list[dict]], indi
 # --- what every kind shares: reasons, sources, the about line -----------------------------------
 
 
-def reason(status: str | None, language: str, *, short: bool = False) -> str:
-    """Why a value is not shown, in the report language; `short` drops the explanation after the colon.
+def reason(status: str | None, language: str, *, short: bool = False, area: str | None = None) -> str:
+    """Why a value is not shown, in the report language (tilstand/symbols.py); `short` drops the rule in
+    brackets. `area` (the indicator's catalogue area) says what there were too few of.
 
-    None means no row at all (the source has no number).
+    None means no row at all (nothing imported).
     """
-    t = TEXT[language]
-    if status is None:
-        return t["missing"]
-    text = (EXPLAIN_NN.get(status, "") if language == "nn" else explain(status)) or t["no_figure"]
-    return text.split(":")[0] if short else text
+    return symbols.explain(mark(status, area), language, short=short)
+
+
+def mark(status: str | None, area: str | None = None) -> symbols.Mark:
+    """The symbol and reason for a value without a number (status None: no row at all)."""
+    return symbols.mark(None, status, area=area) or symbols.NOT_IMPORTED
+
+
+def scale_text(unit: str) -> str:
+    """«skala 1–6» for a score (the same in bokmål and nynorsk), '' for any other unit."""
+    low, high = SCALES.get(unit, (None, None))
+    return f"skala {low}–{high}" if low is not None else ""
 
 
 def _years(years: list[int], language: str) -> str:
@@ -450,7 +462,7 @@ def _tables(indicator_id: str) -> list[tuple[str, bool]]:
             out.append((m.table, m.contents_code.upper().startswith(("KOS", "KOK"))))
     for d in catalog.derived():
         if d.indicator_id == indicator_id:
-            for part in (d.numerator, *d.denominator):
+            for part in (*d.numerator, *d.denominator):
                 out.extend(_tables(part))
     return list(dict.fromkeys(out))
 

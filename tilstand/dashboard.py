@@ -17,7 +17,7 @@ from importlib.resources import files
 
 import duckdb
 
-from tilstand import catalog, fmt, queries
+from tilstand import catalog, fmt, queries, symbols
 from tilstand.catalog import Indicator
 from tilstand.privacy import is_hidden
 from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value, verdict
@@ -148,7 +148,7 @@ class Headline:
     def verdict_text(self) -> str:
         """'Bedre enn KOSTRA-gruppen og sammenligningskommunene, dårligere enn landet.' — in words (WCAG 1.4.1)."""
         if not self.own.shown:
-            if not self.own.note:
+            if self.own.mark == symbols.NOT_IMPORTED:
                 return f"Ingen tall importert for året (kilde: {catalog.source_label([self.indicator])})."
             return self.own.note[0].upper() + self.own.note[1:] + "."
         if self.indicator.unit in COUNT_UNITS:
@@ -193,6 +193,8 @@ def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
 
 
 def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer: PeerMean | None):
+    if not row.compared:  # a count or an amount is a size: never set beside a county's or group's total
+        return
     for role in compare:
         if role == "peers":
             if peer is None:

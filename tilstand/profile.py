@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from tilstand import catalog, fmt, queries
+from tilstand import catalog, fmt, queries, symbols
 from tilstand.catalog import Indicator
 from tilstand.privacy import explain, is_hidden
 
 TREND_YEARS = 10
 COMPARISONS = ("group", "county", "country")
 COUNT_UNITS = ("count", "nok_1000")
+# A KOSTRA group guessed from population (kostra_membership.csv), not SSB's own grouping, is named with
+# ESTIMATED after it and explained wherever it is shown; `tilstand fetch-klass` loads SSB's.
+ESTIMATED = "(anslått)"
+GROUP_ESTIMATED_NOTE = ("«(anslått)» ved KOSTRA-gruppen: gruppen er anslått ut fra folketallet, ikke hentet fra SSB, "
+                        "og kan være feil. Hent SSBs gruppering med «tilstand fetch-klass».")
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,19 @@ class Value:
         return self.value is not None and not is_hidden(self.status)
 
     def text(self, unit: str) -> str:
-        return fmt.value(self.value, unit) if self.shown else "–"
+        """The value in Norwegian format, or SSB's symbol for why there is none (tilstand/symbols.py)."""
+        return fmt.value(self.value, unit) if self.shown else self.mark.symbol  # type: ignore[union-attr]
+
+    @property
+    def mark(self) -> symbols.Mark | None:
+        """The symbol and reason in place of the number (None: the number is shown)."""
+        return None if self.shown else symbols.mark(self.value, self.status, area=self.area)
 
     @property
     def note(self) -> str:
-        return explain(self.status, self.area) if not self.shown or self.status else ""
+        if not self.shown:
+            return symbols.explain(self.mark)  # type: ignore[arg-type]
+        return explain(self.status, self.area) if self.status else ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,11 @@ class ProfileRow:
     county: Value
     country: Value
     trend: tuple[tuple[int, float | None], ...] = field(default=())
+
+    @property
+    def compared(self) -> bool:
+        """False for a count or an amount: a size is never set beside a county's, group's or country's total."""
+        return self.indicator.unit not in COUNT_UNITS
 
     def verdict(self, other: str = "group") -> str | None:
         """'better' | 'worse' | 'same' against a comparison, or None when direction or data is missing."""
@@ -67,6 +85,7 @@ class Profile:
     sample: bool
     boundary_note: str | None
     names: dict[str, str]
+    group_estimated: bool = False  # the KOSTRA group is guessed from population: names["group"] says «(anslått)»
 
     def by_area(self) -> dict[str, list[ProfileRow]]:
         out: dict[str, list[ProfileRow]] = {a: [] for a in catalog.AREA_ORDER}
@@ -80,7 +99,8 @@ class Profile:
 
 
 def verdict(ind: Indicator, own: Value, other: Value) -> str | None:
-    # A count is a size, not a level: 12 FTEs against a KOSTRA group's 900 says nothing about better.
+    # A count is a size, not a level: 12 FTEs against a KOSTRA group's 900 says nothing about better,
+    # whatever its catalogue direction says.
     if ind.better not in ("higher", "lower") or ind.unit in COUNT_UNITS or not (own.shown and other.shown):
         return None
     diff = fmt.shown_difference(own.value, other.value, ind.unit)  # type: ignore[arg-type]
@@ -114,14 +134,16 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         rows.append(ProfileRow(
             indicator=ind,
             own=Value(r["value"], r["status"], ind.area), previous=Value(r["prev_value"], r["prev_status"], ind.area),
-            group=Value(r["group_value"], r["group_status"]), county=Value(r["county_value"], r["county_status"]),
-            country=Value(r["country_value"], r["country_status"]),
+            group=Value(r["group_value"], r["group_status"], ind.area),
+            county=Value(r["county_value"], r["county_status"], ind.area),
+            country=Value(r["country_value"], r["country_status"], ind.area),
             trend=tuple((y, s.get(y)) for y in years),
         ))
     info = queries.run(con, "region", code=region)
     name = info["name"][0] if info.height else region
     boundary_from = info["boundary_from"][0] if info.height else None
     kostra_group = df["kostra_group"][0] if df.height else None
+    estimated = bool(kostra_group and df["kostra_group_estimated"][0])
     county = df["county_code"][0] if df.height else None
     sample = queries.run(con, "sample_share", region=region)
     boundary = None
@@ -131,7 +153,9 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
     return Profile(
         region_code=region, region_name=name, year=year, kostra_group=kostra_group, county_code=county,
         rows=tuple(rows), sample=bool(sample["sample_rows"][0]), boundary_note=boundary,
-        names={"group": _region_name(con, kostra_group), "county": _region_name(con, county),
+        group_estimated=estimated,
+        names={"group": _region_name(con, kostra_group) + (f" {ESTIMATED}" if estimated else ""),
+               "county": _region_name(con, county),
                "country": _region_name(con, "EAK")},
     )
 

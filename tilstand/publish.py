@@ -66,6 +66,7 @@ class FrozenChapter:
     key_figure_columns: tuple[str, ...]
     version: int = 0  # the chapter's text version that was published (0: never written)
     carried_over: bool = False  # the text came from last year's report unedited (the DOCX says so too)
+    key_figure_legend: str = ""  # the SSB symbols in key_figures and why (empty in snapshots before it)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def _content(con: duckdb.DuckDBPyConnection, rep: narrative.Report) -> dict:
             "carried_over": s.carried_over, "charts": frozen_charts,
             "key_figures": [_key_figure(p, r, rep.language) for r in p.rows if r.indicator.id in wanted],
             "key_figure_columns": list(KEY_FIGURE_COLUMNS),
+            "key_figure_legend": tables.legend((r for r in p.rows if r.indicator.id in wanted), rep.language),
         })
     definitions = [_definition(p, r, rep.language) for r in p.rows if r.indicator.id in used]
     return {"format": SNAPSHOT_FORMAT, "region_name": p.region_name, "sample": p.sample, "chapters": chapters,
@@ -255,7 +257,8 @@ def snapshot(con: duckdb.DuckDBPyConnection, actor: Actor, publication_id: int) 
             FrozenChapter(key=c["key"], title=c["title"], level=c["level"], body=c["body"],
                           charts=tuple(FrozenChart(**f) for f in c["charts"]),
                           key_figures=tuple(c["key_figures"]), key_figure_columns=tuple(c["key_figure_columns"]),
-                          version=c.get("version", 0), carried_over=c.get("carried_over", False))
+                          version=c.get("version", 0), carried_over=c.get("carried_over", False),
+                          key_figure_legend=c.get("key_figure_legend", ""))
             for c in data["chapters"]),
         definitions=tuple(data["definitions"]),
         names=dict(data["names"]),

@@ -23,11 +23,13 @@ import duckdb
 import jinja2
 from docxtpl import DocxTemplate
 
-from tilstand import catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, template_guard, wordml
+from tilstand import (catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, resources,
+                      template_guard, wordml)
 from tilstand.errors import InputError
-from tilstand.privacy import is_hidden
+from tilstand.symbols import legend
+from tilstand.tables import key_cells
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "report_templates"
+TEMPLATE_DIR = resources.REPORT_TEMPLATES
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")
 
@@ -48,7 +50,8 @@ TEXT = {
         "table_description": "Nøkkeltall for kapittelet {title} i {year}: kommunens verdi, endring fra året før "
                               "og tilsvarende tall for {group}, {county} og {country}.",
         "source": "Kilde: {sources}.",
-        "hidden": "«–» betyr at tallet er skjult av personvernhensyn (få barn) eller ikke publisert.",
+        "table_description_counts": "Nøkkeltall for kapittelet {title} i {year}: kommunens verdi og endring fra "
+                                    "året før. Antall og beløp sammenlignes ikke med større områder.",
         "sample_source": "Eksempeldata (syntetiske tall).",
         "no_charts": "Diagrammene kunne ikke lages på denne maskinen ({reason}). Tallene står i tabellen.",
         "appendix": "Vedlegg: Definisjoner og kilder",
@@ -57,6 +60,8 @@ TEXT = {
         "appendix_description": "Definisjon, kilde og retning for hver indikator i rapporten.",
         "directions": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
         "group_fallback": "KOSTRA-gruppen",
+        "group_estimated": "KOSTRA-gruppen er anslått ut fra folketallet, ikke SSBs egen gruppering, og kan "
+                           "være feil.",
     },
     "nn": {
         "title": "Tilstandsrapport for barnevernstenesta",
@@ -74,7 +79,8 @@ TEXT = {
         "table_description": "Nøkkeltal for kapittelet {title} i {year}: verdien for kommunen, endring frå året før "
                               "og tilsvarande tal for {group}, {county} og {country}.",
         "source": "Kjelde: {sources}.",
-        "hidden": "«–» tyder at talet er skjult av personvernomsyn (få born) eller ikkje publisert.",
+        "table_description_counts": "Nøkkeltal for kapittelet {title} i {year}: verdien for kommunen og endring "
+                                    "frå året før. Antal og beløp blir ikkje samanlikna med større område.",
         "sample_source": "Eksempeldata (syntetiske tal).",
         "no_charts": "Diagramma kunne ikkje lagast på denne maskinen ({reason}). Tala står i tabellen.",
         "appendix": "Vedlegg: Definisjonar og kjelder",
@@ -83,6 +89,8 @@ TEXT = {
         "appendix_description": "Definisjon, kjelde og retning for kvar indikator i rapporten.",
         "directions": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"},
         "group_fallback": "KOSTRA-gruppa",
+        "group_estimated": "KOSTRA-gruppa er anslått ut frå folketalet, ikkje SSB si eiga gruppering, og kan "
+                           "vere feil.",
     },
 }
 
@@ -150,22 +158,23 @@ def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRo
     text = TEXT[language]
     group = p.names.get("group") or text["group_fallback"]
     county, country = p.names.get("county") or "", p.names.get("country") or ""
-    header = [text["indicator"], p.region_name, text["change"].format(year=p.year - 1), group, county, country]
-    values = []
-    for r in rows:
-        unit = r.indicator.unit
-        values.append([_name(r.indicator, language), r.own.text(unit),
-                       fmt.change(r.change, unit) if r.change is not None else "–",
-                       r.group.text(unit), r.county.text(unit), r.country.text(unit)])
+    header = [text["indicator"], p.region_name, text["change"].format(year=p.year - 1)]
+    compared = any(r.compared for r in rows)  # a table of counts only has no comparison columns at all
+    if compared:
+        header += [group, county, country]
+    cells = [key_cells(r)[:len(header) - 1] for r in rows]  # numbers, or SSB's symbols (tilstand/symbols.py)
+    values = [[_name(r.indicator, language), *(c for c, _ in row)] for r, row in zip(rows, cells)]
+    description = text["table_description" if compared else "table_description_counts"]
     wordml.caption(doc, text["table"].format(n=n, title=part.title, year=p.year))
     wordml.table(doc, header, values, caption=text["table"].format(n=n, title=part.title, year=p.year),
-                 description=text["table_description"].format(title=part.title, year=p.year, group=group,
-                                                              county=county, country=country),
-                 widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0])
+                 description=description.format(title=part.title, year=p.year, group=group, county=county,
+                                                country=country),
+                 widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0] if compared else [8.0, 4.0, 4.0])
     notes = _sources(rows, p.sample, text, language)
-    if any(not v.shown or is_hidden(v.status) for r in rows for v in (r.own, r.group, r.county, r.country)):
-        notes += " " + text["hidden"]
-    wordml.small(doc, notes)
+    if p.group_estimated and group in header:  # the group's name says «(anslått)»; the note says why
+        notes += " " + text["group_estimated"]
+    footnote = legend((m for row in cells for _, m in row), language)  # the reasons present in this table
+    wordml.small(doc, f"{notes} {footnote}" if footnote else notes)
 
 
 @dataclass

@@ -5,8 +5,11 @@ Kept free of Streamlit so the same table feeds the page, the CLI and (later) the
 
 from __future__ import annotations
 
-from tilstand import catalog, fmt
+from collections.abc import Iterable
+
+from tilstand import catalog, fmt, symbols
 from tilstand.profile import COUNT_UNITS, Profile, ProfileRow
+from tilstand.symbols import Mark
 
 DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
 COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
@@ -17,10 +20,11 @@ COLUMNS = ("Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket", "Landet",
 
 def assessment(row: ProfileRow) -> str:
     """'Bedre enn KOSTRA-gruppen og fylket; dårligere enn landet' — words, not colour alone (WCAG 1.4.1)."""
+    if row.indicator.unit in COUNT_UNITS:  # a size: no comparison, no direction
+        return "Beløp: sammenlign tallene per barn" if row.indicator.unit == "nok_1000" else \
+            "Antall: sammenlign andelene"
     if row.indicator.better == "neutral":
         return "Ingen retning"
-    if row.indicator.unit in COUNT_UNITS:
-        return "Antall: sammenlign andelene"
     verdicts = {c: row.verdict(c) for c in COMPARISON_NB}
     parts = []
     for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):
@@ -29,17 +33,50 @@ def assessment(row: ProfileRow) -> str:
             joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
             parts.append(f"{word} {joined}")
     if not parts:
-        return "–"
+        return "Ingen sammenligningstall"
     text = "; ".join(parts)
     return text[0].upper() + text[1:].lower().replace("kostra", "KOSTRA")
 
 
+Cell = tuple[str, Mark | None]  # the text, and the symbol's reason when the text is a symbol
+
+
+def own_mark(row: ProfileRow) -> Mark | None:
+    """Why the municipality's own value is not shown (None: it is)."""
+    if not row.own.shown and not row.indicator.applies_to("municipality"):
+        return symbols.COUNTY_ONLY
+    return row.own.mark
+
+
+def key_cells(row: ProfileRow) -> tuple[Cell, Cell, Cell, Cell, Cell]:
+    """Value, change, KOSTRA group, county, country: numbers, or SSB's symbol with its reason.
+
+    A count or an amount has no comparisons: «.» (not applicable) rather than a total beside it, and no
+    hidden mark for a comparison count withheld by the suppression rule."""
+    unit = row.indicator.unit
+    own = own_mark(row)
+    cells: list[Cell] = [(own.symbol if own else row.own.text(unit), own)]
+    if row.change is not None:
+        cells.append((fmt.change(row.change, unit), None))
+    else:
+        why = own or row.previous.mark
+        cells.append((why.symbol, why) if why else ("", None))
+    for role in ("group", "county", "country"):
+        v = getattr(row, role)
+        cells.append((symbols.NOT_APPLICABLE, symbols.COUNT_COMPARISON) if not row.compared else (v.text(unit), v.mark))
+    return tuple(cells)  # type: ignore[return-value]
+
+
+def legend(rows: Iterable[ProfileRow], language: str = "nb") -> str:
+    """The footnote for a table of these rows: the symbols used in it and the reasons present."""
+    return symbols.legend((m for r in rows for _, m in key_cells(r)), language)
+
+
 def _note(row: ProfileRow) -> str:
     """Why the value is not shown (or is SSB's zero); '' for a plain value."""
-    if not row.indicator.applies_to("municipality") and not row.own.shown:
-        return "SSB publiserer dette tallet bare for fylker og landet"
-    if not row.own.shown:
-        note = row.own.note or "ingen tall for året"
+    own = own_mark(row)
+    if own is not None:
+        note = symbols.explain(own)
         return note[0].upper() + note[1:]
     if row.own.status == "-":
         return "Null (SSB-symbol -)"
@@ -50,18 +87,23 @@ def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
     """One dict per indicator in an area, ready for a table widget (values already formatted)."""
     out = []
     for row in profile.by_area().get(area, []):
-        unit = row.indicator.unit
+        (own, _), (change, _), (group, _), (county, _), (country, _) = key_cells(row)
         out.append({
             "Indikator": row.indicator.name_nb,
-            "Verdi": row.own.text(unit),
-            "Endring": fmt.change(row.change, unit) if row.change is not None else "–",
-            "KOSTRA-gruppe": row.group.text(unit),
-            "Fylket": row.county.text(unit),
-            "Landet": row.country.text(unit),
+            "Verdi": own,
+            "Endring": change,
+            "KOSTRA-gruppe": group,
+            "Fylket": county,
+            "Landet": country,
             "Vurdering": _note(row) or assessment(row),
             "Utvikling": [v for _, v in row.trend],
         })
     return out
+
+
+def area_legend(profile: Profile, area: str) -> str:
+    """The footnote under an area's table (profile_rows): symbols used and the reasons present."""
+    return legend(profile.by_area().get(area, []))
 
 
 def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[str, str]]:

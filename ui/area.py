@@ -22,6 +22,7 @@ from tilstand import charts, dashboard, fmt, peers, store, tables
 from tilstand.access import Actor, PermissionDenied
 from tilstand.markdown_html import literal
 from tilstand.peers import PeerSetError
+from tilstand.profile import GROUP_ESTIMATED_NOTE
 
 COMPARE_LABEL = {"group": "KOSTRA-gruppen", "county": "Fylket", "country": "Landet",
                  "peers": "Sammenligningskommunene"}
@@ -112,6 +113,8 @@ def show(key: str) -> None:
 
     st.header(f"{literal(profile.region_name)} {year}", divider="gray")
     st.markdown(literal(dashboard.summary(profile.region_name, year, items, compare)))  # names from imports
+    if profile.group_estimated and "group" in compare:
+        st.caption(GROUP_ESTIMATED_NOTE)
     _headline_metrics(items, year)
     built = _built(key, region, year, compare, peer_set.peers, version, db)
     sections = page_charts(area)
@@ -254,6 +257,8 @@ def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
     if view == "Tabell" and c.table is not None:
         st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True,
                  alt=c.table.caption)
+        if c.table.legend:  # the symbols in the table and the reasons present
+            st.caption(c.table.legend)
     else:
         st.plotly_chart(c.figure, alt=c.alt, theme=None, key=f"chart_{c.definition.id}",
                         config={"displaylogo": False, "responsive": True})
@@ -291,5 +296,7 @@ def _all_figures(area: dashboard.Area, profile) -> None:
                 continue
             frame = pd.DataFrame(rows, columns=tables.COLUMNS).drop(columns=["Utvikling"])
             st.table(frame, hide_index=True, alt=f"{tables.area_title(catalog_area)}: alle indikatorer")
+            if legend := tables.area_legend(profile, catalog_area):  # the symbols used and why
+                st.caption(legend)
             st.table(pd.DataFrame(tables.definitions(profile, catalog_area)), hide_index=True,
                      alt=f"Definisjoner og kilder for {tables.area_title(catalog_area)}")

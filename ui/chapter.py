@@ -50,6 +50,8 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
                                 "Vurdering": st.column_config.TextColumn(width="medium"),
                                 "Utvikling": st.column_config.LineChartColumn("Utvikling")},
                  alt=f"Nøkkeltall for kapittelet {title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
+    if legend := tables.legend(r for r in p.rows if r.indicator.id in indicators):  # symbols used and why
+        st.caption(legend)
 
 
 def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language: str, version: int, db: str,

@@ -1,0 +1,171 @@
+"""SSB's standard symbols for a cell that holds no number, and the footnotes that say why, in nb and nn.
+
+Every table Tilstand prints (the service profile, the area pages, chart tables, the DOCX) writes a
+value that is not shown as one of SSB's symbols (standardtegn, see /work/shared/domain.md § 4):
+
+- ``:`` hidden for privacy. Tilstand's own suppression (status 'x') and SSB's ':' share the symbol;
+  the footnote says who hid it («for få barn/ansatte/svar» for Tilstand's rule, «skjult av SSB»).
+  Every cell Tilstand hides reads the same within an area, whatever rule hid it (README «Personvern»).
+- ``..`` missing: the source publishes no number, SSB publishes it for counties and the country only,
+  or none is imported into Tilstand; and Bufdir's own «..» (status 'x..', privacy.HIDDEN_OR_MISSING),
+  which Bufdir writes both for a hidden count and for a missing one, with the footnote saying so.
+- ``...`` not yet available (SSB's own symbol, kept).
+- ``.`` not applicable: cannot occur (SSB), or a count set beside a county, KOSTRA group or the country,
+  which Tilstand never does (a size is not compared with a total; the shares are).
+
+A true zero is printed as the number, «0» or «0,0 %», never SSB's ``-``: a council member reads a dash
+as «nothing there», a screen reader reads it as «minus», and the number keeps its unit. SSB's ``-``
+is kept as the stored status (the profile says «Null (SSB-symbol -)» beside it).
+
+`legend` gives a table's footnote: the symbols used in that table, each with the reasons present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from tilstand import catalog, fmt
+
+HIDDEN, MISSING, NOT_YET, NOT_APPLICABLE = ":", "..", "...", "."
+SYMBOL_ORDER = (HIDDEN, MISSING, NOT_YET, NOT_APPLICABLE)
+LANGUAGES = ("nb", "nn")
+# Whose too-few a hidden value rests on, by catalogue area (the rest: children).
+AREA_REASON = {"staff": "few_employees", "tenfactor": "few_answers", "user_survey": "few_answers"}
+REASON_ORDER = ("few_children", "few_employees", "few_answers", "ssb_hidden", "bufdir_hidden_or_missing",
+                "not_published", "county_only", "not_imported", "few_peers", "not_yet", "not_applicable",
+                "count_comparison")
+BUFDIR_HIDDEN_OR_MISSING = "x.."  # privacy.HIDDEN_OR_MISSING: Bufdir's «..», hidden or missing
+
+LABEL = {
+    "nb": {HIDDEN: "skjult av personvernhensyn", MISSING: "tall mangler", NOT_YET: "tall mangler foreløpig",
+           NOT_APPLICABLE: "ikke aktuelt"},
+    "nn": {HIDDEN: "skjult av omsyn til personvernet", MISSING: "tal manglar", NOT_YET: "tal manglar førebels",
+           NOT_APPLICABLE: "ikkje aktuelt"},
+}
+# A reason reads after its symbol's label: «skjult av personvernhensyn: for få barn (…)». The part in
+# brackets is the rule; `explain(short=True)` leaves it out (bar-chart notes, where space is short).
+REASON = {
+    "nb": {
+        "few_children": "for få barn (Tilstand skjuler 1–{children} barn og tall som kunne avsløre et slikt antall)",
+        "few_employees": "for få ansatte (Tilstand skjuler tall som bygger på færre enn {employees} ansatte)",
+        "few_answers": "for få svar (Tilstand skjuler tall som bygger på færre enn {answers} svar)",
+        "ssb_hidden": "SSB har skjult tallet",
+        "bufdir_hidden_or_missing": "Bufdir skriver «..» både for tall som mangler og for tall de skjuler av "
+                                    "personvernhensyn (1–3 barn), og skiller ikke mellom dem",
+        "not_published": "ikke publisert av kilden",
+        "county_only": "SSB publiserer tallet bare for fylker og landet",
+        "not_imported": "ikke importert i Tilstand",
+        "few_peers": "færre enn halvparten av sammenligningskommunene har tall",
+        "not_yet": "ikke publisert ennå",
+        "not_applicable": "tallet kan ikke forekomme",
+        "count_comparison": "et antall sammenlignes ikke med KOSTRA-gruppen, fylket eller landet "
+                            "(sammenlign andelene)",
+    },
+    "nn": {
+        "few_children": "for få barn (Tilstand skjuler 1–{children} barn og tal som kunne avsløre eit slikt antal)",
+        "few_employees": "for få tilsette (Tilstand skjuler tal som byggjer på færre enn {employees} tilsette)",
+        "few_answers": "for få svar (Tilstand skjuler tal som byggjer på færre enn {answers} svar)",
+        "ssb_hidden": "SSB har skjult talet",
+        "bufdir_hidden_or_missing": "Bufdir skriv «..» både for tal som manglar og for tal dei skjuler av omsyn "
+                                    "til personvernet (1–3 barn), og skil ikkje mellom dei",
+        "not_published": "ikkje publisert av kjelda",
+        "county_only": "SSB publiserer talet berre for fylke og landet",
+        "not_imported": "ikkje importert i Tilstand",
+        "few_peers": "færre enn halvparten av samanlikningskommunane har tal",
+        "not_yet": "ikkje publisert enno",
+        "not_applicable": "talet kan ikkje førekomme",
+        "count_comparison": "eit antal blir ikkje samanlikna med KOSTRA-gruppa, fylket eller landet "
+                            "(samanlikn delane)",
+    },
+}
+LEGEND = {"nb": "Tegnforklaring: {items}", "nn": "Teiknforklaring: {items}"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What stands in a cell instead of a number, and why."""
+
+    symbol: str
+    reason: str
+
+
+COUNT_COMPARISON = Mark(NOT_APPLICABLE, "count_comparison")
+COUNTY_ONLY = Mark(MISSING, "county_only")
+NOT_IMPORTED = Mark(MISSING, "not_imported")
+FEW_PEERS = Mark(MISSING, "few_peers")
+
+
+def mark(value: float | None, status: str | None, *, area: str | None = None, present: bool | None = None
+         ) -> Mark | None:
+    """The symbol and reason for a value that is not shown; None for a number to print.
+
+    `present` says whether the store has a row at all; by default a value without number and status
+    has none (the public view gives every row without a number a status)."""
+    if status == "x":
+        return Mark(HIDDEN, AREA_REASON.get(area or "", "few_children"))
+    if status == ":":
+        return Mark(HIDDEN, "ssb_hidden")
+    if status == BUFDIR_HIDDEN_OR_MISSING:
+        return Mark(MISSING, "bufdir_hidden_or_missing")
+    if value is not None:
+        return None
+    if status == "...":
+        return Mark(NOT_YET, "not_yet")
+    if status == ".":
+        return Mark(NOT_APPLICABLE, "not_applicable")
+    if present is False or (present is None and status is None):
+        return NOT_IMPORTED
+    return Mark(MISSING, "not_published")
+
+
+def cell(value: float | None, status: str | None, unit: str, *, area: str | None = None,
+         present: bool | None = None) -> str:
+    """A table cell: the value in Norwegian format, or its symbol."""
+    m = mark(value, status, area=area, present=present)
+    return m.symbol if m else fmt.value(value, unit)
+
+
+@cache
+def _limits() -> dict[str, int]:
+    """The catalogue's limits as a reader counts them: hidden 1–3 children; fewer than 5 employees or answers."""
+    inds = catalog.indicators().values()
+
+    def limit(areas: set[str] | None) -> int:
+        counts = [i.min_count for i in inds if i.unit == "count" and i.min_count
+                  and (i.area in areas if areas is not None else i.area not in AREA_REASON)]
+        return max(counts, default=0)
+
+    return {"children": limit(None), "employees": limit({"staff"}) + 1,
+            "answers": limit({"tenfactor", "user_survey"}) + 1}
+
+
+def reason_text(reason: str, language: str = "nb", *, short: bool = False) -> str:
+    text = REASON[language][reason].format(**_limits())
+    return text.split(" (")[0] if short else text
+
+
+def explain(m: Mark, language: str = "nb", *, short: bool = False) -> str:
+    """«skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn …)» — one cell's reason."""
+    return f"{LABEL[language][m.symbol]}: {reason_text(m.reason, language, short=short)}"
+
+
+def legend(marks: Iterable[Mark | None], language: str = "nb") -> str:
+    """The footnote for a table: each symbol used, with the reasons present in it ('' when none).
+
+    «Tegnforklaring: «:» skjult av personvernhensyn: for få barn (…); skjult av SSB. «..» tall mangler:
+    ikke importert i Tilstand.»"""
+    by_symbol: dict[str, set[str]] = {}
+    for m in marks:
+        if m is not None:
+            by_symbol.setdefault(m.symbol, set()).add(m.reason)
+    if not by_symbol:
+        return ""
+    items = []
+    for symbol in SYMBOL_ORDER:
+        if symbol in by_symbol:
+            reasons = sorted(by_symbol[symbol], key=REASON_ORDER.index)
+            text = "; ".join(reason_text(r, language) for r in reasons)
+            items.append(f"«{symbol}» {LABEL[language][symbol]}: {text}.")
+    return LEGEND[language].format(items=" ".join(items))
