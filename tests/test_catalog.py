@@ -51,3 +51,18 @@ def test_source_labels_name_ssb_tables_in_the_readers_language_without_our_worki
     for ind in inds.values():
         label = source_label([ind])
         assert label and not any(w in label.lower() for w in ("unverified", "example", "inferred", "not in")), label
+
+
+def test_no_indicator_is_in_two_chapters():
+    """An indicator has one home in the report: Bufdir's structure puts it in one chapter (e.g. the monitor's 3C,
+    qualified FTEs per 1 000 children, under «Kvalitet og frister»), so it is never shown twice."""
+    from collections import Counter
+
+    from tilstand.narrative import default_chapters
+
+    chapters = default_chapters()
+    seen = Counter(i for c in chapters for i in c.indicators)
+    assert {i: n for i, n in seen.items() if n > 1} == {}
+    assert [c.key for c in chapters if "arsverk_fagutd_per_1000" in c.indicators] == ["kvalitet"]
+    known = set(catalog.indicators())
+    assert {i for c in chapters for i in c.indicators} <= known
