@@ -34,7 +34,10 @@ COUNTIES = {
 # Expected children per 100 children 0–17 during a year (roughly the national levels).
 RATES = {"barn_melding_antall": 5.5, "barn_undersokelse_antall": 4.5, "barn_tiltak_251_antall": 2.4,
          "barn_tiltak_252_antall": 0.9, "fosterhjem_familie_antall": 0.15, "fosterhjem_ordinaer_antall": 0.3,
-         "undersokelser_avsluttet_halvar": 2.2}
+         "undersokelser_avsluttet_h1_antall": 2.2, "undersokelser_avsluttet_halvar": 2.2}
+# Bufdir's deadline breaches per half-year: (breaches, investigations concluded in the half-year, published share).
+HALVES = (("undersokelser_fristbrudd_h1_antall", "undersokelser_avsluttet_h1_antall", "undersokelser_fristbrudd_h1_andel"),
+          ("undersokelser_fristbrudd_h2_antall", "undersokelser_avsluttet_halvar", "undersokelser_fristbrudd_h2_andel"))
 COUNTS = (*RATES, "barn_tiltak_antall", "barn_us_eller_tiltak_antall", "meldinger_antall",
           "undersokelser_startet_antall")
 SHARES = {"barn_melding_andel": "barn_melding_antall", "barn_undersokelse_andel": "barn_undersokelse_antall",
@@ -66,7 +69,8 @@ def draw(rng: random.Random, children: int) -> dict[str, float]:
     v["barn_us_eller_tiltak_antall"] = v["barn_tiltak_antall"] + poisson(rng, v["barn_undersokelse_antall"] * 0.6)
     v["meldinger_antall"] = v["barn_melding_antall"] + poisson(rng, v["barn_melding_antall"] * 0.3)
     v["undersokelser_startet_antall"] = v["barn_undersokelse_antall"] + poisson(rng, 1)
-    v["fristbrudd_antall"] = poisson(rng, v["undersokelser_avsluttet_halvar"] * 0.15)
+    for breaches, concluded, _ in HALVES:
+        v[breaches] = poisson(rng, v[concluded] * 0.15)
     v["arsverk_244"] = round(max(children / 120, 0.5), 1)
     v["netto_driftsutg_bv_1000kr"] = round(children * rng.uniform(8, 16))
     return v
@@ -74,16 +78,16 @@ def draw(rng: random.Random, children: int) -> dict[str, float]:
 
 def finish(v: dict[str, float]) -> dict[str, float]:
     """The shares and amounts SSB and Bufdir publish beside the counts, rounded as they publish them."""
-    out = {k: float(x) for k, x in v.items() if k != "fristbrudd_antall"}
+    out = {k: float(x) for k, x in v.items()}
     for share, count in SHARES.items():
         if count in v:
             out[share] = round(100 * v[count] / v["barn_0_17_antall"], 1)
     if v.get("barn_us_eller_tiltak_antall"):
         out["netto_driftsutg_per_barn_bv"] = float(round(v["netto_driftsutg_bv_1000kr"] * 1000
                                                          / v["barn_us_eller_tiltak_antall"]))
-    if v.get("undersokelser_avsluttet_halvar"):
-        out["undersokelser_fristbrudd_andel"] = round(100 * v["fristbrudd_antall"]
-                                                      / v["undersokelser_avsluttet_halvar"], 1)
+    for breaches, concluded, share in HALVES:  # the year's share is derived by the writer from the counts
+        if v.get(concluded):
+            out[share] = round(100 * v[breaches] / v[concluded], 1)
     return out
 
 
@@ -110,19 +114,23 @@ def build(path: Path, seed: int = 11) -> duckdb.DuckDBPyConnection:
             + [RegionRef(g, f"KOSTRA-gruppe {int(g[3:])}", "kostra_group", False) for g in GROUPS]
             + [RegionRef("EAK", "Landet", "country", False)]
             + [RegionRef(sid, sid, "service", False) for sid in services])
+    valid = cur.execute("SELECT region_code, group_code, valid_from, coalesce(valid_to, 9999) FROM kostra_membership"
+                        ).fetchall()
     for i, year in enumerate(YEARS):
+        # a group adds up the members it has that year (the bundled grouping applies from 2020)
+        member_of = {code: g for code, g, start, end in valid if start <= year <= end}
         base = {code: draw(rng, round(size[code] * (1 + 0.01 * (year - 2019)))) for code, _ in munis}
         regions = {code: base[code] for code, _ in munis}
         for county in COUNTIES:
             regions[county] = summed([base[c] for c, _ in munis if c[:2] == county])
         for g in GROUPS:
-            members = [base[c] for c, _ in munis if group[c] == g]
+            members = [base[c] for c, _ in munis if member_of.get(c) == g]
             if members:
                 regions[g] = summed(members)
         regions["EAK"] = summed(list(base.values()))
         for sid, members in services.items():
             regions[sid] = {k: x for k, x in summed([base[m] for m in members if m in base]).items()
-                            if k in ("undersokelser_avsluttet_halvar", "fristbrudd_antall")}
+                            if k in {name for half in HALVES for name in half[:2]}}
         obs = []
         for code, v in regions.items():
             for ind, value in finish(v).items():

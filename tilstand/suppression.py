@@ -42,7 +42,7 @@ import polars as pl
 from tilstand import catalog
 from tilstand.privacy import HIDDEN_STATUSES
 
-VERSION = 2  # raise when a rule changes: every database decides again when it is next opened
+VERSION = 3  # raise when a rule changes: every database decides again when it is next opened
 RULES = ("primary", "complement", "ratio", "group", "comparison")
 COMPARISON_KINDS = ("county", "country", "kostra_group")
 POPULATION = ("barn_0_17_antall", "befolkning_totalt")  # what tells whether a region's members are all stored
@@ -422,8 +422,8 @@ class Year:
                 iv[ind] = (v, v)
             elif stats[ind].complete:
                 iv[ind] = (stats[ind].shown_sum, stats[ind].shown_sum)
-            else:
-                iv[ind] = (0.0, INF)
+            else:  # the members shown, plus at least 1 for each member hidden to protect a count
+                iv[ind] = (stats[ind].shown_sum + stats[ind].hidden, INF)
 
         def total(ids: tuple[str, ...]) -> tuple[float, float]:
             return sum(iv.get(i, (0.0, INF))[0] for i in ids), sum(iv.get(i, (0.0, INF))[1] for i in ids)
