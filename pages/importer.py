@@ -54,6 +54,9 @@ with st.expander("Maler for tall som ikke har et fast format"):
 if ss.get("import_messages"):
     for message in ss.pop("import_messages"):
         st.success(literal(message), icon=":material/check:")  # file names are the uploader's
+if ss.get("fetch_failures"):  # the tables a fetch from SSB could not import, beside those it did
+    head, *lines = ss.pop("fetch_failures")
+    st.error("\n".join([literal(head), ""] + [f"- {literal(line)}" for line in lines]), icon=":material/error:")
 
 files = st.file_uploader("Velg én eller flere filer", type=["json", "csv", "xlsx"], accept_multiple_files=True,
                          key=f"upload_{ss.upload_round}")
@@ -134,7 +137,8 @@ elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared)
 
 st.header("Hent fra SSB")
 st.markdown("Henter tabellene katalogen trenger rett fra SSBs API (PxWebApi), for kommunene dine med KOSTRA-gruppe, "
-            "fylke og landet. Alt hentes og kontrolleres før noe lagres.")
+            "fylke og landet. Alt hentes og kontrolleres før noe lagres, og hver tabell lagres helt eller ikke i det "
+            "hele tatt: en tabell som feiler, stopper ikke de andre.")
 with st.form("fetch_ssb"):
     try:
         mine = fetch.own_regions(con, actor)
@@ -150,12 +154,13 @@ with st.form("fetch_ssb"):
         bar = st.progress(0.0, text="Kobler til SSB …")
         try:
             codes = fetch.parse_regions(con, actor, wanted.strip() or "own")
-            results = fetch.fetch_tables(con, actor, tables, codes, (int(year_from), int(year_to)),
+            outcome = fetch.fetch_tables(con, actor, tables, codes, (int(year_from), int(year_to)),
                                          progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
         except TilstandError as e:
             st.error(str(e), icon=":material/cloud_off:")
         else:
-            ss.import_messages = [r.summary_nb() for r in results]
+            ss.import_messages = [r.summary_nb() for r in outcome.results]
+            ss.fetch_failures = outcome.failures_nb()  # shown after the rerun, beside what was imported
             st.rerun()
 
 st.header("Importer så langt")

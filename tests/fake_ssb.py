@@ -148,6 +148,15 @@ class FakeSSB:
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
+    tables: dict[str, Table] = field(default_factory=lambda: dict(TABLES))  # a test may change one of its own
+
+    def with_contents(self, table: str, renamed: dict[str, str]) -> None:
+        """Table `table` as if SSB had renamed content codes (old -> new): a mapping that no longer fits."""
+        t = copy.deepcopy(self.tables[table])
+        contents = t.dim("ContentsCode")
+        contents.codes = [(renamed.get(c, c), label) for c, label in contents.codes]
+        t.units = {renamed.get(c, c): u for c, u in t.units.items()}
+        self.tables[table] = t
 
     @property
     def v2_url(self) -> str:
@@ -311,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
             re.fullmatch(rf"{V0}/table/(\d+)()", req.path)
         if not m:
             return 404, "Not found"
-        table = TABLES.get(m.group(1))
+        table = fake.tables.get(m.group(1))
         if table is None:
             return 404, f"Table {m.group(1)} not found"
         v0 = req.path.startswith(V0)

@@ -44,7 +44,14 @@ def closed_port() -> int:
 
 
 def fetch_12275(con, fake, **kw):
-    return fetch.fetch_tables(con, SYSTEM, ["12275"], ["5001"], YEARS, client=client(fake, **kw))
+    return fetch.fetch_tables(con, SYSTEM, ["12275"], ["5001"], YEARS, client=client(fake, **kw)).results
+
+
+def stored_tables(con) -> list[str]:
+    return sorted(r[0] for r in con.execute("SELECT ssb_table FROM import_log").fetchall())
+
+
+WRONG_12286 = {"KOSbvbarnus0000": "KOSbvbarnus0001", "KOSbvbarnuspinnb0000": "KOSbvbarnuspinnb0001"}
 
 
 # --- what a fetch asks and writes ---------------------------------------------------------------------------
@@ -115,14 +122,54 @@ def test_the_older_v0_api_is_asked_in_its_own_shape_and_gives_the_same_numbers(c
     assert con.execute(OBS_SQL).fetchall() == other.execute(OBS_SQL).fetchall()
 
 
-def test_several_tables_are_all_fetched_before_the_first_is_written(con, ssb):
+def test_a_broken_answer_for_one_table_leaves_that_table_out_and_imports_the_others(con, tmp_path, ssb):
     ssb.as_usual(kind="data")  # 12275 answers as SSB would ...
     ssb.answer(b'{"version": "2.0", "class": "dataset", "label": "12286: Barn', kind="data")  # ... 12286 breaks off
+    outcome = fetch.fetch_tables(con, SYSTEM, ["12275", "12286"], ["5001"], YEARS, client=client(ssb))
+    assert [r.file_name for r in outcome.results] == ["ssb_api_12275_2015-2024.json"]
+    [failed] = outcome.failed
+    assert failed.table == "12286" and failed.reason.startswith("fil «ssb_api_12286_2015-2024.json»")
+    assert "ikke gyldig JSON" in failed.reason
+    assert stored_tables(con) == ["12275"]
+    only_12275 = store.connect(tmp_path / "only_12275.duckdb")
+    fetch_12275(only_12275, ssb)
+    assert con.execute(OBS_SQL).fetchall() == only_12275.execute(OBS_SQL).fetchall(), "nothing of 12286 is stored"
+
+
+def test_a_table_whose_content_codes_the_mapping_gets_wrong_is_named_and_the_others_are_imported(con, ssb):
+    ssb.with_contents("12286", WRONG_12286)  # SSB's 12286 no longer has the content codes ssb_mapping.csv names
+    outcome = fetch.fetch_tables(con, SYSTEM, ["07459", "12275", "12286"], ["5001"], YEARS, client=client(ssb))
+    assert not outcome.ok and [f.table for f in outcome.failed] == ["12286"]
+    assert outcome.failed[0].reason.startswith("SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter "
+                                               "(KOSbvbarnus0000, KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv "
+                                               "må rettes.")
+    assert not any(r.path.endswith("/12286/data") for r in ssb.of("data")), "no data asked with a wrong code"
+    assert stored_tables(con) == ["07459", "12275"]
+    assert [r.file_name for r in outcome.results] == ["ssb_api_07459_2015-2024.json", "ssb_api_12275_2015-2024.json"]
+    assert outcome.failures_nb() == [
+        "2 av 3 tabeller ble importert; disse ble ikke importert (ingenting er endret for dem):",
+        f"Tabell 12286: {outcome.failed[0].reason}"]
+
+
+def test_when_ssb_stops_answering_the_tables_not_yet_asked_for_are_named_and_those_fetched_imported(con, ssb):
+    ssb.as_usual(kind="metadata")  # 12275 ...
+    ssb.fail(kind="metadata", status=503, times=2)  # ... then 12286 gets 503 also after one new try
+    outcome = fetch.fetch_tables(con, SYSTEM, ["12275", "12286", "07459"], ["5001"], YEARS,
+                                 client=client(ssb, retries=1))
+    assert [r.path.split("/")[-2] for r in ssb.of("metadata")] == ["12275", "12286", "12286"], "07459 not asked"
+    assert [(f.table, f.reason.split(":")[0]) for f in outcome.failed] == [
+        ("12286", "Fikk ikke kontakt med SSB (tabell 12286)"),
+        ("07459", "ikke hentet, fordi SSB ikke svarte for tabell 12286.")]
+    assert stored_tables(con) == ["12275"]
+
+
+def test_one_table_that_fails_alone_raises_its_own_error_as_before(con, ssb):
+    ssb.with_contents("12286", WRONG_12286)
     before = snapshot(con)
-    with pytest.raises(InputError):
-        fetch.fetch_tables(con, SYSTEM, ["12275", "12286"], ["5001"], YEARS, client=client(ssb))
-    assert len(ssb.of("data")) == 2
-    assert snapshot(con) == before, "12275 was fine, but nothing is written until every table is"
+    with pytest.raises(FetchError) as e:
+        fetch.fetch_tables(con, SYSTEM, ["12286"], ["5001"], YEARS, client=client(ssb))
+    assert "koblingen i ssb_mapping.csv må rettes" in str(e.value) and not e.value.offline
+    assert snapshot(con) == before
 
 
 # --- when SSB is slow, busy or away -------------------------------------------------------------------------
@@ -203,7 +250,7 @@ def test_a_council_member_is_refused_before_any_request_is_made(con, ssb):
 
 
 def test_a_leader_may_fetch(con, ssb):
-    [result] = fetch.fetch_tables(con, leader("lea", "5001"), ["12275"], ["5001"], YEARS, client=client(ssb))
+    [result] = fetch.fetch_tables(con, leader("lea", "5001"), ["12275"], ["5001"], YEARS, client=client(ssb)).results
     assert con.execute("SELECT imported_by FROM import_log WHERE id = ?", [result.import_id]).fetchone() == ("lea",)
 
 
@@ -352,3 +399,24 @@ def test_cli_fetch_ssb_refuses_an_unknown_table_with_exit_2(db_path, ssb):
     out = tilstand("fetch-ssb", "99999", "--regions", "5001", "--base-url", ssb.v2_url, "--db", db_path)
     assert out.returncode == 2 and "99999" in out.stderr
     assert ssb.requests == []
+
+
+def test_cli_fetch_ssb_all_imports_every_table_that_fetched_names_each_failed_one_and_exits_1(db_path, ssb):
+    """The stand-in SSB has 07459, 12275 and 12286 (here with content codes the mapping gets wrong); every other
+    table the catalogue maps it does not know (404). One wrong table must not keep the good ones out."""
+    ssb.with_contents("12286", WRONG_12286)
+    out = tilstand("fetch-ssb", "--all", "--regions", "5001", "--from-year", 2015, "--to-year", 2024,
+                   "--base-url", ssb.v2_url, "--db", db_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "ssb_api_07459_2015-2024.json: " in out.stdout and "ssb_api_12275_2015-2024.json: 200 verdier lest" in out.stdout
+    c = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert stored_tables(c) == ["07459", "12275"]
+    finally:
+        c.close()
+    tables = fetch.tables_needed()
+    assert f"2 av {len(tables)} tabeller ble importert; disse ble ikke importert (ingenting er endret for dem):" in out.stderr
+    assert ("✗ Tabell 12286: SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter (KOSbvbarnus0000, "
+            "KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv må rettes.") in out.stderr
+    for t in set(tables) - {"07459", "12275", "12286"}:
+        assert f"✗ Tabell {t}: SSB kjenner ikke tabellen (404) for tabell {t}" in out.stderr

@@ -101,13 +101,16 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"  {share:4.0%} {text}", file=sys.stderr)
 
-    results = fetch.fetch_tables(con, SYSTEM, tables, regions, (from_year, to_year), base_url=args.base_url,
+    outcome = fetch.fetch_tables(con, SYSTEM, tables, regions, (from_year, to_year), base_url=args.base_url,
                                  timeout=args.timeout, progress=progress)
-    for result in results:
+    for result in outcome.results:
         print(result.summary_nb())
         for w in result.warnings:
             print(f"  Merk: {w}")
-    return EXIT_OK
+    # the tables imported stay imported; those that failed are named on stderr, and the exit says so
+    for n, line in enumerate(outcome.failures_nb()):
+        print(line if n == 0 else f"  ✗ {line}", file=sys.stderr)
+    return EXIT_OK if outcome.ok else EXIT_INTERNAL
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -3,7 +3,9 @@
 The answer goes through the same importer as a downloaded file (`ingest.read` + `ingest.write`): the
 same checks, the same all-or-nothing write per table, provenance in import_log under a name like
 `ssb_api_12275_2015-2024.json`, and a re-fetch of unchanged numbers is refused by its SHA-256.
-Every table is fetched and read before anything is written, so a lost connection changes nothing.
+Every table is fetched and read before anything is written, so a connection lost halfway writes no table
+half. Each table stands alone: one that fails (a wrong content code in the mapping, a broken answer) is
+named with its reason and the others are imported (`FetchOutcome`).
 
 API versions (base URL configurable, default `DEFAULT_BASE_URL`):
 
@@ -647,15 +649,55 @@ def _check_tables(tables: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@dataclass(frozen=True)
+class TableFailure:
+    """One table that was not imported, and why (Norwegian, for the person who asked)."""
+
+    table: str
+    reason: str
+    error: TilstandError | None = None
+
+
+@dataclass
+class FetchOutcome:
+    """What a fetch of several tables did: each table imported all-or-nothing, or named with its reason."""
+
+    results: list[ImportResult]
+    failed: list[TableFailure]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def failures_nb(self) -> list[str]:
+        """One line per table not imported, for the command line and the import page."""
+        if not self.failed:
+            return []
+        done = f"{len(self.results)} av {len(self.results) + len(self.failed)} tabeller ble importert"
+        return ([f"{done}; disse ble ikke importert (ingenting er endret for dem):"]
+                + [f"Tabell {f.table}: {f.reason}" for f in self.failed])
+
+
+def _reason(e: TilstandError) -> str:
+    """The error said for one table among several: 'nothing changed' holds for that table only, so the
+    summary says it once for all of them."""
+    text = e.render() if isinstance(e, InputError) else str(e)
+    return text.replace(" Ingenting er endret.", "").strip()
+
+
 def fetch_tables(con: duckdb.DuckDBPyConnection, actor: Actor, tables: list[str], regions: list[str],
                  years: tuple[int, int], *, base_url: str | None = None, timeout: float = 20,
                  progress: Progress | None = None, comparisons: bool = True,
-                 client: Client | None = None) -> list[ImportResult]:
+                 client: Client | None = None) -> FetchOutcome:
     """Fetch `tables` from SSB for `regions` (plus their KOSTRA group, county and the country unless
-    comparisons=False) and `years` (from, to), and import each table all-or-nothing.
+    comparisons=False) and `years` (from, to), and import each table that fetched and read, all-or-nothing.
 
-    The permission is checked before any request; every table is fetched and read before the first
-    write, so a lost connection (FetchError) or a bad answer (InputError) changes nothing.
+    The permission, the table list, years and regions are checked before any request. Every table is
+    fetched and read before the first write. One table that cannot be fetched or read (a wrong content
+    code in the mapping, a broken answer) does not stop the others: it is named in `failed` with its
+    reason, and nothing of it is written. Once SSB cannot be reached at all, the remaining tables are
+    not asked for (each would wait through its own retries) and are named too. A fetch of one table
+    raises its error instead, as before (InputError for a bad answer, FetchError without contact).
     `base_url`: PxWebApi v2 (default, also from $TILSTAND_SSB_URL) or a v0 URL; `client` lets tests
     set retries, back-off and the throttle.
     """
@@ -676,19 +718,36 @@ def fetch_tables(con: duckdb.DuckDBPyConnection, actor: Actor, tables: list[str]
     say(0.0, "Spør SSB om grensene for API-et")
     client.config(", ".join(tables))
     fetched: list[Fetched] = []
+    failed: dict[str, TableFailure] = {}
+    unreachable: str | None = None  # the table for which SSB could not be reached
     for n, table in enumerate(tables):
+        if unreachable:
+            failed[table] = TableFailure(table, f"ikke hentet, fordi SSB ikke svarte for tabell {unreachable}.")
+            continue
+
         def part(share: float, text: str, n: int = n) -> None:
             say((n + share) / (len(tables) + 1), text)
         part(0.0, f"Tabell {table}: henter metadata fra SSB")
-        fetched.append(fetch_table(client, table, wanted, (lo, hi), part))
+        try:
+            fetched.append(fetch_table(client, table, wanted, (lo, hi), part))
+        except (FetchError, InputError) as e:
+            failed[table] = TableFailure(table, _reason(e), e)
+            if isinstance(e, FetchError) and e.offline:
+                unreachable = table
     results = []
     for n, f in enumerate(fetched):
         say((len(tables) + n / len(fetched)) / (len(tables) + 1), f"Importerer {f.file_name}")
-        result = ingest.write(con, f.prepared, actor=actor)
+        try:
+            result = ingest.write(con, f.prepared, actor=actor)  # one transaction: all of the table or none
+        except InputError as e:
+            failed[f.table] = TableFailure(f.table, _reason(e), e)
+            continue
         result.warnings.extend(f"{w[0].upper()}{w[1:]}." for w in f.warnings)
         results.append(result)
+    if len(tables) == 1 and failed:
+        raise failed[tables[0]].error or FetchError(tables[0], failed[tables[0]].reason)
     say(1.0, "Ferdig")
-    return results
+    return FetchOutcome(results, [failed[t] for t in tables if t in failed])
 
 
 def _parse_region(code: str) -> regions.RegionRef | None:
@@ -712,5 +771,5 @@ def parse_regions(con: duckdb.DuckDBPyConnection, actor: Actor, text: str) -> li
     return [c for c in (p.strip() for p in text.replace(";", ",").replace(" ", ",").split(",")) if c]
 
 
-__all__ = ["DEFAULT_BASE_URL", "Client", "FetchError", "Throttle", "fetch_tables", "file_name", "merge",
-           "own_regions", "parse_regions", "split", "tables_needed", "with_comparisons"]
+__all__ = ["DEFAULT_BASE_URL", "Client", "FetchError", "FetchOutcome", "TableFailure", "Throttle", "fetch_tables",
+           "file_name", "merge", "own_regions", "parse_regions", "split", "tables_needed", "with_comparisons"]
