@@ -101,6 +101,13 @@ class Derived:
     denominator: tuple[str, ...]
     factor: float
     decimals: int
+    # 1: the denominator is read from the next year. A rate per child divides by the population at the end of
+    # the year (31 December), as KOSTRA's own rates do, and SSB stores that as 1 January of the next year.
+    denominator_year: int = 0
+
+    @property
+    def next_year_inputs(self) -> tuple[str, ...]:
+        return self.denominator if self.denominator_year else ()
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -153,9 +160,12 @@ def mapping_for_table(table: str) -> tuple[MappingRow, ...]:
 def derived() -> tuple[Derived, ...]:
     return tuple(
         Derived(r["indicator_id"], tuple(r["numerator"].split("+")), tuple(r["denominator"].split("+")),
-                float(r["factor"]), int(r["decimals"]))
+                float(r["factor"]), int(r["decimals"]), DENOMINATOR_YEAR[r["denominator_year"]])
         for r in _rows("derived.csv")
     )
+
+
+DENOMINATOR_YEAR = {"year": 0, "year+1": 1}  # derived.csv: the denominator of the same year, or of the next
 
 
 def _ids(text: str) -> tuple[str, ...]:

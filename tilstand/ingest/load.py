@@ -138,10 +138,13 @@ def _boundary_warnings(cur: duckdb.DuckDBPyConnection, incoming: pl.DataFrame) -
 
 
 DERIVE_SQL = """
-WITH touched AS (SELECT DISTINCT region_code, year FROM incoming),
+WITH touched AS (  -- with a denominator of the next year, a file's year Y also moves the rate of Y-1
+    SELECT DISTINCT region_code, year - s AS year FROM incoming, range(0, $shift + 1) r(s)
+),
 inputs AS (
-    SELECT o.region_code, o.year, o.indicator_id, o.value, o.status
-    FROM observation o JOIN touched USING (region_code, year)
+    SELECT t.region_code, t.year, o.indicator_id, o.value, o.status
+    FROM observation o JOIN touched t ON o.region_code = t.region_code
+     AND o.year - CASE WHEN list_contains($next_year, o.indicator_id) THEN 1 ELSE 0 END = t.year
     WHERE list_contains($inputs, o.indicator_id)
 ),
 agg AS (
@@ -175,9 +178,17 @@ WHERE observation.value IS DISTINCT FROM excluded.value OR observation.status IS
 
 
 def _derived_from(indicators: Sequence[str]) -> list[catalog.Derived]:
-    """The derived indicators built on any of these: the only ones a write of them can change."""
+    """The derived indicators built on any of these: the only ones a write of them can change (in the file's
+    years and, for a rate on the next year's population, the year before: `_years_moved`)."""
     given = set(indicators)
     return [d for d in catalog.derived() if given & {*d.numerator, *d.denominator}]
+
+
+def _years_moved(years: Sequence[int], indicators: Sequence[str]) -> list[int]:
+    """The years a write of these indicators in these years can change: a population of year Y is the end of
+    year Y-1, so it moves the rates of Y-1 built on it too."""
+    shift = max((d.denominator_year for d in _derived_from(indicators)), default=0)
+    return sorted({y - s for y in years for s in range(shift + 1)})
 
 
 def _written(indicators: Sequence[str]) -> set[str]:
@@ -192,7 +203,8 @@ def _derive(cur: duckdb.DuckDBPyConnection, import_id: int, indicators: Sequence
         cur.execute(DERIVE_SQL, {
             "inputs": sorted({*d.numerator, *d.denominator}), "numerator": list(d.numerator),
             "denominator": list(d.denominator), "factor": d.factor, "decimals": d.decimals,
-            "id_out": d.indicator_id, "import_id": import_id,
+            "id_out": d.indicator_id, "import_id": import_id, "shift": d.denominator_year,
+            "next_year": list(d.next_year_inputs),
         })
 
 
@@ -247,7 +259,7 @@ def write(
             {"id": import_id},
         )
         _derive(cur, import_id, written)
-        suppression.refresh(cur, incoming["year"].unique().to_list(), _written(written))
+        suppression.refresh(cur, _years_moved(incoming["year"].unique().to_list(), written), _written(written))
         _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
@@ -264,15 +276,18 @@ INSERT INTO import_change
 SELECT $id, k.indicator_id, k.region_code, k.year, o.value, o.status, o.import_id, o.indicator_id IS NOT NULL
 FROM (SELECT indicator_id, region_code, year FROM incoming
       UNION
-      SELECT d.id, t.region_code, t.year
-      FROM (SELECT DISTINCT region_code, year FROM incoming) t, (SELECT unnest($derived) AS id) d) k
+      SELECT d.id, t.region_code, t.year - d.shift
+      FROM (SELECT DISTINCT region_code, year FROM incoming) t,
+           (SELECT unnest($derived) AS id, unnest($shifts) AS shift) d) k
 LEFT JOIN observation o USING (indicator_id, region_code, year)
 """
 
 
 def _remember_before(cur: duckdb.DuckDBPyConnection, import_id: int, indicators: Sequence[str]) -> None:
     """Every value this import may write (its own and the derived ones), as it was before."""
-    cur.execute(REMEMBER_SQL, {"id": import_id, "derived": [d.indicator_id for d in _derived_from(indicators)]})
+    # a rate on the next year's population is remembered for the file's years and the year before
+    pairs = [(d.indicator_id, s) for d in _derived_from(indicators) for s in range(d.denominator_year + 1)]
+    cur.execute(REMEMBER_SQL, {"id": import_id, "derived": [i for i, _ in pairs], "shifts": [s for _, s in pairs]})
 
 
 def _forget_unchanged(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
