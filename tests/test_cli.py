@@ -175,3 +175,22 @@ def test_check_on_a_sound_database_says_every_table_was_read(demo_db, tmp_path):
     shutil.copy(demo_db, db)
     out = tilstand("check", "--db", db)
     assert "Lagring: OK (alle" in out.stdout and "tabeller lest helt" in out.stdout, out.stdout + out.stderr
+
+
+def test_check_warns_about_every_unverified_ssb_mapping_row_by_indicator_table_and_code_without_failing(db_path):
+    import csv
+
+    from tests.conftest import ROOT
+
+    tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
+    out = tilstand("check", "--county", "99", "--db", db_path)  # a county without municipalities: no gaps to find
+    assert out.returncode == 0, out.stdout + out.stderr
+    with open(ROOT / "tilstand" / "data" / "ssb_mapping.csv", encoding="utf-8", newline="") as f:
+        mapping = list(csv.DictReader(f))
+    listed = re.findall(r"^  ! (\S+): tabell (\d+), statistikkvariabel (\S+)$", out.stdout, re.M)
+    assumed = [(r["indicator_id"], r["table"], r["contents_code"]) for r in mapping if r["confidence"] == "assumed"]
+    assert listed == assumed, "every assumed row, and no confirmed one"
+    if assumed:
+        assert (f"Advarsel: {len(assumed)} koblinger til SSB er ikke bekreftet mot SSBs tabellmetadata (antatt)."
+                in out.stdout)
+        assert "Resultat: alt i orden, men se advarselen over." in out.stdout
