@@ -142,6 +142,19 @@ def _combine(cells: list[Cell], aggregate: str, file: str, ind: str) -> tuple[fl
     return total, status
 
 
+def _region(cell: Cell, file_name: str) -> regions.RegionRef | None:
+    """The region a cell belongs to (None: one Tilstand does not store), its name checked."""
+    try:
+        ref = regions.parse(cell.region, cell.region_label)
+    except ValueError:
+        raise InputError(file_name, cell.row, "region",
+                         f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
+                         "0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
+    if ref is not None:
+        regions.check_name(ref.name, file_name, cell.row, "region")
+    return ref
+
+
 def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] | None = None) -> Parsed:
     mapping = catalog.ssb_mapping() if mapping is None else mapping
     rows = _rows_for((table.table, table.title), file_name, mapping)
@@ -152,18 +165,24 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
     unmapped: set[str] = set()
     countries: dict[str, int] = {}  # how the file names the country ('0' or 'EAK') -> first row
     indicators = catalog.indicators()
+    # A national table has tens of thousands of cells but a few dozen distinct combinations of contents and
+    # dimension values and a few hundred regions: each is matched against the mapping once, not per cell.
+    matched: dict[tuple, list[MappingRow]] = {}
+    placed: dict[tuple[str, str], regions.RegionRef | None] = {}
     for cell in table.cells:
-        matches = _matching_rows(cell, rows)
+        key = (cell.contents_code, cell.contents_label, *cell.dims.items())
+        matches = matched.get(key)
+        if matches is None:
+            matches = matched[key] = _matching_rows(cell, rows)
         if not matches:
             skipped += 1
             unmapped.add(cell.contents_code or cell.contents_label)
             continue
-        try:
-            ref = regions.parse(cell.region, cell.region_label)
-        except ValueError:
-            raise InputError(file_name, cell.row, "region",
-                             f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
-                             "0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
+        where = (cell.region, cell.region_label)
+        if where in placed:
+            ref = placed[where]
+        else:
+            ref = placed[where] = _region(cell, file_name)
         if ref is None:
             skipped += 1
             continue
@@ -171,7 +190,6 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
             countries.setdefault(cell.region.split()[0].upper(), cell.row)
         if not 1900 <= cell.year <= 2100:
             raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
-        regions.check_name(ref.name, file_name, cell.row, "region")
         found_regions.setdefault(ref.code, ref)
         for m in matches:
             ind = indicators.get(m.indicator_id)
