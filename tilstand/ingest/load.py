@@ -154,6 +154,7 @@ agg AS (
            sum(value) FILTER (WHERE list_contains($denominator, indicator_id)) AS den,
            bool_or(value IS NULL) AS any_missing,
            bool_or(status = ':') AS any_confidential,
+           bool_or(status = 'x') AS any_suppressed,  -- hidden at the source (Bufdir's «x»): so is the result
            bool_or(status = 'x..') AS any_hidden_or_missing,  -- Bufdir's «..»: the result is the same
            coalesce(bool_and(status = '.') FILTER (WHERE value IS NULL), FALSE) AS all_not_applicable
     FROM inputs GROUP BY region_code, year
@@ -163,6 +164,7 @@ SELECT $id_out, region_code, year,
        CASE WHEN any_missing OR den = 0 THEN NULL
             ELSE round(CAST(num / den * $factor AS DECIMAL(38, 8)), $decimals)::DOUBLE END,
        CASE WHEN any_confidential THEN ':'
+            WHEN any_suppressed THEN 'x'
             WHEN any_hidden_or_missing THEN 'x..'
             WHEN any_missing AND all_not_applicable THEN '.'
             WHEN any_missing THEN '..'
@@ -170,7 +172,8 @@ SELECT $id_out, region_code, year,
             ELSE NULL END,
        $import_id
 FROM agg
-WHERE n_inputs = len($inputs)  -- an input not imported yet: nothing to say about this region-year
+WHERE n_inputs = len($inputs)  -- an input not imported yet: nothing to say about this region-year,
+   OR any_confidential OR any_suppressed OR any_hidden_or_missing  -- unless a hidden input hides it anyway
 ON CONFLICT (indicator_id, region_code, year) DO UPDATE
 SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
 WHERE observation.value IS DISTINCT FROM excluded.value OR observation.status IS DISTINCT FROM excluded.status
