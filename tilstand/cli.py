@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tilstand import auth, check, demo, ingest, report, store
 from tilstand.access import SYSTEM
-from tilstand.ingest import fetch
+from tilstand.ingest import fetch, klass
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
 from tilstand.storage_errors import StorageError, storage_error
 
@@ -52,6 +52,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--county", default="50", help="fylket dekningen gjelder (standard: 50 Trøndelag)")
     p.add_argument("--from-year", type=int)
     p.add_argument("--to-year", type=int)
+    _db_arg(p)
+    p = sub.add_parser("fetch-klass", help="hent KOSTRA-gruppene (med årene de gjelder) fra SSBs Klass")
+    p.add_argument("--year", type=int, default=klass.FIRST_YEAR, metavar="ÅR",
+                   help=f"første år grupperingen hentes for (standard: {klass.FIRST_YEAR}, da SSBs gruppering fra "
+                        f"{klass.FIRST_YEAR} begynner å gjelde); koblingene fra dette året erstattes")
+    p.add_argument("--file", type=Path, metavar="FIL",
+                   help="les et lagret svar fra Klass (JSON) i stedet for å spørre SSB")
+    p.add_argument("--base-url", metavar="URL", help=f"Klass-adresse (standard: ${klass.BASE_URL_ENV} "
+                                                     f"eller {klass.DEFAULT_BASE_URL})")
+    p.add_argument("--timeout", type=float, default=20, metavar="SEK", help="tidsavbrudd per spørring (standard: 20)")
     _db_arg(p)
     p = sub.add_parser("report", help="lag tilstandsrapporten som DOCX (eller PDF når FIL slutter på .pdf)")
     p.add_argument("--region", required=True, metavar="KODE", help="kommunenummer, f.eks. 5001")
@@ -126,6 +136,22 @@ def _existing_db(arg: str | None) -> Path:
     if not path.exists():
         raise InputError(path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først.")
     return path
+
+
+def cmd_fetch_klass(args: argparse.Namespace) -> int:
+    """As the database owner (SYSTEM), as fetch-ssb: whoever can open the file may fill it; audited."""
+    con = store.connect(args.db)
+
+    def progress(text: str) -> None:
+        print(f"  {text}", file=sys.stderr)
+
+    if args.file is not None:
+        result = klass.load_file(con, SYSTEM, args.file, args.year)
+    else:
+        result = klass.fetch_groups(con, SYSTEM, args.year, base_url=args.base_url, timeout=args.timeout,
+                                    progress=progress)
+    print(result.summary_nb())
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -214,7 +240,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "fetch-ssb": cmd_fetch_ssb, "check": cmd_check,
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "fetch-ssb": cmd_fetch_ssb, "fetch-klass": cmd_fetch_klass,
+            "check": cmd_check,
             "report": cmd_report, "user": cmd_user}
 
 

@@ -201,13 +201,10 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
         klass = "SELECT region_code FROM kostra_membership WHERE source LIKE 'SSB Klass%'"
         tx.execute(f"DELETE FROM kostra_membership WHERE region_code NOT IN ({klass})")
         fetched = {r[0] for r in tx.execute(klass).fetchall()}
-        tx.executemany(
-            "INSERT OR REPLACE INTO kostra_membership VALUES (?,?,?,?,?)",
-            [
-                [r["region_code"], r["group_code"], int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
-                for r in _reference_rows("kostra_membership.csv") if r["region_code"] not in fetched
-            ],
-        )
+        bundled = [[r["region_code"], r["group_code"], int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
+                   for r in _reference_rows("kostra_membership.csv") if r["region_code"] not in fetched]
+        if bundled:  # none left when SSB's grouping covers every municipality in the file
+            tx.executemany("INSERT OR REPLACE INTO kostra_membership VALUES (?,?,?,?,?)", bundled)
         # Trøndelag's curated services, then the rest of the country from KHR (sample_data/build_services.py)
         services = _reference_rows("services.csv") + _reference_rows("services_khr.csv")
         tx.execute("DELETE FROM service_member")

@@ -102,12 +102,17 @@ class Client:
     max_backoff: float = MAX_BACKOFF_S
     throttle: Throttle | None = None
     sleep: Callable[[float], None] = time.sleep
+    progress: Callable[[str], None] | None = None  # a Norwegian line before each pause (the command prints it)
     requests: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
         if self.throttle is None:
             self.throttle = throttle_for(self.base_url)  # data.ssb.no: shared with PxWebApi
+
+    def _say(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(text)
 
     def _backoff(self, n: int) -> float:
         return min(self.backoff * 2 ** (n - 1), self.max_backoff)
@@ -143,6 +148,7 @@ class Client:
                     delay = max(delay, min(after, self.max_backoff))
                 if e.code == 429:
                     self.throttle.hold(delay)
+                self._say(f"{reason}; prøver igjen om {delay:.0f} s (nytt forsøk {failures} av {self.retries})")
             except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException,
                     OSError) as e:
                 if isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None), TimeoutError):
@@ -154,6 +160,8 @@ class Client:
                     if dropped > self.network_retries:
                         raise _no_contact(url, f"nettverksfeil ({getattr(e, 'reason', None) or e})") from None
                 delay = self._backoff(failures + dropped + timeouts)
+                self._say(f"ingen kontakt med Klass ({getattr(e, 'reason', None) or e}); prøver igjen om "
+                          f"{delay:.0f} s")
             self.sleep(delay)
         if encoding == "gzip":
             try:
@@ -168,9 +176,14 @@ class Client:
 
 def _error_text(e: urllib.error.HTTPError) -> str:
     try:
-        text = e.read(500).decode("utf-8", errors="replace").strip()
+        text = e.read(2000).decode("utf-8", errors="replace").strip()
     except Exception:  # noqa: BLE001 - the error body is a courtesy
         return ""
+    try:  # Klass answers errors as problem details (RFC 9457): {"title": …, "status": 404, "detail": …}
+        doc = json.loads(text)
+        text = str(doc.get("detail") or doc.get("title") or "").strip() if isinstance(doc, dict) else text
+    except ValueError:
+        pass
     return f" («{text[:200]}»)" if text else ""
 
 
@@ -213,8 +226,9 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        raise InputError(file, None, "svar", "er ikke JSON. Klass svarer med JSON bare når det blir bedt om "
-                         "det (Accept: application/json); XML og CSV leses ikke.") from None
+        raise InputError(file, None, "svar", "er ikke gyldig JSON (avbrutt eller skadet underveis?). Klass "
+                         "svarer med JSON bare når det blir bedt om det (Accept: application/json); XML og CSV "
+                         "leses ikke.") from None
     items = doc.get("correspondenceItems") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise InputError(file, None, "correspondenceItems", "mangler: dette er ikke et svar fra Klass sin "
@@ -299,8 +313,9 @@ def write(con: duckdb.DuckDBPyConnection, memberships: list[Membership], year: i
                        [[m.region_code, m.group_code, m.valid_from, m.valid_to, source] for m in memberships])
         known = {r[0] for r in tx.execute("SELECT code FROM region WHERE kind = 'kostra_group'").fetchall()}
         new_groups = {m.group_code: m.group_name for m in memberships if m.group_code not in known}
-        tx.executemany("INSERT INTO region (code, name, kind, source) VALUES (?, ?, 'kostra_group', ?)",
-                       [[c, n, source] for c, n in sorted(new_groups.items())])
+        if new_groups:  # DuckDB refuses an empty executemany
+            tx.executemany("INSERT INTO region (code, name, kind, source) VALUES (?, ?, 'kostra_group', ?)",
+                           [[c, n, source] for c, n in sorted(new_groups.items())])
         years = [r[0] for r in tx.execute("SELECT DISTINCT year FROM observation WHERE year >= ? ORDER BY 1",
                                           [year]).fetchall()]
         if years:
@@ -320,17 +335,25 @@ def _check_year(year: int) -> int:
 
 
 def fetch_groups(con: duckdb.DuckDBPyConnection, actor: Actor, year: int = FIRST_YEAR, *,
-                 base_url: str | None = None, timeout: float = 20, client: Client | None = None) -> KlassResult:
+                 base_url: str | None = None, timeout: float = 20, client: Client | None = None,
+                 progress: Callable[[str], None] | None = None) -> KlassResult:
     """Ask Klass for the KOSTRA groups from `year` on and store them (all or nothing). The permission is
-    checked before the request; `client` lets tests set retries, back-off and the throttle."""
+    checked before the request; `client` lets tests set retries, back-off and the throttle; `progress` gets a
+    Norwegian line for each step (and each retry)."""
     require(con, actor, "import", target="SSB Klass")
     year = _check_year(year)
     if client is None:
         client = Client(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, timeout=timeout)
+    if progress is not None:
+        client.progress = progress
+    say = progress or (lambda text: None)
     url = corresponds_url(client.base_url, year)
+    say(f"Spør SSBs Klass om KOSTRA-gruppene fra {year}: {url}")
     raw = client.get(url, year)
     name = f"ssb_klass_{MUNICIPALITIES}_{KOSTRA_GROUPS}_fra_{year}.json"
-    return write(con, parse(raw, name, year), year, name, actor, client.requests)
+    memberships = parse(raw, name, year)
+    say(f"Svaret er lest ({len(memberships)} koblinger); lagrer og avgjør på nytt hva som kan vises fra {year}")
+    return write(con, memberships, year, name, actor, client.requests)
 
 
 def load_file(con: duckdb.DuckDBPyConnection, actor: Actor, path: str | Path, year: int = FIRST_YEAR) -> KlassResult:
