@@ -12,7 +12,6 @@ import pytest
 from tilstand import catalog, charts, fmt
 from tilstand.access import SYSTEM
 from tilstand.ingest import load
-from tilstand.privacy import explain
 
 YEAR = 2024
 TRONDHEIM = "5001"
@@ -111,7 +110,10 @@ def test_peer_mean_has_a_gap_with_a_reason_when_fewer_than_half_the_peers_have_a
     c = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
     line = c.figure.data[-1]
     assert line.y[list(line.x).index("2020")] is None and line.connectgaps is False
-    assert "Ikke vist for Sammenligningskommunene (snitt av 4) i 2020 (færre enn halvparten" in note(c)
+    assert ("Ikke vist for Sammenligningskommunene (snitt av 4) i 2020 (tall mangler: færre enn halvparten av "
+            "sammenligningskommunene har tall)") in note(c)
+    mean_row = c.table.rows[-1]  # the gap is SSB's «..» with the true reason, not a dash or a zero
+    assert mean_row[c.table.columns.index("2020")] == ".." and "færre enn halvparten" in c.table.legend
     nn = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, "nn", compare=charts.COMPARE_ALL, peers=FOSEN)
     assert nn.figure.data[-1].name == "Samanlikningskommunane (snitt av 4)"
 
@@ -128,9 +130,13 @@ def test_trend_table_holds_the_plotted_numbers_and_says_why_a_year_is_missing(de
     assert c.table.columns[1:-1] == tuple(str(y) for y in range(YEAR - 9, YEAR + 1))
     for trace, row in zip(c.figure.data, c.table.rows):
         assert row[0] == trace.name
-        assert list(row[1:-1]) == [fmt.value(v, "percent") for v in trace.y]
+        for v, cell in zip(trace.y, row[1:-1]):  # the plotted number, or SSB's symbol where there is no point
+            assert cell == fmt.value(v, "percent") if v is not None else cell in (":", "..", "...", ".")
     leka = c.table.rows[0]
-    assert "–" in leka and "2018, 2021 og 2024" in leka[-1] and explain("x") in leka[-1]
+    hidden = [y for y, cell in zip(c.table.columns[1:-1], leka[1:-1]) if cell == ":"]
+    assert hidden == ["2018", "2021", "2024"] and "–" not in leka
+    assert "2018, 2021 og 2024: skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn" in leka[-1]
+    assert c.table.legend.startswith("Tegnforklaring: «:» skjult av personvernhensyn: for få barn")
 
 
 def test_about_line_gives_definition_source_and_import_date(demo):
@@ -180,8 +186,9 @@ def test_a_hidden_peer_is_never_drawn_and_is_named_in_the_note(demo):
     assert public(demo, "barn_plassert_andel", [TYDAL])[(TYDAL, YEAR)] is None
     labels = [label for label, _, _ in bars_in_order(c)]
     assert "Tydal" not in labels and "Osen" not in labels  # both hidden in 2024
-    assert "Ikke vist: " in note(c) and "Tydal (skjult av personvernhensyn)" in note(c)
-    assert ("Tydal", "–", "skjult av personvernhensyn") in c.table.rows
+    assert "Ikke vist: " in note(c) and "Tydal (skjult av personvernhensyn: for få barn)" in note(c)
+    assert ("Tydal", ":", "skjult av personvernhensyn: for få barn") in c.table.rows
+    assert "«:» skjult av personvernhensyn: for få barn" in c.table.legend
 
 
 def test_position_alt_text_gives_the_rank_and_better_or_worse_than_the_peers(demo):
@@ -202,7 +209,7 @@ def test_position_table_rows_equal_the_bars(demo):
     c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, peers=[TYDAL, *FOSEN])
     drawn = bars_in_order(c)
     assert [(r[0], r[1]) for r in c.table.rows[:len(drawn)]] == [(label, fmt.value(v, "percent")) for label, v, _ in drawn]
-    assert all(r[1] == "–" for r in c.table.rows[len(drawn):])
+    assert all(r[1] in (":", "..") for r in c.table.rows[len(drawn):])  # SSB's symbol, never a dash or a bar
 
 
 def test_position_without_peers_shows_own_and_averages_and_asks_for_peers(demo):
@@ -225,15 +232,17 @@ def test_position_of_a_neutral_indicator_says_higher_or_lower_not_better(demo):
 
 
 def test_members_show_the_service_and_each_member_with_the_own_member_blue(demo):
-    c = charts.build(demo, chart("members_undersokelser_fristbrudd_andel"), "5054", YEAR)
-    values = public(demo, "undersokelser_fristbrudd_andel", ["fosen", *FOSEN])
+    # the sample's service figure for plans evaluated is shown, with Osen hidden
+    c = charts.build(demo, chart("members_hjelpetiltak_evaluert_andel"), "5054", YEAR)
+    values = public(demo, "hjelpetiltak_evaluert_andel", ["fosen", *FOSEN])
     drawn = bars_in_order(c)
     assert drawn[0][:2] == ("Fosen barnevernstjeneste (hele tjenesten)", values[("fosen", YEAR)])
     shown = {r: v for (r, _), v in values.items() if v is not None and r != "fosen"}
     assert len(drawn) == 1 + len(shown)
     assert dict((label, colour) for label, _, colour in drawn)["Indre Fosen"] == "#0072B2"
     hidden = [r for r in FOSEN if values.get((r, YEAR)) is None]
-    assert len(hidden) == 2 and "Osen (skjult av personvernhensyn)" in note(c)
+    assert "5020" in hidden and "Osen (skjult av personvernhensyn: for få barn)" in note(c)
+    assert ("Osen", ":", "skjult av personvernhensyn: for få barn") in c.table.rows
     assert not c.empty and c.table.rows[0][1] == fmt.value(values[("fosen", YEAR)], "percent")
 
 
@@ -263,6 +272,23 @@ def test_a_municipality_outside_any_service_gives_an_empty_members_chart(demo):
     assert "ikke med i en interkommunal barnevernstjeneste" in c.alt
 
 
+def test_a_count_in_a_members_chart_is_never_set_beside_the_services_total(demo):
+    (total,) = demo.execute("SELECT value FROM observation WHERE region_code = 'fosen' AND year = ? AND "
+                            "indicator_id = 'undersokelser_avsluttet_h1_antall'", [YEAR]).fetchone()
+    assert total is not None, "the sample data has the service's count of investigations concluded"
+    sizes = charts.ChartDef("members_undersokelser_avsluttet_h1_antall", "kvalitet", "members",
+                            ("undersokelser_avsluttet_h1_antall",), "Avsluttede undersøkelser",
+                            "Avslutta undersøkingar", report=False)
+    c = charts.build(demo, sizes, "5054", YEAR)
+    labels = [label for label, _, _ in bars_in_order(c)]
+    assert labels and not any("barnevernstjeneste" in label for label in labels)
+    assert "Tjenesten som helhet vises ikke: tallet er summen av kommunenes" in note(c)
+    assert not any("barnevernstjeneste" in r[0] for r in c.table.rows)  # neither a total nor a mark for one: not compared
+    assert fmt.value(total, "count") not in c.alt
+    nn = charts.build(demo, sizes, "5054", YEAR, "nn")
+    assert "Tenesta som heilskap blir ikkje vist" in note(nn)
+
+
 def test_position_of_a_count_ranks_sizes_without_calling_them_better(demo):
     sizes = charts.ChartDef("position_barn_0_17_antall", "om_barnevernet", "position", ("barn_0_17_antall",),
                             "Barn 0–17 år", "Born 0–17 år", report=False)
@@ -270,6 +296,9 @@ def test_position_of_a_count_ranks_sizes_without_calling_them_better(demo):
     values = [v for _, v, _ in bars_in_order(c)]
     assert values == sorted(values, reverse=True) and c.figure.layout.xaxis.title.text == "Antall"
     assert "der 1 er høyest" in c.alt and "bedre" not in c.alt and "dårligere" not in c.alt
+    every = charts.build(demo, sizes, TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
+    labels = [label for label, _, _ in bars_in_order(every)]  # no county's, group's or country's total
+    assert not any(n in label for label in labels for n in ("KOSTRA-gruppe", "Trøndelag", "Landet"))
 
 
 def test_build_many_gives_the_same_charts_as_building_one_by_one(demo):

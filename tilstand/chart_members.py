@@ -5,7 +5,8 @@ the monitor computes it from the members, and Tilstand never adds members up its
 the own member in its blue. A region in no service gives an empty chart.
 
 The service's figure is hidden by the store itself (tilstand/suppression.py) when a member's hidden
-count could be isolated from it, so the chart draws only what observation_public shows.
+count could be isolated from it, so the chart draws only what observation_public shows. For a size
+(count, 1 000 kroner) the service's figure is the members' total: it is left out, never set beside them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import duckdb
 
 from tilstand import catalog
 from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
-from tilstand.charts import TEXT, Chart, ChartDef, Prefetch, _source, about, latest, mark, reason, rows, scale_text
+from tilstand.charts import (
+    SIZE_UNITS, TEXT, Chart, ChartDef, Prefetch, _source, about, latest, mark, reason, rows, scale_text,
+)
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
@@ -36,7 +39,8 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
                      about=about(indicator, _source(indicator, False, language), None, language))
     service = found[0]  # the query puts the service first
     members = found[1:]
-    service_value, service_why = _service_total(service, members, language, indicator.area)
+    size = indicator.unit in SIZE_UNITS  # the service's count is the members' total: no bar beside them
+    service_value, service_why = (None, None) if size else _service_total(service, members, language, indicator.area)
     own_is_service = service["region_code"] == region
     bars: list[Bar] = []
     missing: list[Missing] = []
@@ -61,7 +65,9 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
                                t["own_region"] if own else ""))
     bars += ranked(member_bars, indicator.better)  # the service on top, then its members best first
     notes = [not_shown(missing, language)]
-    if service["indicator_id"] is None:
+    if size:
+        notes.append(t["no_service_size"])
+    elif service["indicator_id"] is None:
         notes.append(t["no_service_total"].format(year=year))
     title = t["members_title"].format(title=title_base, service=service["region_name"], year=year)
     source = _source(indicator, any(r["sample"] for r in used), language)

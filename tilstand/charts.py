@@ -153,6 +153,8 @@ TEXT = {
         "whole_service": "{name} (hele tjenesten)",
         "no_service_total": "Tjenesten som helhet har ikke eget tall for {year}; det regnes ikke ut av "
                             "kommunenes tall.",
+        "no_service_size": "Tjenesten som helhet vises ikke: tallet er summen av kommunenes og sammenlignes "
+                           "ikke med dem.",
         "not_member": "{name} er ikke med i en interkommunal barnevernstjeneste.",
         "trend_caption": "{title}, {first}–{last}: én rad per region, én kolonne per år.",
         "bar_caption": "{title}, {year}: én rad per region, sortert som i diagrammet.",
@@ -200,6 +202,8 @@ TEXT = {
         "whole_service": "{name} (heile tenesta)",
         "no_service_total": "Tenesta som heilskap har ikkje eige tal for {year}; det blir ikkje rekna ut "
                             "frå tala til kommunane.",
+        "no_service_size": "Tenesta som heilskap blir ikkje vist: talet er summen av tala til kommunane og blir "
+                           "ikkje samanlikna med dei.",
         "not_member": "{name} er ikkje med i ei interkommunal barnevernsteneste.",
         "trend_caption": "{title}, {first}–{last}: éi rad per region, éi kolonne per år.",
         "bar_caption": "{title}, {year}: éi rad per region, sortert som i diagrammet.",
