@@ -1,5 +1,8 @@
 """The SSB importer against the real and sample files in tests/data/formats, and broken variants."""
 
+import collections
+import csv
+import itertools
 import json
 import re
 
@@ -260,3 +263,164 @@ def test_a_symbol_outside_ssbs_list_is_refused():
     doc["status"]["4"] = "?"
     with pytest.raises(InputError, match="ukjent SSB-symbol"):
         ssb.parse_file(json.dumps(doc).encode(), "x.json", SAMPLE_99999)
+
+
+# --- SSB's background tables in their real shapes: every stored share against the file, computed by hand ---------
+
+COUNTRY = {"0": "EAK"}  # tables outside KOSTRA call the country «0 Hele landet»
+
+
+def _jsonstat_cells(path):
+    """(codes by dimension, value) for every cell of a JSON-stat2 file, read here without the importer."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    codes = [sorted(doc["dimension"][i]["category"]["index"], key=doc["dimension"][i]["category"]["index"].get)
+             for i in doc["id"]]
+    for value, combo in zip(doc["value"], itertools.product(*codes)):
+        yield dict(zip(doc["id"], combo)), value
+
+
+def _statbank_rows(path, encoding):
+    """The rows of a Statistikkbanken CSV download (title line and blank line skipped), read without the importer."""
+    lines = path.read_bytes().decode(encoding).lstrip("\ufeff").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith('"region"'))
+    return list(csv.DictReader(lines[start:], delimiter=";"))
+
+
+def _code(label: str) -> str:
+    code = label.split(" ")[0]
+    return COUNTRY.get(code, code)
+
+
+def _stored(con):
+    return {(i, r, y): v for i, r, y, v in con.execute(
+        "SELECT indicator_id, region_code, year, value FROM observation").fetchall()}
+
+
+def _share(part: float, whole: float) -> float:
+    return 100 * part / whole
+
+
+def _households_by_hand():
+    single, children = collections.Counter(), collections.Counter()
+    for cell, value in _jsonstat_cells(FORMATS / "ssb_06070_husholdningstyper_sample.json"):
+        key = (_code(cell["Region"]), int(cell["Tid"]))
+        if cell["HushType"] in ("005", "006"):
+            single[key] += value
+        if cell["HushType"] in ("003", "004", "005", "006", "009", "010"):
+            children[key] += value
+    return {**{("husholdninger_enslig_forsorger_antall", *k): v for k, v in single.items()},
+            **{("husholdninger_med_barn_antall", *k): v for k, v in children.items()},
+            **{("enslige_forsorgere_andel", *k): _share(single[k], children[k]) for k in children}}
+
+
+def _education_by_hand():
+    beyond, everyone = collections.Counter(), collections.Counter()
+    for row in _statbank_rows(FORMATS / "ssb_09429_utdanningsniva_sample.csv", "utf-8"):
+        if not row["kjønn"].startswith("0 "):
+            continue  # both sexes only; men and women are parts of it
+        level = row["nivå"].split(" ")[0]
+        for column, text in row.items():
+            if re.fullmatch(r"Personer 16 år og over \d{4}", column):
+                key = (_code(row["region"]), int(column[-4:]))
+                if level in ("02a", "11", "03a", "04a"):
+                    beyond[key] += int(text)
+                if level != "00":  # SSB's total beside its parts
+                    everyone[key] += int(text)
+    return {**{("personer_16_utdanning_over_grunnskole_antall", *k): v for k, v in beyond.items()},
+            **{("personer_16_og_over_antall", *k): v for k, v in everyone.items()},
+            **{("utdanning_over_grunnskole_andel", *k): _share(beyond[k], everyone[k]) for k in everyone}}
+
+
+def _low_income_by_hand():
+    return {("barn_lavinntekt_andel", _code(cell["Region"]), int(cell["Tid"])): value
+            for cell, value in _jsonstat_cells(FORMATS / "ssb_08764_lavinntekt_sample.json")
+            if cell["ContentsCode"] == "EUskala60"}
+
+
+def _population_by_hand():
+    children, everyone = collections.Counter(), collections.Counter()
+    rows = _statbank_rows(FORMATS / "ssb_07459_hele_landet_2023.csv", "iso-8859-1")
+    [column] = [c for c in rows[0] if c.startswith("Personer ")]
+    for row in rows:
+        key = (_code(row["region"]), int(column[-4:]))
+        age = int(row["alder"].split(" ")[0])
+        everyone[key] += int(row[column])
+        if age <= 17:
+            children[key] += int(row[column])
+    return {**{("barn_0_17_antall", *k): v for k, v in children.items()},
+            **{("befolkning_totalt", *k): v for k, v in everyone.items()},
+            **{("barn_andel_befolkning", *k): _share(children[k], everyone[k]) for k in everyone}}
+
+
+@pytest.mark.parametrize("name, by_hand", [
+    ("ssb_06070_husholdningstyper_sample.json", _households_by_hand),
+    ("ssb_09429_utdanningsniva_sample.csv", _education_by_hand),
+    ("ssb_08764_lavinntekt_sample.json", _low_income_by_hand),
+    ("ssb_07459_hele_landet_2023.csv", _population_by_hand),
+])
+def test_every_count_and_share_stored_from_a_real_shaped_background_file_is_what_the_file_gives_by_hand(
+        con, name, by_hand):
+    """Through the real importer into a DuckDB file; the expected numbers are summed from the file's own cells
+    here (household types, education levels of both sexes without SSB's total, EU scale 60, ages 0-17), and the
+    shares are derived by the importer from the stored counts, rounded to one decimal."""
+    ingest.import_file(con, FORMATS / name, actor=SYSTEM)
+    stored = _stored(con)
+    expected = by_hand()
+    assert expected and all(r != "0" for _, r, _ in stored), "the country is stored as EAK"
+    for key, want in expected.items():
+        if want is None:  # SSB's '..': no number, the symbol kept
+            assert stored[key] is None, key
+        elif key[0].endswith("_andel") or key[0] == "barn_andel_befolkning":
+            assert stored[key] == pytest.approx(want, abs=0.05 + 1e-9), key
+        else:
+            assert stored[key] == want, key
+
+
+# --- the mapping against the queries that fed Bufdir's kommunemonitor (gardenberg/barnevernmonitor, 2021) --------
+
+def _mapping_rows():
+    from tests.conftest import ROOT
+
+    with open(ROOT / "tilstand" / "data" / "ssb_mapping.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _selection(text: str) -> dict[str, set[str]]:
+    """'KOKalder0000=F000-017;KOKbvfunksjon0000=0' or 'Nivaa=02a,11,03a,04a; Kjonn=0' -> {dim: {codes}}; a
+    region taken whole (=TRUE), a range or a dimension summed by SSB says nothing to compare."""
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        dim, is_selection, codes = part.partition("=")
+        if not is_selection or codes == "TRUE" or dim.startswith(("KOKkommuneregion", "KOKbydelsregion", "Region")):
+            continue
+        if ".." in codes or " " in codes:  # 'Alder=000..017', 'Nivaa=all (not selected)'
+            continue
+        out[dim] = set(codes.split(","))
+    return out
+
+
+def test_every_confirmed_mapping_row_that_cites_the_monitor_asks_ssb_what_the_monitor_asked():
+    """A row whose note names the monitor's query (tabell_N) has that query's table, content code and selection:
+    the note is a source one can check, not a word."""
+    kostra = {r["bufdir_script_object"]: r for r in csv.DictReader(
+        (REAL / "bufdir_monitor_kostra_queries_2021.csv").read_text(encoding="utf-8").splitlines())}
+    background = {r["indicator_no"]: r for r in csv.DictReader(
+        (REAL / "bufdir_monitor_background_queries_2021.csv").read_text(encoding="utf-8").splitlines())}
+    checked = []
+    for row in _mapping_rows():
+        cited = re.search(r"tabell_(\d+)", row["note"])
+        if row["confidence"] != "confirmed" or not cited:
+            continue
+        n = cited.group(1)
+        if "andre_data_ssb.R" in row["note"]:
+            query = background[n]
+            table, contents, selection = query["ssb_table"], query["contents_code"], query["selection"]
+        else:
+            query = kostra.get(f"tabell_{n}_kommune") or kostra[f"tabell_{n}_fylker"]
+            table, contents, selection = query["ssb_table"], query["ContentsCode"], query["other_selection"]
+        assert (row["table"], row["contents_code"]) == (table, contents), row["indicator_id"]
+        theirs, ours = _selection(selection), _selection(row["selection"])
+        assert {d: c for d, c in ours.items() if d in theirs} == theirs, row["indicator_id"]
+        checked.append(row["indicator_id"])
+    assert len(checked) >= 29, checked  # every confirmed row but 12279 per 0-24 (from ssb.no/kompis)
+
