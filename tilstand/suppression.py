@@ -136,11 +136,13 @@ class Year:
         self.units = {i.id: i.unit for i in catalog.indicators().values()}
         # every count: of children, but also SSB's hidden (':') counts of people (a county minus its members
         # would give those back too); counts are never compared directly, so none is shown for a comparison region
-        self.counts = [i.id for i in catalog.indicators().values() if i.unit == "count"]
-        self.relations = catalog.relations()
         self.regions_of: dict[str, set[str]] = defaultdict(set)
         for ind, region in cells:
             self.regions_of[ind].add(region)
+        # only what this year's cells hold: a decision scoped to one family reads a few indicators of many
+        self.counts = [i.id for i in catalog.indicators().values() if i.unit == "count" and i.id in self.regions_of]
+        self.relations = tuple(r for r in catalog.relations()
+                               if any(i in self.regions_of for i in (r.indicator, *r.inputs)))
         self.protected_in: dict[str, set[str]] = defaultdict(set)  # indicator -> regions where it is protected
 
     # --- what a reader knows of a cell --------------------------------------------------------------------
