@@ -113,6 +113,8 @@ for p, pv, refused in uploads:
                    + ", ".join(names.get(i, i) for i in pv.indicators) if pv.years else "Ingen verdier.")
         if p.parsed.skipped_cells:
             st.caption(f"{p.parsed.skipped_cells} celler uten kobling til katalogen hoppes over.")
+        for note in getattr(p.parsed, "notes", ()):  # e.g. staff: sick leave weighted equally without dagsverk
+            st.caption(literal(f"Merk: {note}"))
         if pv.changes:
             st.dataframe(export.safe_frame(pd.DataFrame([{
                 "Indikator": names.get(i, i), "Region": r, "År": y, "Nå": _shown(i, old, old_status),

@@ -934,12 +934,21 @@ SURVEY_QUESTIONS = (
 )
 
 
+QUARTER_WORKING_DAYS = {1: 60, 2: 56, 3: 47, 4: 58}  # agreed working days per FTE after holidays (summer in Q3)
+
+
 def staff_rows(model: Model) -> list[list]:
     """A year row and four quarter rows per Trøndelag municipality and year; FTEs from the SSB model. The last
     year of the smallest municipalities lacks its fourth quarter, so some years get no yearly sick leave.
-    Legemeldt = langtid + part of korttid (a stream of its own, so the other figures stay as they were)."""
+    Legemeldt = langtid + part of korttid (a stream of its own, so the other figures stay as they were).
+    Agreed working days per quarter (avtalte dagsverk, their own stream) = FTEs × the quarter's working days after
+    holidays, the summer quarter lowest; the last municipality leaves them out, so the sample shows both ways.
+    The 2031 competence requirement: ≈ 36 % in 2020 (SSB's mapping), rising about 2 points a year; master's
+    ≈ 11 % in 2020 (9 % of caseworkers, 16 % of leaders)."""
     rng = random.Random(f"{SEED}-ansatte")
     doctor_rng = random.Random(f"{SEED}-ansatte-legemeldt")
+    days_rng = random.Random(f"{SEED}-ansatte-dagsverk")
+    without_days = [m.code for m in model.munis if m.code != OS_CODE][-1]
     rows: list[list] = []
     for m in model.munis:
         if m.code == OS_CODE:
@@ -949,16 +958,18 @@ def staff_rows(model: Model) -> list[list]:
             positions = max(1, round(fte * rng.uniform(1.05, 1.2)))
             average = round(positions * rng.uniform(0.9, 1.0), 1)
             caseworkers = max(1, round(positions * rng.uniform(0.7, 0.85)))
-            req = round(caseworkers * min(0.95, 0.3 + 0.08 * (year - 2019) + rng.uniform(0, 0.1)))
-            master = min(req, round(caseworkers * min(0.6, 0.1 + 0.04 * (year - 2019) + rng.uniform(0, 0.05))))
+            req = round(caseworkers * (0.28 + 0.02 * (year - 2019) + rng.uniform(0, 0.08)))
+            master = min(req, round(caseworkers * (0.08 + 0.015 * (year - 2019) + rng.uniform(0, 0.04))))
             rows.append([m.code, year, None, fte, positions, round(min(positions, fte * rng.uniform(0, 0.08)), 1),
                          None, None, None, round(average * rng.uniform(0.08, 0.25)), average, caseworkers, master, req,
                          round(caseworkers * rng.uniform(0.05, 0.2))])
             quarters = 3 if year == TF_YEARS[-1] and fte < 5 else 4
             for q in range(1, quarters + 1):
                 short, long = round(rng.uniform(1.0, 3.5), 1), round(rng.uniform(2.0, 9.0), 1)
+                days = round(fte * QUARTER_WORKING_DAYS[q] * days_rng.uniform(0.97, 1.03), 1)
                 rows.append([m.code, year, q, *([None] * 3), short, long,
-                             round(long + short * doctor_rng.uniform(0.1, 0.4), 1)])
+                             round(long + short * doctor_rng.uniform(0.1, 0.4), 1), *([None] * 6),
+                             None if m.code == without_days else days])
     return rows
 
 

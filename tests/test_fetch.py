@@ -13,6 +13,7 @@ import pytest
 
 from tests import fake_ssb
 from tests.conftest import leader, snapshot
+from tests.test_app import app  # noqa: F401  (the AppTest fixture)
 from tilstand import auth, ingest, store
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
@@ -420,3 +421,33 @@ def test_cli_fetch_ssb_all_imports_every_table_that_fetched_names_each_failed_on
             "KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv må rettes.") in out.stderr
     for t in set(tables) - {"07459", "12275", "12286"}:
         assert f"✗ Tabell {t}: SSB kjenner ikke tabellen (404) for tabell {t}" in out.stderr
+
+
+def test_the_import_pages_fetch_shows_the_tables_imported_and_names_each_table_that_failed(
+        app, demo_db, tmp_path, monkeypatch, ssb):  # noqa: F811
+    """The page's «Hent fra SSB» with every table chosen (its default) gives the same partial result as the CLI."""
+    import shutil
+
+    import streamlit as st
+
+    from tests.test_app import sign_in_as
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("TILSTAND_DB", str(db))
+    monkeypatch.setenv(fetch.BASE_URL_ENV, ssb.v2_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    ssb.with_contents("12286", WRONG_12286)
+    sign_in_as(app, "leder")
+    app.run()
+    app.switch_page("pages/importer.py").run()
+    next(t for t in app.text_input if t.label == "Kommuner (kommunenummer, kommaseparert)").input("5001")
+    assert app.multiselect[0].value == fetch.tables_needed()
+    next(b for b in app.button if b.label == "Hent fra SSB").click().run()
+    assert not app.exception
+    assert any(s.value.startswith(r"ssb\_api\_12275\_2015\-2024\.json\: 200 verdier lest") for s in app.success)
+    [failed] = [e.value for e in app.error]
+    lines = failed.split("\n")
+    assert lines[0].startswith(f"2 av {len(fetch.tables_needed())} tabeller ble importert")
+    assert any(line.startswith(r"- Tabell 12286\: SSB\-tabell 12286 har ingen av statistikkvariablene") for line in lines)

@@ -77,6 +77,53 @@ def test_csv_cp1252_with_decimal_comma_reads_as_the_template():
     assert ingest.detect(csv_bytes(body), "a.csv") == "staff"
 
 
+# Kvartal, korttid, langtid, legemeldt, avtalte dagsverk: a summer quarter with fewer agreed days (holidays)
+WEIGHTED = [(1, 2.0, 5.0, 5.5, 1900.0), (2, 3.0, 6.0, 7.0, 1800.0), (3, 1.0, 4.0, 4.0, 1300.0),
+            (4, 2.0, 5.0, 5.5, 2000.0)]
+
+
+def _quarter_rows(quarters) -> list[list]:
+    return [["5001", 2024, q, None, None, None, s, lg, d, None, None, None, None, None, None, *days]
+            for q, s, lg, d, *days in quarters]
+
+
+def test_yearly_sick_leave_weighs_each_quarter_by_its_agreed_working_days(con, tmp_path):
+    f = tmp_path / "ansatte.xlsx"
+    f.write_bytes(fill([YEAR_ROW, *_quarter_rows(WEIGHTED)]))
+    p = ingest.read(f).parsed
+    assert p.notes == [] and p.equal_weight_years == []
+    ingest.write(con, ingest.read(f), actor=SYSTEM)
+    got = dict(con.execute("SELECT indicator_id, value FROM observation WHERE region_code = '5001' AND year = 2024 "
+                           "AND indicator_id LIKE 'sykefravaer%'").fetchall())
+    # sick days ÷ agreed days over the year, by hand: 2,0 % of 1 900 = 38 days, 3,0 % of 1 800 = 54, 1,0 % of
+    # 1 300 = 13, 2,0 % of 2 000 = 40; 145 days of 7 000 = 2,0714 % (the equal-weight mean would be 2,0 %)
+    assert got["sykefravaer_korttid_pct"] == round(145 / 7000 * 100, 4) == 2.0714
+    # long term: 95 + 108 + 52 + 100 = 355 days of 7 000; in all: 500 of 7 000
+    assert got["sykefravaer_langtid_pct"] == round(355 / 7000 * 100, 4) == 5.0714
+    assert got["sykefravaer_totalt_pct"] == round(500 / 7000 * 100, 4) == 7.1429
+    # legemeldt: 104,5 + 126 + 52 + 110 = 392,5 days of 7 000
+    assert got["sykefravaer_legemeldt_pct"] == round(392.5 / 7000 * 100, 4) == 5.6071
+
+
+def test_without_agreed_working_days_the_quarters_weigh_equally_and_the_import_says_so():
+    p = staff.parse_file(fill([YEAR_ROW, *_quarter_rows(q[:4] for q in WEIGHTED)]), "a.xlsx")
+    got = obs(p)
+    assert got[("sykefravaer_korttid_pct", "5001", 2024)] == ((2.0 + 3.0 + 1.0 + 2.0) / 4, None)
+    assert got[("sykefravaer_legemeldt_pct", "5001", 2024)] == ((5.5 + 7.0 + 4.0 + 5.5) / 4, None)
+    assert p.equal_weight_years == [("5001", 2024)]
+    assert p.notes == [
+        "Avtalte dagsverk mangler for 5001 2024: sykefraværet for året er regnet som "
+        "gjennomsnittet av de fire kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. "
+        "Fyll inn kolonnen «Avtalte dagsverk» på kvartalsradene for å få det vektede tallet."]
+
+
+def test_equal_agreed_working_days_give_the_plain_mean():
+    same = [(q, s, lg, d, 1750.0) for q, s, lg, d, _ in WEIGHTED]
+    a = obs(staff.parse_file(fill([YEAR_ROW, *_quarter_rows(same)]), "a.xlsx"))
+    b = obs(staff.parse_file(fill([YEAR_ROW, *_quarter_rows(q[:4] for q in WEIGHTED)]), "b.xlsx"))
+    assert a.keys() == b.keys() and all(a[k][0] == pytest.approx(b[k][0]) for k in a)
+
+
 def test_a_missing_quarter_gives_no_yearly_sick_leave():
     p = staff.parse_file(fill([YEAR_ROW, *QUARTERS[:3]]), "a.xlsx")
     assert not any(o.indicator_id.startswith("sykefravaer") for o in p.observations)
@@ -88,6 +135,9 @@ def test_the_sample_files_agree_and_are_eksempeldata():
     assert obs(a) == obs(b) and a.sample and b.sample
     assert {o.region_code for o in a.observations} >= {"5001", "5006"}
     assert a.incomplete_years  # the generator leaves a quarter out on purpose
+    # one municipality without agreed working days (equal weights, said in the note), the others weighted
+    assert {m for m, _ in a.equal_weight_years} == {"5061"}
+    assert a.notes == [staff.equal_weight_note(a.equal_weight_years)]
 
 
 F = "fil «{name}», "
@@ -145,8 +195,16 @@ BAD = {
     "master_over_requirement": ("5001;2024;;;;;;;;;;10;3;2\r\n", "rad 2, felt «Oppfyller kravet fra 2031»: færre "
                                 "oppfyller kravet fra 2031 (2) enn som har master i barnevern (3); master i barnevern "
                                 "oppfyller kravet."),
-    "stray_value": ("5001;2024;;3;;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
-                    "16). Slett den, eller gi kolonnen en overskrift."),
+    "stray_value": ("5001;2024;;3;;;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
+                    "17). Slett den, eller gi kolonnen en overskrift."),
+    "agreed_days_on_year_row": ("5001;2024;;3;;;;;;;;;;;;1800\r\n", "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk "
+                                "skrives per kvartal, på kvartalsraden med sykefraværet: fyll inn «Kvartal» (1–4)."),
+    "agreed_days_zero": ("5001;2024;1;;;;2;3;;;;;;;;0\r\n", "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk må være "
+                         "flere enn 0 (0)."),
+    "agreed_days_for_some_quarters": (
+        "".join(f"5001;2024;{q};;;;2;3;;;;;;;;{d}\r\n" for q, d in ((1, 1800), (2, ""), (3, 1700), (4, 1900))),
+        "rad 3, felt «Avtalte dagsverk»: avtalte dagsverk mangler her, men står på andre kvartaler i 2024 for 5001 "
+        "(rad 2, 4, 5). Fyll dem inn for alle kvartalene i året, eller la kolonnen stå tom for hele året."),
     "date_in_percent": ("5001;2024;1;;;;1.5.;3\r\n", None),
     "excel_error": ("5001;2024;;#DIV/0!\r\n", "rad 2, felt «Årsverk»: cellen viser Excel-feilen «#DIV/0!». Rett "
                     "formelen, eller skriv inn tallet."),
@@ -256,3 +314,16 @@ def test_shares_and_rates_on_fewer_than_five_people_are_stored_without_their_num
     assert p.suppressed == (len(rates) if hidden else 0)
     assert got[("ansatte_arsverk", "5001", 2024)] == (120.5, None)  # a count of staff is never hidden
     assert staff.anonymity_limit() == 5
+
+
+def test_the_import_command_prints_the_equal_weight_note(tmp_path, capsys):
+    from tilstand import cli
+
+    f = tmp_path / "ansatte.xlsx"
+    f.write_bytes(fill([YEAR_ROW, *QUARTERS]))
+    assert cli.main(["import", str(f), "--db", str(tmp_path / "t.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "  Merk: Avtalte dagsverk mangler for 5001 2024: sykefraværet for året er regnet" in out
+    f.write_bytes(fill([YEAR_ROW, *_quarter_rows(WEIGHTED)]))
+    assert cli.main(["import", str(f), "--db", str(tmp_path / "t.duckdb")]) == 0
+    assert "Avtalte dagsverk mangler" not in capsys.readouterr().out

@@ -95,6 +95,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if p.parsed.skipped_cells:
             print(f"  {p.parsed.skipped_cells} celler uten kobling til katalogen ble hoppet over "
                   f"({', '.join(p.parsed.unmapped_contents[:3]) or 'ukjente regioner'}).")
+        for note in getattr(p.parsed, "notes", ()):  # e.g. staff: sick leave weighted equally without dagsverk
+            print(f"  Merk: {note}")
     return EXIT_OK
 
 

@@ -219,7 +219,7 @@ def to_bytes(wb: Workbook) -> bytes:
 STAFF_TITLE = "Personaltall til tilstandsrapporten. Én rad per kommune og år, og én rad per kvartal for sykefravær."
 SURVEY_TITLE = "Brukerundersøkelse til tilstandsrapporten. Én rad per svaralternativ – les arket «Veiledning» først."
 STAFF_ROLES = ("municipality", "year", "quarter", "fte", "positions", "vacant", "sick_short", "sick_long",
-               "sick_doctor", "leavers", "average", "caseworkers", "master", "req2031", "further")
+               "sick_doctor", "leavers", "average", "caseworkers", "master", "req2031", "further", "agreed_days")
 SURVEY_ROLES = ("municipality", "year", "group", "dimension", "question", "option", "count", "respondents")
 
 
@@ -245,12 +245,17 @@ def _staff_guide() -> list[tuple[str, str]]:
         ("", "Legemeldt sykefravær (valgfritt, men det er tallet rapporten viser): den delen av fraværet som er "
              "legemeldt, i prosent av avtalte dagsverk, samme kvartal. Det er en del av fraværet i alt og kan ikke "
              "være høyere enn korttid + langtid. Tallet finnes også i KS' og SSBs sykefraværsstatistikk."),
+        ("", "Avtalte dagsverk (valgfritt, siste kolonne): antall avtalte dagsverk i kvartalet, på kvartalsraden. "
+             "Med dem vektes kvartalene slik SSB og KS gjør. Fyll dem inn for alle kvartalene i et år, eller for "
+             "ingen."),
         ("h2", "Dette regner Tilstand ut"),
         ("", "Turnover = sluttet i året ÷ gjennomsnittlig antall ansatte × 100."),
         ("", "Andel med master, med kravet fra 2031 oppfylt og i videreutdanning = antallet ÷ saksbehandlere og "
              "ledere × 100. Master i barnevern oppfyller kravet, så de teller også blant dem som oppfyller det."),
-        ("", "Sykefravær for året = gjennomsnittet av de fire kvartalene, likt vektet (kvartalene antas å ha omtrent "
-             "like mange avtalte dagsverk). Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
+        ("", "Sykefravær for året = sykefraværsdagsverkene i de fire kvartalene i prosent av de avtalte "
+             "dagsverkene i året, det vil si kvartalene vektet med avtalte dagsverk, slik SSB og KS regner. Uten "
+             "avtalte dagsverk i filen vektes kvartalene likt (de antas å ha omtrent like mange avtalte dagsverk), "
+             "og importen sier fra om det. Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
              "Legemeldt sykefravær for året regnes ut på samme måte. Sykefravær i alt = korttid + langtid."),
         ("h2", "Personvern"),
         ("", f"Andeler og prosenter som bygger på færre enn {staff.anonymity_limit()} personer, lagres som skjult (x) "
@@ -333,7 +338,7 @@ GUIDE_SHEET_NAME = "Veiledning"
 
 
 def staff_workbook(title: str = STAFF_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
-    formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0"]
+    formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0", "0.0"]
     return simple_workbook(staff.LAYOUT, staff_headers(), formats, title, _staff_guide(),
                            "Mal for personaltall til tilstandsrapporten", rows, capacity)
 

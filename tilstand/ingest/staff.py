@@ -8,7 +8,8 @@ There is no national export for these, so the leader types them into Tilstand's 
 ansatte, saksbehandlere og ledere and how many of them have a master's degree, meet the 2031
 requirement and are in further education. A quarter row (Kvartal 1–4) holds sick leave, short and
 long term and (optional) doctor-certified (legemeldt), each in per cent of agreed working days (avtalte
-dagsverk) — the way HR systems and SSB report it, quarter by quarter. Legemeldt is the figure SSB and KS
+dagsverk) — the way HR systems and SSB report it, quarter by quarter — and (optional) the quarter's agreed
+working days themselves. Legemeldt is the figure SSB and KS
 publish for municipalities (domain.md §8) and the one the chapter «Ansatte og kompetanse» lists; it is part
 of the total (short + long: egenmeldt + legemeldt), so a quarter with legemeldt above the total is refused.
 
@@ -17,10 +18,13 @@ of the total (short + long: egenmeldt + legemeldt), so a quarter with legemeldt 
   standard definition exists; this is the one the template asks for);
 - andel_master, andel_kompetansekrav_2031, andel_videreutdanning = count ÷ saksbehandlere og ledere × 100;
 - yearly sick leave (short, long, legemeldt, total = short + long, which share the quarter's base) = the
-  mean of the four quarters, **weighted equally, and only when all four quarters are present**. Equal weights
-  assume the quarters have about the same number of agreed working days; a year with a quarter missing
-  gets no yearly sick-leave figure at all (reported in `Parsed.incomplete_years`), since three quarters
-  are not a year and shares of different bases are never averaged without their weights.
+  four quarters **weighted by their agreed working days** (sick days ÷ agreed days over the year, as SSB's and
+  KS's statistics count it), **and only when all four quarters are present**. Without agreed working days in
+  the file (the column is optional) the quarters are weighted equally, which assumes they have about the same
+  number of agreed working days, and the import says so (`Parsed.notes`); a year with the column filled for
+  some quarters and not others is refused. A year with a quarter missing gets no yearly sick-leave figure at
+  all (reported in `Parsed.incomplete_years`), since three quarters are not a year and shares of different
+  bases are never averaged without their weights.
 
 **Anonymity («for få ansatte»).** A share or rate resting on fewer people than the limit (`min_count + 1`
 of the catalogue's base count: 5, like the survey and 10-FAKTOR rules) would point at a person — 1 of 2
@@ -71,6 +75,8 @@ LAYOUT = Layout(
         "sick_doctor": ("Legemeldt sykefravær (%)", ("legemeldt sykefravær", "legemeldt", "legemeldt fravær",
                                                      "legemeldt sykefravær %", "legemeldt sjukefråvær (%)",
                                                      "legemeldt sjukefråvær")),
+        "agreed_days": ("Avtalte dagsverk", ("avtalte dagsverk", "avtalte dagsverk i kvartalet", "dagsverk",
+                                             "avtalte dagsverk (kvartal)", "avtalte dagsverk kvartal")),
         "leavers": ("Sluttet i året", ("sluttet i året", "sluttet", "antall sluttet", "slutta i året")),
         "average": ("Gjennomsnittlig antall ansatte", ("gjennomsnittlig antall ansatte", "snitt ansatte",
                                                        "gjennomsnittleg tal på tilsette")),
@@ -87,6 +93,7 @@ LAYOUT = Layout(
 )
 YEAR_FIELDS = ("fte", "positions", "vacant", "leavers", "average", "caseworkers", "master", "req2031", "further")
 QUARTER_FIELDS = ("sick_short", "sick_long", "sick_doctor")
+WEIGHT_FIELD = "agreed_days"  # optional on a quarter row: the quarter's agreed working days, the yearly weight
 # typed -> stored as is
 STORED = {"fte": "ansatte_arsverk", "positions": "ansatte_stillinger", "vacant": "ansatte_ledige_stillinger",
           "leavers": "ansatte_sluttet_antall", "average": "ansatte_gjennomsnitt_antall",
@@ -117,6 +124,8 @@ class Parsed:
     observations: list[Observation]
     rows: int
     incomplete_years: list[tuple[str, int]] = field(default_factory=list)  # sick leave not for all 4 quarters
+    equal_weight_years: list[tuple[str, int]] = field(default_factory=list)  # yearly sick leave without dagsverk
+    notes: list[str] = field(default_factory=list)  # said with the import (Norwegian)
     suppressed: int = 0
     table: None = None
     regions: dict = field(default_factory=dict)
@@ -126,7 +135,7 @@ class Parsed:
 
 def is_marker(header: str) -> bool:
     """A header only the staff template has (detection)."""
-    return LAYOUT.role(header) in (*YEAR_FIELDS, *QUARTER_FIELDS, "quarter")
+    return LAYOUT.role(header) in (*YEAR_FIELDS, *QUARTER_FIELDS, WEIGHT_FIELD, "quarter")
 
 
 def looks_like(data: bytes) -> bool:
@@ -186,6 +195,8 @@ def _parse_file(data: bytes, file: str) -> Parsed:
                 raise InputError(file, n, fld[wrong], f"{WHAT[wrong]} gjelder hele året og skrives på raden med "
                                  "tomt kvartal, ikke på en kvartalsrad.")
             vals = {r: _percent(raw[r], file, n, fld[r]) for r in QUARTER_FIELDS if raw.get(r) is not None}
+            if vals and raw.get(WEIGHT_FIELD) is not None:
+                vals[WEIGHT_FIELD] = _agreed_days(raw[WEIGHT_FIELD], file, n, fld[WEIGHT_FIELD])
             if not vals:
                 raise InputError(file, n, None, f"kvartalsraden har ikke noe sykefravær. Fyll inn "
                                  f"«{LAYOUT.columns['sick_short'][0]}» og «{LAYOUT.columns['sick_long'][0]}», "
@@ -203,6 +214,9 @@ def _parse_file(data: bytes, file: str) -> Parsed:
         if wrong:
             raise InputError(file, n, fld[wrong], "sykefraværet skrives per kvartal: fyll inn «Kvartal» (1–4) og "
                              "bruk én rad per kvartal.")
+        if raw.get(WEIGHT_FIELD) is not None:
+            raise InputError(file, n, fld[WEIGHT_FIELD], "avtalte dagsverk skrives per kvartal, på kvartalsraden "
+                             "med sykefraværet: fyll inn «Kvartal» (1–4).")
         vals = {r: _amount(r, raw[r], file, n, fld[r]) for r in YEAR_FIELDS if raw.get(r) is not None}
         if not vals:
             raise InputError(file, n, None, "raden har kommune og år, men ingen tall. Fyll inn tallene, eller "
@@ -212,11 +226,43 @@ def _parse_file(data: bytes, file: str) -> Parsed:
             raise InputError(file, n, fld["year"], f"{muni} i {yr} står to ganger (rad {years[(muni, yr)][0]} og "
                              f"rad {n}). Bruk én rad per kommune og år.")
         years[(muni, yr)] = (n, vals)
-    observations, incomplete = compute(years, quarters, anonymity_limit())
+    _check_weights(quarters, file, fld)
+    observations, incomplete, equal = compute(years, quarters, anonymity_limit())
     title = " ".join(table.titles)
     return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
                   observations=observations, rows=len(table.rows), incomplete_years=incomplete,
+                  equal_weight_years=equal, notes=[equal_weight_note(equal)] if equal else [],
                   suppressed=sum(o.status == SUPPRESSED for o in observations))
+
+
+def _agreed_days(v: object, file: str, row: int, fld: str) -> float:
+    x = number(v, file, row, fld, hint="skriv avtalte dagsverk i kvartalet som et tall, f.eks. 1830,5.")
+    if x <= 0:
+        raise InputError(file, row, fld, f"avtalte dagsverk må være flere enn 0 ({shown(v)}).")
+    return x
+
+
+def _check_weights(quarters: dict, file: str, fld: dict[str, str]) -> None:
+    """Agreed working days for every quarter of a year, or for none: a year half weighted is no weighting."""
+    for muni, yr in sorted({(m, y) for m, y, _ in quarters}):
+        rows = [quarters[(muni, yr, q)] for q in (1, 2, 3, 4) if (muni, yr, q) in quarters]
+        given = [n for n, vals in rows if WEIGHT_FIELD in vals]
+        if given and len(given) < len(rows):
+            n = next(n for n, vals in rows if WEIGHT_FIELD not in vals)
+            raise InputError(file, n, fld[WEIGHT_FIELD], f"avtalte dagsverk mangler her, men står på andre "
+                             f"kvartaler i {yr} for {muni} (rad {', '.join(map(str, given))}). Fyll dem inn for "
+                             "alle kvartalene i året, eller la kolonnen stå tom for hele året.")
+
+
+def equal_weight_note(years: list[tuple[str, int]]) -> str:
+    """The import note for yearly sick leave computed without agreed working days."""
+    named = [f"{m} {y}" for m, y in years[:5]]
+    if len(years) > 5:
+        named.append(f"{len(years) - 5} år til")
+    which = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    return (f"Avtalte dagsverk mangler for {which}: sykefraværet for året er regnet som gjennomsnittet av de fire "
+            "kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. Fyll inn kolonnen "
+            "«Avtalte dagsverk» på kvartalsradene for å få det vektede tallet.")
 
 
 def anonymity_limit() -> int:
@@ -261,8 +307,10 @@ def _check_year(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) 
                          f"som har master i barnevern ({int(vals['master'])}); master i barnevern oppfyller kravet.")
 
 
-def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation], list[tuple[str, int]]]:
-    """The stored observations: typed counts, computed shares and yearly sick leave; below `limit` people, 'x'."""
+def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation], list[tuple[str, int]],
+                                                              list[tuple[str, int]]]:
+    """The stored observations: typed counts, computed shares and yearly sick leave; below `limit` people, 'x'.
+    Also the years without all four quarters, and those whose yearly sick leave weighs the quarters equally."""
     out: list[Observation] = []
     for (muni, yr), (_, vals) in sorted(years.items()):
         for r, ind in STORED.items():
@@ -274,13 +322,16 @@ def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation],
             if r in vals and vals["caseworkers"] > 0:
                 out.append(_rate(ind, muni, yr, vals[r] / vals["caseworkers"] * 100, vals["caseworkers"], limit))
     incomplete: list[tuple[str, int]] = []
+    equal: list[tuple[str, int]] = []
     for muni, yr in sorted({(m, y) for m, y, _ in quarters}):
         means = {}
         given = {r for q in (1, 2, 3, 4) for r in quarters.get((muni, yr, q), (0, {}))[1]}
+        rows = [quarters[(muni, yr, q)][1] for q in (1, 2, 3, 4) if (muni, yr, q) in quarters]
+        weights = [vals.get(WEIGHT_FIELD, 1.0) for vals in rows]  # agreed working days, else equal weights
         for r in SICK_IDS:
-            qs = [quarters[(muni, yr, q)][1].get(r) for q in (1, 2, 3, 4) if (muni, yr, q) in quarters]
-            if len(qs) == 4 and None not in qs:
-                means[r] = sum(qs) / 4  # equal weights: only with all four quarters
+            qs = [vals.get(r) for vals in rows]
+            if len(qs) == 4 and None not in qs:  # only with all four quarters
+                means[r] = sum(p * w for p, w in zip(qs, weights)) / sum(weights)
         if "sick_short" in means and "sick_long" in means:
             means["total"] = means["sick_short"] + means["sick_long"]
         year_vals = years.get((muni, yr), (0, {}))[1]
@@ -289,7 +340,9 @@ def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation],
             out.append(_rate(SICK_IDS.get(r, TOTAL_SICK_ID), muni, yr, mean, size, limit))
         if "total" not in means or ("sick_doctor" in given and "sick_doctor" not in means):
             incomplete.append((muni, yr))
-    return out, incomplete
+        if means and WEIGHT_FIELD not in given:
+            equal.append((muni, yr))
+    return out, incomplete, equal
 
 
 def _rate(indicator: str, muni: str, yr: int, value: float, base: float | None, limit: int) -> Observation:
