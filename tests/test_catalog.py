@@ -66,3 +66,45 @@ def test_no_indicator_is_in_two_chapters():
     assert [c.key for c in chapters if "arsverk_fagutd_per_1000" in c.indicators] == ["kvalitet"]
     known = set(catalog.indicators())
     assert {i for c in chapters for i in c.indicators} <= known
+
+
+def test_the_2031_competence_requirement_is_a_dated_rule_worded_as_the_law():
+    from datetime import date
+
+    r = catalog.rule("kompetansekrav_barnevern")
+    assert r.valid_from == date(2031, 1, 1) and r.valid_from_text() == "1. januar 2031"
+    assert (r.experience_years, r.further_credits) == (4, 30)
+    for language in ("nb", "nn"):
+        text = r.text(language)
+        assert text.startswith("relevant mastergrad, eller relevant bachelorgrad med minst fire års relevant "
+                               "arbeidserfaring og 30 studiepoeng relevant")
+        assert text.endswith("utdanning i barnevern")
+        definition = catalog.indicators()["andel_kompetansekrav_2031"].definition_in(language)
+        assert text in definition and "1. januar 2031" in definition and "{" not in definition
+    assert catalog.rule("kompetansekrav_barnevern", on=date(2031, 1, 1)) == r
+    with pytest.raises(LookupError):
+        catalog.rule("kompetansekrav_barnevern", on=date(2030, 12, 31))  # not in force the day before
+
+
+def test_a_change_of_rule_is_a_change_of_data():
+    """A new version of the requirement (a row with a later valid_from) is what the definitions read once it
+    applies; the old one stays for the years it governed."""
+    import dataclasses
+    from datetime import date
+
+    old = catalog.rule("kompetansekrav_barnevern")
+    new = dataclasses.replace(old, valid_from=date(2035, 1, 1), further_credits=60,
+                              text_nb="relevant mastergrad", text_nn="relevant mastergrad")
+    table = (dataclasses.replace(old, valid_to=date(2034, 12, 31)), new)
+    assert catalog.rule("kompetansekrav_barnevern", on=date(2033, 6, 1), table=table).valid_from.year == 2031
+    assert catalog.rule("kompetansekrav_barnevern", on=date(2036, 1, 1), table=table) == new
+    assert catalog.with_rules("Krav fra {kompetansekrav_fra}: {kompetansekrav}.", "nb", table=(new,)) == \
+        "Krav fra 1. januar 2035: relevant mastergrad."
+
+
+def test_the_staff_template_guide_reads_the_requirement_from_the_rule():
+    from sample_data.templates import build
+
+    r = catalog.rule("kompetansekrav_barnevern")
+    guide = " ".join(text for _, text in build._staff_guide())
+    assert f"{r.valid_from_text()}: {r.text('nb')}." in guide

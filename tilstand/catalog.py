@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
@@ -133,9 +134,71 @@ def indicators() -> dict[str, Indicator]:
             source=r["source"], levels=r["levels"], min_count=int(r["min_count"] or 0),
             count_indicator=r["count_indicator"], show=r["show"] == "yes",
             confidence=r["confidence"], definition=r["definition"],
-            definition_nb=r.get("definition_nb") or "", definition_nn=r.get("definition_nn") or "",
+            definition_nb=with_rules(r.get("definition_nb") or "", "nb"),
+            definition_nn=with_rules(r.get("definition_nn") or "", "nn"),
         )
     return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A legal requirement with the date it applies from (tilstand/data/rules.csv), so a change of rule is a
+    change of data: the indicator definitions, the staff template's guide and the report read it from there."""
+
+    rule: str
+    valid_from: date
+    valid_to: date | None
+    experience_years: int
+    further_credits: int
+    text_nb: str
+    text_nn: str
+
+    def text(self, language: str) -> str:
+        return self.text_nn if language == "nn" else self.text_nb
+
+    def valid_from_text(self) -> str:
+        """'1. januar 2031' (the same in bokmål and nynorsk)."""
+        return f"{self.valid_from.day}. {MONTHS[self.valid_from.month - 1]} {self.valid_from.year}"
+
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(r["rule"], date.fromisoformat(r["valid_from"]),
+             date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
+             int(r["experience_years"]), int(r["further_credits"]), r["text_nb"], r["text_nn"])
+        for r in _rows("rules.csv")
+    )
+
+
+def rule(name: str, on: date | None = None, table: tuple[Rule, ...] | None = None) -> Rule:
+    """The rule in force on a date; without a date, the one in force today or, if it is still to come, the next
+    one (the 2031 competence requirement is written about years before it applies)."""
+    versions = sorted((r for r in (rules() if table is None else table) if r.rule == name), key=lambda r: r.valid_from)
+    if not versions:
+        raise KeyError(name)
+    day = on or date.today()
+    current = [r for r in versions if r.valid_from <= day and (r.valid_to is None or day <= r.valid_to)]
+    if current:
+        return current[-1]
+    if on is None:
+        coming = [r for r in versions if r.valid_from > day]
+        if coming:
+            return coming[0]
+    raise LookupError(f"{name}: no rule in force on {day.isoformat()}")
+
+
+def with_rules(text: str, language: str, table: tuple[Rule, ...] | None = None) -> str:
+    """Fill a text's rule placeholders: {kompetansekrav} (the requirement as the law words it) and
+    {kompetansekrav_fra} (the date it applies from)."""
+    if "{kompetansekrav" not in text:
+        return text
+    r = rule("kompetansekrav_barnevern", table=table)
+    return text.replace("{kompetansekrav_fra}", r.valid_from_text()).replace("{kompetansekrav}", r.text(language))
 
 
 @cache

@@ -232,6 +232,7 @@ def survey_headers() -> list[str]:
 
 
 def _staff_guide() -> list[tuple[str, str]]:
+    requirement = catalog.rule("kompetansekrav_barnevern")  # tilstand/data/rules.csv: the law's wording and date
     return [
         ("h1", "Veiledning: personaltall til tilstandsrapporten"),
         ("", "Tallene hentes fra kommunens egne personal- og lønnssystemer og vises i kapittelet «Ansatte og "
@@ -239,7 +240,9 @@ def _staff_guide() -> list[tuple[str, str]]:
         ("h2", "Slik fyller du ut"),
         ("", "Én rad per kommune og år med «Kvartal» tom: årsverk, stillinger, ledige stillinger, sluttet i året, "
              "gjennomsnittlig antall ansatte, saksbehandlere og ledere, hvor mange av dem som har master i "
-             "barnevern, som oppfyller kompetansekravet fra 2031 og som er i videreutdanning."),
+             "barnevern, som oppfyller kompetansekravet og som er i videreutdanning."),
+        ("", f"Kompetansekravet i barnevernsloven gjelder saksbehandlere og ledere fra "
+             f"{requirement.valid_from_text()}: {requirement.text('nb')}. Tell dem som oppfyller det i dag."),
         ("", "Én rad per kvartal (Kvartal 1–4) med sykefravær korttid og langtid, i prosent av avtalte dagsverk, "
              "slik personalsystemet viser det. Andre kolonner skal stå tomme på kvartalsradene."),
         ("", "Legemeldt sykefravær (valgfritt, men det er tallet rapporten viser): den delen av fraværet som er "
