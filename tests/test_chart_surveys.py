@@ -135,7 +135,9 @@ def test_a_hidden_year_never_appears_in_figure_table_or_mean(demo, tmp_path):
     chart = tenfactor(demo)
     assert set(by_factor(chart, "Tråante 2024").values()) == {None}
     assert "Ikke vist: for få svar for Trondheim - Tråante i 2024 (færre enn 5)" in note(chart)
-    assert all(row[1] == "–" and "skjult i 2024" in row[-1] for row in chart.table.rows)
+    assert all(row[1] == ":" and "skjult i 2024: for få svar" in row[-1] for row in chart.table.rows)
+    assert chart.table.legend.startswith("Tegnforklaring: «:» skjult av personvernhensyn: for få svar")
+    assert "for få barn" not in chart.table.legend  # the reason is the answers, not children
     assert "4,0" not in chart.alt and "Ikke vist" in chart.alt
     peers_chart = tenfactor(demo, region="5006", peers=("5001", "5007"))
     assert by_factor(peers_chart, "Snitt sammenligningskommuner (1)") == pytest.approx(
@@ -191,7 +193,9 @@ def test_a_hidden_dimension_is_left_out_and_named(demo):
     assert "Ikke vist: Tilgjengelighet (for få svar, færre enn 5)." in note(chart)
     assert "Ikke vist: Tilgjengelighet" in chart.alt
     row = next(r for r in chart.table.rows if r[0] == "Tilgjengelighet")
-    assert row[1:4] == ("–", "–", "–") and "for få svar" in row[4]
+    assert row[1:4] == (":", ":", ":") and "for få svar" in row[4]
+    assert "«:» skjult av personvernhensyn: for få svar (Tilstand skjuler tall som bygger på færre enn 5 svar)" \
+        in chart.table.legend
 
 
 def test_survey_shares_from_the_importer_equal_a_hand_count(demo, tmp_path):
@@ -233,3 +237,54 @@ def test_tenfactor_alt_names_the_biggest_changes_and_the_position_against_the_co
     mean = {f: sum(s[f] for s in stored) / len(stored) for f in FACTORS}
     above = sum(fmt.round_half_up(now[f], 1) > fmt.round_half_up(mean[f], 1) for f in FACTORS)
     assert f"over snittet for sammenligningskommunene (2) på {above} av 10 faktorer" in chart.alt
+
+
+# --- the scales: user surveys 1–6, 10-FAKTOR 1–5 -------------------------------------------------
+
+
+def _chart(chart_id: str) -> charts.ChartDef:
+    return next(c for c in charts.registry() if c.id == chart_id)
+
+
+@pytest.mark.parametrize("chart_id, scale", [("trend_bu_tilgjengelighet", (1, 6)),
+                                             ("trend_tf_mestringsorientert_ledelse", (1, 5))])
+def test_a_score_trend_runs_the_whole_scale_from_1_not_from_0_and_says_so(demo, chart_id, scale):
+    for language in ("nb", "nn"):
+        c = charts.build(demo, _chart(chart_id), "5001", 2024, language)
+        axis = c.figure.layout.yaxis
+        assert tuple(axis.range) == scale and axis.rangemode is None
+        assert axis.title.text == f"Skår (skala {scale[0]}–{scale[1]})"
+        first = c.table.columns[1]  # the first year with a number (the sources began in 2019)
+        assert c.alt.startswith(f"Linjediagram: {c.definition.title(language)}, {first}–2024, "
+                                f"skala {scale[0]}–{scale[1]}. ")
+        shown = [y for t in c.figure.data for y in t.y if y is not None]
+        assert shown and all(scale[0] <= y <= scale[1] for y in shown)
+
+
+def test_a_survey_score_bar_starts_at_1_and_the_axis_ends_at_6(demo):
+    c = charts.build(demo, _chart("position_bu_tilgjengelighet"), "5001", 2024, peers=("5006", "5007", "5054"))
+    bars = [t for t in c.figure.data if t.type == "bar"]
+    assert bars and all(t.base == 1 for t in bars)  # a bar's base is the scale's bottom, never 0
+    stored = public(demo, "5001", 2024, ["bu_tilgjengelighet"])["bu_tilgjengelighet"]
+    own = next(t for t in bars if "Tråante" in " ".join(t.y))
+    drawn = dict(zip(own.y, own.x))["Trondheim - Tråante"]
+    assert drawn + own.base == pytest.approx(stored)  # the bar ends at the value itself
+    assert tuple(c.figure.layout.xaxis.range) == (1, 6)
+    assert c.figure.layout.xaxis.title.text == "Skår (skala 1–6)"
+    assert c.alt.startswith(f"Stolpediagram: {c.definition.title('nb')} – plassering 2024, skala 1–6.")
+    assert fmt.value(stored, "score") in c.alt  # the value itself, not the bar's length from 1
+
+
+def test_the_tenfactor_axis_is_1_to_5_and_the_alt_text_names_the_scale(demo):
+    chart = tenfactor(demo)
+    assert tuple(chart.figure.layout.xaxis.range) == (1, 5)
+    assert chart.figure.layout.xaxis.title.text == "Skår (skala 1–5)"
+    assert "skala 1–5" in chart.alt and chart.table.caption.endswith("skala 1–5.")
+    assert all(x is None or 1 <= x <= 5 for t in chart.figure.data for x in t.x)
+
+
+def test_the_survey_distribution_names_the_1_to_6_scale_in_bands_and_alt_text(demo):
+    chart = survey(demo)
+    assert [t.name for t in chart.figure.data] == ["Lite fornøyd (1–2)", "Middels (3–4)", "Svært fornøyd (5–6)"]
+    assert "(svar på skala 1–6 i tre grupper" in chart.alt
+    assert tuple(chart.figure.layout.xaxis.range) == (0, 100)  # shares of the answers: 0–100 %, not a score
