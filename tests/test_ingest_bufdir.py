@@ -13,11 +13,15 @@ from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import bufdir
 
+# Trondheim's shares and counts are large: a share rounded to one decimal does not pin the base (40 breaches at
+# 12,5 % are 319, 320 or 321 concluded). Stjørdal's are small enough that they do: 12 at 24,0 % and 4 at 10,0 %.
 LONG = (
     "Barnevern kommunemonitor\n"
     "Kommunenummer;Kommune;Indikator;Periode;Andel (prosent);Antall\n"
     "5001;Trondheim;Fristbrudd i undersøkelsessaker;2024 1. halvår;12,5;40\n"
     "5001;Trondheim;Fristbrudd i undersøkelsessaker;2024 2. halvår;10,1;33\n"
+    "5035;Stjørdal;Fristbrudd i undersøkelsessaker;2024 1. halvår;24,0;12\n"
+    "5035;Stjørdal;Fristbrudd i undersøkelsessaker;2024 2. halvår;10,0;4\n"
     "5043;Røyrvik;Fristbrudd i undersøkelsessaker;2024 2. halvår;x;x\n"
     ";Fosen barnevern;Fristbrudd i undersøkelsessaker;2024 2. halvår;7,0;\n"
     "50;Trøndelag;Barn med akuttvedtak pr. 1000 i barnebefolkningen;2024;2,4;101\n"
@@ -56,22 +60,145 @@ def _xlsx(rows, percent_cells=()) -> bytes:
 # ---------------------------------------------------------------- layouts
 
 
-def test_long_layout_stores_the_second_half_year_as_the_years_value_and_skips_the_first():
+H1, H2 = "undersokelser_fristbrudd_h1", "undersokelser_fristbrudd_h2"
+BASE1, BASE2 = "undersokelser_avsluttet_h1_antall", "undersokelser_avsluttet_halvar"
+YEAR_SHARE = "undersokelser_fristbrudd_andel"
+
+
+def test_long_layout_stores_each_half_year_of_fristbrudd_as_its_own_indicator():
     p = _parse(LONG)
     assert _obs(p) == {
-        ("undersokelser_fristbrudd_andel", "5001", 2024): (10.1, None),
-        ("undersokelser_fristbrudd_andel", "5043", 2024): (None, "x"),
-        ("undersokelser_fristbrudd_andel", "fosen", 2024): (7.0, None),
+        (f"{H1}_andel", "5001", 2024): (12.5, None), (f"{H1}_antall", "5001", 2024): (40.0, None),
+        (f"{H2}_andel", "5001", 2024): (10.1, None), (f"{H2}_antall", "5001", 2024): (33.0, None),
+        (f"{H1}_andel", "5035", 2024): (24.0, None), (f"{H1}_antall", "5035", 2024): (12.0, None),
+        (f"{H2}_andel", "5035", 2024): (10.0, None), (f"{H2}_antall", "5035", 2024): (4.0, None),
+        (BASE1, "5035", 2024): (50.0, None), (BASE2, "5035", 2024): (40.0, None),  # computed: see below
+        (f"{H2}_andel", "5043", 2024): (None, "x"), (f"{H2}_antall", "5043", 2024): (None, "x"),
+        (f"{H2}_andel", "fosen", 2024): (7.0, None),
         ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None),
         ("hjelpetiltak_tiltaksplan_andel", "5001", 2023): (None, "x.."),
     }
-    assert "2 tall hoppet over: første halvår (Tilstand bruker andre halvår som årets tall)" in p.notes
+    assert not any(o.indicator_id == YEAR_SHARE for o in p.observations)  # never read from a file: derived
     assert p.source == "bufdir_csv" and p.table is None and not p.sample
 
 
-def test_first_half_year_is_never_averaged_into_the_year():
+def test_the_concluded_base_is_computed_where_the_rounded_share_and_the_count_pin_it():
+    # Stjørdal, 1. halvår: 12 breaches at 24,0 %. 12/50 = 24,0 %; the neighbours 12/49 = 24,5 % and 12/51 = 23,5 %
+    # are written otherwise, so 50 concluded. 2. halvår: 4 at 10,0 %: 4/40 = 10,0 %, 4/39 = 10,3 %, 4/41 = 9,8 %.
+    assert (round(12 / 49 * 100, 1), round(12 / 50 * 100, 1), round(12 / 51 * 100, 1)) == (24.5, 24.0, 23.5)
+    assert (round(4 / 39 * 100, 1), round(4 / 40 * 100, 1), round(4 / 41 * 100, 1)) == (10.3, 10.0, 9.8)
+    obs = _obs(_parse(LONG))
+    assert obs[(BASE1, "5035", 2024)] == (50.0, None) and obs[(BASE2, "5035", 2024)] == (40.0, None)
+    notes = _parse(LONG).notes
+    assert "1 tall for «Undersøkelser avsluttet 1. halvår» regnet ut fra andel og antall" in notes
+    assert "1 tall for «Undersøkelser avsluttet 2. halvår» regnet ut fra andel og antall" in notes
+
+
+def test_a_base_the_rounded_share_does_not_pin_is_left_out_with_a_note():
+    # Trondheim, 1. halvår: 40 breaches at 12,5 % could be 319, 320 or 321 concluded (12,54 / 12,50 / 12,46 %);
+    # 2. halvår: 33 at 10,1 % could be 326, 327 or 328. Guessing one would make up the year's share.
+    assert {round(40 / n * 100, 1) for n in (319, 320, 321)} == {12.5}
+    assert {round(33 / n * 100, 1) for n in (326, 327, 328)} == {10.1}
     p = _parse(LONG)
-    assert _obs(p)[("undersokelser_fristbrudd_andel", "5001", 2024)][0] == 10.1  # not (12.5 + 10.1) / 2
+    assert (BASE1, "5001", 2024) not in _obs(p) and (BASE2, "5001", 2024) not in _obs(p)
+    for half in ("1", "2"):
+        assert (f"1 tall for «Undersøkelser avsluttet {half}. halvår» kunne ikke regnes ut entydig fra andel og "
+                "antall (andelen er avrundet)") in p.notes
+
+
+def _import(con, tmp_path, text: str, name: str = "monitor.csv"):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return ingest.import_file(con, f, actor=SYSTEM)
+
+
+def _public(con, indicator: str, region: str, year: int = 2024):
+    return con.execute("SELECT value, status FROM observation_public WHERE indicator_id = ? AND region_code = ? "
+                       "AND year = ?", [indicator, region, year]).fetchone()
+
+
+def test_the_years_share_is_both_halves_breaches_over_both_halves_concluded_never_the_mean(con, tmp_path):
+    _import(con, tmp_path, LONG)
+    # Stjørdal: (12 + 4) breaches of (50 + 40) concluded = 17,8 %; the mean of 24,0 and 10,0 would be 17,0,
+    # and the second half-year alone 10,0.
+    expected = round((12 + 4) / (50 + 40) * 100, 1)
+    assert expected == 17.8
+    assert _public(con, YEAR_SHARE, "5035") == (expected, None)
+    # The halves stay, each as its own figure.
+    assert _public(con, f"{H1}_andel", "5035") == (24.0, None) and _public(con, f"{H2}_andel", "5035") == (10.0, None)
+
+
+def test_a_base_the_file_gives_makes_the_year_where_share_and_count_alone_cannot(con, tmp_path):
+    # Trondheim's bases are not pinned by LONG; the KHR count of concluded investigations gives them.
+    _import(con, tmp_path, LONG)
+    assert _public(con, YEAR_SHARE, "5001") is None
+    bases = ("Kommune;Indikator;Periode;Antall\n"
+             "5001 Trondheim;Undersøkelser avsluttet 1. halvår;2024 1. halvår;320\n"
+             "5001 Trondheim;Undersøkelser avsluttet 2. halvår;2024 2. halvår;327\n")
+    _import(con, tmp_path, bases, "avsluttet.csv")
+    assert _public(con, YEAR_SHARE, "5001") == (round((40 + 33) / (320 + 327) * 100, 1), None)  # 11,3 %
+
+
+def test_a_base_the_file_gives_must_agree_with_share_and_count(con, tmp_path):
+    text = ("Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+            "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2024 1. halvår;24,0;12\n"
+            "5035 Stjørdal;Undersøkelser avsluttet 1. halvår;2024 1. halvår;;60\n")
+    f = tmp_path / "forskjovet.csv"
+    f.write_text(text, encoding="utf-8")
+    # 12 of 60 is 20,0 %, not 24,0 %
+    _check_refused(con, f, "fil «forskjovet.csv», rad 2, felt «Andel (prosent)»: andelen 24,0 % stemmer ikke med "
+                           "antallet 12 og «Undersøkelser avsluttet 1. halvår» 60 (rad 3): 12 av 60 er 20,0 %. "
+                           "Kontroller at kolonnene ikke er forskjøvet.")
+
+
+ONLY_H1 = ("Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+           "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2025 1. halvår;24,0;12\n")
+ONLY_H2 = ("Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+           "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2025 2. halvår;10,0;4\n")
+
+
+def test_one_half_imported_leaves_the_year_missing_until_the_other_half_comes(con, tmp_path):
+    """One half-year is not the year: its share is stored and shown as the half, the year's share stays
+    missing (no row, «not imported») and the import says why; the second file completes it."""
+    p = bufdir.parse_file(ONLY_H1.encode(), "h1.csv")
+    assert ("«Fristbrudd i undersøkelsessaker» for hele året regnes ut først når begge halvår er importert: filen "
+            "har bare ett av halvårene for 1 kombinasjon av region og år (f.eks. 5035, 1. halvår 2025)") in p.notes
+    _import(con, tmp_path, ONLY_H1, "h1.csv")
+    assert _public(con, f"{H1}_andel", "5035", 2025) == (24.0, None)
+    assert con.execute("SELECT count(*) FROM observation WHERE indicator_id = ?", [YEAR_SHARE]).fetchone()[0] == 0
+    _import(con, tmp_path, ONLY_H2, "h2.csv")
+    assert _public(con, YEAR_SHARE, "5035", 2025) == (round((12 + 4) / (50 + 40) * 100, 1), None)
+
+
+@pytest.mark.parametrize("mark, status", [("x", "x"), ("..", "x..")])
+def test_a_half_bufdir_hid_hides_the_year_in_the_public_view(con, tmp_path, mark, status):
+    """Bufdir blanks a half-year's share and count (1–3 breaches): the year cannot be computed, and shown
+    beside the other half it would give the hidden count back, so it is hidden with the same status."""
+    text = ("Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+            "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2024 1. halvår;24,0;12\n"
+            f"5035 Stjørdal;Fristbrudd i undersøkelsessaker;2024 2. halvår;{mark};{mark}\n")
+    _import(con, tmp_path, text)
+    assert _public(con, f"{H1}_andel", "5035") == (24.0, None)
+    assert _public(con, f"{H2}_antall", "5035") == (None, status)
+    assert _public(con, YEAR_SHARE, "5035") == (None, status)
+
+
+def test_a_half_with_a_small_count_hides_the_half_and_the_year_in_the_public_view(con, tmp_path):
+    """2 breaches in the second half-year: the store hides the count (1–3), the half's share (it and the
+    base give the count back) and the year's share (it, the first half and the bases give it back)."""
+    text = ("Kommune;Indikator;Periode;Andel (prosent);Antall\n"
+            "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2024 1. halvår;24,0;12\n"
+            "5035 Stjørdal;Fristbrudd i undersøkelsessaker;2024 2. halvår;5,0;2\n")
+    _import(con, tmp_path, text)
+    # 2 at 5,0 % pins 40 concluded (2/39 = 5,1 %, 2/41 = 4,9 %); the year, 14 of 90, is stored but not shown.
+    assert (round(2 / 39 * 100, 1), round(2 / 41 * 100, 1)) == (5.1, 4.9)
+    stored = con.execute("SELECT value FROM observation WHERE indicator_id = ? AND region_code = '5035'",
+                         [YEAR_SHARE]).fetchone()
+    assert stored == (round((12 + 2) / (50 + 40) * 100, 1),)
+    assert _public(con, f"{H2}_antall", "5035") == (None, "x")
+    assert _public(con, f"{H2}_andel", "5035") == (None, "x")
+    assert _public(con, YEAR_SHARE, "5035") == (None, "x")
+    assert _public(con, f"{H1}_andel", "5035") == (24.0, None)
 
 
 def test_wide_layout_takes_indicator_and_share_from_the_title_lines():
@@ -97,19 +224,19 @@ def test_long_layout_with_a_separate_half_year_column_and_a_value_column():
     text = ("Kommune;Indikator;År;Halvår;Måltall;Verdi\n"
             "5001 Trondheim;3A;2024;2;andel;9,5\n"
             "5001 Trondheim;3A;2024;1;andel;11\n")
-    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2024): (9.5, None)}
+    assert _obs(_parse(text)) == {(f"{H2}_andel", "5001", 2024): (9.5, None), (f"{H1}_andel", "5001", 2024): (11.0, None)}
 
 
 @pytest.mark.parametrize("period", ["2024 2. halvår", "2024-H2", "2024H2", "2. halvår 2024", "andre halvår 2024",
                                     "2024, 2. halvår", "2024 andre halvdel"])
 def test_half_year_periods_in_the_forms_a_download_may_use(period):
     text = f"Kommune;Indikator;Periode;Andel\nTrondheim;Fristbrudd i undersøkelsessaker;{period};8,0\n"
-    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2024): (8.0, None)}
+    assert _obs(_parse(text)) == {(f"{H2}_andel", "5001", 2024): (8.0, None)}
 
 
 def test_the_half_year_in_the_monitor_title_makes_a_plain_year_enough():
     text = "Kommune;Indikator;År;Andel\nTrondheim;Fristbrudd i undersøkelsessaker (andre halvår);2022;8,0\n"
-    assert _obs(_parse(text)) == {("undersokelser_fristbrudd_andel", "5001", 2022): (8.0, None)}
+    assert _obs(_parse(text)) == {(f"{H2}_andel", "5001", 2022): (8.0, None)}
 
 
 def test_three_digit_khr_numbers_and_sami_names_find_the_municipality():
@@ -117,14 +244,14 @@ def test_three_digit_khr_numbers_and_sami_names_find_the_municipality():
             "301;1039;2024;5,0\nSnåsa;1039;2024;6,0\nRåante;1039;2024;1,0\n")
     text = text.replace("Råante", "Tråante")
     obs = _obs(_parse(text))
-    assert set(obs) == {("undersokelser_fristbrudd_andel", c, 2024) for c in ("0301", "5041", "5001")}
+    assert set(obs) == {(f"{H2}_andel", c, 2024) for c in ("0301", "5041", "5001")}
 
 
 @pytest.mark.parametrize("name", ["Fosen barnevernstjeneste", "Fosen barnevern", "fosen", "FOSEN BARNEVERN"])
 def test_intermunicipal_service_names_match_the_service_registry(name):
     text = f"Tjeneste;Indikator;År;Andel\n{name};1039;2024;5,0\n"
     p = _parse(text)
-    assert _obs(p) == {("undersokelser_fristbrudd_andel", "fosen", 2024): (5.0, None)}
+    assert _obs(p) == {(f"{H2}_andel", "fosen", 2024): (5.0, None)}
     assert p.regions["fosen"].kind == "service" and p.regions["fosen"].name == "Fosen barnevernstjeneste"
 
 
@@ -149,8 +276,9 @@ def test_xlsx_long_layout_reads_numbers_and_percent_formatted_cells():
                   ["Fosen barnevern", "Fristbrudd i undersøkelsessaker", "2024 2. halvår", "x", None],
                   ["Trøndelag", "1027", 2024, 2.4, 101]], percent_cells=("D3",))
     p = bufdir.parse_file(data, "b.xlsx")
-    assert _obs(p) == {("undersokelser_fristbrudd_andel", "5001", 2024): (pytest.approx(10.1), None),
-                       ("undersokelser_fristbrudd_andel", "fosen", 2024): (None, "x"),
+    assert _obs(p) == {(f"{H2}_andel", "5001", 2024): (pytest.approx(10.1), None),
+                       (f"{H2}_antall", "5001", 2024): (33.0, None),
+                       (f"{H2}_andel", "fosen", 2024): (None, "x"),
                        ("barn_akuttvedtak_per_1000", "50", 2024): (2.4, None)}
     assert p.source == "bufdir_xlsx"
 
@@ -183,12 +311,14 @@ def test_import_writes_values_services_and_provenance(con, tmp_path):
     f = tmp_path / "monitor.csv"
     f.write_text(LONG, encoding="utf-8")
     r = ingest.import_file(con, f, actor=SYSTEM, imported_by="leder@kommune.no")
-    assert (r.inserted, r.updated) == (5, 0)
+    rows = len(_parse(LONG).observations)
+    assert rows == 15  # 4 + 6 (two computed bases) + 2 + 1 + 1 + 1 values in LONG's 8 data rows
+    assert (r.inserted, r.updated) == (rows, 0)
     assert "fosen" in r.new_regions
     assert con.execute("SELECT kind, name FROM region WHERE code='fosen'").fetchone() == (
         "service", "Fosen barnevernstjeneste")
     assert con.execute("SELECT source, ssb_table, rows, imported_by, sample FROM import_log").fetchone() == (
-        "bufdir_csv", None, 5, "leder@kommune.no", False)
+        "bufdir_csv", None, rows, "leder@kommune.no", False)
     assert con.execute("SELECT count(*) FROM observation o LEFT JOIN region r ON r.code=o.region_code "
                        "WHERE r.code IS NULL").fetchone()[0] == 0
 
@@ -202,7 +332,8 @@ def test_the_committed_samples_are_eksempeldata_and_cover_trondelag_2019_2024():
         assert p.sample
         seen |= {(o.indicator_id, o.year) for o in p.observations if o.region_code == "5001"}
     assert {y for i, y in seen if i == "hjelpetiltak_tiltaksplan_andel"} == set(range(2019, 2025))
-    assert {i for i, _ in seen} == {"undersokelser_fristbrudd_andel", "undersokelser_avsluttet_halvar",
+    assert {y for i, y in seen if i == f"{H1}_andel"} == {y for i, y in seen if i == BASE2} == set(range(2019, 2025))
+    assert {i for i, _ in seen} == {f"{H1}_andel", f"{H1}_antall", f"{H2}_andel", f"{H2}_antall", BASE1, BASE2,
                                     "hjelpetiltak_tiltaksplan_andel", "hjelpetiltak_evaluert_andel",
                                     "barn_akuttvedtak_per_1000", "fosterhjem_tilsyn_ikke_oppfylt_andel",
                                     "fosterhjem_oppfolging_ikke_oppfylt_andel"}
@@ -321,8 +452,9 @@ BAD = {
                         "eller 2)."),
     "duplicate": (H + f"Trondheim;{F};2024-H2;5\n5001;{F};2024 2. halvår;6\n",
                   "fil «duplicate.csv», rad 3, felt «Andel (prosent)»: samme indikator "
-                  "(undersokelser_fristbrudd_andel), region (5001) og år (2024) står også på rad 2."),
-    "only_first_half": (H + f"Trondheim;{F};2024-H1;5\n",
+                  "(undersokelser_fristbrudd_h2_andel), region (5001) og år (2024) står også på rad 2."),
+    # fristbrudd keeps both halves; the tiltaksplan figures still take the second half as the year's
+    "only_first_half": (H + "Trondheim;Barn i hjelpetiltak med tiltaksplan;2024-H1;5\n",
                         "fil «only_first_half.csv»: ingen av tallene i filen hører til indikatorer Tilstand lagrer "
                         "fra Bufdir (første halvår (Tilstand bruker andre halvår som årets tall))."),
     "only_ssb_indicators": (H + "Trondheim;Utgifter pr. barn i barnevernet;2024;5\n",

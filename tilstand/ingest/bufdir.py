@@ -29,6 +29,12 @@ figures (3B, 3D) are half-year figures from the municipalities' half-year report
   the share and the breaches where they pin it to one whole number (`_bases`); when it does, the three
   must agree. The year's figure `undersokelser_fristbrudd_andel` is never read from a file: the import
   computes it (derived.csv) as both halves' breaches over both halves' concluded investigations.
+  Where it cannot: **one half imported** (this or an earlier file) -> no year value at all (one half is
+  not the year; the half is stored and shown as the half, and the import notes it); **a half hidden**
+  (Bufdir's «x» or «..» in its share and count) -> the year is stored hidden with the same status (load.py
+  derives a hidden result even before the other inputs are in), and a half the store hides itself (1–3
+  breaches) hides the year in the public view (relations.csv); **a base not pinned** by a rounded share
+  (40 at 12,5 % is 319, 320 or 321) -> a note, no base, no year value, unless a file gives the base.
 - **The others** keep one value per year, the second half-year (andre halvår); first half-year values are
   read and checked, then skipped with a note (their mapping rows have no catalogue id).
 Two half-years' shares are never averaged or added: a share is only ever recomputed from counts
@@ -488,6 +494,7 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     width = len(header.names)
     grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]] = {}
     fields: dict[tuple[str, str, int], str] = {}  # where each value stands, for a message about it
+    rounding: dict[tuple[str, str, int], float] = {}  # half the last decimal each share was written with
     found_regions: dict[str, regions.RegionRef] = {}
     skipped = 0
     skipped_what: dict[str, int] = {}
@@ -566,6 +573,8 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                                  f"({ref.code}) og år ({year}) står også på rad {grouped[key][0]}.")
             grouped[key] = (line, value, status)
             fields[key] = field_name
+            if value is not None:
+                rounding[key] = _written_half_unit(raw, value)
             found_regions.setdefault(ref.code, ref)
     if not grouped:
         if skipped:
@@ -573,7 +582,8 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                              f"fra Bufdir ({'; '.join(sorted(skipped_what))}).")
         raise InputError(file, None, None, "filen har en overskrift, men ingen datarader.")
     notes = [f"{n} tall hoppet over: {why}" for why, n in sorted(skipped_what.items())]
-    notes += _bases(grouped, fields, file, {m.indicator_id for m in maps if m.indicator_id})
+    notes += _bases(grouped, fields, rounding, file, {m.indicator_id for m in maps if m.indicator_id})
+    notes += _one_half_only(grouped, maps)
     observations = [Observation(i, r, y, v, s) for (i, r, y), (_, v, s) in grouped.items()]
     return Parsed(
         file_name=Path(file).name, source="bufdir_xlsx" if is_xlsx else "bufdir_csv",
@@ -583,8 +593,11 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     )
 
 
-def _typed(value: float) -> str:
-    return f"{value:g}".replace(".", ",")  # the number as the person typed it: decimal comma
+def _typed(value: float, half: float | None = None) -> str:
+    """The number as the file wrote it (decimal comma; with `half`, as many decimals as it had)."""
+    if half is not None:
+        return f"{value:.{max(0, round(-math.log10(2 * half)))}f}".replace(".", ",")
+    return f"{value:g}".replace(".", ",")
 
 
 def _half_unit(value: float) -> float:
@@ -595,10 +608,19 @@ def _half_unit(value: float) -> float:
     return 0.5e-7
 
 
-def _bases_for(share: float, count: float, factor: float) -> list[int] | None:
+def _written_half_unit(raw: object, value: float) -> float:
+    """Half the last decimal of a number as the file writes it: «24,0» was rounded to within 0.05, though
+    it reads as 24.0. A number cell (Excel) has only its value to say it."""
+    text = _text(raw).replace("\u00a0", "").replace(" ", "").rstrip("%")
+    m = re.fullmatch(r"[+-]?\d*[.,](\d+)", text)
+    return 0.5 * 10 ** -len(m[1]) if m and len(m[1]) <= 6 else _half_unit(value)
+
+
+def _bases_for(share: float, count: float, factor: float, half: float | None = None) -> list[int] | None:
     """The whole bases a rounded share and its count allow (count = share × base ÷ factor); None when they
-    cannot say (a count of 0, or a share no larger than its rounding)."""
-    h = _half_unit(share) + 1e-9
+    cannot say (a count of 0, or a share no larger than its rounding). `half`: half the share's last
+    written decimal (else read from the value)."""
+    h = (_half_unit(share) if half is None else half) + 1e-9
     if count <= 0 or share - h <= 0 or count != int(count):
         return None
     lo, hi = math.ceil(count * factor / (share + h)), math.floor(count * factor / (share - h))
@@ -608,7 +630,8 @@ def _bases_for(share: float, count: float, factor: float) -> list[int] | None:
 
 
 def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
-           fields: dict[tuple[str, str, int], str], file: str, stored: set[str]) -> list[str]:
+           fields: dict[tuple[str, str, int], str], rounding: dict[tuple[str, str, int], float], file: str,
+           stored: set[str]) -> list[str]:
     """The monitor shows a share and its count (andel, antall) but not always the base. A base the file does
     not give is computed where the share and count pin it to one whole number (3 breaches at 10,3 % are 29
     concluded investigations; 40 at 12,5 % could be 319, 320 or 321), so the year's figure can be built from
@@ -625,13 +648,14 @@ def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | No
             count = grouped.get((rel.numerator[0], region, year), (0, None, None))[1]
             if ind != rel.indicator or share is None or count is None:
                 continue
-            bases = _bases_for(share, count, rel.factor)
+            half = rounding.get((ind, region, year))
+            bases = _bases_for(share, count, rel.factor, half)
             given = grouped.get((base_id, region, year))
             if given is not None:
                 n = given[1]
-                if n and abs(count * rel.factor / n - share) > _half_unit(share) + 1e-9:
+                if n and abs(count * rel.factor / n - share) > (half or _half_unit(share)) + 1e-9:
                     unit = " %" if inds[ind].unit == "percent" else ""
-                    raise InputError(file, line, fields[(ind, region, year)], f"andelen {_typed(share)}{unit} "
+                    raise InputError(file, line, fields[(ind, region, year)], f"andelen {_typed(share, half)}{unit} "
                                      f"stemmer ikke med antallet {number(count)} og «{inds[base_id].name_nb}» "
                                      f"{number(n)} (rad {given[0]}): {number(count)} av {number(n)} er "
                                      f"{number(count * rel.factor / n, 1)}{unit}. Kontroller at kolonnene ikke er "
@@ -645,6 +669,32 @@ def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | No
     return ([f"{n} tall for «{inds[i].name_nb}» regnet ut fra andel og antall" for i, n in sorted(added.items())]
             + [f"{n} tall for «{inds[i].name_nb}» kunne ikke regnes ut entydig fra andel og antall (andelen er "
                "avrundet)" for i, n in sorted(unclear.items())])
+
+
+def _one_half_only(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
+                   maps: Sequence[MappingRow]) -> list[str]:
+    """Region-years where the file has one half-year of a figure whose year is built from both halves: the
+    year's share stays missing until the other half is imported (from this or another file), since one
+    half is not the year. Said, so a leader importing the spring's figures is not surprised."""
+    half_of = {m.indicator_id: m.halves[0] for m in maps if m.indicator_id and len(m.halves) == 1}
+    inds = catalog.indicators()
+    notes = []
+    for d in catalog.derived():
+        inputs = {*d.numerator, *d.denominator}
+        if not inputs <= set(half_of):
+            continue
+        halves: dict[tuple[str, int], set[int]] = {}
+        for (ind, region, year) in grouped:
+            if ind in inputs:
+                halves.setdefault((region, year), set()).add(half_of[ind])
+        lone = sorted((y, r, next(iter(h))) for (r, y), h in halves.items() if len(h) == 1)
+        if lone:
+            y, r, h = lone[0]
+            notes.append(f"«{inds[d.indicator_id].name_nb}» for hele året regnes ut først når begge halvår er "
+                         f"importert: filen har bare ett av halvårene for {number(len(lone))} "
+                         f"{'kombinasjon' if len(lone) == 1 else 'kombinasjoner'} av region og år (f.eks. {r}, "
+                         f"{h}. halvår {y})")
+    return notes
 
 
 def _skip_reason(target: MappingRow | None, text: str, half: int | None, measure: str) -> str:
