@@ -88,3 +88,12 @@ def test_council_member_opens_area_pages_for_their_municipality_only(app):
     _open(app, "kvalitet")
     assert app.selectbox(key="kvalitet_kommune").options == ["5001 Trondheim - Tråante"]
     assert not app.multiselect
+
+
+def test_quality_page_shows_the_half_years_of_fristbrudd_under_the_years_figure(app):
+    _open(app, "kvalitet")
+    headings = [m.value for m in app.markdown]
+    year_trend = next(i for i, h in enumerate(headings) if h.startswith("**Utvikling"))
+    halves = next(i for i, h in enumerate(headings) if h.startswith("**Første og andre halvår og hele året"))
+    assert year_trend < halves  # after the year's trend, in the Fristbrudd section
+    assert "Fristbrudd i undersøkelsessaker" in [s.value for s in app.subheader]

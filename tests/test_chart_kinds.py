@@ -319,3 +319,47 @@ def test_a_trend_starts_at_the_first_year_any_region_has_a_number(demo):
     first = demo.execute("SELECT min(year) FROM observation WHERE indicator_id = 'turnover_pct'").fetchone()[0]
     assert c.table.columns[1] == str(first) and first > 2015
     assert "2015" not in c.alt and list(c.figure.data[0].x)[0] == str(first)
+
+
+# --- halves: a figure published per half-year ---------------------------------------------------
+
+HALVES = "halves_undersokelser_fristbrudd_andel"
+FRISTBRUDD = ("undersokelser_fristbrudd_h1_andel", "undersokelser_fristbrudd_h2_andel", "undersokelser_fristbrudd_andel")
+
+
+def test_half_year_chart_draws_each_half_and_the_year_from_the_public_view(demo):
+    d = chart(HALVES)
+    assert d.indicators == FRISTBRUDD and d.chapter == "kvalitet" and not d.report  # area page, not the report
+    c = charts.build(demo, d, TRONDHEIM, YEAR)
+    assert [t.name for t in c.figure.data] == ["1. halvår", "2. halvår", "Hele året"]
+    assert [r[0] for r in c.table.rows] == ["1. halvår", "2. halvår", "Hele året"]
+    for trace, ind in zip(c.figure.data, FRISTBRUDD):
+        values = public(demo, ind, [TRONDHEIM], YEAR - 9, YEAR)
+        assert [trace.y[i] for i in range(len(trace.x))] == [values.get((TRONDHEIM, int(x))) for x in trace.x]
+    # The year is both halves' breaches over both halves' concluded investigations, not the mean of the lines.
+    counts = {i: public(demo, i, [TRONDHEIM])[(TRONDHEIM, YEAR)] for i in (
+        "undersokelser_fristbrudd_h1_antall", "undersokelser_fristbrudd_h2_antall",
+        "undersokelser_avsluttet_h1_antall", "undersokelser_avsluttet_halvar")}
+    year = round((counts["undersokelser_fristbrudd_h1_antall"] + counts["undersokelser_fristbrudd_h2_antall"])
+                 / (counts["undersokelser_avsluttet_h1_antall"] + counts["undersokelser_avsluttet_halvar"]) * 100, 1)
+    assert c.figure.data[2].y[-1] == year
+    assert c.table.rows[2][-2] == fmt.value(year, "percent")
+    assert c.alt.startswith("Linjediagram: Fristbrudd i undersøkelsessaker per halvår, Trondheim - Tråante, ")
+    assert "Heile året" in charts.build(demo, d, TRONDHEIM, YEAR, "nn").alt
+
+
+def test_half_year_chart_leaves_a_gap_where_one_half_hides_the_year(demo):
+    """A half-year hidden (few breaches) hides the year too: both are gaps, the other half is drawn."""
+    found = demo.execute(
+        """SELECT a.region_code, a.year FROM observation_public a JOIN observation_public b
+           ON b.region_code = a.region_code AND b.year = a.year AND b.indicator_id = ?
+           WHERE a.indicator_id = ? AND a.value IS NULL AND b.value IS NOT NULL AND length(a.region_code) = 4
+             AND a.year = ? ORDER BY a.region_code LIMIT 1""", [FRISTBRUDD[0], FRISTBRUDD[1], YEAR - 1]).fetchone()
+    assert found, "the sample has a municipality whose second half-year is hidden"
+    region, year = found
+    c = charts.build(demo, chart(HALVES), region, YEAR)
+    at = {name: dict(zip(t.x, t.y)) for name, t in ((t.name, t) for t in c.figure.data)}
+    assert at["1. halvår"][str(year)] is not None
+    assert at["2. halvår"][str(year)] is None and at["Hele året"][str(year)] is None
+    assert public(demo, FRISTBRUDD[2], [region], year, year) == {(region, year): None}
+    assert "personvern" in c.table.legend

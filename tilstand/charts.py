@@ -5,7 +5,8 @@ DOCX report never hand-build a chart. `build` turns a definition into a plotly f
 suppressed data as the service profile (`observation_public_in`), with alt text, a source line, a table
 of the same numbers and an «about» line (definition, source, last updated) in the report language.
 The builders live in one module per kind (chart_trend, chart_position, chart_members; chart_surveys
-for 10-FAKTOR and user surveys), imported when first used; this module keeps what they share.
+for 10-FAKTOR and user surveys; chart_halves for a figure published per half-year), imported when first
+used; this module keeps what they share.
 `png` renders figures with kaleido 1.x in Debian's Chromium, caching the bytes on disk by content so a
 report rebuilt with unchanged numbers renders nothing.
 
@@ -44,7 +45,7 @@ from tilstand.errors import TilstandError
 from tilstand.privacy import HIDDEN_OR_MISSING, SUPPRESSED, explain
 
 TREND_YEARS = 10
-KINDS = ("trend", "position", "members", "tenfactor", "survey")
+KINDS = ("trend", "position", "members", "tenfactor", "survey", "halves")
 ROLES = ("own", "group", "county", "country")
 REFERENCES = ("group", "county", "country")  # the published comparisons, in the order charts show them
 # What a chart may be compared against besides the own region; "peers" is the leader's chosen peer set.
@@ -329,6 +330,9 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     if chart.kind == "survey":
         from tilstand import chart_surveys
         return chart_surveys.build_survey(con, chart, region, year, language, compare=compare, peers=peers)
+    if chart.kind == "halves":
+        from tilstand import chart_halves
+        return chart_halves.build(con, chart, region, year, language)
     raise ValueError(f"unknown chart kind {chart.kind!r} in chart {chart.id!r}; expected one of {KINDS}")
 
 

@@ -42,6 +42,8 @@ def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
     out: dict[str, list[charts.ChartDef]] = {}
     for ind in area.headline:
         out[ind] = charts.for_area({ind}, kinds=("trend",))[:1] + charts.for_area({ind}, kinds=("position",))[:1]
+        # A figure published per half-year: its two halves and the year, after the year's trend
+        out[ind][1:1] = [c for c in charts.registry() if c.kind == "halves" and c.indicators[-1] == ind]
     from tilstand import catalog
 
     ids = {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas} | set(area.headline)
@@ -246,6 +248,8 @@ def _heading(d: charts.ChartDef, year: int, c: charts.Chart | None = None) -> st
         return f"Plassering blant sammenligningskommunene i {year}"
     if d.kind == "members":
         return f"{d.title('nb')}: kommunene i tjenesten i {year}"
+    if d.kind == "halves":
+        return "Første og andre halvår og hele året (regnet ut fra antallene i begge halvår)"
     return d.title("nb")
 
 
