@@ -48,9 +48,12 @@ st.query_params.update({"kommune": region, "ar": str(year)})
 p = service_profile(region, year)
 sample_banner(p.sample)
 st.subheader(f"{literal(p.region_name)} {year}")
+compared = (f"**{literal(p.names['group'])}** (kommuner med lignende størrelse og økonomi), "
+            f"**{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**" if p.kostra_group else
+            f"**{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**; kommunen har ingen "
+            f"KOSTRA-gruppe for {year} (SSBs gruppering fra 2020 gjelder fra 2020-tallene)")
 st.markdown(
-    f"Sammenlignet med **{literal(p.names['group'] or 'KOSTRA-gruppen')}** (kommuner med lignende størrelse og "
-    f"økonomi), **{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**. «Bedre» og "
+    f"Sammenlignet med {compared}. «Bedre» og "
     "«Dårligere» følger indikatorens retning; dekningstall har ingen retning. Antall og beløp sammenlignes ikke "
     "med større områder. Tallene følger SSBs standardtegn: «:» skjult av personvernhensyn, «..» tall mangler, "
     "«.» ikke aktuelt; under hver tabell står hvorfor, og kolonnen «Vurdering» sier det for kommunens tall."

@@ -1,10 +1,11 @@
 """The service profile: comparisons, direction-aware verdicts, trends with gaps, suppression."""
 
 import dataclasses
+from importlib.resources import files
 
 import pytest
 
-from tilstand import catalog, profile, store, tables
+from tilstand import catalog, dashboard, profile, queries, store, symbols, tables
 from tilstand.profile import Value, verdict
 
 
@@ -94,3 +95,112 @@ def test_counts_get_no_verdict_because_sizes_are_not_levels():
 def test_every_count_and_amount_in_the_catalogue_is_undirected():
     directed = [i.id for i in catalog.indicators().values() if i.unit in profile.COUNT_UNITS and i.better != "neutral"]
     assert directed == []
+
+
+# --- the KOSTRA group: SSB's, guessed from population, or none for the year ---------------------------------
+
+def test_a_group_guessed_from_population_is_named_estimated_and_a_confirmed_one_is_not(demo_con):
+    steinkjer = profile.build(demo_con, "5006", 2024)  # kostra_membership.csv: 'inferred from 2023 population …'
+    assert steinkjer.kostra_group == "EKG09" and steinkjer.group_estimated
+    assert steinkjer.names["group"] == "KOSTRA-gruppe 9 (anslått)"
+    trondheim = profile.build(demo_con, "5001", 2024)  # 'confirmed (domain brief …)'
+    assert trondheim.names["group"] == "KOSTRA-gruppe 12" and not trondheim.group_estimated
+    chart = queries.run(demo_con, "chart_regions", region="5006", year=2024, peers=[])
+    assert dict(chart.select("role", "region_name").iter_rows())["group"] == "KOSTRA-gruppe 9 (anslått)"
+
+
+def test_the_bundled_groups_apply_from_2020_and_every_guess_says_so():
+    import csv
+
+    rows = list(csv.DictReader(files("tilstand.data").joinpath("kostra_membership.csv").read_text("utf-8").splitlines()))
+    assert {r["valid_from"] for r in rows} == {"2020"}, "SSB's 2020 grouping applies from the 2020 figures"
+    for r in rows:
+        assert r["source"].startswith(("inferred", "confirmed")), r
+        if "confirm" not in r["source"]:
+            assert r["source"].startswith("inferred"), r  # the app and the DOCX say «(anslått)» from this
+
+
+def test_years_before_the_first_grouping_have_no_group_and_the_column_says_why(demo_con):
+    p = profile.build(demo_con, "5006", 2019)
+    assert p.kostra_group is None and p.names["group"] == "" and not p.group_estimated
+    compared = [r for r in p.rows if r.compared]
+    assert compared and all(tables.key_cells(r)[2] == ("..", symbols.NO_GROUP) for r in compared)
+    assert "kommunen har ingen KOSTRA-gruppe for året (SSBs gruppering fra 2020 gjelder fra 2020-tallene)" in \
+        tables.legend(compared)
+    area = dashboard.area("dekningsgrad")
+    items = dashboard.headlines(p, area, compare=("group", "county", "country"))
+    assert all(c.role != "group" for h in items for c in h.comparisons), "no KOSTRA-group line in 2019"
+    assert dashboard.available(p, ("group", "country")) == ["country"]
+    assert [r for r in queries.run(demo_con, "chart_regions", region="5006", year=2019, peers=[])["role"]] == \
+        ["own", "county", "country"]
+
+
+def test_the_group_is_shown_for_earlier_years_once_a_grouping_for_them_is_loaded(demo):
+    demo.cursor().execute("INSERT INTO kostra_membership VALUES ('5006', 'EKG11', 2016, 2019, 'SSB Klass test')")
+    p = profile.build(demo, "5006", 2019)
+    assert p.kostra_group == "EKG11" and p.names["group"] == "KOSTRA-gruppe 11" and not p.group_estimated
+
+
+def test_a_group_fetched_from_klass_replaces_the_guess_and_its_estimated_mark(demo):
+    from tests.conftest import FORMATS
+    from tilstand.access import SYSTEM
+    from tilstand.ingest import klass
+
+    klass.load_file(demo, SYSTEM, FORMATS / "ssb_klass_131_112_corresponds_from_2020.json", 2020)
+    p = profile.build(demo, "5006", 2024)
+    assert p.kostra_group == "EKG10" and p.names["group"] == "KOSTRA-gruppe 10" and not p.group_estimated
+
+
+# --- the same on the pages --------------------------------------------------------------------------------
+
+from tests.test_app import app  # noqa: E402,F401  (the AppTest fixture the page tests share)
+
+
+def _plain(elements) -> list[str]:
+    """The texts as a reader sees them: names from the data are shown literally (markdown_html.literal)."""
+    return [e.value.replace("\\", "") for e in elements]
+
+
+def _profile_page(at, region: str, year: int):
+    at.run()
+    at.switch_page("pages/tjenesteprofil.py").run()
+    at.selectbox(key="kommune").select(region).run()
+    at.selectbox(key="ar").select(year).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_profile_page_names_a_guessed_group_estimated_and_explains_it(app):
+    _profile_page(app, "5006", 2024)
+    assert any("**KOSTRA-gruppe 9 (anslått)**" in m for m in _plain(app.markdown))
+    assert [i.value for i in app.info if "anslått" in i.value] == [profile.GROUP_ESTIMATED_NOTE]
+    _profile_page(app, "5001", 2024)
+    assert not any("anslått" in m.value for m in [*app.markdown, *app.info, *app.caption])
+
+
+def test_profile_page_before_2020_has_no_group_and_says_why_in_the_table(app):
+    _profile_page(app, "5006", 2019)
+    text = " ".join(m.value for m in app.markdown)
+    assert "ingen KOSTRA-gruppe for 2019" in text and "anslått" not in text
+    assert not any("anslått" in i.value for i in app.info)
+    groups = {v for f in app.dataframe for v in f.value["KOSTRA-gruppe"]}
+    assert groups <= {"..", "."}, groups  # no group, so no value: SSB's «..» (or «.» for a count)
+    assert any("ingen KOSTRA-gruppe for året" in c.value for c in app.caption)
+
+
+def test_area_page_explains_a_guessed_group_and_has_no_group_line_before_2020(app):
+    app.run()
+    app.switch_page("pages/dekningsgrad.py").run()
+    app.selectbox(key="dekningsgrad_kommune").select("5006").run()
+    assert not app.exception, app.exception
+    captions = _plain(app.caption)
+    assert profile.GROUP_ESTIMATED_NOTE in captions
+    assert any("KOSTRA-gruppe 9 (anslått)" in c for c in captions)
+    app.selectbox(key="dekningsgrad_ar").select(2019).run()
+    assert not app.exception, app.exception
+    captions = " ".join(_plain(app.caption))
+    assert "KOSTRA-gruppe 9" not in captions and "anslått" not in captions  # no group figure line
+    assert "KOSTRA-gruppen:" not in captions  # no empty group line beside the county and the country
+    assert not any(f"{w} KOSTRA-gruppen" in captions for w in ("enn", "likt med"))  # nor a verdict against it
+    assert "Landet:" in captions
+    assert "kommunen har ingen KOSTRA-gruppe for året" in captions  # the all-figures table says why

@@ -433,3 +433,69 @@ def test_a_chapter_of_counts_only_gets_a_table_without_comparison_columns(demo, 
     assert rows[0] == ["Indikator", "Trondheim - Tråante", "Endring fra 2023"]
     assert [r[0] for r in rows[1:]] == ["Barn med melding", "Barn med barnevernstiltak i løpet av året"]
     assert "«.»" not in note and "KOSTRA-gruppe 12" not in " ".join(c for r in rows for c in r)
+
+
+# --- the KOSTRA group in the key-figure tables -------------------------------------------------------------
+
+@pytest.mark.parametrize("language,note", [
+    ("nb", "KOSTRA-gruppen er anslått ut fra folketallet"),
+    ("nn", "KOSTRA-gruppa er anslått ut frå folketalet"),
+])
+def test_a_group_guessed_from_population_is_named_estimated_in_the_key_tables_with_a_note(demo, tmp_path,
+                                                                                          language, note):
+    out = report.render(demo, "5006", 2024, language, out=tmp_path / f"steinkjer_{language}.docx",
+                        with_charts=False)
+    tables = _tables_with_footnotes(Document(out.path))
+    compared = [(rows, n) for rows, n in tables if len(rows[0]) == 6]
+    assert compared
+    for rows, footnote in compared:
+        assert rows[0][3] == "KOSTRA-gruppe 9 (anslått)"
+        assert note in footnote
+
+
+def test_a_confirmed_or_fetched_group_has_no_estimated_mark_in_the_docx(demo, tmp_path):
+    from tests.conftest import FORMATS
+    from tilstand.access import SYSTEM
+    from tilstand.ingest import klass
+
+    trondheim = report.render(demo, "5001", 2024, "nb", out=tmp_path / "trondheim.docx", with_charts=False)
+    assert "anslått" not in _all_text(Document(trondheim.path))
+    klass.load_file(demo, SYSTEM, FORMATS / "ssb_klass_131_112_corresponds_from_2020.json", 2020)
+    out = report.render(demo, "5006", 2024, "nb", out=tmp_path / "steinkjer.docx", with_charts=False)
+    tables = _tables_with_footnotes(Document(out.path))
+    assert {rows[0][3] for rows, _ in tables if len(rows[0]) == 6} == {"KOSTRA-gruppe 10"}
+    assert "anslått" not in _all_text(Document(out.path))
+
+
+def test_a_year_before_the_first_grouping_has_no_group_value_and_the_footnote_says_why(demo, tmp_path):
+    out = report.render(demo, "5006", 2019, "nb", out=tmp_path / "steinkjer_2019.docx", with_charts=False)
+    doc = Document(out.path)
+    compared = [(rows, n) for rows, n in _tables_with_footnotes(doc) if len(rows[0]) == 6]
+    assert compared
+    for rows, footnote in compared:
+        assert {row[3] for row in rows[1:]} <= {"..", "."}  # no group, so no group value
+        if ".." in {row[3] for row in rows[1:]}:
+            assert "kommunen har ingen KOSTRA-gruppe for året" in footnote
+    assert "anslått" not in _all_text(doc)
+
+
+@pytest.mark.parametrize("language,reason", [
+    ("nb", "Tegnforklaring: «:» skjult av personvernhensyn: for få barn"),
+    ("nn", "Teiknforklaring: «:» skjult av omsyn til personvernet: for få barn"),
+])
+def test_a_charts_source_line_names_the_reason_for_its_gaps(demo, tmp_path, language, reason):
+    """Leka's children with measures are hidden in three years: the chart is a line with gaps, and the line
+    under the figure names the symbol and the reason, as the chart's table does."""
+    _needs_charts()
+    rep = narrative.create_report(demo, "5052", 2024, language, actor=leader("Test Leder"))
+    sections = narrative.sections(demo, rep.id)
+    demo.cursor().execute("UPDATE section SET indicators = '' WHERE report_id = ?", [rep.id])
+    demo.cursor().execute("UPDATE section SET indicators = 'barn_tiltak_andel' WHERE id = ?", [sections[0].id])
+    out = report.render(demo, "5052", 2024, language, out=tmp_path / f"leka_{language}.docx")
+    doc = Document(out.path)
+    assert out.charts == 1 and len(doc.inline_shapes) == 1
+    texts = [p.text for p in doc.paragraphs]
+    caption = next(i for i, t in enumerate(texts) if t.startswith("Figur 1."))
+    line = texts[caption + 1]
+    assert line.startswith(("Kilde: SSB", "Kjelde: SSB")) and reason in line
+    assert "2018" not in line  # the years are in the figure's note and alt text; the line gives the rule

@@ -181,6 +181,7 @@ def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
     """The area's headline figures for the profile's municipality and year, against the chosen comparisons."""
     rows = {r.indicator.id: r for r in profile.rows}
     inds = catalog.indicators()
+    compare = available(profile, compare)
     out = []
     for ind_id in area_.headline:
         row = rows.get(ind_id)
@@ -190,6 +191,12 @@ def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
         out.append(Headline(row.indicator, row.own, row.previous,
                             tuple(_comparisons(profile, row, compare, (peers or {}).get(ind_id)))))
     return out
+
+
+def available(profile: Profile, compare: Sequence[str]) -> list[str]:
+    """The chosen comparisons the profile's year has: no KOSTRA group before the first grouping loaded (SSB's
+    2020 grouping applies from the 2020 figures), so no group line, verdict or chart line for those years."""
+    return [c for c in compare if c != "group" or profile.kostra_group]
 
 
 def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer: PeerMean | None):

@@ -27,6 +27,7 @@ class Value:
     value: float | None
     status: str | None
     area: str | None = None  # the indicator's catalogue area: says «for få ansatte» rather than «få barn»
+    absent: symbols.Mark | None = None  # why there is nothing to compare with at all (no KOSTRA group that year)
 
     @property
     def shown(self) -> bool:
@@ -39,7 +40,9 @@ class Value:
     @property
     def mark(self) -> symbols.Mark | None:
         """The symbol and reason in place of the number (None: the number is shown)."""
-        return None if self.shown else symbols.mark(self.value, self.status, area=self.area)
+        if self.shown:
+            return None
+        return self.absent or symbols.mark(self.value, self.status, area=self.area)
 
     @property
     def note(self) -> str:
@@ -125,6 +128,8 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         series.setdefault(ind, {})[y] = v
     years = range(year - TREND_YEARS + 1, year + 1)
     order = {i: n for n, i in enumerate(indicators)}
+    # years before the first grouping loaded (SSB's 2020 grouping applies from the 2020 figures) have no group
+    no_group = df.height > 0 and df["kostra_group"][0] is None
     rows = []
     for r in sorted(df.iter_rows(named=True), key=lambda r: order.get(r["indicator_id"], 999)):
         ind = indicators.get(r["indicator_id"])
@@ -134,7 +139,7 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         rows.append(ProfileRow(
             indicator=ind,
             own=Value(r["value"], r["status"], ind.area), previous=Value(r["prev_value"], r["prev_status"], ind.area),
-            group=Value(r["group_value"], r["group_status"], ind.area),
+            group=Value(r["group_value"], r["group_status"], ind.area, symbols.NO_GROUP if no_group else None),
             county=Value(r["county_value"], r["county_status"], ind.area),
             country=Value(r["country_value"], r["country_status"], ind.area),
             trend=tuple((y, s.get(y)) for y in years),

@@ -1,7 +1,9 @@
 """SSB's standard symbols for a cell that holds no number, and the footnotes that say why, in nb and nn.
 
 Every table Tilstand prints (the service profile, the area pages, chart tables, the DOCX) writes a
-value that is not shown as one of SSB's symbols (standardtegn, see /work/shared/domain.md § 4):
+value that is not shown as one of SSB's symbols (standardtegn i tabeller, as SSB prints them in the front
+matter of its publications: «.» cannot occur, «..» missing, «...» not yet available, «:» not to be published,
+«-» zero):
 
 - ``:`` hidden for privacy. Tilstand's own suppression (status 'x') and SSB's ':' share the symbol;
   the footnote says who hid it («for få barn/ansatte/svar» for Tilstand's rule, «skjult av SSB»).
@@ -34,8 +36,8 @@ LANGUAGES = ("nb", "nn")
 # Whose too-few a hidden value rests on, by catalogue area (the rest: children).
 AREA_REASON = {"staff": "few_employees", "tenfactor": "few_answers", "user_survey": "few_answers"}
 REASON_ORDER = ("few_children", "few_employees", "few_answers", "ssb_hidden", "bufdir_hidden_or_missing",
-                "not_published", "county_only", "not_imported", "few_peers", "not_yet", "not_applicable",
-                "count_comparison")
+                "not_published", "county_only", "not_imported", "no_group", "few_peers", "not_yet",
+                "not_applicable", "count_comparison")
 BUFDIR_HIDDEN_OR_MISSING = "x.."  # privacy.HIDDEN_OR_MISSING: Bufdir's «..», hidden or missing
 
 LABEL = {
@@ -57,6 +59,7 @@ REASON = {
         "not_published": "ikke publisert av kilden",
         "county_only": "SSB publiserer tallet bare for fylker og landet",
         "not_imported": "ikke importert i Tilstand",
+        "no_group": "kommunen har ingen KOSTRA-gruppe for året (SSBs gruppering fra 2020 gjelder fra 2020-tallene)",
         "few_peers": "færre enn halvparten av sammenligningskommunene har tall",
         "not_yet": "ikke publisert ennå",
         "not_applicable": "tallet kan ikke forekomme",
@@ -73,6 +76,7 @@ REASON = {
         "not_published": "ikkje publisert av kjelda",
         "county_only": "SSB publiserer talet berre for fylke og landet",
         "not_imported": "ikkje importert i Tilstand",
+        "no_group": "kommunen har inga KOSTRA-gruppe for året (SSB si gruppering frå 2020 gjeld frå 2020-tala)",
         "few_peers": "færre enn halvparten av samanlikningskommunane har tal",
         "not_yet": "ikkje publisert enno",
         "not_applicable": "talet kan ikkje førekomme",
@@ -94,6 +98,7 @@ class Mark:
 COUNT_COMPARISON = Mark(NOT_APPLICABLE, "count_comparison")
 COUNTY_ONLY = Mark(MISSING, "county_only")
 NOT_IMPORTED = Mark(MISSING, "not_imported")
+NO_GROUP = Mark(MISSING, "no_group")  # a year before the first KOSTRA grouping loaded (tilstand fetch-klass)
 FEW_PEERS = Mark(MISSING, "few_peers")
 
 

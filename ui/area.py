@@ -108,6 +108,7 @@ def show(key: str) -> None:
     peer_set = _peer_panel(actor, key, region, year, labels)
 
     profile = service_profile(region, year)
+    compare = tuple(dashboard.available(profile, compare))  # no KOSTRA group before the first grouping loaded
     sample_banner(profile.sample)
     version, db = data_version(), str(store.db_path())
     means = _peer_means(peer_set.peers, year, area.headline, version, db) if "peers" in compare else {}
