@@ -1,10 +1,11 @@
 """Seeded synthetic SSB source files ("Eksempeldata") for demos and tests.
 
-Writes one file per SSB table that tilstand/data/ssb_mapping.csv maps, in the formats real SSB
-downloads use (JSON-stat2 API responses and Statistikkbanken semicolon CSV), into sample_data/ssb/.
-The numbers are invented: they start from the real 2023 population (base_population_2023.csv) and
-are drawn with random.Random(SEED), so every run writes byte-identical files. Dimension ids, codes
-and labels are taken from the mapping itself so that the importer recognises every cell.
+Writes one file per SSB table described in sample_data/ssb_shapes.py, in the formats real SSB downloads use
+(JSON-stat2 API responses and Statistikkbanken semicolon CSV), into sample_data/ssb/. The shapes (dimension
+ids, codes and labels, content codes, how the country is named) are written down there independently of
+tilstand/data/ssb_mapping.csv, so a wrong mapping row fails tests/test_sample_tables.py rather than being
+copied into the sample. The numbers are invented: they start from the real 2023 population
+(base_population_2023.csv) and are drawn with random.Random(SEED), so every run writes byte-identical files.
 
 Run: uv run python sample_data/generate.py   (add --no-verify to skip the parse check)
 """
@@ -22,14 +23,17 @@ from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from ssb_shapes import SHAPES, Shape  # noqa: E402 - a sibling module, run as a script
+
 SEED = 2024
 YEARS = list(range(2015, 2025))
 BASE_YEAR = 2023
 UPDATED = "2025-06-17T06:00:00Z"
 NOTE = "Eksempeldata: syntetiske tall laget av sample_data/generate.py, ikke reelle tall."
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 DATA = ROOT / "tilstand" / "data"
 OUT = HERE / "ssb"
 
@@ -37,32 +41,6 @@ COUNTY = "50"
 COUNTY_LABEL = "Trøndelag - Trööndelage"
 OS_CODE, OS_LABEL, OS_POP, OS_CHILDREN = "3430", "Os", 1790, 322  # not in the base file: Innlandet
 SMALL = ("5043", "5052", "5033", "5044", "5020", "5049")  # must show counts 1-3 somewhere
-
-CSV_TABLES = ("07459", "12275", "12362", "10660", "12615")  # the rest are written as JSON-stat2
-COUNTY_COUNTRY_ONLY = ("10660",)  # SSB publishes foster-home measures for county and country only
-
-TITLES = {
-    "07459": "Folkemengde, etter region, alder, statistikkvariabel og år",
-    "06070": "Enslige forsørgere med barn under 18 år, etter region, statistikkvariabel og år",
-    "09429": "Befolkningens utdanningsnivå, etter region, statistikkvariabel og år",
-    "08764": "Barn under 18 år i husholdninger med lavinntekt, etter region, statistikkvariabel og år",
-    "12615": "Barnevern - meldinger (K) 2015 - 2024, etter region, statistikkvariabel og år",
-    "10760": "Meldinger til barnevernet, etter region, statistikkvariabel og år",
-    "12286": "Barnevern - undersøkelser (K) 2015 - 2024, etter region, statistikkvariabel og år",
-    "10666": "Undersøkelser i barnevernet, etter region, statistikkvariabel og år",
-    "12275": "Barnevern - barn med tiltak (K) 2015 - 2024, etter region, alder, funksjon, "
-             "statistikkvariabel og år",
-    "11600": "Barn og unge med plasseringstiltak per 31. desember, etter region, statistikkvariabel og år",
-    "12870": "Barnevern - barn med undersøkelse eller tiltak (K) 2015 - 2024, etter region, alder, "
-             "statistikkvariabel og år",
-    "12305": "Barnevern - stillinger (K) 2015 - 2024, etter region, statistikkvariabel og år",
-    "12362": "Detaljerte regnskapstall driftsregnskapet (K) 2015 - 2024, etter region, funksjon, art, "
-             "statistikkvariabel og år",
-    "12137": "Finansielle nøkkeltall (K) 2015 - 2024, etter region, regnskapsbegrep, statistikkvariabel og år",
-    "12279": "Barnevern - utgifter (K) 2015 - 2024, etter region, statistikkvariabel og år",
-    "10660": "Barnevernstiltak i løpet av året, etter region, tiltak, statistikkvariabel og år",
-    "09086": "Årsverk i barnevernstjenesten, etter region, statistikkvariabel og år",
-}
 
 # Count content code -> the percent built on it in the same table (a ':' count hides its percent too).
 PERCENT_OF = {
@@ -129,15 +107,15 @@ class Profile:
 
 # name -> (low, high) level at 2020, yearly relative trend range, yearly noise (relative)
 RATES: dict[str, tuple[tuple[float, float], tuple[float, float], float]] = {
-    "measures": ((0.027, 0.040), (-0.025, 0.0), 0.06),        # children with measures / 0-17
+    "measures": ((0.026, 0.042), (-0.025, 0.0), 0.06),        # children with measures / 0-17
     "placed_share": ((0.24, 0.36), (-0.01, 0.01), 0.08),      # placed / measures
-    "investigations": ((0.032, 0.050), (-0.01, 0.015), 0.07),  # children investigated / 0-17
-    "reported": ((0.042, 0.060), (-0.005, 0.02), 0.06),       # children with a report / 0-17
-    "reports_per_child": ((1.15, 1.40), (0.0, 0.01), 0.04),
+    "investigations": ((0.024, 0.036), (-0.01, 0.015), 0.07),  # children investigated / 0-17
+    "reported": ((0.033, 0.048), (-0.005, 0.02), 0.06),       # children with a report / 0-17
+    "reports_per_child": ((1.05, 1.25), (0.0, 0.01), 0.04),   # 2022 nationally: 49 778 meldinger, 43 523 children
     "started_per_child": ((0.85, 1.05), (0.0, 0.0), 0.04),
     "union_overlap": ((0.70, 0.85), (0.0, 0.0), 0.03),       # investigated but not in measures
     "placed_3112": ((0.72, 0.86), (0.0, 0.0), 0.04),          # placed at 31.12 / placed during year
-    "children_per_fte": ((300.0, 400.0), (-0.015, 0.0), 0.05),
+    "children_per_fte": ((150.0, 215.0), (-0.015, 0.0), 0.05),  # children 0-17 per FTE in function 244
     "fte_trained": ((0.78, 0.94), (0.0, 0.008), 0.03),
     "cost_per_child": ((145_000.0, 170_000.0), (0.02, 0.03), 0.04),  # net kr per child in bv
     "share_244": ((0.25, 0.42), (0.0, 0.01), 0.05),
@@ -150,21 +128,26 @@ RATES: dict[str, tuple[tuple[float, float], tuple[float, float], float]] = {
     "low_income": ((0.05, 0.15), (0.0, 0.03), 0.06),
     "family_foster_share": ((0.28, 0.40), (0.01, 0.025), 0.06),
     "foster_per_placed": ((0.62, 0.78), (0.0, 0.0), 0.05),
-    "fte_total_per_244": ((1.10, 1.30), (0.0, 0.0), 0.03),
+    "fte_total_per_244": ((1.00, 1.10), (0.0, 0.0), 0.03),  # the service's FTEs are nearly all in 244
     "vacancies_per_fte": ((0.01, 0.05), (0.0, 0.0), 0.30),
     "youth_ratio": ((1.28, 1.36), (0.0, 0.0), 0.005),       # population 0-24 / 0-17
 }
 
-# The country as a national-scale unit: fixed 2020 levels (about SSB's national figures).
+# The country as a national-scale unit: fixed 2020 levels near SSB's and Bufdir's published national figures:
+# children with a melding 3.5-4.5 % of 0-17 (43 523 children, 49 778 meldinger in 2022), with measures during
+# the year 3-4 %, FTEs in function 244 6 000-6 300 in 2017-2019 and rising, 5-6 FTEs per 1 000 children 0-17.
 NATIONAL_LEVELS = {
-    "measures": 0.042, "placed_share": 0.30, "investigations": 0.040, "reported": 0.052,
-    "reports_per_child": 1.30, "started_per_child": 0.95, "union_overlap": 0.78, "placed_3112": 0.80,
-    "children_per_fte": 340.0, "fte_trained": 0.88, "cost_per_child": 155_000.0, "share_244": 0.33,
+    "measures": 0.035, "placed_share": 0.30, "investigations": 0.030, "reported": 0.040,
+    "reports_per_child": 1.14, "started_per_child": 0.95, "union_overlap": 0.78, "placed_3112": 0.80,
+    "children_per_fte": 178.8, "fte_trained": 0.88, "cost_per_child": 155_000.0, "share_244": 0.33,
     "gross_252": 590_000.0, "gross_251": 60_000.0, "prevention_per_child": 3_400.0,
     "municipal_per_capita": 80_000.0, "single_providers": 0.18, "education": 0.77, "low_income": 0.115,
-    "family_foster_share": 0.34, "foster_per_placed": 0.70, "fte_total_per_244": 1.2,
+    "family_foster_share": 0.34, "foster_per_placed": 0.70, "fte_total_per_244": 1.02,
     "vacancies_per_fte": 0.03, "youth_ratio": 1.33,
 }
+# National trends that differ from the middle of the municipal range: FTEs per child rise 0.8 % a year.
+NATIONAL_TRENDS = {"children_per_fte": -0.008}
+NATIONAL_NOISE = 0.10  # the country's yearly noise relative to a municipality's: a sum over 357 of them
 NATIONAL_CHILDREN = {2015: 1_124_000, 2024: 1_103_000}
 NATIONAL_POP = {2015: 5_166_000, 2024: 5_550_000}
 
@@ -210,7 +193,7 @@ def draw_profile(rng: random.Random) -> Profile:
 
 def national_profile() -> Profile:
     prof = Profile(pop_growth=0.0, child_growth=0.0, levels=dict(NATIONAL_LEVELS))
-    prof.trends = {name: (tlo + thi) / 2 for name, (_, (tlo, thi), _) in RATES.items()}
+    prof.trends = {name: (tlo + thi) / 2 for name, (_, (tlo, thi), _) in RATES.items()} | NATIONAL_TRENDS
     return prof
 
 
@@ -313,6 +296,37 @@ def quantities(pop: int, children: int, prof: Profile, year: int, rng: random.Ra
     }
 
 
+def table_quantities(q: Quantities) -> Quantities:
+    """Quantities the tables' other categories show (other household types and levels of education, ages
+    18-22, gross and net by function), as fixed shares of the model's own: no random draws, so adding a
+    category to a table's shape changes no other number."""
+    after_251, after_252 = round(q["measures"] * 0.13), round(q["f252"] * 0.05)  # aftercare, 18-22 years
+    couples = round((q["providers"] - q["single_providers"]) * 0.93)
+    multi = q["providers"] - q["single_providers"] - couples
+    unknown = round(q["pop_16"] * 0.025)
+    educated = min(q["educated"], q["pop_16"] - unknown)
+    upper = round(educated * 0.52)
+    vocational = round(educated * 0.04)
+    short = round(educated * 0.33)
+    net_rest = q["net_bv"] - q["net_244"]  # 251 and 252 share what 244 leaves, in proportion to their gross
+    gross = q["gross_251"] + q["gross_252"]
+    net_251 = net_rest * q["gross_251"] / gross if gross else 0.0
+    return {
+        "hh": {"001": round(q["population"] * 0.19), "002": round(q["population"] * 0.11),
+               "003": round(couples * 0.42), "004": couples - round(couples * 0.42),
+               "005": round(q["single_providers"] * 0.35),
+               "006": q["single_providers"] - round(q["single_providers"] * 0.35),
+               "007": round(q["population"] * 0.04), "008": round(q["population"] * 0.012),
+               "009": round(multi * 0.4), "010": multi - round(multi * 0.4)},
+        "levels": {"01": q["pop_16"] - educated - unknown, "02a": upper, "11": vocational, "03a": short,
+                   "04a": educated - upper - vocational - short, "09a": unknown},
+        "measures_0_22": q["measures"] + after_251 + after_252, "f251_0_22": q["f251"] + after_251,
+        "f252_0_22": q["f252"] + after_252, "union_0_22": q["union"] + after_251 + after_252,
+        "pop_0_22": round(q["children"] + (q["pop_0_24"] - q["children"]) * 5 / 7),
+        "net_251": min(net_251, q["gross_251"] * 0.97), "net_252": min(net_rest - net_251, q["gross_252"] * 0.97),
+    }
+
+
 def ensure_small_counts(qs: dict[str, dict[int, Quantities]], rng: random.Random) -> None:
     """Make sure each small municipality shows at least one count of 1-3 (below the display threshold)."""
     for code in SMALL:
@@ -356,7 +370,8 @@ def build_model(rng: random.Random) -> Model:
     for g, members in groups.items():
         data[g] = group_data(g, members, base, profiles)
     nat, nat_rng = national_profile(), random.Random(SEED + 1)
-    data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=0.15) for y, p in national_series().items()}
+    data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=NATIONAL_NOISE)
+                   for y, p in national_series().items()}
     ages = {code: age_series(code, data[code]) for code in [m.code for m in munis] + [COUNTY, "EAK"]}
     return Model(munis, groups, data, ages)
 
@@ -383,10 +398,11 @@ def age_series(code: str, years: dict[int, Quantities]) -> dict[int, list[int]]:
 
 
 def age_split(pop: int, children: int, rng: random.Random) -> list[int]:
-    """Persons by single year of age 0..99: 0-17 sums to the child count, 18-99 to the rest."""
+    """Persons by single year of age 0..105 (the last «105 år eller eldre»): 0-17 sums to the child count,
+    18-105 to the rest."""
     kids = allocate(children, [1 + 0.01 * a + rng.uniform(-0.08, 0.08) for a in range(18)])
     adult_w = [(1.25 if a < 67 else max(0.0, 1.25 * (1 - (a - 66) / 34) ** 1.6)) + rng.uniform(0, 0.05)
-               for a in range(18, 100)]
+               for a in range(18, 100)] + [0.004 / (a - 98) for a in range(100, 106)]
     return kids + allocate(pop - children, adult_w)
 
 
@@ -403,11 +419,16 @@ def per(num: float, den: float, factor: float = 1.0, decimals: int = 0) -> float
     return int(v) if decimals == 0 else v
 
 
+# What each catalogue indicator is in the model. Not used to write the files (the shapes and CELLS below do
+# that): tests/test_sample_tables.py compares what the importer makes of the files with these, so a mapping row
+# that picks the wrong code or category fails even when that cell has a value.
 INDICATORS: dict[str, Callable[[Quantities], float | None]] = {
     "barn_0_17_antall": lambda q: q["children"],
     "befolkning_totalt": lambda q: q["population"],
-    "enslige_forsorgere_andel": lambda q: pct(q["single_providers"], q["providers"]),
-    "utdanning_over_grunnskole_andel": lambda q: pct(q["educated"], q["pop_16"]),
+    "husholdninger_enslig_forsorger_antall": lambda q: q["single_providers"],
+    "husholdninger_med_barn_antall": lambda q: q["providers"],
+    "personer_16_utdanning_over_grunnskole_antall": lambda q: min(q["educated"], q["pop_16"] - round(q["pop_16"] * 0.025)),
+    "personer_16_og_over_antall": lambda q: q["pop_16"],
     "barn_lavinntekt_andel": lambda q: pct(q["low_income"], q["children"]),
     "barn_melding_antall": lambda q: q["reported"],
     "barn_melding_andel": lambda q: pct(q["reported"], q["children"]),
@@ -417,7 +438,6 @@ INDICATORS: dict[str, Callable[[Quantities], float | None]] = {
     "undersokelser_startet_antall": lambda q: q["started"],
     "barn_tiltak_antall": lambda q: q["measures"],
     "barn_tiltak_andel": lambda q: pct(q["measures"], q["children"]),
-    "barn_tiltak_251_andel": lambda q: pct(q["f251"], q["children"]),  # in 12275, not mapped
     "barn_plassert_andel": lambda q: pct(q["f252"], q["children"]),
     "barn_tiltak_251_antall": lambda q: q["f251"],
     "barn_tiltak_252_antall": lambda q: q["f252"],
@@ -440,77 +460,79 @@ INDICATORS: dict[str, Callable[[Quantities], float | None]] = {
     "arsverk_per_1000_0_17": lambda q: per(q["fte_total"], q["children"], 1000, 1),
     "ledige_stillinger": lambda q: q["vacancies"],
 }
-UNMAPPED_CELLS = {("12275", "KOSbvbarntiltaka0001", ("F000-017", "1")): "barn_tiltak_251_andel"}
 
 
-# ---------------------------------------------------------------- table layout from the mapping
+# ---------------------------------------------------------------- what each table's cells hold
 
-@dataclass
-class Dim:
-    id: str  # JSON-stat dimension id, e.g. KOKbvfunksjon0000
-    label: str  # CSV column / JSON label, e.g. funksjon
-    categories: list[tuple[str, str]]  # (code, label)
+Codes = dict[str, str]  # dimension id -> category code, for the dimensions besides region, contents and year
 
 
-@dataclass
-class Contents:
-    code: str
-    label: str
-    unit: str
-    decimals: int
+def _12275(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
+    young = d["KOKalder0000"] == "F000-017"
+    count = {"0": ("measures", "measures_0_22"), "1": ("f251", "f251_0_22"),
+             "2": ("f252", "f252_0_22")}[d["KOKbvfunksjon0000"]]
+    n = q[count[0]] if young else t[count[1]]
+    return n if c.endswith("0000") else pct(n, q["children"] if young else t["pop_0_22"])
 
 
-@dataclass
-class Table:
-    number: str
-    kostra: bool
-    dims: list[Dim]  # dimensions besides region, contents and year, in SSB order
-    contents: list[Contents]
-    cell_indicator: dict[tuple[str, tuple[str, ...]], str]  # (contents code, dim codes) -> indicator
+def _12362(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
+    net = {"FGK13": q["net_bv"], "232": q["prevention"], "244": q["net_244"], "251": t["net_251"],
+           "252": t["net_252"]}[d["KOKfunksjon0000"]]
+    gross = {"FGK13": q["net_bv"] * 1.12, "232": q["prevention"] * 1.25, "244": q["net_244"] * 1.08,
+             "251": q["gross_251"], "252": q["gross_252"]}[d["KOKfunksjon0000"]]
+    return round(net if d["KOKart0000"] == "AGD2" else gross)
 
 
-def unit_of(label: str) -> tuple[str, int]:
-    """SSB puts the unit in brackets at the end of the content label; per-1000 and percent get a decimal."""
-    unit = label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else "antall"
-    return unit, (1 if unit == "prosent" or "per 1000" in label.lower() or "Stillinger" in label
-                  or "Årsverk" in label or "Tilsette" in label else 0)
+def _09429(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
+    levels = t["levels"]
+    n = sum(levels.values()) if d["Nivaa"] == "00" else levels[d["Nivaa"]]
+    total = sum(levels.values())
+    share_men = 0.49
+    if d["Kjonn"] != "0":  # men a fixed share of every level; women the rest
+        n = round(n * share_men) if d["Kjonn"] == "1" else n - round(n * share_men)
+        total = round(total * share_men) if d["Kjonn"] == "1" else total - round(total * share_men)
+    return n if c == "Personer" else pct(n, total)
 
 
-def split_selection(text: str) -> list[tuple[str, str]]:
-    """'A=x;B|b=y' -> [('A','x'), ('B','y')]: first dimension name as written, and the wanted value."""
-    out = []
-    for part in filter(None, (p.strip() for p in text.split(";"))):
-        names, _, value = part.partition("=")
-        out.append((names.split("|")[0].strip(), value.strip()))
-    return out
+def _08764(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
+    eu60 = 100 * q["low_income"] / q["children"] if q["children"] else None
+    if c == "Personer":
+        return round(q["children"] * 0.99)
+    factor = {"EUskala50": 0.55, "EUskala60": 1.0, "OECDskala50": 0.45, "OECDskala60": 0.85}[c]
+    return None if eu60 is None else round(eu60 * factor, 1)
 
 
-def tables_from_mapping() -> dict[str, Table]:
-    """Build each table's dimensions and contents from ssb_mapping.csv so codes and labels match exactly."""
-    tables: dict[str, Table] = {}
-    for r in read_csv(DATA / "ssb_mapping.csv"):
-        number = r["table"]
-        t = tables.setdefault(number, Table(number, number.startswith("12"), [], [], {}))
-        if number == "07459":
-            continue  # population by single age: laid out separately
-        label = r["contents_label"].split("|")[0].strip()
-        if all(c.code != r["contents_code"] for c in t.contents):
-            t.contents.append(Contents(r["contents_code"], label, *unit_of(label)))
-        codes = []
-        for (dim_id, code), (dim_label, cat_label) in zip(split_selection(r["selection"]),
-                                                          split_selection(r["selection_labels"]), strict=True):
-            dim = next((d for d in t.dims if d.id == dim_id), None)
-            if dim is None:
-                dim = Dim(dim_id, dim_label, [])
-                t.dims.append(dim)
-            if all(c != code for c, _ in dim.categories):
-                dim.categories.append((code, cat_label))
-            codes.append(code)
-        t.cell_indicator[(r["contents_code"], tuple(codes))] = r["indicator_id"]
-    for t in tables.values():
-        for d in t.dims:
-            d.categories.sort(key=lambda c: c[0])
-    return tables
+# table -> (model quantities, table quantities, content code, category codes) -> the cell's value
+CELLS: dict[str, Callable[[Quantities, Quantities, str, Codes], float | None]] = {
+    "07459": lambda q, t, c, d: None,  # written from the age model (write_wide)
+    "06070": lambda q, t, c, d: t["hh"][d["HushType"]],
+    "08764": _08764,
+    "09429": _09429,
+    "10660": lambda q, t, c, d: q["foster_family"] if d["Barnevernstiltak"] == "2.01" else q["foster_ordinary"],
+    "12615": lambda q, t, c, d: q["reported"] if c.endswith("0000") else pct(q["reported"], q["children"]),
+    "10760": lambda q, t, c, d: q["reports"],
+    "12286": lambda q, t, c, d: {"KOSbvbarnus0000": q["investigated"],
+                                 "KOSbvbarnuspinnb0000": pct(q["investigated"], q["children"])}[c],
+    "10666": lambda q, t, c, d: q["started"],
+    "12275": _12275,
+    "11600": lambda q, t, c, d: q["placed_3112"],
+    "12870": lambda q, t, c, d: q["union"] if d["KOKalder0000"] == "F000-017" else t["union_0_22"],
+    "12305": lambda q, t, c, d: {"KOSsumfunksjon240000": round(q["fte244"], 1),
+                                 "KOSsumfagutdanni0000": round(q["fte_trained"], 1),
+                                 "KOSsumfagutd0000": per(q["fte_trained"], q["children"], 1000, 1)}[c],
+    "12362": _12362,
+    "12137": lambda q, t, c, d: round(q["municipal_net"]),
+    "12279": lambda q, t, c, d: {
+        "KOSndubvinnbygge0000": per(q["net_bv"], q["children"], 1000),
+        "KOSndubvinnbygge0003": per(q["net_bv"], q["pop_0_24"], 1000),
+        "KOSndubvbvbarnus0000": per(q["net_bv"], q["union"], 1000),
+        "KOSbdu252bvbarnt0000": per(q["gross_252"], q["f252"], 1000),
+        "KOSbdu251bvbarnt0000": per(q["gross_251"], q["f251"], 1000),
+        "KOSandelndu2440000": pct(q["net_244"], q["net_bv"])}[c],
+    "09086": lambda q, t, c, d: {"Tilsette": round(q["fte_total"], 1),
+                                 "TilsettePer1000": per(q["fte_total"], q["children"], 1000, 1),
+                                 "LedigeStillinger": q["vacancies"]}[c],
+}
 
 
 # ---------------------------------------------------------------- Bufdir kommunemonitor downloads
@@ -524,42 +546,52 @@ BUFDIR_FIXED_TIME = (2025, 6, 17, 6, 0, 0)  # zip entry times in the xlsx, so ev
 
 def bufdir_counts(model: Model) -> dict[str, dict[tuple[int, int], dict[str, int]]]:
     """Half-year KHR counts per municipality: (year, half) -> numerators and denominators. Built from the SSB
-    model's children with investigations and measures, so the sizes agree with the SSB sample."""
+    model's children with investigations and measures, so the sizes agree with the SSB sample; the country
+    (EAK) from the model's national unit, as the monitor's «Hele landet» row."""
     rng = random.Random(f"{SEED}-bufdir")  # own stream: the SSB files stay byte-identical
     out: dict[str, dict[tuple[int, int], dict[str, int]]] = {}
-    for m in model.munis:
-        breach, plan, evaluated = rng.uniform(0.04, 0.30), rng.uniform(0.80, 0.97), rng.uniform(0.55, 0.90)
-        akutt, tilsyn, oppf = rng.uniform(0.8, 3.5), rng.uniform(0.03, 0.20), rng.uniform(0.02, 0.15)
-        out[m.code] = {}
+    national = random.Random(f"{SEED}-bufdir-EAK")  # the country's own stream: the municipalities' rows unchanged
+    for code, r in [(m.code, rng) for m in model.munis] + [("EAK", national)]:
+        breach, plan, evaluated = r.uniform(0.04, 0.30), r.uniform(0.80, 0.97), r.uniform(0.55, 0.90)
+        akutt, tilsyn, oppf = r.uniform(0.8, 3.5), r.uniform(0.03, 0.20), r.uniform(0.02, 0.15)
+        if code == "EAK":  # the country sits mid-range, not at a draw's extreme
+            breach, plan, evaluated, akutt, tilsyn, oppf = 0.17, 0.89, 0.72, 1.9, 0.09, 0.07
+        out[code] = {}
+
+        def wobble(lo: float, hi: float, r: random.Random = r, national: bool = code == "EAK") -> float:
+            """A half-year's noise; the country's, a sum over 357 municipalities, a fifth as wide."""
+            return r.uniform(1 - (1 - lo) / 5, 1 + (hi - 1) / 5) if national else r.uniform(lo, hi)
+
         for y in BUFDIR_YEARS:
-            q = model.data[m.code][y]
+            q = model.data[code][y]
             for half in (1, 2):
-                concluded = max(0, round(q["investigated"] / 2 * rng.uniform(0.85, 1.15)))
-                helped = max(0, round(q["f251"] * rng.uniform(0.75, 0.95)))
-                with_plan = min(helped, round(helped * plan * rng.uniform(0.95, 1.04)))
+                concluded = max(0, round(q["investigated"] / 2 * wobble(0.85, 1.15)))
+                helped = max(0, round(q["f251"] * wobble(0.75, 0.95)))
+                with_plan = min(helped, round(helped * plan * wobble(0.95, 1.04)))
                 due = round(with_plan * 0.7)
                 foster = round(q["f252"] * 0.7 * 0.75)
-                out[m.code][(y, half)] = {
+                out[code][(y, half)] = {
                     "concluded": concluded,
-                    "breach": min(concluded, round(concluded * breach * rng.uniform(0.6, 1.4))),
+                    "breach": min(concluded, round(concluded * breach * wobble(0.6, 1.4))),
                     "helped": helped, "with_plan": with_plan, "due": due,
-                    "evaluated": min(due, round(due * evaluated * rng.uniform(0.9, 1.1))),
+                    "evaluated": min(due, round(due * evaluated * wobble(0.9, 1.1))),
                     "foster": foster,
-                    "tilsyn_not_met": min(foster, round(foster * tilsyn * rng.uniform(0.5, 1.5))),
-                    "oppf_not_met": min(foster, round(foster * oppf * rng.uniform(0.5, 1.5))),
+                    "tilsyn_not_met": min(foster, round(foster * tilsyn * wobble(0.5, 1.5))),
+                    "oppf_not_met": min(foster, round(foster * oppf * wobble(0.5, 1.5))),
                     "children": q["children"],
-                    "akutt": round(q["children"] * akutt / 1000 * rng.uniform(0.7, 1.3)) if half == 2 else 0,
+                    "akutt": round(q["children"] * akutt / 1000 * wobble(0.7, 1.3)) if half == 2 else 0,
                 }
     return out
 
 
 def bufdir_units(model: Model) -> list[tuple[str, str, list[str]]]:
     """(number, name, member codes): the municipalities, the intermunicipal services (summed over their
-    members, as the monitor does) and the county."""
+    members, as the monitor does), the county and the country."""
     units = [(m.code, m.label.split(" - ")[0], [m.code]) for m in model.munis]
     for s in read_csv(DATA / "services.csv"):
         units.append(("", s["name"], s["members"].split()))
     units.append((COUNTY, "Trøndelag", [m.code for m in model.munis if m.code != OS_CODE]))
+    units.append(("", "Hele landet", ["EAK"]))  # as the monitor names the country (no number)
     return units
 
 
@@ -692,97 +724,105 @@ Cell = tuple[str, tuple[str, ...], str, int]  # region code, dim codes, contents
 Value = tuple[float | None, str | None]  # (number, SSB symbol)
 
 
-def region_list(model: Model, table: Table) -> list[Region]:
+def region_list(model: Model, shape: Shape) -> list[Region]:
     """SSB order: country, county, KOSTRA groups (KOSTRA tables only), then municipalities."""
-    county_code = "EKA50" if table.kostra else COUNTY
-    out = [Region("EAK", "Landet", "country"), Region(county_code, COUNTY_LABEL, "county")]
-    if table.number in COUNTY_COUNTRY_ONLY:
+    county_code = "EKA50" if shape.kostra else COUNTY
+    out = [Region(*shape.country, "country"), Region(county_code, COUNTY_LABEL, "county")]
+    if shape.county_and_country_only:
         return out
-    if table.kostra:
+    if shape.kostra:
         out += [Region(g, f"KOSTRA-gruppe {int(g[3:])}", "kostra_group") for g in model.groups]
     return out + model.munis
 
 
 def data_key(region: Region) -> str:
-    return COUNTY if region.code == "EKA50" else region.code
+    return {"EKA50": COUNTY, "0": "EAK"}.get(region.code, region.code)
 
 
-def cell_value(model: Model, table: Table, region: Region, codes: tuple[str, ...], contents: str,
+def combos(shape: Shape) -> list[tuple[str, ...]]:
+    return list(product(*[[c for c, _ in d.categories] for d in shape.dims]))
+
+
+def cell_value(model: Model, shape: Shape, region: Region, codes: tuple[str, ...], contents: str,
                year: int, decimals: int) -> Value:
-    ind = table.cell_indicator.get((contents, codes)) or UNMAPPED_CELLS.get((table.number, contents, codes))
-    if ind is None:
-        return None, ".."
-    v = INDICATORS[ind](model.data[data_key(region)][year])
+    q = model.data[data_key(region)][year]
+    d = dict(zip([dim.id for dim in shape.dims], codes, strict=True))
+    if shape.table == "07459":
+        age = int(codes[0].rstrip("+"))
+        return model.ages[data_key(region)][year][age], None
+    v = CELLS[shape.table](q, table_quantities(q), contents, d)
     if v is None:
-        return None, "."
-    return (round(v) if decimals == 0 else round(v, decimals)), None  # '.': cannot occur (e.g. cost per child with 0 children)
+        return None, "."  # '.': cannot occur (e.g. cost per child with no children)
+    return (round(v) if decimals == 0 else round(v, decimals)), None
 
 
-def pick_symbols(model: Model, table: Table, rng: random.Random) -> dict[Cell, str]:
-    """2-4 municipality cells missing ('..') or hidden by SSB (':'); a hidden count hides its percent."""
+def pick_symbols(model: Model, shape: Shape, rng: random.Random) -> dict[Cell, str]:
+    """2-3 municipality cells missing ('..') or hidden by SSB (':'); a hidden count hides its percent."""
     out: dict[Cell, str] = {}
-    regions = [r for r in region_list(model, table) if r.kind == "municipality"] or region_list(model, table)[1:]
+    regions = [r for r in region_list(model, shape) if r.kind == "municipality"] or region_list(model, shape)[1:]
     small = [r for r in regions if r.code in SMALL] or regions
-    combos = list(product(*[[c for c, _ in d.categories] for d in table.dims]))
-    counts = [c for c in table.contents if c.code in PERCENT_OF] or table.contents
+    cats = combos(shape)
+    counts = [c for c in shape.contents if c.code in PERCENT_OF] or list(shape.contents)
     for i in range(rng.randint(2, 3)):
         symbol = ":" if i == 0 else ".."
         region = rng.choice(small if symbol == ":" else regions)
-        contents = rng.choice(counts if symbol == ":" else table.contents).code
-        codes, year = rng.choice(combos), rng.choice(YEARS)
+        contents = rng.choice(counts if symbol == ":" else shape.contents).code
+        codes, year = rng.choice(cats), rng.choice(YEARS)
+        if shape.table == "07459":  # an old age, as SSB's own gaps in the population table
+            codes = (f"{rng.randint(80, 99):03d}",)
         out[(region.code, codes, contents, year)] = symbol
         if symbol == ":" and contents in PERCENT_OF:
             out[(region.code, codes, PERCENT_OF[contents], year)] = ":"
     return out
 
 
-def table_cells(model: Model, table: Table, rng: random.Random) -> list[tuple[Region, tuple[str, ...], Contents, int, Value]]:
-    """All cells row-major over region, other dims, contents, year (last fastest), as JSON-stat wants."""
-    symbols = pick_symbols(model, table, rng)
-    out = []
-    combos = list(product(*[[c for c, _ in d.categories] for d in table.dims]))
-    for region in region_list(model, table):
-        for codes in combos:
-            for contents in table.contents:
+def table_cells(model: Model, shape: Shape, rng: random.Random) -> dict[Cell, Value]:
+    """Every cell, row-major over region, other dims, contents, year (last fastest), as JSON-stat wants."""
+    symbols = pick_symbols(model, shape, rng)
+    out: dict[Cell, Value] = {}
+    for region in region_list(model, shape):
+        for codes in combos(shape):
+            for contents in shape.contents:
                 for year in YEARS:
-                    sym = symbols.get((region.code, codes, contents.code, year))
-                    value = (None, sym) if sym else cell_value(model, table, region, codes, contents.code, year,
-                                                                    contents.decimals)
-                    out.append((region, codes, contents, year, value))
+                    key = (region.code, codes, contents.code, year)
+                    sym = symbols.get(key)
+                    out[key] = (None, sym) if sym else cell_value(model, shape, region, codes, contents.code, year,
+                                                                  contents.decimals)
     return out
 
 
-def title_of(number: str) -> str:
-    return f"{number}: {TITLES[number]} (Eksempeldata)"
+def title_of(shape: Shape) -> str:
+    return f"{shape.table}: {shape.title} (Eksempeldata)"
 
 
-def write_jsonstat(model: Model, table: Table, rng: random.Random, path: Path) -> None:
-    region_dim = "KOKkommuneregion0000" if table.kostra else "Region"
-    regions = region_list(model, table)
-    cells = table_cells(model, table, rng)
-    dims: dict[str, dict] = {region_dim: _dim("region", [(r.code, r.label) for r in regions])}
-    for d in table.dims:
+def write_jsonstat(model: Model, shape: Shape, rng: random.Random, path: Path) -> None:
+    regions = region_list(model, shape)
+    cells = table_cells(model, shape, rng)
+    dims: dict[str, dict] = {shape.region_dim: _dim("region", [(r.code, r.label) for r in regions])}
+    for d in shape.dims:
         dims[d.id] = _dim(d.label, d.categories)
-    contents = _dim("statistikkvariabel", [(c.code, c.label) for c in table.contents])
-    contents["category"]["unit"] = {c.code: {"base": c.unit, "decimals": c.decimals} for c in table.contents}
+    contents = _dim("statistikkvariabel", [(c.code, c.label) for c in shape.contents])
+    contents["category"]["unit"] = {c.code: {"base": c.unit, "decimals": c.decimals} for c in shape.contents}
     dims["ContentsCode"] = contents
     dims["Tid"] = _dim("år", [(str(y), str(y)) for y in YEARS])
+    values = list(cells.values())
     doc = {
-        "version": "2.0", "class": "dataset", "label": title_of(table.number),
+        "version": "2.0", "class": "dataset", "label": title_of(shape),
         "source": "Statistisk sentralbyrå", "updated": UPDATED, "note": [NOTE],
-        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": [region_dim]},
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": [shape.region_dim]},
         "id": list(dims), "size": [len(v["category"]["index"]) for v in dims.values()],
         "dimension": dims,
-        "value": [v for *_, (v, _) in cells],
-        "status": {str(i): s for i, (*_, (_, s)) in enumerate(cells) if s},
-        "extension": {"px": {"infofile": "None", "tableid": table.number, "decimals": 1,
+        "value": [v for v, _ in values],
+        "status": {str(i): s for i, (_, s) in enumerate(values) if s},
+        "extension": {"px": {"infofile": "None", "tableid": shape.table, "decimals": 1,
                              "official-statistics": False, "aggregallowed": False,
-                             "language": "no", "matrix": f"EKSEMPEL{table.number}"}},
+                             "language": "no", "matrix": f"EKSEMPEL{shape.table}"}},
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _dim(label: str, cats: list[tuple[str, str]]) -> dict:
+def _dim(label: str, cats: Iterable[tuple[str, str]]) -> dict:
+    cats = list(cats)
     return {"label": label, "category": {"index": {c: i for i, (c, _) in enumerate(cats)},
                                          "label": dict(cats)}}
 
@@ -798,38 +838,45 @@ def q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def write_lines(path: Path, lines: list[str]) -> None:
-    """UTF-8 with BOM and CRLF, as Statistikkbanken's download."""
-    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+def write_lines(path: Path, lines: list[str], latin1: bool = False) -> None:
+    """CRLF, as Statistikkbanken's download: UTF-8 with BOM, or ISO-8859-1 (its Norwegian 07459 export)."""
+    text = "\r\n".join(lines) + "\r\n"
+    path.write_bytes(text.encode("latin-1") if latin1 else b"\xef\xbb\xbf" + text.encode("utf-8"))
 
 
 def region_text(r: Region) -> str:
     return f"{r.code} {r.label}"
 
 
-def write_csv_long(model: Model, table: Table, rng: random.Random, path: Path) -> None:
-    labels = {d.id: dict(d.categories) for d in table.dims}
-    header = ["region", *[d.label for d in table.dims], "statistikkvariabel", "år", title_of(table.number)]
+def write_csv_long(model: Model, shape: Shape, rng: random.Random, path: Path) -> None:
+    header = ["region", *[d.label for d in shape.dims], "statistikkvariabel", "år", title_of(shape)]
     lines = [";".join(map(q, header))]
-    for region, codes, contents, year, (value, sym) in table_cells(model, table, rng):
-        dim_text = [labels[d.id][c] for d, c in zip(table.dims, codes, strict=True)]
-        row = [q(region_text(region)), *map(q, dim_text), q(contents.label), q(str(year)),
-               fmt(value, sym, contents.decimals)]
+    regions = {r.code: r for r in region_list(model, shape)}
+    contents = {c.code: c for c in shape.contents}
+    for (region, codes, code, year), (value, sym) in table_cells(model, shape, rng).items():
+        dim_text = [dict(d.categories)[c] for d, c in zip(shape.dims, codes, strict=True)]
+        row = [q(region_text(regions[region])), *map(q, dim_text), q(contents[code].label), q(str(year)),
+               fmt(value, sym, contents[code].decimals)]
         lines.append(";".join(row))
-    write_lines(path, lines)
+    write_lines(path, lines, shape.latin1)
 
 
-def write_population_wide(model: Model, rng: random.Random, path: Path) -> None:
-    """07459 as the real export: title line, blank line, years across ('Personer 2015' ...)."""
-    regions = [Region("EAK", "Landet", "country"), Region(COUNTY, COUNTY_LABEL, "county"), *model.munis]
-    hidden = {(rng.choice(model.munis).code, rng.randint(80, 99), rng.choice(YEARS)) for _ in range(2)}
-    lines = [q(f"07459: Folkemengde, etter region, alder, statistikkvariabel og år (Eksempeldata)"), "",
-             ";".join(map(q, ["region", "alder", *[f"Personer {y}" for y in YEARS]]))]
-    for r in regions:
-        for age in range(100):
-            values = [".." if (r.code, age, y) in hidden else str(model.ages[r.code][y][age]) for y in YEARS]
-            lines.append(";".join([q(region_text(r)), q(f"{age} år")] + values))
-    write_lines(path, lines)
+def write_csv_wide(model: Model, shape: Shape, rng: random.Random, path: Path) -> None:
+    """As Statistikkbanken exports a table with years across: title line, blank line, «Personer 2015» …"""
+    cells = table_cells(model, shape, rng)
+    header = ["region", *[d.label for d in shape.dims], *[f"{c.label} {y}" for c in shape.contents for y in YEARS]]
+    lines = [q(title_of(shape)), "", ";".join(map(q, header))]
+    for r in region_list(model, shape):
+        for codes in combos(shape):
+            # «0 år» as 07459 shows an age, «02a Videregående skolenivå» as 09429 shows a level: code and text
+            texts = [dict(d.categories)[c] if d.id == "Alder" else f"{c} {dict(d.categories)[c]}"
+                     for d, c in zip(shape.dims, codes, strict=True)]
+            values = [fmt(*cells[(r.code, codes, c.code, y)], c.decimals) for c in shape.contents for y in YEARS]
+            lines.append(";".join([q(region_text(r)), *map(q, texts), *values]))
+    write_lines(path, lines, shape.latin1)
+
+
+WRITERS = {"jsonstat": write_jsonstat, "csv_long": write_csv_long, "csv_wide": write_csv_wide}
 
 
 # ---------------------------------------------------------------- 10-FAKTOR (KS employee survey)
@@ -1054,7 +1101,8 @@ def verify(files: list[Path], model: Model) -> bool:
         covered |= {o.indicator_id for o in obs}
         regions = {o.region_code for o in obs}
         years = {o.year for o in obs}
-        missing_munis = sorted(muni_codes - regions) if parsed.table not in COUNTY_COUNTRY_ONLY else []
+        county_only = next(sh for sh in SHAPES if sh.table == parsed.table).county_and_country_only
+        missing_munis = sorted(muni_codes - regions) if not county_only else []
         symbols = sum(1 for o in obs if o.value is None)
         small = sum(1 for o in obs if o.value is not None and 1 <= o.value <= 3 and o.region_code in SMALL)
         problems = []
@@ -1083,17 +1131,10 @@ def generate() -> tuple[list[Path], Model]:
         raise SystemExit("the Bufdir sample does not parse or cover every municipality")
     OUT.mkdir(parents=True, exist_ok=True)
     files = []
-    for number, table in sorted(tables_from_mapping().items()):
-        table_rng = random.Random(f"{SEED}-{number}")  # per table: editing one table leaves others unchanged
-        if number == "07459":
-            path = OUT / "07459.csv"
-            write_population_wide(model, table_rng, path)
-        elif number in CSV_TABLES:
-            path = OUT / f"{number}.csv"
-            write_csv_long(model, table, table_rng, path)
-        else:
-            path = OUT / f"{number}.json"
-            write_jsonstat(model, table, table_rng, path)
+    for shape in sorted(SHAPES, key=lambda sh: sh.table):
+        table_rng = random.Random(f"{SEED}-{shape.table}")  # per table: editing one table leaves others unchanged
+        path = OUT / f"{shape.table}.{'json' if shape.layout == 'jsonstat' else 'csv'}"
+        WRITERS[shape.layout](model, shape, table_rng, path)
         files.append(path)
     return files, model
 
