@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import leader, env_flag
-from tilstand import catalog, charts, narrative, profile, report, template_guard
+from tilstand import catalog, charts, fmt, narrative, profile, report, template_guard
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
 
@@ -391,17 +391,25 @@ def _tables_with_footnotes(doc) -> list[tuple[list[list[str]], str]]:
     return out
 
 
-@pytest.mark.parametrize("language,hidden,children,employees,missing", [
-    ("nb", "«:» skjult av personvernhensyn", "for få barn", "for få ansatte", "«..» tall mangler"),
-    ("nn", "«:» skjult av omsyn til personvernet", "for få barn", "for få tilsette", "«..» tal manglar"),
+@pytest.mark.parametrize("language,hidden,children,employees,missing,not_imported", [
+    ("nb", "«:» skjult av personvernhensyn", "for få barn", "for få ansatte", "«..» tall mangler",
+     "ikke importert i Tilstand"),
+    ("nn", "«:» skjult av omsyn til personvernet", "for få barn", "for få tilsette", "«..» tal manglar",
+     "ikkje importert i Tilstand"),
 ])
 def test_key_tables_show_ssbs_symbols_and_each_footnote_names_the_reasons_in_its_own_table(
-        demo, tmp_path, language, hidden, children, employees, missing):
+        demo, tmp_path, language, hidden, children, employees, missing, not_imported):
+    # a figure of the quality chapter that nobody imported, for Tydal or any comparison
+    demo.execute("DELETE FROM observation WHERE indicator_id = 'hjelpetiltak_evaluert_andel'")
     out = report.render(demo, "5033", 2024, language, out=tmp_path / f"tydal_{language}.docx", with_charts=False)
     tables = _tables_with_footnotes(Document(out.path))
     assert len(tables) >= 5
     cells = [c for rows, _ in tables for row in rows[1:] for c in row[1:]]
     assert ":" in cells and ".." in cells and "–" not in cells  # SSB's symbols, never a dash
+    name = report._name(catalog.indicators()["hjelpetiltak_evaluert_andel"], language)
+    rows, note = next((t, n) for t, n in tables if any(r[0] == name for r in t))
+    assert next(r for r in rows if r[0] == name)[1:] == ["..", "..", "..", "..", ".."]  # shown, not left out
+    assert f"«..» {'tal manglar' if language == 'nn' else 'tall mangler'}: {not_imported}" in note
     for rows, note in tables:
         used = {c for row in rows[1:] for c in row[1:]}
         # the footnote explains exactly the symbols that stand in this table
@@ -410,16 +418,28 @@ def test_key_tables_show_ssbs_symbols_and_each_footnote_names_the_reasons_in_its
         assert ("«.»" in note) is ("." in used), note
     notes = " ".join(note for _, note in tables)
     assert children in notes and employees in notes  # Tydal: few children and few employees, each named
+    hidden_staff = [r for rows, note in tables for r in rows[1:] if ":" in r[1:] and employees in note]
+    assert hidden_staff, "a staff figure hidden for too few employees, in a table whose footnote says so"
     assert "SSB har skjult" not in notes  # no SSB-hidden cell in Tydal's sample numbers: not mentioned
 
 
 def test_counts_have_no_comparison_values_in_the_docx_only_a_not_applicable_mark(demo, tmp_path):
+    """Never «Årsverk … 133 | KOSTRA-gruppe 12: 1 330»: a count has no comparison columns, or «.» in them."""
     p = profile.build(demo, "5001", 2024)
     counts = {r.indicator.name_nb for r in p.rows if not r.compared}
     out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False)
-    rows = [row for t, _ in _tables_with_footnotes(Document(out.path)) for row in t[1:] if row[0] in counts]
-    assert any(r[0] == "Årsverk til saksbehandling og administrasjon (funksjon 244)" for r in rows)
-    assert rows and all(r[3:] == [".", ".", "."] for r in rows)  # no KOSTRA group, county or country total
+    tables = _tables_with_footnotes(Document(out.path))
+    rows = [row for t, _ in tables for row in t[1:] if row[0] in counts]
+    arsverk = [r for r in rows if r[0] == "Årsverk til saksbehandling og administrasjon (funksjon 244)"]
+    assert arsverk and rows
+    assert all(r[3:] in ([], [".", ".", "."]) for r in rows)  # no KOSTRA group, county or country total
+    (group_total,) = demo.execute("SELECT sum(value) FROM observation WHERE region_code = ? AND year = 2024 AND "
+                                  "indicator_id = 'arsverk_244'", [p.kostra_group]).fetchone()
+    assert group_total, "the sample data has the KOSTRA group's FTEs"
+    assert all(fmt.value(group_total, "count") not in r for r in arsverk)
+    for t, note in tables:  # a «.» in a table is explained as a count not compared with a total
+        if any("." in r[3:] for r in t[1:]):
+            assert "«.» ikke aktuelt: et antall sammenlignes ikke med KOSTRA-gruppen" in note
 
 
 def test_a_chapter_of_counts_only_gets_a_table_without_comparison_columns(demo, tmp_path):

@@ -53,6 +53,7 @@ class FrozenChart:
     figure_json: str  # plotly's fig.to_json(), exactly as built: plotly.io.from_json(...) gives the figure
     alt: str
     source: str
+    legend: str = ""  # the symbols behind the chart's gaps and why (empty in snapshots before it)
 
 
 @dataclass(frozen=True)
@@ -175,17 +176,17 @@ def _content(con: duckdb.DuckDBPyConnection, rep: narrative.Report) -> dict:
             if not chart.empty:
                 frozen_charts.append({"id": definition.id, "title": definition.title(rep.language),
                                       "figure_json": chart.figure.to_json(), "alt": chart.alt,
-                                      "source": chart.source})
-        wanted = set(s.indicators)
-        used |= wanted
+                                      "source": chart.source, "legend": chart.table.legend if chart.table else ""})
+        rows = tables.chapter_rows(p, s.indicators)  # as the DOCX: a figure not imported is a row of «..»
+        used |= set(s.indicators)
         chapters.append({
             "key": s.key, "title": s.title, "level": s.level, "body": s.body, "version": s.version,
             "carried_over": s.carried_over, "charts": frozen_charts,
-            "key_figures": [_key_figure(p, r, rep.language) for r in p.rows if r.indicator.id in wanted],
+            "key_figures": [_key_figure(p, r, rep.language) for r in rows],
             "key_figure_columns": list(KEY_FIGURE_COLUMNS),
-            "key_figure_legend": tables.legend((r for r in p.rows if r.indicator.id in wanted), rep.language),
+            "key_figure_legend": tables.legend(rows, rep.language),
         })
-    definitions = [_definition(p, r, rep.language) for r in p.rows if r.indicator.id in used]
+    definitions = [_definition(p, r, rep.language) for r in tables.chapter_rows(p, used)]
     return {"format": SNAPSHOT_FORMAT, "region_name": p.region_name, "sample": p.sample, "chapters": chapters,
             "definitions": definitions, "names": dict(p.names)}
 

@@ -27,7 +27,7 @@ from tilstand import (catalog, charts, fmt, markdown, narrative, pdf, peers, pro
                       template_guard, wordml)
 from tilstand.errors import InputError
 from tilstand.symbols import legend
-from tilstand.tables import key_cells
+from tilstand.tables import chapter_rows, key_cells
 
 TEMPLATE_DIR = resources.REPORT_TEMPLATES
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
@@ -146,8 +146,8 @@ def _sources(rows: list[profile.ProfileRow], sample: bool, text: dict, language:
 
 
 def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
-    wanted = set(part.indicators)
-    return [r for r in p.rows if r.indicator.id in wanted]
+    """The chapter's indicators, one row each; one with nothing imported is a row of «..», not left out."""
+    return chapter_rows(p, part.indicators)
 
 
 def _name(ind: catalog.Indicator, language: str) -> str:
@@ -235,7 +235,9 @@ def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], lang
             title = f.chart.definition.title(language)
             wordml.image(doc, f.png, alt=f.chart.alt, title=title)
             wordml.caption(doc, text["figure"].format(n=n_fig, title=title))
-            wordml.small(doc, f.chart.source)
+            # the symbols behind the chart's gaps and the reasons present (the image's note says them short)
+            footnote = f.chart.table.legend if f.chart.table is not None else ""
+            wordml.small(doc, f"{f.chart.source} {footnote}" if footnote else f.chart.source)
         rows = _key_rows(p, part)
         if rows:
             n_tab += 1
@@ -247,7 +249,7 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     text = TEXT[language]
     doc = tpl.new_subdoc()
     used = {i for part in chapters for i in part.indicators}
-    rows = [r for r in p.rows if r.indicator.id in used]
+    rows = chapter_rows(p, used)
     if not rows:
         return doc
     wordml.heading(doc, text["appendix"], 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tilstand import catalog, fmt, symbols
-from tilstand.profile import COUNT_UNITS, Profile, ProfileRow
+from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value
 from tilstand.symbols import Mark
 
 DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
@@ -67,6 +67,25 @@ def key_cells(row: ProfileRow) -> tuple[Cell, Cell, Cell, Cell, Cell]:
     return tuple(cells)  # type: ignore[return-value]
 
 
+def chapter_rows(profile: Profile, indicators: Iterable[str]) -> list[ProfileRow]:
+    """The profile's rows for a chapter's indicators, in catalogue order.
+
+    An indicator the chapter names but with nothing imported, for the municipality or any comparison, gets
+    a row of «..» (not imported) rather than no row: the council sees that the figure is missing, and why."""
+    wanted = set(indicators)
+    have = {r.indicator.id: r for r in profile.rows}
+    out = []
+    for ind in catalog.indicators().values():
+        if ind.id not in wanted or not ind.show:
+            continue
+        row = have.get(ind.id)
+        if row is None:
+            none = Value(None, None, ind.area)
+            row = ProfileRow(ind, none, none, none, none, none)
+        out.append(row)
+    return out
+
+
 def legend(rows: Iterable[ProfileRow], language: str = "nb") -> str:
     """The footnote for a table of these rows: the symbols used in it and the reasons present."""
     return symbols.legend((m for r in rows for _, m in key_cells(r)), language)
@@ -83,22 +102,24 @@ def _note(row: ProfileRow) -> str:
     return ""
 
 
+def display_row(row: ProfileRow) -> dict[str, object]:
+    """One indicator ready for a table widget (values already formatted), keys COLUMNS."""
+    (own, _), (change, _), (group, _), (county, _), (country, _) = key_cells(row)
+    return {
+        "Indikator": row.indicator.name_nb,
+        "Verdi": own,
+        "Endring": change,
+        "KOSTRA-gruppe": group,
+        "Fylket": county,
+        "Landet": country,
+        "Vurdering": _note(row) or assessment(row),
+        "Utvikling": [v for _, v in row.trend],
+    }
+
+
 def profile_rows(profile: Profile, area: str) -> list[dict[str, object]]:
     """One dict per indicator in an area, ready for a table widget (values already formatted)."""
-    out = []
-    for row in profile.by_area().get(area, []):
-        (own, _), (change, _), (group, _), (county, _), (country, _) = key_cells(row)
-        out.append({
-            "Indikator": row.indicator.name_nb,
-            "Verdi": own,
-            "Endring": change,
-            "KOSTRA-gruppe": group,
-            "Fylket": county,
-            "Landet": country,
-            "Vurdering": _note(row) or assessment(row),
-            "Utvikling": [v for _, v in row.trend],
-        })
-    return out
+    return [display_row(row) for row in profile.by_area().get(area, [])]
 
 
 def area_legend(profile: Profile, area: str) -> str:
