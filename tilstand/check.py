@@ -139,7 +139,11 @@ def run(con: duckdb.DuckDBPyConnection, county: str = "50", years: tuple[int, in
     if years is None:
         years = (summary["first_year"] or 0, summary["last_year"] or 0)
     problems = [(r["problem"], r["n"], r["examples"]) for r in queries.run(con, "integrity").to_dicts()]
-    coverage = queries.run(con, "coverage", county=county, from_year=years[0], to_year=years[1]).to_dicts()
+    # a rate on the population at the end of the year waits, not lacks, until next year's population is imported
+    shifted = [d for d in catalog.derived() if d.denominator_year]
+    coverage = queries.run(con, "coverage", county=county, from_year=years[0], to_year=years[1],
+                           awaiting=[d.indicator_id for d in shifted],
+                           next_year_inputs=sorted({i for d in shifted for i in d.next_year_inputs})).to_dicts()
     unmapped = [i.id for i in catalog.indicators().values() if i.origin == "ssb_unmapped"]
     return CheckReport(store.schema_version(con), summary, problems, coverage, county, years, unmapped, storage,
                        unverified_mapping())
