@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import connection, data_version, page_guard, require_page
-from tilstand import catalog, export, fmt, ingest, privacy, resources
+from tilstand import catalog, export, fmt, ingest, resources, symbols
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
@@ -22,12 +22,13 @@ ss.setdefault("upload_round", 0)
 con = connection()
 names = {i.id: i.name_nb for i in catalog.indicators().values()}
 UNITS = {i.id: i.unit for i in catalog.indicators().values()}
+AREAS = {i.id: i.area for i in catalog.indicators().values()}
 
 
 def _shown(indicator: str, value: float | None, status: str | None) -> str:
-    """As everywhere in the app: a hidden small count is a dash with the reason, never the number."""
-    if value is None:
-        return f"– ({privacy.explain(status)})" if status else "–"
+    """As everywhere in the app: a value not shown is SSB's symbol with the reason, never the number."""
+    if m := symbols.mark(value, status, area=AREAS.get(indicator)):
+        return f"{m.symbol} ({symbols.explain(m)})"
     return fmt.value(value, UNITS.get(indicator, "count"))
 
 

@@ -67,7 +67,7 @@ for frozen in chapter.charts:
     st.markdown(f"**{frozen.title}**")
     st.plotly_chart(pio.from_json(frozen.figure_json), alt=frozen.alt, theme=None, key=f"pub_chart_{frozen.id}",
                     config={"displaylogo": False})
-    st.caption(frozen.source)
+    st.caption(f"{frozen.source} {frozen.legend}" if frozen.legend else frozen.source)  # and why a value is missing
 with st.expander("Definisjoner og kilder"):
     if snap.definitions:
         st.dataframe(pd.DataFrame(list(snap.definitions)), hide_index=True, width="stretch",

@@ -38,8 +38,8 @@ def chapter_text(body: str, *, base_level: int, empty: str) -> None:
 
 
 def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> None:
-    wanted = {r.indicator.name_nb for r in p.rows if r.indicator.id in indicators}
-    rows = [r for area in p.by_area() for r in tables.profile_rows(p, area) if r["Indikator"] in wanted]
+    chapter = tables.chapter_rows(p, indicators)  # as the DOCX: a figure not imported is a row of «..»
+    rows = [tables.display_row(r) for r in chapter]
     if not rows:
         st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
         return
@@ -50,7 +50,7 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
                                 "Vurdering": st.column_config.TextColumn(width="medium"),
                                 "Utvikling": st.column_config.LineChartColumn("Utvikling")},
                  alt=f"Nøkkeltall for kapittelet {title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
-    if legend := tables.legend(r for r in p.rows if r.indicator.id in indicators):  # symbols used and why
+    if legend := tables.legend(chapter):  # symbols used and why
         st.caption(legend)
 
 
@@ -69,7 +69,7 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
         st.markdown(f"**{html.escape(definition.title(language))}**")
         st.plotly_chart(charts.without_title(c.figure), alt=c.alt, key=f"chart_{definition.id}", theme=None,
                         config={"displaylogo": False})
-        st.caption(c.source)
+        st.caption(f"{c.source} {c.table.legend}" if c.table and c.table.legend else c.source)  # gaps and why
         if below:
             below(definition)
 
