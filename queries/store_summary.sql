@@ -9,4 +9,7 @@ SELECT
     (SELECT count(*) FROM region WHERE kind = 'kostra_group') AS kostra_groups,
     (SELECT count(*) FROM indicator) AS indicators,
     (SELECT min(year) FROM observation) AS first_year,
-    (SELECT max(year) FROM observation) AS last_year
+    -- the last year with figures beyond the population: SSB's population on 1 January of the next year (the
+    -- end of the report year, which rates per resident divide by) does not make that year a report year
+    (SELECT max(year) FROM observation
+      WHERE indicator_id NOT IN ('barn_0_17_antall', 'befolkning_totalt', 'barn_andel_befolkning')) AS last_year

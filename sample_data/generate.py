@@ -30,6 +30,13 @@ from ssb_shapes import SHAPES, Shape  # noqa: E402 - a sibling module, run as a 
 
 SEED = 2024
 YEARS = list(range(2015, 2025))
+# 07459 gives the population on 1 January, and SSB publishes the next year's in February: the sample's
+# download (June 2025) has it, so the rates on the population at the end of 2024 can be computed.
+NEXT_YEAR = YEARS[-1] + 1
+
+
+def years_of(shape) -> list[int]:
+    return [*YEARS, NEXT_YEAR] if shape.table == "07459" else YEARS
 BASE_YEAR = 2023
 UPDATED = "2025-06-17T06:00:00Z"
 NOTE = "Eksempeldata: syntetiske tall laget av sample_data/generate.py, ikke reelle tall."
@@ -373,7 +380,20 @@ def build_model(rng: random.Random) -> Model:
     data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=NATIONAL_NOISE)
                    for y, p in national_series().items()}
     ages = {code: age_series(code, data[code]) for code in [m.code for m in munis] + [COUNTY, "EAK"]}
+    for code, by_year in ages.items():
+        by_year[NEXT_YEAR] = next_population(code, data[code])
     return Model(munis, groups, data, ages)
+
+
+def next_population(code: str, years: dict[int, Quantities]) -> list[int]:
+    """Persons by age on 1 January after the last year: the population at the end of that year, which the
+    rates per resident divide by (KOSTRA's definition). Grown as from the year before, with no draw from the
+    model's random stream, so every other number stays as it was."""
+    last, before = years[YEARS[-1]], years[YEARS[-2]]
+    pop = round(last["population"] * last["population"] / before["population"])
+    children = round(last["children"] * last["children"] / before["children"])
+    shape = random.Random(f"{SEED}-ages-{code}")  # the region's own age shape, as age_series draws it
+    return age_split(max(pop, children + 1), children, shape)
 
 
 def allocate(total: int, weights: list[float]) -> list[int]:
@@ -745,11 +765,11 @@ def combos(shape: Shape) -> list[tuple[str, ...]]:
 
 def cell_value(model: Model, shape: Shape, region: Region, codes: tuple[str, ...], contents: str,
                year: int, decimals: int) -> Value:
-    q = model.data[data_key(region)][year]
-    d = dict(zip([dim.id for dim in shape.dims], codes, strict=True))
     if shape.table == "07459":
         age = int(codes[0].rstrip("+"))
         return model.ages[data_key(region)][year][age], None
+    q = model.data[data_key(region)][year]
+    d = dict(zip([dim.id for dim in shape.dims], codes, strict=True))
     v = CELLS[shape.table](q, table_quantities(q), contents, d)
     if v is None:
         return None, "."  # '.': cannot occur (e.g. cost per child with no children)
@@ -783,7 +803,7 @@ def table_cells(model: Model, shape: Shape, rng: random.Random) -> dict[Cell, Va
     for region in region_list(model, shape):
         for codes in combos(shape):
             for contents in shape.contents:
-                for year in YEARS:
+                for year in years_of(shape):
                     key = (region.code, codes, contents.code, year)
                     sym = symbols.get(key)
                     out[key] = (None, sym) if sym else cell_value(model, shape, region, codes, contents.code, year,
@@ -804,7 +824,7 @@ def write_jsonstat(model: Model, shape: Shape, rng: random.Random, path: Path) -
     contents = _dim("statistikkvariabel", [(c.code, c.label) for c in shape.contents])
     contents["category"]["unit"] = {c.code: {"base": c.unit, "decimals": c.decimals} for c in shape.contents}
     dims["ContentsCode"] = contents
-    dims["Tid"] = _dim("år", [(str(y), str(y)) for y in YEARS])
+    dims["Tid"] = _dim("år", [(str(y), str(y)) for y in years_of(shape)])
     values = list(cells.values())
     doc = {
         "version": "2.0", "class": "dataset", "label": title_of(shape),
@@ -864,14 +884,15 @@ def write_csv_long(model: Model, shape: Shape, rng: random.Random, path: Path) -
 def write_csv_wide(model: Model, shape: Shape, rng: random.Random, path: Path) -> None:
     """As Statistikkbanken exports a table with years across: title line, blank line, «Personer 2015» …"""
     cells = table_cells(model, shape, rng)
-    header = ["region", *[d.label for d in shape.dims], *[f"{c.label} {y}" for c in shape.contents for y in YEARS]]
+    header = ["region", *[d.label for d in shape.dims], *[f"{c.label} {y}" for c in shape.contents for y in years_of(shape)]]
     lines = [q(title_of(shape)), "", ";".join(map(q, header))]
     for r in region_list(model, shape):
         for codes in combos(shape):
             # «0 år» as 07459 shows an age, «02a Videregående skolenivå» as 09429 shows a level: code and text
             texts = [dict(d.categories)[c] if d.id == "Alder" else f"{c} {dict(d.categories)[c]}"
                      for d, c in zip(shape.dims, codes, strict=True)]
-            values = [fmt(*cells[(r.code, codes, c.code, y)], c.decimals) for c in shape.contents for y in YEARS]
+            values = [fmt(*cells[(r.code, codes, c.code, y)], c.decimals) for c in shape.contents
+                      for y in years_of(shape)]
             lines.append(";".join([q(region_text(r)), *map(q, texts), *values]))
     write_lines(path, lines, shape.latin1)
 
@@ -1108,7 +1129,7 @@ def verify(files: list[Path], model: Model) -> bool:
         problems = []
         if missing_munis:
             problems.append(f"missing municipalities {missing_munis}")
-        if years != set(YEARS):
+        if years != set(years_of(next(sh for sh in SHAPES if sh.table == parsed.table))):
             problems.append(f"years {sorted(years)}")
         if not parsed.sample:
             problems.append("not marked Eksempeldata")

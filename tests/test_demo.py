@@ -6,7 +6,7 @@ import sys
 import duckdb
 
 from tests.conftest import ROOT, requires_sample_data
-from tilstand import catalog, check, demo, store
+from tilstand import catalog, check, demo, queries, store
 
 
 def test_demo_builds_through_the_real_importer_and_labels_everything_as_sample(demo_db):
@@ -73,3 +73,17 @@ def test_a_failed_demo_build_leaves_the_old_database_untouched(tmp_path):
     except Exception as e:  # noqa: BLE001
         assert "er ikke et tall" in str(e)
     assert db.read_bytes() == b"old"
+
+
+def test_next_years_population_gives_the_last_rate_but_not_a_report_year(demo_db):
+    """07459 holds 1 January 2025 (the end of 2024, which rates per resident divide by); the year pickers
+    still start at 2024, the last year with figures beyond the population."""
+    con = store.connect(demo_db)
+    try:
+        assert con.execute("SELECT max(year) FROM observation").fetchone()[0] == 2025
+        assert queries.run(con, "store_summary")["last_year"][0] == 2024
+        rate = con.execute("SELECT value FROM observation_public WHERE indicator_id = 'forebygging_utg_per_0_17' "
+                           "AND region_code = '5001' AND year = 2024").fetchone()
+        assert rate is not None and rate[0] is not None
+    finally:
+        store.close(demo_db)
