@@ -11,5 +11,6 @@ SELECT
     (SELECT min(year) FROM observation) AS first_year,
     -- the last year with figures beyond the population: SSB's population on 1 January of the next year (the
     -- end of the report year, which rates per resident divide by) does not make that year a report year
-    (SELECT max(year) FROM observation
-      WHERE indicator_id NOT IN ('barn_0_17_antall', 'befolkning_totalt', 'barn_andel_befolkning')) AS last_year
+    (SELECT coalesce(max(year) FILTER (WHERE indicator_id NOT IN ('barn_0_17_antall', 'befolkning_totalt',
+                                                                  'barn_andel_befolkning')), max(year))
+       FROM observation) AS last_year
