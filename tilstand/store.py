@@ -69,7 +69,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     try:
         return _connect(p, read_only)
     except (duckdb.Error, OSError) as e:
-        if isinstance(e, duckdb.IOException) and "lock" in str(e).lower():
+        # DuckDB: «Could not set lock on file …: Conflicting lock is held in …»; a damaged file's «block at
+        # location …» also contains "lock", and must be called damaged, not in use
+        if isinstance(e, duckdb.IOException) and re.search(r"\b(set lock|conflicting lock)\b", str(e), re.I):
             raise DatabaseLockedError(_locked_message(p, e)) from e
         raise storage_error(e, p) or e
 
