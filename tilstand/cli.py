@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from tilstand import auth, check, demo, ingest, report, store
+# report (python-docx, docxtpl, plotly), auth (argon2), check and demo are imported by the commands that use
+# them: `tilstand import` is run once per file, and a person waits for the process to start each time.
+from tilstand import ingest, store
 from tilstand.access import SYSTEM
 from tilstand.ingest import fetch, klass
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
@@ -75,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from tilstand import demo
     started = time.perf_counter()
     result = demo.build(args.db)
     rows = sum(r.rows for r in result.results)
@@ -126,6 +129,7 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from tilstand import check
     con = store.connect(_existing_db(args.db))
     years = (args.from_year, args.to_year) if args.from_year and args.to_year else None
     report = check.run(con, county=args.county, years=years)
@@ -157,6 +161,7 @@ def cmd_fetch_klass(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from tilstand import report
     con = store.connect(_existing_db(args.db))
     build = report.render_pdf if args.out.suffix.lower() == ".pdf" else report.render
     result = build(con, args.region, args.year, args.lang, out=args.out, template=args.template)
@@ -194,6 +199,7 @@ def _read_password() -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from tilstand import auth
     try:
         return {"add": cmd_user_add, "list": cmd_user_list, "unlock": cmd_user_unlock}[args.user_command](args)
     except (auth.UserError, auth.WeakPasswordError) as e:
@@ -202,6 +208,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """As the database owner (SYSTEM): whoever can open the file may manage its users."""
+    from tilstand import auth
     con = store.connect(args.db)
     name = auth.normalize_username(args.name)
     region = auth.validate_grant(con, args.role, args.region)  # before anything is written
@@ -219,6 +226,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
     """The way in when every administrator's sign-in is held up: the database owner lifts the wait."""
+    from tilstand import auth
     con = store.connect(_existing_db(args.db))
     auth.unlock(con, SYSTEM, args.name)
     print(f"{auth.normalize_username(args.name)} er låst opp: alle adresser kan prøve passordet igjen.")
@@ -226,6 +234,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    from tilstand import auth
     con = store.connect(_existing_db(args.db))
     now = datetime.now()
     rows = [("Bruker", "Navn", "Roller", "Låst", "Sist innlogget")]
