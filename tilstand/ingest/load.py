@@ -161,11 +161,12 @@ agg AS (
 )
 INSERT INTO observation
 SELECT $id_out, region_code, year,
-       CASE WHEN any_missing OR den = 0 THEN NULL
+       CASE WHEN any_missing OR den = 0 OR n_inputs < len($inputs) THEN NULL
             ELSE round(CAST(num / den * $factor AS DECIMAL(38, 8)), $decimals)::DOUBLE END,
        CASE WHEN any_confidential THEN ':'
             WHEN any_suppressed THEN 'x'
             WHEN any_hidden_or_missing THEN 'x..'
+            WHEN n_inputs < len($inputs) THEN '..'  -- a result stored before that no longer holds (below)
             WHEN any_missing AND all_not_applicable THEN '.'
             WHEN any_missing THEN '..'
             WHEN den = 0 THEN '.'
@@ -173,7 +174,11 @@ SELECT $id_out, region_code, year,
        $import_id
 FROM agg
 WHERE n_inputs = len($inputs)  -- an input not imported yet: nothing to say about this region-year,
-   OR any_confidential OR any_suppressed OR any_hidden_or_missing  -- unless a hidden input hides it anyway
+   OR any_confidential OR any_suppressed OR any_hidden_or_missing  -- unless a hidden input hides it anyway,
+   -- or a result is stored that the inputs no longer give (a half-year first hidden, now shown, while the
+   -- other half is still to come): it becomes missing rather than keep the old hidden mark
+   OR EXISTS (SELECT 1 FROM observation x WHERE x.indicator_id = $id_out AND x.region_code = agg.region_code
+                                             AND x.year = agg.year)
 ON CONFLICT (indicator_id, region_code, year) DO UPDATE
 SET value = excluded.value, status = excluded.status, import_id = excluded.import_id
 WHERE observation.value IS DISTINCT FROM excluded.value OR observation.status IS DISTINCT FROM excluded.status
