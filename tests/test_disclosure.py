@@ -245,6 +245,31 @@ def test_an_import_decides_again_exactly_what_a_full_decision_would(demo):
     assert scoped == full
 
 
+def test_a_ten_year_file_with_one_year_changed_decides_that_year_again_and_the_result_is_a_full_decision(demo):
+    """SSB adds the newest year and a leader fetches ten: only the year whose values changed is decided again,
+    and what may be shown is the same as deciding everything again."""
+    cur = demo.cursor()
+    rows = cur.execute("SELECT indicator_id, region_code, year, value, status FROM observation "
+                       "WHERE indicator_id IN ('barn_tiltak_antall', 'barn_tiltak_251_antall', 'barn_tiltak_252_antall') "
+                       "AND region_code IN ('5001', '5020') ORDER BY ALL").fetchall()
+    changed = [(i, r, y, 2.0 if (i, r, y) == ("barn_tiltak_252_antall", "5001", 2024) else v, s)
+               for i, r, y, v, s in rows]
+    changed = [(i, r, y, v + 2.0 if (i, r, y) == ("barn_tiltak_antall", "5001", 2024) else v, s)
+               for i, r, y, v, s in changed]
+    result = load.write(demo, data=b"ten years", file_name="ti_aar.csv", source="test", actor=SYSTEM,
+                        observations=changed)
+    years = {r[0] for r in cur.execute("SELECT DISTINCT year FROM observation WHERE import_id = ?",
+                                       [result.import_id]).fetchall()}
+    assert years == {2024} and len({r[2] for r in rows}) == 10
+    assert _public(demo, "barn_tiltak_252_antall", "5001", 2024) == (None, "x")
+    scoped = sorted(cur.execute("SELECT * FROM suppression").fetchall())
+    cur.execute("BEGIN TRANSACTION")
+    suppression.refresh(cur)
+    full = sorted(cur.execute("SELECT * FROM suppression").fetchall())
+    cur.execute("ROLLBACK")
+    assert scoped == full
+
+
 def test_the_family_of_a_count_holds_its_siblings_and_rates_but_not_unrelated_figures():
     fam = suppression.family({"barn_tiltak_252_antall"})
     assert {"barn_tiltak_antall", "barn_tiltak_251_antall", "barn_plassert_andel",

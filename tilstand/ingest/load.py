@@ -199,6 +199,18 @@ def _years_moved(years: Sequence[int], indicators: Sequence[str]) -> list[int]:
     return sorted({y - s for y in years for s in range(shift + 1)})
 
 
+def _changed_years(cur: duckdb.DuckDBPyConnection, import_id: int, incoming: pl.DataFrame,
+                   indicators: Sequence[str], new_regions: bool) -> list[int]:
+    """The years whose suppression must be decided again: those where the write changed a value (its own or a
+    derived one; a decision for a year reads that year's cells only), or every year it may move when it added
+    regions (a new service or district changes who adds up to whom). A national table fetched again for ten
+    years after SSB added the newest one changes that one year, not ten."""
+    if new_regions:
+        return _years_moved(incoming["year"].unique().to_list(), indicators)
+    return [r[0] for r in cur.execute("SELECT DISTINCT year FROM observation WHERE import_id = ?",
+                                      [import_id]).fetchall()]
+
+
 def _written(indicators: Sequence[str]) -> set[str]:
     """The indicators a write may change: the file's own and those derived from them."""
     return set(indicators) | {d.indicator_id for d in _derived_from(indicators)}
@@ -267,7 +279,8 @@ def write(
             {"id": import_id},
         )
         _derive(cur, import_id, written)
-        suppression.refresh(cur, _years_moved(incoming["year"].unique().to_list(), written), _written(written))
+        suppression.refresh(cur, _changed_years(cur, import_id, incoming, written, bool(new_regions)),
+                            _written(written))
         _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
