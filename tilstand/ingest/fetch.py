@@ -45,6 +45,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import duckdb
 
@@ -166,8 +167,10 @@ HTTP_NB = {400: "SSB avviste spørringen (400)", 403: "SSB avviste spørringen (
 
 
 @dataclass
-class Client:
-    """One conversation with PxWebApi: URLs per API version, timeouts, retries, the throttle."""
+class Transport:
+    """Requests to one of SSB's services on data.ssb.no (PxWebApi, Klass): the per-host throttle, timeouts, and
+    retries with growing pauses on 429/5xx, dropped connections and timeouts (Retry-After honoured). The
+    services differ only in their words, given by `_refused` and `_no_contact`."""
 
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 20.0
@@ -177,22 +180,33 @@ class Client:
     backoff: float = BACKOFF_S
     max_backoff: float = MAX_BACKOFF_S
     throttle: Throttle | None = None
-    max_cells: int | None = None  # None: SSB's /config, else MAX_CELLS
     sleep: Callable[[float], None] = time.sleep
     requests: int = field(default=0, init=False)
 
+    SERVICE = "SSB"  # who answers, in messages: «SSB svarte ikke innen 20 sekunder»
+    REASONS = HTTP_NB
+
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
-        self.v0 = "/api/v0/" in self.base_url + "/"
         if self.throttle is None:
             self.throttle = throttle_for(self.base_url)
 
-    # the request, with retries
-    def _request(self, url: str, body: dict | None, table: str | None) -> bytes:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        headers = {"Accept": "application/json", "Accept-Encoding": "gzip", "User-Agent": USER_AGENT}
-        if data is not None:
-            headers["Content-Type"] = "application/json"
+    def _refused(self, e: urllib.error.HTTPError, reason: str, context: Any) -> Exception:
+        """The error for an answer no retry will change (4xx other than 429); `context` is what `_send` was given
+        to name the request by (PxWebApi: the table; Klass: the URL and year)."""
+        raise NotImplementedError
+
+    def _no_contact(self, context: Any, reason: str) -> Exception:
+        raise NotImplementedError
+
+    def _pausing(self, text: str) -> None:
+        """Told before each pause (a Norwegian line); silent unless a service wants it said."""
+
+    def _backoff(self, n: int) -> float:
+        return min(self.backoff * 2 ** (n - 1), self.max_backoff)
+
+    def _send(self, url: str, data: bytes | None, headers: dict[str, str], context: Any) -> tuple[bytes, str]:
+        """The raw answer (at most MAX_RESPONSE_BYTES + 1 bytes) and its Content-Encoding."""
         failures = dropped = timeouts = 0
         while True:
             self.throttle.wait()
@@ -200,36 +214,61 @@ class Client:
             try:
                 req = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    raw = resp.read(MAX_RESPONSE_BYTES + 1)
-                    encoding = (resp.headers.get("Content-Encoding") or "").lower()
-                break
+                    return resp.read(MAX_RESPONSE_BYTES + 1), (resp.headers.get("Content-Encoding") or "").lower()
             except urllib.error.HTTPError as e:
-                reason = HTTP_NB.get(e.code, f"SSB svarte med feilkode {e.code}")
+                reason = self.REASONS.get(e.code, f"{self.SERVICE} svarte med feilkode {e.code}")
                 if e.code not in RETRYABLE:
-                    raise FetchError(table, f"{reason} for tabell {table}{_error_text(e)}. "
-                                     "Kontroller tabellnummer, år og regioner, eller meld feilen.") from None
+                    raise self._refused(e, reason, context) from None
                 failures += 1
                 if failures > self.retries:
-                    raise _no_contact(table, f"{reason}, også etter {self.retries} nye forsøk") from None
+                    raise self._no_contact(context, f"{reason}, også etter {self.retries} nye forsøk") from None
                 delay = self._backoff(failures)
                 after = _retry_after(e.headers.get("Retry-After") if e.headers else None)
                 if after is not None:
                     delay = max(delay, min(after, self.max_backoff))
                 if e.code == 429:
                     self.throttle.hold(delay)  # everyone in this process waits, not just this call
+                self._pausing(f"{reason}; prøver igjen om {delay:.0f} s (nytt forsøk {failures} av {self.retries})")
             except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException,
                     OSError) as e:
-                if isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None), TimeoutError):
+                reason = getattr(e, "reason", None) or e
+                if isinstance(e, TimeoutError) or isinstance(reason, TimeoutError):
                     timeouts += 1
                     if timeouts > self.timeout_retries:
-                        raise _no_contact(table, f"SSB svarte ikke innen {self.timeout:g} sekunder") from None
+                        raise self._no_contact(context, f"{self.SERVICE} svarte ikke innen {self.timeout:g} "
+                                                        "sekunder") from None
                 else:
                     dropped += 1
                     if dropped > self.network_retries:
-                        reason = getattr(e, "reason", None) or e
-                        raise _no_contact(table, f"nettverksfeil ({reason})") from None
+                        raise self._no_contact(context, f"nettverksfeil ({reason})") from None
                 delay = self._backoff(failures + dropped + timeouts)
+                self._pausing(f"ingen kontakt med {self.SERVICE} ({reason}); prøver igjen om {delay:.0f} s")
             self.sleep(delay)
+
+
+@dataclass
+class Client(Transport):
+    """One conversation with PxWebApi: URLs per API version, the limits, the requests."""
+
+    max_cells: int | None = None  # None: SSB's /config, else MAX_CELLS
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.v0 = "/api/v0/" in self.base_url + "/"
+
+    def _refused(self, e: urllib.error.HTTPError, reason: str, table: str | None) -> Exception:
+        return FetchError(table, f"{reason} for tabell {table}{_error_text(e)}. "
+                                 "Kontroller tabellnummer, år og regioner, eller meld feilen.")
+
+    def _no_contact(self, table: str | None, reason: str) -> Exception:
+        return _no_contact(table, reason)
+
+    def _request(self, url: str, body: dict | None, table: str | None) -> bytes:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip", "User-Agent": USER_AGENT}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        raw, encoding = self._send(url, data, headers, table)
         if len(raw) > MAX_RESPONSE_BYTES:
             raise FetchError(table, f"svaret fra SSB for tabell {table} er større enn "
                              f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
@@ -242,9 +281,6 @@ class Client:
                 raise FetchError(table, f"svaret fra SSB for tabell {table} er større enn "
                                  f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
         return raw
-
-    def _backoff(self, n: int) -> float:
-        return min(self.backoff * 2 ** (n - 1), self.max_backoff)
 
     # the endpoints
     def config(self, table: str | None = None) -> None:

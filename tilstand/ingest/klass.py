@@ -26,17 +26,15 @@ retries with growing pauses on 429/5xx and dropped connections, `Retry-After` ho
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -45,9 +43,7 @@ import duckdb
 from tilstand import store, suppression
 from tilstand.access import Actor, record, require
 from tilstand.errors import InputError, TilstandError
-from tilstand.ingest.fetch import (BACKOFF_S, MAX_BACKOFF_S, MAX_RESPONSE_BYTES, NETWORK_RETRIES, RETRIES,
-                                   RETRYABLE, TIMEOUT_RETRIES, USER_AGENT, Throttle, _gunzip, _retry_after,
-                                   throttle_for)
+from tilstand.ingest.fetch import MAX_RESPONSE_BYTES, USER_AGENT, Transport, _gunzip
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/klass/v1"
 BASE_URL_ENV = "TILSTAND_KLASS_URL"
@@ -90,79 +86,34 @@ HTTP_NB = {400: "Klass avviste spørringen (400)", 403: "Klass avviste spørring
 
 
 @dataclass
-class Client:
-    """GET against Klass with the throttle and retries `fetch.Client` uses for PxWebApi."""
+class Client(Transport):
+    """GET against Klass, with the throttle and retries PxWebApi's client uses (`fetch.Transport`)."""
 
-    base_url: str = DEFAULT_BASE_URL
-    timeout: float = 20.0
-    retries: int = RETRIES
-    network_retries: int = NETWORK_RETRIES
-    timeout_retries: int = TIMEOUT_RETRIES
-    backoff: float = BACKOFF_S
-    max_backoff: float = MAX_BACKOFF_S
-    throttle: Throttle | None = None
-    sleep: Callable[[float], None] = time.sleep
     progress: Callable[[str], None] | None = None  # a Norwegian line before each pause (the command prints it)
-    requests: int = field(default=0, init=False)
 
-    def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/")
-        if self.throttle is None:
-            self.throttle = throttle_for(self.base_url)  # data.ssb.no: shared with PxWebApi
+    SERVICE = "Klass"
+    REASONS = HTTP_NB
 
-    def _say(self, text: str) -> None:
+    def _pausing(self, text: str) -> None:
         if self.progress is not None:
             self.progress(text)
 
-    def _backoff(self, n: int) -> float:
-        return min(self.backoff * 2 ** (n - 1), self.max_backoff)
+    def _refused(self, e: urllib.error.HTTPError, reason: str, asked: tuple[str, int]) -> Exception:
+        year = asked[1]
+        if e.code == 404:
+            return KlassError(
+                f"SSBs Klass har ingen kobling fra kommuner ({MUNICIPALITIES}) til KOSTRA-grupper "
+                f"({KOSTRA_GROUPS}) for hele tiden fra 1. januar {year} (404){_error_text(e)}. Velg et "
+                "senere år med --year. Ingenting er endret.")
+        return KlassError(f"{reason}{_error_text(e)}. Kontroller --base-url og --year, eller meld "
+                          "feilen. Ingenting er endret.")
+
+    def _no_contact(self, asked: tuple[str, int], reason: str) -> Exception:
+        return _no_contact(asked[0], reason)
 
     def get(self, url: str, year: int) -> bytes:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip", "User-Agent": USER_AGENT}
-        failures = dropped = timeouts = 0
-        while True:
-            self.throttle.wait()
-            self.requests += 1
-            try:
-                req = urllib.request.Request(url, headers=headers, method="GET")
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    raw = resp.read(MAX_RESPONSE_BYTES + 1)
-                    encoding = (resp.headers.get("Content-Encoding") or "").lower()
-                break
-            except urllib.error.HTTPError as e:
-                if e.code == 404:
-                    raise KlassError(
-                        f"SSBs Klass har ingen kobling fra kommuner ({MUNICIPALITIES}) til KOSTRA-grupper "
-                        f"({KOSTRA_GROUPS}) for hele tiden fra 1. januar {year} (404){_error_text(e)}. Velg et "
-                        "senere år med --year. Ingenting er endret.") from None
-                reason = HTTP_NB.get(e.code, f"Klass svarte med feilkode {e.code}")
-                if e.code not in RETRYABLE:
-                    raise KlassError(f"{reason}{_error_text(e)}. Kontroller --base-url og --year, eller meld "
-                                     "feilen. Ingenting er endret.") from None
-                failures += 1
-                if failures > self.retries:
-                    raise _no_contact(url, f"{reason}, også etter {self.retries} nye forsøk") from None
-                delay = self._backoff(failures)
-                after = _retry_after(e.headers.get("Retry-After") if e.headers else None)
-                if after is not None:
-                    delay = max(delay, min(after, self.max_backoff))
-                if e.code == 429:
-                    self.throttle.hold(delay)
-                self._say(f"{reason}; prøver igjen om {delay:.0f} s (nytt forsøk {failures} av {self.retries})")
-            except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException,
-                    OSError) as e:
-                if isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None), TimeoutError):
-                    timeouts += 1
-                    if timeouts > self.timeout_retries:
-                        raise _no_contact(url, f"Klass svarte ikke innen {self.timeout:g} sekunder") from None
-                else:
-                    dropped += 1
-                    if dropped > self.network_retries:
-                        raise _no_contact(url, f"nettverksfeil ({getattr(e, 'reason', None) or e})") from None
-                delay = self._backoff(failures + dropped + timeouts)
-                self._say(f"ingen kontakt med Klass ({getattr(e, 'reason', None) or e}); prøver igjen om "
-                          f"{delay:.0f} s")
-            self.sleep(delay)
+        raw, encoding = self._send(url, None, headers, (url, year))
         if encoding == "gzip":
             try:
                 raw = _gunzip(raw, MAX_RESPONSE_BYTES + 1)
