@@ -230,6 +230,20 @@ def test_osen_placed_children_appear_nowhere_a_council_member_looks(demo, tmp_pa
     assert in_home and all(not any(ch.isdigit() for ch in row.cells[1].text) for row in in_home)
 
 
+def _stored_decisions(cur) -> list[tuple]:
+    return sorted(cur.execute("SELECT * FROM suppression").fetchall())
+
+
+def _full_decisions(cur) -> list[tuple]:
+    """What deciding every year and indicator again would store (rolled back: the store is left as it was)."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        suppression.refresh(cur)
+        return _stored_decisions(cur)
+    finally:
+        cur.execute("ROLLBACK")
+
+
 def test_an_import_decides_again_exactly_what_a_full_decision_would(demo):
     """Imports decide again only for the family of what they changed (speed); the result must be the same as
     deciding everything again."""
@@ -237,12 +251,7 @@ def test_an_import_decides_again_exactly_what_a_full_decision_would(demo):
     _write(demo, [("barn_tiltak_252_antall", "5001", 2), ("barn_tiltak_antall", "5001", 300),
                   ("barn_tiltak_251_antall", "5001", 298), ("barn_melding_antall", "5035", 3),
                   ("undersokelser_avsluttet_halvar", "5033", 2), ("befolkning_totalt", "5020", 1000)], "mix.csv")
-    scoped = sorted(cur.execute("SELECT * FROM suppression").fetchall())
-    cur.execute("BEGIN TRANSACTION")
-    suppression.refresh(cur)
-    full = sorted(cur.execute("SELECT * FROM suppression").fetchall())
-    cur.execute("ROLLBACK")
-    assert scoped == full
+    assert _stored_decisions(cur) == _full_decisions(cur)
 
 
 def test_a_ten_year_file_with_one_year_changed_decides_that_year_again_and_the_result_is_a_full_decision(demo):
@@ -262,12 +271,7 @@ def test_a_ten_year_file_with_one_year_changed_decides_that_year_again_and_the_r
                                        [result.import_id]).fetchall()}
     assert years == {2024} and len({r[2] for r in rows}) == 10
     assert _public(demo, "barn_tiltak_252_antall", "5001", 2024) == (None, "x")
-    scoped = sorted(cur.execute("SELECT * FROM suppression").fetchall())
-    cur.execute("BEGIN TRANSACTION")
-    suppression.refresh(cur)
-    full = sorted(cur.execute("SELECT * FROM suppression").fetchall())
-    cur.execute("ROLLBACK")
-    assert scoped == full
+    assert _stored_decisions(cur) == _full_decisions(cur)
 
 
 def test_the_family_of_a_count_holds_its_siblings_and_rates_but_not_unrelated_figures():
