@@ -24,7 +24,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from tilstand import (catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, resources,
-                      template_guard, wordml)
+                      template_guard, wordml, words)
 from tilstand.errors import InputError
 from tilstand.symbols import legend
 from tilstand.tables import chapter_rows, key_cells
@@ -58,7 +58,6 @@ TEXT = {
         "appendix_intro": "Indikatorene som brukes i rapporten, hvordan de er definert og hvor tallene kommer fra.",
         "definition": "Definisjon", "source_col": "Kilde", "direction": "Retning",
         "appendix_description": "Definisjon, kilde og retning for hver indikator i rapporten.",
-        "directions": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
         "group_fallback": "KOSTRA-gruppen",
         "group_estimated": "KOSTRA-gruppen er anslått ut fra folketallet, ikke SSBs egen gruppering, og kan "
                            "være feil.",
@@ -87,7 +86,6 @@ TEXT = {
         "appendix_intro": "Indikatorane som er brukte i rapporten, korleis dei er definerte og kvar tala kjem frå.",
         "definition": "Definisjon", "source_col": "Kjelde", "direction": "Retning",
         "appendix_description": "Definisjon, kjelde og retning for kvar indikator i rapporten.",
-        "directions": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"},
         "group_fallback": "KOSTRA-gruppa",
         "group_estimated": "KOSTRA-gruppa er anslått ut frå folketalet, ikkje SSB si eiga gruppering, og kan "
                            "vere feil.",
@@ -257,7 +255,7 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     wordml.table(
         doc, [text["indicator"], text["definition"], text["source_col"], text["direction"]],
         [[_name(r.indicator, language), r.indicator.definition_in(language), catalog.source_label([r.indicator], language),
-          text["directions"].get(r.indicator.better, "")] for r in rows],
+          words.section("direction", language).get(r.indicator.better, "")] for r in rows],
         caption=text["appendix"], description=text["appendix_description"], widths_cm=[4.0, 7.0, 3.5, 2.5],
         numeric_from=99,
     )

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tilstand import catalog, fmt, symbols
+from tilstand import catalog, fmt, symbols, words
 from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value
 from tilstand.symbols import Mark
 
-DIRECTION_NB = {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Verken bedre eller dårligere"}
+DIRECTION_NB = words.section("direction", "nb")  # the same words as the DOCX appendix (messages/nb.toml)
 COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
 
 COLUMNS = ("Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket", "Landet",
@@ -24,7 +24,7 @@ def assessment(row: ProfileRow) -> str:
         return "Beløp: sammenlign tallene per barn" if row.indicator.unit == "nok_1000" else \
             "Antall: sammenlign andelene"
     if row.indicator.better == "neutral":
-        return "Ingen retning"
+        return words.t("direction.neutral", "nb")
     verdicts = {c: row.verdict(c) for c in COMPARISON_NB}
     parts = []
     for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):

@@ -1,0 +1,99 @@
+"""One home for the words Tilstand writes in both målformer: bokmål (nb) and nynorsk (nn).
+
+The texts live in message catalogs, one TOML file per language (tilstand/messages/nb.toml and nn.toml),
+with tables as namespaces (`[direction]`, `[comparison]`, `[report]`, `[table]`, `[source]`, `[symbol]`,
+`[reason]`, `[footnote]`). They were spread over ten modules and had drifted apart (the app and the
+DOCX named the same direction differently); now a word is written once per language and every screen,
+table and document reads it from here.
+
+`t("comparison.group", "nn")` gives one text, filled with `**fields` by `str.format`.
+
+Fallback rule: there is none at run time. Both catalogs have exactly the same keys and the same
+`{placeholders}` per key (tests/test_words.py fails otherwise), so a nynorsk text never silently turns
+bokmål; an unknown key, an unknown language or a missing field raises at once, where a test sees it.
+(An indicator's name is data, not a message: `catalog.Indicator.name_in` falls back nn → nb → id.)
+
+Norwegian list joining, month names and dates come from Babel's CLDR data for `nb` and `nn`
+(`join`, `month`, `date`), not from hand-written copies.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.resources import files
+
+LANGUAGES = ("nb", "nn")
+
+
+class UnknownMessage(KeyError):
+    """A key that is in no catalog: a typo in the code, caught by the first test that says it."""
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = str(value)
+    return out
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of one language by dotted key («report.title»), read once per process."""
+    _check(lang)
+    text = files("tilstand").joinpath("messages", f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+
+
+def t(key: str, lang: str = "nb", /, **fields: object) -> str:
+    """The message `key` in `lang`, with its {placeholders} filled from `fields` (none: the raw text)."""
+    messages = catalog(lang)
+    if key not in messages:
+        raise UnknownMessage(key)
+    text = messages[key]
+    return text.format(**fields) if fields else text
+
+
+def section(prefix: str, lang: str = "nb") -> dict[str, str]:
+    """Every message directly under a namespace, by its last key part: section("direction") gives
+    {"higher": …, "lower": …, "neutral": …}. For code that picks a word by a value it holds."""
+    messages = catalog(lang)
+    start = prefix + "."
+    out = {k[len(start):]: v for k, v in messages.items() if k.startswith(start) and "." not in k[len(start):]}
+    if not out:
+        raise UnknownMessage(prefix)
+    return out
+
+
+def join(items: Iterable[str], lang: str = "nb") -> str:
+    """«a, b og c» — Norwegian list joining (CLDR's, the same in nb and nn); '' for no items."""
+    _check(lang)
+    from babel.lists import format_list  # Babel costs ~40 ms to import: only when a list is joined
+
+    return format_list(list(items), locale=lang)
+
+
+def month(n: int, lang: str = "nb") -> str:
+    """The month's name, 1 = «januar» (lower case, as Norwegian writes it)."""
+    _check(lang)
+    from babel.dates import get_month_names  # ~60 ms to import with Babel: only when a date is written
+
+    return str(get_month_names("wide", locale=lang)[n])
+
+
+def date(d: _dt.date, lang: str = "nb") -> str:
+    """«3. desember 2026» — a date as a Norwegian document writes it."""
+    _check(lang)
+    from babel.dates import format_date  # ~60 ms to import with Babel: only when a date is written
+
+    return format_date(d, "d. MMMM y", locale=lang)
