@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tilstand import store
+from tilstand import auth, store
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
+
+# argon2 at RFC 9106 strength costs ~0.1 s a password and the suite hashes thousands; production keeps the
+# library's defaults (tests/test_auth.py checks both, and that a cheap hash is rehashed at sign-in).
+auth.use_cheapest_hashing_in_tests()
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

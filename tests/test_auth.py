@@ -51,6 +51,29 @@ def test_passwords_are_hashed_with_argon2id_and_verify():
     assert not auth.verify_password("ikke en hash", PASSWORD)
 
 
+def test_production_hashes_at_rfc_9106_strength_and_a_cheap_test_hash_is_rehashed_on_sign_in(con, monkeypatch):
+    """The suite hashes with argon2's cheapest parameters (tests/conftest.py); the app as deployed never does.
+
+    A fresh process (as the app and the CLI start) hashes with the library's RFC 9106 low-memory profile, and
+    a hash made cheaply verifies and is replaced by a full-strength one at the next sign-in."""
+    from argon2 import PasswordHasher, extract_parameters, profiles
+
+    fresh = subprocess.run([sys.executable, "-c", "from tilstand import auth; print(auth.hash_password('x' * 12))"],
+                           capture_output=True, text=True, check=True)
+    assert extract_parameters(fresh.stdout.strip()) == profiles.RFC_9106_LOW_MEMORY
+    outside = subprocess.run([sys.executable, "-c", "from tilstand import auth; auth.use_cheapest_hashing_in_tests()"],
+                             capture_output=True, text=True)
+    assert outside.returncode != 0 and "test suite only" in outside.stderr
+
+    assert extract_parameters(auth.hash_password(PASSWORD)) == profiles.CHEAPEST  # this suite's setting
+    auth.create_first_admin(con, "ada", "Ada Admin", PASSWORD)
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher())  # as in production
+    auth.sign_in(con, "ada", PASSWORD)
+    stored = con.cursor().execute("SELECT password_hash FROM app_user WHERE username = 'ada'").fetchone()[0]
+    assert extract_parameters(stored) == profiles.RFC_9106_LOW_MEMORY
+    assert auth.verify_password(stored, PASSWORD)
+
+
 @pytest.mark.parametrize("password, says", [
     ("kort", "minst 10 tegn"),
     ("kari@kommune.no", "samme som brukernavnet"),

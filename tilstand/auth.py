@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import TypeVar
 
 import duckdb
 from argon2 import PasswordHasher
+from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from tilstand import sessions, store
@@ -62,6 +64,20 @@ _RETRIES = 5  # concurrent sign-ins on one account conflict in DuckDB; retry so 
 T = TypeVar("T")
 
 _hasher = PasswordHasher()  # argon2id, the library's defaults (RFC 9106 "second recommended" profile)
+
+
+def use_cheapest_hashing_in_tests() -> None:
+    """Hash with argon2's cheapest parameters from now on in this process: only for a test suite.
+
+    Hashing at RFC 9106 strength costs ~0.1 s and 64 MiB a password, and the tests hash thousands. There is
+    no setting or environment variable for it, so a deployment cannot switch it on by accident; it refuses
+    to run outside pytest. Hashes made this way still verify with the default hasher, and a sign-in
+    rehashes them at full strength (`check_needs_rehash` in `_settle_attempt`)."""
+    global _hasher
+    if "pytest" not in sys.modules:
+        raise RuntimeError("cheap password hashing is for the test suite only")
+    _hasher = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)
+    _dummy_hash.cache_clear()
 
 
 class SignInError(TilstandError):
