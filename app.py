@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.a11y import norwegian_chrome
-from pages.common import (connection, current_actor, data_version, may_open, page_action, set_page_language,
-                          settle_memory, uses_sample_data, write_cookie)
 from tilstand import demo, sessions
 from tilstand.access import ROLE_NB
 from tilstand.markdown_html import literal
+from ui import navigation
+from ui.a11y import norwegian_chrome, set_page_language
+from ui.data import connection, data_version, uses_sample_data
+from ui.errors import page_action
+from ui.memory import settle_memory
+from ui.session import current_actor, write_cookie
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
@@ -20,33 +23,14 @@ if not demo.ensure_exists():
         demo.ensure()
 connection()  # a database that cannot be opened stops here with a Norwegian message
 
-ALL_PAGES = {
-    "forside": st.Page("pages/forside.py", title="Forside", icon=":material/home:", default=True),
-    "tjenesteprofil": st.Page("pages/tjenesteprofil.py", title="Tjenesteprofil", icon=":material/monitoring:",
-                              url_path="tjenesteprofil"),
-    "dekningsgrad": st.Page("pages/dekningsgrad.py", title="Dekningsgrad og kapasitet", icon=":material/groups:",
-                            url_path="dekningsgrad"),
-    "kvalitet": st.Page("pages/kvalitet.py", title="Kvalitet og frister", icon=":material/verified:",
-                        url_path="kvalitet"),
-    "okonomi": st.Page("pages/okonomi.py", title="Økonomi", icon=":material/payments:", url_path="okonomi"),
-    "ansatte": st.Page("pages/ansatte.py", title="Ansatte og 10-FAKTOR", icon=":material/badge:",
-                       url_path="ansatte"),
-    "brukere": st.Page("pages/brukere.py", title="Brukerundersøkelser", icon=":material/forum:", url_path="brukere"),
-    "bakgrunn": st.Page("pages/bakgrunn.py", title="Bakgrunn", icon=":material/family_restroom:",
-                        url_path="bakgrunn"),
-    "skriverom": st.Page("pages/skriverom.py", title="Skriverom", icon=":material/edit_note:", url_path="skriverom"),
-    "importer": st.Page("pages/importer.py", title="Importer tall", icon=":material/upload_file:", url_path="import"),
-    "gjennomgang": st.Page("pages/gjennomgang.py", title="Gjennomgang", icon=":material/rate_review:",
-                           url_path="gjennomgang"),
-    "publisert": st.Page("pages/publisert.py", title="Publiserte rapporter", icon=":material/gavel:",
-                         url_path="publisert"),
-    "indikatorer": st.Page("pages/indikatorer.py", title="Indikatorer og kilder", icon=":material/menu_book:",
-                           url_path="indikatorer"),
-    "administrasjon": st.Page("pages/administrasjon.py", title="Administrasjon", icon=":material/manage_accounts:",
-                              url_path="administrasjon"),
-}
-AREA_KEYS = ("dekningsgrad", "kvalitet", "okonomi", "ansatte", "brukere", "bakgrunn")
-LOGIN = st.Page("pages/logg_inn.py", title="Logg inn", icon=":material/login:", url_path="logg-inn", default=True)
+
+def _page(row: navigation.NavPage) -> st.Page:
+    return st.Page(row.path, title=row.title, icon=row.icon, url_path=row.url_path or None, default=row.default)
+
+
+ALL_PAGES = {row.key: _page(row) for row in navigation.PAGES}  # the one table: ui/navigation.py
+LOGIN = st.Page(navigation.SIGN_IN.path, title=navigation.SIGN_IN.title, icon=navigation.SIGN_IN.icon,
+                url_path=navigation.SIGN_IN.url_path, default=True)
 
 
 def _sign_out(actor, *, everywhere: bool = False) -> None:
@@ -61,19 +45,18 @@ def _sign_out(actor, *, everywhere: bool = False) -> None:
 
 actor = current_actor()
 # Only the pages this person's roles allow are in the navigation: any other URL runs the default page.
-pages = [LOGIN] if actor is None else [p for key, p in ALL_PAGES.items() if may_open(actor, key)]
+rows = [] if actor is None else navigation.pages_for(actor)
+pages = [LOGIN] if actor is None else [ALL_PAGES[row.key] for row in rows]
 page = st.navigation(pages, position="hidden")
 with st.sidebar:
     st.markdown("**Tilstand**")
     st.caption("Tilstandsrapport for barnevernstjenesten")
-    keys = {id(p): key for key, p in ALL_PAGES.items()}
-    for p in pages:
-        key = keys.get(id(p))
-        if key == AREA_KEYS[0]:
-            st.caption("Områder")
-        st.page_link(p)
-        if key == AREA_KEYS[-1]:
-            st.caption("Rapporten")
+    section = ""
+    for row in rows:
+        if row.section != section:  # each section's caption above its first page
+            section = row.section
+            st.caption(section)
+        st.page_link(ALL_PAGES[row.key])
     if actor is not None:
         st.divider()
         roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})

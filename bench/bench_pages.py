@@ -1,7 +1,7 @@
 """Benchmark: every page's server-side rerun on a national-size database, through Streamlit's AppTest.
 
 Builds (or reuses, --db) the national database of bench_profile.py, signs a barnevernleder in, and for every
-page in the leader's navigation (pages.common.PAGE_ACTION, so new pages are measured without editing this
+page in the leader's navigation (ui/navigation.py, so new pages are measured without editing this
 file) runs app.py + the page: one cold run (Streamlit's caches emptied), then N warm reruns. A page that
 follows a municipality (writes `kommune` into its query parameters) is measured for a large and a small
 one. Prints p50/p95/max per page and flags p95 over the target; a flagged page gets a cProfile of its warm
@@ -51,16 +51,16 @@ def prepare_db(path: Path, seed: int) -> None:
 
 def leader_pages(con) -> list[str]:
     """The page keys (= pages/<key>.py) in a barnevernleder's navigation, in app order."""
-    from pages.common import PAGE_ACTION, may_open
     from tilstand import auth
+    from ui.navigation import pages_for
 
     actor = auth.load_actor(con, USER)
-    return [key for key in PAGE_ACTION if may_open(actor, key)]
+    return [p.key for p in pages_for(actor)]
 
 
 def navigation_mode() -> None:
     """AppTest starts every run in Streamlit's old pages/ mode; a live server leaves it after app.py's first
-    st.navigation. Without this, pages.common.page_guard would rerun every run (see tests/test_app.py)."""
+    st.navigation. Without this, ui.guard.page_guard would rerun every run (see tests/test_app.py)."""
     from streamlit.runtime.pages_manager import PagesManager
 
     original_init = PagesManager.__init__

@@ -8,10 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, page_guard, require_page
 from tilstand import access, auth, export
 from tilstand.errors import TilstandError
 from tilstand.markdown_html import literal
+from ui.data import connection
+from ui.guard import page_guard, require_page
 
 page_guard()
 actor = require_page("administrasjon")

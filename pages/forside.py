@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import connection, data_version, may_open, page_guard, require_page, sample_banner
 from tilstand import queries
+from ui.data import connection, data_version, sample_banner
+from ui.guard import page_guard, require_page
+from ui import navigation
 
 page_guard()
 actor = require_page("forside")
@@ -27,16 +29,17 @@ left.metric("Kommuner med tall", s["municipalities"])
 middle.metric("År", f"{s['first_year']}–{s['last_year']}" if s["first_year"] else "–")
 right.metric("Indikatorer i katalogen", s["indicators"])
 st.header("Kom i gang")
-LINKS = [
-    ("skriverom", "pages/skriverom.py", "Skriv rapporten kapittel for kapittel ved siden av tallene", ":material/edit_note:"),
-    ("importer", "pages/importer.py", "Importer tall fra SSB", ":material/upload_file:"),
-    ("gjennomgang", "pages/gjennomgang.py", "Gå gjennom utkastet og kommenter kapitlene", ":material/rate_review:"),
-    ("tjenesteprofil", "pages/tjenesteprofil.py", "Se tjenesteprofilen for kommunen din", ":material/monitoring:"),
-    ("publisert", "pages/publisert.py", "Les rapportene kommunestyret har fått", ":material/gavel:"),
-    ("administrasjon", "pages/administrasjon.py", "Legg til brukere og gi roller", ":material/manage_accounts:"),
-    ("indikatorer", "pages/indikatorer.py", "Les hva hver indikator betyr og hvor tallet kommer fra", ":material/menu_book:"),
+LINKS = [  # page key (ui/navigation.py: file and icon) -> what to do there
+    ("skriverom", "Skriv rapporten kapittel for kapittel ved siden av tallene"),
+    ("importer", "Importer tall fra SSB"),
+    ("gjennomgang", "Gå gjennom utkastet og kommenter kapitlene"),
+    ("tjenesteprofil", "Se tjenesteprofilen for kommunen din"),
+    ("publisert", "Les rapportene kommunestyret har fått"),
+    ("administrasjon", "Legg til brukere og gi roller"),
+    ("indikatorer", "Les hva hver indikator betyr og hvor tallet kommer fra"),
 ]
-for key, path, label, icon in LINKS:
-    if may_open(actor, key):  # only pages this person's roles open
-        st.page_link(path, label=label, icon=icon)
+for key, label in LINKS:
+    if navigation.may_open(actor, key):  # only pages this person's roles open
+        row = navigation.page(key)
+        st.page_link(row.path, label=label, icon=row.icon)
 st.caption("Små tall (1–3 barn) vises aldri, verken her eller i rapporten, slik SSB og Bufdir gjør det.")

@@ -7,12 +7,14 @@ import html
 
 import streamlit as st
 
-from pages.common import (choose_report, connection, data_version, page_action, page_guard, require_page,
-                          sample_banner, service_profile)
 from tilstand import charts, narrative, review, store
 from tilstand.charts import ChartDef
 from tilstand.markdown_html import literal
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
+from ui.data import connection, data_version, sample_banner, service_profile
+from ui.errors import page_action
+from ui.guard import page_guard, require_page
+from ui.report_choice import choose_report
 
 page_guard()
 actor = require_page("gjennomgang")

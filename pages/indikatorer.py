@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import page_guard, require_page
 from tilstand import catalog, tables
+from ui.guard import page_guard, require_page
 
 page_guard()
 require_page("indikatorer")

@@ -7,10 +7,11 @@ import os
 
 import streamlit as st
 
-from pages.common import connection, page_guard
 from tilstand import auth, sessions
 from tilstand.errors import TilstandError
 from tilstand.markdown_html import literal
+from ui.data import connection
+from ui.guard import page_guard
 
 page_guard()
 

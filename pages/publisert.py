@@ -10,11 +10,12 @@ import pandas as pd
 import plotly.io as pio
 import streamlit as st
 
-from pages.common import connection, page_guard, require_page
 from tilstand import publish
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from ui.chapter import chapter_text
+from ui.data import connection
+from ui.guard import page_guard, require_page
 
 page_guard()
 actor = require_page("publisert")

@@ -10,15 +10,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.common import (choose_report, connection, data_version, page_action, page_guard, require_page,
-                          sample_banner, service_profile)
 from tilstand import charts, narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from tilstand.errors import TilstandError
 from tilstand.narrative import ChapterChange, StaleVersionError
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
+from ui.data import connection, data_version, sample_banner, service_profile
 from ui.editor import editor
+from ui.errors import page_action
+from ui.guard import page_guard, require_page
+from ui.report_choice import choose_report
 
 page_guard()
 actor = require_page("skriverom")

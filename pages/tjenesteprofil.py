@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import page_guard, regions_for, require_page, sample_banner, service_profile
-from pages.common import municipalities as shared_municipalities
 from tilstand import profile, tables
 from tilstand.markdown_html import literal
+from ui.data import municipalities as shared_municipalities, sample_banner, service_profile
+from ui.guard import page_guard, regions_for, require_page
 
 page_guard()
 actor = require_page("tjenesteprofil")

@@ -11,7 +11,9 @@ from tests.conftest import ROOT
 MODULES = sorted(
     ".".join(p.relative_to(ROOT).with_suffix("").parts)
     for p in (ROOT / "tilstand").rglob("*.py") if p.name not in ("__init__.py", "lo_convert.py")
-) + ["tilstand", "tilstand.ingest", "pages.common", "ui.chapter", "ui.editor"]
+) + ["tilstand", "tilstand.ingest"] + sorted(
+    f"ui.{p.stem}" for p in (ROOT / "ui").glob("*.py") if p.name != "__init__.py"
+)
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -179,7 +179,7 @@ def _page_with_action(raise_what: str) -> None:
     import duckdb
     import streamlit as st
 
-    from pages.common import page_action
+    from ui.errors import page_action
     from tilstand.review import StateError
 
     st.title("Side")

@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from importlib.resources import files
 
 import duckdb
@@ -121,6 +122,19 @@ def default_chapters() -> list[Chapter]:
 
 def chapter_guidance(key: str) -> str:
     return next((c.guidance_nb for c in default_chapters() if c.key == key), "")
+
+
+@cache
+def _chapter_areas() -> dict[str, str]:
+    text = files("tilstand.data").joinpath("chapter_areas.csv").read_text(encoding="utf-8")
+    return {r["chapter"]: r["area"] for r in csv.DictReader(text.splitlines())}
+
+
+def area_of_chapter(key: str) -> str | None:
+    """The area a chapter is about (tilstand/data/chapter_areas.csv: chapter key -> areas.csv key), so the
+    writing room and the review page open the area's page with its peers and positions beside the chapter.
+    None for a chapter of the leader's own text (summary, challenges, measures) or one the leader added."""
+    return _chapter_areas().get(key)
 
 
 def _report(row) -> Report:

@@ -16,13 +16,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from pages.common import (connection, data_version, municipalities, page_guard, regions_for, require_page,
-                          sample_banner, service_profile)
 from tilstand import charts, dashboard, fmt, peers, store, tables
 from tilstand.access import Actor, PermissionDenied
 from tilstand.markdown_html import literal
 from tilstand.peers import PeerSetError
 from tilstand.profile import GROUP_ESTIMATED_NOTE
+from ui.data import connection, data_version, municipalities, sample_banner, service_profile
+from ui.guard import page_guard, regions_for, require_page
 
 COMPARE_LABEL = {"group": "KOSTRA-gruppen", "county": "Fylket", "country": "Landet",
                  "peers": "Sammenligningskommunene"}

@@ -12,15 +12,15 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, markdown_html, peers, profile, tables
+from tilstand import charts, markdown_html, narrative, peers, profile, tables
+from ui import navigation
+from ui.data import connection
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
 def chart(chart_id: str, region: str, year: int, language: str, version: int, db: str,
           peer_set: tuple[str, ...] = ()) -> charts.Chart:
     """Built once per data version and peer set; `db` keys the cache to the database file in use."""
-    from pages.common import connection
-
     definition = next(c for c in charts.registry() if c.id == chart_id)
     compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
     return charts.build(connection(), definition, region, year, language, compare=compare, peers=peer_set)
@@ -59,8 +59,6 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
     """Every chart of the chapter with data; `below` adds something under each (e.g. a comment button).
 
     The peer line is the one the report will carry: the leader's saved peers, never a suggestion."""
-    from pages.common import connection
-
     peer_set = peers.for_report(connection(), region, year)
     for definition in charts.for_indicators(indicators):
         c = chart(definition.id, region, year, language, version, db, peer_set)
@@ -74,13 +72,9 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
             below(definition)
 
 
-# The chapter's area page: peers, positions and every figure of the area, one click away.
-AREA_OF_CHAPTER = {"om_barnevernet": "bakgrunn", "dekningsgrad": "dekningsgrad", "kvalitet": "kvalitet",
-                   "okonomi": "okonomi", "ansatte": "ansatte", "brukere": "brukere"}
-
-
 def area_link(chapter_key: str, region: str, year: int) -> None:
-    if chapter_key in AREA_OF_CHAPTER:
-        st.page_link(f"pages/{AREA_OF_CHAPTER[chapter_key]}.py", icon=":material/monitoring:",
+    """The chapter's area page: peers, positions and every figure of the area, one click away."""
+    if (area := narrative.area_of_chapter(chapter_key)) is not None:
+        st.page_link(navigation.page(area).path, icon=":material/monitoring:",
                      label="Se hele området med sammenligningskommuner og plassering",
                      query_params={"kommune": region, "ar": str(year)})

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 SMALL, LARGE = "5026", "5001"  # Holtålen, Trondheim: both have sample data
 BLOCKING = ("serious", "critical")
 VIEWPORT = {"width": 1280, "height": 900}
-# English that Streamlit puts in labels and dialogs; pages/a11y.py must have turned all of it Norwegian.
+# English that Streamlit puts in labels and dialogs; ui/a11y.py must have turned all of it Norwegian.
 ENGLISH_UI = re.compile(r"^(Help( for .*)?|Close|Open|Search(: .*)?|Show password|Hide password|Show/hide columns.*|"
                         r"Download as CSV.*|Fullscreen.*|Remove .*|Clear all|Clear value|Collapse sidebar|"
                         r"Expand sidebar|Selected values|Choose an option|Sidebar|file upload|Link to heading|"

@@ -70,7 +70,7 @@ def test_fetch_from_ssb_button_imports_through_the_same_importer(own_server, bro
         page.goto(f"{own_server.url}/import")
         page.get_by_role("textbox", name="Kommuner (kommunenummer, kommaseparert)").fill("5001")
         tables = page.get_by_test_id("stMultiSelect")
-        # One table keeps the test short; pages/a11y.py makes Streamlit's «Clear all» Norwegian.
+        # One table keeps the test short; ui/a11y.py makes Streamlit's «Clear all» Norwegian.
         tables.get_by_role("button", name=re.compile("^Fjern alle$")).click()
         tables.locator("input").click()
         page.keyboard.type("12275")

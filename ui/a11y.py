@@ -4,7 +4,7 @@ Streamlit's chrome speaks English to screen readers (aria-labels such as «Help 
 «Search», the «Page not found» dialog, the file uploader's texts) on a page whose <html lang> is nb:
 WCAG 3.1.2 wants the language of every part to be right. Its caption grey is also too light for WCAG
 1.4.3 (3.8:1 against the sidebar, 4.5:1 needed). One small script, run in the parent page from a 1-pixel
-iframe like pages/common.set_page_language, rewrites those texts as Streamlit draws them (a
+iframe like set_page_language below, rewrites those texts as Streamlit draws them (a
 MutationObserver, since Streamlit redraws on every rerun) and adds one style rule.
 tests/e2e/test_accessibility.py checks that no English label is left and that axe-core finds nothing
 serious or critical.
@@ -140,8 +140,11 @@ def norwegian_chrome() -> None:
     st.iframe(script(), height=1, alt="Gjør Streamlits egne knappenavn norske")
 
 
-if __name__ == "__main__":  # run as a page by Streamlit's folder mode: hand over to app.py
-    from pages.common import page_guard
-
-    page_guard()
-    st.stop()
+def set_page_language(lang: str = "nb") -> None:
+    """Streamlit ships <html lang="en"> with no setting for it; WCAG 3.1.1 needs the real language."""
+    st.iframe(
+        "<script>const d = window.parent.document.documentElement;"
+        f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
+        "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
+        height=1, alt="Setter sidespråket til norsk",
+    )
