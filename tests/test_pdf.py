@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import docx
@@ -193,10 +192,10 @@ def test_missing_input_is_named(office, tmp_path):
 def test_a_timeout_kills_libreoffice_and_says_so(office, tmp_path, timeout):
     src = tmp_path / "rapport.docx"
     make_report(src, chapters=200, paragraphs=3)  # ≈ 2 s here: the second case lands mid-work
-    started = time.monotonic()
-    with pytest.raises(pdf.PdfConversionError, match=r"«rapport.docx».*tidsavbrudd"):
+    with pytest.raises(pdf.PdfConversionError, match=r"«rapport.docx».*tidsavbrudd") as caught:
         pdf.to_pdf(src, tmp_path / "ut.pdf", timeout=timeout)
-    assert time.monotonic() - started < 10
+    # The timeout path, with this call's limit (not a wall-clock bound, which a loaded machine breaks).
+    assert f"ble ikke ferdig innen {timeout:g} sekund" in str(caught.value)
     assert not (tmp_path / "ut.pdf").exists()
     # The autouse fixture checks that no soffice of ours is left.
 
