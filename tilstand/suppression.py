@@ -31,13 +31,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 import dataclasses
 from dataclasses import dataclass
 from functools import cache
 
 import duckdb
-import polars as pl
 
 from tilstand import catalog
 from tilstand.privacy import HIDDEN_STATUSES
@@ -94,23 +93,20 @@ class Geography:
                 districts[code[:4]].append(code)
         geo = cls(kinds, {k: tuple(v) for k, v in services.items()}, {k: tuple(v) for k, v in districts.items()},
                   {k: tuple(v) for k, v in counties.items()}, {k: tuple(v) for k, v in kostra.items()})
-        return dataclasses.replace(geo, incomplete=geo._incomplete(cur, years))
+        return dataclasses.replace(geo, incomplete=cls._incomplete(cur, years))
 
-    def _incomplete(self, cur: duckdb.DuckDBPyConnection, years: Iterable[int]) -> frozenset[tuple[str, int]]:
+    @staticmethod
+    def _incomplete(cur: duckdb.DuckDBPyConnection, years: Iterable[int]) -> frozenset[tuple[str, int]]:
         """The comparison regions whose members the store does not all hold, per year: their members' counts
         do not add up to the region's (a KOSTRA group or the country has members all over the country; a store
         of one county holds few). Judged on every count at once, so it never depends on which figures a
-        decision happens to read. A region with nothing to judge by counts as complete (the safe side)."""
-        pairs = [(y, parent, m) for y in years for parent, members in self.comparison_members(y).items()
-                 for m in members]
-        if not pairs:
+        decision happens to read. A region with nothing to judge by counts as complete (the safe side).
+        Who belongs to whom is read in the same statement as `comparison_members` gives it, so no list of
+        pairs travels from Python to the database."""
+        years = sorted(set(years))
+        if not years:
             return frozenset()
-        frame = pl.DataFrame(pairs, schema={"year": pl.Int32, "parent": pl.Utf8, "member": pl.Utf8}, orient="row")
-        cur.register("comparison_pairs", frame)
-        try:
-            rows = cur.execute(INCOMPLETE_SQL, {"inds": sorted(_sizes())}).fetchall()
-        finally:
-            cur.unregister("comparison_pairs")
+        rows = cur.execute(INCOMPLETE_SQL, {"inds": sorted(_sizes()), "years": years}).fetchall()
         return frozenset((parent, year) for parent, year in rows)
 
 
@@ -498,7 +494,18 @@ def _sizes() -> frozenset[str]:
 # A region is complete in a year when some count is stored for it and every member, and every such count adds
 # up; otherwise some members are not in the store (or not for any count), and none can be isolated through it.
 INCOMPLETE_SQL = """
-WITH sizes AS (SELECT year, parent, count(*) AS n FROM comparison_pairs GROUP BY ALL),
+WITH years AS (SELECT unnest($years::INTEGER[]) AS year),
+municipality AS (SELECT code, county_code FROM region WHERE kind = 'municipality'),
+comparison_pairs AS (  -- Geography.comparison_members, for every year asked
+    SELECT y.year, m.county_code AS parent, m.code AS member FROM years y, municipality m
+    WHERE m.county_code IS NOT NULL
+    UNION ALL
+    SELECT y.year, k.group_code, k.region_code FROM years y JOIN kostra_membership k
+        ON k.valid_from <= y.year AND (k.valid_to IS NULL OR k.valid_to >= y.year)
+    UNION ALL
+    SELECT y.year, 'EAK', m.code FROM years y, municipality m
+),
+sizes AS (SELECT year, parent, count(*) AS n FROM comparison_pairs GROUP BY ALL),
 sums AS (
     SELECT p.year, p.parent, o.indicator_id, sum(o.value) AS total, count(o.value) AS n
     FROM comparison_pairs p JOIN observation o ON o.region_code = p.member AND o.year = p.year
@@ -570,15 +577,21 @@ def _inputs_of(inds: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def decide(cur: duckdb.DuckDBPyConnection, year: int, geo: Geography,
-           scope: frozenset[str] | None = None) -> dict[Key, str]:
-    """Every hidden cell of one year among the indicators the rules reason about (or those in `scope`), with
-    the rule that hid it."""
+def decide(cur: duckdb.DuckDBPyConnection, years: Sequence[int], geo: Geography,
+           scope: frozenset[str] | None = None) -> dict[int, dict[Key, str]]:
+    """Every hidden cell of each year among the indicators the rules reason about (or those in `scope`), with
+    the rule that hid it. Each year is decided on its own; their cells are read in one statement."""
     wanted = _ruled() if scope is None else scope | _inputs_of(scope)
-    rows = cur.execute("SELECT indicator_id, region_code, value, status FROM observation "
-                       "WHERE year = $year AND list_contains($wanted, indicator_id)",
-                       {"year": year, "wanted": sorted(wanted)}).fetchall()
-    y = Year(year, {(i, r): (v, s) for i, r, v, s in rows}, geo)
+    cells: dict[int, dict[Key, tuple[float | None, str | None]]] = {y: {} for y in years}
+    for i, r, y, v, s in cur.execute(
+            "SELECT indicator_id, region_code, year, value, status FROM observation "
+            "WHERE list_contains($years, year) AND list_contains($wanted, indicator_id)",
+            {"years": list(years), "wanted": sorted(wanted)}).fetchall():
+        cells[y][(i, r)] = (v, s)
+    return {y: _decide_year(Year(y, cells[y], geo), scope) for y in years}
+
+
+def _decide_year(y: Year, scope: frozenset[str] | None) -> dict[Key, str]:
     y.primary()
     y.withhold_comparisons()  # first: the comparison rules reason about what readers can work out without them
     y.settle()
@@ -586,8 +599,6 @@ def decide(cur: duckdb.DuckDBPyConnection, year: int, geo: Geography,
         return y.hidden
     return {k: rule for k, rule in y.hidden.items() if k[0] in scope}
 
-
-SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32, "rule": pl.Utf8}
 
 # The primary rule for every other indicator, in one statement (the same rule as Year.primary).
 PRIMARY_SQL = """
@@ -617,13 +628,11 @@ def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
         plain = sorted(changed - _ruled())
         cur.execute("DELETE FROM suppression WHERE list_contains($years, year) AND list_contains($inds, indicator_id)",
                     {"years": todo, "inds": sorted(scope | set(plain))})
-    rows = [(ind, region, year, rule) for year in todo
-            for (ind, region), rule in decide(cur, year, geo, scope).items()]
+    rows = [(ind, region, year, rule) for year, hidden in decide(cur, todo, geo, scope).items()
+            for (ind, region), rule in hidden.items()]
     cur.execute(PRIMARY_SQL, {"years": todo, "ruled": sorted(_ruled()), "all": indicators is None, "plain": plain})
-    cur.register("suppression_new", pl.DataFrame(rows, schema=SCHEMA, orient="row"))
-    try:
-        cur.execute("INSERT INTO suppression SELECT * FROM suppression_new")
-    finally:
-        cur.unregister("suppression_new")
+    if rows:  # passed as lists: no frame to build, no Arrow to load
+        cur.execute("INSERT INTO suppression SELECT unnest($i), unnest($r), unnest($y), unnest($rule)",
+                    {k: list(col) for k, col in zip(("i", "r", "y", "rule"), zip(*rows))})
     return dict(cur.execute("SELECT rule, count(*) FROM suppression WHERE list_contains($years, year) GROUP BY 1",
                             {"years": todo}).fetchall())
