@@ -126,3 +126,33 @@ def add_test_users(con) -> None:
 def leader(name: str = "leder", region: str = "*") -> Actor:
     """A barnevernleder as the library sees one: the role that may write text and import."""
     return Actor(name, name, {region: frozenset({"leder"})})
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    """app.py in Streamlit's AppTest on the sample database, signed in as the leder (tests/apptest.py).
+
+    AppTest resets Streamlit's folder-mode flag before every run, so each run would start in the
+    old pages/ mode and our page_guard would rerun it, dropping button clicks. A live server leaves that
+    mode for good after app.py's first st.navigation; this makes AppTest do the same."""
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import sign_in_as
+
+    original_init = PagesManager.__init__
+
+    def init_in_navigation_mode(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+    monkeypatch.setenv("TILSTAND_DB", str(demo_db))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    sign_in_as(at, "leder")
+    yield at
+    st.cache_resource.clear()

@@ -6,39 +6,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import sign_in_as
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    """AppTest resets Streamlit's folder-mode flag before every run, so each run would start in the
-    old pages/ mode and our page_guard would rerun it, dropping button clicks. A live server leaves that
-    mode for good after app.py's first st.navigation; this makes AppTest do the same."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
-    monkeypatch.setenv("TILSTAND_DB", str(demo_db))
-    monkeypatch.chdir(ROOT)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    sign_in_as(at, "leder")
-    yield at
-    st.cache_resource.clear()
-
-
-def sign_in_as(at: AppTest, username: str) -> None:
-    """A session as the sign-in page makes one (the token the cookie would carry)."""
-    from tilstand import auth, sessions, store
-
-    con = store.connect(os.environ["TILSTAND_DB"])
-    at.session_state["session_token"] = sessions.start(con, auth.load_actor(con, username))
 
 
 def test_front_page_says_the_numbers_are_sample_data(app):

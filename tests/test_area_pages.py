@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import app, sign_in_as  # noqa: F401  (fixture and helper shared with the page tests)
+from tests.apptest import sign_in_as
 from tilstand import dashboard
 
 AREAS = [a.key for a in dashboard.areas()]

@@ -3,10 +3,9 @@ leader (or anyone who can write a chapter) types can load an image, run a script
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
+from tests.html_tags import tags_of
 from tilstand import markdown_html
 from tilstand.markdown import Span, inline
 
@@ -22,23 +21,6 @@ ATTACKS = {
 }
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a"}
 ALLOWED_ATTRIBUTES = {"href", "rel", "target"}
-
-
-class _Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    """Every start tag in rendered HTML, as a browser would parse it."""
-    parser = _Collect()
-    parser.feed(html)
-    parser.close()
-    return parser.tags
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))

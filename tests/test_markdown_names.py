@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 
 from tests.conftest import DATA
-from tests.test_app import app, sign_in_as  # noqa: F401  (fixture and helper shared with the page tests)
+from tests.apptest import sign_in_as
 from tilstand import auth, regions, store
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 import streamlit as st
 
-from tests.test_app import app, sign_in_as  # noqa: F401  (fixture and helper shared with the page tests)
-from tests.test_markdown_html import tags_of
+from tests.apptest import sign_in_as
+from tests.html_tags import tags_of
 from tilstand import auth, narrative, pdf, publish, review, store
 from tilstand.access import SYSTEM
 

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.storage_faults import full_disk, random_bytes_file, sqlite_file, text_file
-from tests.test_app import app, sign_in_as  # noqa: F401  (fixture and helper shared with the page tests)
+from tests.apptest import sign_in_as
 from tilstand import narrative, review, store
 from tilstand.access import Actor
 

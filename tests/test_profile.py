@@ -153,7 +153,6 @@ def test_a_group_fetched_from_klass_replaces_the_guess_and_its_estimated_mark(de
 
 # --- the same on the pages --------------------------------------------------------------------------------
 
-from tests.test_app import app  # noqa: E402,F401  (the AppTest fixture the page tests share)
 
 
 def _plain(elements) -> list[str]:
