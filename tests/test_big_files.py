@@ -159,11 +159,11 @@ def page(demo_db, tmp_path, monkeypatch):
 
     from streamlit.runtime.pages_manager import PagesManager
 
-    from tests.test_app import sign_in_as
+    from tests.apptest import sign_in_as
 
     original_init = PagesManager.__init__
 
-    def init_in_navigation_mode(self, *args, **kwargs):  # as tests/test_app.py's fixture: see there why
+    def init_in_navigation_mode(self, *args, **kwargs):  # as the 'app' fixture in tests/conftest.py: see there why
         original_init(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
 

@@ -12,7 +12,6 @@ import pytest
 
 from tests import fake_ssb
 from tests.conftest import leader, snapshot
-from tests.test_app import app  # noqa: F401  (the AppTest fixture)
 from tilstand import auth, ingest, store
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
@@ -429,7 +428,7 @@ def test_the_import_pages_fetch_shows_the_tables_imported_and_names_each_table_t
 
     import streamlit as st
 
-    from tests.test_app import sign_in_as
+    from tests.apptest import sign_in_as
 
     db = tmp_path / "copy.duckdb"
     shutil.copy(demo_db, db)
