@@ -1,11 +1,12 @@
-"""Chapter text as HTML for the pages, made from the same parsed Markdown subset as the DOCX (markdown.py).
+"""Chapter text as HTML for the pages, written from the same parse as the DOCX (markdown.py).
 
 Streamlit's own st.markdown renders all of Markdown: images from any address (a tracking pixel that tells a
 stranger when each council member read the report, from where), LaTeX, icons, colours. A chapter is
-therefore never given to st.markdown: it is parsed into the subset leaders write in (paragraphs, headings,
-lists, bold, italic, links) and written out here with every piece of text escaped. The only tags are
-p, h2–h6, ul, ol, li, strong, em and a; a link's address is http(s) or mailto (markdown.SAFE_SCHEMES), and
-the link tells the site nothing about the page it came from. Pages show the result with st.html.
+therefore never given to st.markdown: markdown.parse reads it with the rules the DOCX writer supports, and
+the blocks are written out here with every piece of text escaped, so the writing room's preview shows what
+the document will. The only tags are p, h2–h6, ul, ol, li, blockquote, table, thead, tbody, tr, th, td,
+strong, em, del and a; a link's address is http(s) or mailto (markdown.SAFE_SCHEMES), and the link tells the
+site nothing about the page it came from. Pages show the result with st.html.
 """
 
 from __future__ import annotations
@@ -34,14 +35,34 @@ def _block(b: Block, base_level: int) -> str:
         return f"<h{level}>{spans(b.spans)}</h{level}>"
     if b.kind == "paragraph":
         return f"<p>{spans(b.spans)}</p>"
-    tag = "ul" if b.kind == "bullets" else "ol"
-    return f"<{tag}>" + "".join(f"<li>{spans(item)}</li>" for item in b.items) + f"</{tag}>"
+    if b.kind == "quote":
+        return "<blockquote>" + "".join(_block(inner, base_level) for inner in b.blocks) + "</blockquote>"
+    if b.kind == "table":
+        return _table(b)
+    items = "".join(f"<li>{spans(item.spans)}" + "".join(_block(inner, base_level) for inner in item.blocks)
+                    + "</li>" for item in b.items)
+    if b.kind == "bullets":
+        return f"<ul>{items}</ul>"
+    start = f' start="{b.start}"' if b.start != 1 else ""
+    return f"<ol{start}>{items}</ol>"
+
+
+def _table(b: Block) -> str:
+    """The header row, then the body; cells hold inline text only."""
+    head, *body = b.rows
+    out = "<table><thead><tr>" + "".join(f"<th>{spans(cell)}</th>" for cell in head) + "</tr></thead>"
+    if body:
+        out += "<tbody>" + "".join("<tr>" + "".join(f"<td>{spans(cell)}</td>" for cell in row) + "</tr>"
+                                   for row in body) + "</tbody>"
+    return out + "</table>"
 
 
 def spans(parts: Sequence[Span]) -> str:
     out = []
     for s in parts:
         text = escape(s.text, quote=False)
+        if s.strike:
+            text = f"<del>{text}</del>"
         if s.italic:
             text = f"<em>{text}</em>"
         if s.bold:

@@ -1,4 +1,4 @@
-"""Writing Word content with python-docx: Markdown blocks, accessible tables and images with alt text.
+"""Writing Word content with python-docx: the parsed Markdown (markdown.py), accessible tables and images.
 
 python-docx has no API for alt text, table captions, repeated header rows, hyperlinks or restarting a
 numbered list; those few pieces of WordprocessingML are written here and nowhere else. Everything goes
@@ -18,9 +18,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from tilstand.markdown import Block, Span, clean
+from tilstand.markdown import Block, Item, Span, clean
 
 MAX_HEADING = 4
+MAX_LIST_DEPTH = 3  # Word's list styles go to 'List Bullet 3' / 'List Number 3'; deeper items stay at 3
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own hyperlink blue: 5.9:1 on white
 
 
@@ -42,6 +43,7 @@ def add_spans(doc, p: Paragraph, spans: Sequence[Span]) -> None:
             run = p.add_run(clean(s.text))
             run.bold = s.bold or None
             run.italic = s.italic or None
+            run.font.strike = s.strike or None
 
 
 def _hyperlink(doc, p: Paragraph, span: Span) -> None:
@@ -52,6 +54,7 @@ def _hyperlink(doc, p: Paragraph, span: Span) -> None:
     run = p.add_run(clean(span.text))
     run.bold = span.bold or None
     run.italic = span.italic or None
+    run.font.strike = span.strike or None
     run.font.underline = True
     run.font.color.rgb = LINK_COLOUR  # python-docx keeps rPr children in schema order; Word insists
     p._p.remove(run._r)
@@ -59,27 +62,61 @@ def _hyperlink(doc, p: Paragraph, span: Span) -> None:
     p._p.append(link)
 
 
-def blocks(doc, parsed: Sequence[Block], *, base_level: int) -> None:
-    """Markdown blocks as Word paragraphs; '#' inside a chapter is one level below the chapter heading."""
+def blocks(doc, parsed: Sequence[Block], *, base_level: int, depth: int = 0, quoted: bool = False) -> None:
+    """Markdown blocks as Word paragraphs, block for block as markdown_html writes them: '#' inside a chapter is
+    one level below the chapter heading, a nested list one list style deeper, a quote in the 'Quote' style."""
     for b in parsed:
         if b.kind == "heading":
             p = doc.add_paragraph(style=f"Heading {min(base_level + b.level, MAX_HEADING)}")
             add_spans(doc, p, b.spans)
         elif b.kind == "paragraph":
-            paragraph(doc, b.spans)
-        elif b.kind == "bullets":
-            for item in b.items:
-                paragraph(doc, item, style="List Bullet")
-        elif b.kind == "numbers":
-            num_id = _new_numbering(doc)
-            for item in b.items:
-                p = paragraph(doc, item, style="List Number")
-                _set_num(p, num_id)
+            paragraph(doc, b.spans, style="Quote" if quoted else _continue_style(depth))
+        elif b.kind == "quote":
+            blocks(doc, b.blocks, base_level=base_level, depth=depth, quoted=True)
+        elif b.kind == "table":
+            markdown_table(doc, b.rows)
+        else:
+            _list(doc, b, base_level=base_level, depth=depth + 1, quoted=quoted)
 
 
-def _new_numbering(doc) -> int | None:
-    """A fresh w:num on the 'List Number' definition, so each numbered list starts again at 1."""
-    style = doc.styles["List Number"]
+def _continue_style(depth: int) -> str | None:
+    """A further paragraph inside a list item lines up with the item's text."""
+    if depth == 0:
+        return None
+    return "List Continue" + (f" {min(depth, MAX_LIST_DEPTH)}" if depth > 1 else "")
+
+
+def _list(doc, b: Block, *, base_level: int, depth: int, quoted: bool) -> None:
+    level = min(depth, MAX_LIST_DEPTH)
+    style = ("List Bullet" if b.kind == "bullets" else "List Number") + (f" {level}" if level > 1 else "")
+    num_id = _new_numbering(doc, style, b.start) if b.kind == "numbers" else None
+    for item in b.items:
+        _item(doc, item, style, num_id)
+        blocks(doc, item.blocks, base_level=base_level, depth=depth, quoted=quoted)
+
+
+def _item(doc, item: Item, style: str, num_id: int | None) -> None:
+    p = paragraph(doc, item.spans, style=style)
+    _set_num(p, num_id)
+
+
+def markdown_table(doc, rows: Sequence[Sequence[Sequence[Span]]]):
+    """A table a leader wrote: the first row is the header (repeated on every page, bold), cells keep their
+    bold, italic, strike-through and links."""
+    t = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    t.style = doc.styles["Table Grid"]
+    _mark_header(t.rows[0])
+    for r, (row, values) in enumerate(zip(t.rows, rows)):
+        for cell, spans in zip(row.cells, values):
+            p = cell.paragraphs[0]
+            add_spans(doc, p, [Span(s.text, True, s.italic, s.href, s.strike) for s in spans] if r == 0 else spans)
+            p.paragraph_format.space_after = Pt(0)
+    return t
+
+
+def _new_numbering(doc, style_name: str = "List Number", start: int = 1) -> int | None:
+    """A fresh w:num on the style's numbering definition, so each numbered list starts again (at `start`)."""
+    style = doc.styles[style_name]
     num_pr = style.element.find(qn("w:pPr") + "/" + qn("w:numPr"))
     if num_pr is None:
         return None
@@ -95,9 +132,9 @@ def _new_numbering(doc) -> int | None:
     num.append(abstract)
     override = OxmlElement("w:lvlOverride")
     override.set(qn("w:ilvl"), "0")
-    start = OxmlElement("w:startOverride")
-    start.set(qn("w:val"), "1")
-    override.append(start)
+    start_at = OxmlElement("w:startOverride")
+    start_at.set(qn("w:val"), str(start))
+    override.append(start_at)
     num.append(override)
     numbering.append(num)
     return new_id

@@ -17,7 +17,8 @@ HTML = """
 <div class="tilstand-editor">
   <label class="lbl" for="tekst"></label>
   <p class="hint" id="tekst-hint">Markdown: ### Overskrift, - punkt, 1. nummerert, **fet**, *kursiv*,
-     [lenketekst](https://adresse). Teksten lagres automatisk mens du skriver.</p>
+     ~~gjennomstreket~~, &gt; sitat, | tabell |, [lenketekst](https://adresse). Forhåndsvisningen viser teksten
+     slik den blir i rapporten. Teksten lagres automatisk mens du skriver.</p>
   <textarea id="tekst" aria-describedby="tekst-hint tekst-status" spellcheck="true" lang="nb"></textarea>
   <p class="status" id="tekst-status" role="status" aria-live="polite"></p>
 </div>
