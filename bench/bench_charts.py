@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from tilstand import charts, demo, narrative, store
+from tilstand.charts import render as chart_render
 
 TARGET_MS = 15.0
 PEERS = ["5054", "5057", "5058", "5020", "5006", "5035", "5021", "5025"]  # eight Trøndelag municipalities
@@ -35,20 +36,17 @@ COVERAGE = ["barn_melding_andel", "barn_undersokelse_andel", "barn_tiltak_andel"
 
 
 def kind_cases(region: str) -> list[tuple[str, str, str, dict]]:
-    """(label, chart id, region, build arguments) per kind; tenfactor/survey when their module exists."""
+    """(label, chart id, region, build arguments) per kind."""
     cases = [
         ("trend", "trend_barn_tiltak_andel", region, {}),
         ("trend + peers", "trend_barn_tiltak_andel", region, {"compare": charts.COMPARE_ALL, "peers": PEERS}),
         ("position + peers", "position_barn_tiltak_andel", region, {"compare": charts.COMPARE_ALL, "peers": PEERS}),
         ("position, no peers", "position_barn_tiltak_andel", region, {}),
         ("members", "members_undersokelser_fristbrudd_andel", MEMBER, {}),
+        ("tenfactor + peers", "tenfactor_faktorer", region, {"compare": charts.COMPARE_ALL, "peers": PEERS}),
+        ("survey", "survey_fordeling", region, {}),
     ]
-    try:
-        import tilstand.chart_surveys  # noqa: F401 - written alongside; timed when present
-    except ImportError:
-        return cases
-    return cases + [("tenfactor + peers", "tenfactor_faktorer", region, {"compare": charts.COMPARE_ALL, "peers": PEERS}),
-                    ("survey", "survey_fordeling", region, {})]
+    return cases
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -95,7 +93,7 @@ def render(con: duckdb.DuckDBPyConnection, tmp: Path, region: str, year: int) ->
         os.environ["TILSTAND_CACHE"] = str(tmp / cache)
         t = time.perf_counter()
         for batch in calls:
-            charts.png(batch)
+            chart_render.png(batch)
         return time.perf_counter() - t
 
     t_cold = timed("cold", [figures])
@@ -104,7 +102,7 @@ def render(con: duckdb.DuckDBPyConnection, tmp: Path, region: str, year: int) ->
     t_cached = timed("warm", [figures])
     n = len(figures)
     print(f"\ncharts in the report: {len(built)} built, {n} with data ({unique} distinct), "
-          f"{len(built) - n} empty (skipped); {charts.TABS} tabs")
+          f"{len(built) - n} empty (skipped); {chart_render.TABS} tabs")
     print(f"build (figures + alt text):       {t_build:6.2f} s  ({t_build / len(built) * 1000:5.1f} ms per chart)")
     print(f"cold render, Chromium start incl: {t_cold:6.2f} s")
     print(f"warm render, one batch:           {t_warm:6.2f} s  ({t_warm / unique:5.2f} s per chart)")
@@ -138,7 +136,7 @@ def main() -> int:
             store.close(national)
         if args.no_render:
             pass
-        elif not charts.renderer_available():
+        elif not chart_render.renderer_available():
             print("\nChromium not found (apt-get install chromium, or set BROWSER_PATH): rendering not timed")
         else:
             render(con, tmp, args.region, args.year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tilstand import catalog, charts, fmt
+from tilstand.charts import _data, _layout, _words
 from tilstand.access import SYSTEM
 from tilstand.ingest import load
 
@@ -47,7 +48,7 @@ def note(c: charts.Chart) -> str:
 def import_date(con, indicator: str) -> str:
     (latest,) = con.execute("SELECT max(l.imported_at) FROM observation o JOIN import_log l ON l.id = o.import_id "
                             "WHERE o.indicator_id = ?", [indicator]).fetchone()
-    return charts.date_text(latest.date())
+    return _words.date_text(latest.date())
 
 
 # --- registry -----------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def test_peer_line_is_the_unweighted_mean_of_the_peers_shown_values(demo):
     c = charts.build(demo, chart("trend_barn_plassert_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=peers)
     line = c.figure.data[-1]
     assert line.name == f"Sammenligningskommunene (snitt av {len(peers)})"
-    assert line.line.color == charts.STYLE["peers"]["color"] and line.line.dash not in {"solid", "dash", "dot", "dashdot"}
+    assert line.line.color == _layout.STYLE["peers"]["color"] and line.line.dash not in {"solid", "dash", "dot", "dashdot"}
     values = public(demo, "barn_plassert_andel", peers, YEAR - 9, YEAR)
     for x, y in zip(line.x, line.y):
         shown = [values[(p, int(x))] for p in peers if values.get((p, int(x))) is not None]
@@ -150,10 +151,10 @@ def test_about_line_gives_definition_source_and_import_date(demo):
 
 
 def test_updated_is_the_newest_import_of_a_shown_value(demo):
-    assert charts.updated(demo, ["barn_tiltak_andel"], [TRONDHEIM]).strftime("%Y-%m-%d") == (
+    assert _data.updated(demo, ["barn_tiltak_andel"], [TRONDHEIM]).strftime("%Y-%m-%d") == (
         demo.execute("SELECT max(l.imported_at)::DATE::VARCHAR FROM observation o JOIN import_log l ON l.id = o.import_id "
                      "WHERE o.indicator_id = 'barn_tiltak_andel' AND o.region_code = ?", [TRONDHEIM]).fetchone()[0])
-    assert charts.updated(demo, ["no_such_indicator"], [TRONDHEIM]) is None
+    assert _data.updated(demo, ["no_such_indicator"], [TRONDHEIM]) is None
 
 
 # --- position -----------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ def test_position_draws_the_own_bar_blue_peers_grey_and_averages_hatched(demo):
     c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
     colours = {label: colour for label, _, colour in bars_in_order(c)}
     assert colours["Trondheim - Tråante"] == "#0072B2"
-    assert {colours[n] for n in ("Indre Fosen", "Ørland", "Åfjord", "Osen")} == {charts.BAR_OTHER}
+    assert {colours[n] for n in ("Indre Fosen", "Ørland", "Åfjord", "Osen")} == {_layout.BAR_OTHER}
     reference = next(t for t in c.figure.data if "KOSTRA-gruppe 12 (snitt)" in t.y)
     assert reference.marker.pattern.shape and "Sammenligningskommunene (snitt av 4)" in reference.y
     assert c.figure.layout.xaxis.title.text == "Prosent"
@@ -215,7 +216,7 @@ def test_position_table_rows_equal_the_bars(demo):
 def test_position_without_peers_shows_own_and_averages_and_asks_for_peers(demo):
     c = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR)
     kinds = {colour for _, _, colour in bars_in_order(c)}
-    assert charts.BAR_OTHER not in kinds and len(bars_in_order(c)) == 4
+    assert _layout.BAR_OTHER not in kinds and len(bars_in_order(c)) == 4
     assert "Velg sammenligningskommuner for å se plasseringen." in note(c) and "nr." not in c.alt
     nn = charts.build(demo, chart("position_barn_tiltak_andel"), TRONDHEIM, YEAR, "nn")
     assert "Vel samanlikningskommunar for å sjå plasseringa." in nn.alt and nn.alt.startswith("Stolpediagram: ")

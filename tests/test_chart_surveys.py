@@ -9,7 +9,9 @@ import dataclasses
 import pytest
 
 from sample_data.templates import build as templates
-from tilstand import catalog, chart_surveys, charts, fmt, ingest
+from tilstand import catalog, charts, fmt, ingest
+from tilstand.charts.kinds import survey as survey_kind
+from tilstand.charts.kinds import tenfactor as tenfactor_kind
 from tilstand.access import SYSTEM
 
 COMPARE = charts.COMPARE_ALL
@@ -33,11 +35,11 @@ TF, BU = definition("tenfactor"), definition("survey")
 
 
 def tenfactor(con, region="5001", year=2024, language="nb", compare=COMPARE, peers=()):
-    return chart_surveys.build_tenfactor(con, TF, region, year, language, compare=compare, peers=peers)
+    return tenfactor_kind.build(con, TF, region, year, language, compare=compare, peers=peers)
 
 
 def survey(con, region="5001", year=2024, language="nb"):
-    return chart_surveys.build_survey(con, BU, region, year, language, compare=COMPARE, peers=())
+    return survey_kind.build(con, BU, region, year, language, compare=COMPARE, peers=())
 
 
 def public(con, region: str, year: int, ids) -> dict[str, float | None]:

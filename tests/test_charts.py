@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tilstand import catalog, charts, fmt, profile, store
+from tilstand.charts import _words, render
 from tests.conftest import ROOT, env_flag
 
 CHAPTERS = {r["key"]: r for r in csv.DictReader((ROOT / "tilstand" / "data" / "chapters.csv").open(encoding="utf-8"))}
@@ -38,7 +39,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def browser():
-    if not charts.renderer_available():
+    if not render.renderer_available():
         message = "Chromium not found (apt-get install chromium, or set BROWSER_PATH)"
         if env_flag("TILSTAND_REQUIRE_BROWSER"):
             pytest.fail(message)
@@ -270,9 +271,9 @@ def test_nynorsk_alt_text_note_and_source(con):
 
 
 def test_years_are_written_as_spans_and_lists():
-    assert charts._years([2024], "nb") == "2024"
-    assert charts._years([2019, 2020], "nb") == "2019 og 2020"
-    assert charts._years([2015, 2016, 2017, 2019, 2024], "nn") == "2015–2017, 2019 og 2024"
+    assert _words.years([2024], "nb") == "2024"
+    assert _words.years([2019, 2020], "nb") == "2019 og 2020"
+    assert _words.years([2015, 2016, 2017, 2019, 2024], "nn") == "2015–2017, 2019 og 2024"
 
 
 # --- PNG ----------------------------------------------------------------------------------------
@@ -280,44 +281,44 @@ def test_years_are_written_as_spans_and_lists():
 
 def test_png_returns_real_png_bytes_at_the_scaled_size(con, cache, browser):
     fig = charts.build(con, chart("trend_barn_tiltak_andel"), "5001", YEAR).figure
-    [data] = charts.png([fig])
+    [data] = render.png([fig])
     assert png_size(data) == (900 * 2, 480 * 2)
-    [small] = charts.png([fig], scale=1, width=600, height=400)
+    [small] = render.png([fig], scale=1, width=600, height=400)
     assert png_size(small) == (600, 400)
 
 
 def test_second_call_is_served_from_the_disk_cache(con, cache, browser):
     fig = charts.build(con, chart("trend_barn_plassert_andel"), LEKA, YEAR).figure
-    first = charts.png([fig])
+    first = render.png([fig])
     files = list(cache.glob("*.png"))
     assert len(files) == 1
     mtime = files[0].stat().st_mtime_ns
-    before = charts.rendered_count()
-    again = charts.png([charts.build(con, chart("trend_barn_plassert_andel"), LEKA, YEAR).figure])
+    before = render.rendered_count()
+    again = render.png([charts.build(con, chart("trend_barn_plassert_andel"), LEKA, YEAR).figure])
     assert again == first
-    assert charts.rendered_count() == before and files[0].stat().st_mtime_ns == mtime
+    assert render.rendered_count() == before and files[0].stat().st_mtime_ns == mtime
 
 
 def test_cached_images_need_no_browser(con, cache, browser, monkeypatch):
     fig = charts.build(con, chart("trend_andel_utg_244"), "5001", YEAR).figure
-    first = charts.png([fig])
-    charts.stop_renderer()
+    first = render.png([fig])
+    render.stop_renderer()
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    assert not charts.renderer_available()
-    assert charts.png([fig]) == first
+    assert not render.renderer_available()
+    assert render.png([fig]) == first
 
 
 def test_a_batch_renders_every_figure_once_in_order(con, cache, browser, tmp_path, monkeypatch):
     defs = [c for c in charts.for_indicators(CHAPTERS["okonomi"]["indicators"].split())]
     figs = [charts.build(con, d, "5001", YEAR).figure for d in defs]
-    before = charts.rendered_count()
-    images = charts.png(figs + figs[:2])  # duplicates are rendered once
-    assert charts.rendered_count() - before == len(figs)
+    before = render.rendered_count()
+    images = render.png(figs + figs[:2])  # duplicates are rendered once
+    assert render.rendered_count() - before == len(figs)
     assert len(images) == len(figs) + 2 and images[-2:] == images[:2]
     assert len(set(images[:len(figs)])) == len(figs)
     # each image is in its figure's place: rendered alone (fresh cache), a figure gives the same bytes
     monkeypatch.setenv("TILSTAND_CACHE", str(tmp_path / "alone"))
-    assert charts.png([figs[3]]) == [images[3]]
+    assert render.png([figs[3]]) == [images[3]]
 
 
 def test_threads_rendering_at_once_each_get_their_own_images(con, cache, browser):
@@ -328,7 +329,7 @@ def test_threads_rendering_at_once_each_get_their_own_images(con, cache, browser
 
     def work(width: int) -> None:
         try:
-            results[width] = charts.png(figs, scale=1, width=width, height=400)
+            results[width] = render.png(figs, scale=1, width=width, height=400)
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
@@ -345,8 +346,8 @@ def test_threads_rendering_at_once_each_get_their_own_images(con, cache, browser
 
 def test_a_missing_browser_gives_a_norwegian_error(con, cache, monkeypatch):
     fig = charts.build(con, chart("trend_barn_melding_andel"), "5020", YEAR).figure
-    charts.stop_renderer()
+    render.stop_renderer()
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    assert not charts.renderer_available()
-    with pytest.raises(charts.ChartRenderError, match="fant ikke Chromium"):
-        charts.png([fig])
+    assert not render.renderer_available()
+    with pytest.raises(render.ChartRenderError, match="fant ikke Chromium"):
+        render.png([fig])

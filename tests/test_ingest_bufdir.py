@@ -349,7 +349,7 @@ DOTS = ("Kommune;Indikator;Periode;Antall\n"
 
 
 def test_bufdirs_dots_are_stored_as_hidden_or_missing_not_as_ssbs_missing(con, tmp_path):
-    from tilstand.charts import reason
+    from tilstand.charts._words import reason
     from tilstand.privacy import explain, is_hidden
 
     f = tmp_path / "prikker.csv"

@@ -13,7 +13,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import leader, env_flag
-from tilstand import catalog, charts, fmt, narrative, profile, report, template_guard
+from tilstand import catalog, fmt, narrative, profile, report, template_guard
+from tilstand.charts import render
 from tilstand.errors import InputError
 from tilstand.markdown import Span, inline, parse
 
@@ -45,7 +46,7 @@ def _headings(doc) -> list[tuple[str, str]]:
 
 
 def _needs_charts() -> None:
-    if not charts.renderer_available():
+    if not render.renderer_available():
         if env_flag("TILSTAND_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required for chart images in CI")
         pytest.skip("no Chromium for chart images")

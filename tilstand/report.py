@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 
 from tilstand import (catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, resources,
                       template_guard, wordml, words)
+from tilstand.charts import render as chart_render
 from tilstand.errors import InputError
 from tilstand.symbols import legend
 from tilstand.tables import chapter_rows, key_cells
@@ -198,12 +199,12 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
                 out.append(_Figure(part.key, chart))
     if not out:
         return out
-    if not charts.renderer_available():
+    if not chart_render.renderer_available():
         warnings.append(TEXT[language]["no_charts"].format(reason="Chromium mangler"))
         return out
     try:
-        images = charts.png([f.chart.figure for f in out])
-    except charts.ChartRenderError as e:
+        images = chart_render.png([f.chart.figure for f in out])
+    except chart_render.ChartRenderError as e:
         warnings.append(TEXT[language]["no_charts"].format(reason=str(e)))
         return out
     for f, png in zip(out, images):

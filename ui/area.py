@@ -9,7 +9,6 @@ year, comparisons and view are shared by all area pages, so moving between areas
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 
@@ -39,16 +38,12 @@ SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflo
 def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
     """Which charts the page shows, by section: per headline figure its trend and position, the area's own
     kinds (10-FAKTOR, survey), and the intermunicipal members."""
-    out: dict[str, list[charts.ChartDef]] = {}
-    for ind in area.headline:
-        out[ind] = charts.for_area({ind}, kinds=("trend",))[:1] + charts.for_area({ind}, kinds=("position",))[:1]
-        # A figure published per half-year: its two halves and the year, after the year's trend
-        out[ind][1:1] = [c for c in charts.registry() if c.kind == "halves" and c.indicators[-1] == ind]
+    out: dict[str, list[charts.ChartDef]] = {ind: charts.headline_charts(ind) for ind in area.headline}
     from tilstand import catalog
 
     ids = {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas} | set(area.headline)
-    out["extra"] = charts.for_area(ids, kinds=("tenfactor", "survey"))
-    out["members"] = charts.for_area(set(area.headline), kinds=("members",))
+    out["extra"] = charts.for_area(ids, kinds=charts.kinds_on("extra"))
+    out["members"] = charts.for_area(set(area.headline), kinds=charts.kinds_on("service"))
     return out
 
 
@@ -59,15 +54,7 @@ def _built(area_key: str, region: str, year: int, compare: tuple[str, ...], peer
     version), shared read-only between sessions."""
     defs = [d for group in page_charts(dashboard.area(area_key)).values() for d in group]
     built = charts.build_many(connection(), defs, region, year, "nb", compare=compare, peers=peer_set)
-    return {d.id: _for_screen(c) for d, c in zip(defs, built)}
-
-
-def _for_screen(c: charts.Chart) -> charts.Chart:
-    if c.definition.kind in ("tenfactor", "survey"):  # their title carries who answered and how many
-        return c
-    # The page prints the title as text above the chart (it wraps; a plotly title does not).
-    height = int(c.figure.layout.height or charts.HEIGHT)
-    return dataclasses.replace(c, figure=charts.without_title(c.figure, height=height - 26))
+    return {d.id: charts.for_screen(c) for d, c in zip(defs, built)}
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
@@ -124,8 +111,8 @@ def show(key: str) -> None:
     for item in items:
         st.subheader(item.indicator.name_nb)
         for d in sections.get(item.indicator.id, []):
-            _show_chart(built[d.id], view, _heading(d, year, built[d.id]))
-    _extra_charts(sections["extra"], built, view)
+            _show_chart(built[d.id], view, charts.page_heading(d, year, built[d.id]))
+    _extra_charts(sections["extra"], built, view, year)
     _members(sections["members"], built, view, year)
     _all_figures(area, profile)
 
@@ -239,21 +226,6 @@ def _delta(h: dashboard.Headline) -> str | None:
     return (fmt.change(h.change, h.unit) or fmt.value(0, h.unit)).replace("−", "-", 1)
 
 
-def _heading(d: charts.ChartDef, year: int, c: charts.Chart | None = None) -> str:
-    """The chart's own heading under the indicator's subheader: what this view of the numbers shows."""
-    if d.kind == "trend":
-        years = [y for y in (c.table.columns if c and c.table else ()) if y.isdigit()]
-        first = years[0] if years else year - charts.TREND_YEARS + 1
-        return f"Utvikling {first}–{year}"
-    if d.kind == "position":
-        return f"Plassering blant sammenligningskommunene i {year}"
-    if d.kind == "members":
-        return f"{d.title('nb')}: kommunene i tjenesten i {year}"
-    if d.kind == "halves":
-        return "Første og andre halvår og hele året (regnet ut fra antallene i begge halvår)"
-    return d.title("nb")
-
-
 def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
     st.markdown(f"**{html.escape(heading)}**")
     if c.empty:
@@ -272,12 +244,11 @@ def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
     st.caption(c.about or c.source)
 
 
-def _extra_charts(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: str) -> None:
+def _extra_charts(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: str, year: int) -> None:
     """The area's own kinds: 10-FAKTOR's ten factors, the survey answer distributions."""
     for d in defs:
         st.subheader(d.title("nb"))
-        _show_chart(built[d.id], view, "Alle faktorene: i år, i fjor og sammenligningen" if d.kind == "tenfactor"
-                    else "Svarfordeling per tema")
+        _show_chart(built[d.id], view, charts.page_heading(d, year, built[d.id]))
 
 
 def _members(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: str, year: int) -> None:
@@ -289,7 +260,7 @@ def _members(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: 
     st.markdown("Kommunen er med i en interkommunal barnevernstjeneste. Her er tjenesten som helhet og hver "
                 "kommune i den.")
     for c in shown:
-        _show_chart(c, view, _heading(c.definition, year))
+        _show_chart(c, view, charts.page_heading(c.definition, year))
 
 
 def _all_figures(area: dashboard.Area, profile) -> None:

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 import duckdb
 
 from tilstand import catalog, fmt
-from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
-from tilstand.charts import (
-    COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TEXT, Chart, ChartDef, Prefetch, _source, about, compare_rows, latest,
-    mark, reason, scale_text,
-)
+from tilstand.charts._data import Prefetch, compare_rows, latest
+from tilstand.charts._model import COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, Chart, ChartDef, mark
+from tilstand.charts._words import TEXT, about, reason, scale_text, source
+from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
@@ -48,7 +47,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         notes.append(t["choose_peers"])
     notes.append(not_shown(missing, language))
     title = t["position_title"].format(title=chart.title(language), year=year)
-    source = _source(indicator, any(r["sample"] for r in used), language)
+    source_line = source(indicator, any(r["sample"] for r in used), language)
     scale = scale_text(unit)
     alt_parts = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
     if own is None:
@@ -61,10 +60,10 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         definition=chart,
         figure=figure(title, bars, unit, notes, language),
         alt=" ".join(p for p in alt_parts if p),
-        source=source,
+        source=source_line,
         empty=own is None,
         table=table(t["bar_caption"].format(title=chart.title(language), year=year), bars, missing, unit, language),
-        about=about(indicator, source, latest(r["imported_at"] for r in used), language),
+        about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 
 

@@ -1,4 +1,4 @@
-"""Horizontal bar charts for one year, shared by the position and members kinds.
+"""Horizontal bar charts for one year, shared by the position and members kinds (not a kind itself).
 
 One bar per region, sorted best to worst with the best on top; the own region in its blue, other
 municipalities one neutral grey, published averages (KOSTRA group, county, country, a service as a
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from tilstand import fmt, symbols
-from tilstand.charts import (
-    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, SCALES, STYLE, WIDTH, TEXT, UNIT_AXIS, ChartTable, _geometry, base_layout, wrap,
+from tilstand.charts._layout import (
+    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, WIDTH, base_layout, geometry, wrap,
 )
+from tilstand.charts._model import SCALES, ChartTable
+from tilstand.charts._words import TEXT, unit_axis
+from tilstand.charts._words import not_shown as _not_shown
 
 BAR_PX = 34  # height per bar, so a long peer list grows the figure instead of squeezing the bars
 
@@ -45,9 +48,7 @@ def ranked(bars: Iterable[Bar], better: str) -> list[Bar]:
 
 def not_shown(missing: list[Missing], language: str) -> str:
     """«Ikke vist: Tydal (skjult av personvernhensyn), Holtålen (tall mangler).» ('' when none)."""
-    if not missing:
-        return ""
-    return TEXT[language]["not_shown"].format(items=", ".join(f"{m.name} ({m.why})" for m in missing))
+    return _not_shown(((m.name, m.why) for m in missing), language)
 
 
 def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: str) -> go.Figure:
@@ -75,7 +76,7 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
     note_lines = [line for n in notes if n for line in wrap(n, int((WIDTH - left - 40) / (NOTE_SIZE * 0.5)))]
     meta = {"title_lines": len(wrap(title, 70)), "note_lines": len(note_lines), "legend_rows": 0, "left": left,
             "axis_title_rows": 1}
-    margin, _, _ = _geometry(meta, HEIGHT)
+    margin, _, _ = geometry(meta, HEIGHT)
     height = max(HEIGHT, margin["t"] + margin["b"] + BAR_PX * max(len(bars), 1))
     layout = base_layout(wrap(title, 70), note_lines, legend_rows=0, height=height, left=left, axis_title_rows=1)
     top = max((b.value for b in bars), default=0.0)
@@ -85,7 +86,7 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
         barmode="overlay",  # one bar per category: overlay keeps each bar centred on its label
         bargap=0.25,
         hovermode="closest",
-        xaxis={"title": {"text": UNIT_AXIS[language].get(unit, ""), "standoff": 8},
+        xaxis={"title": {"text": unit_axis(unit, language), "standoff": 8},
                "range": value_range, "tickformat": ",~f", "gridcolor": "#E3E3E3",
                "zeroline": True, "zerolinecolor": "#777777", "linecolor": "#777777",
                "tickfont": {"size": FONT_SIZE - 2}},
@@ -101,7 +102,7 @@ def table(caption: str, bars: list[Bar], missing: list[Missing], unit: str, lang
     t = TEXT[language]
     out = [(b.label, fmt.value(b.value, unit), b.remark) for b in bars]
     out += [(m.name, m.mark.symbol, m.why) for m in missing]
-    return ChartTable(columns=(t["region"], UNIT_AXIS[language].get(unit, "") or t["value"], t["remark"]),
+    return ChartTable(columns=(t["region"], unit_axis(unit, language) or t["value"], t["remark"]),
                       rows=tuple(out), caption=caption, legend=symbols.legend((m.mark for m in missing), language))
 
 

@@ -4,28 +4,30 @@ The year's share is the headline (its trend chart sets it against the county and
 shows which half a change came from: one line per half-year and one for the whole year, which Tilstand
 computes from both halves' counts (tilstand/data/derived.csv), never as the mean of the two lines. The own
 region only: nine lines would be unreadable. The chart's indicators are the first half, the second half
-and the year, in that order. Drawn with the trend chart's figure, table and alt text; the lines borrow the
+and the year, in that order. Drawn with the trend chart's figure, table and alt text (kinds/_lines.py); the lines borrow the
 comparison styles (the year solid blue and thick, the halves thin, dotted and dash-dotted).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import duckdb
 
 from tilstand import catalog
-from tilstand.chart_trend import Series, _alt, _figure, _from_first_year, _table
-from tilstand.charts import TREND_YEARS, Chart, ChartDef, _source, about, compare_rows, latest
+from tilstand.charts._data import Prefetch, compare_rows, latest
+from tilstand.charts._model import COMPARE_DEFAULT, TREND_YEARS, Chart, ChartDef, Series
+from tilstand.charts._words import TEXT, about, source
+from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 
-NAMES = {"nb": ("1. halvår", "2. halvår", "Hele året"), "nn": ("1. halvår", "2. halvår", "Heile året")}
 STYLES = ("county", "country", "own")  # STYLE keys: the halves thin, the year as the own region's line
-CAPTION = {"nb": "{title}, {region}, {first}–{last}: én rad per halvår og én for hele året, én kolonne per år.",
-           "nn": "{title}, {region}, {first}–{last}: éi rad per halvår og éi for heile året, éi kolonne per år."}
-FIRST_COLUMN = {"nb": "Periode", "nn": "Periode"}
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str) -> Chart:
+def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
+          ) -> Chart:
+    """The own region only, so `compare`, `peers` and `prefetch` do not apply (taken as every kind takes them)."""
     if len(chart.indicators) != 3:
         raise ValueError(f"a half-year chart shows the first half, the second half and the year; {chart.id!r} "
                          f"has {len(chart.indicators)} indicators")
@@ -39,23 +41,25 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
             values.setdefault(r["indicator_id"], {})[r["year"]] = (r["value"], r["status"])
     series = [Series(style, name, tuple((y, *values.get(ind.id, {}).get(y, (None, None)), y in values.get(ind.id, {}))
                                         for y in years), area=ind.area)
-              for style, name, ind in zip(STYLES, NAMES[language], inds)]
-    years, series = _from_first_year(years, series)
+              for style, name, ind in zip(STYLES, TEXT[language]["halves_names"], inds)]
+    years, series = from_first_year(years, series)
     drawn = [s for s in series if s.shown]
     shown_rows = [r for r in found if r["value"] is not None]
     title = chart.title(language)
-    source = _source(inds[-1], any(r["sample"] for r in shown_rows), language)
-    table = _table(title, inds[-1].unit, years, drawn, language)
-    table = dataclasses.replace(
-        table, columns=(FIRST_COLUMN[language], *table.columns[1:]),
-        caption=CAPTION[language].format(title=title, region=region_name, first=years[0], last=years[-1]))
+    t = TEXT[language]
+    source_line = source(inds[-1], any(r["sample"] for r in shown_rows), language)
+    numbers = table(title, inds[-1].unit, years, drawn, language)
+    numbers = dataclasses.replace(
+        numbers, columns=(t["period"], *numbers.columns[1:]),
+        caption=t["halves_caption"].format(title=title, region=region_name, first=years[0], last=years[-1]))
     year_line, halves = series[-1], series[:-1]
     return Chart(
         definition=chart,
-        figure=_figure(title, inds[-1].unit, years, drawn, language),
-        alt=_alt(f"{title}, {region_name}", inds[-1].unit, years, year_line, halves, language),
-        source=source,
+        figure=figure(title, inds[-1].unit, years, drawn, language),
+        alt=alt(f"{title}, {region_name}", inds[-1].unit, years, year_line, halves, language),
+        source=source_line,
         empty=not drawn,
-        table=table,
-        about=about(inds[-1], source, latest(r["imported_at"] for r in shown_rows), language),
+        table=numbers,
+        about=about(inds[-1].definition_in(language), source_line, latest(r["imported_at"] for r in shown_rows),
+                    language),
     )

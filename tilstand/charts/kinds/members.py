@@ -11,17 +11,22 @@ count could be isolated from it, so the chart draws only what observation_public
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from tilstand import catalog
-from tilstand.chart_bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
-from tilstand.charts import (
-    SIZE_UNITS, TEXT, Chart, ChartDef, Prefetch, _source, about, latest, mark, reason, rows, scale_text,
-)
+from tilstand.charts._data import Prefetch, latest, rows
+from tilstand.charts._model import COMPARE_DEFAULT, SIZE_UNITS, Chart, ChartDef, mark
+from tilstand.charts._words import TEXT, about, reason, scale_text, source
+from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
 def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          prefetch: Prefetch | None = None) -> Chart:
+          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
+          ) -> Chart:
+    """The service and its members in the report year; `compare` and `peers` do not apply (the members are
+    the comparison)."""
     if len(chart.indicators) != 1:
         raise ValueError(f"a members chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
@@ -33,10 +38,11 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     if not found:
         name = next((r["name"] for r in rows(con, "region", code=region)), region)
         note = t["not_member"].format(name=name)
+        source_line = source(indicator, False, language)
         return Chart(definition=chart, figure=figure(title_base, [], indicator.unit, [note], language),
-                     alt=f"{t['bar_chart']}: {title_base}. {note}", source=_source(indicator, False, language),
+                     alt=f"{t['bar_chart']}: {title_base}. {note}", source=source_line,
                      empty=True, table=table(note, [], [], indicator.unit, language),
-                     about=about(indicator, _source(indicator, False, language), None, language))
+                     about=about(indicator.definition_in(language), source_line, None, language))
     service = found[0]  # the query puts the service first
     members = found[1:]
     size = indicator.unit in SIZE_UNITS  # the service's count is the members' total: no bar beside them
@@ -70,7 +76,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     elif service["indicator_id"] is None:
         notes.append(t["no_service_total"].format(year=year))
     title = t["members_title"].format(title=title_base, service=service["region_name"], year=year)
-    source = _source(indicator, any(r["sample"] for r in used), language)
+    source_line = source(indicator, any(r["sample"] for r in used), language)
     scale = scale_text(indicator.unit)
     alt = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
     if bars:
@@ -80,10 +86,10 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         definition=chart,
         figure=figure(title, bars, indicator.unit, notes, language),
         alt=" ".join(alt),
-        source=source,
+        source=source_line,
         empty=not bars,
         table=table(t["bar_caption"].format(title=title_base, year=year), bars, missing, indicator.unit, language),
-        about=about(indicator, source, latest(r["imported_at"] for r in used), language),
+        about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 
 
