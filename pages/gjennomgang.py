@@ -3,13 +3,12 @@ chart, and marks chapters reviewed; the leader answers beside the text in the wr
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from tilstand import charts, narrative, review, store
+from tilstand import narrative, review, store
 from tilstand.charts import ChartDef
 from tilstand.markdown_html import literal
+from ui import comments
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 from ui.data import connection, data_version, sample_banner, service_profile
 from ui.errors import page_action
@@ -63,12 +62,7 @@ sec = next(s for s in sections if s.key == chosen)
 
 
 def _comment_on_chart(definition: ChartDef) -> None:
-    with st.popover("Kommenter diagrammet", icon=":material/add_comment:"):
-        text = st.text_area("Kommentar til diagrammet", key=f"chart_comment_{sec.id}_{definition.id}")
-        if st.button("Send", key=f"send_chart_comment_{sec.id}_{definition.id}"):  # empty: said in Norwegian
-            with page_action():
-                review.add_comment(con, actor, sec.id, text, chart_id=definition.id)
-                st.rerun()
+    comments.chart_comment(con, actor, sec.id, definition)
 
 
 left, right = st.columns([3, 2], gap="large")
@@ -95,24 +89,6 @@ with right:
             with page_action():
                 review.mark_reviewed(con, actor, sec.id)
                 st.rerun()
-    with st.form(f"comment_{sec.id}", clear_on_submit=True):
-        text = st.text_area("Ny kommentar til kapittelet", max_chars=4000)
-        if st.form_submit_button("Send kommentaren", type="primary"):  # an empty one is refused in Norwegian
-            with page_action(unsaved=text):  # the form clears itself: a comment that failed is shown to copy
-                review.add_comment(con, actor, sec.id, text)
-                st.rerun()
+    comments.new_comment(con, actor, sec.id)
     show_all = st.toggle("Vis også lukkede kommentarer", key="gj_all")
-    chart_titles = {c.id: c.title(language) for c in charts.registry()}
-    for c in review.comments(con, sec.id, include_resolved=show_all):
-        with st.container(border=True):
-            about = f" · om diagrammet «{html.escape(chart_titles.get(c.chart_id, c.chart_id))}»" if c.chart_id else ""
-            closed = f" · lukket av {literal(c.resolved_by)}" if c.resolved_at else ""
-            st.markdown(f"**{literal(c.author)}** · {c.created_at:%d.%m.%Y %H:%M}{about}{closed}")
-            st.text(c.body)
-            for a in c.answers:
-                st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
-                st.text(a.body)
-            if not c.resolved_at and st.button("Lukk", key=f"gj_resolve_{c.id}"):
-                with page_action():
-                    review.resolve(con, actor, c.id)
-                    st.rerun()
+    comments.thread(con, actor, review.comments(con, sec.id, include_resolved=show_all), language, key="gj_")

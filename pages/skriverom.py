@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, narrative, pdf, publish, review, store, suggest
+from tilstand import narrative, pdf, publish, review, store, suggest
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from tilstand.errors import TilstandError
 from tilstand.narrative import ChapterChange, StaleVersionError
+from ui import comments
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 from ui.data import connection, data_version, sample_banner, service_profile
 from ui.editor import editor
@@ -104,25 +105,7 @@ def _comments(con, sec, actor) -> None:
     with st.expander(f"Kommentarer fra gjennomgangen ({len(open_comments)} åpne)", expanded=bool(open_comments)):
         if not open_comments:
             st.write("Ingen åpne kommentarer til dette kapittelet.")
-        titles = {c.id: c.title(language) for c in charts.registry()}
-        for c in open_comments:
-            about = f" om diagrammet «{titles.get(c.chart_id, c.chart_id)}»" if c.chart_id else ""
-            st.markdown(f"**{literal(c.author)}**{about} · {c.created_at:%d.%m.%Y %H:%M}")
-            st.text(c.body)
-            for a in c.answers:
-                st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
-                st.text(a.body)
-            answer = st.text_input("Svar", key=f"answer_{c.id}", placeholder="Skriv et svar …")
-            b1, b2 = st.columns(2)
-            if b1.button("Send svar", key=f"send_answer_{c.id}"):  # an empty answer is refused in Norwegian
-                with page_action():
-                    review.add_comment(con, actor, sec.id, answer, parent_id=c.id)
-                    st.rerun()
-            if b2.button("Lukk kommentaren", key=f"resolve_{c.id}"):
-                with page_action():
-                    review.resolve(con, actor, c.id)
-                    st.rerun()
-            st.divider()
+        comments.thread(con, actor, open_comments, language, answering=True)
 
 
 def _save_draft(draft, actor) -> None:
