@@ -407,7 +407,7 @@ def test_key_tables_show_ssbs_symbols_and_each_footnote_names_the_reasons_in_its
     assert len(tables) >= 5
     cells = [c for rows, _ in tables for row in rows[1:] for c in row[1:]]
     assert ":" in cells and ".." in cells and "–" not in cells  # SSB's symbols, never a dash
-    name = report._name(catalog.indicators()["hjelpetiltak_evaluert_andel"], language)
+    name = catalog.indicators()["hjelpetiltak_evaluert_andel"].name_in(language)
     rows, note = next((t, n) for t, n in tables if any(r[0] == name for r in t))
     assert next(r for r in rows if r[0] == name)[1:] == ["..", "..", "..", "..", ".."]  # shown, not left out
     assert f"«..» {'tal manglar' if language == 'nn' else 'tall mangler'}: {not_imported}" in note

@@ -13,6 +13,8 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from tilstand import words
+
 AREAS_NB = {
     "background": "Bakgrunn",
     "coverage": "Dekningsgrad og kapasitet",
@@ -45,6 +47,13 @@ class Indicator:
     definition: str  # English source note: how the number is built, as the sources say it
     definition_nb: str = ""  # what readers see: bokmål (app, bokmål reports) ...
     definition_nn: str = ""  # ... and nynorsk (nynorsk reports)
+
+    def name_in(self, language: str) -> str:
+        """The name in a målform, the one rule everywhere (app, DOCX, snapshot, suggestions, charts):
+        nynorsk falls back to bokmål, bokmål to the id, so a gap in the catalogue never prints nothing."""
+        if language == "nn" and self.name_nn:
+            return self.name_nn
+        return self.name_nb or self.id
 
     def definition_in(self, language: str) -> str:
         """The definition in a målform: nynorsk falls back to bokmål, bokmål to the English note."""
@@ -158,11 +167,7 @@ class Rule:
 
     def valid_from_text(self) -> str:
         """'1. januar 2031' (the same in bokmål and nynorsk)."""
-        return f"{self.valid_from.day}. {MONTHS[self.valid_from.month - 1]} {self.valid_from.year}"
-
-
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
+        return words.date(self.valid_from, "nb")
 
 
 @cache
@@ -244,14 +249,6 @@ def relations() -> tuple[Relation, ...]:
     )
 
 
-ORIGIN_SOURCE = {
-    "nb": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR", "survey": "brukerundersøkelse",
-           "local": "kommunens egne tall"},
-    "nn": {"bufdir": "Bufdir, kommunemonitor", "ks_10faktor": "KS, 10-FAKTOR", "survey": "brukarundersøking",
-           "local": "kommunen sine eigne tal"},
-}
-
-
 def ssb_tables(ind: Indicator) -> list[str]:
     """The SSB table numbers named in the source note (e.g. ['12275'])."""
     return list(dict.fromkeys(re.findall(r"\b\d{5}\b", ind.source))) if ind.origin.startswith("ssb") else []
@@ -268,14 +265,14 @@ def source_label(indicators: list[Indicator], language: str = "nb") -> str:
         found = ssb_tables(ind)
         tables += [t for t in found if t not in tables]
         if not found:
-            name = "SSB" if ind.origin.startswith("ssb") else ORIGIN_SOURCE[language].get(ind.origin, ind.origin)
+            name = "SSB" if ind.origin.startswith("ssb") else words.section("source.origin", language).get(
+                ind.origin, ind.origin)
             if name not in others:
                 others.append(name)
     parts = []
     if tables:
-        word = "tabell" if len(tables) == 1 else ("tabellane" if language == "nn" else "tabellene")
-        joined = tables[0] if len(tables) == 1 else ", ".join(tables[:-1]) + " og " + tables[-1]
-        parts.append(f"SSB (KOSTRA), {word} {joined}")
+        parts.append(words.t("source.ssb_table" if len(tables) == 1 else "source.ssb_tables", language,
+                             tables=words.join(tables, language)))
     parts.extend(others)
     return "; ".join(parts) or "–"
 

@@ -17,14 +17,11 @@ from importlib.resources import files
 
 import duckdb
 
-from tilstand import catalog, fmt, queries, symbols
+from tilstand import catalog, fmt, queries, symbols, words
 from tilstand.catalog import Indicator
 from tilstand.privacy import is_hidden
 from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value, verdict
 
-ROLE_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet", "peers": "sammenligningskommunene"}
-ROLE_LABEL_NB = {"group": "KOSTRA-gruppe", "county": "Fylket", "country": "Landet",
-                 "peers": "Sammenligningskommunene"}
 # Peers whose values are hidden or missing do not count; a mean over fewer than this share of them says
 # too little about "similar municipalities" to be shown.
 PEER_MIN_SHARE = 0.5
@@ -156,10 +153,10 @@ class Headline:
         groups: dict[str, list[str]] = {}
         for c in self.comparisons:
             if c.verdict:
-                groups.setdefault(c.verdict, []).append(ROLE_NB[c.role])
-        words = {"better": "bedre enn", "worse": "dårligere enn", "higher": "høyere enn", "lower": "lavere enn",
-                 "same": "likt med"}
-        parts = [f"{words[k]} {_join(v)}" for k, v in groups.items()]
+                groups.setdefault(c.verdict, []).append(words.t(f"comparison.{c.role}", "nb"))
+        than = {"better": "bedre enn", "worse": "dårligere enn", "higher": "høyere enn", "lower": "lavere enn",
+                "same": "likt med"}
+        parts = [f"{than[k]} {words.join(v, 'nb')}" for k, v in groups.items()]
         if not parts:
             return "Ingen sammenligningstall for året."
         text = ", ".join(parts) + "."
@@ -207,11 +204,14 @@ def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer
             if peer is None:
                 continue
             value = Value(peer.value, None if peer.value is not None else "..")
-            name = f"Sammenligningskommunene (snitt av {peer.shown})"
+            name = words.t("comparison.peers_mean", "nb", n=peer.shown)
         else:
             value = getattr(row, role)
-            name = {"group": profile.names.get("group") or "KOSTRA-gruppen",
-                    "county": profile.names.get("county") or "Fylket", "country": "Landet"}[role]
+            if role == "country":
+                name = words.t("comparison.label.country", "nb")
+            else:  # the group's or county's own name; without one, the word for it
+                name = profile.names.get(role) or words.t(
+                    "comparison.group" if role == "group" else "comparison.label.county", "nb")
         yield Comparison(role, name, value, verdict_words(row.indicator, row.own, value))
 
 
@@ -222,18 +222,19 @@ def summary(region_name: str, year: int, items: list[Headline], compare: Sequenc
     neutral = [h for h in shown if h.indicator.better not in ("higher", "lower")]
     main = next((r for r in ("peers", "group", "country", "county") if r in compare), None)
     sentences = []
+    against = words.t(f"comparison.{main}", "nb") if main else ""
     if main and directed:
         v = _verdicts(directed, main)
-        sentences.append(f"Mot {ROLE_NB[main]} er {region_name} bedre på {v.count('better')} og dårligere på "
+        sentences.append(f"Mot {against} er {region_name} bedre på {v.count('better')} og dårligere på "
                          f"{v.count('worse')} av {_count(len(directed))} i {year}"
                          + (f" ({v.count(None)} uten sammenligningstall)." if None in v else "."))
     if main and neutral:
         v = _verdicts(neutral, main)
-        parts = [f"høyere enn {ROLE_NB[main]} på {v.count('higher')}", f"lavere på {v.count('lower')}"]
+        parts = [f"høyere enn {against} på {v.count('higher')}", f"lavere på {v.count('lower')}"]
         if "same" in v:
             parts.append(f"likt på {v.count('same')}")
         sentences.append(f"{_count(len(neutral), neutral=True).capitalize()}: {region_name} ligger "
-                         f"{_join(parts)}.")
+                         f"{words.join(parts, 'nb')}.")
     if directed:
         c = [h.change_verdict for h in directed]
         sentences.append(f"Fra {year - 1} til {year} ble {c.count('better')} bedre, {c.count('worse')} dårligere "
@@ -255,7 +256,3 @@ def _count(n: int, *, neutral: bool = False) -> str:
     if neutral:
         return f"{n} nøkkeltall har ingen «riktig» retning" if n != 1 else "ett nøkkeltall har ingen «riktig» retning"
     return f"{n} nøkkeltall som har en retning" if n != 1 else "ett nøkkeltall som har en retning"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]

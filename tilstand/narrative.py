@@ -21,12 +21,12 @@ from importlib.resources import files
 
 import duckdb
 
-from tilstand import store
+from tilstand import store, words
 from tilstand.access import Actor, record, require
 from tilstand.errors import TilstandError
 from tilstand.storage_errors import is_conflict, storage_error
 
-LANGUAGES = ("nb", "nn")
+LANGUAGES = words.LANGUAGES
 STATUSES = ("empty", "draft", "written")
 STATUS_NB = {"empty": "Tom", "draft": "Utkast", "written": "Skrevet"}
 

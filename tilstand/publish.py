@@ -199,19 +199,12 @@ def _key_figure(p: profile.Profile, row: profile.ProfileRow, language: str) -> d
     """The row as the profile page shows it (tables.profile_rows), without the trend sparkline."""
     shown = tables.profile_rows(_one(p, row), row.indicator.area)[0]
     out = {c: str(shown[c]) for c in KEY_FIGURE_COLUMNS}
-    out["Indikator"] = _indicator_name(row, language)
+    out["Indikator"] = row.indicator.name_in(language)
     return out
 
 
 def _definition(p: profile.Profile, row: profile.ProfileRow, language: str) -> dict[str, str]:
-    out = dict(tables.definitions(_one(p, row), row.indicator.area, language)[0])
-    out["Indikator"] = _indicator_name(row, language)
-    return out
-
-
-def _indicator_name(row: profile.ProfileRow, language: str) -> str:
-    ind = row.indicator
-    return ind.name_nn if language == "nn" and ind.name_nn else ind.name_nb
+    return dict(tables.definitions(_one(p, row), row.indicator.area, language)[0])
 
 
 # --- reading publications -----------------------------------------------------------------------

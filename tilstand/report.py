@@ -31,67 +31,6 @@ from tilstand.symbols import legend
 from tilstand.tables import chapter_rows, key_cells
 
 TEMPLATE_DIR = resources.REPORT_TEMPLATES
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
-
-TEXT = {
-    "nb": {
-        "title": "Tilstandsrapport for barnevernstjenesten",
-        "short_title": "Tilstandsrapport",
-        "status": {"draft": "Utkast", "review": "Til gjennomgang", "done": "Ferdig", "published": "Publisert"},
-        "sample_notice": "Eksempeldata: tallene i denne rapporten er syntetiske og viser ikke virkelige forhold "
-                         "i kommunen. Rapporten kan ikke brukes som grunnlag for vedtak.",
-        "sample_header": "EKSEMPELDATA – syntetiske tall",
-        "empty": "[Teksten til dette kapittelet er ikke skrevet ennå.]",
-        "carried": "Teksten er overført fra rapporten for {year} og er ikke oppdatert ennå.",
-        "figure": "Figur {n}. {title}",
-        "table": "Tabell {n}. Nøkkeltall: {title}, {year}",
-        "key_figures": "Nøkkeltall",
-        "indicator": "Indikator", "change": "Endring fra {year}",
-        "table_description": "Nøkkeltall for kapittelet {title} i {year}: kommunens verdi, endring fra året før "
-                              "og tilsvarende tall for {group}, {county} og {country}.",
-        "source": "Kilde: {sources}.",
-        "table_description_counts": "Nøkkeltall for kapittelet {title} i {year}: kommunens verdi og endring fra "
-                                    "året før. Antall og beløp sammenlignes ikke med større områder.",
-        "sample_source": "Eksempeldata (syntetiske tall).",
-        "no_charts": "Diagrammene kunne ikke lages på denne maskinen ({reason}). Tallene står i tabellen.",
-        "appendix": "Vedlegg: Definisjoner og kilder",
-        "appendix_intro": "Indikatorene som brukes i rapporten, hvordan de er definert og hvor tallene kommer fra.",
-        "definition": "Definisjon", "source_col": "Kilde", "direction": "Retning",
-        "appendix_description": "Definisjon, kilde og retning for hver indikator i rapporten.",
-        "group_fallback": "KOSTRA-gruppen",
-        "group_estimated": "KOSTRA-gruppen er anslått ut fra folketallet, ikke SSBs egen gruppering, og kan "
-                           "være feil.",
-    },
-    "nn": {
-        "title": "Tilstandsrapport for barnevernstenesta",
-        "short_title": "Tilstandsrapport",
-        "status": {"draft": "Utkast", "review": "Til gjennomgang", "done": "Ferdig", "published": "Publisert"},
-        "sample_notice": "Eksempeldata: tala i denne rapporten er syntetiske og viser ikkje verkelege forhold "
-                         "i kommunen. Rapporten kan ikkje brukast som grunnlag for vedtak.",
-        "sample_header": "EKSEMPELDATA – syntetiske tal",
-        "empty": "[Teksten til dette kapittelet er ikkje skriven enno.]",
-        "carried": "Teksten er overført frå rapporten for {year} og er ikkje oppdatert enno.",
-        "figure": "Figur {n}. {title}",
-        "table": "Tabell {n}. Nøkkeltal: {title}, {year}",
-        "key_figures": "Nøkkeltal",
-        "indicator": "Indikator", "change": "Endring frå {year}",
-        "table_description": "Nøkkeltal for kapittelet {title} i {year}: verdien for kommunen, endring frå året før "
-                              "og tilsvarande tal for {group}, {county} og {country}.",
-        "source": "Kjelde: {sources}.",
-        "table_description_counts": "Nøkkeltal for kapittelet {title} i {year}: verdien for kommunen og endring "
-                                    "frå året før. Antal og beløp blir ikkje samanlikna med større område.",
-        "sample_source": "Eksempeldata (syntetiske tal).",
-        "no_charts": "Diagramma kunne ikkje lagast på denne maskinen ({reason}). Tala står i tabellen.",
-        "appendix": "Vedlegg: Definisjonar og kjelder",
-        "appendix_intro": "Indikatorane som er brukte i rapporten, korleis dei er definerte og kvar tala kjem frå.",
-        "definition": "Definisjon", "source_col": "Kjelde", "direction": "Retning",
-        "appendix_description": "Definisjon, kjelde og retning for kvar indikator i rapporten.",
-        "group_fallback": "KOSTRA-gruppa",
-        "group_estimated": "KOSTRA-gruppa er anslått ut frå folketalet, ikkje SSB si eiga gruppering, og kan "
-                           "vere feil.",
-    },
-}
 
 # Each LibreOffice conversion holds ~160 MB; many council members clicking at once must not exhaust memory.
 PDF_SLOTS = threading.BoundedSemaphore(2)
@@ -125,10 +64,6 @@ def template_path(language: str) -> Path:
     return TEMPLATE_DIR / f"tilstandsrapport_{language}.docx"
 
 
-def long_date(d: date) -> str:
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-
-
 def parts(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str) -> tuple[list[Part], str]:
     """The visible chapters in order and the report's state; Bufdir's chapters, empty, if none is started."""
     report = narrative.find_report(con, region, year, language)
@@ -139,9 +74,9 @@ def parts(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str)
             for s in narrative.sections(con, report.id, include_hidden=False)], report.state
 
 
-def _sources(rows: list[profile.ProfileRow], sample: bool, text: dict, language: str) -> str:
-    line = text["source"].format(sources=catalog.source_label([r.indicator for r in rows], language))
-    return f"{line} {text['sample_source']}" if sample else line
+def _sources(rows: list[profile.ProfileRow], sample: bool, language: str) -> str:
+    line = words.t("source.line", language, sources=catalog.source_label([r.indicator for r in rows], language))
+    return f"{line} {words.t('source.sample', language)}" if sample else line
 
 
 def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
@@ -149,29 +84,25 @@ def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
     return chapter_rows(p, part.indicators)
 
 
-def _name(ind: catalog.Indicator, language: str) -> str:
-    return ind.name_nn if language == "nn" and ind.name_nn else ind.name_nb
-
-
 def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRow], n: int, language: str) -> None:
-    text = TEXT[language]
-    group = p.names.get("group") or text["group_fallback"]
+    group = p.names.get("group") or words.t("comparison.group", language)
     county, country = p.names.get("county") or "", p.names.get("country") or ""
-    header = [text["indicator"], p.region_name, text["change"].format(year=p.year - 1)]
+    header = [words.t("table.indicator", language), p.region_name,
+              words.t("table.change", language, year=p.year - 1)]
     compared = any(r.compared for r in rows)  # a table of counts only has no comparison columns at all
     if compared:
         header += [group, county, country]
     cells = [key_cells(r)[:len(header) - 1] for r in rows]  # numbers, or SSB's symbols (tilstand/symbols.py)
-    values = [[_name(r.indicator, language), *(c for c, _ in row)] for r, row in zip(rows, cells)]
-    description = text["table_description" if compared else "table_description_counts"]
-    wordml.caption(doc, text["table"].format(n=n, title=part.title, year=p.year))
-    wordml.table(doc, header, values, caption=text["table"].format(n=n, title=part.title, year=p.year),
-                 description=description.format(title=part.title, year=p.year, group=group, county=county,
-                                                country=country),
+    values = [[r.indicator.name_in(language), *(c for c, _ in row)] for r, row in zip(rows, cells)]
+    description = words.t("table.description" if compared else "table.description_counts", language,
+                          title=part.title, year=p.year, group=group, county=county, country=country)
+    caption = words.t("table.caption", language, n=n, title=part.title, year=p.year)
+    wordml.caption(doc, caption)
+    wordml.table(doc, header, values, caption=caption, description=description,
                  widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0] if compared else [8.0, 4.0, 4.0])
-    notes = _sources(rows, p.sample, text, language)
+    notes = _sources(rows, p.sample, language)
     if p.group_estimated and group in header:  # the group's name says «(anslått)»; the note says why
-        notes += " " + text["group_estimated"]
+        notes += " " + words.t("report.group_estimated", language)
     footnote = legend((m for row in cells for _, m in row), language)  # the reasons present in this table
     wordml.small(doc, f"{notes} {footnote}" if footnote else notes)
 
@@ -200,12 +131,12 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
     if not out:
         return out
     if not chart_render.renderer_available():
-        warnings.append(TEXT[language]["no_charts"].format(reason="Chromium mangler"))
+        warnings.append(words.t("report.no_charts", language, reason=words.t("report.no_chromium", language)))
         return out
     try:
         images = chart_render.png([f.chart.figure for f in out])
     except chart_render.ChartRenderError as e:
-        warnings.append(TEXT[language]["no_charts"].format(reason=str(e)))
+        warnings.append(words.t("report.no_charts", language, reason=str(e)))
         return out
     for f, png in zip(out, images):
         f.png = png
@@ -214,7 +145,6 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
 
 def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], language: str,
           carried_from: int, warnings: list[str], with_charts: bool):
-    text = TEXT[language]
     doc = tpl.new_subdoc()
     figures = _figures(con, p, chapters, language, warnings) if with_charts else []
     if warnings:
@@ -223,17 +153,17 @@ def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], lang
     for part in chapters:
         wordml.heading(doc, part.title, part.level)
         if part.carried_over and part.body.strip():
-            wordml.small(doc, text["carried"].format(year=carried_from), italic=True)
+            wordml.small(doc, words.t("report.carried", language, year=carried_from), italic=True)
         blocks = markdown.parse(part.body)
         if blocks:
             wordml.blocks(doc, blocks, base_level=part.level)
         else:
-            wordml.paragraph(doc, [markdown.Span(text["empty"], italic=True)])
+            wordml.paragraph(doc, [markdown.Span(words.t("report.empty", language), italic=True)])
         for f in (f for f in figures if f.part_key == part.key and f.png):
             n_fig += 1
             title = f.chart.definition.title(language)
             wordml.image(doc, f.png, alt=f.chart.alt, title=title)
-            wordml.caption(doc, text["figure"].format(n=n_fig, title=title))
+            wordml.caption(doc, words.t("report.figure", language, n=n_fig, title=title))
             # the symbols behind the chart's gaps and the reasons present (the image's note says them short)
             footnote = f.chart.table.legend if f.chart.table is not None else ""
             wordml.small(doc, f"{f.chart.source} {footnote}" if footnote else f.chart.source)
@@ -245,19 +175,21 @@ def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], lang
 
 
 def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], language: str):
-    text = TEXT[language]
     doc = tpl.new_subdoc()
     used = {i for part in chapters for i in part.indicators}
     rows = chapter_rows(p, used)
     if not rows:
         return doc
-    wordml.heading(doc, text["appendix"], 1)
-    wordml.paragraph(doc, [markdown.Span(text["appendix_intro"])])
+    appendix = words.t("table.appendix", language)
+    wordml.heading(doc, appendix, 1)
+    wordml.paragraph(doc, [markdown.Span(words.t("table.appendix_intro", language))])
     wordml.table(
-        doc, [text["indicator"], text["definition"], text["source_col"], text["direction"]],
-        [[_name(r.indicator, language), r.indicator.definition_in(language), catalog.source_label([r.indicator], language),
+        doc, [words.t("table.indicator", language), words.t("table.definition", language),
+              words.t("table.source", language), words.t("table.direction", language)],
+        [[r.indicator.name_in(language), r.indicator.definition_in(language), catalog.source_label([r.indicator], language),
           words.section("direction", language).get(r.indicator.better, "")] for r in rows],
-        caption=text["appendix"], description=text["appendix_description"], widths_cm=[4.0, 7.0, 3.5, 2.5],
+        caption=appendix, description=words.t("table.appendix_description", language),
+        widths_cm=[4.0, 7.0, 3.5, 2.5],
         numeric_from=99,
     )
     return doc
@@ -321,16 +253,16 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
         raise InputError(None, None, "kommune", f"ingen tall eller rapport for {region} i {year}.")
     chapters, stored_state = parts(con, region, year, language)
     state = state or stored_state
-    text = TEXT[language]
     tpl, guard = _open_template(template or template_path(language))
     warnings: list[str] = []
     body, n_fig = _body(tpl, con, p, chapters, language, year - 1, warnings, with_charts)
     context = {
-        "title": text["title"], "short_title": text["short_title"],
+        "title": words.t("report.title", language), "short_title": words.t("report.short_title", language),
         "municipality": p.region_name, "region_code": region, "year": year,
-        "date": long_date(today or date.today()), "status": text["status"].get(state, state),
-        "language": language, "sample": p.sample, "sample_notice": text["sample_notice"],
-        "sample_header": text["sample_header"], "kostra_group": p.names.get("group", ""),
+        "date": words.date(today or date.today(), language),
+        "status": words.section("state", language).get(state, state),
+        "language": language, "sample": p.sample, "sample_notice": words.t("report.sample_notice", language),
+        "sample_header": words.t("report.sample_header", language), "kostra_group": p.names.get("group", ""),
         "county": p.names.get("county", ""), "body": body, "appendix": _appendix(tpl, p, chapters, language),
     }
     context = {k: _context_text(v) for k, v in context.items()}

@@ -13,13 +13,13 @@ from datetime import datetime
 
 import duckdb
 
-from tilstand import charts, narrative, store
+from tilstand import charts, narrative, store, words
 from tilstand.access import Actor, record, require
 from tilstand.errors import TilstandError
 from tilstand.markdown import clean
 
 STATES = ("draft", "review", "done", "published")
-STATE_NB = {"draft": "Utkast", "review": "Til gjennomgang", "done": "Ferdig", "published": "Publisert"}
+STATE_NB = words.section("state", "nb")  # the same words as the DOCX cover (messages/*.toml)
 
 # (from, to) -> the access action the move needs. Into 'published' only through publish.publish.
 MOVES: dict[tuple[str, str], str] = {

@@ -22,11 +22,11 @@ from functools import cache
 import duckdb
 import jinja2
 
-from tilstand import fmt, profile, resources
+from tilstand import fmt, profile, resources, words
 from tilstand.privacy import is_hidden
 from tilstand.profile import COUNT_UNITS, ProfileRow, Value
 
-LANGUAGES = ("nb", "nn")
+LANGUAGES = words.LANGUAGES
 TEMPLATE_DIR = resources.REPORT_TEMPLATES / "suggestions"
 TREND_MIN_YEARS = 5
 
@@ -90,7 +90,7 @@ def _shown(v: Value) -> float | None:
 def _sentences(row: ProfileRow, year: int, group_name: str, language: str) -> list[str]:
     m = _macros(language)
     ind = row.indicator
-    name = ind.name_nn if language == "nn" else ind.name_nb
+    name = ind.name_in(language)
     unit = ind.unit
     if not row.own.shown:
         return [m.hidden(name=name, year=year)] if is_hidden(row.own.status) else []

@@ -28,11 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from tilstand import catalog, fmt
+from tilstand import catalog, fmt, words
 
 HIDDEN, MISSING, NOT_YET, NOT_APPLICABLE = ":", "..", "...", "."
 SYMBOL_ORDER = (HIDDEN, MISSING, NOT_YET, NOT_APPLICABLE)
-LANGUAGES = ("nb", "nn")
+LANGUAGES = words.LANGUAGES
 # Whose too-few a hidden value rests on, by catalogue area (the rest: children).
 AREA_REASON = {"staff": "few_employees", "tenfactor": "few_answers", "user_survey": "few_answers"}
 REASON_ORDER = ("few_children", "few_employees", "few_answers", "ssb_hidden", "bufdir_hidden_or_missing",
@@ -40,51 +40,15 @@ REASON_ORDER = ("few_children", "few_employees", "few_answers", "ssb_hidden", "b
                 "not_applicable", "count_comparison")
 BUFDIR_HIDDEN_OR_MISSING = "x.."  # privacy.HIDDEN_OR_MISSING: Bufdir's «..», hidden or missing
 
-LABEL = {
-    "nb": {HIDDEN: "skjult av personvernhensyn", MISSING: "tall mangler", NOT_YET: "tall mangler foreløpig",
-           NOT_APPLICABLE: "ikke aktuelt"},
-    "nn": {HIDDEN: "skjult av omsyn til personvernet", MISSING: "tal manglar", NOT_YET: "tal manglar førebels",
-           NOT_APPLICABLE: "ikkje aktuelt"},
-}
-# A reason reads after its symbol's label: «skjult av personvernhensyn: for få barn (…)». The part in
-# brackets is the rule; `explain(short=True)` leaves it out (bar-chart notes, where space is short).
-REASON = {
-    "nb": {
-        "few_children": "for få barn (Tilstand skjuler 1–{children} barn og tall som kunne avsløre et slikt antall)",
-        "few_employees": "for få ansatte (Tilstand skjuler tall som bygger på færre enn {employees} ansatte)",
-        "few_answers": "for få svar (Tilstand skjuler tall som bygger på færre enn {answers} svar)",
-        "ssb_hidden": "SSB har skjult tallet",
-        "bufdir_hidden_or_missing": "Bufdir skriver «..» både for tall som mangler og for tall de skjuler av "
-                                    "personvernhensyn (1–3 barn), og skiller ikke mellom dem",
-        "not_published": "ikke publisert av kilden",
-        "county_only": "SSB publiserer tallet bare for fylker og landet",
-        "not_imported": "ikke importert i Tilstand",
-        "no_group": "kommunen har ingen KOSTRA-gruppe for året (SSBs gruppering fra 2020 gjelder fra 2020-tallene)",
-        "few_peers": "færre enn halvparten av sammenligningskommunene har tall",
-        "not_yet": "ikke publisert ennå",
-        "not_applicable": "tallet kan ikke forekomme",
-        "count_comparison": "et antall sammenlignes ikke med KOSTRA-gruppen, fylket eller landet "
-                            "(sammenlign andelene)",
-    },
-    "nn": {
-        "few_children": "for få barn (Tilstand skjuler 1–{children} barn og tal som kunne avsløre eit slikt antal)",
-        "few_employees": "for få tilsette (Tilstand skjuler tal som byggjer på færre enn {employees} tilsette)",
-        "few_answers": "for få svar (Tilstand skjuler tal som byggjer på færre enn {answers} svar)",
-        "ssb_hidden": "SSB har skjult talet",
-        "bufdir_hidden_or_missing": "Bufdir skriv «..» både for tal som manglar og for tal dei skjuler av omsyn "
-                                    "til personvernet (1–3 barn), og skil ikkje mellom dei",
-        "not_published": "ikkje publisert av kjelda",
-        "county_only": "SSB publiserer talet berre for fylke og landet",
-        "not_imported": "ikkje importert i Tilstand",
-        "no_group": "kommunen har inga KOSTRA-gruppe for året (SSB si gruppering frå 2020 gjeld frå 2020-tala)",
-        "few_peers": "færre enn halvparten av samanlikningskommunane har tal",
-        "not_yet": "ikkje publisert enno",
-        "not_applicable": "talet kan ikkje førekomme",
-        "count_comparison": "eit antal blir ikkje samanlikna med KOSTRA-gruppa, fylket eller landet "
-                            "(samanlikn delane)",
-    },
-}
-LEGEND = {"nb": "Tegnforklaring: {items}", "nn": "Teiknforklaring: {items}"}
+# The words (nb and nn) live in tilstand/messages/*.toml: a symbol's label under [symbol], a reason under
+# [reason]. A reason reads after its symbol's label: «skjult av personvernhensyn: for få barn (…)». The part
+# in brackets is the rule; `explain(short=True)` leaves it out (bar-chart notes, where space is short).
+SYMBOL_KEY = {HIDDEN: "hidden", MISSING: "missing", NOT_YET: "not_yet", NOT_APPLICABLE: "not_applicable"}
+
+
+def label(symbol: str, language: str = "nb") -> str:
+    """«skjult av personvernhensyn» for «:»."""
+    return words.t(f"symbol.{SYMBOL_KEY[symbol]}", language)
 
 
 @dataclass(frozen=True)
@@ -147,13 +111,13 @@ def _limits() -> dict[str, int]:
 
 
 def reason_text(reason: str, language: str = "nb", *, short: bool = False) -> str:
-    text = REASON[language][reason].format(**_limits())
+    text = words.t(f"reason.{reason}", language, **_limits())
     return text.split(" (")[0] if short else text
 
 
 def explain(m: Mark, language: str = "nb", *, short: bool = False) -> str:
     """«skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn …)» — one cell's reason."""
-    return f"{LABEL[language][m.symbol]}: {reason_text(m.reason, language, short=short)}"
+    return f"{label(m.symbol, language)}: {reason_text(m.reason, language, short=short)}"
 
 
 def legend(marks: Iterable[Mark | None], language: str = "nb") -> str:
@@ -172,5 +136,5 @@ def legend(marks: Iterable[Mark | None], language: str = "nb") -> str:
         if symbol in by_symbol:
             reasons = sorted(by_symbol[symbol], key=REASON_ORDER.index)
             text = "; ".join(reason_text(r, language) for r in reasons)
-            items.append(f"«{symbol}» {LABEL[language][symbol]}: {text}.")
-    return LEGEND[language].format(items=" ".join(items))
+            items.append(f"«{symbol}» {label(symbol, language)}: {text}.")
+    return words.t("footnote.legend", language, items=" ".join(items))

@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tilstand import catalog, fmt, symbols, words
-from tilstand.profile import COUNT_UNITS, Profile, ProfileRow, Value
+from tilstand.profile import COMPARISONS, COUNT_UNITS, Profile, ProfileRow, Value
 from tilstand.symbols import Mark
 
 DIRECTION_NB = words.section("direction", "nb")  # the same words as the DOCX appendix (messages/nb.toml)
-COMPARISON_NB = {"group": "KOSTRA-gruppen", "county": "fylket", "country": "landet"}
-
-COLUMNS = ("Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket", "Landet",
-           "Vurdering", "Utvikling")
+_GROUP, _COUNTY, _COUNTRY = (words.t(f"comparison.label.{c}", "nb") for c in ("group", "county", "country"))
+COLUMNS = ("Indikator", "Verdi", "Endring", _GROUP, _COUNTY, _COUNTRY, "Vurdering", "Utvikling")
 
 
 def assessment(row: ProfileRow) -> str:
@@ -25,13 +23,12 @@ def assessment(row: ProfileRow) -> str:
             "Antall: sammenlign andelene"
     if row.indicator.better == "neutral":
         return words.t("direction.neutral", "nb")
-    verdicts = {c: row.verdict(c) for c in COMPARISON_NB}
+    verdicts = {c: row.verdict(c) for c in COMPARISONS}
     parts = []
     for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):
-        names = [COMPARISON_NB[c] for c, v in verdicts.items() if v == key]
+        names = [words.t(f"comparison.{c}", "nb") for c, v in verdicts.items() if v == key]
         if names:
-            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-            parts.append(f"{word} {joined}")
+            parts.append(f"{word} {words.join(names, 'nb')}")
     if not parts:
         return "Ingen sammenligningstall"
     text = "; ".join(parts)
@@ -106,12 +103,12 @@ def display_row(row: ProfileRow) -> dict[str, object]:
     """One indicator ready for a table widget (values already formatted), keys COLUMNS."""
     (own, _), (change, _), (group, _), (county, _), (country, _) = key_cells(row)
     return {
-        "Indikator": row.indicator.name_nb,
+        "Indikator": row.indicator.name_in("nb"),
         "Verdi": own,
         "Endring": change,
-        "KOSTRA-gruppe": group,
-        "Fylket": county,
-        "Landet": country,
+        _GROUP: group,
+        _COUNTY: county,
+        _COUNTRY: country,
         "Vurdering": _note(row) or assessment(row),
         "Utvikling": [v for _, v in row.trend],
     }
@@ -130,9 +127,9 @@ def area_legend(profile: Profile, area: str) -> str:
 def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[str, str]]:
     """Name, definition (in `language`: nb or nn), source and direction for each indicator in an area."""
     return [
-        {"Indikator": r.indicator.name_nb, "Definisjon": r.indicator.definition_in(language),
+        {"Indikator": r.indicator.name_in(language), "Definisjon": r.indicator.definition_in(language),
          "Kilde": catalog.source_label([r.indicator], language),
-         "Retning": DIRECTION_NB.get(r.indicator.better, "")}
+         "Retning": words.section("direction", language).get(r.indicator.better, "")}
         for r in profile.by_area().get(area, [])
     ]
 
