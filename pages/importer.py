@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.common import connection, data_version, page_guard, require_page
 from tilstand import catalog, export, fmt, ingest, resources, symbols
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
+from ui.data import connection, data_version
+from ui.guard import page_guard, require_page
 
 page_guard()
 actor = require_page("importer")

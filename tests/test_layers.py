@@ -54,6 +54,14 @@ def test_no_screen_imports_another_screen():
     assert _offenders("pages", {"pages"}) == {}
 
 
+def test_pages_holds_only_screens_in_the_navigation():
+    """Streamlit's folder mode lists every file in pages/ as a page: a helper there would show up as one."""
+    from ui import navigation
+
+    screens = {p.key for p in navigation.PAGES} | {navigation.SIGN_IN.key}
+    assert {p.stem for p in _files("pages") if p.name != "__init__.py"} == screens
+
+
 @pytest.mark.parametrize("source, expected", [
     ("import pages.x", {"pages.x"}),
     ("def f():\n    from pages.common import connection\n", {"pages.common", "pages.common.connection"}),
