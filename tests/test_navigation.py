@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
 
 from tests.conftest import ROOT, TEST_USERS
+from tilstand import dashboard, narrative
 from tilstand.access import ROLES, Actor
 from ui import navigation
 
@@ -72,3 +74,14 @@ def test_the_sidebar_app_py_draws_is_the_table_in_order_under_its_section_captio
             expected.append(("caption", section))
         expected.append(("page_link", p.title))
     assert [d for d in drawn if d[0] == "page_link" or d[1] in (navigation.AREAS, navigation.REPORT)] == expected
+
+
+def test_each_chapter_about_an_area_links_to_a_page_of_the_areas_section():
+    """tilstand/data/chapter_areas.csv names real chapters and areas, and every area page has its chapter."""
+    rows = list(csv.DictReader((ROOT / "tilstand" / "data" / "chapter_areas.csv").read_text(encoding="utf-8")
+                               .splitlines()))
+    assert {r["chapter"] for r in rows} <= {c.key for c in narrative.default_chapters()}
+    linked = {r["chapter"]: narrative.area_of_chapter(r["chapter"]) for r in rows}
+    assert set(linked.values()) == {a.key for a in dashboard.areas()}
+    assert {navigation.page(area).section for area in linked.values()} == {navigation.AREAS}
+    assert narrative.area_of_chapter("innsats") is None  # the leader's own text: no area page
