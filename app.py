@@ -12,7 +12,7 @@ from ui.a11y import norwegian_chrome, set_page_language
 from ui.data import connection, data_version, uses_sample_data
 from ui.errors import page_action
 from ui.memory import settle_memory
-from ui.session import current_actor, write_cookie
+from ui.session import current_actor, end_session, write_cookie
 
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
@@ -31,16 +31,6 @@ def _page(row: navigation.NavPage) -> st.Page:
 ALL_PAGES = {row.key: _page(row) for row in navigation.PAGES}  # the one table: ui/navigation.py
 LOGIN = st.Page(navigation.SIGN_IN.path, title=navigation.SIGN_IN.title, icon=navigation.SIGN_IN.icon,
                 url_path=navigation.SIGN_IN.url_path, default=True)
-
-
-def _sign_out(actor, *, everywhere: bool = False) -> None:
-    """End this session, or with `everywhere` every session of the person (other browsers, other machines)."""
-    if everywhere:
-        sessions.end_everywhere(connection(), actor)
-    else:
-        sessions.end(connection(), st.session_state.get("session_token"), actor)
-    st.session_state.clear()
-    st.session_state.signed_out = True
 
 
 actor = current_actor()
@@ -63,11 +53,11 @@ with st.sidebar:
         st.markdown(f"Innlogget som **{literal(actor.display_name)}**")
         st.caption("; ".join(f"{ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in roles) or "Ingen roller")
         if st.button("Logg ut", icon=":material/logout:", key="sign_out"):
-            _sign_out(actor)
+            end_session(actor)
             st.rerun()
         if st.button("Logg ut overalt", icon=":material/devices:", key="sign_out_everywhere",
                      help="Avslutter innloggingen din i alle nettlesere og på alle maskiner, også denne."):
-            _sign_out(actor, everywhere=True)
+            end_session(actor, everywhere=True)
             st.rerun()
     if uses_sample_data(data_version()):
         st.warning("**Eksempeldata**: syntetiske tall, ikke reelle.", icon=":material/warning:")

@@ -3,38 +3,16 @@ start, the step that creates the administrator."""
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from tilstand import auth, sessions
+from tilstand import auth
 from tilstand.errors import TilstandError
 from tilstand.markdown_html import literal
 from ui.data import connection
 from ui.guard import page_guard
+from ui.session import client_address, sso_configured, start_session
 
 page_guard()
-
-
-def _signed_in(actor) -> None:
-    st.session_state.session_token = sessions.start(connection(), actor)
-    st.session_state.pop("signed_out", None)
-    st.rerun()
-
-
-def _client_address() -> str | None:
-    """Who is knocking, for the sign-in throttle; behind a reverse proxy (TILSTAND_BEHIND_PROXY=1) the
-    address the proxy saw."""
-    behind_proxy = os.environ.get("TILSTAND_BEHIND_PROXY", "") not in ("", "0", "false")
-    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
-                               behind_proxy=behind_proxy)
-
-
-def _sso_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        return False
 
 
 con = connection()
@@ -57,15 +35,15 @@ if auth.needs_first_admin(con):
                 st.error("Passordene er ikke like.")
             else:
                 try:
-                    _signed_in(auth.create_first_admin(con, username, display_name, password))
+                    start_session(auth.create_first_admin(con, username, display_name, password))
                 except TilstandError as e:  # may quote what was typed
                     st.error(literal(str(e)))
     st.stop()
 
-if _sso_configured():
+if sso_configured():
     if getattr(st.user, "is_logged_in", False):
         try:
-            _signed_in(auth.sign_in_sso(con, email=st.user.get("email"), subject=str(st.user.get("sub") or ""),
+            start_session(auth.sign_in_sso(con, email=st.user.get("email"), subject=str(st.user.get("sub") or ""),
                                         name=st.user.get("name")))
         except TilstandError as e:
             st.error(str(e))
@@ -80,7 +58,7 @@ with st.form("sign_in"):
     password = st.text_input("Passord", type="password", autocomplete="current-password")
     if st.form_submit_button("Logg inn", type="primary"):
         try:
-            _signed_in(auth.sign_in(con, username, password, address=_client_address()))
+            start_session(auth.sign_in(con, username, password, address=client_address()))
         except TilstandError as e:
             st.error(str(e), icon=":material/error:")
 st.caption(f"Etter {auth.MAX_FAILED_ATTEMPTS} feil passord på rad må du vente "
