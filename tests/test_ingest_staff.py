@@ -17,6 +17,7 @@ from tilstand import ingest
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import staff
+from tilstand.privacy import anonymity_limit
 
 TEMPLATE = ROOT / "sample_data" / "templates" / "ansatte.xlsx"
 SAMPLE_XLSX = ROOT / "sample_data" / "ansatte" / "ansatte_2019-2024.xlsx"
@@ -313,7 +314,7 @@ def test_shares_and_rates_on_fewer_than_five_people_are_stored_without_their_num
     assert all((got[(i, "5001", 2024)] == (None, "x")) is hidden for i in rates)
     assert p.suppressed == (len(rates) if hidden else 0)
     assert got[("ansatte_arsverk", "5001", 2024)] == (120.5, None)  # a count of staff is never hidden
-    assert staff.anonymity_limit() == 5
+    assert anonymity_limit(staff.CASEWORKERS_ID) == 5
 
 
 def test_the_import_command_prints_the_equal_weight_note(tmp_path, capsys):

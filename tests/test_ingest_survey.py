@@ -17,6 +17,7 @@ from tilstand import catalog, ingest
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import survey
+from tilstand.privacy import anonymity_limit
 
 TEMPLATE = ROOT / "sample_data" / "templates" / "brukerundersokelse.xlsx"
 SAMPLE_XLSX = ROOT / "sample_data" / "brukerundersokelse" / "brukerundersokelse_2019-2024.xlsx"
@@ -190,7 +191,7 @@ def test_the_score_is_the_answer_weighted_mean_and_small_groups_are_hidden(count
     value = got.get(("bu_informasjon", "5001", 2024))
     if not sum(counts):
         assert value is None
-    elif n < survey.anonymity_limit():
+    elif n < anonymity_limit(survey.RESPONDENTS_ID):
         assert value == (None, "x")
     else:
         mean = sum(v * k for v, k in enumerate(counts, 1)) / sum(counts)

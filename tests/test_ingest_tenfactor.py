@@ -19,6 +19,7 @@ from tilstand import catalog, ingest, profile
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import tenfactor
+from tilstand.privacy import anonymity_limit
 
 TEMPLATE = ROOT / "sample_data" / "templates" / "10faktor.xlsx"
 SAMPLE_XLSX = ROOT / "sample_data" / "10faktor" / "10faktor_2019-2024.xlsx"
@@ -215,7 +216,7 @@ def test_long_layout_with_a_factor_column_is_read_too():
 # --- anonymity ----------------------------------------------------------------------------------------
 
 def test_the_limit_comes_from_the_catalogue():
-    assert tenfactor.anonymity_limit() == catalog.indicators()["tf_antall_svar"].min_count + 1 == 5
+    assert anonymity_limit(tenfactor.RESPONDENTS_ID) == catalog.indicators()["tf_antall_svar"].min_count + 1 == 5
 
 
 def test_below_the_limit_is_stored_hidden_and_never_leaves_the_store(con, tmp_path):

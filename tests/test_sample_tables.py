@@ -14,6 +14,7 @@ from tests.conftest import ROOT, requires_sample_data
 from tilstand import catalog, ingest, store
 from tilstand.access import SYSTEM
 from tilstand.ingest import ssb
+from tilstand.ingest.model import Observation
 
 YEARS = range(2015, 2025)
 
@@ -78,7 +79,7 @@ def test_each_sample_table_gives_every_mapped_indicator_for_every_region_and_yea
     for ind in sorted(mapped):
         missing = sorted(want - got[ind])
         assert not missing, f"{shape.table} {ind}: no value for {missing[:5]} ({len(missing)} in all)"
-    observations = [ssb.Observation(*r) for r in rows]
+    observations = [Observation(*r) for r in rows]
     assert wrong_values(observations, model) == []
 
 

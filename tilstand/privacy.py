@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from tilstand import catalog
+
 SUPPRESSED = "x"
 # Bufdir blanks counts 1–3 and then writes every empty cell as «..», so a Bufdir «..» is hidden or missing and
 # nobody can tell which. Stored as its own status, treated as hidden (it may be a small count), and kept in
@@ -44,6 +46,13 @@ def _explanations() -> dict[str, str]:
 
 def is_hidden(status: str | None) -> bool:
     return status in HIDDEN_STATUSES
+
+
+def anonymity_limit(base_count: str) -> int:
+    """Fewest people a published mean, share or rate may rest on: one more than its base count's `min_count` in the
+    catalogue (5 for answers and employees). The one home of the rule, so the staff, survey and 10-FAKTOR importers,
+    their templates and the charts cannot drift apart; the catalogue decides the number."""
+    return catalog.indicators()[base_count].min_count + 1
 
 
 # What a hidden value rested on too few of, by catalogue area: the reader learns why, not just that.

@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tilstand import catalog
 from tilstand.ingest import staff, survey
 from tilstand.ingest import tenfactor as tf
+from tilstand.privacy import anonymity_limit
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_PATH = HERE / "10faktor.xlsx"
@@ -117,7 +118,7 @@ def _aliases() -> dict[str, list[str]]:
 
 def _guide_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(tf.GUIDE_SHEET)
-    limit = tf.anonymity_limit()
+    limit = anonymity_limit(tf.RESPONDENTS_ID)
     ws.column_dimensions["A"].width = 5
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 44
@@ -261,7 +262,8 @@ def _staff_guide() -> list[tuple[str, str]]:
              "og importen sier fra om det. Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
              "Legemeldt sykefravær for året regnes ut på samme måte. Sykefravær i alt = korttid + langtid."),
         ("h2", "Personvern"),
-        ("", f"Andeler og prosenter som bygger på færre enn {staff.anonymity_limit()} personer, lagres som skjult (x) "
+        ("", f"Andeler og prosenter som bygger på færre enn {anonymity_limit(staff.CASEWORKERS_ID)} personer, lagres "
+             "som skjult (x) "
              "og vises ingen steder, fordi de kan peke ut enkeltpersoner (for få ansatte): andelene med master, "
              "kravet fra 2031 og videreutdanning når det er færre saksbehandlere og ledere, og turnover og "
              "sykefravær når gjennomsnittlig antall ansatte (eller stillinger) er lavere. Antall årsverk og "
@@ -273,7 +275,7 @@ def _staff_guide() -> list[tuple[str, str]]:
 
 
 def _survey_guide() -> list[tuple[str, str]]:
-    limit = survey.anonymity_limit()
+    limit = anonymity_limit(survey.RESPONDENTS_ID)
     return [
         ("h1", "Veiledning: brukerundersøkelse til tilstandsrapporten"),
         ("", "Skriv av svarfordelingen fra brukerundersøkelsen: én rad per svaralternativ på hvert spørsmål, "

@@ -1,4 +1,5 @@
-"""Importers: one module per source format, all ending in the one observation shape (load.write).
+"""Importers: one module per source, each reading its files into the one model (model.Parsed of
+model.Observation), listed in one table (sources.py) that detection, `--source` and the preview use.
 
 Reading (parse, validate, map) is separate from writing, so several files can be checked first and
 written only when every one of them is sound.
@@ -6,6 +7,8 @@ written only when every one of them is sound.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,61 +18,34 @@ import duckdb
 from tilstand.access import Actor
 from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
-from tilstand.ingest import bufdir, load, sheet, ssb, staff, survey, tenfactor
+from tilstand.ingest import load, sheet, sources
 from tilstand.ingest.load import ImportResult
+from tilstand.ingest.model import Parsed, Source
 
 # The widest file Tilstand reads, SSB table 07459 (population by single year of age) for the whole country, 106
 # ages × 10 years, is 18 MB as a long-layout CSV, 3 MB with the years across and 2 MB as JSON-stat; the templates are
 # far smaller. Checked before a byte is read or decoded, so a huge file costs nothing; the import page's uploader has
 # the same limit (.streamlit/config.toml, server.maxUploadSize, in MB).
 MAX_BYTES = 20 * 1024 * 1024
-SOURCES = ("ssb", "ks_10faktor", "bufdir", "staff", "survey")
+log = logging.getLogger(__name__)
+SOURCES = sources.names()
 
 
 @dataclass
 class PreparedImport:
     path: Path
     data: bytes
-    parsed: ssb.Parsed | tenfactor.Parsed | bufdir.Parsed | staff.Parsed | survey.Parsed
+    parsed: Parsed
+    source: Source
+
+    def describe(self) -> str:
+        """The file's kind in Norwegian, e.g. «Bufdir kommunemonitor (Excel)»."""
+        return self.source.describe(self.parsed)
 
 
 def detect(data: bytes, file_name: str) -> str:
-    """Which importer reads this file, from its content (not its name)."""
-    head = data[:4096]
-    if ssb.looks_like_jsonstat(head):
-        return "ssb"
-    if staff.looks_like(data):  # before Bufdir and 10-FAKTOR: by sheet name or a column only it has
-        return "staff"
-    if survey.looks_like(data):
-        return "survey"
-    if bufdir.looks_like_bufdir(data):  # before 10-FAKTOR: both have a Kommunenummer column
-        return "bufdir"
-    if data.startswith(b"PK"):
-        _require_a_template_sheet(data, file_name)
-    if tenfactor.looks_like(head):  # a spreadsheet, or a CSV with a Kommunenummer column
-        return "ks_10faktor"
-    first = head.decode("utf-8", errors="replace").lower()
-    if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
-        return "ssb"  # the SSB parser explains a wrong separator or layout better than a guess here
-    raise InputError(file_name, None, None, "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
-                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken), 10-FAKTOR-resultater "
-                     f"i malen {tenfactor.TEMPLATE}, personaltall i malen {staff.TEMPLATE} og brukerundersøkelser "
-                     f"i malen {survey.TEMPLATE} (Excel eller CSV).")
-
-
-def _require_a_template_sheet(data: bytes, file_name: str) -> None:
-    """A workbook with none of the templates' sheets: say which sheets Tilstand looks for, rather than let the
-    10-FAKTOR importer (the last one that reads workbooks) ask for its own sheet in a staff or survey file."""
-    names = sheet.xlsx_sheet_names(data)
-    wanted = (tenfactor.SHEET, staff.SHEET, survey.SHEET)
-    key = lambda name: sheet.norm(name).replace(" ", "")  # noqa: E731 - as the importers match sheet names
-    if not names or {key(n) for n in names} & {key(w) for w in wanted}:
-        return  # not a readable workbook (the importer says so), or one with a template sheet
-    found = ", ".join(f"«{n}»" for n in names)
-    raise InputError(file_name, None, None, f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
-                     f"«{tenfactor.SHEET}» (malen {tenfactor.TEMPLATE}), «{staff.SHEET}» (malen {staff.TEMPLATE}) "
-                     f"eller «{survey.SHEET}» (malen {survey.TEMPLATE}), og den ser heller ikke ut som en nedlasting "
-                     "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet.")
+    """Which source reads this file (its name in `SOURCES`), from its content (not its name)."""
+    return sources.detect(data, file_name).name
 
 
 def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
@@ -92,18 +68,10 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
         raise InputError(path, None, None, "filen er tom.")
     if data.startswith(b"PK"):
         sheet.check_workbook(data, path.name)  # before detection opens it: a zip bomb unpacks in openpyxl
-    kind = source or detect(data, path.name)
-    if kind not in SOURCES:
-        raise InputError(path, None, "--source", f"ukjent kilde «{kind}». Kjente kilder: {', '.join(SOURCES)}.")
-    if kind == "bufdir":
-        return PreparedImport(path, data, bufdir.parse_file(data, path.name))
-    if kind == "staff":
-        return PreparedImport(path, data, staff.parse_file(data, path.name))
-    if kind == "survey":
-        return PreparedImport(path, data, survey.parse_file(data, path.name))
-    if kind == "ks_10faktor":
-        return PreparedImport(path, data, tenfactor.parse_file(data, path.name))
-    return PreparedImport(path, data, ssb.parse_file(data, path.name, mapping))
+    chosen = sources.by_name(source) if source else sources.detect(data, path.name)
+    if chosen is None:
+        raise InputError(path, None, "--source", f"ukjent kilde «{source}». Kjente kilder: {', '.join(SOURCES)}.")
+    return PreparedImport(path, data, chosen.read(data, path.name, mapping), chosen)
 
 
 def _check_size(size: int, path: Path) -> None:
@@ -116,12 +84,27 @@ def _check_size(size: int, path: Path) -> None:
 def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor, sample: bool = False,
           imported_by: str | None = None) -> ImportResult:
     p = prepared.parsed
-    return load.write(
-        con, data=prepared.data, file_name=prepared.path.name, source=p.source,
-        observations=[(o.indicator_id, o.region_code, o.year, o.value, o.status) for o in p.observations],
+    started = time.perf_counter()
+    result = load.write(  # the observations are tuples already: load.write hands them to polars as rows
+        con, data=prepared.data, file_name=prepared.path.name, source=p.source, observations=p.observations,
         regions=list(p.regions.values()), ssb_table=p.table, sample=sample or p.sample, imported_by=imported_by,
         actor=actor,
     )
+    _log_import(p, result, time.perf_counter() - started)
+    return result
+
+
+def _log_import(p: Parsed, result: ImportResult, seconds: float) -> None:
+    """Source, table, how many regions and values, the import's id and how long it took; never the file's name
+    (it may name a person) nor any of its rows."""
+    if result.already_imported:
+        log.info("import skipped: %s file already imported (import %s)", p.source,
+                 (result.previous_import or (None,))[0])
+        return
+    regions = len({o.region_code for o in p.observations})
+    log.info("imported %s%s: %d values for %d regions, %d new, %d changed, import %s, %.2f s", p.source,
+             f" table {p.table}" if p.table else "", result.rows, regions, result.inserted, result.updated,
+             result.import_id, seconds)
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Actor, source: str | None = None,
@@ -135,6 +118,4 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Acto
 def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor) -> load.Preview:
     """What importing a read file would change, as the person may see it, without writing anything."""
     return load.preview(con, data=prepared.data, actor=actor, source=prepared.parsed.source,
-                        file_name=prepared.path.name, observations=[
-                            (o.indicator_id, o.region_code, o.year, o.value, o.status)
-                            for o in prepared.parsed.observations])
+                        file_name=prepared.path.name, observations=prepared.parsed.observations)

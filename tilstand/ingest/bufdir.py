@@ -63,7 +63,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
@@ -73,7 +73,7 @@ from tilstand import catalog, regions
 from tilstand.errors import InputError
 from tilstand.fmt import number
 from tilstand.ingest.cells import decode_text, lines, parse_number
-from tilstand.ingest.ssb import Observation
+from tilstand.ingest.model import Claim, Observation, Parsed, Source
 from tilstand.privacy import HIDDEN_OR_MISSING, SUPPRESSED
 
 MAX_HEADER_SEARCH = 30
@@ -117,22 +117,6 @@ class MappingRow:
 
     def keys(self) -> set[str]:
         return {*(_norm(t) for t in self.titles), *self.monitor_ids, *([self.code.lower()] if self.code else [])}
-
-
-@dataclass
-class Parsed:
-    """A Bufdir download read and mapped, ready to be written; nothing touched the database yet."""
-
-    file_name: str
-    source: str  # bufdir_csv | bufdir_xlsx
-    title: str
-    sample: bool
-    observations: list[Observation]
-    regions: dict[str, regions.RegionRef]
-    skipped_cells: int
-    unmapped_contents: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    table: str | None = None  # no SSB table: import_log.ssb_table stays empty
 
 
 # ---------------------------------------------------------------- reference data
@@ -812,3 +796,11 @@ def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef
         return regions.RegionRef(code, reg.services[code], "service", False)
     name, kind = reg.by_code[code]
     return regions.RegionRef(code, name, kind, False)
+
+
+SOURCE = Source(
+    name="bufdir",
+    formats={"bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)"},
+    detect=lambda data: Claim.YES if looks_like_bufdir(data) else Claim.NO,  # asked before 10-FAKTOR (Kommunenummer)
+    read=lambda data, file_name, _mapping: parse_file(data, file_name),
+)

@@ -373,6 +373,28 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]  # (row number, role -> raw cell) for non-empty rows
 
 
+def find_header(sh: Sheet, is_key: Callable[[str], bool]) -> tuple[int, list[str], list[str]] | None:
+    """(index of the header row in sh.rows, its headers without trailing blanks, the title lines above it): the
+    first of the first HEADER_SEARCH_ROWS rows with a key cell; None when there is none (each template says so in
+    its own words). The one header finder of the template importers (10-FAKTOR's wide and long forms too)."""
+    for i, (_, values) in enumerate(sh.rows[:HEADER_SEARCH_ROWS]):
+        if any(not blank(v) and is_key(str(v).strip()) for v in values):
+            headers = ["" if blank(v) else str(v).strip() for v in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            titles = [" ".join(str(v).strip() for v in vals if not blank(v)) for _, vals in sh.rows[:i]]
+            return i, headers, [t for t in titles if t]
+    return None
+
+
+def refuse_merged(sh: Sheet, header_row: int, file: str) -> None:
+    """Merged cells at or below the header would put one value in several rows or columns: refused."""
+    for text, first, last in sh.merged:
+        if last >= header_row:
+            raise InputError(file, first, None, f"cellene {text} er slått sammen. Del dem opp igjen (Excel: "
+                             "«Slå sammen og midtstill» → «Del opp celler») så hver verdi står i sin egen celle.")
+
+
 def read_table(data: bytes, file: str, layout: Layout,
                check_header: Callable[[str, int, int], None] | None = None) -> Table:
     """The file's table: header found, every column known, no merged cells, no stray values, no
@@ -383,23 +405,13 @@ def read_table(data: bytes, file: str, layout: Layout,
     else:
         sh = read_csv(data, file, template=layout.template, source=layout.source + "_csv", is_key=is_key)
     key_name = layout.columns[layout.key][0]
-    at = None
-    for i, (_, values) in enumerate(sh.rows[:HEADER_SEARCH_ROWS]):
-        if any(not blank(v) and is_key(str(v).strip()) for v in values):
-            at = i
-            break
-    if at is None:
+    found = find_header(sh, is_key)
+    if found is None:
         raise InputError(file, None if sh.xlsx else 1, None, f"finner ingen overskriftsrad med «{key_name}» i de "
                          f"første {HEADER_SEARCH_ROWS} radene. Bruk malen {layout.template}.")
-    header_row, values = sh.rows[at]
-    headers = ["" if blank(v) else str(v).strip() for v in values]
-    while headers and not headers[-1]:
-        headers.pop()
-    titles = [t for t in (" ".join(str(v).strip() for v in vals if not blank(v)) for _, vals in sh.rows[:at]) if t]
-    for text, first, last in sh.merged:
-        if last >= header_row:
-            raise InputError(file, first, None, f"cellene {text} er slått sammen. Del dem opp igjen (Excel: "
-                             "«Slå sammen og midtstill» → «Del opp celler») så hver verdi står i sin egen celle.")
+    at, headers, titles = found
+    header_row = sh.rows[at][0]
+    refuse_merged(sh, header_row, file)
     cols: dict[str, int] = {}
     for i, h in enumerate(headers):
         if not h:

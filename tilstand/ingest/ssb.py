@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilstand import catalog, regions
@@ -18,32 +17,10 @@ from tilstand.catalog import MappingRow
 from tilstand.errors import InputError
 from tilstand.ingest import jsonstat, ssbcsv
 from tilstand.ingest.cells import Cell, ParsedTable
+from tilstand.ingest.model import Claim, Observation, Parsed, Source
+from tilstand.ingest.sheet import OLE_MAGIC
 
 STATUS_RANK = {":": 3, "..": 2, "...": 2, ".": 1}  # which symbol wins when cells are summed
-
-
-@dataclass
-class Observation:
-    indicator_id: str
-    region_code: str
-    year: int
-    value: float | None
-    status: str | None
-
-
-@dataclass
-class Parsed:
-    """An SSB file read and mapped, ready to be written; nothing touched the database yet."""
-
-    file_name: str
-    source: str
-    table: str
-    title: str
-    sample: bool
-    observations: list[Observation]
-    regions: dict[str, regions.RegionRef]
-    skipped_cells: int
-    unmapped_contents: list[str] = field(default_factory=list)
 
 
 def looks_like_jsonstat(data: bytes) -> bool:
@@ -217,3 +194,25 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
         sample=table.is_sample, observations=observations, regions=found_regions,
         skipped_cells=skipped, unmapped_contents=sorted(unmapped),
     )
+
+
+def _detect(data: bytes) -> Claim:
+    """JSON-stat is surely SSB's; a text that reads like a Statistikkbanken download only when no other source
+    claims it: the SSB parser explains a wrong separator or layout better than a guess would."""
+    head = data[:4096]
+    if looks_like_jsonstat(head):
+        return Claim.YES
+    if head.startswith((b"PK", OLE_MAGIC)):
+        return Claim.NO  # a workbook is never an SSB file
+    first = head.decode("utf-8", errors="replace").lower()
+    if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
+        return Claim.FALLBACK
+    return Claim.NO
+
+
+SOURCE = Source(
+    name="ssb",
+    formats={"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)"},
+    detect=_detect,
+    read=parse_file,
+)

@@ -45,14 +45,12 @@ Every problem raises an InputError naming file, row and column before anything i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from tilstand import catalog
 from tilstand.errors import InputError
 from tilstand.ingest import sheet
+from tilstand.ingest.model import Claim, Observation, Parsed, Source
 from tilstand.ingest.sheet import Layout, integer, number, shown
-from tilstand.ingest.ssb import Observation
-from tilstand.privacy import SUPPRESSED
+from tilstand.privacy import SUPPRESSED, anonymity_limit
 
 SHEET = "Ansatte"
 GUIDE_SHEET = "Veiledning"
@@ -111,26 +109,6 @@ WHAT = {"fte": "årsverk", "positions": "antall stillinger", "vacant": "ledige s
         "leavers": "antall som sluttet", "average": "gjennomsnittlig antall ansatte",
         "caseworkers": "antall saksbehandlere og ledere", "master": "antall med master",
         "req2031": "antall som oppfyller kravet", "further": "antall i videreutdanning"}
-
-
-@dataclass
-class Parsed:
-    """A staff file read, validated and computed; nothing touched the database yet (ssb.Parsed's names)."""
-
-    file_name: str
-    source: str  # staff_xlsx | staff_csv
-    title: str
-    sample: bool
-    observations: list[Observation]
-    rows: int
-    incomplete_years: list[tuple[str, int]] = field(default_factory=list)  # sick leave not for all 4 quarters
-    equal_weight_years: list[tuple[str, int]] = field(default_factory=list)  # yearly sick leave without dagsverk
-    notes: list[str] = field(default_factory=list)  # said with the import (Norwegian)
-    suppressed: int = 0
-    table: None = None
-    regions: dict = field(default_factory=dict)
-    skipped_cells: int = 0
-    unmapped_contents: list[str] = field(default_factory=list)
 
 
 def is_marker(header: str) -> bool:
@@ -227,7 +205,7 @@ def _parse_file(data: bytes, file: str) -> Parsed:
                              f"rad {n}). Bruk én rad per kommune og år.")
         years[(muni, yr)] = (n, vals)
     _check_weights(quarters, file, fld)
-    observations, incomplete, equal = compute(years, quarters, anonymity_limit())
+    observations, incomplete, equal = compute(years, quarters, anonymity_limit(CASEWORKERS_ID))
     title = " ".join(table.titles)
     return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
                   observations=observations, rows=len(table.rows), incomplete_years=incomplete,
@@ -263,11 +241,6 @@ def equal_weight_note(years: list[tuple[str, int]]) -> str:
     return (f"Avtalte dagsverk mangler for {which}: sykefraværet for året er regnet som gjennomsnittet av de fire "
             "kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. Fyll inn kolonnen "
             "«Avtalte dagsverk» på kvartalsradene for å få det vektede tallet.")
-
-
-def anonymity_limit() -> int:
-    """Fewest people a published staff share or rate may rest on: one more than the base count's min_count."""
-    return catalog.indicators()[CASEWORKERS_ID].min_count + 1
 
 
 def _check_doctor(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) -> None:
@@ -350,3 +323,11 @@ def _rate(indicator: str, muni: str, yr: int, value: float, base: float | None, 
     if base is not None and base < limit:
         return Observation(indicator, muni, yr, None, SUPPRESSED)
     return Observation(indicator, muni, yr, round(value, 4), None)
+
+
+SOURCE = Source(
+    name="staff",
+    formats={"staff_xlsx": "Personaltall (Excel-malen)", "staff_csv": "Personaltall (CSV)"},
+    detect=lambda data: Claim.YES if looks_like(data) else Claim.NO,  # its sheet, or a column only it has
+    read=lambda data, file_name, _mapping: parse_file(data, file_name),
+)

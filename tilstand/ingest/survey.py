@@ -34,14 +34,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from tilstand import catalog
 from tilstand.errors import InputError
 from tilstand.ingest import sheet
+from tilstand.ingest.model import Claim, Observation, Parsed, Source
 from tilstand.ingest.sheet import Layout, integer, norm, shown
-from tilstand.ingest.ssb import Observation
-from tilstand.privacy import SUPPRESSED
+from tilstand.privacy import SUPPRESSED, anonymity_limit
 
 SHEET = "Brukerundersøkelse"
 GUIDE_SHEET = "Veiledning"
@@ -93,27 +91,6 @@ _FREE_TEXT = re.compile(r"kommentar|fritekst|fri tekst|tekstsvar|åpent svar|åp
                         r"svar tekst|utdyp|annet, skriv|begrunnelse")
 FREE_TEXT_MESSAGE = ("fritekstsvar importeres aldri: de kan avsløre hvem et barn eller en familie er. Slett "
                      "kolonnen (og tekstsvarene) før du importerer; bare svarfordelingen skal med.")
-
-
-@dataclass
-class Parsed:
-    """A survey file read, validated and scored; nothing touched the database yet (ssb.Parsed's names)."""
-
-    file_name: str
-    source: str  # survey_xlsx | survey_csv
-    title: str
-    sample: bool
-    observations: list[Observation]
-    rows: int
-    suppressed: int
-    table: None = None
-    regions: dict = field(default_factory=dict)
-    skipped_cells: int = 0
-    unmapped_contents: list[str] = field(default_factory=list)  # dimensions read but not stored
-
-
-def anonymity_limit() -> int:
-    return catalog.indicators()[RESPONDENTS_ID].min_count + 1
 
 
 def is_marker(header: str) -> bool:
@@ -212,7 +189,7 @@ def _parse_file(data: bytes, file: str) -> Parsed:
             unmapped.add(str(raw["dimension"]).strip())
         elif group in groups and value is not None and count:
             scored[(muni, yr, group, indicator)].append((value, count))
-    observations, suppressed = compute(respondents, scored, anonymity_limit())
+    observations, suppressed = compute(respondents, scored, anonymity_limit(RESPONDENTS_ID))
     title = " ".join(table.titles)
     return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
                   observations=observations, rows=len(table.rows), suppressed=suppressed,
@@ -259,3 +236,11 @@ def _observation(indicator: str, muni: str, yr: int, value: float, hidden: bool)
     """The value rounded as stored, or no number at all (status 'x') below the anonymity limit."""
     return Observation(indicator, muni, yr, None, SUPPRESSED) if hidden else \
         Observation(indicator, muni, yr, round(value, 4), None)
+
+
+SOURCE = Source(
+    name="survey",
+    formats={"survey_xlsx": "Brukerundersøkelse (Excel-malen)", "survey_csv": "Brukerundersøkelse (CSV)"},
+    detect=lambda data: Claim.YES if looks_like(data) else Claim.NO,  # its sheet, or a column only it has
+    read=lambda data, file_name, _mapping: parse_file(data, file_name),
+)

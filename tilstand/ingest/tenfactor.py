@@ -35,13 +35,16 @@ from importlib.resources import files
 
 from tilstand import catalog
 from tilstand.errors import InputError
+from tilstand.ingest.model import Claim, Observation, Parsed, Source
 from tilstand.ingest.sheet import (
-    HEADER_SEARCH_ROWS, OLE_MAGIC, Sheet, blank, column_name, integer, known_municipalities, norm, number,
-    plain_errors, read_csv, read_xlsx, shown,  # noqa: F401 - known_municipalities: part of this module's interface
+    HEADER_SEARCH_ROWS, OLE_MAGIC, Sheet, blank, column_name, find_header, integer, norm, number, plain_errors,
+    read_csv, read_xlsx, refuse_merged, shown, xlsx_sheet_names,
+)
+from tilstand.ingest.sheet import (  # noqa: F401 - part of this module's interface
+    known_municipalities,
 )
 from tilstand.ingest.sheet import municipality as _municipality
-from tilstand.ingest.ssb import Observation
-from tilstand.privacy import SUPPRESSED
+from tilstand.privacy import SUPPRESSED, anonymity_limit
 
 SHEET = "10-FAKTOR"
 GUIDE_SHEET = "Veiledning"
@@ -71,25 +74,6 @@ COLUMNS = {
 }
 
 
-@dataclass
-class Parsed:
-    """A 10-FAKTOR file read, validated and aggregated; nothing touched the database yet.
-
-    Carries the attribute names of ssb.Parsed that ingest.write and the CLI read."""
-
-    file_name: str
-    source: str  # ks_10faktor_xlsx | ks_10faktor_csv
-    title: str
-    sample: bool
-    observations: list[Observation]
-    units: int  # unit-year rows read
-    suppressed: int  # municipality-year-factors under the anonymity limit, stored as 'x'
-    table: None = None
-    regions: dict = field(default_factory=dict)
-    skipped_cells: int = 0
-    unmapped_contents: list[str] = field(default_factory=list)
-
-
 # ---------------------------------------------------------------- names, catalogue, register
 
 def _variants(text: object) -> list[str]:
@@ -107,11 +91,6 @@ def factor_names() -> dict[str, str]:
     """Normalised factor name -> indicator id, from tilstand/data/ks_10faktor_names.csv."""
     text = files("tilstand.data").joinpath("ks_10faktor_names.csv").read_text(encoding="utf-8")
     return {norm(r["name"]): r["indicator_id"] for r in csv.DictReader(text.splitlines())}
-
-
-def anonymity_limit() -> int:
-    """Fewest answers a published mean may rest on: one more than the answer count's min_count."""
-    return catalog.indicators()[RESPONDENTS_ID].min_count + 1
 
 
 def factor_header(indicator_id: str) -> str:
@@ -195,13 +174,9 @@ class _Unit:
 
 def _header(sheet: Sheet, file: str) -> tuple[int, list[str], list[str]]:
     """(index of the header row in sheet.rows, headers, title lines above it)."""
-    for i, (n, values) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        texts = ["" if blank(v) else str(v).strip() for v in values]
-        if any(_role(t) == "municipality" for t in texts if t):
-            while texts and not texts[-1]:
-                texts.pop()
-            titles = [" ".join(str(v).strip() for v in vals if not blank(v)) for _, vals in sheet.rows[:i]]
-            return i, texts, [t for t in titles if t]
+    found = find_header(sheet, lambda h: _role(h) == "municipality")
+    if found is not None:
+        return found
     if sheet.xlsx:
         raise InputError(file, None, None, f"finner ingen overskriftsrad med «Kommunenummer» i arket «{SHEET}» "
                          f"(de første {HEADER_SEARCH_ROWS} radene). Bruk overskriftene fra malen {TEMPLATE}.")
@@ -258,10 +233,7 @@ def _cell(sheet: Sheet, values: tuple, col: int | None, row: int, file: str, hea
 def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
     at, headers, titles = _header(sheet, file)
     header_row = sheet.rows[at][0]
-    for text, first, last in sheet.merged:
-        if last >= header_row:
-            raise InputError(file, first, None, f"cellene {text} er slått sammen. Del dem opp igjen (Excel: "
-                             "«Slå sammen og midtstill» → «Del opp celler») så hver verdi står i sin egen celle.")
+    refuse_merged(sheet, header_row, file)
     cols = _columns(headers, sheet, file, header_row)
     fld = {role: headers[i] for role, i in cols.items()}
     long = "factor" in cols
@@ -394,8 +366,40 @@ def _parse_file(data: bytes, file_name: str) -> Parsed:
     is_book = data.startswith((b"PK", OLE_MAGIC))
     sheet = _read_xlsx(data, file_name) if is_book else _read_csv(data, file_name)
     units, titles = _units(sheet, file_name)
-    observations, suppressed = aggregate(units, file_name, anonymity_limit())
+    observations, suppressed = aggregate(units, file_name, anonymity_limit(RESPONDENTS_ID))
     title = " ".join(titles)
     return Parsed(file_name=file_name, source=sheet.source, title=title,
                   sample="eksempeldata" in title.casefold(), observations=observations, units=len(units),
                   suppressed=suppressed)
+
+
+def _detect(data: bytes) -> Claim:
+    """Surely 10-FAKTOR: its sheet, or a CSV header with Kommunenummer and a factor. Likely: any other workbook or
+    CSV with a Kommunenummer column that no other source is sure of (its reader names what is missing)."""
+    head = data[:4096]
+    if head.startswith(b"PK"):
+        key = lambda name: norm(name).replace(" ", "")  # noqa: E731 - as the reader matches sheet names
+        return Claim.YES if any(key(n) == key(SHEET) for n in xlsx_sheet_names(data)) else Claim.LIKELY
+    if head.startswith(OLE_MAGIC):
+        return Claim.LIKELY  # an old .xls: the reader says to save it as .xlsx
+    if not looks_like(head):
+        return Claim.NO
+    return Claim.YES if _has_factor_column(head) else Claim.LIKELY
+
+
+def _has_factor_column(head: bytes) -> bool:
+    """A header line (as looks_like finds it) with a factor: by name (wide form) or the «Faktor» column (long)."""
+    text = head.decode("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8", errors="replace")
+    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
+        roles = {_role(c.strip().strip('"')) for c in re.split(r"[;\t,]", line.strip())}
+        if "municipality" in roles:
+            return "factor" in roles or any(r and r.startswith("factor:") for r in roles)
+    return False
+
+
+SOURCE = Source(
+    name="ks_10faktor",
+    formats={"ks_10faktor_xlsx": "KS 10-FAKTOR (Excel-malen)", "ks_10faktor_csv": "KS 10-FAKTOR (CSV)"},
+    detect=_detect,
+    read=lambda data, file_name, _mapping: parse_file(data, file_name),
+)
