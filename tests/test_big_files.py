@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import DATA, ROOT
 from tilstand import ingest, store
 from tilstand.errors import InputError
-from tilstand.ingest import cells, fetch, jsonstat, sheet
+from tilstand.ingest import cells, jsonstat, sheet, ssb_api
 from tilstand.markdown_html import literal
 
 MB = 1024 * 1024
@@ -141,8 +141,8 @@ def test_a_gzip_answer_that_inflates_past_the_limit_is_refused_not_inflated():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GzipBomb)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        client = fetch.Client(base_url=f"http://127.0.0.1:{server.server_port}/api/pxwebapi/v2", retries=0)
-        with pytest.raises(fetch.FetchError) as e:
+        client = ssb_api.Client(base_url=f"http://127.0.0.1:{server.server_port}/api/pxwebapi/v2", retries=0)
+        with pytest.raises(ssb_api.FetchError) as e:
             client.metadata("12286")
         assert str(e.value) == "svaret fra SSB for tabell 12286 er større enn 20 MB. Velg færre år eller regioner."
     finally:

@@ -16,7 +16,8 @@ from tilstand import auth, ingest, store
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
 from tilstand.ingest import fetch
-from tilstand.ingest.fetch import Client, FetchError, Throttle
+from tilstand.ingest import ssb_api, ssb_query
+from tilstand.ingest.ssb_api import Client, FetchError, Throttle
 
 YEARS = (2015, 2024)
 OBS_SQL = "SELECT indicator_id, region_code, year, value, status FROM observation ORDER BY ALL"
@@ -299,12 +300,12 @@ def test_a_query_over_the_cell_limit_is_split_by_years_and_gives_the_same_number
 
 def test_split_goes_to_regions_when_one_year_is_too_large():
     sel = {"Region": [f"R{n}" for n in range(8)], "ContentsCode": ["A", "B"], "Tid": ["2023", "2024", "2025"]}
-    parts = fetch.split(sel, ["Tid", "Region"], 10)
+    parts = ssb_query.split(sel, ["Tid", "Region"], 10)
     assert all(len(p["Region"]) * len(p["ContentsCode"]) * len(p["Tid"]) <= 10 for p in parts)
     covered = {(r, c, t) for p in parts for r in p["Region"] for c in p["ContentsCode"] for t in p["Tid"]}
     assert len(covered) == 8 * 2 * 3 and len(parts) == 3 * 2
     with pytest.raises(FetchError):
-        fetch.split({"Region": ["R"], "ContentsCode": list("ABC"), "Tid": ["2024"]}, ["Tid", "Region"], 2)
+        ssb_query.split({"Region": ["R"], "ContentsCode": list("ABC"), "Tid": ["2024"]}, ["Tid", "Region"], 2)
 
 
 def test_the_throttle_keeps_to_n_requests_per_window_as_the_server_sees_them(con, ssb):
@@ -348,10 +349,10 @@ def test_ssbs_config_may_tighten_the_throttle_but_never_loosen_it(con, ssb):
 
 
 def test_ssb_defaults_are_the_documented_limits():
-    assert fetch.DEFAULT_BASE_URL == "https://data.ssb.no/api/pxwebapi/v2"
-    assert (fetch.MAX_CELLS, fetch.MAX_REQUESTS, fetch.WINDOW_S) == (800_000, 30, 60.0)
-    t = fetch.throttle_for("https://data.ssb.no/api/pxwebapi/v2")
-    assert t is fetch.throttle_for("https://data.ssb.no/api/v0/no"), "SSB counts per IP: one throttle per host"
+    assert ssb_api.DEFAULT_BASE_URL == "https://data.ssb.no/api/pxwebapi/v2"
+    assert (ssb_api.MAX_CELLS, ssb_api.MAX_REQUESTS, ssb_api.WINDOW_S) == (800_000, 30, 60.0)
+    t = ssb_api.throttle_for("https://data.ssb.no/api/pxwebapi/v2")
+    assert t is ssb_api.throttle_for("https://data.ssb.no/api/v0/no"), "SSB counts per IP: one throttle per host"
 
 
 # --- the command line ---------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from tilstand import profile, queries, store, suppression
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
 from tilstand.ingest import klass, load
-from tilstand.ingest.fetch import Throttle
+from tilstand.ingest.ssb_api import Throttle
 from tilstand.ingest.klass import Client, KlassError
 
 SAMPLE = FORMATS / "ssb_klass_131_112_corresponds_from_2020.json"

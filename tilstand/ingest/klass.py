@@ -20,7 +20,7 @@ loaded show no group. A fetch from year Y replaces every membership from Y on, f
 (earlier rows are cut at Y − 1), in one transaction together with the suppression decisions that depend
 on the groups; a lost connection or a bad answer changes nothing.
 
-The connection is handled as in `fetch` (SSB's API on the same host): the same per-host throttle,
+The connection is ssb_api.Transport, shared with PxWebApi (SSB's API on the same host): the same per-host throttle,
 retries with growing pauses on 429/5xx and dropped connections, `Retry-After` honoured. Standard library only.
 """
 
@@ -43,7 +43,7 @@ import duckdb
 from tilstand import store, suppression
 from tilstand.access import Actor, record, require
 from tilstand.errors import InputError, TilstandError
-from tilstand.ingest.fetch import MAX_RESPONSE_BYTES, USER_AGENT, Transport, _gunzip
+from tilstand.ingest.ssb_api import MAX_RESPONSE_BYTES, USER_AGENT, Transport, _gunzip
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/klass/v1"
 BASE_URL_ENV = "TILSTAND_KLASS_URL"
@@ -87,7 +87,7 @@ HTTP_NB = {400: "Klass avviste spørringen (400)", 403: "Klass avviste spørring
 
 @dataclass
 class Client(Transport):
-    """GET against Klass, with the throttle and retries PxWebApi's client uses (`fetch.Transport`)."""
+    """GET against Klass, with the throttle and retries PxWebApi's client uses (`ssb_api.Transport`)."""
 
     progress: Callable[[str], None] | None = None  # a Norwegian line before each pause (the command prints it)
 
