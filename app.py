@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tilstand import demo, sessions
+from tilstand import demo, logs, sessions
 from tilstand.access import ROLE_NB
 from tilstand.markdown_html import literal
 from ui import navigation
@@ -14,6 +14,7 @@ from ui.errors import page_action
 from ui.memory import settle_memory
 from ui.session import current_actor, end_session, write_cookie
 
+logs.configure()  # once per process: to stderr at $TILSTAND_LOG_LEVEL (default INFO)
 st.set_page_config(page_title="Tilstand – tilstandsrapport for barnevernet", page_icon=":material/monitoring:", layout="wide")
 set_page_language("nb")
 norwegian_chrome()  # Streamlit's own English labels in Norwegian, caption contrast

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import sys
@@ -32,6 +33,7 @@ from tilstand import sessions, store
 from tilstand.access import ALL_REGIONS, ROLES, Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 
+log = logging.getLogger(__name__)  # accounts by internal id only: never a username, a name or a password
 MAX_FAILED_ATTEMPTS = 5  # wrong passwords for one username from one address, within LOCKOUT
 ADDRESS_MAX_FAILURES = 20  # failed sign-ins from one address, whatever the username, within LOCKOUT
 LOCKOUT = timedelta(minutes=15)
@@ -432,8 +434,10 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, add
     account = f"user:{row[0]}" if row else "name:" + _keyed(key, "name", name, 4)
     who, target = (name, f"user:{name}") if row else (UNKNOWN_USER, None)
 
+    user_id = row[0] if row else None
     until = _retrying(lambda: _count_attempt(con, account, address_key, who, target, now))
     if until is not None:  # no password is checked, for a real user or not: same answer, same time
+        log.warning("sign-in refused: address locked out until %s (user id %s)", f"{until:%H:%M}", user_id)
         raise SignInError(_wait_message(until, now))
     if row is None or row[1] is None:
         verify_password(_dummy_hash(), password or "")  # as long as a wrong password takes
@@ -442,7 +446,12 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, add
         ok = verify_password(row[1], password or "")
     error = _retrying(lambda: _settle_attempt(con, row, password, ok, account, address_key, who, target, now))
     if error is not None:
+        reason = ("unknown user" if row is None else "SSO only" if row[1] is None else
+                  "account disabled" if ok else "wrong password")
+        locked = not ok and str(error) != GENERIC_FAILURE  # this failure made the address wait
+        log.warning("sign-in failed: %s (user id %s)%s", reason, user_id, "; address locked out" if locked else "")
         raise error
+    log.info("sign-in: user id %s", user_id)
     return load_actor(con, name)
 
 
@@ -510,6 +519,7 @@ def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: s
     cur = con.cursor()
     if not subject or subject == "None":  # str(None) from a provider that sent no 'sub'
         record(cur, who, "sign_in_failed", detail="SSO uten sub", allowed=False)
+        log.warning("SSO sign-in failed: the provider sent no subject")
         raise SignInError(UNKNOWN_SSO)
     row = cur.execute("SELECT id, username, disabled, oidc_subject FROM app_user WHERE oidc_subject = ?",
                       [subject]).fetchone()
@@ -521,6 +531,7 @@ def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: s
         if len(rows) > 1 and rows[0][1] != mail:
             record(cur, who, "sign_in_failed", detail="SSO: e-postadressen hører til flere brukere",
                    allowed=False)
+            log.warning("SSO sign-in failed: the e-mail address belongs to %d users", len(rows))
             raise SignInError("E-postadressen din er registrert på flere brukere i Tilstand. "
                               "Be administratoren rydde opp.")
         if rows:
@@ -528,16 +539,19 @@ def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: s
             if row[3] is not None:
                 record(cur, row[1], "sign_in_failed", target=f"user:{row[1]}",
                        detail="SSO: brukeren er knyttet til en annen identitet", allowed=False)
+                log.warning("SSO sign-in failed: user id %s is bound to another identity", row[0])
                 raise SignInError("Brukeren med denne e-postadressen er allerede knyttet til en annen "
                                   "innlogging. Be administratoren om hjelp.")
     if row is None:
         record(cur, who, "sign_in_failed", detail="ukjent SSO-identitet" + (f" ({name})" if name else ""),
                allowed=False)
+        log.warning("SSO sign-in failed: unknown identity")
         raise SignInError(UNKNOWN_SSO)
     user_id, username, disabled, _ = row
     if disabled:
         record(cur, username, "sign_in_failed", target=f"user:{username}", detail="SSO: kontoen er deaktivert",
                allowed=False)
+        log.warning("SSO sign-in failed: account disabled (user id %s)", user_id)
         raise SignInError(DISABLED)
     with store.transaction(con) as tx:
         if bind:
@@ -547,6 +561,7 @@ def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: s
             tx.execute("UPDATE app_user SET last_sign_in = ? WHERE id = ?", [datetime.now(), user_id])
         record(tx, username, "sign_in_sso", target=f"user:{username}",
                detail=f"koblet til {mail} ved første innlogging" if bind else None)
+    log.info("SSO sign-in: user id %s%s", user_id, " (bound to the identity now)" if bind else "")
     return load_actor(con, username)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 import time
 import traceback
@@ -16,7 +17,7 @@ from pathlib import Path
 
 # report (python-docx, docxtpl, plotly), auth (argon2), check and demo are imported by the commands that use
 # them: `tilstand import` is run once per file, and a person waits for the process to start each time.
-from tilstand import ingest, store
+from tilstand import ingest, logs, store
 from tilstand.access import SYSTEM
 from tilstand.ingest import fetch, klass
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
@@ -258,20 +259,26 @@ COMMANDS = {"demo": cmd_demo, "import": cmd_import, "fetch-ssb": cmd_fetch_ssb, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logs.configure()
+    log = logging.getLogger(__name__)
     try:
         return COMMANDS[args.command](args)
     except InputError as e:
+        log.debug("%s refused its input: %s", args.command, logs.said(e))  # the person reads it just below
         print(f"Feil i inndata – ingenting er endret.\n{e.render()}", file=sys.stderr)
         return EXIT_INPUT
     except StorageError as e:
+        log.error("%s failed: %s", args.command, logs.said(e))
         print(f"Feil: {e.with_path()}", file=sys.stderr)
         return EXIT_INTERNAL
     except (DatabaseLockedError, TilstandError) as e:
+        log.error("%s failed: %s", args.command, logs.said(e))
         print(f"Feil: {e}", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as e:  # noqa: BLE001 - the last line of defence: say it plainly, keep the trace
         # a database that fails after it was opened (disk full, a damaged block) is still said in Norwegian
         mapped = storage_error(e, store.db_path(getattr(args, "db", None)))
+        log.error("%s failed: %s", args.command, logs.said(mapped or e))
         if mapped is not None:
             print(f"Feil: {mapped.with_path()}", file=sys.stderr)
             return EXIT_INTERNAL

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import tempfile
 import time
 from dataclasses import dataclass
@@ -86,6 +87,9 @@ class _Changed(Exception):
 # --- publishing ---------------------------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
+
 def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
             today: date | None = None) -> PublicationInfo:
     """Freeze the report (state 'done') as a new publication and set it to 'published'."""
@@ -115,6 +119,9 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
                 record(cur, actor, "publish", region=rep.region_code, target=target, detail=detail)
         except (_Changed, duckdb.TransactionException):
             continue
+        log.info("published: region %s, year %s, %s, publication %s, %s, %.2f s", rep.region_code, rep.year,
+                 rep.language, publication_id, "DOCX and PDF" if pdf_bytes is not None else "DOCX",
+                 time.perf_counter() - started)
         return PublicationInfo(publication_id, report_id, rep.region_code, content["region_name"], rep.year,
                                rep.language, now, actor.display_name, pdf_bytes is not None)
     raise StateError("Rapporten eller tallene ble endret mens rapporten ble publisert, flere ganger på rad. "

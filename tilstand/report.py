@@ -9,6 +9,7 @@ template's `{{p body }}` and `{{p appendix }}` tags. Chapter text never passes t
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -236,6 +237,9 @@ def _context_text(value):
     return markdown.clean(value) if isinstance(value, str) else value
 
 
+log = logging.getLogger(__name__)  # what was exported, for whom and how fast; never a word of the text
+
+
 def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
            template: Path | None = None, with_charts: bool = True, today: date | None = None,
            state: str | None = None) -> Result:
@@ -280,7 +284,10 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return Result(out, time.perf_counter() - started, charts=n_fig, chapters=len(chapters), warnings=warnings)
+    seconds = time.perf_counter() - started
+    log.info("exported DOCX: region %s, year %s, %s, %d chapters, %d charts, %.2f s", region, year, language,
+             len(chapters), n_fig, seconds)
+    return Result(out, seconds, charts=n_fig, chapters=len(chapters), warnings=warnings)
 
 
 def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
@@ -294,7 +301,9 @@ def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language:
                       today=today)
         with PDF_SLOTS:
             pdf.to_pdf(docx.path, Path(out))
-    return Result(Path(out), time.perf_counter() - started, docx.charts, docx.chapters, docx.warnings)
+    seconds = time.perf_counter() - started
+    log.info("exported PDF: region %s, year %s, %s, %.2f s", region, year, language, seconds)
+    return Result(Path(out), seconds, docx.charts, docx.chapters, docx.warnings)
 
 
 def file_name(region: str, name: str, year: int, language: str, suffix: str) -> str:

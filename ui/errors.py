@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 
-from tilstand import store
+from tilstand import logs, store
 from tilstand.errors import DatabaseLockedError, TilstandError
 from tilstand.storage_errors import MESSAGES, storage_error
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -40,6 +43,7 @@ def page_action(*, unsaved: str | None = None, stop: bool = False) -> Iterator[N
 
 
 def _show_error(error: TilstandError, unsaved: str | None) -> None:
+    log.warning("page action failed: %s", logs.said(error))  # type and message, quoted parts blanked
     # The lock message names the other process and the file, for the command line; a page shows no paths.
     message = MESSAGES["locked"] if isinstance(error, DatabaseLockedError) else str(error)
     st.error(message, icon=":material/error:")
