@@ -154,9 +154,7 @@ class Headline:
         for c in self.comparisons:
             if c.verdict:
                 groups.setdefault(c.verdict, []).append(words.t(f"comparison.{c.role}", "nb"))
-        than = {"better": "bedre enn", "worse": "dårligere enn", "higher": "høyere enn", "lower": "lavere enn",
-                "same": "likt med"}
-        parts = [f"{than[k]} {words.join(v, 'nb')}" for k, v in groups.items()]
+        parts = [f"{words.t(f'verdict.{k}', 'nb')} {words.join(v, 'nb')}" for k, v in groups.items()]
         if not parts:
             return "Ingen sammenligningstall for året."
         text = ", ".join(parts) + "."

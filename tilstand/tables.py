@@ -25,10 +25,10 @@ def assessment(row: ProfileRow) -> str:
         return words.t("direction.neutral", "nb")
     verdicts = {c: row.verdict(c) for c in COMPARISONS}
     parts = []
-    for word, key in (("Bedre enn", "better"), ("Dårligere enn", "worse"), ("Likt med", "same")):
+    for key in ("better", "worse", "same"):
         names = [words.t(f"comparison.{c}", "nb") for c, v in verdicts.items() if v == key]
         if names:
-            parts.append(f"{word} {words.join(names, 'nb')}")
+            parts.append(f"{words.t(f'verdict.{key}', 'nb')} {words.join(names, 'nb')}")
     if not parts:
         return "Ingen sammenligningstall"
     text = "; ".join(parts)
