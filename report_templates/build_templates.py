@@ -17,28 +17,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from tilstand import words
+
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"  # on every Windows/Mac; LibreOffice maps it to the metric-compatible Liberation Sans
 INK = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11.9:1 on white (WCAG AA needs 4.5:1)
 
-LABELS = {
-    "nb": {
-        "lang": "nb-NO",
-        "contents": "Innhold",
-        "toc_hint": "Innholdsfortegnelsen fylles ut når dokumentet åpnes. I Word: høyreklikk her og velg "
-                    "«Oppdater felt» (eller trykk F9).",
-        "page": "Side", "of": "av",
-        "prepared": "Utarbeidet av barnevernstjenesten til behandling i kommunestyret",
-    },
-    "nn": {
-        "lang": "nn-NO",
-        "contents": "Innhald",
-        "toc_hint": "Innhaldslista blir fylt ut når dokumentet blir opna. I Word: høgreklikk her og vel "
-                    "«Oppdater felt» (eller trykk F9).",
-        "page": "Side", "of": "av",
-        "prepared": "Utarbeidd av barnevernstenesta til handsaming i kommunestyret",
-    },
-}
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """The template's own words (tilstand/messages/*.toml, [template]) and its language tag for Word."""
+    return {**words.section("template", language), "lang": f"{language}-NO"}
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -181,7 +170,7 @@ def _settings(doc) -> None:
 
 
 def build(language: str) -> Path:
-    labels = LABELS[language]
+    labels = labels_for(language)
     doc = Document()
     _styles(doc, labels["lang"])
     _page(doc, labels)
@@ -200,5 +189,5 @@ def build(language: str) -> Path:
 
 
 if __name__ == "__main__":
-    for lang in LABELS:
+    for lang in words.LANGUAGES:
         print(build(lang))

@@ -17,7 +17,7 @@ from tilstand import words
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*sorted((ROOT / "tilstand").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py")),
-           *sorted((ROOT / "ui").rglob("*.py")), ROOT / "app.py"]
+           *sorted((ROOT / "ui").rglob("*.py")), ROOT / "app.py", *sorted((ROOT / "report_templates").glob("*.py"))]
 
 
 def _placeholders(text: str) -> set[str]:
