@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,12 +24,72 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 FORMATS = DATA / "formats"  # copies of the shared format samples (tests/data/formats/README.md)
 REAL = FORMATS / "real"
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Every test under tests/e2e/ drives Chromium: marked `browser` before `-m` selects, so the everyday loop
+    (`-m "not browser and not libreoffice"`, README) leaves them out."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With `-n 2 --dist loadgroup` (README): tests one by one, a module with a costly shared fixture whole."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.xdist_scheduling import SharedFixtureScheduling  # only where pytest-xdist runs
+
+    return SharedFixtureScheduling(config, log)
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """A folder shared by every worker of this test run (pytest-xdist), and by nothing else.
+
+    Under xdist each worker's base temp folder is `<run>/popen-gwN`; alone, the session's own base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _run_lock(folder: Path, name: str):
+    """Held by one worker at a time (an exclusive lock on a file in the run's shared folder)."""
+    with open(folder / f".{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """`build(path)` once per test run, whatever the number of workers; each worker gets its own copy, since
+    DuckDB lets one process write a file and tests write into it."""
+    shared = run_folder(tmp_path_factory)
+    original = shared / "built" / name
+    with _run_lock(shared, name):
+        if not original.exists():
+            original.parent.mkdir(exist_ok=True)
+            part = original.with_name(f".{name}.{os.getpid()}.part")
+            build(part)
+            os.replace(part, original)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return original
+    mine = tmp_path_factory.mktemp(Path(name).stem) / name
+    shutil.copy(original, mine)
+    return mine
 
 
 @pytest.fixture(scope="session")
 def chart_cache(tmp_path_factory) -> Path:
-    """One chart-image cache for the test session (rendering is the slow part), never data/cache/."""
-    return tmp_path_factory.mktemp("cache")
+    """One chart-image cache for the test run, shared by the workers (rendering is the slow part; images are
+    written atomically, tilstand/charts), never data/cache/."""
+    folder = run_folder(tmp_path_factory) / "chart-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(autouse=True)
@@ -78,15 +142,16 @@ def env_flag(name: str) -> bool:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The sample database, built once per test session by the real importer (tilstand demo)."""
+    """The sample database, built once per test run by the real importer (tilstand demo); a copy per worker."""
     requires_sample_data()
     from tilstand import demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    demo.build(path)
-    add_test_users(store.connect(path))
-    store.close(path)
-    return path
+    def build(path: Path) -> None:
+        demo.build(path)
+        add_test_users(store.connect(path))
+        store.close(path)
+
+    return built_once(tmp_path_factory, "demo.duckdb", build)
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ def test_locked_database_gives_a_plain_message(db_path):
         holder.communicate("", timeout=30)
 
 
+@pytest.mark.libreoffice
 def test_report_writes_a_docx_and_a_pdf_with_the_table_of_contents_filled(demo_db, tmp_path):
     import shutil
 

@@ -99,6 +99,7 @@ def test_the_review_page_shows_the_chapter_and_names_safely(app, written):  # no
     assert any(r"Eva \!\[n\]" in m.value for m in app.markdown)  # who changed the state last
 
 
+@pytest.mark.libreoffice  # publishing makes the PDF when LibreOffice is there
 def test_the_councils_published_view_shows_the_chapter_and_the_publisher_safely(app, written):  # noqa: F811
     con, rep, eva = written
     publish.publish(con, eva, rep.id, today=date(2025, 3, 1))

@@ -27,6 +27,7 @@ from tilstand import pdf
 from tilstand.errors import TilstandError
 
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
+pytestmark = pytest.mark.libreoffice
 
 
 def _require(ok: bool, what: str) -> None:

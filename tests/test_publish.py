@@ -17,6 +17,7 @@ from tilstand import catalog, fmt, narrative, pdf, profile, publish, review, sto
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.ingest import load
 
+pytestmark = pytest.mark.libreoffice  # publishing makes the PDF through LibreOffice (when it is there)
 LEDER = Actor("lea", "Lea Leder", {"5001": frozenset({"leder"})})
 SAKSORDFORER = Actor("sverre", "Sverre Saksordfører", {"5001": frozenset({"saksordforer", "lesar"})})
 LESAR = Actor("live", "Live Lesar", {"5001": frozenset({"lesar"})})

@@ -56,6 +56,18 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "Server":
+        for _ in range(3):
+            if self._launch():
+                return self
+            # It exited before answering: with tests in parallel, another worker's server may have taken the
+            # port between _free_port and our bind. A new port, once or twice.
+            self._log.close()
+            self.port = _free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+        pytest.fail(f"streamlit exited before answering, three times (see {self.log_path})")
+
+    def _launch(self) -> bool:
+        """Start the process; True once it answers /_stcore/health, False if it exited first."""
         env = {**os.environ, "TILSTAND_DB": str(self.db)}
         self._log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
@@ -65,9 +77,11 @@ class Server:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
-                    return self
+                    return True
             except OSError:
                 time.sleep(0.3)
         self.kill()
