@@ -78,6 +78,20 @@ def test_assessment_is_in_words():
     assert tables.assessment(row) == "Bedre enn KOSTRA-gruppen og landet; dårligere enn fylket"
 
 
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_definitions_name_the_indicator_and_its_direction_in_the_malform_asked_for(demo_con, language):
+    """The app's table and the DOCX appendix say a direction in the same words (once «Verken bedre eller
+    dårligere» on screen, «Ingen retning» in the DOCX), and a nynorsk snapshot says it in nynorsk."""
+    p = profile.build(demo_con, "5001", 2024)
+    rows = [d for area in catalog.AREA_ORDER for d in tables.definitions(p, area, language)]
+    inds = {i.name_in(language): i for i in catalog.indicators().values()}
+    expected = {"nb": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
+                "nn": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"}}[language]
+    assert {d["Retning"] for d in rows} == set(expected.values())  # the sample has all three directions
+    for d in rows:
+        assert d["Retning"] == expected[inds[d["Indikator"]].better]
+
+
 def test_years_before_a_merger_are_flagged(demo_con):
     assert "fikk dagens grenser i 2020" in profile.build(demo_con, "5055", 2024).boundary_note
     assert profile.build(demo_con, "5055", 2024).boundary_note
