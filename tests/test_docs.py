@@ -1,6 +1,7 @@
 """The README documents what a person can run: every CLI command, the two set-up commands, CI."""
 
 import re
+import tomllib
 
 from tests.conftest import ROOT
 from tilstand import cli
@@ -13,14 +14,27 @@ def test_every_cli_command_is_documented():
         assert re.search(rf"^tilstand {command}\b", README, re.M), f"README lacks `tilstand {command}`"
 
 
+def readme_test_command() -> str:
+    """The whole suite as the README tells a person to run it (after `pip install uv && `)."""
+    found = re.search(r"^pip install uv && (uv run pytest[^\n]*)$", README, re.M)
+    assert found, "README lacks `pip install uv && uv run pytest …`"
+    return found.group(1)
+
+
 def test_readme_gives_the_two_setup_commands():
     assert "pip install uv && uv run streamlit run app.py" in README
-    assert "pip install uv && uv run pytest" in README
+    assert readme_test_command().startswith("uv run pytest")
 
 
 def test_ci_runs_the_readmes_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "\nuv run pytest\n" in ci
+    assert f"\n{readme_test_command()}\n" in ci
+
+
+def test_the_everyday_loop_in_the_readme_leaves_out_exactly_the_browser_and_libreoffice_tests():
+    assert 'uv run pytest -n 2 -m "not browser and not libreoffice"' in README
+    markers = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert {m.split(":")[0] for m in markers["markers"]} >= {"browser", "libreoffice", "slow"}
 
 
 def test_no_lock_file_with_registry_addresses_is_committed():
