@@ -20,7 +20,6 @@ Norwegian list joining, month names and dates come from Babel's CLDR data for `n
 from __future__ import annotations
 
 import datetime as _dt
-import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
@@ -46,6 +45,8 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
 def catalog(lang: str) -> dict[str, str]:
     """Every message of one language by dotted key («report.title»), read once per process."""
     _check(lang)
+    import tomllib  # here, not at the top: `import tilstand.catalog` (every command) need not pay for it
+
     text = files("tilstand").joinpath("messages", f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(text))
 
