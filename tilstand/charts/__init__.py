@@ -9,10 +9,27 @@ one way: kinds -> model, data, words, layout; registry -> kinds; this package ->
 """
 
 from tilstand.charts._layout import without_title
-from tilstand.charts._model import (COMPARE_ALL, COMPARE_DEFAULT, Chart, ChartDef, ChartTable, for_area,
-                                    for_indicators, registry)
-from tilstand.charts._registry import (KINDS, Kind, build, build_many, for_screen, headline_charts, kind, kinds_on,
-                                       page_heading)
+from tilstand.charts._model import (
+    COMPARE_ALL,
+    COMPARE_DEFAULT,
+    Chart,
+    ChartDef,
+    ChartTable,
+    for_area,
+    for_indicators,
+    registry,
+)
+from tilstand.charts._registry import (
+    KINDS,
+    Kind,
+    build,
+    build_many,
+    for_screen,
+    headline_charts,
+    kind,
+    kinds_on,
+    page_heading,
+)
 
 __all__ = [
     "COMPARE_ALL", "COMPARE_DEFAULT", "KINDS", "Chart", "ChartDef", "ChartTable", "Kind", "build", "build_many",

@@ -15,7 +15,16 @@ import plotly.graph_objects as go
 
 from tilstand import fmt, symbols
 from tilstand.charts._layout import (
-    BAR_OTHER, BAR_REFERENCE, FONT_SIZE, HEIGHT, NOTE_SIZE, STYLE, WIDTH, base_layout, geometry, wrap,
+    BAR_OTHER,
+    BAR_REFERENCE,
+    FONT_SIZE,
+    HEIGHT,
+    NOTE_SIZE,
+    STYLE,
+    WIDTH,
+    base_layout,
+    geometry,
+    wrap,
 )
 from tilstand.charts._model import SCALES, ChartTable
 from tilstand.charts._words import TEXT, unit_axis

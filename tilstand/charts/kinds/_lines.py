@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 from tilstand import fmt, symbols
 from tilstand.charts._layout import FONT_SIZE, STYLE, base_layout, legend_rows, wrap
 from tilstand.charts._model import SCALES, ChartTable, Series
-from tilstand.charts._words import TEXT, scale_text, unit_axis, years as years_text
+from tilstand.charts._words import TEXT, scale_text, unit_axis
+from tilstand.charts._words import years as years_text
 
 
 def from_first_year(years: list[int], series: list[Series]) -> tuple[list[int], list[Series]]:

@@ -13,7 +13,8 @@ import duckdb
 import plotly.graph_objects as go
 
 from tilstand import catalog, fmt, symbols
-from tilstand.charts._data import Prefetch, latest, region as read_region
+from tilstand.charts._data import Prefetch, latest
+from tilstand.charts._data import region as read_region
 from tilstand.charts._data import values as read_values
 from tilstand.charts._layout import FONT_SIZE, base_layout, flowing_legend_rows, wrap
 from tilstand.charts._model import COMPARE_DEFAULT, Chart, ChartDef, ChartTable, answer_limit

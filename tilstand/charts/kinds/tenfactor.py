@@ -19,11 +19,12 @@ import duckdb
 import plotly.graph_objects as go
 
 from tilstand import catalog, fmt, symbols
-from tilstand.charts._data import Prefetch, Region, Value, Values, kostra_group_members, latest, region as read_region
+from tilstand.charts._data import Prefetch, Region, Value, Values, kostra_group_members, latest
+from tilstand.charts._data import region as read_region
 from tilstand.charts._data import values as read_values
 from tilstand.charts._layout import FONT_SIZE, STYLE, base_layout, flowing_legend_rows, wrap
 from tilstand.charts._model import COMPARE_DEFAULT, SCALES, Chart, ChartDef, ChartTable, answer_limit
-from tilstand.charts._words import (TEXT, about, indicator_name, join, kind_title, scale_text, source, unit_axis)
+from tilstand.charts._words import TEXT, about, indicator_name, join, kind_title, scale_text, source, unit_axis
 
 OWN = STYLE["own"]["color"]
 COMPARISON_COLOR = {"peers": STYLE["peers"]["color"], "county": STYLE["county"]["color"],

@@ -15,8 +15,7 @@ import duckdb
 
 from tilstand import catalog, symbols
 from tilstand.charts._data import Prefetch, compare_rows, latest
-from tilstand.charts._model import (COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TREND_YEARS, Chart, ChartDef, Point,
-                                    Series)
+from tilstand.charts._model import COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TREND_YEARS, Chart, ChartDef, Point, Series
 from tilstand.charts._words import TEXT, about, source
 from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 
