@@ -82,7 +82,7 @@ class Prefetch:
 def _joined(regions: list[dict], values: dict[tuple[str, str], list[dict]], indicators: Sequence[str],
             from_year: int, to_year: int) -> list[dict[str, Any]]:
     blank = {"indicator_id": None, "year": None, "value": None, "status": None, "sample": False, "imported_at": None}
-    out = []
+    out: list[dict[str, Any]] = []
     for r in regions:
         found = [v for i in sorted(indicators) for v in values.get((r["region_code"], i), ())
                  if from_year <= v["year"] <= to_year]

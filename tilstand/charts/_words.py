@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from tilstand import catalog, fmt, symbols
 from tilstand.charts._model import SCALES, ChartDef, mark
@@ -18,7 +19,7 @@ LANGUAGES = ("nb", "nn")
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")  # the same in bokmål and nynorsk
 
-UNIT_AXIS = {
+UNIT_AXIS: dict[str, dict[str, str]] = {
     "nb": {"percent": "Prosent", "count": "Antall", "per_1000": f"Per 1{fmt.NBSP}000 barn 0–17 år",
            "ratio": "Forholdstall", "nok": "Kroner", "nok_1000": f"1{fmt.NBSP}000 kroner",
            "score_1_5": "Skår (skala 1–5)", "score": "Skår (skala 1–6)"},
@@ -28,7 +29,8 @@ UNIT_AXIS = {
 }
 
 
-TEXT = {
+# Values are texts with {placeholders}, or small dicts and tuples of texts keyed as the comment above them says.
+TEXT: dict[str, dict[str, Any]] = {
     "nb": {
         "line_chart": "Linjediagram",
         "bar_chart": "Stolpediagram",

@@ -166,7 +166,8 @@ def png(figures: Sequence[go.Figure], *, scale: float = SCALE, width: int = WIDT
     """
     global _rendered
     directory = cache_dir()
-    keys, specs = [], {}
+    keys: list[str] = []
+    specs: dict[str, go.Figure] = {}
     for fig in figures:
         sized = _sized(fig, width, height)
         fig_json = sized.to_json()

@@ -118,7 +118,7 @@ def _mean(values: Values, regions: Sequence[str], factors: Sequence[str],
         got = [(r, values[(r, f, year)]) for r in regions
                if (r, f, year) in values and values[(r, f, year)].value is not None]
         if got:
-            means[f] = sum(v.value for _, v in got) / len(got)
+            means[f] = sum(v.value for _, v in got if v.value is not None) / len(got)
             used += [v for _, v in got]
             contributing |= {r for r, _ in got}
     return (means, tuple(used), len(contributing)) if means else None
