@@ -10,9 +10,10 @@ import ast
 import csv
 from importlib.resources import files
 from pathlib import Path
+from string import Formatter
 
 from tilstand import charts
-from tilstand.charts import _registry
+from tilstand.charts import _registry, _words
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "tilstand" / "charts"
@@ -116,3 +117,18 @@ def test_an_area_page_shows_per_headline_figure_its_trend_halves_and_position_in
     assert halves and [c.kind for c in charts.headline_charts(halves[0].indicators[-1])] == [
         "trend", "halves", "position"]
     assert charts.kinds_on("extra") == ("tenfactor", "survey") and charts.kinds_on("service") == ("members",)
+
+
+def test_every_chart_word_exists_in_bokmal_and_nynorsk_with_the_same_placeholders():
+    """The chart words are keyed (_words.TEXT[language][key]) so they can move into the message catalogs as they
+    are: the two languages have the same keys, the same shape and the same {placeholders}."""
+    def shape(value):
+        if isinstance(value, str):
+            return sorted(f for _, f, _, _ in Formatter().parse(value) if f is not None)
+        if isinstance(value, dict):
+            return {k: shape(v) for k, v in value.items()}
+        return [shape(v) for v in value]
+
+    assert set(_words.TEXT) == set(_words.UNIT_AXIS) == set(_words.LANGUAGES)
+    assert shape(_words.TEXT["nb"]) == shape(_words.TEXT["nn"])
+    assert _words.UNIT_AXIS["nb"].keys() == _words.UNIT_AXIS["nn"].keys()
