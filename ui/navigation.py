@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tilstand.access import ACTIONS, ROLES, Actor
+from tilstand.words import t
 
 
 @dataclass(frozen=True)
@@ -40,29 +41,29 @@ class NavPage:
         return frozenset(ROLES) if self.action is None else ACTIONS[self.action]
 
 
-AREAS = "Områder"
-REPORT = "Rapporten"
+AREAS = t("ui.nav.areas")
+REPORT = t("ui.nav.report")
 
 # In sidebar order. The area pages show public statistics (suppressed) to everyone with a role in the
 # municipality.
 PAGES: tuple[NavPage, ...] = (
-    NavPage("forside", "Forside", ":material/home:", None, url=""),
-    NavPage("tjenesteprofil", "Tjenesteprofil", ":material/monitoring:", "read_draft"),
-    NavPage("dekningsgrad", "Dekningsgrad og kapasitet", ":material/groups:", "read_published", AREAS),
-    NavPage("kvalitet", "Kvalitet og frister", ":material/verified:", "read_published", AREAS),
-    NavPage("okonomi", "Økonomi", ":material/payments:", "read_published", AREAS),
-    NavPage("ansatte", "Ansatte og 10-FAKTOR", ":material/badge:", "read_published", AREAS),
-    NavPage("brukere", "Brukerundersøkelser", ":material/forum:", "read_published", AREAS),
-    NavPage("bakgrunn", "Bakgrunn", ":material/family_restroom:", "read_published", AREAS),
-    NavPage("skriverom", "Skriverom", ":material/edit_note:", "write_text", REPORT),
-    NavPage("importer", "Importer tall", ":material/upload_file:", "import", REPORT, url="import"),
-    NavPage("gjennomgang", "Gjennomgang", ":material/rate_review:", "comment", REPORT),
-    NavPage("publisert", "Publiserte rapporter", ":material/gavel:", "read_published", REPORT),
-    NavPage("indikatorer", "Indikatorer og kilder", ":material/menu_book:", None, REPORT),
-    NavPage("administrasjon", "Administrasjon", ":material/manage_accounts:", "manage_users", REPORT),
+    NavPage("forside", t("ui.nav.forside"), ":material/home:", None, url=""),
+    NavPage("tjenesteprofil", t("ui.nav.tjenesteprofil"), ":material/monitoring:", "read_draft"),
+    NavPage("dekningsgrad", t("ui.nav.dekningsgrad"), ":material/groups:", "read_published", AREAS),
+    NavPage("kvalitet", t("ui.nav.kvalitet"), ":material/verified:", "read_published", AREAS),
+    NavPage("okonomi", t("ui.nav.okonomi"), ":material/payments:", "read_published", AREAS),
+    NavPage("ansatte", t("ui.nav.ansatte"), ":material/badge:", "read_published", AREAS),
+    NavPage("brukere", t("ui.nav.brukere"), ":material/forum:", "read_published", AREAS),
+    NavPage("bakgrunn", t("ui.nav.bakgrunn"), ":material/family_restroom:", "read_published", AREAS),
+    NavPage("skriverom", t("ui.nav.skriverom"), ":material/edit_note:", "write_text", REPORT),
+    NavPage("importer", t("ui.nav.importer"), ":material/upload_file:", "import", REPORT, url="import"),
+    NavPage("gjennomgang", t("ui.nav.gjennomgang"), ":material/rate_review:", "comment", REPORT),
+    NavPage("publisert", t("ui.nav.publisert"), ":material/gavel:", "read_published", REPORT),
+    NavPage("indikatorer", t("ui.nav.indikatorer"), ":material/menu_book:", None, REPORT),
+    NavPage("administrasjon", t("ui.nav.administrasjon"), ":material/manage_accounts:", "manage_users", REPORT),
 )
 # The one page for someone not signed in (the only page then, so every URL shows it).
-SIGN_IN = NavPage("logg_inn", "Logg inn", ":material/login:", None, url="logg-inn")
+SIGN_IN = NavPage("logg_inn", t("ui.nav.logg_inn"), ":material/login:", None, url="logg-inn")
 
 _BY_KEY = {p.key: p for p in PAGES}
 
