@@ -141,13 +141,25 @@ def env_flag(name: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """The sample database, built once per test run by the real importer (tilstand demo); a copy per worker."""
+def first_start_db(tmp_path_factory) -> Path:
+    """The sample database as `tilstand demo` leaves it, no users yet (the first visitor creates the
+    administrator): built once per test run by the real importer; copy it before a server writes to it."""
     requires_sample_data()
     from tilstand import demo
 
     def build(path: Path) -> None:
         demo.build(path)
+        store.close(path)
+
+    return built_once(tmp_path_factory, "first-start.duckdb", build)
+
+
+@pytest.fixture(scope="session")
+def demo_db(first_start_db, tmp_path_factory) -> Path:
+    """The sample database with the test users (TEST_USERS), built once per test run; a copy per worker."""
+
+    def build(path: Path) -> None:
+        shutil.copy(first_start_db, path)
         add_test_users(store.connect(path))
         store.close(path)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -146,12 +147,9 @@ def test_page_not_found_dialog_is_norwegian_and_accessible(context, server):
     assert problems(page, "lesar_side_finnes_ikke") == []
 
 
-def test_first_run_administrator_page_has_no_serious_accessibility_problem(context, tmp_path):
-    from tilstand import demo, store
-
+def test_first_run_administrator_page_has_no_serious_accessibility_problem(context, first_start_db, tmp_path):
     db = tmp_path / "ny.duckdb"
-    demo.build(db)  # no users yet: the first visitor creates the administrator
-    store.close(db)
+    shutil.copy(first_start_db, db)  # no users yet: the first visitor creates the administrator
     srv = Server(db, tmp_path / "streamlit.log").start()
     try:
         page = context.new_page()
