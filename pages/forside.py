@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tilstand import queries
+from tilstand.words import t
 from ui.data import connection, data_version, sample_banner
 from ui.guard import page_guard, require_page
 from ui import navigation
@@ -19,27 +20,25 @@ def _summary(version: int) -> dict:
 
 
 s = _summary(data_version())
-st.title("Tilstand")
-st.markdown("**Tilstandsrapport for barnevernstjenesten** – tallene kommunestyret skal ha hvert år "
-            "(barnevernsloven § 15-3 femte ledd), samlet på ett sted og sammenlignet med lignende kommuner, "
-            "fylket og landet.")
+st.title(t("ui.app.name"))
+st.markdown(t("ui.forside.intro"))
 sample_banner(bool(s["sample_imports"]))
 left, middle, right = st.columns(3)
-left.metric("Kommuner med tall", s["municipalities"])
-middle.metric("År", f"{s['first_year']}–{s['last_year']}" if s["first_year"] else "–")
-right.metric("Indikatorer i katalogen", s["indicators"])
-st.header("Kom i gang")
+left.metric(t("ui.forside.municipalities"), s["municipalities"])
+middle.metric(t("ui.forside.years"), f"{s['first_year']}–{s['last_year']}" if s["first_year"] else "–")
+right.metric(t("ui.forside.indicators"), s["indicators"])
+st.header(t("ui.forside.start"))
 LINKS = [  # page key (ui/navigation.py: file and icon) -> what to do there
-    ("skriverom", "Skriv rapporten kapittel for kapittel ved siden av tallene"),
-    ("importer", "Importer tall fra SSB"),
-    ("gjennomgang", "Gå gjennom utkastet og kommenter kapitlene"),
-    ("tjenesteprofil", "Se tjenesteprofilen for kommunen din"),
-    ("publisert", "Les rapportene kommunestyret har fått"),
-    ("administrasjon", "Legg til brukere og gi roller"),
-    ("indikatorer", "Les hva hver indikator betyr og hvor tallet kommer fra"),
+    ("skriverom", t("ui.forside.link_skriverom")),
+    ("importer", t("ui.forside.link_importer")),
+    ("gjennomgang", t("ui.forside.link_gjennomgang")),
+    ("tjenesteprofil", t("ui.forside.link_tjenesteprofil")),
+    ("publisert", t("ui.forside.link_publisert")),
+    ("administrasjon", t("ui.forside.link_administrasjon")),
+    ("indikatorer", t("ui.forside.link_indikatorer")),
 ]
 for key, label in LINKS:
     if navigation.may_open(actor, key):  # only pages this person's roles open
         row = navigation.page(key)
         st.page_link(row.path, label=label, icon=row.icon)
-st.caption("Små tall (1–3 barn) vises aldri, verken her eller i rapporten, slik SSB og Bufdir gjør det.")
+st.caption(t("ui.forside.small_numbers"))

@@ -8,6 +8,7 @@ import streamlit as st
 from tilstand import auth
 from tilstand.errors import TilstandError
 from tilstand.markdown_html import literal
+from tilstand.words import t
 from ui.data import connection
 from ui.guard import page_guard
 from ui.session import client_address, sso_configured, start_session
@@ -16,23 +17,21 @@ page_guard()
 
 
 con = connection()
-st.title("Tilstand")
-st.markdown("**Tilstandsrapport for barnevernstjenesten.** Logg inn for å se tallene, skrive rapporten eller lese "
-            "rapportene kommunestyret har fått.")
+st.title(t("ui.app.name"))
+st.markdown(t("ui.logg_inn.intro"))
 
 if auth.needs_first_admin(con):
-    st.header("Første oppstart: opprett administrator")
-    st.write("Ingen brukere finnes ennå. Den første brukeren blir administrator og kan legge til barnevernleder, "
-             "saksordfører og kommunestyremedlemmer under «Administrasjon».")
+    st.header(t("ui.logg_inn.first_admin"))
+    st.write(t("ui.logg_inn.first_admin_help"))
     with st.form("first_admin"):
-        username = st.text_input("Brukernavn (f.eks. e-postadressen)", autocomplete="username")
-        display_name = st.text_input("Fullt navn", autocomplete="name")
-        password = st.text_input(f"Passord (minst {auth.MIN_PASSWORD_LENGTH} tegn)", type="password",
+        username = st.text_input(t("ui.logg_inn.username_new"), autocomplete="username")
+        display_name = st.text_input(t("ui.logg_inn.full_name"), autocomplete="name")
+        password = st.text_input(t("ui.logg_inn.password_new", n=auth.MIN_PASSWORD_LENGTH), type="password",
                                  autocomplete="new-password")
-        again = st.text_input("Gjenta passordet", type="password", autocomplete="new-password")
-        if st.form_submit_button("Opprett administrator", type="primary"):
+        again = st.text_input(t("ui.logg_inn.password_again"), type="password", autocomplete="new-password")
+        if st.form_submit_button(t("ui.logg_inn.create_admin"), type="primary"):
             if password != again:
-                st.error("Passordene er ikke like.")
+                st.error(t("ui.logg_inn.passwords_differ"))
             else:
                 try:
                     start_session(auth.create_first_admin(con, username, display_name, password))
@@ -47,20 +46,19 @@ if sso_configured():
                                         name=st.user.get("name")))
         except TilstandError as e:
             st.error(str(e))
-            st.button("Logg ut av kommunens innlogging", on_click=st.logout)
+            st.button(t("ui.logg_inn.sso_sign_out"), on_click=st.logout)
     else:
-        st.button("Logg inn med kommunens innlogging", type="primary", on_click=st.login, icon=":material/key:")
-    st.caption("Eller logg inn med brukernavn og passord:")
+        st.button(t("ui.logg_inn.sso_sign_in"), type="primary", on_click=st.login, icon=":material/key:")
+    st.caption(t("ui.logg_inn.or_password"))
 
 with st.form("sign_in"):
-    st.subheader("Logg inn")
-    username = st.text_input("Brukernavn", autocomplete="username")
-    password = st.text_input("Passord", type="password", autocomplete="current-password")
-    if st.form_submit_button("Logg inn", type="primary"):
+    st.subheader(t("ui.nav.logg_inn"))
+    username = st.text_input(t("ui.logg_inn.username"), autocomplete="username")
+    password = st.text_input(t("ui.logg_inn.password"), type="password", autocomplete="current-password")
+    if st.form_submit_button(t("ui.nav.logg_inn"), type="primary"):
         try:
             start_session(auth.sign_in(con, username, password, address=client_address()))
         except TilstandError as e:
             st.error(str(e), icon=":material/error:")
-st.caption(f"Etter {auth.MAX_FAILED_ATTEMPTS} feil passord på rad må du vente "
-           f"{int(auth.LOCKOUT.total_seconds() // 60)} minutter før du prøver igjen fra denne maskinen. Du logges ut "
-           f"etter {int(auth.SESSION_IDLE.total_seconds() // 60)} minutter uten aktivitet.")
+st.caption(t("ui.logg_inn.lockout", attempts=auth.MAX_FAILED_ATTEMPTS,
+             lockout=int(auth.LOCKOUT.total_seconds() // 60), idle=int(auth.SESSION_IDLE.total_seconds() // 60)))
