@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tilstand import catalog, charts, fmt
-from tilstand.charts import _data, _layout, _words
+from tilstand import catalog, charts, fmt, words
+from tilstand.charts import _data, _layout
 from tilstand.access import SYSTEM
 from tilstand.ingest import load
 
@@ -48,7 +48,7 @@ def note(c: charts.Chart) -> str:
 def import_date(con, indicator: str) -> str:
     (latest,) = con.execute("SELECT max(l.imported_at) FROM observation o JOIN import_log l ON l.id = o.import_id "
                             "WHERE o.indicator_id = ?", [indicator]).fetchone()
-    return _words.date_text(latest.date())
+    return words.date(latest.date(), "nb")
 
 
 # --- registry -----------------------------------------------------------------------------------

@@ -43,7 +43,14 @@ class ChartDef:
     report: bool = True  # shown in the writing room and the DOCX (else only on the area pages)
 
     def title(self, language: str) -> str:
-        return self.title_nn if language == "nn" and self.title_nn else self.title_nb
+        """The title in a målform ("nb" or "nn"); both are filled by registry() with the one fallback rule."""
+        return str(getattr(self, f"title_{language}"))
+
+
+def _title(row: dict[str, str], language: str, first: catalog.Indicator | None) -> str:
+    """The CSV's title in the language, else the first indicator's name by the catalogue's one rule
+    (Indicator.name_in: nynorsk falls back to bokmål, bokmål to the id), else the chart's id."""
+    return row[f"title_{language}"].strip() or (first.name_in(language) if first else row["id"])
 
 
 @cache
@@ -59,10 +66,9 @@ def registry() -> tuple[ChartDef, ...]:
     for r in csv.DictReader(text.splitlines()):
         ids = tuple(r["indicators"].split())
         first = indicators.get(ids[0]) if ids else None
-        title_nb = r["title_nb"].strip() or (first.name_nb if first else r["id"])
-        title_nn = r["title_nn"].strip() or (first.name_nn if first and first.name_nn else title_nb)
         out.append(ChartDef(id=r["id"], chapter=r["chapter"], kind=r["kind"], indicators=ids,
-                            title_nb=title_nb, title_nn=title_nn, report=r["report"].strip() == "yes"))
+                            title_nb=_title(r, "nb", first), title_nn=_title(r, "nn", first),
+                            report=r["report"].strip() == "yes"))
     return tuple(out)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from tilstand import fmt, symbols
+from tilstand import fmt, symbols, words
 from tilstand.charts._layout import (
     BAR_OTHER,
     BAR_REFERENCE,
@@ -27,7 +27,7 @@ from tilstand.charts._layout import (
     wrap,
 )
 from tilstand.charts._model import SCALES, ChartTable
-from tilstand.charts._words import TEXT, unit_axis
+from tilstand.charts._words import unit_axis
 from tilstand.charts._words import not_shown as _not_shown
 
 BAR_PX = 34  # height per bar, so a long peer list grows the figure instead of squeezing the bars
@@ -108,10 +108,9 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
 
 def table(caption: str, bars: list[Bar], missing: list[Missing], unit: str, language: str) -> ChartTable:
     """The bars in the drawn order, then the regions without a bar, SSB's symbol and why."""
-    t = TEXT[language]
     out = [(b.label, fmt.value(b.value, unit), b.remark) for b in bars]
     out += [(m.name, m.mark.symbol, m.why) for m in missing]
-    return ChartTable(columns=(t["region"], unit_axis(unit, language) or t["value"], t["remark"]),
+    return ChartTable(columns=(words.t("chart.region", language), unit_axis(unit, language) or words.t("chart.value", language), words.t("chart.remark", language)),
                       rows=tuple(out), caption=caption, legend=symbols.legend((m.mark for m in missing), language))
 
 

@@ -11,10 +11,10 @@ import dataclasses
 
 import plotly.graph_objects as go
 
-from tilstand import fmt, symbols
+from tilstand import fmt, symbols, words
 from tilstand.charts._layout import FONT_SIZE, STYLE, base_layout, legend_rows, wrap
 from tilstand.charts._model import SCALES, ChartTable, Series
-from tilstand.charts._words import TEXT, scale_text, unit_axis
+from tilstand.charts._words import scale_text, unit_axis
 from tilstand.charts._words import years as years_text
 
 
@@ -87,53 +87,52 @@ def _gaps(s: Series, language: str, *, short: bool = False) -> dict[str, list[in
 def _gap_notes(series: list[Series], language: str) -> list[str]:
     """One sentence per (region, reason): which years of the drawn lines are gaps, and why (the rule itself
     is in the alt text and the table's footnote)."""
-    t = TEXT[language]
-    return [t["note"].format(name=s.name, years=years_text(years, language), reason=why)
+    return [words.t("chart.note", language, name=s.name, years=years_text(years, language), reason=why)
             for s in series for why, years in _gaps(s, language, short=True).items()]
 
 
 def table(title: str, unit: str, years: list[int], series: list[Series], language: str) -> ChartTable:
     """One row per region, one column per year, and a remark naming the gaps and why."""
-    t = TEXT[language]
     out = []
     for s in series:
         remark = "; ".join(f"{years_text(ys, language)}: {why}" for why, ys in _gaps(s, language).items())
         out.append((s.name, *(fmt.value(v, unit) if v is not None else _mark(s, y, status, present).symbol
                               for y, v, status, present in s.points), remark))
-    return ChartTable(columns=(t["region"], *(str(y) for y in years), t["remark"]), rows=tuple(out),
-                      caption=t["trend_caption"].format(title=title, first=years[0], last=years[-1]),
+    return ChartTable(columns=(words.t("chart.region", language), *(str(y) for y in years), words.t("chart.remark", language)), rows=tuple(out),
+                      caption=words.t("chart.trend_caption", language, title=title, first=years[0], last=years[-1]),
                       legend=symbols.legend((m for s in series for m in _gap_marks(s)), language))
 
 
 def alt(title: str, unit: str, years: list[int], own: Series, others: list[Series], language: str) -> str:
     """'Linjediagram: <title>, 2015–2024. Trondheim: 3,1 % i 2015 og 2,8 % i 2024. …' — shown numbers only."""
-    t = TEXT[language]
-    scale = scale_text(unit)
-    parts = [f"{t['line_chart']}: {title}, {years[0]}–{years[-1]}" + (f", {scale}." if scale else ".")]
+    scale = scale_text(unit, language)
+    parts = [f"{words.t('chart.line_chart', language)}: {title}, {years[0]}–{years[-1]}" + (f", {scale}." if scale else ".")]
     shown = own.shown
     if not shown:
-        parts.append(t["no_data"].format(name=own.name))
+        parts.append(words.t("chart.no_data", language, name=own.name))
         return " ".join(parts)
     (y0, v0), (y1, v1) = shown[0], shown[-1]
-    first = t["value_in"].format(value=fmt.value(v0, unit), year=y0)
+    first = words.t("chart.value_in", language, value=fmt.value(v0, unit), year=y0)
     if y0 == y1:
         parts.append(f"{own.name}: {first}.")
     else:
-        last = t["value_in"].format(value=fmt.value(v1, unit), year=y1)
-        parts.append(f"{own.name}: {first} {t['and']} {last}.")
+        last = words.t("chart.value_in", language, value=fmt.value(v1, unit), year=y1)
+        parts.append(f"{own.name}: {words.join([first, last], language)}.")
     said = None  # a comparison in the same year as the one before it needs no year
     for s in others:
         values = dict(s.shown)
         if not values:
             continue
         y = y1 if y1 in values else max(values)
-        text = fmt.value(values[y], unit) if y == said else t["value_in"].format(value=fmt.value(values[y], unit), year=y)
+        text = fmt.value(values[y], unit) if y == said else words.t("chart.value_in", language, value=fmt.value(values[y], unit), year=y)
         parts.append(f"{s.name}: {text}.")
         said = y
     for m, hidden in _gap_marks(own).items():  # «Tallene for 2018 og 2021 er skjult av personvernhensyn: for få barn (…).»
-        one, many = t["gap_predicate"][m.symbol]
         several = len(hidden) > 1
-        template = t["hidden_many"] if several else t["hidden_one"]
-        why = f"{many if several else one}: {symbols.reason_text(m.reason, language)}"
-        parts.append(template.format(years=years_text(hidden, language), reason=why))
+        symbol = symbols.SYMBOL_KEY[m.symbol]
+        predicate = (words.t(f"chart.gap_many.{symbol}", language) if several
+                     else words.t(f"chart.gap_one.{symbol}", language))
+        why = f"{predicate}: {symbols.reason_text(m.reason, language)}"
+        parts.append(words.t("chart.hidden_many" if several else "chart.hidden_one", language,
+                             years=years_text(hidden, language), reason=why))
     return " ".join(parts)

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 import duckdb
 
-from tilstand import catalog
+from tilstand import catalog, words
 from tilstand.charts._data import Prefetch, compare_rows, latest
 from tilstand.charts._model import COMPARE_DEFAULT, TREND_YEARS, Chart, ChartDef, Series
-from tilstand.charts._words import TEXT, about, source
+from tilstand.charts._words import about, source
 from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 
 STYLES = ("county", "country", "own")  # STYLE keys: the halves thin, the year as the own region's line
@@ -39,19 +39,19 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     for r in found:
         if r["indicator_id"] is not None:
             values.setdefault(r["indicator_id"], {})[r["year"]] = (r["value"], r["status"])
+    names = [words.t(f"chart.half.{half}", language) for half in ("first", "second", "year")]
     series = [Series(style, name, tuple((y, *values.get(ind.id, {}).get(y, (None, None)), y in values.get(ind.id, {}))
                                         for y in years), area=ind.area)
-              for style, name, ind in zip(STYLES, TEXT[language]["halves_names"], inds)]
+              for style, name, ind in zip(STYLES, names, inds)]
     years, series = from_first_year(years, series)
     drawn = [s for s in series if s.shown]
     shown_rows = [r for r in found if r["value"] is not None]
     title = chart.title(language)
-    t = TEXT[language]
     source_line = source(inds[-1], any(r["sample"] for r in shown_rows), language)
     numbers = table(title, inds[-1].unit, years, drawn, language)
     numbers = dataclasses.replace(
-        numbers, columns=(t["period"], *numbers.columns[1:]),
-        caption=t["halves_caption"].format(title=title, region=region_name, first=years[0], last=years[-1]))
+        numbers, columns=(words.t("chart.period", language), *numbers.columns[1:]),
+        caption=words.t("chart.halves_caption", language, title=title, region=region_name, first=years[0], last=years[-1]))
     year_line, halves = series[-1], series[:-1]
     return Chart(
         definition=chart,

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 import duckdb
 
-from tilstand import catalog
+from tilstand import catalog, words
 from tilstand.charts._data import Prefetch, latest, rows
 from tilstand.charts._model import COMPARE_DEFAULT, SIZE_UNITS, Chart, ChartDef, mark
-from tilstand.charts._words import TEXT, about, reason, scale_text, source
+from tilstand.charts._words import about, reason, scale_text, source
 from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
@@ -30,17 +30,16 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     if len(chart.indicators) != 1:
         raise ValueError(f"a members chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
-    t = TEXT[language]
     if prefetch is None:
         prefetch = Prefetch(con, region, year, (), service_indicators=[indicator.id])
     found = prefetch.members(indicator.id)
     title_base = chart.title(language)
     if not found:
         name = next((r["name"] for r in rows(con, "region", code=region)), region)
-        note = t["not_member"].format(name=name)
+        note = words.t("chart.not_member", language, name=name)
         source_line = source(indicator, False, language)
         return Chart(definition=chart, figure=figure(title_base, [], indicator.unit, [note], language),
-                     alt=f"{t['bar_chart']}: {title_base}. {note}", source=source_line,
+                     alt=f"{words.t('chart.bar_chart', language)}: {title_base}. {note}", source=source_line,
                      empty=True, table=table(note, [], [], indicator.unit, language),
                      about=about(indicator.definition_in(language), source_line, None, language))
     service = found[0]  # the query puts the service first
@@ -51,7 +50,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     bars: list[Bar] = []
     missing: list[Missing] = []
     used: list[dict] = []
-    label = t["whole_service"].format(name=service["region_name"])
+    label = words.t("chart.whole_service", language, name=service["region_name"])
     if service_value is not None:
         bars.append(Bar(label, service_value, "own" if own_is_service else "reference"))
         used.append(service)
@@ -68,19 +67,19 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         used.append(m)
         own = m["region_code"] == region
         member_bars.append(Bar(m["region_name"], m["value"], "own" if own else "other",
-                               t["own_region"] if own else ""))
+                               words.t("chart.own_region", language) if own else ""))
     bars += ranked(member_bars, indicator.better)  # the service on top, then its members best first
     notes = [not_shown(missing, language)]
     if size:
-        notes.append(t["no_service_size"])
+        notes.append(words.t("chart.no_service_size", language))
     elif service["indicator_id"] is None:
-        notes.append(t["no_service_total"].format(year=year))
-    title = t["members_title"].format(title=title_base, service=service["region_name"], year=year)
+        notes.append(words.t("chart.no_service_total", language, year=year))
+    title = words.t("chart.members_title", language, title=title_base, service=service["region_name"], year=year)
     source_line = source(indicator, any(r["sample"] for r in used), language)
-    scale = scale_text(indicator.unit)
-    alt = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
+    scale = scale_text(indicator.unit, language)
+    alt = [f"{words.t('chart.bar_chart', language)}: {title}" + (f", {scale}." if scale else ".")]
     if bars:
-        alt.append(f"{t['values']}: {values_sentence(bars, indicator.unit)}.")
+        alt.append(f"{words.t('chart.values', language)}: {values_sentence(bars, indicator.unit)}.")
     alt += [n for n in notes if n]
     return Chart(
         definition=chart,
@@ -88,7 +87,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         alt=" ".join(alt),
         source=source_line,
         empty=not bars,
-        table=table(t["bar_caption"].format(title=title_base, year=year), bars, missing, indicator.unit, language),
+        table=table(words.t("chart.bar_caption", language, title=title_base, year=year), bars, missing, indicator.unit, language),
         about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 import duckdb
 
-from tilstand import catalog, fmt
+from tilstand import catalog, fmt, words
 from tilstand.charts._data import Prefetch, compare_rows, latest
 from tilstand.charts._model import COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, Chart, ChartDef, mark
-from tilstand.charts._words import TEXT, about, reason, scale_text, source
+from tilstand.charts._words import about, reason, scale_text, source
 from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
@@ -27,7 +27,6 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     if len(chart.indicators) != 1:
         raise ValueError(f"a position chart shows one indicator; {chart.id!r} has {len(chart.indicators)}")
     indicator = catalog.indicators()[chart.indicators[0]]
-    t = TEXT[language]
     if prefetch is not None:
         found = prefetch.get([indicator.id], year, year, with_peers=True)
     else:
@@ -38,23 +37,23 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     chosen = len({r["region_code"] for r in found if r["role"] == "peer"})  # known municipalities only
     mean = _mean(peer_values, chosen)
     if mean is not None and "peers" in compare:
-        bars.append(Bar(t["peers"].format(n=chosen), mean, "reference", t["average"]))
+        bars.append(Bar(words.t("comparison.peers_mean", language, n=chosen), mean, "reference", words.t("chart.average", language)))
     bars = ranked(bars, indicator.better)
     unit = indicator.unit
     statements = _statements(own, bars, peer_values, mean, indicator, language) if own else []
     notes = [" ".join(statements)]
     if not peers:
-        notes.append(t["choose_peers"])
+        notes.append(words.t("chart.choose_peers", language))
     notes.append(not_shown(missing, language))
-    title = t["position_title"].format(title=chart.title(language), year=year)
+    title = words.t("chart.position_title", language, title=chart.title(language), year=year)
     source_line = source(indicator, any(r["sample"] for r in used), language)
-    scale = scale_text(unit)
-    alt_parts = [f"{t['bar_chart']}: {title}" + (f", {scale}." if scale else ".")]
+    scale = scale_text(unit, language)
+    alt_parts = [f"{words.t('chart.bar_chart', language)}: {title}" + (f", {scale}." if scale else ".")]
     if own is None:
-        alt_parts.append(t["no_data_year"].format(name=_own_name(found, region), year=year))
+        alt_parts.append(words.t("chart.no_data_year", language, name=_own_name(found, region), year=year))
     alt_parts += statements
     if bars:
-        alt_parts.append(f"{t['values']}: {values_sentence(bars, unit)}.")
+        alt_parts.append(f"{words.t('chart.values', language)}: {values_sentence(bars, unit)}.")
     alt_parts += [n for n in notes[1:] if n]
     return Chart(
         definition=chart,
@@ -62,7 +61,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         alt=" ".join(p for p in alt_parts if p),
         source=source_line,
         empty=own is None,
-        table=table(t["bar_caption"].format(title=chart.title(language), year=year), bars, missing, unit, language),
+        table=table(words.t("chart.bar_caption", language, title=chart.title(language), year=year), bars, missing, unit, language),
         about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 
@@ -75,7 +74,6 @@ def _bars(found: list[dict], region: str, references: list[str], language: str, 
           ) -> tuple[Bar | None, list[Bar], list[Missing], list[float], list[dict]]:
     """The own bar (None when hidden or missing), all bars, the regions without one, the peers' shown
     values and the rows behind the bars (for the source and the date)."""
-    t = TEXT[language]
     own_code = next((r["region_code"] for r in found if r["role"] == "own"), region)
     own: Bar | None = None
     bars: list[Bar] = []
@@ -95,13 +93,13 @@ def _bars(found: list[dict], region: str, references: list[str], language: str, 
             continue
         used.append(r)
         if role == "own":
-            own = Bar(r["region_name"], r["value"], "own", t["own_region"])
+            own = Bar(r["region_name"], r["value"], "own", words.t("chart.own_region", language))
             bars.append(own)
         elif role == "peer":
             bars.append(Bar(r["region_name"], r["value"], "other"))
             peer_values.append(r["value"])
         else:
-            bars.append(Bar(t["reference"].format(name=r["region_name"]), r["value"], "reference", t["average"]))
+            bars.append(Bar(words.t("chart.reference", language, name=r["region_name"]), r["value"], "reference", words.t("chart.average", language)))
     return own, bars, missing, peer_values, used
 
 
@@ -118,25 +116,24 @@ def _statements(own: Bar, bars: list[Bar], peer_values: list[float], mean: float
     sammenligningskommunene (3,1 %).» — only when there are peers to rank among."""
     if not peer_values:
         return []
-    t = TEXT[language]
     direction = indicator.better if indicator.better in ("higher", "lower") and indicator.unit not in SIZE_UNITS else "neutral"
     municipalities = [b for b in bars if b.kind in ("own", "other")]
     if direction == "lower":
         ahead = sum(1 for b in municipalities if b.value < own.value)
     else:
         ahead = sum(1 for b in municipalities if b.value > own.value)
-    out = [t["rank"].format(name=own.label, rank=ahead + 1, n=len(municipalities), top=t["top"][direction])]
+    out = [words.t("chart.rank", language, name=own.label, rank=ahead + 1, n=len(municipalities), top=words.t(f"chart.top.{direction}", language))]
     if mean is not None:
-        out.append(t["own_is"].format(name=own.label, versus=t["versus"][_versus(own.value, mean, indicator.unit, direction)],
-                                      mean=t["peer_mean"].format(value=fmt.value(mean, indicator.unit))))
+        out.append(words.t("chart.own_is", language, name=own.label, versus=words.t(f"verdict.{_versus(own.value, mean, indicator.unit, direction)}", language),
+                                      mean=words.t("chart.peer_mean", language, value=fmt.value(mean, indicator.unit))))
     return out
 
 
 def _versus(value: float, mean: float, unit: str, direction: str) -> str:
-    """better/worse by the indicator's direction; higher/lower when it has none; equal when the two
-    would print the same."""
+    """better/worse by the indicator's direction; higher/lower when it has none; same when the two
+    would print the same (the keys of [verdict] in the message catalogs)."""
     if fmt.value(value, unit) == fmt.value(mean, unit):
-        return "equal"
+        return "same"
     higher = value > mean
     if direction == "higher":
         return "better" if higher else "worse"

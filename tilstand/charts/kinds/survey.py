@@ -12,13 +12,14 @@ from collections.abc import Sequence
 import duckdb
 import plotly.graph_objects as go
 
-from tilstand import catalog, fmt, symbols
+from tilstand import catalog, fmt, symbols, words
 from tilstand.charts._data import Prefetch, latest
 from tilstand.charts._data import region as read_region
 from tilstand.charts._data import values as read_values
 from tilstand.charts._layout import FONT_SIZE, base_layout, flowing_legend_rows, wrap
 from tilstand.charts._model import COMPARE_DEFAULT, Chart, ChartDef, ChartTable, answer_limit
-from tilstand.charts._words import TEXT, about, indicator_name, join, kind_title, percent, source
+from tilstand.charts._words import about, kind_title, percent, source
+from tilstand.words import join
 
 RESPONDENTS = "bu_antall_svar"
 # Survey bands: (indicator suffix, colour, text colour with ≥ 4.5:1 contrast on it, pattern for greyscale).
@@ -34,7 +35,6 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
 
     The distribution is the municipality's own survey, so `compare`, `peers` and `prefetch` do not apply.
     """
-    w = TEXT[language]
     dims = list(chart.indicators)
     wanted = [f"{d}_{band}" for d in dims for band, *_ in BANDS]
     ctx = read_region(con, region)
@@ -55,13 +55,13 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     limit = answer_limit(RESPONDENTS)
     notes = []
     if hidden:
-        notes.append(w["bu_hidden"].format(dims=join([names[d] for d in hidden], language), limit=limit))
+        notes.append(words.t("chart.bu_hidden", language, dims=join([names[d] for d in hidden], language), limit=limit))
     if missing and shares:
-        notes.append(w["bu_missing"].format(dims=join([names[d] for d in missing], language), year=year))
+        notes.append(words.t("chart.bu_missing", language, dims=join([names[d] for d in missing], language), year=year))
     if not shares:
-        notes.append(w["bu_none"].format(name=ctx.name, year=year))
-    title = f"{kind_title(chart, language, 'bu_title')} – {year}"
-    subtitle = f"{ctx.name}, " + w["n_answers"].format(n=fmt.number(respondents)) if respondents else ctx.name
+        notes.append(words.t("chart.bu_none", language, name=ctx.name, year=year))
+    title = f"{kind_title(chart, language, words.t('chart.bu_title', language))} – {year}"
+    subtitle = f"{ctx.name}, " + words.t("chart.n_answers", language, n=fmt.number(respondents)) if respondents else ctx.name
     indicator = catalog.indicators()[dims[0]]
     used = [v for (_, _, y), v in values.items() if y == year]
     source_line = source(indicator, any(v.sample and v.value is not None for v in used), language)
@@ -72,7 +72,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         source=source_line,
         empty=not shares,
         table=_survey_table(ctx.name, year, dims, names, shares, hidden, language),
-        about=about(w["bu_definition"], source_line, latest(v.imported_at for v in used if v.value is not None),
+        about=about(words.t("chart.bu_definition", language), source_line, latest(v.imported_at for v in used if v.value is not None),
                     language),
     )
 
@@ -82,20 +82,27 @@ def _dimension_names(dims: Sequence[str], language: str) -> dict[str, str]:
     inds = catalog.indicators()
     out = {}
     for d in dims:
-        out[d] = indicator_name(inds[d], language).split(": ", 1)[-1]
+        out[d] = inds[d].name_in(language).split(": ", 1)[-1]
     return out
+
+
+def _bands(language: str, *, in_sentence: bool = False) -> tuple[str, ...]:
+    """The three answer groups, low to high: as a legend («Lite fornøyd (1–2)») or in a sentence («lite fornøyd»)."""
+    if in_sentence:
+        return tuple(words.t(f"chart.band_word.{b}", language) for b in ("low", "middle", "high"))
+    return tuple(words.t(f"chart.band.{b}", language) for b in ("low", "middle", "high"))
 
 
 def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, str],
                    shares: dict[str, tuple[float, float, float]], notes: list[str], language: str) -> go.Figure:
-    w = TEXT[language]
     drawn = [d for d in dims if d in shares]
     y = [names[d] for d in drawn]
+    bands = _bands(language)
     traces = []
     for i, (_, color, text_color, pattern) in enumerate(BANDS):
         x = [shares[d][i] for d in drawn]
         traces.append({
-            "type": "bar", "x": x, "y": y, "orientation": "h", "name": w["bands"][i],
+            "type": "bar", "x": x, "y": y, "orientation": "h", "name": bands[i],
             "text": [percent(v) for v in x], "textposition": "inside", "insidetextanchor": "middle",
             "textangle": 0, "textfont": {"color": text_color, "size": FONT_SIZE - 1},
             "marker": {"color": color, "line": {"color": "#FFFFFF", "width": 1},
@@ -103,7 +110,7 @@ def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, 
                                    "solidity": 0.25, "fillmode": "overlay"}},
             "hovertemplate": "%{y}: %{x:.0f} %<extra>%{fullData.name}</extra>"})
     axis = {"range": [0, 100], "dtick": 20, "ticksuffix": f"{fmt.NBSP}%", "domain": [0.3, 1.0],
-            "title": {"text": w["share_axis"], "font": {"size": FONT_SIZE - 1}, "standoff": 8}, "gridcolor": "#E3E3E3", "zeroline": False,
+            "title": {"text": words.t("chart.share_axis", language), "font": {"size": FONT_SIZE - 1}, "standoff": 8}, "gridcolor": "#E3E3E3", "zeroline": False,
             "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": y, "autorange": "reversed",
              "ticklabelstandoff": 8,
@@ -115,30 +122,28 @@ def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, 
 
 def _survey_alt(title: str, dims: list[str], names: dict[str, str], shares: dict[str, tuple[float, float, float]],
                 respondents: float | None, notes: list[str], language: str) -> str:
-    w = TEXT[language]
-    head = f"{w['bar_chart']}: {title} ({w['bu_scale']})"
-    parts = [head + (f", {w['n_answers'].format(n=fmt.number(respondents))}." if respondents else ".")]
+    head = f"{words.t('chart.bar_chart', language)}: {title} ({words.t('chart.bu_scale', language)})"
+    parts = [head + (f", {words.t('chart.n_answers', language, n=fmt.number(respondents))}." if respondents else ".")]
     for d in dims:
         if d in shares:
-            bands = [f"{percent(v)} {word}" for v, word in zip(shares[d], w["band_words"])]
+            bands = [f"{percent(v)} {word}" for v, word in zip(shares[d], _bands(language, in_sentence=True))]
             parts.append(f"{names[d]}: {join(bands, language)}.")
     return " ".join(parts + notes)
 
 
 def _survey_table(name: str, year: int, dims: list[str], names: dict[str, str],
                   shares: dict[str, tuple[float, float, float]], hidden: list[str], language: str) -> ChartTable:
-    w = TEXT[language]
-    hidden_text = w["hidden_cell"].format(limit=answer_limit(RESPONDENTS))
+    hidden_text = words.t("chart.hidden_cell", language, limit=answer_limit(RESPONDENTS))
     rows = []
     marks = []
     for d in dims:
         m = None if d in shares else symbols.Mark(symbols.HIDDEN, "few_answers") if d in hidden else symbols.NOT_IMPORTED
         cells = [percent(v) for v in shares[d]] if m is None else [m.symbol] * len(BANDS)
-        remark = "" if m is None else hidden_text if d in hidden else TEXT[language]["no_figure"]
+        remark = "" if m is None else hidden_text if d in hidden else words.t("chart.no_figure", language)
         rows.append((names[d], *cells, remark))
         marks.append(m)
-    return ChartTable(columns=(w["dimension"], *w["bands"], w["remark"]), rows=tuple(rows),
-                      caption=w["bu_caption"].format(name=name, year=year), legend=symbols.legend(marks, language))
+    return ChartTable(columns=(words.t("chart.dimension", language), *_bands(language), words.t("chart.remark", language)), rows=tuple(rows),
+                      caption=words.t("chart.bu_caption", language, name=name, year=year), legend=symbols.legend(marks, language))
 
 
 def _layout(title: str, subtitle: str, notes: list[str], legend: list[str], xaxis: dict, yaxis: dict,

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import duckdb
 import plotly.graph_objects as go
 
-from tilstand import catalog, fmt, symbols
+from tilstand import catalog, fmt, symbols, words
 from tilstand.charts._data import Prefetch, Region, Value, Values, kostra_group_members, latest
 from tilstand.charts._data import region as read_region
 from tilstand.charts._data import values as read_values
 from tilstand.charts._layout import FONT_SIZE, STYLE, base_layout, flowing_legend_rows, wrap
 from tilstand.charts._model import COMPARE_DEFAULT, SCALES, Chart, ChartDef, ChartTable, answer_limit
-from tilstand.charts._words import TEXT, about, indicator_name, join, kind_title, scale_text, source, unit_axis
+from tilstand.charts._words import about, kind_title, scale_text, source, unit_axis
+from tilstand.words import join
 
 OWN = STYLE["own"]["color"]
 COMPARISON_COLOR = {"peers": STYLE["peers"]["color"], "county": STYLE["county"]["color"],
@@ -52,13 +53,13 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     regions = [ctx.code, *peers, *([ctx.county] if ctx.county else []), "EAK"]
     values = read_values(con, regions, [*factors, RESPONDENTS], year)
     comparison = _comparison(con, values, ctx, factors, year, language, compare, peers)
-    title = f"{kind_title(chart, language, 'tf_title')} – {year}"
+    title = f"{kind_title(chart, language, words.t('chart.tf_title', language))} – {year}"
     names = _factor_names(factors, language)
     own = {y: {f: values.get((ctx.code, f, y)) for f in factors} for y in (year - 1, year)}
     shown = {y: {f: v.value for f, v in own[y].items() if v is not None and v.value is not None} for y in own}
     notes = _tenfactor_notes(ctx.name, own, names, comparison, language)
     n = values.get((ctx.code, RESPONDENTS, year))
-    subtitle = TEXT[language]["respondents"].format(name=ctx.name, year=year, n=fmt.number(n.value)) \
+    subtitle = words.t("chart.respondents", language, name=ctx.name, year=year, n=fmt.number(n.value)) \
         if n is not None and n.value is not None and shown[year] else ""
     indicator = catalog.indicators()[factors[0]]
     used = [v for y in own for v in own[y].values() if v is not None] + list(comparison.used if comparison else ())
@@ -71,14 +72,14 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         source=source_line,
         empty=not (shown[year] or shown[year - 1]),
         table=_tenfactor_table(ctx.name, year, factors, names, own, comparison, language),
-        about=about(TEXT[language]["tf_definition"], source_line, latest(v.imported_at for v in used if v.value is not None),
+        about=about(words.t("chart.tf_definition", language), source_line, latest(v.imported_at for v in used if v.value is not None),
                     language),
     )
 
 
 def _factor_names(factors: Sequence[str], language: str) -> dict[str, str]:
     inds = catalog.indicators()
-    return {f: indicator_name(inds[f], language) for f in factors}
+    return {f: inds[f].name_in(language) for f in factors}
 
 
 def _comparison(con: duckdb.DuckDBPyConnection, values: Values, ctx: Region, factors: Sequence[str], year: int,
@@ -86,12 +87,11 @@ def _comparison(con: duckdb.DuckDBPyConnection, values: Values, ctx: Region, fac
     """The first comparison that has numbers: peers' mean, county, country, the KOSTRA group's mean.
 
     The group's members are read only when it comes to them: most municipalities stop earlier."""
-    w = TEXT[language]
     if "peers" in compare and peers:
         found = _mean(values, peers, factors, year)
         if found:
             means, used, n = found
-            return _Comparison("peers", w["tf_peers"].format(n=n), w["tf_peers_phrase"].format(n=n), means, used)
+            return _Comparison("peers", words.t("chart.tf_peers", language, n=n), words.t("chart.tf_peers_phrase", language, n=n), means, used)
     for role, code in (("county", ctx.county), ("country", "EAK")):
         if role in compare and code:
             got = {f: values.get((code, f, year)) for f in factors}
@@ -104,7 +104,7 @@ def _comparison(con: duckdb.DuckDBPyConnection, values: Values, ctx: Region, fac
         found = _mean(read_values(con, members, factors, year), members, factors, year) if members else None
         if found:
             means, used, n = found
-            return _Comparison("members", w["tf_members"].format(n=n), w["tf_members_phrase"].format(n=n), means, used)
+            return _Comparison("members", words.t("chart.tf_members", language, n=n), words.t("chart.tf_members_phrase", language, n=n), means, used)
     return None
 
 
@@ -126,7 +126,6 @@ def _mean(values: Values, regions: Sequence[str], factors: Sequence[str],
 
 def _tenfactor_notes(name: str, own: dict[int, dict[str, Value | None]], names: dict[str, str],
                      comparison: _Comparison | None, language: str) -> list[str]:
-    w = TEXT[language]
     limit = answer_limit(RESPONDENTS)
     out = []
     all_hidden = []
@@ -136,21 +135,20 @@ def _tenfactor_notes(name: str, own: dict[int, dict[str, Value | None]], names: 
         if hidden and len(hidden) + len(missing) == len(own[y]):
             all_hidden.append(str(y))
         elif hidden:
-            out.append(w["hidden_some"].format(name=name, year=y, factors=join([names[f] for f in hidden],
+            out.append(words.t("chart.hidden_some", language, name=name, year=y, factors=join([names[f] for f in hidden],
                                                                                     language), limit=limit))
         elif len(missing) == len(own[y]):
-            out.append(w["no_data_year"].format(name=name, year=y))
+            out.append(words.t("chart.no_data_year", language, name=name, year=y))
     if all_hidden:
-        out.insert(0, w["hidden_all"].format(name=name, year=join(all_hidden, language), limit=limit))
+        out.insert(0, words.t("chart.hidden_all", language, name=name, year=join(all_hidden, language), limit=limit))
     if comparison is None:
-        out.append(w["no_comparison"])
+        out.append(words.t("chart.no_comparison", language))
     return out
 
 
 def _tenfactor_figure(title: str, subtitle: str, name: str, year: int, factors: list[str], names: dict[str, str],
                       shown: dict[int, dict[str, float]], comparison: _Comparison | None, notes: list[str],
                       language: str) -> go.Figure:
-    w = TEXT[language]
     y = [names[f] for f in factors]
     this, last = shown[year], shown[year - 1]
     link_x: list[float | None] = []
@@ -164,7 +162,7 @@ def _tenfactor_figure(title: str, subtitle: str, name: str, year: int, factors: 
         {"type": "scatter", "x": link_x, "y": link_y, "mode": "lines", "line": {"color": "#9A9A9A", "width": 2},
          "showlegend": False, "hoverinfo": "skip", "name": ""},
         {"type": "scatter", "x": [last.get(f) for f in factors], "y": y, "mode": "markers",
-         "name": w["last_year"].format(name=name, year=year - 1), "legendrank": 2, "hovertemplate": hover,
+         "name": words.t("chart.last_year", language, name=name, year=year - 1), "legendrank": 2, "hovertemplate": hover,
          "marker": {"symbol": "circle-open", "size": 13, "color": OWN, "line": {"width": 2.5}}},
     ]
     if comparison is not None:
@@ -173,7 +171,7 @@ def _tenfactor_figure(title: str, subtitle: str, name: str, year: int, factors: 
                        "marker": {"symbol": "diamond", "size": 13, "color": COMPARISON_COLOR[comparison.role],
                                   "line": {"width": 1, "color": "#FFFFFF"}}})
     traces.append({"type": "scatter", "x": [this.get(f) for f in factors], "y": y, "mode": "markers",
-                   "name": w["this_year"].format(name=name, year=year), "legendrank": 1, "hovertemplate": hover,
+                   "name": words.t("chart.this_year", language, name=name, year=year), "legendrank": 1, "hovertemplate": hover,
                    "marker": {"symbol": "circle", "size": 15, "color": OWN, "line": {"width": 1, "color": "#FFFFFF"}}})
     for trace in traces:  # the axis is exactly the scale, 1–5: a dot on 1 or 5 is drawn whole, not clipped
         trace["cliponaxis"] = False
@@ -191,17 +189,16 @@ def _tenfactor_alt(title: str, name: str, year: int, factors: list[str], names: 
                    shown: dict[int, dict[str, float]], comparison: _Comparison | None, notes: list[str],
                    language: str) -> str:
     """What changed most since last year, and where the service is above or below the comparison."""
-    w = TEXT[language]
     this, last = shown[year], shown[year - 1]
-    parts = [f"{w['dot_plot']}: {title}, {scale_text('score_1_5')}."]
+    parts = [f"{words.t('chart.dot_plot', language)}: {title}, {scale_text('score_1_5', language)}."]
     rounded = {f: _change(this[f], last[f]) for f in factors if f in this and f in last}
     biggest = sorted((f for f in rounded if rounded[f]), key=lambda f: (-abs(rounded[f]), factors.index(f)))[:3]
     if biggest:
-        items = [w["change_item"].format(factor=names[f], change=fmt.change(rounded[f], "score_1_5"),
+        items = [words.t("chart.change_item", language, factor=names[f], change=fmt.change(rounded[f], "score_1_5"),
                                          value=fmt.value(this[f], "score_1_5")) for f in biggest]
-        parts.append(w["changed"].format(last=year - 1, year=year, items=join(items, language)))
+        parts.append(words.t("chart.changed", language, last=year - 1, year=year, items=join(items, language)))
     elif rounded:
-        parts.append(w["no_change"].format(last=year - 1, year=year))
+        parts.append(words.t("chart.no_change", language, last=year - 1, year=year))
     if comparison is not None and this:
         parts.append(_position_sentence(name, this, comparison, names, factors, language))
     parts += notes
@@ -211,22 +208,21 @@ def _tenfactor_alt(title: str, name: str, year: int, factors: list[str], names: 
 def _position_sentence(name: str, this: dict[str, float], comparison: _Comparison, names: dict[str, str],
                        factors: list[str], language: str) -> str:
     """«Trondheim ligger over snittet (…) på 7 av 10 faktorer; under på A og B», compared as shown (1 decimal)."""
-    w = TEXT[language]
     both = [f for f in factors if f in this and f in comparison.values]
     sign = {f: (fmt.round_half_up(this[f], 1) > fmt.round_half_up(comparison.values[f], 1)) -
             (fmt.round_half_up(this[f], 1) < fmt.round_half_up(comparison.values[f], 1)) for f in both}
     above = [f for f in both if sign[f] > 0]
     below = [f for f in both if sign[f] < 0]
     equal = [f for f in both if sign[f] == 0]
-    text = w["above"].format(name=name, what=comparison.phrase, k=len(above), n=len(both))
+    text = words.t("chart.above", language, name=name, what=comparison.phrase, k=len(above), n=len(both))
     rest = []
     if below:
-        rest.append(w["below_on"].format(factors=join([names[f] for f in below], language)))
+        rest.append(words.t("chart.below_on", language, factors=join([names[f] for f in below], language)))
     if equal:
-        rest.append(w["equal_on"].format(factors=join([names[f] for f in equal], language)))
+        rest.append(words.t("chart.equal_on", language, factors=join([names[f] for f in equal], language)))
     if rest:
         return text + "; " + "; ".join(rest) + "."
-    return f"{text} {w['none_below']}."
+    return f"{text} {words.t('chart.none_below', language)}."
 
 
 def _change(now: float, before: float) -> float:
@@ -237,12 +233,11 @@ def _change(now: float, before: float) -> float:
 def _tenfactor_table(name: str, year: int, factors: list[str], names: dict[str, str],
                      own: dict[int, dict[str, Value | None]], comparison: _Comparison | None,
                      language: str) -> ChartTable:
-    w = TEXT[language]
-    columns = [w["factor"], w["this_year"].format(name=name, year=year),
-               w["last_year"].format(name=name, year=year - 1), w["change"]]
+    columns = [words.t("chart.factor", language), words.t("chart.this_year", language, name=name, year=year),
+               words.t("chart.last_year", language, name=name, year=year - 1), words.t("chart.change", language)]
     if comparison is not None:
         columns.append(comparison.label)
-    columns.append(w["remark"])
+    columns.append(words.t("chart.remark", language))
     rows = []
     marks: list[symbols.Mark | None] = []
 
@@ -264,12 +259,12 @@ def _tenfactor_table(name: str, year: int, factors: list[str], names: dict[str, 
             got = comparison.values.get(f)
             row.append(cell(Value(got, None, False, None)) if got is not None else cell(None))
         hidden_years = [str(y) for y, v in ((year, now), (year - 1, before)) if v is not None and v.value is None]
-        row.append(w["hidden_in"].format(years=join(hidden_years, language), limit=answer_limit(RESPONDENTS))
+        row.append(words.t("chart.hidden_in", language, years=join(hidden_years, language), limit=answer_limit(RESPONDENTS))
                    if hidden_years else "")
         rows.append(tuple(row))
-    vs = w["tf_caption_vs"].format(label=comparison.phrase) if comparison else ""
+    vs = " " + words.t("chart.tf_caption_vs", language, label=comparison.phrase) if comparison else ""
     return ChartTable(columns=tuple(columns), rows=tuple(rows),
-                      caption=w["tf_caption"].format(name=name, year=year, last=year - 1, vs=vs),
+                      caption=words.t("chart.tf_caption", language, name=name, year=year, last=year - 1, vs=vs),
                       legend=symbols.legend(marks, language))
 
 

@@ -13,10 +13,10 @@ from datetime import datetime
 
 import duckdb
 
-from tilstand import catalog, symbols
+from tilstand import catalog, symbols, words
 from tilstand.charts._data import Prefetch, compare_rows, latest
 from tilstand.charts._model import COMPARE_DEFAULT, REFERENCES, SIZE_UNITS, TREND_YEARS, Chart, ChartDef, Point, Series
-from tilstand.charts._words import TEXT, about, source
+from tilstand.charts._words import about, source
 from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 
 
@@ -107,7 +107,6 @@ def _peer_mean(found: list[dict], years: list[int], language: str) -> Series | N
     for r in found:
         if r["role"] == "peer" and r["value"] is not None:
             by_year.setdefault(r["year"], []).append(r["value"])
-    t = TEXT[language]
     points: list[Point] = []
     why: dict[int, symbols.Mark] = {}
     for y in years:
@@ -117,4 +116,4 @@ def _peer_mean(found: list[dict], years: list[int], language: str) -> Series | N
         else:
             points.append((y, None, None, True))
             why[y] = symbols.FEW_PEERS
-    return Series("peers", t["peers"].format(n=len(codes)), tuple(points), why)
+    return Series("peers", words.t("comparison.peers_mean", language, n=len(codes)), tuple(points), why)
