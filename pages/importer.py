@@ -33,11 +33,6 @@ def _shown(indicator: str, value: float | None, status: str | None) -> str:
     return fmt.value(value, UNITS.get(indicator, "count"))
 
 
-SOURCE_NB = {"ssb_jsonstat": "SSB (JSON-stat2 fra API-et)", "ssb_csv": "SSB (CSV fra Statistikkbanken)",
-             "ks_10faktor_xlsx": "KS 10-FAKTOR (Excel-malen)", "ks_10faktor_csv": "KS 10-FAKTOR (CSV)",
-             "bufdir_xlsx": "Bufdir kommunemonitor (Excel)", "bufdir_csv": "Bufdir kommunemonitor (CSV)",
-             "staff_xlsx": "Personaltall (Excel-malen)", "staff_csv": "Personaltall (CSV)",
-             "survey_xlsx": "Brukerundersøkelse (Excel-malen)", "survey_csv": "Brukerundersøkelse (CSV)"}
 TEMPLATES = resources.SAMPLE_DATA / "templates"
 
 st.title("Importer tall")
@@ -98,7 +93,7 @@ for p, pv, refused in uploads:
         continue
     with st.container(border=True):
         table = f", tabell {literal(p.parsed.table)}" if p.parsed.table else ""
-        st.markdown(f"**{literal(p.path.name)}** · {SOURCE_NB.get(p.parsed.source, p.parsed.source)}{table}"
+        st.markdown(f"**{literal(p.path.name)}** · {p.describe()}{table}"
                     + (" · *Eksempeldata*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported
@@ -115,7 +110,7 @@ for p, pv, refused in uploads:
                    + ", ".join(names.get(i, i) for i in pv.indicators) if pv.years else "Ingen verdier.")
         if p.parsed.skipped_cells:
             st.caption(f"{p.parsed.skipped_cells} celler uten kobling til katalogen hoppes over.")
-        for note in getattr(p.parsed, "notes", ()):  # e.g. staff: sick leave weighted equally without dagsverk
+        for note in p.parsed.notes:  # e.g. staff: sick leave weighted equally without dagsverk
             st.caption(literal(f"Merk: {note}"))
         if pv.changes:
             st.dataframe(export.safe_frame(pd.DataFrame([{

@@ -202,6 +202,7 @@ def test_the_import_page_reads_an_upload_once_and_again_only_when_the_data_chang
     page.run()
     assert not page.exception, page.exception
     assert [m.label for m in page.metric][:2] == ["Nye verdier", "Endrede verdier"]
+    assert any("SSB (CSV fra Statistikkbanken), tabell 12286" in m.value for m in page.markdown)  # sources' words
     (first,) = _cached(page)
     page.run()  # any click on the page: the same read and preview, not a new parse
     page.run()
