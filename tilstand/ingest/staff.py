@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import re
 
+from tilstand import words
 from tilstand.errors import InputError
 from tilstand.ingest import sheet
 from tilstand.ingest.model import Claim, Observation, Parsed, Source
@@ -237,7 +238,7 @@ def equal_weight_note(years: list[tuple[str, int]]) -> str:
     named = [f"{m} {y}" for m, y in years[:5]]
     if len(years) > 5:
         named.append(f"{len(years) - 5} år til")
-    which = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    which = words.join(named, "nb")
     return (f"Avtalte dagsverk mangler for {which}: sykefraværet for året er regnet som gjennomsnittet av de fire "
             "kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. Fyll inn kolonnen "
             "«Avtalte dagsverk» på kvartalsradene for å få det vektede tallet.")
