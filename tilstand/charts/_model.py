@@ -15,7 +15,7 @@ from importlib.resources import files
 
 import plotly.graph_objects as go
 
-from tilstand import catalog, symbols
+from tilstand import catalog, privacy, symbols
 
 TREND_YEARS = 10
 REFERENCES = ("group", "county", "country")  # the published comparisons, in the order charts show them
@@ -136,5 +136,5 @@ def mark(status: str | None, area: str | None = None) -> symbols.Mark:
 
 
 def answer_limit(respondents: str) -> int:
-    """The anonymity limit in answers (5) for a survey: its respondent count's min_count + 1."""
-    return catalog.indicators()[respondents].min_count + 1
+    """The anonymity limit in answers (5) for a survey: the importers' rule, privacy.anonymity_limit."""
+    return privacy.anonymity_limit(respondents)
