@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tilstand import narrative, review, store
+from tilstand import narrative, review, store, words
 from tilstand.charts import ChartDef
 from tilstand.markdown_html import literal
 from tilstand.words import t
@@ -33,7 +33,7 @@ p = service_profile(region, year)
 sample_banner(p.sample)
 history = review.state_history(con, report.id)
 st.markdown(t("ui.gjennomgang.report_state", state=review.STATE_NB[report.state],
-              when=f"{history[-1].changed_at:%d.%m.%Y %H:%M}", by=literal(history[-1].by_user)))
+              when=words.when(history[-1].changed_at), by=literal(history[-1].by_user)))
 if report.state == "review" and actor.can("finish_review", region):
     if st.button(t("ui.gjennomgang.finish_review"), type="primary", key="finish_review"):
         with page_action():  # e.g. the leader took the report back to utkast a moment ago
@@ -71,7 +71,7 @@ with left:
     st.header(literal(sec.title))
     if sec.body.strip():
         with st.container(border=True):
-            chapter_text(sec.body, base_level=2, empty=t("ui.gjennomgang.no_text"))
+            chapter_text(sec.body, base_level=2, empty=t("ui.common.chapter_no_text"))
         carried = " · " + t("ui.gjennomgang.carried_over") if sec.carried_over else ""
         st.caption(t("ui.gjennomgang.version", n=sec.version) + carried)
     else:
@@ -86,7 +86,7 @@ with right:
     if actor.can("mark_reviewed", region):
         if sec.id in done and done[sec.id][2] == sec.version:
             st.success(t("ui.gjennomgang.version_reviewed", by=literal(done[sec.id][0]),
-                         when=f"{done[sec.id][1]:%d.%m.%Y %H:%M}"), icon=":material/check:")
+                         when=words.when(done[sec.id][1])), icon=":material/check:")
         elif st.button(t("ui.gjennomgang.mark_reviewed"), key=f"reviewed_{sec.id}", disabled=not sec.version):
             with page_action():
                 review.mark_reviewed(con, actor, sec.id)
