@@ -61,12 +61,12 @@ def _require_a_template_sheet(data: bytes, file_name: str) -> None:
     """A workbook no source was sure of, with none of the templates' sheets: say which sheets Tilstand looks for,
     rather than let the 10-FAKTOR importer (the last one that reads workbooks) ask for its own sheet in a staff or
     survey file."""
-    names = sheet.xlsx_sheet_names(data)
+    sheets = sheet.xlsx_sheet_names(data)
     wanted = (tenfactor.SHEET, staff.SHEET, survey.SHEET)
     key = lambda name: sheet.norm(name).replace(" ", "")  # noqa: E731 - as the importers match sheet names
-    if not names or {key(n) for n in names} & {key(w) for w in wanted}:
+    if not sheets or {key(n) for n in sheets} & {key(w) for w in wanted}:
         return  # not a readable workbook (the importer says so), or one with a template sheet
-    found = ", ".join(f"«{n}»" for n in names)
+    found = ", ".join(f"«{n}»" for n in sheets)
     raise InputError(file_name, None, None, f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
                      f"«{tenfactor.SHEET}» (malen {tenfactor.TEMPLATE}), «{staff.SHEET}» (malen {staff.TEMPLATE}) "
                      f"eller «{survey.SHEET}» (malen {survey.TEMPLATE}), og den ser heller ikke ut som en nedlasting "
