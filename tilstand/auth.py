@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tilstand import sessions, store
+from tilstand import session_rows, store
 from tilstand.access import ALL_REGIONS, ROLES, Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 
@@ -682,7 +682,7 @@ def revoke(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: st
                     [user_id, region, role])
         if role == "admin" and region == ALL_REGIONS and _active_global_admins(cur) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; gi rollen til en annen først.")
-        ended = sessions.end_all(cur, name)
+        ended = session_rows.end_all(cur, name)
         record(cur, actor, "revoke", region=region, target=f"user:{name}", detail=_detail(role, _ended(ended)))
 
 
@@ -714,7 +714,7 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, pa
     with store.transaction(con) as tx:
         tx.execute("UPDATE app_user SET password_hash = ? WHERE id = ?", [password_hash, user_id])
         _clear_failures(tx, user_id)
-        ended = sessions.end_all(tx, name, keep=keep_session if own else None)
+        ended = session_rows.end_all(tx, name, keep=keep_session if own else None)
         record(tx, actor, "set_password", target=f"user:{name}",
                detail=_detail("eget passord" if own else None, _ended(ended)))
 
@@ -743,7 +743,7 @@ def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, di
         tx.execute("UPDATE app_user SET disabled = ? WHERE id = ?", [disabled, user_id])
         if disabled and _is_global_admin(tx, user_id) and _active_global_admins(tx) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; den kan ikke deaktiveres.")
-        ended = sessions.end_all(tx, name) if disabled else 0
+        ended = session_rows.end_all(tx, name) if disabled else 0
         record(tx, actor, "disable_user" if disabled else "enable_user", target=f"user:{name}",
                detail=_ended(ended))
 

@@ -4,26 +4,22 @@ Streamlit starts a new session on every reload, so the sign-in is kept as a rand
 the database holds only its SHA-256, so a copy of the database file signs nobody in. Expiry follows
 auth.session_expired (idle time and a maximum age); signing out or expiry deletes the row. Whatever might
 mean someone else holds the account — a new password, a disabled account, a role taken away, or the person
-choosing «Logg ut overalt» — ends every session of the user (`end_all`), in the same transaction.
+choosing «Logg ut overalt» — ends every session of the user (`session_rows.end_all`), in the same transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 import duckdb
 
 from tilstand import auth, store
+from tilstand.session_rows import end_all, token_hash
 from tilstand.access import Actor, record
 
 COOKIE = "tilstand_session"
 TOUCH_EVERY = timedelta(seconds=60)  # don't write on every rerun
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start(con: duckdb.DuckDBPyConnection, actor: Actor, *, now: datetime | None = None) -> str:
@@ -31,7 +27,7 @@ def start(con: duckdb.DuckDBPyConnection, actor: Actor, *, now: datetime | None 
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
     with store.transaction(con) as cur:
-        cur.execute("INSERT INTO auth_session VALUES (?, ?, ?, ?)", [_hash(token), actor.username, now, now])
+        cur.execute("INSERT INTO auth_session VALUES (?, ?, ?, ?)", [token_hash(token), actor.username, now, now])
     return token
 
 
@@ -42,12 +38,12 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, now: datetime |
     now = now or datetime.now()
     cur = con.cursor()
     row = cur.execute("SELECT username, created_at, last_seen FROM auth_session WHERE token_hash = ?",
-                      [_hash(token)]).fetchone()
+                      [token_hash(token)]).fetchone()
     if not row:
         return None
     username, created_at, last_seen = row
     if auth.session_expired(created_at, last_seen, now):
-        cur.execute("DELETE FROM auth_session WHERE token_hash = ?", [_hash(token)])
+        cur.execute("DELETE FROM auth_session WHERE token_hash = ?", [token_hash(token)])
         return None
     try:
         actor = auth.load_actor(con, username)
@@ -57,7 +53,7 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, now: datetime |
         return None
     if now - last_seen >= TOUCH_EVERY:
         try:
-            cur.execute("UPDATE auth_session SET last_seen = ? WHERE token_hash = ?", [now, _hash(token)])
+            cur.execute("UPDATE auth_session SET last_seen = ? WHERE token_hash = ?", [now, token_hash(token)])
         except duckdb.Error:
             pass  # best effort: a full disk or another tab touching the same row must not stop the page
     return actor
@@ -66,16 +62,9 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, now: datetime |
 def end(con: duckdb.DuckDBPyConnection, token: str | None, actor: Actor | None = None) -> None:
     if token:
         with store.transaction(con) as cur:
-            cur.execute("DELETE FROM auth_session WHERE token_hash = ?", [_hash(token)])
+            cur.execute("DELETE FROM auth_session WHERE token_hash = ?", [token_hash(token)])
             if actor is not None:
                 record(cur, actor, "sign_out")
-
-
-def end_all(cur: duckdb.DuckDBPyConnection, username: str, *, keep: str | None = None) -> int:
-    """End every session of a user except the one with token `keep`; returns how many ended. Pass the
-    change's own cursor, so the sessions end exactly when the change commits."""
-    return len(cur.execute("DELETE FROM auth_session WHERE username = ? AND token_hash IS DISTINCT FROM ? "
-                           "RETURNING token_hash", [username, _hash(keep) if keep else None]).fetchall())
 
 
 def end_everywhere(con: duckdb.DuckDBPyConnection, actor: Actor) -> int:
