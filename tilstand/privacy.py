@@ -29,11 +29,18 @@ HIDDEN_OR_MISSING = "x.."
 HIDDEN_STATUSES = (SUPPRESSED, ":", HIDDEN_OR_MISSING)
 
 
+# What SSB's symbols mean, in SSB's words (the importers store them as a cell's status).
+SYMBOL_MEANING_NB = {
+    ".": "tall kan ikke forekomme",
+    "..": "tall mangler",
+    "...": "tall mangler foreløpig",
+    ":": "skjult av SSB av personvernhensyn",
+    "-": "null",
+}
+
+
 @cache
 def _explanations() -> dict[str, str]:
-    # Imported here, not at the top: the importers use SUPPRESSED, and tilstand.ingest imports them all.
-    from tilstand.ingest.cells import SYMBOL_MEANING_NB
-
     return {
         SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte, eller "
                     "kunne sammen med tallene ved siden av avsløre et slikt tall",
