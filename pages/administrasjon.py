@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tilstand import access, auth, export
+from tilstand import access, auth, export, words
 from tilstand.errors import TilstandError
 from tilstand.markdown_html import literal
 from ui.data import connection
@@ -43,9 +43,9 @@ st.dataframe(export.safe_frame(pd.DataFrame([{
     "Brukernavn": u.username, "Navn": u.display_name, "E-post": u.email or "",
     "Roller": "; ".join(f"{access.ROLE_NB[role]} ({'alle' if r == '*' else r})" for r, role in u.grants),
     "Innlogging": ("passord" if u.has_password else "") + (" + SSO" if u.sso_bound else ""),
-    "Låst til": f"{u.locked_until:%d.%m.%Y %H:%M}" if u.locked_until else "",
+    "Låst til": words.when(u.locked_until) if u.locked_until else "",
     "Deaktivert": "ja" if u.disabled else "",
-    "Sist innlogget": f"{u.last_sign_in:%d.%m.%Y %H:%M}" if u.last_sign_in else "",
+    "Sist innlogget": words.when(u.last_sign_in) if u.last_sign_in else "",
 } for u in users])), hide_index=True, width="stretch", alt="Brukere med roller, innloggingsmåte og status.")
 
 tab_add, tab_role, tab_account, tab_audit = st.tabs(["Ny bruker", "Roller", "Konto", "Revisjonslogg"])
@@ -102,7 +102,7 @@ with tab_audit:
                        "kontoendringer for brukere som bare har roller der.")
         rows = access.audit_log(con, actor, limit=500)
         st.dataframe(export.safe_frame(pd.DataFrame([{
-            "Tid": f"{r['logged_at']:%d.%m.%Y %H:%M:%S}", "Bruker": r["username"], "Handling": r["action"],
+            "Tid": words.when(r['logged_at'], seconds=True), "Bruker": r["username"], "Handling": r["action"],
             "Kommune": r["region_code"] or "", "Gjelder": r["target"] or "", "Detaljer": r["detail"] or "",
             "Tillatt": "ja" if r["allowed"] else "NEKTET"} for r in rows])), hide_index=True, width="stretch",
             alt="Revisjonslogg: hver innlogging og hver endring, nyeste først.")

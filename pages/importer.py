@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tilstand import catalog, export, fmt, ingest, resources, symbols
+from tilstand import catalog, export, fmt, ingest, resources, symbols, words
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
@@ -97,7 +97,7 @@ for p, pv, refused in uploads:
                     + (" · *Eksempeldata*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported
-            st.info(f"Denne filen er allerede importert (nr. {n}, {when:%d.%m.%Y %H:%M}). Den endrer ingenting.")
+            st.info(f"Denne filen er allerede importert (nr. {n}, {words.when(when)}). Den endrer ingenting.")
         (a, b, c), (d, e, _) = st.columns(3), st.columns(3)  # two rows: the labels stay whole at iPad width
         a.metric("Nye verdier", fmt.number(pv.inserted))
         b.metric("Endrede verdier", fmt.number(pv.updated))
@@ -169,16 +169,16 @@ if not history:
 else:
     st.dataframe(export.safe_frame(pd.DataFrame([{  # file names are the uploader's: no formula in the CSV
         "Nr.": h.id, "Fil": h.file_name, "Tabell": h.ssb_table or "", "Verdier": h.rows, "Endret": h.changed,
-        "Importert": f"{h.imported_at:%d.%m.%Y %H:%M}", "Av": h.imported_by,
+        "Importert": words.when(h.imported_at), "Av": h.imported_by,
         "Eksempeldata": "ja" if h.sample else "",
-        "Angret": f"{h.undone_at:%d.%m.%Y %H:%M} av {h.undone_by}" if h.undone_at else "",
+        "Angret": f"{words.when(h.undone_at)} av {h.undone_by}" if h.undone_at else "",
         "SHA-256": h.sha256[:12]} for h in history])), hide_index=True, width="stretch",
         alt="Alle importer med fil, tabell, antall verdier, tidspunkt, hvem, og om importen er angret.")
     active = [h for h in history if h.undone_at is None]
     if active:
         with st.expander("Angre en import"):
             choice = st.selectbox("Import", [h.id for h in active], key="undo_choice",
-                                  format_func=lambda i: next(f"Nr. {h.id}: {h.file_name} ({h.imported_at:%d.%m.%Y})"
+                                  format_func=lambda i: next(f"Nr. {h.id}: {h.file_name} ({words.when(h.imported_at.date())})"
                                                              for h in active if h.id == i))
             st.caption("Tallene importen endret, settes tilbake til det de var før; tall den la til, fjernes. "
                        "En import som endret tall for andre kommuner enn dine, kan bare angres av en "

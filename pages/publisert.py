@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.io as pio
 import streamlit as st
 
-from tilstand import publish
+from tilstand import publish, words
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from tilstand.words import t
@@ -28,14 +28,14 @@ if not items:
     st.info(t("ui.publisert.none"))
     st.stop()
 
-labels = {i.id: f"{i.region_name} – tilstandsrapport {i.year} ({'nynorsk' if i.language == 'nn' else 'bokmål'}), "
-                f"publisert {i.published_at:%d.%m.%Y %H:%M}" for i in items}
+labels = {i.id: f"{i.region_name} – tilstandsrapport {i.year} ({words.t(f'language.{i.language}')}), "
+                f"publisert {words.when(i.published_at)}" for i in items}
 chosen = st.selectbox(t("ui.publisert.report"), list(labels), format_func=labels.get, key="pub_id",
                       help=t("ui.publisert.report_help"))
 snap = publish.snapshot(con, actor, chosen)
 info = snap.info
 st.header(f"{t('report.title')} {info.year} – {literal(info.region_name)}")
-st.caption(t("ui.publisert.published_by", when=f"{info.published_at:%d.%m.%Y kl. %H:%M}",
+st.caption(t("ui.publisert.published_by", when=words.when(info.published_at, at=True),
              by=literal(info.published_by)))
 if snap.sample:
     st.warning(t("ui.publisert.sample"), icon=":material/warning:")

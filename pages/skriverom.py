@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tilstand import narrative, pdf, publish, review, store, suggest
+from tilstand import narrative, pdf, publish, review, store, suggest, words
 from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from tilstand.errors import TilstandError
@@ -71,15 +71,16 @@ def _report_state(con, report, actor) -> None:
         st.success(ss.pop("flash"), icon=":material/check:")
     history = review.state_history(con, report.id)
     last = history[-1]
-    st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {last.changed_at:%d.%m.%Y %H:%M}, "
+    st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {words.when(last.changed_at)}, "
                 f"{literal(last.by_user)})")
-    moves = {"draft": [("review", "Send til gjennomgang hos saksordføreren", "primary")],
-             "review": [("done", "Merk rapporten som ferdig", "primary"), ("draft", "Tilbake til utkast", "secondary")],
-             "done": [("draft", "Åpne rapporten for endringer igjen", "secondary")],
-             "published": [("draft", "Start en ny runde (ny publisering senere)", "secondary")]}
+    labels = words.section("move")  # the moves the writing room offers, by from_to (review.MOVES has them all)
     row = st.container(horizontal=True)  # buttons as wide as their words, side by side
-    for state, label, kind in moves.get(report.state, []):
-        if row.button(label, type=kind, key=f"state_{state}"):
+    for before, state in review.MOVES:
+        label = labels.get(f"{before}_{state}")
+        if before != report.state or label is None:
+            continue
+        forward = review.STATES.index(state) > review.STATES.index(before)
+        if row.button(label, type="primary" if forward else "secondary", key=f"state_{state}"):
             with page_action():
                 review.set_state(con, actor, report.id, state)
                 st.rerun()
@@ -89,7 +90,7 @@ def _report_state(con, report, actor) -> None:
                            "rapporter; senere endringer krever en ny publisering."):
             with st.spinner("Publiserer (lager DOCX og PDF) …"), page_action():
                 info = publish.publish(con, actor, report.id)
-                ss.flash = (f"Publisert {info.published_at:%d.%m.%Y %H:%M}. Kommunestyret finner rapporten under "
+                ss.flash = (f"Publisert {words.when(info.published_at)}. Kommunestyret finner rapporten under "
                             "«Publiserte rapporter».")
                 st.rerun()
 
@@ -101,7 +102,7 @@ def _comments(con, sec, actor) -> None:
     if done:
         by, at, version = done
         moved = f" Teksten er endret etter gjennomgangen (nå versjon {sec.version})." if version != sec.version else ""
-        st.caption(f"Gjennomgått av {literal(by)} {at:%d.%m.%Y} (versjon {version}).{moved}")
+        st.caption(f"Gjennomgått av {literal(by)} {words.when(at.date())} (versjon {version}).{moved}")
     with st.expander(f"Kommentarer fra gjennomgangen ({len(open_comments)} åpne)", expanded=bool(open_comments)):
         if not open_comments:
             st.write("Ingen åpne kommentarer til dette kapittelet.")
@@ -157,7 +158,7 @@ if report is None:
     st.stop()
 
 p = service_profile(region, year)
-st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}" + (" (nynorsk)" if language == "nn" else ""))
+st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}" + (f" ({words.t('language.nn')})" if language == "nn" else ""))
 sample_banner(p.sample)
 
 with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
@@ -279,7 +280,7 @@ with right:
             st.write("Ingen lagrede versjoner ennå.")
         for v in versions[:20]:
             note = f" – {v.note}" if v.note else ""
-            st.markdown(f"**Versjon {v.n}** · {literal(v.author)} · {v.saved_at:%d.%m.%Y %H:%M:%S}{literal(note)}")
+            st.markdown(f"**Versjon {v.n}** · {literal(v.author)} · {words.when(v.saved_at, seconds=True)}{literal(note)}")
         if len(versions) >= 2:
             numbers = [v.n for v in versions]
             x, y = st.columns(2)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import string
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ def _used() -> tuple[dict[str, str], dict[str, str]]:
         if not path.is_file():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        bare = _imported_from_words(tree)
+        bare = _imported_from_words(tree) | ({"t", "section"} if path == ROOT / "tilstand" / "words.py" else set())
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -132,3 +132,21 @@ def test_months_and_dates_are_written_the_norwegian_way(lang):
     assert [words.month(n, lang) for n in (1, 5, 12)] == ["januar", "mai", "desember"]
     assert words.date(date(2031, 1, 1), lang) == "1. januar 2031"
     assert words.date(date(2024, 12, 3), lang) == "3. desember 2024"
+
+
+@pytest.mark.parametrize("lang", words.LANGUAGES)
+def test_a_moment_is_written_one_way_everywhere(lang):
+    moment = datetime(2026, 3, 4, 9, 5, 7)
+    assert words.when(moment, lang) == "04.03.2026 09:05"
+    assert words.when(moment, lang, seconds=True) == "04.03.2026 09:05:07"
+    assert words.when(moment, lang, at=True) == "04.03.2026 kl. 09:05"
+    assert words.when(moment.date(), lang) == "04.03.2026"
+
+
+def test_no_module_writes_a_moment_by_hand():
+    """The day.month.year format lives in words.when only (it was written out in fifteen places). A cell's own
+    date echoed back from an imported sheet is the file's content, not a moment Tilstand writes."""
+    allowed = {"tilstand/words.py", "tilstand/ingest/sheet.py", "tilstand/ingest/bufdir.py"}
+    found = [str(p.relative_to(ROOT)) for p in SOURCES
+             if p.is_file() and "%d.%m.%Y" in p.read_text(encoding="utf-8") and str(p.relative_to(ROOT)) not in allowed]
+    assert found == []

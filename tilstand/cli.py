@@ -17,7 +17,7 @@ from pathlib import Path
 
 # report (python-docx, docxtpl, plotly), auth (argon2), check and demo are imported by the commands that use
 # them: `tilstand import` is run once per file, and a person waits for the process to start each time.
-from tilstand import ingest, logs, store
+from tilstand import ingest, logs, store, words
 from tilstand.access import SYSTEM
 from tilstand.ingest import fetch, klass
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
@@ -243,7 +243,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         roles = ", ".join(f"{role}@{region}" for region, role in u.grants) or "–"
         state = "deaktivert" if u.disabled else (f"til {u.locked_until:%H:%M}" if u.locked(now) else "")
         rows.append((u.username, u.display_name, roles, state,
-                     f"{u.last_sign_in:%d.%m.%Y %H:%M}" if u.last_sign_in else "aldri"))
+                     words.when(u.last_sign_in) if u.last_sign_in else "aldri"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

@@ -28,7 +28,7 @@ from tilstand.storage_errors import is_conflict, storage_error
 
 LANGUAGES = words.LANGUAGES
 STATUSES = ("empty", "draft", "written")
-STATUS_NB = {"empty": "Tom", "draft": "Utkast", "written": "Skrevet"}
+STATUS_NB = words.section("status", "nb")  # a chapter's status as the writing room names it (messages/*.toml)
 
 
 class StaleVersionError(TilstandError):
@@ -39,7 +39,7 @@ class StaleVersionError(TilstandError):
         self.attempted_body = attempted_body
         self.base_version = base_version
         super().__init__(
-            f"Kapittelet er endret av {current.author} ({current.saved_at:%d.%m.%Y %H:%M}) etter at du begynte "
+            f"Kapittelet er endret av {current.author} ({words.when(current.saved_at)}) etter at du begynte "
             f"(du startet fra versjon {base_version}, nå er det versjon {current.n}). Teksten din er ikke lagret "
             "over den andre; begge tekstene vises slik at du kan slå dem sammen."
         )

@@ -92,6 +92,23 @@ def month(n: int, lang: str = "nb") -> str:
     return str(get_month_names("wide", locale=lang)[n])
 
 
+def capital(text: str) -> str:
+    """The text with its first letter raised, for a catalog word that stands alone («fylket» → «Fylket»); unlike
+    str.capitalize it leaves the rest as written («KOSTRA-gruppen», not «Kostra-gruppen»)."""
+    return text[:1].upper() + text[1:]
+
+
+def when(moment: _dt.date, lang: str = "nb", /, *, seconds: bool = False, at: bool = False) -> str:
+    """«03.12.2026 20:15» — a moment as the app, the CLI and their messages write it (the same in nb and nn), a
+    date alone «03.12.2026»; `seconds` adds them (an audit line), `at` writes «03.12.2026 kl. 20:15». One format,
+    so the pages, the CLI and the library's messages never write a time in two ways."""
+    _check(lang)
+    if not isinstance(moment, _dt.datetime):
+        return f"{moment:%d.%m.%Y}"
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return t("when.at", lang, date=f"{moment:%d.%m.%Y}", time=clock) if at else f"{moment:%d.%m.%Y} {clock}"
+
+
 def date(d: _dt.date, lang: str = "nb") -> str:
     """«3. desember 2026» — a date as a Norwegian document writes it."""
     _check(lang)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import streamlit as st
 
-from tilstand import charts, review
+from tilstand import charts, review, words
 from tilstand.access import Actor
 from tilstand.markdown_html import literal
 from tilstand.review import Comment
@@ -29,10 +29,10 @@ def thread(con: duckdb.DuckDBPyConnection, actor: Actor, comments: Sequence[Comm
         with st.container(border=True):
             about = f" · om diagrammet «{literal(titles.get(c.chart_id, c.chart_id))}»" if c.chart_id else ""
             closed = f" · lukket av {literal(c.resolved_by or '')}" if c.resolved_at else ""
-            st.markdown(f"**{literal(c.author)}** · {c.created_at:%d.%m.%Y %H:%M}{about}{closed}")
+            st.markdown(f"**{literal(c.author)}** · {words.when(c.created_at)}{about}{closed}")
             st.text(c.body)
             for a in c.answers:
-                st.caption(f"Svar fra {literal(a.author)} · {a.created_at:%d.%m.%Y %H:%M}")
+                st.caption(f"Svar fra {literal(a.author)} · {words.when(a.created_at)}")
                 st.text(a.body)
             if not c.resolved_at:
                 _actions(con, actor, c, answering=answering, key=key)

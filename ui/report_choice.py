@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from tilstand import words
 from tilstand.access import Actor
 from ui.data import municipalities
 from ui.guard import regions_for
@@ -33,6 +34,6 @@ def choose_report(actor: Actor, action: str, prefix: str, *, empty: str) -> Repo
                           format_func=labels.get, key=f"{prefix}_kommune")
     row = rows.filter(rows["code"] == region).row(0, named=True)
     year = c2.selectbox("År", list(range(row["last_year"], row["first_year"] - 1, -1)), key=f"{prefix}_ar")
-    language = c3.selectbox("Målform", ["nb", "nn"], format_func={"nb": "Bokmål", "nn": "Nynorsk"}.get,
+    language = c3.selectbox("Målform", ["nb", "nn"], format_func=lambda code: words.capital(words.t(f"language.{code}")),
                             key=f"{prefix}_lang")
     return ReportChoice(region, labels[region], year, language)

@@ -16,7 +16,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from tilstand import catalog, store, suppression
+from tilstand import catalog, store, suppression, words
 from tilstand.access import Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 from tilstand.regions import RegionRef
@@ -45,7 +45,7 @@ class ImportResult:
     def summary_nb(self) -> str:
         if self.already_imported:
             n, when = self.previous_import or (0, None)
-            return (f"{self.file_name}: allerede importert (import nr. {n}, {when:%d.%m.%Y %H:%M}). "
+            return (f"{self.file_name}: allerede importert (import nr. {n}, {words.when(when)}). "
                     "Ingenting endret.")
         parts = [f"{self.file_name}: {self.rows} verdier lest, {self.inserted} nye, {self.updated} endret, "
                  f"{self.unchanged} uendret"]
@@ -386,7 +386,7 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
             raise UndoError(f"Import nr. {import_id} finnes ikke.")
         file_name, undone_at = row
         if undone_at is not None:
-            raise UndoError(f"Importen av «{file_name}» (nr. {import_id}) ble angret {undone_at:%d.%m.%Y %H:%M}.")
+            raise UndoError(f"Importen av «{file_name}» (nr. {import_id}) ble angret {words.when(undone_at)}.")
         newer = [r[0] for r in cur.execute(
             """SELECT DISTINCT o.import_id FROM import_change c JOIN observation o USING (indicator_id, region_code, year)
                WHERE c.import_id = $id AND o.import_id <> $id ORDER BY 1""", {"id": import_id}).fetchall()]
