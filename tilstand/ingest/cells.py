@@ -13,6 +13,8 @@ MAX_SSB_CELLS = 500_000  # the widest table Tilstand reads, 07459 (whole country
 MAX_LINE_CHARS = 100_000  # a text line longer than this is no table: one line must never become a million fields
 
 SSB_SYMBOLS = (".", "..", "...", ":", "-")
+
+
 @dataclass(slots=True)
 class Cell:  # slots: a national table has hundreds of thousands of cells, and a __dict__ costs more than a cell
     region: str  # code or label as it stands in the file, e.g. '5001' or '5001 Trondheim - Tråante'

@@ -105,6 +105,10 @@ def parse(data: bytes, file: str) -> ParsedTable:
     return cells(load(data, file), file)
 
 
+def _where(combo: tuple[tuple[str, str], ...], at_region: int, at_time: int) -> str:
+    return f"region {combo[at_region][0]}, år {combo[at_time][0]}"
+
+
 def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     table, title = table_id(doc, file)
     ids = _require(doc, "id", list, file)
@@ -149,37 +153,40 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     out = ParsedTable(table=table, title=title, source="ssb_jsonstat",
                       notes=[str(x) for x in (doc.get("note") or []) if isinstance(x, str)])
     pos = {d: ids.index(d) for d in (region_dim, time_dim, metric_dim)}
+    at_region, at_time, at_metric = pos[region_dim], pos[time_dim], pos[metric_dim]
     others = [i for i in ids if i not in pos]
+    at_others = [ids.index(i) for i in others]
     dim_sets: dict[tuple, dict[str, tuple[str, str]]] = {}  # cells share their dimensions and years: a national
     years: dict[str, int] = {}  # table has hundreds of thousands of cells, but only a few of each
-    for flat, combo in enumerate(product(*cats)):
+    cells_out = out.cells
+    for flat, combo in enumerate(product(*cats)):  # the loop runs once per cell: nothing in it that need not be
         raw = values[flat]
-        sym = status.get(str(flat), every)
-        ctx = f"region {combo[pos[region_dim]][0]}, år {combo[pos[time_dim]][0]}"
         if raw is None:
+            sym = status.get(str(flat), every) if status else every
             if sym is None:
                 sym = ".."
             elif sym not in SSB_SYMBOLS:
-                raise InputError(file, flat + 1, "status", f"ukjent SSB-symbol «{sym}» ({ctx}).")
+                raise InputError(file, flat + 1, "status",
+                                 f"ukjent SSB-symbol «{sym}» ({_where(combo, at_region, at_time)}).")
             value = 0.0 if sym == "-" else None
+        elif type(raw) is float or type(raw) is int:
+            value, sym = float(raw), None
         elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise InputError(file, flat + 1, "value", f"«{str(raw)[:40]}» er ikke et tall ({ctx}).")
+            raise InputError(file, flat + 1, "value",
+                             f"«{str(raw)[:40]}» er ikke et tall ({_where(combo, at_region, at_time)}).")
         else:
             value, sym = float(raw), None
-        year_code = combo[pos[time_dim]][0]
+        year_code = combo[at_time][0]
         year = years.get(year_code)
         if year is None:
             try:
                 year = years[year_code] = int(year_code[:4])
             except ValueError as e:
                 raise InputError(file, flat + 1, time_dim, f"«{year_code}» er ikke et årstall.") from e
-        key = tuple(combo[ids.index(i)] for i in others)
+        key = tuple([combo[i] for i in at_others])
         dims = dim_sets.get(key)
         if dims is None:
             dims = dim_sets[key] = {i.lower(): c for i, c in zip(others, key)}
-        out.cells.append(Cell(
-            region=combo[pos[region_dim]][0], region_label=combo[pos[region_dim]][1], year=year,
-            contents_code=combo[pos[metric_dim]][0], contents_label=combo[pos[metric_dim]][1],
-            dims=dims, value=value, status=sym, row=flat + 1,
-        ))
+        region, metric = combo[at_region], combo[at_metric]
+        cells_out.append(Cell(region[0], region[1], year, metric[0], metric[1], dims, value, sym, flat + 1))
     return out

@@ -106,6 +106,9 @@ def _matching_rows(cell: Cell, rows: Sequence[MappingRow]) -> list[MappingRow]:
 
 
 def _combine(cells: list[Cell], aggregate: str, file: str, ind: str) -> tuple[float | None, str | None]:
+    if len(cells) == 1:  # nearly every value: the rules below, for one cell
+        value, status = cells[0].value, cells[0].status
+        return (None, status) if value is None else (value, "-" if status == "-" else None)
     if len(cells) > 1 and aggregate != "sum":
         rows = ", ".join(str(c.row) for c in cells[:5])
         raise InputError(file, cells[1].row, "statistikkvariabel",
@@ -144,14 +147,22 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
     indicators = catalog.indicators()
     # A national table has tens of thousands of cells but a few dozen distinct combinations of contents and
     # dimension values and a few hundred regions: each is matched against the mapping once, not per cell.
-    matched: dict[tuple, list[MappingRow]] = {}
+    matched: dict[tuple, tuple[list[tuple[str, str]], str | None]] = {}
+    dim_keys: dict[int, tuple] = {}  # id of a cell's dims -> its items (the readers share one dict per combination)
     placed: dict[tuple[str, str], regions.RegionRef | None] = {}
     for cell in table.cells:
-        key = (cell.contents_code, cell.contents_label, *cell.dims.items())
-        matches = matched.get(key)
-        if matches is None:
-            matches = matched[key] = _matching_rows(cell, rows)
-        if not matches:
+        dk = dim_keys.get(id(cell.dims))
+        if dk is None:
+            dk = dim_keys[id(cell.dims)] = tuple(cell.dims.items())
+        key = (cell.contents_code, cell.contents_label, dk)
+        found = matched.get(key)
+        if found is None:
+            rows_matched = _matching_rows(cell, rows)
+            found = matched[key] = ([(m.indicator_id, m.aggregate) for m in rows_matched],
+                                    next((m.indicator_id for m in rows_matched if m.indicator_id not in indicators),
+                                         None))
+        targets, missing = found
+        if not targets:
             skipped += 1
             unmapped.add(cell.contents_code or cell.contents_label)
             continue
@@ -167,14 +178,13 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
             countries.setdefault(cell.region.split()[0].upper(), cell.row)
         if not 1900 <= cell.year <= 2100:
             raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
+        if missing is not None:
+            raise InputError(file_name, cell.row, "statistikkvariabel",
+                             f"koblingen peker på en indikator som ikke finnes: {missing}.")
         found_regions.setdefault(ref.code, ref)
-        for m in matches:
-            ind = indicators.get(m.indicator_id)
-            if ind is None:
-                raise InputError(file_name, cell.row, "statistikkvariabel",
-                                 f"koblingen peker på en indikator som ikke finnes: {m.indicator_id}.")
-            grouped[(m.indicator_id, ref.code, cell.year)].append(cell)
-            aggregate[m.indicator_id] = m.aggregate
+        for indicator_id, how in targets:
+            grouped[(indicator_id, ref.code, cell.year)].append(cell)
+            aggregate[indicator_id] = how
     if len(countries) > 1:  # '0' and 'EAK' are both the country: summed or compared, it would count twice
         (a, _), (b, row) = sorted(countries.items(), key=lambda kv: kv[1])[:2]
         raise InputError(file_name, row, "region", f"filen har hele landet to ganger, som «{a}» og som «{b}». "
