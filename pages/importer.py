@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tilstand import catalog, export, fmt, ingest, resources, symbols, words
+from tilstand import catalog, export, fmt, ingest, resources, symbols
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
+from tilstand.words import t
 from ui.data import connection, data_version
 from ui.guard import page_guard, require_page
 
@@ -35,17 +36,15 @@ def _shown(indicator: str, value: float | None, status: str | None) -> str:
 
 TEMPLATES = resources.SAMPLE_DATA / "templates"
 
-st.title("Importer tall")
-st.markdown("Last opp filene slik du laster dem ned: fra SSB (JSON-stat2 fra API-et eller CSV fra Statistikkbanken), "
-            "fra Bufdirs kommunemonitor (Excel eller CSV) og KS 10-FAKTOR-resultater i malen under. Du ser hva filene "
-            "vil endre før noe lagres, og hver fil lagres helt eller ikke i det hele tatt.")
-with st.expander("Maler for tall som ikke har et fast format"):
-    st.write("Fyll ut malen (arket «Veiledning» forklarer kolonnene), lagre den og last den opp her. Samme kolonner "
-             "som CSV (semikolon) går også.")
-    for stem, label in (("10faktor", "10-FAKTOR"), ("ansatte", "personaltall"),
-                        ("brukerundersokelse", "brukerundersøkelse")):
+st.title(t("ui.nav.importer"))
+st.markdown(t("ui.importer.intro"))
+with st.expander(t("ui.importer.templates")):
+    st.write(t("ui.importer.templates_help"))
+    for stem, label in (("10faktor", t("ui.importer.template_10faktor")),
+                        ("ansatte", t("ui.importer.template_ansatte")),
+                        ("brukerundersokelse", t("ui.importer.template_brukerundersokelse"))):
         if (template := TEMPLATES / f"{stem}.xlsx").is_file():
-            st.download_button(f"Last ned malen for {label} (Excel)", data=template.read_bytes(),
+            st.download_button(label, data=template.read_bytes(),
                                file_name=f"{stem}_mal.xlsx", icon=":material/download:", on_click="ignore",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if ss.get("import_messages"):
@@ -55,10 +54,9 @@ if ss.get("fetch_failures"):  # the tables a fetch from SSB could not import, be
     head, *lines = ss.pop("fetch_failures")
     st.error("\n".join([literal(head), ""] + [f"- {literal(line)}" for line in lines]), icon=":material/error:")
 
-files = st.file_uploader("Velg én eller flere filer", type=["json", "csv", "xlsx"], accept_multiple_files=True,
+files = st.file_uploader(t("ui.importer.choose_files"), type=["json", "csv", "xlsx"], accept_multiple_files=True,
                          key=f"upload_{ss.upload_round}")
-st.caption(f"Største filstørrelse er {ingest.MAX_BYTES // 2**20} MB per fil. En SSB-tabell for alle landets kommuner "
-           "over ti år er noen få MB.")
+st.caption(t("ui.importer.max_size", mb=ingest.MAX_BYTES // 2**20))
 
 
 def _read(name: str, data: bytes, version: int) -> tuple:
@@ -83,7 +81,7 @@ ss.import_cache = {k: v for k, v in ss.import_cache.items() if any(v is u for u 
 prepared = [p for p, _, _ in uploads if p is not None]
 problems = [e for p, _, e in uploads if p is None]
 for e in problems:
-    st.error(f"Feil i filen: {literal(e.render())}", icon=":material/error:")
+    st.error(t("ui.importer.file_error", error=literal(e.render())), icon=":material/error:")
 for p, pv, refused in uploads:
     if p is None:
         continue
@@ -92,36 +90,38 @@ for p, pv, refused in uploads:
         problems.append(refused)
         continue
     with st.container(border=True):
-        table = f", tabell {literal(p.parsed.table)}" if p.parsed.table else ""
+        table = t("ui.importer.table", table=literal(p.parsed.table)) if p.parsed.table else ""
         st.markdown(f"**{literal(p.path.name)}** · {p.describe()}{table}"
-                    + (" · *Eksempeldata*" if p.parsed.sample else ""))
+                    + (f" · *{t('ui.common.sample_data')}*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported
-            st.info(f"Denne filen er allerede importert (nr. {n}, {words.when(when)}). Den endrer ingenting.")
+            st.info(t("ui.importer.already_imported", n=n, when=f"{when:%d.%m.%Y %H:%M}"))
         (a, b, c), (d, e, _) = st.columns(3), st.columns(3)  # two rows: the labels stay whole at iPad width
-        a.metric("Nye verdier", fmt.number(pv.inserted))
-        b.metric("Endrede verdier", fmt.number(pv.updated))
-        c.metric("Uendret", fmt.number(pv.unchanged))
-        d.metric("Skjult i dag", fmt.number(pv.hidden),
-                 help="Tall som i dag er skjult av personvernhensyn, sammenlignes ikke med filen: om de endres, "
-                      "ville ellers røpe dem.")
-        e.metric("Kommuner og andre regioner", fmt.number(len(pv.regions)))
-        st.caption(f"År: {pv.years[0]}–{pv.years[-1]}. Indikatorer: "
-                   + ", ".join(names.get(i, i) for i in pv.indicators) if pv.years else "Ingen verdier.")
+        a.metric(t("ui.importer.new_values"), fmt.number(pv.inserted))
+        b.metric(t("ui.importer.changed_values"), fmt.number(pv.updated))
+        c.metric(t("ui.importer.unchanged"), fmt.number(pv.unchanged))
+        d.metric(t("ui.importer.hidden"), fmt.number(pv.hidden), help=t("ui.importer.hidden_help"))
+        e.metric(t("ui.importer.regions"), fmt.number(len(pv.regions)))
+        st.caption(t("ui.importer.years_indicators", first=pv.years[0], last=pv.years[-1],
+                     indicators=", ".join(names.get(i, i) for i in pv.indicators))
+                   if pv.years else t("ui.importer.no_values"))
         if p.parsed.skipped_cells:
-            st.caption(f"{p.parsed.skipped_cells} celler uten kobling til katalogen hoppes over.")
+            st.caption(t("ui.importer.skipped", n=p.parsed.skipped_cells))
         for note in p.parsed.notes:  # e.g. staff: sick leave weighted equally without dagsverk
-            st.caption(literal(f"Merk: {note}"))
+            st.caption(literal(t("ui.importer.note", note=note)))
         if pv.changes:
             st.dataframe(export.safe_frame(pd.DataFrame([{
-                "Indikator": names.get(i, i), "Region": r, "År": y, "Nå": _shown(i, old, old_status),
-                "Blir": _shown(i, new, new_status)} for i, r, y, old, old_status, new, new_status in pv.changes])),
+                t("ui.common.col_indicator"): names.get(i, i), t("ui.importer.col_region"): r,
+                t("ui.common.col_year"): y, t("ui.importer.col_now"): _shown(i, old, old_status),
+                t("ui.importer.col_becomes"): _shown(i, new, new_status)}
+                for i, r, y, old, old_status, new, new_status in pv.changes])),
                          hide_index=True, width="stretch",
-                         alt=f"Verdier som endres av {p.path.name}: indikator, region, år, nå og etter import.")
+                         alt=t("ui.importer.changes_alt", file=p.path.name))
 
 if problems:
-    st.warning("Ingenting importeres før alle filene er feilfrie. Rett filen og last den opp på nytt.")
-elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared) > 1 else ''}", type="primary",
+    st.warning(t("ui.importer.fix_first"))
+elif prepared and st.button(t("ui.importer.import_many", n=len(prepared)) if len(prepared) > 1
+                            else t("ui.importer.import_one"), type="primary",
                             key="confirm_import"):
     messages = []
     try:
@@ -134,23 +134,21 @@ elif prepared and st.button(f"Importer {len(prepared)} fil{'er' if len(prepared)
         ss.upload_round += 1  # a fresh, empty uploader
         st.rerun()
 
-st.header("Hent fra SSB")
-st.markdown("Henter tabellene katalogen trenger rett fra SSBs API (PxWebApi), for kommunene dine med KOSTRA-gruppe, "
-            "fylke og landet. Alt hentes og kontrolleres før noe lagres, og hver tabell lagres helt eller ikke i det "
-            "hele tatt: en tabell som feiler, stopper ikke de andre.")
+st.header(t("ui.importer.fetch"))
+st.markdown(t("ui.importer.fetch_intro"))
 with st.form("fetch_ssb"):
     try:
         mine = fetch.own_regions(con, actor)
     except TilstandError:  # a '*' grant on a database without reports or municipal roles: the person types them
         mine = []
-    wanted = st.text_input("Kommuner (kommunenummer, kommaseparert)", value=", ".join(mine[:20]),
-                           help="Tomt: kommunene du har rapporter eller roller for.")
-    tables = st.multiselect("Tabeller", fetch.tables_needed(), default=fetch.tables_needed())
+    wanted = st.text_input(t("ui.importer.regions_input"), value=", ".join(mine[:20]),
+                           help=t("ui.importer.regions_help"))
+    tables = st.multiselect(t("ui.importer.tables"), fetch.tables_needed(), default=fetch.tables_needed())
     first, last = st.columns(2)
-    year_from = first.number_input("Fra år", min_value=2010, max_value=2100, value=2015, step=1)
-    year_to = last.number_input("Til år", min_value=2010, max_value=2100, value=2024, step=1)
-    if st.form_submit_button("Hent fra SSB", icon=":material/cloud_download:"):
-        bar = st.progress(0.0, text="Kobler til SSB …")
+    year_from = first.number_input(t("ui.importer.year_from"), min_value=2010, max_value=2100, value=2015, step=1)
+    year_to = last.number_input(t("ui.importer.year_to"), min_value=2010, max_value=2100, value=2024, step=1)
+    if st.form_submit_button(t("ui.importer.fetch"), icon=":material/cloud_download:"):
+        bar = st.progress(0.0, text=t("ui.importer.connecting"))
         try:
             codes = fetch.parse_regions(con, actor, wanted.strip() or "own")
             outcome = fetch.fetch_tables(con, actor, tables, codes, (int(year_from), int(year_to)),
@@ -162,28 +160,30 @@ with st.form("fetch_ssb"):
             ss.fetch_failures = outcome.failures_nb()  # shown after the rerun, beside what was imported
             st.rerun()
 
-st.header("Importer så langt")
+st.header(t("ui.importer.history"))
 history = load.history(con, actor)
 if not history:
-    st.write("Ingen importer som gjelder kommunene dine ennå.")
+    st.write(t("ui.importer.no_history"))
 else:
     st.dataframe(export.safe_frame(pd.DataFrame([{  # file names are the uploader's: no formula in the CSV
-        "Nr.": h.id, "Fil": h.file_name, "Tabell": h.ssb_table or "", "Verdier": h.rows, "Endret": h.changed,
-        "Importert": words.when(h.imported_at), "Av": h.imported_by,
-        "Eksempeldata": "ja" if h.sample else "",
-        "Angret": f"{words.when(h.undone_at)} av {h.undone_by}" if h.undone_at else "",
+        t("ui.common.col_number"): h.id, t("ui.importer.col_file"): h.file_name,
+        t("ui.importer.col_table"): h.ssb_table or "", t("ui.importer.col_values"): h.rows,
+        t("ui.importer.col_changed"): h.changed,
+        t("ui.importer.col_imported"): f"{h.imported_at:%d.%m.%Y %H:%M}", t("ui.importer.col_by"): h.imported_by,
+        t("ui.common.sample_data"): t("ui.common.yes") if h.sample else "",
+        t("ui.importer.col_undone"): t("ui.importer.undone_by", when=f"{h.undone_at:%d.%m.%Y %H:%M}", by=h.undone_by)
+        if h.undone_at else "",
         "SHA-256": h.sha256[:12]} for h in history])), hide_index=True, width="stretch",
-        alt="Alle importer med fil, tabell, antall verdier, tidspunkt, hvem, og om importen er angret.")
+        alt=t("ui.importer.history_alt"))
     active = [h for h in history if h.undone_at is None]
     if active:
-        with st.expander("Angre en import"):
-            choice = st.selectbox("Import", [h.id for h in active], key="undo_choice",
-                                  format_func=lambda i: next(f"Nr. {h.id}: {h.file_name} ({words.when(h.imported_at.date())})"
+        with st.expander(t("ui.importer.undo")):
+            choice = st.selectbox(t("ui.importer.undo_choice"), [h.id for h in active], key="undo_choice",
+                                  format_func=lambda i: next(t("ui.importer.undo_label", id=h.id, file=h.file_name,
+                                                               when=f"{h.imported_at:%d.%m.%Y}")
                                                              for h in active if h.id == i))
-            st.caption("Tallene importen endret, settes tilbake til det de var før; tall den la til, fjernes. "
-                       "En import som endret tall for andre kommuner enn dine, kan bare angres av en "
-                       "barnevernleder med importrett i alle de kommunene.")
-            if st.button("Angre importen", key="undo_import"):
+            st.caption(t("ui.importer.undo_help"))
+            if st.button(t("ui.importer.undo_button"), key="undo_import"):
                 try:
                     ss.import_messages = [load.undo(con, choice, actor=actor).summary_nb()]
                 except TilstandError as e:
