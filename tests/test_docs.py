@@ -56,3 +56,21 @@ def test_pages_hold_no_sql():
 def test_every_query_file_says_what_question_it_answers():
     for path in (ROOT / "queries").glob("*.sql"):
         assert path.read_text(encoding="utf-8").startswith("-- Question:"), path
+
+
+def _architecture() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_path_the_architecture_section_names_exists():
+    """The section says where a change goes: a path it names that moved would send the next person astray."""
+    named = set(re.findall(r"`((?:tilstand|pages|ui|queries|report_templates)/[^`*<>{} ]+)`", _architecture()))
+    assert len(named) >= 15
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []
+
+
+def test_the_architecture_section_names_the_three_layers_in_import_order():
+    section = _architecture()
+    assert [section.index(f"\n{layer}") for layer in ("pages/", "ui/", "tilstand/")] == sorted(
+        section.index(f"\n{layer}") for layer in ("pages/", "ui/", "tilstand/"))
