@@ -20,12 +20,13 @@ from tilstand.access import Actor, PermissionDenied
 from tilstand.markdown_html import literal
 from tilstand.peers import PeerSetError
 from tilstand.profile import GROUP_ESTIMATED_NOTE
+from tilstand.words import t
 from ui.data import connection, data_version, municipalities, sample_banner, service_profile
 from ui.guard import page_guard, regions_for, require_page
 
 COMPARE_LABEL = {"group": "KOSTRA-gruppen", "county": "Fylket", "country": "Landet",
                  "peers": "Sammenligningskommunene"}
-VIEWS = ("Diagram", "Tabell")
+VIEWS = (t("ui.area.view_chart"), t("ui.area.view_table"))
 # Screen readers read this block; it is invisible on screen (the chart shows the same).
 SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
            "clip:rect(0,0,0,0);white-space:nowrap;border:0")
@@ -122,7 +123,7 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
     labels = {code: f"{code} {name}" for code, name in rows.select("code", "name").iter_rows()}
     codes = regions_for(actor, "read_published", list(labels))
     if not codes:
-        st.info("Du har ikke tilgang til tall for noen kommune ennå. Be administratoren om tilgang.")
+        st.info(t("ui.area.no_access"))
         st.stop()
     wanted = _deep_link("kommune")
     if wanted in codes:
@@ -131,7 +132,7 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
         st.session_state["area_region"] = "5001" if "5001" in codes else codes[0]
     left, right = st.columns([3, 1])
     _shared("region", f"{key}_kommune", codes[0])
-    region = left.selectbox("Kommune", codes, format_func=labels.get, key=f"{key}_kommune",
+    region = left.selectbox(t("ui.common.municipality"), codes, format_func=labels.get, key=f"{key}_kommune",
                             on_change=_remember, args=("region", f"{key}_kommune"))
     row = rows.filter(rows["code"] == region).row(0, named=True)
     years = list(range(row["last_year"], row["first_year"] - 1, -1))
@@ -141,7 +142,8 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
     elif st.session_state.get("area_year") not in years:
         st.session_state["area_year"] = years[0]
     _shared("year", f"{key}_ar", years[0])
-    year = right.selectbox("År", years, key=f"{key}_ar", on_change=_remember, args=("year", f"{key}_ar"))
+    year = right.selectbox(t("ui.common.col_year"), years, key=f"{key}_ar", on_change=_remember,
+                          args=("year", f"{key}_ar"))
     st.query_params.update({"kommune": region, "ar": str(year)})
     st.session_state["area_written"] = {"kommune": region, "ar": str(year)}
     return region, int(year), labels
@@ -156,11 +158,11 @@ def _deep_link(name: str) -> str | None:
 def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
     left, right = st.columns([3, 1])
     _shared("compare", f"{key}_compare", list(charts.COMPARE_ALL))
-    chosen = left.pills("Sammenlign med", list(charts.COMPARE_ALL), selection_mode="multi",
+    chosen = left.pills(t("ui.area.compare_with"), list(charts.COMPARE_ALL), selection_mode="multi",
                         format_func=COMPARE_LABEL.get, key=f"{key}_compare",
                         on_change=_remember, args=("compare", f"{key}_compare"))
     _shared("view", f"{key}_view", VIEWS[0])
-    view = right.segmented_control("Vis som", VIEWS, key=f"{key}_view", on_change=_remember,
+    view = right.segmented_control(t("ui.area.show_as"), VIEWS, key=f"{key}_view", on_change=_remember,
                                    args=("view", f"{key}_view"))
     order = [c for c in charts.COMPARE_ALL if c in (chosen or [])]
     return tuple(order), view or VIEWS[0]
@@ -168,18 +170,18 @@ def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
 
 def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str, str]) -> peers.PeerSet:
     current = _peer_set(region, year, str(store.db_path()))
-    names = ", ".join(labels.get(p, p).split(" ", 1)[-1] for p in current.peers) or "ingen valgt"
-    with st.expander(f"Sammenligningskommuner: {literal(names)}"):
+    names = ", ".join(labels.get(p, p).split(" ", 1)[-1] for p in current.peers) or t("ui.area.none_chosen")
+    with st.expander(t("ui.area.peers", names=literal(names))):
         st.caption(current.describe())
         if not actor.can("choose_peers", region):
-            st.caption("Barnevernlederen velger sammenligningskommunene for rapporten.")
+            st.caption(t("ui.area.leader_chooses"))
             return current
         options = [c for c in labels if c != region]
         with st.form(f"{key}_peers_form", border=False):
-            chosen = st.multiselect("Velg sammenligningskommuner (høyst 15)", options,
+            chosen = st.multiselect(t("ui.area.choose_peers"), options,
                                     default=[p for p in current.peers if p in options], format_func=labels.get,
-                                    max_selections=peers.MAX_PEERS, placeholder="Velg kommuner")
-            saved = st.form_submit_button(f"Lagre for rapporten {year}", icon=":material/save:")
+                                    max_selections=peers.MAX_PEERS, placeholder=t("ui.area.choose_placeholder"))
+            saved = st.form_submit_button(t("ui.area.save_for", year=year), icon=":material/save:")
         if saved:
             try:
                 peers.save(connection(), region, year, chosen, actor=actor)
@@ -188,7 +190,7 @@ def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str
                 return current
             finally:
                 _peer_set.clear()
-            st.session_state["area_flash"] = "Sammenligningskommunene er lagret for rapporten."
+            st.session_state["area_flash"] = t("ui.area.peers_saved")
             st.rerun()
     if flash := st.session_state.pop("area_flash", None):
         st.success(flash, icon=":material/check:")
@@ -198,7 +200,7 @@ def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str
 def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
     if not items:
         return
-    st.subheader("Nøkkeltall")
+    st.subheader(t("ui.common.key_figures"))
     columns = st.columns(len(items))
     for col, h in zip(columns, items):
         with col.container(border=True):
@@ -207,11 +209,12 @@ def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
             colour = {"higher": "normal", "lower": "inverse"}.get(h.indicator.better, "off")
             if h.change_verdict == "same":  # no arrow, no colour for "unchanged"
                 colour, delta = "off", delta and delta.lstrip("+")
-            word = {"better": " (bedre)", "worse": " (dårligere)", "same": " (uendret)"}.get(h.change_verdict or "", "")
+            word = {"better": f" ({t('ui.area.better')})", "worse": f" ({t('ui.area.worse')})",
+                    "same": f" ({t('ui.area.same')})"}.get(h.change_verdict or "", "")
             st.metric(h.indicator.name_nb, h.value_text, delta=delta, label_visibility="collapsed",
                       delta_color=colour if delta else "off",
                       delta_arrow="auto" if delta and h.change_verdict != "same" else "off",
-                      delta_description=f"fra {year - 1}{word}" if delta else None)
+                      delta_description=t("ui.area.from_year", year=year - 1) + word if delta else None)
             if h.own.shown and h.change is None:
                 st.caption(h.change_text(year))
             st.caption(h.verdict_text())
@@ -229,9 +232,9 @@ def _delta(h: dashboard.Headline) -> str | None:
 def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
     st.markdown(f"**{html.escape(heading)}**")
     if c.empty:
-        st.info(f"Ingen tall å vise for året. {literal(c.alt)}")
+        st.info(f"{t('ui.common.no_figures_for_year')} {literal(c.alt)}")
         return
-    if view == "Tabell" and c.table is not None:
+    if view == VIEWS[1] and c.table is not None:
         st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True,
                  alt=c.table.caption)
         if c.table.legend:  # the symbols in the table and the reasons present
@@ -256,23 +259,22 @@ def _members(defs: list[charts.ChartDef], built: dict[str, charts.Chart], view: 
     shown = [built[d.id] for d in defs if not built[d.id].empty]
     if not shown:
         return
-    st.header("Den interkommunale tjenesten", divider="gray")
-    st.markdown("Kommunen er med i en interkommunal barnevernstjeneste. Her er tjenesten som helhet og hver "
-                "kommune i den.")
+    st.header(t("ui.area.intermunicipal"), divider="gray")
+    st.markdown(t("ui.area.intermunicipal_intro"))
     for c in shown:
         _show_chart(c, view, charts.page_heading(c.definition, year))
 
 
 def _all_figures(area: dashboard.Area, profile) -> None:
-    with st.expander("Alle tall i området, med definisjoner"):
+    with st.expander(t("ui.area.all_figures")):
         for catalog_area in area.catalog_areas:
             rows = tables.profile_rows(profile, catalog_area)
             if not rows:
-                st.caption(f"Ingen tall importert ennå for {tables.area_title(catalog_area)}.")
+                st.caption(t("ui.area.none_imported", area=tables.area_title(catalog_area)))
                 continue
             frame = pd.DataFrame(rows, columns=tables.COLUMNS).drop(columns=["Utvikling"])
-            st.table(frame, hide_index=True, alt=f"{tables.area_title(catalog_area)}: alle indikatorer")
+            st.table(frame, hide_index=True, alt=t("ui.area.all_indicators_alt", area=tables.area_title(catalog_area)))
             if legend := tables.area_legend(profile, catalog_area):  # the symbols used and why
                 st.caption(legend)
             st.table(pd.DataFrame(tables.definitions(profile, catalog_area)), hide_index=True,
-                     alt=f"Definisjoner og kilder for {tables.area_title(catalog_area)}")
+                     alt=t("ui.area.definitions_alt", area=tables.area_title(catalog_area)))

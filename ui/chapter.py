@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from tilstand import charts, markdown_html, narrative, peers, profile, tables
+from tilstand.words import t
 from ui import navigation
 from ui.data import connection
 
@@ -41,15 +42,15 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
     chapter = tables.chapter_rows(p, indicators)  # as the DOCX: a figure not imported is a row of «..»
     rows = [tables.display_row(r) for r in chapter]
     if not rows:
-        st.info("Dette kapittelet har ingen tall knyttet til seg; det er tekst kommunen skriver selv.")
+        st.info(t("ui.chapter.no_figures"))
         return
-    st.subheader("Nøkkeltall")
+    st.subheader(t("ui.common.key_figures"))
     frame = pd.DataFrame(rows, columns=tables.COLUMNS)
     st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
                  column_config={"Indikator": st.column_config.TextColumn(width="medium"),
                                 "Vurdering": st.column_config.TextColumn(width="medium"),
                                 "Utvikling": st.column_config.LineChartColumn("Utvikling")},
-                 alt=f"Nøkkeltall for kapittelet {title}: verdi, endring, KOSTRA-gruppe, fylket, landet.")
+                 alt=t("ui.chapter.key_figures_alt", title=title))
     if legend := tables.legend(chapter):  # symbols used and why
         st.caption(legend)
 
@@ -76,5 +77,5 @@ def area_link(chapter_key: str, region: str, year: int) -> None:
     """The chapter's area page: peers, positions and every figure of the area, one click away."""
     if (area := narrative.area_of_chapter(chapter_key)) is not None:
         st.page_link(navigation.page(area).path, icon=":material/monitoring:",
-                     label="Se hele området med sammenligningskommuner og plassering",
+                     label=t("ui.chapter.area_link"),
                      query_params={"kommune": region, "ar": str(year)})
