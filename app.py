@@ -53,7 +53,7 @@ with st.sidebar:
         st.divider()
         roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})
         st.markdown(t("ui.app.signed_in_as", name=literal(actor.display_name)))
-        everyone = t("ui.app.all_regions")
+        everyone = t("ui.common.all_regions")
         st.caption("; ".join(f"{ROLE_NB[role]} ({everyone if r == '*' else r})" for r, role in roles)
                    or t("ui.app.no_roles"))
         if st.button(t("ui.app.sign_out"), icon=":material/logout:", key="sign_out"):

@@ -25,7 +25,7 @@ if auth.needs_first_admin(con):
     st.write(t("ui.logg_inn.first_admin_help"))
     with st.form("first_admin"):
         username = st.text_input(t("ui.logg_inn.username_new"), autocomplete="username")
-        display_name = st.text_input(t("ui.logg_inn.full_name"), autocomplete="name")
+        display_name = st.text_input(t("ui.common.full_name"), autocomplete="name")
         password = st.text_input(t("ui.logg_inn.password_new", n=auth.MIN_PASSWORD_LENGTH), type="password",
                                  autocomplete="new-password")
         again = st.text_input(t("ui.logg_inn.password_again"), type="password", autocomplete="new-password")
@@ -53,7 +53,7 @@ if sso_configured():
 
 with st.form("sign_in"):
     st.subheader(t("ui.nav.logg_inn"))
-    username = st.text_input(t("ui.logg_inn.username"), autocomplete="username")
+    username = st.text_input(t("ui.common.username"), autocomplete="username")
     password = st.text_input(t("ui.logg_inn.password"), type="password", autocomplete="current-password")
     if st.form_submit_button(t("ui.nav.logg_inn"), type="primary"):
         try:
