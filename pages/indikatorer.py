@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from tilstand import catalog, tables
+from tilstand.words import t
 from ui.guard import page_guard, require_page
 
 page_guard()
@@ -17,18 +18,19 @@ ORIGIN_NB = {
     "survey": "Brukerundersøkelse", "local": "Kommunens egne tall",
 }
 
-st.title("Indikatorer og kilder")
-st.markdown("Alle indikatorene Tilstand kjenner, med definisjon, retning og kilde. Tall under "
-            "personverngrensen vises aldri; grensen står per indikator.")
+st.title(t("ui.nav.indikatorer"))
+st.markdown(t("ui.indikatorer.intro"))
 for area in catalog.AREA_ORDER:
     rows = [i for i in catalog.indicators().values() if i.area == area and i.show]
     if not rows:
         continue
     st.header(tables.area_title(area), divider="gray")
     st.dataframe(pd.DataFrame([{
-        "Indikator": i.name_nb, "Nynorsk": i.name_nn, "Definisjon": i.definition_in("nb"),
-        "Retning": tables.DIRECTION_NB.get(i.better, ""), "Kilde": catalog.source_label([i]),
-        "Opphav": ORIGIN_NB.get(i.origin, i.origin),
-        "Skjules når antall er": f"1–{i.min_count}" if i.min_count else "–",
+        t("ui.common.col_indicator"): i.name_nb, t("ui.indikatorer.col_nynorsk"): i.name_nn,
+        t("ui.indikatorer.col_definition"): i.definition_in("nb"),
+        t("ui.indikatorer.col_direction"): tables.DIRECTION_NB.get(i.better, ""),
+        t("ui.indikatorer.col_source"): catalog.source_label([i]),
+        t("ui.indikatorer.col_origin"): ORIGIN_NB.get(i.origin, i.origin),
+        t("ui.indikatorer.col_hidden"): f"1–{i.min_count}" if i.min_count else "–",
     } for i in rows]), hide_index=True, width="stretch",
-        alt=f"Indikatorene i området {tables.area_title(area)} med definisjon, retning og kilde.")
+        alt=t("ui.indikatorer.alt", area=tables.area_title(area)))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from tilstand import profile, tables
 from tilstand.markdown_html import literal
+from tilstand.words import t
 from ui.data import municipalities as shared_municipalities, sample_banner, service_profile
 from ui.guard import page_guard, regions_for, require_page
 
@@ -24,40 +25,35 @@ def _verdict_style(text: str) -> str:
     return ""
 
 
-st.title("Tjenesteprofil")
+st.title(t("ui.nav.tjenesteprofil"))
 municipalities = shared_municipalities()
 if municipalities.is_empty():
-    st.info("Databasen har ingen kommuner med tall ennå. Kjør «tilstand demo» eller importer SSB-filer.")
+    st.info(t("ui.tjenesteprofil.no_municipalities"))
     st.stop()
 
 labels = {code: f"{code} {name}" for code, name in municipalities.select("code", "name").iter_rows()}
 codes = regions_for(actor, "read_draft", list(labels))
 if not codes:
-    st.info("Du har ikke tilgang til tall for noen av kommunene i databasen.")
+    st.info(t("ui.tjenesteprofil.no_access"))
     st.stop()
 wanted = st.query_params.get("kommune", "5001")
 left, right = st.columns([3, 1])
-region = left.selectbox("Kommune", codes, index=codes.index(wanted) if wanted in codes else 0,
+region = left.selectbox(t("ui.common.municipality"), codes, index=codes.index(wanted) if wanted in codes else 0,
                         format_func=labels.get, key="kommune")
 row = municipalities.filter(municipalities["code"] == region).row(0, named=True)
 years = list(range(row["last_year"], row["first_year"] - 1, -1))
 wanted_year = int(st.query_params.get("ar", years[0])) if str(st.query_params.get("ar", "")).isdigit() else years[0]
-year = right.selectbox("År", years, index=years.index(wanted_year) if wanted_year in years else 0, key="ar")
+year = right.selectbox(t("ui.common.col_year"), years, index=years.index(wanted_year) if wanted_year in years else 0,
+                      key="ar")
 st.query_params.update({"kommune": region, "ar": str(year)})
 
 p = service_profile(region, year)
 sample_banner(p.sample)
 st.subheader(f"{literal(p.region_name)} {year}")
-compared = (f"**{literal(p.names['group'])}** (kommuner med lignende størrelse og økonomi), "
-            f"**{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**" if p.kostra_group else
-            f"**{literal(p.names['county'] or 'fylket')}** og **{literal(p.names['country'])}**; kommunen har ingen "
-            f"KOSTRA-gruppe for {year} (SSBs gruppering fra 2020 gjelder fra 2020-tallene)")
-st.markdown(
-    f"Sammenlignet med {compared}. «Bedre» og "
-    "«Dårligere» følger indikatorens retning; dekningstall har ingen retning. Antall og beløp sammenlignes ikke "
-    "med større områder. Tallene følger SSBs standardtegn: «:» skjult av personvernhensyn, «..» tall mangler, "
-    "«.» ikke aktuelt; under hver tabell står hvorfor, og kolonnen «Vurdering» sier det for kommunens tall."
-)
+county, country = literal(p.names["county"] or t("comparison.county")), literal(p.names["country"])
+compared = (t("ui.tjenesteprofil.compared_group", group=literal(p.names["group"]), county=county, country=country)
+            if p.kostra_group else t("ui.tjenesteprofil.compared_no_group", county=county, country=country, year=year))
+st.markdown(t("ui.tjenesteprofil.explanation", compared=compared))
 if p.boundary_note:
     st.info(literal(p.boundary_note))  # names the municipality
 if p.group_estimated:
@@ -82,9 +78,9 @@ for area, rows in p.by_area().items():
     )
     if legend := tables.area_legend(p, area):  # the symbols in this table and the reasons present
         st.caption(legend)
-    with st.expander(f"Definisjoner og kilder – {tables.area_title(area)}"):
+    with st.expander(t("ui.tjenesteprofil.definitions", area=tables.area_title(area))):
         st.table(pd.DataFrame(tables.definitions(p, area)))
 
 missing = p.missing_areas()
 if missing:
-    st.caption("Ingen tall importert ennå for: " + ", ".join(missing) + ".")
+    st.caption(t("ui.tjenesteprofil.missing", areas=", ".join(missing)))
