@@ -73,7 +73,7 @@ with left:
         with st.container(border=True):
             chapter_text(sec.body, base_level=2, empty=t("ui.common.chapter_no_text"))
         carried = " · " + t("ui.gjennomgang.carried_over") if sec.carried_over else ""
-        st.caption(t("ui.gjennomgang.version", n=sec.version) + carried)
+        st.caption(t("ui.common.version", n=sec.version) + carried)
     else:
         st.info(t("ui.gjennomgang.not_written"))
     area_link(sec.key, region, year)

@@ -15,6 +15,7 @@ from tilstand import report as council_doc
 from tilstand.markdown_html import literal
 from tilstand.errors import TilstandError
 from tilstand.narrative import ChapterChange, StaleVersionError
+from tilstand.words import t
 from ui import comments
 from ui.chapter import area_link, chapter_charts, chapter_text, key_figures
 from ui.data import connection, data_version, sample_banner, service_profile
@@ -47,22 +48,20 @@ def _export(con, region: str, year: int, language: str, suffix: str) -> bytes:
 def _downloads(con, region: str, name: str, year: int, language: str) -> None:
     d1, d2, _ = st.columns([1, 1, 2])
     d1.download_button(
-        "Last ned rapporten (DOCX)", data=functools.partial(_export, con, region, year, language, "docx"),
+        t("ui.skriverom.download_docx"), data=functools.partial(_export, con, region, year, language, "docx"),
         file_name=council_doc.file_name(region, name, year, language, "docx"), on_click="ignore", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="download_docx",
-        help="Word-dokument med forside, innholdsfortegnelse, kapitlene, diagrammer og nøkkeltall. Lages når du "
-             "klikker (noen sekunder første gang).")
+        help=t("ui.skriverom.download_docx_help"))
     if pdf.available():
         d2.download_button(
-            "Last ned rapporten (PDF)", data=functools.partial(_export, con, region, year, language, "pdf"),
+            t("ui.skriverom.download_pdf"), data=functools.partial(_export, con, region, year, language, "pdf"),
             file_name=council_doc.file_name(region, name, year, language, "pdf"), on_click="ignore",
             mime="application/pdf", key="download_pdf", icon=":material/download:",
-            help="PDF laget med LibreOffice, med utfylt innholdsfortegnelse.")
+            help=t("ui.skriverom.download_pdf_help"))
     else:
-        d2.button("Last ned rapporten (PDF)", disabled=True, key="download_pdf_missing",
-                  help="PDF krever LibreOffice på serveren, og det er ikke installert. Last ned DOCX og lagre som "
-                       "PDF fra Word i stedet.")
-        d2.caption("PDF krever LibreOffice på serveren (ikke installert).")
+        d2.button(t("ui.skriverom.download_pdf"), disabled=True, key="download_pdf_missing",
+                  help=t("ui.skriverom.no_libreoffice_help"))
+        d2.caption(t("ui.skriverom.no_libreoffice"))
 
 
 def _report_state(con, report, actor) -> None:
@@ -71,8 +70,8 @@ def _report_state(con, report, actor) -> None:
         st.success(ss.pop("flash"), icon=":material/check:")
     history = review.state_history(con, report.id)
     last = history[-1]
-    st.markdown(f"**Rapporten:** {review.STATE_NB[report.state]} (siden {words.when(last.changed_at)}, "
-                f"{literal(last.by_user)})")
+    st.markdown(t("ui.skriverom.report_state", state=review.STATE_NB[report.state], when=words.when(last.changed_at),
+                  by=literal(last.by_user)))
     labels = words.section("move")  # the moves the writing room offers, by from_to (review.MOVES has them all)
     row = st.container(horizontal=True)  # buttons as wide as their words, side by side
     for before, state in review.MOVES:
@@ -85,13 +84,11 @@ def _report_state(con, report, actor) -> None:
                 review.set_state(con, actor, report.id, state)
                 st.rerun()
     if report.state == "done":
-        if row.button("Publiser for kommunestyret", type="primary", key="publish",
-                      help="Fryser tekst, tall og diagrammer slik de er nå. Kommunestyret ser bare publiserte "
-                           "rapporter; senere endringer krever en ny publisering."):
-            with st.spinner("Publiserer (lager DOCX og PDF) …"), page_action():
+        if row.button(t("ui.skriverom.publish"), type="primary", key="publish",
+                      help=t("ui.skriverom.publish_help")):
+            with st.spinner(t("ui.skriverom.publishing")), page_action():
                 info = publish.publish(con, actor, report.id)
-                ss.flash = (f"Publisert {words.when(info.published_at)}. Kommunestyret finner rapporten under "
-                            "«Publiserte rapporter».")
+                ss.flash = t("ui.skriverom.published", when=words.when(info.published_at))
                 st.rerun()
 
 
@@ -101,11 +98,11 @@ def _comments(con, sec, actor) -> None:
     done = review.reviewed(con, sec.report_id).get(sec.id)
     if done:
         by, at, version = done
-        moved = f" Teksten er endret etter gjennomgangen (nå versjon {sec.version})." if version != sec.version else ""
-        st.caption(f"Gjennomgått av {literal(by)} {words.when(at.date())} (versjon {version}).{moved}")
-    with st.expander(f"Kommentarer fra gjennomgangen ({len(open_comments)} åpne)", expanded=bool(open_comments)):
+        moved = " " + t("ui.skriverom.changed_since", n=sec.version) if version != sec.version else ""
+        st.caption(t("ui.skriverom.reviewed_by", by=literal(by), when=words.when(at.date()), n=version) + moved)
+    with st.expander(t("ui.skriverom.review_comments", n=len(open_comments)), expanded=bool(open_comments)):
         if not open_comments:
-            st.write("Ingen åpne kommentarer til dette kapittelet.")
+            st.write(t("ui.skriverom.no_open_comments"))
         comments.thread(con, actor, open_comments, language, answering=True)
 
 
@@ -136,55 +133,55 @@ def _save(section_id: int, text: str, base: int, seq: int, actor) -> bool:
     return True
 
 
-st.title("Skriverom")
-choice = choose_report(actor, "write_text", "sr", empty="Du har ikke skrivetilgang for noen kommune med tall i databasen.")
+st.title(t("ui.nav.skriverom"))
+choice = choose_report(actor, "write_text", "sr", empty=t("ui.skriverom.no_access"))
 region, year, language = choice.region, choice.year, choice.language
 
 con = connection()
 report = narrative.find_report(con, region, year, language)
 if report is None:
-    st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}")
+    st.subheader(t("ui.skriverom.heading", year=year, region=literal(choice.label)))
     previous = narrative.find_report(con, region, year - 1, language)
-    st.write("Rapporten er ikke startet. Kapitlene følger Bufdirs mal; du kan endre navn, rekkefølge og skjule "
-             "kapitler etterpå.")
+    st.write(t("ui.skriverom.not_started"))
     carry = False
     if previous:
-        carry = st.checkbox(f"Start fra teksten i rapporten for {year - 1} (merkes som overført til du endrer den)",
-                            value=True)
-    if st.button("Start rapporten", type="primary", key="start_report"):
+        carry = st.checkbox(t("ui.skriverom.carry_over", year=year - 1), value=True)
+    if st.button(t("ui.skriverom.start"), type="primary", key="start_report"):
         with page_action():
             narrative.create_report(con, region, year, language, actor=actor, carry_over=carry)
             st.rerun()
     st.stop()
 
 p = service_profile(region, year)
-st.subheader(f"Tilstandsrapport {year} for {literal(choice.label)}" + (f" ({words.t('language.nn')})" if language == "nn" else ""))
+st.subheader(t("ui.skriverom.heading", year=year, region=literal(choice.label))
+             + (f" ({words.t('language.nn')})" if language == "nn" else ""))
 sample_banner(p.sample)
 
-with st.expander("Tilpass kapitlene (navn, rekkefølge, skjul, legg til)"):
+with st.expander(t("ui.skriverom.customise")):
     every = narrative.sections(con, report.id)
+    NR, TITLE, HIDDEN = t("ui.common.col_number"), t("ui.skriverom.col_title"), t("ui.skriverom.col_hidden")
     edited = st.data_editor(
-        pd.DataFrame([{"Nr.": s.position, "Tittel": s.title, "Skjult": s.hidden} for s in every]),
+        pd.DataFrame([{NR: s.position, TITLE: s.title, HIDDEN: s.hidden} for s in every]),
         hide_index=True, width="stretch", key=f"structure_{report.id}",
-        column_config={"Nr.": st.column_config.NumberColumn(min_value=1, step=1, help="Rekkefølgen i rapporten"),
-                       "Tittel": st.column_config.TextColumn(required=True, max_chars=120)},
+        column_config={NR: st.column_config.NumberColumn(min_value=1, step=1, help=t("ui.skriverom.order_help")),
+                       TITLE: st.column_config.TextColumn(required=True, max_chars=120)},
     )
-    if st.button("Lagre kapittelendringene"):
+    if st.button(t("ui.skriverom.save_chapters")):
         with page_action():  # all rows or none: a blank title leaves every chapter as it was
             narrative.update_chapters(con, [
-                ChapterChange(s_old.id, title="" if pd.isna(new["Tittel"]) else str(new["Tittel"]),
-                              position=0 if pd.isna(new["Nr."]) else int(new["Nr."]), hidden=bool(new["Skjult"]))
+                ChapterChange(s_old.id, title="" if pd.isna(new[TITLE]) else str(new[TITLE]),
+                              position=0 if pd.isna(new[NR]) else int(new[NR]), hidden=bool(new[HIDDEN]))
                 for s_old, (_, new) in zip(every, edited.iterrows())], actor=actor)
             st.rerun()
-    new_title = st.text_input("Nytt kapittel", placeholder="F.eks. Tilsyn fra statsforvalteren")
-    if st.button("Legg til kapittelet sist") and new_title.strip():
+    new_title = st.text_input(t("ui.skriverom.new_chapter"), placeholder=t("ui.skriverom.new_chapter_placeholder"))
+    if st.button(t("ui.skriverom.add_chapter")) and new_title.strip():
         with page_action():
             narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every),
                                   actor=actor)
             st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
-st.caption(f"{done} av {len(sections)} kapitler skrevet.")
+st.caption(t("ui.skriverom.written", done=done, total=len(sections)))
 _downloads(con, region, p.region_name, year, language)
 _report_state(con, report, actor)
 keys = [s.key for s in sections]
@@ -192,7 +189,7 @@ keys = [s.key for s in sections]
 # chapter is therefore kept in session state, not in the widget.
 current = ss.get("sr_chapter") if ss.get("sr_chapter") in keys else keys[0]
 chosen_key = st.radio(
-    "Kapittel", keys, index=keys.index(current), horizontal=True,
+    t("ui.common.chapter"), keys, index=keys.index(current), horizontal=True,
     format_func=lambda k: next(f"{literal(s.title)} ({narrative.STATUS_NB[s.status].lower()})" for s in sections
                                if s.key == k),
 )
@@ -212,10 +209,12 @@ with right:
     status = ""
     not_saved = ss.not_saved if (ss.not_saved or {}).get("section") == sec.id else None
     if not_saved or (ss.conflict or {}).get("section") == sec.id:
-        status = "Ikke lagret – se meldingen under tekstfeltet."
+        status = t("ui.skriverom.not_saved")
     elif sec.version:
-        status = f"Lagret versjon {sec.version}" + (" · overført fra i fjor, ikke endret ennå" if sec.carried_over else "")
-    draft = editor(key=f"editor_{report.id}", label=f"Tekst: {sec.title}", section=sec.id, body=sec.body,
+        status = t("ui.skriverom.saved_version", n=sec.version) + (
+            " · " + t("ui.skriverom.carried_over") if sec.carried_over else "")
+    draft = editor(key=f"editor_{report.id}", label=t("ui.skriverom.text_label", title=sec.title), section=sec.id,
+                   body=sec.body,
                    base=sec.version, reset=ss.editor_reset, status=status, insert=ss.insert, lang=language)
     if draft and draft.seq > ss.done_seq:
         ss.done_seq = draft.seq
@@ -224,7 +223,7 @@ with right:
 
     if not_saved:
         st.error(not_saved["message"], icon=":material/error:")
-        if st.button("Prøv å lagre igjen", type="primary", key="retry_save"):
+        if st.button(t("ui.skriverom.retry"), type="primary", key="retry_save"):
             _save(sec.id, not_saved["text"], not_saved["base"], not_saved["seq"], actor)
             st.rerun()
 
@@ -232,17 +231,17 @@ with right:
         c = ss.conflict
         st.error(c["message"])
         a, b = st.columns(2)
-        a.markdown("**Din tekst (ikke lagret)**")
+        a.markdown(t("ui.skriverom.mine"))
         a.code(c["mine"], language=None, wrap_lines=True)
-        b.markdown(f"**Lagret tekst (versjon {c['theirs_n']})**")
+        b.markdown(t("ui.skriverom.theirs", n=c["theirs_n"]))
         b.code(c["theirs"], language=None, wrap_lines=True)
         k1, k2 = st.columns(2)
-        if k1.button("Lagre min tekst over den andre", key="keep_mine"):
+        if k1.button(t("ui.skriverom.keep_mine"), key="keep_mine"):
             ss.conflict = None
             if _save(sec.id, c["mine"], c["theirs_n"], ss.done_seq, actor):
                 ss.editor_reset += 1
             st.rerun()  # saved, or a new conflict / the reason it was not saved
-        if k2.button("Bruk den lagrede teksten", key="take_theirs"):
+        if k2.button(t("ui.skriverom.take_theirs"), key="take_theirs"):
             ss.conflict, ss.editor_reset = None, ss.editor_reset + 1
             st.rerun()
 
@@ -254,45 +253,47 @@ with right:
         if ss.get(key):
             narrative.set_status(connection(), section_id, ss[key], actor=actor)
 
-    st.segmented_control("Status for kapittelet", list(narrative.STATUSES), format_func=narrative.STATUS_NB.get,
+    st.segmented_control(t("ui.skriverom.chapter_status"), list(narrative.STATUSES),
+                         format_func=narrative.STATUS_NB.get,
                          key=status_key, on_change=_set_status)
 
     suggestions = suggest.for_indicators(con, region, year, sec.indicators, language)
     if suggestions:
-        with st.expander(f"Forslag til setninger fra tallene ({len(suggestions)})", expanded=not sec.body):
-            st.caption("Setningene settes inn der markøren står i teksten, og kan redigeres fritt etterpå.")
+        with st.expander(t("ui.skriverom.suggestions", n=len(suggestions)), expanded=not sec.body):
+            st.caption(t("ui.skriverom.suggestions_help"))
             for i, sug in enumerate(suggestions):
                 text_col, button_col = st.columns([5, 1])
                 text_col.markdown(literal(sug.text))  # as it will be inserted, never Markdown-rendered
-                if button_col.button("Sett inn", key=f"insert_{sec.id}_{i}",
-                                     help="Sett setningen inn i teksten"):
+                if button_col.button(t("ui.skriverom.insert"), key=f"insert_{sec.id}_{i}",
+                                     help=t("ui.skriverom.insert_help")):
                     ss.insert = {"id": (ss.insert or {}).get("id", 0) + 1, "text": sug.text}
                     st.rerun()
 
     _comments(con, sec, actor)
 
-    with st.expander("Forhåndsvisning"):
-        chapter_text(sec.body, base_level=2, empty="Ingen tekst ennå.")
+    with st.expander(t("ui.skriverom.preview")):
+        chapter_text(sec.body, base_level=2, empty=t("ui.skriverom.no_text_yet"))
 
-    with st.expander(f"Versjoner ({sec.version})"):
+    with st.expander(t("ui.skriverom.versions", n=sec.version)):
         versions = narrative.history(con, sec.id)
         if not versions:
-            st.write("Ingen lagrede versjoner ennå.")
+            st.write(t("ui.skriverom.no_versions"))
         for v in versions[:20]:
             note = f" – {v.note}" if v.note else ""
-            st.markdown(f"**Versjon {v.n}** · {literal(v.author)} · {words.when(v.saved_at, seconds=True)}{literal(note)}")
+            st.markdown(f"**{t('ui.common.version', n=v.n)}** · {literal(v.author)} · "
+                        f"{words.when(v.saved_at, seconds=True)}{literal(note)}")
         if len(versions) >= 2:
             numbers = [v.n for v in versions]
             x, y = st.columns(2)
-            old_n = x.selectbox("Sammenlign versjon", numbers, index=1, key=f"cmp_a_{sec.id}")
-            new_n = y.selectbox("med versjon", numbers, index=0, key=f"cmp_b_{sec.id}")
+            old_n = x.selectbox(t("ui.skriverom.compare_version"), numbers, index=1, key=f"cmp_a_{sec.id}")
+            new_n = y.selectbox(t("ui.skriverom.with_version"), numbers, index=0, key=f"cmp_b_{sec.id}")
             diff = narrative.compare(narrative.version(con, sec.id, old_n).body,
                                      narrative.version(con, sec.id, new_n).body)
             marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
             st.html("<p style='white-space:pre-wrap'>" + "".join(
                 marks[op].format(html.escape(text)) for op, text in diff) + "</p>")
-            restore_n = st.selectbox("Gjenopprett versjon", numbers[1:], key=f"restore_{sec.id}")
-            if st.button(f"Gjenopprett versjon {restore_n} (blir en ny versjon)", key=f"restore_btn_{sec.id}"):
+            restore_n = st.selectbox(t("ui.skriverom.restore_version"), numbers[1:], key=f"restore_{sec.id}")
+            if st.button(t("ui.skriverom.restore", n=restore_n), key=f"restore_btn_{sec.id}"):
                 with page_action():
                     v = narrative.restore(con, sec.id, restore_n, actor=actor, base_version=sec.version)
                     ss.own_saves[sec.id] = (v.n, ss.done_seq)
