@@ -5,18 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tilstand import catalog, tables
+from tilstand import catalog, tables, words
 from tilstand.words import t
 from ui.guard import page_guard, require_page
 
 page_guard()
 require_page("indikatorer")
 
-ORIGIN_NB = {
-    "ssb": "SSB (KOSTRA m.fl.)", "ssb_derived": "Beregnet fra SSB-tall", "ssb_unmapped": "SSB (tabell ikke koblet ennå)",
-    "bufdir": "Bufdir / kommunenes halvårsrapportering", "ks_10faktor": "KS 10-FAKTOR",
-    "survey": "Brukerundersøkelse", "local": "Kommunens egne tall",
-}
+ORIGINS = words.section("source.origin")  # the same names as the charts' and the DOCX's source lines
 
 st.title(t("ui.nav.indikatorer"))
 st.markdown(t("ui.indikatorer.intro"))
@@ -30,7 +26,7 @@ for area in catalog.AREA_ORDER:
         t("ui.indikatorer.col_definition"): i.definition_in("nb"),
         t("ui.indikatorer.col_direction"): tables.DIRECTION_NB.get(i.better, ""),
         t("ui.indikatorer.col_source"): catalog.source_label([i]),
-        t("ui.indikatorer.col_origin"): ORIGIN_NB.get(i.origin, i.origin),
+        t("ui.indikatorer.col_origin"): words.capital(ORIGINS.get(i.origin, i.origin)),
         t("ui.indikatorer.col_hidden"): f"1–{i.min_count}" if i.min_count else "–",
     } for i in rows]), hide_index=True, width="stretch",
         alt=t("ui.indikatorer.alt", area=tables.area_title(area)))

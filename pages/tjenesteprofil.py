@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tilstand import profile, tables
+from tilstand import profile, tables, words
 from tilstand.markdown_html import literal
 from tilstand.words import t
 from ui.data import municipalities as shared_municipalities, sample_banner, service_profile
@@ -62,18 +62,16 @@ if p.group_estimated:
 for area, rows in p.by_area().items():
     st.header(tables.area_title(area), divider="gray")
     frame = pd.DataFrame(tables.profile_rows(p, area), columns=tables.COLUMNS)
-    styled = frame.style.map(_verdict_style, subset=["Vurdering"])
+    styled = frame.style.map(_verdict_style, subset=[tables.ASSESSMENT])
     st.dataframe(
         styled, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
-        alt=f"{tables.area_title(area)} for {p.region_name} {year}: verdi, endring fra året før, KOSTRA-gruppe, "
-            "fylket, landet, vurdering og utvikling over ti år for hver indikator.",
+        alt=words.t("profile.table_alt", area=tables.area_title(area), region=p.region_name, year=year),
         column_config={
-            "Indikator": st.column_config.TextColumn(width="medium"),
-            **{c: st.column_config.TextColumn(width="small") for c in ("Verdi", "Endring", "KOSTRA-gruppe",
-                                                                        "Fylket", "Landet")},
-            "Vurdering": st.column_config.TextColumn(width="medium"),
-            "Utvikling": st.column_config.LineChartColumn(f"Utvikling {year - profile.TREND_YEARS + 1}–{year}",
-                                                          width="small"),
+            tables.INDICATOR: st.column_config.TextColumn(width="medium"),
+            **{c: st.column_config.TextColumn(width="small") for c in tables.COLUMNS[1:6]},  # the numbers
+            tables.ASSESSMENT: st.column_config.TextColumn(width="medium"),
+            tables.TREND: st.column_config.LineChartColumn(
+                words.t("profile.trend_heading", first=year - profile.TREND_YEARS + 1, year=year), width="small"),
         },
     )
     if legend := tables.area_legend(p, area):  # the symbols in this table and the reasons present

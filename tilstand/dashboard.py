@@ -133,10 +133,12 @@ class Headline:
         if not self.own.shown:
             return ""
         if self.change is None:
-            return f"Ingen tall for {year - 1} å sammenligne med"
-        word = {"better": "bedre", "worse": "dårligere", "same": "uendret"}.get(self.change_verdict or "")
-        text = f"{fmt.change(self.change, self.unit) or fmt.value(0, self.unit)} fra {year - 1}"
-        return f"{text} ({word})" if word else text
+            return words.t("dashboard.no_previous", "nb", year=year - 1)
+        text = words.t("dashboard.change", "nb", change=fmt.change(self.change, self.unit) or fmt.value(0, self.unit),
+                       year=year - 1)
+        if self.change_verdict in ("better", "worse", "same"):
+            return f"{text} ({words.t(f'dashboard.change_word.{self.change_verdict}', 'nb')})"
+        return text
 
     def comparison_text(self) -> str:
         """'KOSTRA-gruppe 11,0 % · Landet 10,2 %' for the shown comparisons."""
@@ -146,17 +148,17 @@ class Headline:
         """'Bedre enn KOSTRA-gruppen og sammenligningskommunene, dårligere enn landet.' — in words (WCAG 1.4.1)."""
         if not self.own.shown:
             if self.own.mark == symbols.NOT_IMPORTED:
-                return f"Ingen tall importert for året (kilde: {catalog.source_label([self.indicator])})."
+                return words.t("dashboard.not_imported", "nb", source=catalog.source_label([self.indicator]))
             return self.own.note[0].upper() + self.own.note[1:] + "."
         if self.indicator.unit in COUNT_UNITS:
-            return "Et antall: sammenlign andelene og tallene per barn."
+            return words.t("dashboard.count", "nb")
         groups: dict[str, list[str]] = {}
         for c in self.comparisons:
             if c.verdict:
                 groups.setdefault(c.verdict, []).append(words.t(f"comparison.{c.role}", "nb"))
         parts = [f"{words.t(f'verdict.{k}', 'nb')} {words.join(v, 'nb')}" for k, v in groups.items()]
         if not parts:
-            return "Ingen sammenligningstall for året."
+            return words.t("dashboard.no_comparison", "nb")
         text = ", ".join(parts) + "."
         return text[0].upper() + text[1:]
 
@@ -223,26 +225,28 @@ def summary(region_name: str, year: int, items: list[Headline], compare: Sequenc
     against = words.t(f"comparison.{main}", "nb") if main else ""
     if main and directed:
         v = _verdicts(directed, main)
-        sentences.append(f"Mot {against} er {region_name} bedre på {v.count('better')} og dårligere på "
-                         f"{v.count('worse')} av {_count(len(directed))} i {year}"
-                         + (f" ({v.count(None)} uten sammenligningstall)." if None in v else "."))
+        sentences.append(words.t("dashboard.directed", "nb", against=against, region=region_name,
+                                 better=v.count("better"), worse=v.count("worse"), total=_count(len(directed)),
+                                 year=year)
+                         + (f" {words.t('dashboard.directed_missing', 'nb', n=v.count(None))}." if None in v else "."))
     if main and neutral:
         v = _verdicts(neutral, main)
-        parts = [f"høyere enn {against} på {v.count('higher')}", f"lavere på {v.count('lower')}"]
+        parts = [words.t("dashboard.neutral_higher", "nb", against=against, n=v.count("higher")),
+                 words.t("dashboard.neutral_lower", "nb", n=v.count("lower"))]
         if "same" in v:
-            parts.append(f"likt på {v.count('same')}")
-        sentences.append(f"{_count(len(neutral), neutral=True).capitalize()}: {region_name} ligger "
-                         f"{words.join(parts, 'nb')}.")
+            parts.append(words.t("dashboard.neutral_same", "nb", n=v.count("same")))
+        sentences.append(words.t("dashboard.neutral", "nb", count=_count(len(neutral), neutral=True).capitalize(),
+                                 region=region_name, parts=words.join(parts, "nb")))
     if directed:
         c = [h.change_verdict for h in directed]
-        sentences.append(f"Fra {year - 1} til {year} ble {c.count('better')} bedre, {c.count('worse')} dårligere "
-                         f"og {c.count('same')} uendret"
-                         + (f"; {c.count(None)} mangler tall for ett av årene." if None in c else "."))
+        sentences.append(words.t("dashboard.changed", "nb", last=year - 1, year=year, better=c.count("better"),
+                                 worse=c.count("worse"), same=c.count("same"))
+                         + (f"; {words.t('dashboard.changed_missing', 'nb', n=c.count(None))}." if None in c else "."))
     missing = len(items) - len([h for h in items if h.own.shown])
     if missing:
-        sentences.append(f"{missing} av {len(items)} nøkkeltall vises ikke; grunnen står ved tallet.")
+        sentences.append(words.t("dashboard.hidden", "nb", n=missing, total=len(items)))
     if not sentences:
-        return f"Ingen nøkkeltall å sammenligne for {region_name} i {year}."
+        return words.t("dashboard.none", "nb", region=region_name, year=year)
     return " ".join(sentences)
 
 
@@ -252,5 +256,5 @@ def _verdicts(items: list[Headline], role: str) -> list[str | None]:
 
 def _count(n: int, *, neutral: bool = False) -> str:
     if neutral:
-        return f"{n} nøkkeltall har ingen «riktig» retning" if n != 1 else "ett nøkkeltall har ingen «riktig» retning"
-    return f"{n} nøkkeltall som har en retning" if n != 1 else "ett nøkkeltall som har en retning"
+        return words.t("dashboard.count_neutral", "nb", n=n) if n != 1 else words.t("dashboard.count_neutral_one", "nb")
+    return words.t("dashboard.count_directed", "nb", n=n) if n != 1 else words.t("dashboard.count_directed_one", "nb")

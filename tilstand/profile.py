@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from tilstand import catalog, fmt, queries, symbols
+from tilstand import catalog, fmt, queries, symbols, words
 from tilstand.catalog import Indicator
 from tilstand.privacy import explain, is_hidden
 
@@ -18,8 +18,8 @@ COUNT_UNITS = ("count", "nok_1000")
 # A KOSTRA group guessed from population (kostra_membership.csv), not SSB's own grouping, is named with
 # ESTIMATED after it and explained wherever it is shown; `tilstand fetch-klass` loads SSB's.
 ESTIMATED = "(anslått)"
-GROUP_ESTIMATED_NOTE = ("«(anslått)» ved KOSTRA-gruppen: gruppen er anslått ut fra folketallet, ikke hentet fra SSB, "
-                        "og kan være feil. Hent SSBs gruppering med «tilstand fetch-klass».")
+# Said to the leader in the app (the DOCX says report.group_estimated): the group is a guess until fetch-klass runs.
+GROUP_ESTIMATED_NOTE = words.t("profile.group_estimated", "nb")
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from tilstand.access import Actor, record, require
 from tilstand.review import STATE_NB, StateError, _write_state
 
 SNAPSHOT_FORMAT = 1
-KEY_FIGURE_COLUMNS = tuple(c for c in tables.COLUMNS if c != "Utvikling")
-DEFINITION_COLUMNS = ("Indikator", "Definisjon", "Kilde", "Retning")
+KEY_FIGURE_COLUMNS = tuple(c for c in tables.COLUMNS if c != tables.TREND)
+DEFINITION_COLUMNS = (tables.INDICATOR, tables.DEFINITION, tables.SOURCE, tables.DIRECTION)
 ATTEMPTS = 3  # builds before giving up when the report keeps changing while it is being published
 
 
@@ -206,7 +206,7 @@ def _key_figure(p: profile.Profile, row: profile.ProfileRow, language: str) -> d
     """The row as the profile page shows it (tables.profile_rows), without the trend sparkline."""
     shown = tables.profile_rows(_one(p, row), row.indicator.area)[0]
     out = {c: str(shown[c]) for c in KEY_FIGURE_COLUMNS}
-    out["Indikator"] = row.indicator.name_in(language)
+    out[tables.INDICATOR] = row.indicator.name_in(language)
     return out
 
 

@@ -13,14 +13,18 @@ from tilstand.symbols import Mark
 
 DIRECTION_NB = words.section("direction", "nb")  # the same words as the DOCX appendix (messages/nb.toml)
 _GROUP, _COUNTY, _COUNTRY = (words.t(f"comparison.label.{c}", "nb") for c in ("group", "county", "country"))
-COLUMNS = ("Indikator", "Verdi", "Endring", _GROUP, _COUNTY, _COUNTRY, "Vurdering", "Utvikling")
+# The profile table's column names: headings on screen and the keys of a published snapshot's rows, so always
+# in bokmål (messages/*.toml [column]).
+INDICATOR, VALUE, CHANGE, ASSESSMENT, TREND = (words.t(f"column.{c}", "nb")
+                                               for c in ("indicator", "value", "change", "assessment", "trend"))
+DEFINITION, SOURCE, DIRECTION = (words.t(f"column.{c}", "nb") for c in ("definition", "source", "direction"))
+COLUMNS = (INDICATOR, VALUE, CHANGE, _GROUP, _COUNTY, _COUNTRY, ASSESSMENT, TREND)
 
 
 def assessment(row: ProfileRow) -> str:
     """'Bedre enn KOSTRA-gruppen og fylket; dårligere enn landet' — words, not colour alone (WCAG 1.4.1)."""
     if row.indicator.unit in COUNT_UNITS:  # a size: no comparison, no direction
-        return "Beløp: sammenlign tallene per barn" if row.indicator.unit == "nok_1000" else \
-            "Antall: sammenlign andelene"
+        return words.t("assessment.amount" if row.indicator.unit == "nok_1000" else "assessment.count", "nb")
     if row.indicator.better == "neutral":
         return words.t("direction.neutral", "nb")
     verdicts = {c: row.verdict(c) for c in COMPARISONS}
@@ -30,7 +34,7 @@ def assessment(row: ProfileRow) -> str:
         if names:
             parts.append(f"{words.t(f'verdict.{key}', 'nb')} {words.join(names, 'nb')}")
     if not parts:
-        return "Ingen sammenligningstall"
+        return words.t("assessment.none", "nb")
     text = "; ".join(parts)
     return text[0].upper() + text[1:].lower().replace("kostra", "KOSTRA")
 
@@ -95,7 +99,7 @@ def _note(row: ProfileRow) -> str:
         note = symbols.explain(own)
         return note[0].upper() + note[1:]
     if row.own.status == "-":
-        return "Null (SSB-symbol -)"
+        return words.t("assessment.zero", "nb")
     return ""
 
 
@@ -103,14 +107,14 @@ def display_row(row: ProfileRow) -> dict[str, object]:
     """One indicator ready for a table widget (values already formatted), keys COLUMNS."""
     (own, _), (change, _), (group, _), (county, _), (country, _) = key_cells(row)
     return {
-        "Indikator": row.indicator.name_in("nb"),
-        "Verdi": own,
-        "Endring": change,
+        INDICATOR: row.indicator.name_in("nb"),
+        VALUE: own,
+        CHANGE: change,
         _GROUP: group,
         _COUNTY: county,
         _COUNTRY: country,
-        "Vurdering": _note(row) or assessment(row),
-        "Utvikling": [v for _, v in row.trend],
+        ASSESSMENT: _note(row) or assessment(row),
+        TREND: [v for _, v in row.trend],
     }
 
 
@@ -127,9 +131,9 @@ def area_legend(profile: Profile, area: str) -> str:
 def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[str, str]]:
     """Name, definition (in `language`: nb or nn), source and direction for each indicator in an area."""
     return [
-        {"Indikator": r.indicator.name_in(language), "Definisjon": r.indicator.definition_in(language),
-         "Kilde": catalog.source_label([r.indicator], language),
-         "Retning": words.section("direction", language).get(r.indicator.better, "")}
+        {INDICATOR: r.indicator.name_in(language), DEFINITION: r.indicator.definition_in(language),
+         SOURCE: catalog.source_label([r.indicator], language),
+         DIRECTION: words.section("direction", language).get(r.indicator.better, "")}
         for r in profile.by_area().get(area, [])
     ]
 

@@ -15,7 +15,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, dashboard, fmt, peers, store, tables
+from tilstand import charts, dashboard, fmt, peers, store, tables, words
 from tilstand.access import Actor, PermissionDenied
 from tilstand.markdown_html import literal
 from tilstand.peers import PeerSetError
@@ -24,8 +24,6 @@ from tilstand.words import t
 from ui.data import connection, data_version, municipalities, sample_banner, service_profile
 from ui.guard import page_guard, regions_for, require_page
 
-COMPARE_LABEL = {"group": "KOSTRA-gruppen", "county": "Fylket", "country": "Landet",
-                 "peers": "Sammenligningskommunene"}
 VIEWS = (t("ui.area.view_chart"), t("ui.area.view_table"))
 # Screen readers read this block; it is invisible on screen (the chart shows the same).
 SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
@@ -79,6 +77,11 @@ def _shared(name: str, widget_key: str, default):
 
 def _remember(name: str, widget_key: str) -> None:
     st.session_state[f"area_{name}"] = st.session_state[widget_key]
+
+
+def _compare_label(compare: str) -> str:
+    """A comparison's pill: «KOSTRA-gruppen», «Fylket» — the catalog's running-text name, first letter raised."""
+    return words.capital(words.t(f"comparison.{compare}"))
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
     left, right = st.columns([3, 1])
     _shared("compare", f"{key}_compare", list(charts.COMPARE_ALL))
     chosen = left.pills(t("ui.area.compare_with"), list(charts.COMPARE_ALL), selection_mode="multi",
-                        format_func=COMPARE_LABEL.get, key=f"{key}_compare",
+                        format_func=_compare_label, key=f"{key}_compare",
                         on_change=_remember, args=("compare", f"{key}_compare"))
     _shared("view", f"{key}_view", VIEWS[0])
     view = right.segmented_control(t("ui.area.show_as"), VIEWS, key=f"{key}_view", on_change=_remember,
@@ -272,7 +275,7 @@ def _all_figures(area: dashboard.Area, profile) -> None:
             if not rows:
                 st.caption(t("ui.area.none_imported", area=tables.area_title(catalog_area)))
                 continue
-            frame = pd.DataFrame(rows, columns=tables.COLUMNS).drop(columns=["Utvikling"])
+            frame = pd.DataFrame(rows, columns=tables.COLUMNS).drop(columns=[tables.TREND])
             st.table(frame, hide_index=True, alt=t("ui.area.all_indicators_alt", area=tables.area_title(catalog_area)))
             if legend := tables.area_legend(profile, catalog_area):  # the symbols used and why
                 st.caption(legend)

@@ -47,9 +47,9 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
     st.subheader(t("ui.common.key_figures"))
     frame = pd.DataFrame(rows, columns=tables.COLUMNS)
     st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
-                 column_config={"Indikator": st.column_config.TextColumn(width="medium"),
-                                "Vurdering": st.column_config.TextColumn(width="medium"),
-                                "Utvikling": st.column_config.LineChartColumn("Utvikling")},
+                 column_config={tables.INDICATOR: st.column_config.TextColumn(width="medium"),
+                                tables.ASSESSMENT: st.column_config.TextColumn(width="medium"),
+                                tables.TREND: st.column_config.LineChartColumn(tables.TREND)},
                  alt=t("ui.chapter.key_figures_alt", title=title))
     if legend := tables.legend(chapter):  # symbols used and why
         st.caption(legend)
