@@ -56,7 +56,7 @@ ACTION_NB = {
 class PermissionDenied(TilstandError):
     """The actor's roles do not allow this action here; nothing was written."""
 
-    def __init__(self, actor: "Actor", action: str, region: str | None):
+    def __init__(self, actor: Actor, action: str, region: str | None):
         self.actor, self.action, self.region = actor, action, region
         where = f" for {region}" if region else ""
         super().__init__(f"{actor.display_name} har ikke tilgang til å {ACTION_NB.get(action, action)}{where}. "

@@ -254,7 +254,7 @@ def user_info(con: duckdb.DuckDBPyConnection, actor: Actor, username: str) -> Us
     row = _user_row(cur, name)
     if actor.username != name or actor.system:
         require(con, actor, "manage_users", target=f"user:{name}")
-        created_by = cur.execute("SELECT created_by FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]
+        created_by = store.scalar(cur, "SELECT created_by FROM app_user WHERE id = ?", [row[0]])
         info = _info(cur, row)
         if not _visible(actor, info, created_by, _members(cur)):
             regions = [r for r, _ in info.grants]
@@ -265,7 +265,7 @@ def user_info(con: duckdb.DuckDBPyConnection, actor: Actor, username: str) -> Us
 
 def needs_first_admin(con: duckdb.DuckDBPyConnection) -> bool:
     """True until the first user exists: the app then offers the first-run step."""
-    return con.cursor().execute("SELECT count(*) FROM app_user").fetchone()[0] == 0
+    return store.scalar(con.cursor(), "SELECT count(*) FROM app_user") == 0
 
 
 def _members(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -315,14 +315,14 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, display_na
     now = datetime.now()
     try:
         with store.transaction(con) as cur:
-            if cur.execute("SELECT count(*) FROM app_user").fetchone()[0]:
+            if store.scalar(cur, "SELECT count(*) FROM app_user"):
                 raise FirstAdminExists(name)
             # Two first-run forms submitted at once would each see no users; this row makes the second
             # transaction fail at commit (same primary key), so only one administrator is created.
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('first_admin', ?)", [name])
-            user_id = cur.execute(
+            user_id = store.scalar(cur,
                 "INSERT INTO app_user (username, display_name, password_hash, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id", [name, shown, password_hash, now, name]).fetchone()[0]
+                "VALUES (?, ?, ?, ?, ?) RETURNING id", [name, shown, password_hash, now, name])
             cur.execute("INSERT INTO role_grant VALUES (?, ?, 'admin', ?, ?)", [user_id, ALL_REGIONS, now, name])
             record(cur, name, "create_first_admin", region=ALL_REGIONS, target=f"user:{name}")
             cur.execute("UPDATE app_user SET last_sign_in = ? WHERE id = ?", [now, user_id])
@@ -350,13 +350,13 @@ def _sign_in_key(con: duckdb.DuckDBPyConnection) -> bytes:
     """The database's own key for the hashes above, made on first use."""
     cur = con.cursor()
     row = cur.execute("SELECT value FROM meta WHERE key = 'sign_in_key'").fetchone()
-    if row is None:
-        try:
-            cur.execute("INSERT INTO meta VALUES ('sign_in_key', ?)", [secrets.token_hex(32)])
-        except (duckdb.ConstraintException, duckdb.TransactionException):
-            pass  # another sign-in made it at the same moment
-        row = cur.execute("SELECT value FROM meta WHERE key = 'sign_in_key'").fetchone()
-    return bytes.fromhex(row[0])
+    if row is not None:
+        return bytes.fromhex(row[0])
+    try:
+        cur.execute("INSERT INTO meta VALUES ('sign_in_key', ?)", [secrets.token_hex(32)])
+    except (duckdb.ConstraintException, duckdb.TransactionException):
+        pass  # another sign-in made it at the same moment
+    return bytes.fromhex(store.scalar(cur, "SELECT value FROM meta WHERE key = 'sign_in_key'"))
 
 
 def _keyed(key: bytes, kind: str, text: str, hex_digits: int) -> str:
@@ -488,8 +488,9 @@ def _settle_attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password:
     """After the password check: sign in (forgiving this address's failures for the user), or say why not."""
     with store.transaction(con) as tx:
         if ok:
+            assert row is not None, "a password checks out only against a user's row"
             tx.execute("DELETE FROM sign_in_failure WHERE account_key = ? AND address_key = ?", [account, address_key])
-            if tx.execute("SELECT disabled FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]:
+            if store.scalar(tx, "SELECT disabled FROM app_user WHERE id = ?", [row[0]]):
                 record(tx, who, "sign_in_failed", target=target, detail="kontoen er deaktivert", allowed=False)
                 return SignInError(DISABLED)
             new_hash = hash_password(password) if _hasher.check_needs_rehash(row[1]) else row[1]
@@ -576,7 +577,8 @@ def _require_over(con: duckdb.DuckDBPyConnection, actor: Actor, cur: duckdb.Duck
                   username: str, action: str) -> None:
     """An administrator may change a user only where they administer every region the user holds a role in,
     so an admin of one municipality cannot take over an admin of all. A user without roles: any admin."""
-    for region in _raw_regions(cur, user_id) or [None]:
+    held: list[str | None] = list(_raw_regions(cur, user_id))
+    for region in held or [None]:
         require(con, actor, action, region, target=f"user:{username}")
 
 
@@ -590,13 +592,13 @@ def _visible(actor: Actor, info: UserInfo, created_by: str, members: dict[str, l
 
 
 def _active_global_admins(cur: duckdb.DuckDBPyConnection) -> int:
-    return cur.execute("SELECT count(DISTINCT u.id) FROM app_user u JOIN role_grant g ON g.user_id = u.id "
-                       "WHERE g.region_code = '*' AND g.role = 'admin' AND NOT u.disabled").fetchone()[0]
+    return store.scalar(cur, "SELECT count(DISTINCT u.id) FROM app_user u JOIN role_grant g ON g.user_id = u.id "
+                       "WHERE g.region_code = '*' AND g.role = 'admin' AND NOT u.disabled")
 
 
 def _is_global_admin(cur: duckdb.DuckDBPyConnection, user_id: int) -> bool:
-    return cur.execute("SELECT count(*) FROM role_grant WHERE user_id = ? AND region_code = '*' AND role = 'admin'",
-                       [user_id]).fetchone()[0] > 0
+    return store.scalar(cur, "SELECT count(*) FROM role_grant WHERE user_id = ? AND region_code = '*' AND role = 'admin'",
+                       [user_id]) > 0
 
 
 def add_user(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, display_name: str, *,
@@ -627,16 +629,16 @@ def _require_name_free(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, 
     if cur.execute("SELECT 1 FROM app_user WHERE username = ?", [name]).fetchone():
         taken.append((name, f"Brukernavnet «{name}» finnes allerede."))
     for address in sorted({a for a in (mail, name if "@" in name else None) if a}):
-        other = cur.execute("SELECT username FROM app_user WHERE username = ? OR lower(email) = ?",
-                            [address, address]).fetchone()
-        if other:
-            taken.append((other[0], f"E-postadressen {address} er allerede brukt av «{other[0]}»; "
+        hit = cur.execute("SELECT username FROM app_user WHERE username = ? OR lower(email) = ?",
+                          [address, address]).fetchone()
+        if hit:
+            taken.append((hit[0], f"E-postadressen {address} er allerede brukt av «{hit[0]}»; "
                                     "innlogging via kommunen ville ikke vite hvem som er hvem."))
     if not taken:
         return
     other, precise = taken[0]
     row = _user_row(cur, other)
-    created_by = cur.execute("SELECT created_by FROM app_user WHERE id = ?", [row[0]]).fetchone()[0]
+    created_by = store.scalar(cur, "SELECT created_by FROM app_user WHERE id = ?", [row[0]])
     if actor.regions("manage_users") is None or _visible(actor, _info(cur, row), created_by, _members(cur)):
         raise UserError(precise)
     raise NameUnavailable()

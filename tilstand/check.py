@@ -32,7 +32,7 @@ def read_every_table(con: duckdb.DuckDBPyConnection) -> StorageCheck:
     rows, damaged = 0, []
     for table in tables:
         try:
-            rows += cur.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{table}"').fetchone()[0]
+            rows += store.scalar(cur, f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{table}"')
         except duckdb.Error as e:
             mapped = storage_error(e)
             if mapped is None:

@@ -50,7 +50,7 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     d = abs(d)
     text = f"{d:.{decimals}f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

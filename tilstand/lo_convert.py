@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     except Failure as e:
         print(e, file=sys.stderr)
         return e.code
-    except Exception as e:  # a UNO error has its text in .Message; one line is enough for the log
+    except Exception as e:  # noqa: BLE001 - a UNO error has its text in .Message; one line is enough for the log
         print(f"{type(e).__name__}: {getattr(e, 'Message', e)}", file=sys.stderr)
         return 1
     finally:
@@ -126,7 +126,7 @@ def quit_office(ctx) -> None:
     kill leaves behind. The bridge drops as soffice goes away, which may raise: the expected end."""
     try:
         ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx).terminate()
-    except Exception:
+    except Exception:  # noqa: BLE001 - the bridge dropping as soffice quits is the expected end
         pass
 
 

@@ -108,9 +108,10 @@ def to_pdf(docx: Path, out: Path, *, timeout: float = 120) -> Path:
     office = _require_office()
     docx, out = Path(docx), Path(out)
     _check_input(docx, PDF)
-    if uno_python() is None:
+    python = uno_python()
+    if python is None:
         return _convert_plain(office, docx, out, timeout)
-    return _convert_uno(office, PDF, docx, out, timeout)
+    return _convert_uno(office, python, PDF, docx, out, timeout)
 
 
 def refresh_docx(docx: Path, out: Path, *, timeout: float = 120) -> Path:
@@ -119,13 +120,14 @@ def refresh_docx(docx: Path, out: Path, *, timeout: float = 120) -> Path:
     Word only fills a TOC field after asking the reader, and many never agree; this spares them.
     """
     office = _require_office()
-    if uno_python() is None:
+    python = uno_python()
+    if python is None:
         raise PdfUnavailableError(
             "Innholdsfortegnelsen kan ikke fylles ut fordi LibreOffices Python-bro mangler. "
             "Installer Debian-pakken python3-uno (apt-get install python3-uno).")
     docx, out = Path(docx), Path(out)
     _check_input(docx, DOCX)
-    return _convert_uno(office, DOCX, docx, out, timeout)
+    return _convert_uno(office, python, DOCX, docx, out, timeout)
 
 
 def _require_office() -> str:
@@ -140,7 +142,8 @@ def _check_input(docx: Path, job: _Job) -> None:
         raise PdfConversionError(docx, job.action, "filen finnes ikke.")
 
 
-def _convert_uno(office: str, job: _Job, docx: Path, out: Path, timeout: float) -> Path:
+def _convert_uno(office: str, python: str, job: _Job, docx: Path, out: Path, timeout: float) -> Path:
+    """soffice listening on a pipe, and lo_convert.py in `python` (one that has uno) driving it."""
     deadline = time.monotonic() + timeout
     with _Workdir() as work:
         src = work.copy_in(docx)
@@ -149,7 +152,7 @@ def _convert_uno(office: str, job: _Job, docx: Path, out: Path, timeout: float) 
         office_proc = work.start(
             [office, *work.office_args(), f"--accept=pipe,name={pipe};urp;"], "soffice.log")
         script = work.start(
-            [uno_python(), str(SCRIPT), "--connect", f"pipe,name={pipe};urp",
+            [python, str(SCRIPT), "--connect", f"pipe,name={pipe};urp",
              # A few seconds more than ours, so that a timeout is reported as a timeout.
              "--deadline", f"{max(deadline - time.monotonic(), 0) + 5:.1f}",
              job.kind, str(src), str(result)],

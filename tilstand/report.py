@@ -24,8 +24,20 @@ import duckdb
 import jinja2
 from docxtpl import DocxTemplate
 
-from tilstand import (catalog, charts, fmt, markdown, narrative, pdf, peers, profile, queries, resources,
-                      template_guard, wordml, words)
+from tilstand import (
+    catalog,
+    charts,
+    markdown,
+    narrative,
+    pdf,
+    peers,
+    profile,
+    queries,
+    resources,
+    template_guard,
+    wordml,
+    words,
+)
 from tilstand.charts import render as chart_render
 from tilstand.errors import InputError
 from tilstand.symbols import legend
@@ -94,7 +106,7 @@ def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRo
     if compared:
         header += [group, county, country]
     cells = [key_cells(r)[:len(header) - 1] for r in rows]  # numbers, or SSB's symbols (tilstand/symbols.py)
-    values = [[r.indicator.name_in(language), *(c for c, _ in row)] for r, row in zip(rows, cells)]
+    values = [[r.indicator.name_in(language), *(c for c, _ in row)] for r, row in zip(rows, cells, strict=True)]
     description = words.t("table.description" if compared else "table.description_counts", language,
                           title=part.title, year=p.year, group=group, county=county, country=country)
     caption = words.t("table.caption", language, n=n, title=part.title, year=p.year)
@@ -139,7 +151,7 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
     except chart_render.ChartRenderError as e:
         warnings.append(words.t("report.no_charts", language, reason=str(e)))
         return out
-    for f, png in zip(out, images):
+    for f, png in zip(out, images, strict=False):
         f.png = png
     return out
 
@@ -160,7 +172,9 @@ def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], lang
             wordml.blocks(doc, blocks, base_level=part.level)
         else:
             wordml.paragraph(doc, [markdown.Span(words.t("report.empty", language), italic=True)])
-        for f in (f for f in figures if f.part_key == part.key and f.png):
+        for f in figures:
+            if f.part_key != part.key or not f.png:
+                continue
             n_fig += 1
             title = f.chart.definition.title(language)
             wordml.image(doc, f.png, alt=f.chart.alt, title=title)

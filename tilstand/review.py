@@ -57,7 +57,7 @@ class Comment:
     created_at: datetime
     resolved_at: datetime | None
     resolved_by: str | None
-    answers: tuple["Comment", ...] = ()
+    answers: tuple[Comment, ...] = ()
 
     @property
     def resolved(self) -> bool:
@@ -136,8 +136,11 @@ _COMMENT_SQL = ("SELECT id, report_id, section_id, chart_id, parent_id, author, 
                 "resolved_by FROM review_comment")
 
 
-def _comment(row, answers: tuple[Comment, ...] = ()) -> Comment:
-    return Comment(*row, answers=answers)
+def _comment(row: tuple, answers: tuple[Comment, ...] = ()) -> Comment:
+    """A Comment from a row of _COMMENT_SQL, column by column."""
+    id_, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at, resolved_by = row
+    return Comment(id_, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at,
+                   resolved_by, answers=answers)
 
 
 def _find(con: duckdb.DuckDBPyConnection, comment_id: int) -> Comment | None:
@@ -185,10 +188,10 @@ def add_comment(con: duckdb.DuckDBPyConnection, actor: Actor, section_id: int, b
         raise CommentError(f"Kapittelet «{sec.title}» har ikke diagrammet «{chart_id}».")
     now = datetime.now()
     with store.transaction(con) as cur:
-        comment_id = cur.execute(
+        comment_id = store.scalar(cur,
             "INSERT INTO review_comment (report_id, section_id, chart_id, parent_id, author, body, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now]).fetchone()[0]
+            [sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now])
         what = f"svar på kommentar {parent_id}" if parent_id else "kommentar" + (f" om {chart_id}" if chart_id else "")
         record(cur, actor, "comment", region=region, target=f"section:{section_id}",
                detail=f"{what} (id {comment_id})")
@@ -203,10 +206,10 @@ def resolve(con: duckdb.DuckDBPyConnection, actor: Actor, comment_id: int) -> No
     region = narrative.region_of_section(con, comment.section_id)
     require(con, actor, "resolve_comment", region, target=f"comment:{root}")
     with store.transaction(con) as cur:
-        changed = cur.execute(
+        changed = store.scalar(cur,
             "UPDATE review_comment SET resolved_at = ?, resolved_by = ? "
             "WHERE (id = ? OR parent_id = ?) AND resolved_at IS NULL",
-            [datetime.now(), actor.display_name, root, root]).fetchone()[0]
+            [datetime.now(), actor.display_name, root, root])
         if changed:
             record(cur, actor, "resolve_comment", region=region, target=f"comment:{root}",
                    detail=f"section:{comment.section_id}")
@@ -241,8 +244,8 @@ def mark_reviewed(con: duckdb.DuckDBPyConnection, actor: Actor, section_id: int)
     region = narrative.region_of_section(con, section_id)
     require(con, actor, "mark_reviewed", region, target=f"section:{section_id}")
     with store.transaction(con) as cur:
-        version = cur.execute("SELECT coalesce(max(n), 0) FROM section_version WHERE section_id = ?",
-                              [section_id]).fetchone()[0]
+        version = store.scalar(cur, "SELECT coalesce(max(n), 0) FROM section_version WHERE section_id = ?",
+                              [section_id])
         cur.execute("INSERT OR REPLACE INTO section_review VALUES (?, ?, ?, ?)",
                     [section_id, datetime.now(), actor.display_name, version])
         record(cur, actor, "mark_reviewed", region=region, target=f"section:{section_id}",

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 import duckdb
 
 from tilstand import auth, store
-from tilstand.session_rows import end_all, token_hash
 from tilstand.access import Actor, record
+from tilstand.session_rows import end_all, token_hash
 
 COOKIE = "tilstand_session"
 TOUCH_EVERY = timedelta(seconds=60)  # don't write on every rerun

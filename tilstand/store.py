@@ -12,11 +12,12 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -73,12 +74,15 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         # location …» also contains "lock", and must be called damaged, not in use
         if isinstance(e, duckdb.IOException) and re.search(r"\b(set lock|conflicting lock)\b", str(e), re.I):
             raise DatabaseLockedError(_locked_message(p, e)) from e
-        raise storage_error(e, p) or e
+        said = storage_error(e, p)
+        if said is None:
+            raise
+        raise said from e
 
 
 # No extension is fetched or loaded: a SQLite file given as the database would otherwise make DuckDB
 # download its SQLite reader and open the foreign file. Everything Tilstand uses is built in.
-_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def _connect(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -106,14 +110,28 @@ def close(path: str | Path | None = None) -> None:
             _connections.pop(key).close()
 
 
+def one(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | dict[str, object] = ()) -> tuple[Any, ...]:
+    """The one row a query always gives (counts, a max, a row known to exist). DuckDB's fetchone() may give
+    None; for these queries that would be our bug, and is said as one."""
+    row = cur.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"the query gave no row: {sql}")
+    return row
+
+
+def scalar(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | dict[str, object] = ()) -> Any:
+    """The first value of `one`: a count, a max, a column of a row known to exist."""
+    return one(cur, sql, params)[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     cur = con.cursor()
-    exists = cur.execute(
+    exists = scalar(cur,
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    )
     if not exists:
         return 0
-    v = cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    v = scalar(cur, "SELECT max(version) FROM schema_version")
     return int(v or 0)
 
 

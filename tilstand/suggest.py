@@ -92,9 +92,9 @@ def _sentences(row: ProfileRow, year: int, group_name: str, language: str) -> li
     ind = row.indicator
     name = ind.name_in(language)
     unit = ind.unit
-    if not row.own.shown:
+    own = _shown(row.own)
+    if own is None:
         return [m.hidden(name=name, year=year)] if is_hidden(row.own.status) else []
-    own = row.own.value
     is_count = unit in COUNT_UNITS
     previous = _shown(row.previous)
     direction = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -60,10 +61,10 @@ class TemplateGuard(SandboxedEnvironment):
             _check_tree(self, tree, tag)
             return
         at = next((i for i, (token, _) in enumerate(words) if token == "name"), None)
-        word = words[at][1] if at is not None else ""
-        if word not in _BLOCK_WORDS:
+        if at is None or words[at][1] not in _BLOCK_WORDS:
             self.refuse(tag, "er ikke tillatt. En mal kan bare sette inn taggene og velge avsnitt med "
                              "{% if … %}, {% elif … %}, {% else %} og {% endif %}.")
+        word = words[at][1]
         condition = "".join(value for _, value in words[at + 1:-1])
         if _BLOCK_WORDS[word]:
             tree = super()._parse("{% if " + condition + " %}{% endif %}", None, None)
@@ -71,7 +72,7 @@ class TemplateGuard(SandboxedEnvironment):
         elif condition.strip():
             self.refuse(tag, f"er ikke tillatt: {{% {word} %}} står alene.")
 
-    def refuse(self, tag: str, why: str) -> None:
+    def refuse(self, tag: str, why: str) -> NoReturn:
         shown = tag if len(tag) <= _SHOWN else tag[:_SHOWN] + "…"
         raise InputError(self.file, None, "mal", f"taggen «{shown}» {why}")
 

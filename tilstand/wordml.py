@@ -106,8 +106,8 @@ def markdown_table(doc, rows: Sequence[Sequence[Sequence[Span]]]):
     t = doc.add_table(rows=len(rows), cols=len(rows[0]))
     t.style = doc.styles["Table Grid"]
     _mark_header(t.rows[0])
-    for r, (row, values) in enumerate(zip(t.rows, rows)):
-        for cell, spans in zip(row.cells, values):
+    for r, (row, values) in enumerate(zip(t.rows, rows, strict=True)):
+        for cell, spans in zip(row.cells, values, strict=False):
             p = cell.paragraphs[0]
             add_spans(doc, p, [Span(s.text, True, s.italic, s.href, s.strike) for s in spans] if r == 0 else spans)
             p.paragraph_format.space_after = Pt(0)
@@ -162,23 +162,23 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, caption:
     _table_properties(t, caption, description)
     head = t.rows[0]
     _mark_header(head)
-    for cell, text in zip(head.cells, header):
+    for cell, text in zip(head.cells, header, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(clean(text))
         run.bold = True
         _shade(cell, "D9E2F3")
     for values in rows:
         cells = t.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values)):
+        for i, (cell, text) in enumerate(zip(cells, values, strict=False)):
             cell.text = clean(text)
             if i >= numeric_from:
                 cell.paragraphs[0].alignment = 2  # right
     if widths_cm:
         t.autofit = False  # Word and LibreOffice honour the grid only with autofit off
-        for column, w in zip(t.columns, widths_cm):
+        for column, w in zip(t.columns, widths_cm, strict=False):
             column.width = Cm(w)
         for row in t.rows:
-            for cell, w in zip(row.cells, widths_cm):
+            for cell, w in zip(row.cells, widths_cm, strict=False):
                 cell.width = Cm(w)
     for row in t.rows:
         for cell in row.cells:

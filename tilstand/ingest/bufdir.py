@@ -228,7 +228,7 @@ def _is_monitor_table(rows: Sequence[Row]) -> bool:
 
 # ---------------------------------------------------------------- reading rows
 
-Row = list[object]  # str, float, int, None (xlsx) or str (csv)
+Row = Sequence[object]  # str, float, int, None (xlsx) or str (csv); read, never changed
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -286,7 +286,7 @@ def _xlsx_rows(data: bytes, file: str, limit: int | None = None) -> list[tuple[i
             ws = wb.worksheets[0]
             out: list[tuple[int, Row]] = []
             for n, row in enumerate(ws.iter_rows(), start=1):
-                if limit is not None and n > limit or n > MAX_XLSX_ROWS:
+                if (limit is not None and n > limit) or n > MAX_XLSX_ROWS:
                     break
                 out.append((n, [_xlsx_value(c) for c in row]))
             return out
@@ -294,7 +294,7 @@ def _xlsx_rows(data: bytes, file: str, limit: int | None = None) -> list[tuple[i
             wb.close()
     except InputError:
         raise
-    except Exception as e:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a damaged file
+    except Exception as e:  # openpyxl and zipfile raise many kinds for a damaged file
         raise InputError(file, None, None, "Excel-filen kan ikke leses (skadet, avkortet, passordbeskyttet "
                          f"eller ikke .xlsx: {type(e).__name__}). Last den ned på nytt, eller lagre den som "
                          "CSV.") from e
@@ -418,12 +418,12 @@ def _find_header(rows: Sequence[Row]) -> Header | None:
 
 def _find_rows(text: str, rows: Sequence[MappingRow]) -> list[MappingRow]:
     key = _norm(text)
-    found = [m for m in rows if key in m.keys()]
+    found = [m for m in rows if key in m.keys()]  # noqa: SIM118 - MappingRow.keys() is its own method, not a dict's
     if not found:  # "1039 Fristbrudd …" or "3A Fristbrudd …": an id or code before the title
         m = re.match(r"^(\d{4}|[1-4][a-g])\s*[-:]?\s+(.+)$", key)
         if m:
             found = [r for r in rows if m[1] in r.keys() and _norm(m[2]) in r.keys()] or \
-                    [r for r in rows if m[1] in r.keys()]
+                    [r for r in rows if m[1] in r.keys()]  # noqa: SIM118 - as above
     return found
 
 
@@ -508,13 +508,16 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                 raise InputError(file, line, header.names[header.measure_col],
                                  f"«{_text(row[header.measure_col])}» sier ikke om tallet er en andel eller et "
                                  "antall. Bruk «Andel» eller «Antall».")
+        cells: list[tuple[int, tuple[int, int | None], str | None]]  # (column, (year, half), measure)
         if wide:
             cells = [(col, period, None) for col, period in header.period_cols]
         else:
-            period = parse_period(row[header.year_col])
+            assert header.year_col is not None  # checked above: a long file has a year column
+            year_col = header.year_col
+            period = parse_period(row[year_col])
             if period is None:
-                raise InputError(file, line, header.names[header.year_col],
-                                 f"«{_text(row[header.year_col])[:40]}» er ikke et år eller halvår (bruk f.eks. "
+                raise InputError(file, line, header.names[year_col],
+                                 f"«{_text(row[year_col])[:40]}» er ikke et år eller halvår (bruk f.eks. "
                                  "«2024», «2024 1. halvår» eller «2024-H2»).")
             if header.half_col is not None:
                 half = _parse_half(row[header.half_col])
@@ -523,13 +526,13 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                                      f"«{_text(row[header.half_col])[:40]}» er ikke et halvår (bruk 1 eller 2).")
                 if half is not None and period[1] is not None and half != period[1]:
                     raise InputError(file, line, header.names[header.half_col],
-                                     f"halvåret ({half}) stemmer ikke med perioden («{_text(row[header.year_col])}»).")
+                                     f"halvåret ({half}) stemmer ikke med perioden («{_text(row[year_col])}»).")
                 period = (period[0], period[1] or half)
             cells = [(col, period, measure) for col, measure in header.value_cols]
         for col, (year, half), measure in cells:
             measure = measure or row_measure or title_measure
             field_name = header.names[col]
-            period_field = field_name if wide else header.names[header.year_col]  # where the period is written
+            period_field = field_name if wide else header.names[year_col]  # where the period is written
             if measure is None:
                 raise InputError(file, line, field_name, "sier ikke om tallene er andeler eller antall. Gi "
                                  "kolonnen navnet «Andel (prosent)» eller «Antall», eller legg til en kolonne "
@@ -716,7 +719,7 @@ def _pick(candidates: list[MappingRow], half: int | None, measure: str, text: st
 
 
 def _value(raw: object, file: str, line: int, field_name: str) -> tuple[float | None, str | None]:
-    if isinstance(raw, bool) or isinstance(raw, (datetime, date)):
+    if isinstance(raw, (bool, datetime, date)):
         shown = raw.strftime("%d.%m.%Y") if isinstance(raw, (datetime, date)) else ("SANN" if raw else "USANN")
         raise InputError(file, line, field_name, f"«{shown}» er ikke et tall (Excel har gjort cellen om til "
                          "dato eller sannhetsverdi).")
@@ -749,13 +752,14 @@ def _check_range(value: float | None, unit: str, file: str, line: int, field_nam
 def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef:
     code_text = _text(row[header.code_col]) if header.code_col is not None else ""
     name_text = _text(row[header.name_col]) if header.name_col is not None else ""
-    field_name = header.names[header.code_col if header.code_col is not None and code_text else
-                              header.name_col if header.name_col is not None else header.code_col]
+    # the code's column when it has a code, else the name's; a header has at least one of them
+    named = [c for c in (header.code_col if code_text else None, header.name_col, header.code_col) if c is not None]
+    field_name = header.names[named[0]]
     text = f"{code_text} {name_text}".strip()
     if not text:
         raise InputError(file, line, field_name, "regionen mangler.")
     for col, cell in ((header.code_col, code_text), (header.name_col, name_text)):
-        if cell:
+        if cell and col is not None:  # a text only where its column is
             regions.check_name(cell, file, line, header.names[col])
     reg = registry()
     m = re.match(r"^(K-)?(\d{2,6})(?:\s+[-–]?\s*(.*))?$", text)

@@ -72,7 +72,7 @@ def with_comparisons(con: duckdb.DuckDBPyConnection, codes: Sequence[str], years
                AND (valid_to IS NULL OR valid_to >= ?) ORDER BY 1""", [ref.code, years[1], years[0]]).fetchall()
         out += [g[0] for g in groups]
         county = cur.execute("SELECT county_code FROM region WHERE code = ?", [ref.code]).fetchone()
-        out.append((county[0] if county and county[0] else ref.code[:2]))
+        out.append(county[0] if county and county[0] else ref.code[:2])
     out.append("EAK")
     return list(dict.fromkeys(out))
 
@@ -107,6 +107,7 @@ def fetch_table(client: Client, table: str, wanted_regions: Sequence[str], years
     before = client.requests
     meta = client.metadata(table)
     query = build_query(meta, wanted_regions, years)
+    assert meta.time is not None and meta.region is not None  # build_query refuses a table without them
     parts = split(query.selection, [meta.time, meta.region], client.max_cells or MAX_CELLS, table)
     answers = []
     for n, sel in enumerate(parts, 1):

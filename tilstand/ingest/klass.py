@@ -26,6 +26,7 @@ retries with growing pauses on 429/5xx and dropped connections, `Retry-After` ho
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -217,7 +218,7 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
         by_region.setdefault(m.region_code, []).append(m)
     for code, rows in by_region.items():
         rows.sort(key=lambda m: m.valid_from)
-        for a, b in zip(rows, rows[1:]):
+        for a, b in itertools.pairwise(rows):
             if a.valid_to is None or a.valid_to >= b.valid_from:
                 raise InputError(file, None, "correspondenceItems",
                                  f"kommune {code} står i både {a.group_code} og {b.group_code} i {b.valid_from}.")
@@ -254,9 +255,9 @@ def write(con: duckdb.DuckDBPyConnection, memberships: list[Membership], year: i
     fetched = date.today().isoformat()
     source = f"{SOURCE_PREFIX} {MUNICIPALITIES}->{KOSTRA_GROUPS} from {year}-01-01 ({file_name}, {fetched})"
     with store.transaction(con) as tx:
-        replaced, estimated = tx.execute(
-            "SELECT count(*), count(*) FILTER (WHERE source LIKE $est) FROM kostra_membership "
-            "WHERE valid_to IS NULL OR valid_to >= $y", {"y": year, "est": f"{ESTIMATED_PREFIX}%"}).fetchone()
+        replaced, estimated = store.one(
+            tx, "SELECT count(*), count(*) FILTER (WHERE source LIKE $est) FROM kostra_membership "
+            "WHERE valid_to IS NULL OR valid_to >= $y", {"y": year, "est": f"{ESTIMATED_PREFIX}%"})
         tx.execute("DELETE FROM kostra_membership WHERE valid_from >= $y", {"y": year})
         tx.execute("UPDATE kostra_membership SET valid_to = $y - 1 WHERE valid_to IS NULL OR valid_to >= $y",
                    {"y": year})

@@ -56,7 +56,7 @@ class Sheet:
     source: str
     rows: list[tuple[int, tuple]]  # (row number as the person sees it, cell values)
     xlsx: bool
-    formulas: object = None  # callable (row, col) -> formula text or None, for xlsx
+    formulas: Callable[[int, int], object] | None = None  # (row, col) -> the cell's formula or None, for xlsx
     merged: list[tuple[str, int, int]] = field(default_factory=list)  # merged ranges, for xlsx
     delimiter: str = ";"  # for CSV
 
@@ -200,7 +200,7 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[str, int, 
     return list(dict.fromkeys(out))
 
 
-def _formula_lookup(data: bytes, title: str):
+def _formula_lookup(data: bytes, title: str) -> Callable[[int, int], object]:
     """(row, col) -> the formula in that cell, read only when a cell came back empty (a formula Excel
     never calculated has no stored result, and data_only gives None for it)."""
     cache_: dict[tuple[int, int], object] = {}
@@ -236,7 +236,7 @@ def _formula_lookup(data: bytes, title: str):
 
 def _is_formula(v: object) -> bool:
     """A cell's content without data_only: a formula is text starting with '=', or an array formula object."""
-    return isinstance(v, str) and v.startswith("=") or hasattr(v, "text") and hasattr(v, "ref")
+    return (isinstance(v, str) and v.startswith("=")) or (hasattr(v, "text") and hasattr(v, "ref"))
 
 
 def decode(data: bytes, file: str, template: str) -> str:
@@ -329,7 +329,7 @@ def integer(v: object, file: str, row: int, fld: str, *, what: str) -> int:
 
 
 def municipality(v: object, file: str, row: int, fld: str) -> str:
-    if isinstance(v, bool) or isinstance(v, (datetime, date, time, timedelta)):
+    if isinstance(v, (bool, datetime, date, time, timedelta)):
         raise InputError(file, row, fld, f"«{shown(v)}» er ikke et kommunenummer (4 siffer, f.eks. 5001).")
     if isinstance(v, (int, float)) and v == int(v) and 0 < v < 10000:
         code = f"{int(v):04d}"  # 0301 typed into a number cell comes back as 301

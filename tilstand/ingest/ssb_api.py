@@ -68,7 +68,7 @@ class FetchError(TilstandError):
 
 
 def offline_advice(table: str | None) -> str:
-    single = bool(table) and table.isdigit()
+    single = table is not None and table.isdigit()
     where = STATBANK_TABLE_URL.format(table=table) if single else "https://www.ssb.no/statbank"
     return (f"Prøv igjen senere, eller last ned filen fra Statistikkbanken ({where}) som JSON-stat2 eller CSV "
             "og importer den (tilstand import FIL, eller på importsiden). Ingenting er endret.")
@@ -166,9 +166,10 @@ class Transport:
     timeout_retries: int = TIMEOUT_RETRIES
     backoff: float = BACKOFF_S
     max_backoff: float = MAX_BACKOFF_S
-    throttle: Throttle | None = None
+    throttle: Throttle | None = None  # None: the host's, shared by the whole process
     sleep: Callable[[float], None] = time.sleep
     requests: int = field(default=0, init=False)
+    _gate: Throttle = field(init=False, repr=False)  # the throttle in use: the one given, else the host's
 
     SERVICE = "SSB"  # who answers, in messages: «SSB svarte ikke innen 20 sekunder»
     REASONS = HTTP_NB
@@ -177,6 +178,7 @@ class Transport:
         self.base_url = self.base_url.rstrip("/")
         if self.throttle is None:
             self.throttle = throttle_for(self.base_url)
+        self._gate = self.throttle
 
     def _refused(self, e: urllib.error.HTTPError, reason: str, context: Any) -> Exception:
         """The error for an answer no retry will change (4xx other than 429); `context` is what `_send` was given
@@ -196,7 +198,7 @@ class Transport:
         """The raw answer (at most MAX_RESPONSE_BYTES + 1 bytes) and its Content-Encoding."""
         failures = dropped = timeouts = 0
         while True:
-            self.throttle.wait()
+            self._gate.wait()
             self.requests += 1
             try:
                 req = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")
@@ -214,12 +216,12 @@ class Transport:
                 if after is not None:
                     delay = max(delay, min(after, self.max_backoff))
                 if e.code == 429:
-                    self.throttle.hold(delay)  # everyone in this process waits, not just this call
+                    self._gate.hold(delay)  # everyone in this process waits, not just this call
                 self._pausing(f"{reason}; prøver igjen om {delay:.0f} s (nytt forsøk {failures} av {self.retries})")
             except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException,
                     OSError) as e:
-                reason = getattr(e, "reason", None) or e
-                if isinstance(e, TimeoutError) or isinstance(reason, TimeoutError):
+                cause = getattr(e, "reason", None) or e
+                if isinstance(e, TimeoutError) or isinstance(cause, TimeoutError):
                     timeouts += 1
                     if timeouts > self.timeout_retries:
                         raise self._no_contact(context, f"{self.SERVICE} svarte ikke innen {self.timeout:g} "
@@ -227,9 +229,9 @@ class Transport:
                 else:
                     dropped += 1
                     if dropped > self.network_retries:
-                        raise self._no_contact(context, f"nettverksfeil ({reason})") from None
+                        raise self._no_contact(context, f"nettverksfeil ({cause})") from None
                 delay = self._backoff(failures + dropped + timeouts)
-                self._pausing(f"ingen kontakt med {self.SERVICE} ({reason}); prøver igjen om {delay:.0f} s")
+                self._pausing(f"ingen kontakt med {self.SERVICE} ({cause}); prøver igjen om {delay:.0f} s")
             self.sleep(delay)
 
 
@@ -290,7 +292,7 @@ class Client(Transport):
         if self.max_cells is None:
             self.max_cells = cells if isinstance(cells, int) and cells > 0 else MAX_CELLS
         if isinstance(calls, int) and calls > 0 and isinstance(window, (int, float)) and window > 0:
-            self.throttle.tighten(calls, float(window))
+            self._gate.tighten(calls, float(window))
 
     def metadata(self, table: str) -> TableMeta:
         if self.v0:
@@ -365,10 +367,14 @@ def _meta_v2(raw: bytes, table: str) -> TableMeta:
         d = dims.get(i) if isinstance(i, str) else None
         if not isinstance(d, dict):
             raise InputError(file, None, "dimension", f"metadata for tabell {table}: dimensjonen «{i}» mangler.")
-        ext = d.get("extension") if isinstance(d.get("extension"), dict) else {}
+        ext = d.get("extension")
+        if not isinstance(ext, dict):
+            ext = {}
         out.append(Dimension(i, str(d.get("label", "")), jsonstat._categories(d, i, file),
                              bool(ext.get("elimination", False))))
-    role = doc.get("role") if isinstance(doc.get("role"), dict) else {}
+    role = doc.get("role")
+    if not isinstance(role, dict):
+        role = {}
     return _with_roles(table, str(doc.get("label", "")), out, role)
 
 

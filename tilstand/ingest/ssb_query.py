@@ -15,6 +15,7 @@ from tilstand.errors import InputError
 from tilstand.ingest import jsonstat, ssb
 from tilstand.ingest.ssb_api import Dimension, FetchError, TableMeta, offline_advice
 
+
 @dataclass
 class Query:
     table: str
@@ -41,16 +42,15 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
     mapping names, our regions and years; dimensions SSB may eliminate and the mapping ignores are left out."""
     table = meta.table
     rows = [m for m in (catalog.ssb_mapping() if mapping is None else mapping) if m.table == table]
-    for name, dim in (("region", meta.region), ("år", meta.time), ("statistikkvariabel", meta.metric)):
-        if dim is None:
-            raise FetchError(table, f"SSB-tabell {table} har ingen {name}-dimensjon i metadataene; Tilstand kan "
-                             f"ikke hente den automatisk. {offline_advice(table)}")
+    region_id = _required(table, "region", meta.region)
+    time_id = _required(table, "år", meta.time)
+    metric_id = _required(table, "statistikkvariabel", meta.metric)
     warnings: list[str] = []
     selection: dict[str, list[str]] = {}
     lo, hi = years
     for dim in meta.dims:
         codes = [c for c, _ in dim.codes]
-        if dim.id == meta.region:
+        if dim.id == region_id:
             present = set(codes)
             chosen, missing = [], []
             for r in wanted_regions:
@@ -65,13 +65,13 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
                 raise FetchError(table, f"SSB-tabell {table} har ingen av regionene {', '.join(wanted_regions)}. "
                                  "Kontroller kommunenumrene.")
             selection[dim.id] = list(dict.fromkeys(chosen))
-        elif dim.id == meta.time:
+        elif dim.id == time_id:
             chosen = [c for c in codes if c[:4].isdigit() and lo <= int(c[:4]) <= hi]
             if not chosen:
                 have = f"{codes[0]}–{codes[-1]}" if codes else "ingen år"
                 raise FetchError(table, f"SSB-tabell {table} har ingen tall for {lo}–{hi} (tabellen har {have}).")
             selection[dim.id] = chosen
-        elif dim.id == meta.metric:
+        elif dim.id == metric_id:
             want = list(dict.fromkeys(m.contents_code for m in rows))
             chosen = [c for c in codes if c in want]
             if not chosen:
@@ -83,8 +83,9 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
                                 f"{', '.join(w for w in want if w not in chosen)}")
             selection[dim.id] = chosen
         else:
-            wants = [dict(m.selection).get(_sel_key(m, dim)) for m in rows]
-            if wants and all(w is not None for w in wants):
+            named = [_wanted(m, dim) for m in rows]
+            wants = [w for w in named if w is not None]
+            if wants and len(wants) == len(named):
                 chosen = [c for c, label in dim.codes if any(ssb._value_matches(w, c, label) for w in wants)]
                 if not chosen:
                     raise FetchError(table, f"SSB-tabell {table}: dimensjonen {dim.id} har ingen av verdiene "
@@ -94,8 +95,22 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
                 # SSB needs a value and the catalogue names none: the first is, by SSB's habit, the total
                 selection[dim.id] = codes[:1]
                 warnings.append(f"tabell {table}: valgte «{dim.codes[0][1]}» for {dim.label or dim.id}")
-    chosen_years = [int(c[:4]) for c in selection[meta.time]]
+    chosen_years = [int(c[:4]) for c in selection[time_id]]
     return Query(table, selection, (min(chosen_years), max(chosen_years)), warnings)
+
+
+def _required(table: str, name: str, dim_id: str | None) -> str:
+    """The id of a dimension the query cannot do without; without it the table must be imported as a file."""
+    if dim_id is None:
+        raise FetchError(table, f"SSB-tabell {table} har ingen {name}-dimensjon i metadataene; Tilstand kan "
+                         f"ikke hente den automatisk. {offline_advice(table)}")
+    return dim_id
+
+
+def _wanted(m: catalog.MappingRow, dim: Dimension) -> str | None:
+    """The value the mapping row names for this dimension, or None when it names none."""
+    key = _sel_key(m, dim)
+    return None if key is None else dict(m.selection).get(key)
 
 
 def _sel_key(m: catalog.MappingRow, dim: Dimension) -> tuple[str, ...] | None:
@@ -137,8 +152,8 @@ def merge(parts: Sequence[bytes], file: str) -> bytes:
     cells: dict[tuple[str, ...], tuple[object, str | None]] = {}
     for doc in docs:
         dims = doc.get("dimension") or {}
-        doc_cats = [jsonstat._categories(dims.get(i), i, file) for i in ids]
-        for i, cs in zip(ids, doc_cats):
+        doc_cats = [jsonstat._categories(dims.get(i) or {}, i, file) for i in ids]  # {}: "mangler category"
+        for i, cs in zip(ids, doc_cats, strict=True):
             for code, label in cs:
                 cats[i].setdefault(code, label)
             unit = ((dims.get(i) or {}).get("category") or {}).get("unit")

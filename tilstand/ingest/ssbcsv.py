@@ -13,8 +13,16 @@ import re
 from collections.abc import Iterator
 
 from tilstand.errors import InputError
-from tilstand.ingest.cells import (MAX_SSB_CELLS, Cell, ParsedTable, decode_text, lines, parse_number,
-                                   table_id_from_title, too_many_cells)
+from tilstand.ingest.cells import (
+    MAX_SSB_CELLS,
+    Cell,
+    ParsedTable,
+    decode_text,
+    lines,
+    parse_number,
+    table_id_from_title,
+    too_many_cells,
+)
 
 TIME_COLUMNS = ("år", "year", "tid", "time", "ar")
 CONTENTS_COLUMNS = ("statistikkvariabel", "contents", "statistikkvariabler")
@@ -43,7 +51,7 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
     dimension sets shared, so a national table costs a few tens of MB however the file is laid out."""
     title = ""
     header: list[str] | None = None
-    for header_n, row in rows:
+    for header_n, row in rows:  # noqa: B007 - read after the loop: the header's line, for messages
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -63,6 +71,7 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
     region_col = next((i for i, h in enumerate(lower) if h in REGION_COLUMNS), 0)
     time_col = next((i for i, h in enumerate(lower) if h in TIME_COLUMNS), None)
     contents_col = next((i for i, h in enumerate(lower) if h in CONTENTS_COLUMNS), None)
+    value_cols: list[tuple[int, str | None, int | None]]  # (column, contents label, year) or the long layout's
     if time_col is not None:
         value_cols = [(len(header) - 1, None, None)]
         label_cols = [i for i in range(len(header) - 1) if i not in (region_col, time_col, contents_col)]
@@ -102,11 +111,13 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
         key = tuple(text(row[i]) for i in label_cols)
         dims = dim_sets.get(key)
         if dims is None:
-            dims = dim_sets[key] = {lower[i]: (v, v) for i, v in zip(label_cols, key)}
+            dims = dim_sets[key] = {lower[i]: (v, v) for i, v in zip(label_cols, key, strict=True)}
         if len(out.cells) + len(value_cols) > MAX_SSB_CELLS:
             raise too_many_cells(file, n)
-        for col, label, year in value_cols:
+        for col, heading, year in value_cols:
+            label = heading or ""  # the wide layout's contents label; the long layout reads it from the row
             if year is None:
+                assert time_col is not None and contents_col is not None  # the long layout, checked above
                 raw_year = row[time_col].strip()
                 if not re.fullmatch(r"\d{4}", raw_year):
                     raise InputError(file, n, header[time_col], f"«{raw_year}» er ikke et årstall.")

@@ -305,7 +305,7 @@ def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation],
         for r in SICK_IDS:
             qs = [vals.get(r) for vals in rows]
             if len(qs) == 4 and None not in qs:  # only with all four quarters
-                means[r] = sum(p * w for p, w in zip(qs, weights)) / sum(weights)
+                means[r] = sum(p * w for p, w in zip(qs, weights, strict=True)) / sum(weights)
         if "sick_short" in means and "sick_long" in means:
             means["total"] = means["sick_short"] + means["sick_long"]
         year_vals = years.get((muni, yr), (0, {}))[1]

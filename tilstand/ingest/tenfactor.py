@@ -36,12 +36,23 @@ from importlib.resources import files
 from tilstand import catalog
 from tilstand.errors import InputError
 from tilstand.ingest.model import Claim, Observation, Parsed, Source
-from tilstand.ingest.sheet import (
-    HEADER_SEARCH_ROWS, OLE_MAGIC, Sheet, blank, column_name, find_header, integer, norm, number, plain_errors,
-    read_csv, read_xlsx, refuse_merged, shown, xlsx_sheet_names,
-)
 from tilstand.ingest.sheet import (  # noqa: F401 - part of this module's interface
+    HEADER_SEARCH_ROWS,
+    OLE_MAGIC,
+    Sheet,
+    blank,
+    column_name,
+    find_header,
+    integer,
     known_municipalities,
+    norm,
+    number,
+    plain_errors,
+    read_csv,
+    read_xlsx,
+    refuse_merged,
+    shown,
+    xlsx_sheet_names,
 )
 from tilstand.ingest.sheet import municipality as _municipality
 from tilstand.privacy import SUPPRESSED, anonymity_limit
@@ -192,9 +203,9 @@ def _columns(headers: list[str], sheet: Sheet, file: str, row: int) -> dict[str,
         role = _role(h)
         if role is None:
             known = ", ".join(f"«{COLUMNS[r][0]}»" for r in ("municipality", "unit", "year", "respondents", "invited"))
-            factors = ", ".join(f"«{factor_header(f)}»" for f in FACTOR_IDS)
+            names = ", ".join(f"«{factor_header(f)}»" for f in FACTOR_IDS)
             raise InputError(file, row, h, f"ukjent kolonne ({column_name(i, sheet.xlsx)}). Tilstand kjenner "
-                             f"{known} og de ti faktorene: {factors}. Rett overskriften, eller slett kolonnen.")
+                             f"{known} og de ti faktorene: {names}. Rett overskriften, eller slett kolonnen.")
         if role == "ignored":
             continue
         if role in roles:
@@ -249,7 +260,7 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
                         " Slett den, eller gi kolonnen en overskrift.")
                 raise InputError(file, n, None, f"verdien «{shown(v)}» står i en kolonne uten overskrift "
                                  f"({column_name(i, sheet.xlsx)}).{hint}")
-        get = lambda role: _cell(sheet, values, cols.get(role), n, file, headers)  # noqa: E731
+        get = lambda role: _cell(sheet, values, cols.get(role), n, file, headers)  # noqa: E731, B023 - used in this row only
         scores: dict[str, float] = {}
         if long:
             raw_factor, raw_score = get("factor"), get("score")
