@@ -288,7 +288,7 @@ def run_case(path: Path, db: Path) -> tuple[int, float, float, str]:
     err_path = path.with_suffix(path.suffix + ".err")
     with err_path.open("w") as err:
         t0 = time.perf_counter()
-        import subprocess  # noqa: PLC0415 - only here
+        import subprocess  # only here
 
         proc = subprocess.Popen([*_command(), "import", str(path), "--db", str(db)], stdout=subprocess.DEVNULL,
                                 stderr=err, cwd=ROOT)

@@ -37,6 +37,7 @@ USER = "bench-leder"
 def prepare_db(path: Path, seed: int) -> None:
     """The national database of bench_profile.py plus one barnevernleder for all municipalities."""
     from bench_profile import build_db
+
     from tests.conftest import TEST_PASSWORD
     from tilstand import auth, store
     from tilstand.access import SYSTEM
@@ -81,6 +82,7 @@ def clear_caches() -> None:
 
 def signed_in_app(con, query: dict[str, str]):
     from streamlit.testing.v1 import AppTest
+
     from tilstand import auth, sessions
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -114,7 +116,7 @@ class FullCollections:
             self.count += 1
             self.ms += ms_since(self._start)
 
-    def __enter__(self) -> "FullCollections":
+    def __enter__(self) -> FullCollections:
         gc.callbacks.append(self)
         return self
 

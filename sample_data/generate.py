@@ -683,12 +683,12 @@ def write_bufdir(model: Model) -> list[Path]:
 
 
 def bufdir_xlsx(header: list[str], rows: list[list]) -> bytes:
-    import io  # noqa: PLC0415
-    import re  # noqa: PLC0415
-    import zipfile  # noqa: PLC0415
-    from datetime import datetime  # noqa: PLC0415
+    import io
+    import re
+    import zipfile
+    from datetime import datetime
 
-    import openpyxl  # noqa: PLC0415 - the only writer here that needs a package
+    import openpyxl  # the only writer here that needs a package
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -718,7 +718,7 @@ def verify_bufdir(files: list[Path], model: Model) -> bool:
     """Both downloads parse, are marked Eksempeldata, and fill every bufdir-origin indicator for every
     Trøndelag municipality (2019-2024; the foster-home figures 2019-2020)."""
     sys.path.insert(0, str(ROOT))
-    from tilstand.ingest import bufdir  # noqa: PLC0415
+    from tilstand.ingest import bufdir
 
     seen: set[tuple[str, str, int]] = set()
     ok = True
@@ -946,7 +946,7 @@ def write_tenfactor(model: Model) -> list[Path]:
     """The 10-FAKTOR template filled with synthetic results (xlsx), and the same sheet as Norwegian Excel
     saves it as «CSV (semikolondelt)»: cp1252, semicolons, decimal comma, CRLF, the title line padded."""
     sys.path.insert(0, str(ROOT))
-    from sample_data.templates import build  # noqa: PLC0415 - needs openpyxl and the tilstand package
+    from sample_data.templates import build  # needs openpyxl and the tilstand package
 
     rows = tenfactor_rows(model)
     TF_OUT.mkdir(parents=True, exist_ok=True)
@@ -964,7 +964,7 @@ def write_tenfactor(model: Model) -> list[Path]:
 def verify_tenfactor(files: list[Path], model: Model) -> bool:
     """Both copies parse to the same observations, cover every Trøndelag municipality and year, are marked
     Eksempeldata, and some municipality-years fall under the anonymity limit."""
-    from tilstand.ingest import tenfactor  # noqa: PLC0415
+    from tilstand.ingest import tenfactor
 
     parsed = [tenfactor.parse_file(f.read_bytes(), f.name) for f in files]
     obs = [{(o.indicator_id, o.region_code, o.year): (o.value, o.status) for o in p.observations} for p in parsed]
@@ -1068,7 +1068,7 @@ def survey_rows(model: Model) -> list[list]:
 def _write_pair(out: Path, stem: str, note: str, headers: list[str], rows: list[list], wb) -> list[Path]:
     """The filled template (xlsx) and its «CSV (semikolondelt)» copy: cp1252, decimal comma, CRLF."""
     sys.path.insert(0, str(ROOT))
-    from sample_data.templates import build  # noqa: PLC0415
+    from sample_data.templates import build
 
     out.mkdir(parents=True, exist_ok=True)
     xlsx = out / f"{stem}.xlsx"
@@ -1082,7 +1082,7 @@ def _write_pair(out: Path, stem: str, note: str, headers: list[str], rows: list[
 
 def write_staff_and_survey(model: Model) -> list[Path]:
     sys.path.insert(0, str(ROOT))
-    from sample_data.templates import build  # noqa: PLC0415
+    from sample_data.templates import build
 
     s_rows, b_rows = staff_rows(model), survey_rows(model)
     return [*_write_pair(STAFF_OUT, "ansatte_2019-2024", STAFF_NOTE, build.staff_headers(), s_rows,
@@ -1093,7 +1093,7 @@ def write_staff_and_survey(model: Model) -> list[Path]:
 
 def verify_staff_and_survey(files: list[Path]) -> bool:
     """Each xlsx and its CSV copy parse to the same observations and are marked Eksempeldata."""
-    from tilstand import ingest  # noqa: PLC0415
+    from tilstand import ingest
 
     ok = True
     for xlsx, csv_path in (files[:2], files[2:]):
@@ -1110,7 +1110,7 @@ def verify_staff_and_survey(files: list[Path]) -> bool:
 def verify(files: list[Path], model: Model) -> bool:
     """Parse every file with Tilstand's importer and check coverage of regions, years and indicators."""
     sys.path.insert(0, str(ROOT))
-    from tilstand.ingest.ssb import parse_file  # noqa: PLC0415 - only needed when verifying
+    from tilstand.ingest.ssb import parse_file  # only needed when verifying
 
     muni_codes = {m.code for m in model.munis if m.code != OS_CODE}
     wanted = {r["indicator_id"] for r in read_csv(DATA / "ssb_mapping.csv")}

@@ -74,7 +74,7 @@ class System:
                 fin_hi = sum(h for h in his if h < INF)
                 changed |= self.narrow(total, s_lo, INF if n_inf else fin_hi)
                 t = self.vars[total]
-                for p, lo, hi in zip(parts, los, his):
+                for p, lo, hi in zip(parts, los, his, strict=True):
                     if hi == INF:
                         rest_hi = INF if n_inf > 1 else fin_hi
                     else:

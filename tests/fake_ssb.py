@@ -265,7 +265,7 @@ class FakeSSB:
         doc["dimension"] = {d.id: self._dimension(t, d, codes) for d, codes in chosen}
         values, status = [], {}
         for flat, combo in enumerate(itertools.product(*(codes for _, codes in chosen))):
-            v, s = value(t.id, {d.id: c for (d, _), c in zip(chosen, combo)})
+            v, s = value(t.id, {d.id: c for (d, _), c in zip(chosen, combo, strict=True)})
             values.append(v)
             if s:
                 status[str(flat)] = s
@@ -276,7 +276,7 @@ class FakeSSB:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args) -> None:  # quiet
         pass

@@ -134,8 +134,8 @@ def test_the_navigation_holds_only_the_pages_a_role_may_open(app, username, page
 
 def test_a_page_run_without_the_role_stops_before_any_of_its_code(app):
     """Defence in depth: even if a page file ran for a lesar, require_page stops it at the top."""
-    from ui.navigation import may_open
     from tilstand import auth, store
+    from ui.navigation import may_open
 
     con = store.connect(os.environ["TILSTAND_DB"])
     lesar = auth.load_actor(con, "lesar")

@@ -158,7 +158,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(con, anne):
 
 def test_a_user_without_a_password_cannot_sign_in_with_one(con, admin):
     auth.add_user(con, admin, "sso@kommune.no", "Bare SSO")
-    with pytest.raises(auth.SignInError, match="^Feil brukernavn eller passord.$"):
+    with pytest.raises(auth.SignInError, match=r"^Feil brukernavn eller passord\.$"):
         auth.sign_in(con, "sso@kommune.no", "")
 
 
@@ -191,7 +191,7 @@ def test_a_disabled_account_is_refused_and_says_so_only_to_the_right_password(co
     auth.set_disabled(con, admin, "anne", True)
     with pytest.raises(auth.SignInError, match="deaktivert"):
         auth.sign_in(con, "anne", "annes eget passord")
-    with pytest.raises(auth.SignInError, match="^Feil brukernavn eller passord.$"):
+    with pytest.raises(auth.SignInError, match=r"^Feil brukernavn eller passord\.$"):
         auth.sign_in(con, "anne", "feil passord her")
     with pytest.raises(auth.SignInError):
         auth.load_actor(con, "anne")  # open sessions end on the next page load
@@ -700,6 +700,6 @@ def test_a_municipal_administrators_page_shows_only_their_municipalitys_log(app)
     log = at.dataframe[1].value
     assert set(log["Kommune"]) <= {"", "5001"} and len(log) > 0
     # the '*' leader's sign-in is not Trondheim's; what she did in Trondheim (e.g. saving peers) is
-    assert all(k == "5001" for b, k in zip(log["Bruker"], log["Kommune"]) if b == "leder")
+    assert all(k == "5001" for b, k in zip(log["Bruker"], log["Kommune"], strict=True) if b == "leder")
     assert "user:leder" not in set(log["Gjelder"])
     assert any("kommunene du administrerer" in c.value for c in at.caption)

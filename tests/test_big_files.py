@@ -124,7 +124,7 @@ def test_the_national_table_at_its_widest_is_read_and_not_refused():
 class _GzipBomb(http.server.BaseHTTPRequestHandler):
     """Answers every request with 21 MB of JSON packed into 21 KB of gzip."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:  # the name http.server calls
         body = gzip.compress(b"{" + b" " * (ingest.MAX_BYTES + MB) + b"}")
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

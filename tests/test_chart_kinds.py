@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tilstand import catalog, charts, fmt, words
-from tilstand.charts import _data, _layout
 from tilstand.access import SYSTEM
+from tilstand.charts import _data, _layout
 from tilstand.ingest import load
 
 YEAR = 2024
@@ -36,7 +36,7 @@ def bars_in_order(c: charts.Chart) -> list[tuple[str, float, str]]:
     found = {}
     for trace in c.figure.data:
         colour = trace.marker.color
-        for y, x in zip(trace.y, trace.x):
+        for y, x in zip(trace.y, trace.x, strict=True):
             found[y] = (y, x, colour)
     return [found[label] for label in c.figure.layout.yaxis.categoryarray]
 
@@ -97,7 +97,7 @@ def test_peer_line_is_the_unweighted_mean_of_the_peers_shown_values(demo):
     assert line.name == f"Sammenligningskommunene (snitt av {len(peers)})"
     assert line.line.color == _layout.STYLE["peers"]["color"] and line.line.dash not in {"solid", "dash", "dot", "dashdot"}
     values = public(demo, "barn_plassert_andel", peers, YEAR - 9, YEAR)
-    for x, y in zip(line.x, line.y):
+    for x, y in zip(line.x, line.y, strict=True):
         shown = [values[(p, int(x))] for p in peers if values.get((p, int(x))) is not None]
         assert len(shown) * 2 >= len(peers)
         assert y == pytest.approx(sum(shown) / len(shown))
@@ -129,12 +129,12 @@ def test_peers_are_ignored_unless_chosen_in_compare_and_never_on_a_count(demo):
 def test_trend_table_holds_the_plotted_numbers_and_says_why_a_year_is_missing(demo):
     c = charts.build(demo, chart("trend_barn_tiltak_andel"), "5052", YEAR, compare=charts.COMPARE_ALL, peers=FOSEN)
     assert c.table.columns[1:-1] == tuple(str(y) for y in range(YEAR - 9, YEAR + 1))
-    for trace, row in zip(c.figure.data, c.table.rows):
+    for trace, row in zip(c.figure.data, c.table.rows, strict=True):
         assert row[0] == trace.name
-        for v, cell in zip(trace.y, row[1:-1]):  # the plotted number, or SSB's symbol where there is no point
+        for v, cell in zip(trace.y, row[1:-1], strict=True):  # the plotted number, or SSB's symbol where there is no point
             assert cell == fmt.value(v, "percent") if v is not None else cell in (":", "..", "...", ".")
     leka = c.table.rows[0]
-    hidden = [y for y, cell in zip(c.table.columns[1:-1], leka[1:-1]) if cell == ":"]
+    hidden = [y for y, cell in zip(c.table.columns[1:-1], leka[1:-1], strict=True) if cell == ":"]
     assert hidden == ["2018", "2021", "2024"] and "–" not in leka
     assert "2018, 2021 og 2024: skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn" in leka[-1]
     assert c.table.legend.startswith("Tegnforklaring: «:» skjult av personvernhensyn: for få barn")
@@ -324,7 +324,7 @@ def test_a_trend_starts_at_the_first_year_any_region_has_a_number(demo):
     c = charts.build(demo, next(d for d in charts.registry() if d.id == "trend_turnover_pct"), "5001", 2024)
     first = demo.execute("SELECT min(year) FROM observation WHERE indicator_id = 'turnover_pct'").fetchone()[0]
     assert c.table.columns[1] == str(first) and first > 2015
-    assert "2015" not in c.alt and list(c.figure.data[0].x)[0] == str(first)
+    assert "2015" not in c.alt and next(iter(c.figure.data[0].x)) == str(first)
 
 
 # --- halves: a figure published per half-year ---------------------------------------------------
@@ -339,7 +339,7 @@ def test_half_year_chart_draws_each_half_and_the_year_from_the_public_view(demo)
     c = charts.build(demo, d, TRONDHEIM, YEAR)
     assert [t.name for t in c.figure.data] == ["1. halvår", "2. halvår", "Hele året"]
     assert [r[0] for r in c.table.rows] == ["1. halvår", "2. halvår", "Hele året"]
-    for trace, ind in zip(c.figure.data, FRISTBRUDD):
+    for trace, ind in zip(c.figure.data, FRISTBRUDD, strict=True):
         values = public(demo, ind, [TRONDHEIM], YEAR - 9, YEAR)
         assert [trace.y[i] for i in range(len(trace.x))] == [values.get((TRONDHEIM, int(x))) for x in trace.x]
     # The year is both halves' breaches over both halves' concluded investigations, not the mean of the lines.
@@ -364,7 +364,7 @@ def test_half_year_chart_leaves_a_gap_where_one_half_hides_the_year(demo):
     assert found, "the sample has a municipality whose second half-year is hidden"
     region, year = found
     c = charts.build(demo, chart(HALVES), region, YEAR)
-    at = {name: dict(zip(t.x, t.y)) for name, t in ((t.name, t) for t in c.figure.data)}
+    at = {name: dict(zip(t.x, t.y, strict=True)) for name, t in ((t.name, t) for t in c.figure.data)}
     assert at["1. halvår"][str(year)] is not None
     assert at["2. halvår"][str(year)] is None and at["Hele året"][str(year)] is None
     assert public(demo, FRISTBRUDD[2], [region], year, year) == {(region, year): None}

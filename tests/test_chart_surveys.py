@@ -10,9 +10,9 @@ import pytest
 
 from sample_data.templates import build as templates
 from tilstand import catalog, charts, fmt, ingest
+from tilstand.access import SYSTEM
 from tilstand.charts.kinds import survey as survey_kind
 from tilstand.charts.kinds import tenfactor as tenfactor_kind
-from tilstand.access import SYSTEM
 
 COMPARE = charts.COMPARE_ALL
 FACTORS = tuple(i for i, x in catalog.indicators().items() if x.area == "tenfactor" and x.unit == "score_1_5")
@@ -51,7 +51,7 @@ def public(con, region: str, year: int, ids) -> dict[str, float | None]:
 def trace(chart, name_part: str) -> dict:
     found = [t for t in chart.figure.data if name_part in (t.name or "")]
     assert len(found) == 1, [t.name for t in chart.figure.data]
-    return dict(zip(found[0].y, found[0].x))
+    return dict(zip(found[0].y, found[0].x, strict=True))
 
 
 def by_factor(chart, name_part: str) -> dict[str, float | None]:
@@ -163,7 +163,7 @@ def test_tenfactor_in_nynorsk(demo):
     chart = tenfactor(demo, language="nn", peers=("5006",))
     assert "dei ti faktorane" in chart.figure.layout.title.text
     assert "Meistringstru" in chart.figure.layout.yaxis.categoryarray
-    assert any("Snitt samanlikningskommunar (1)" == t.name for t in chart.figure.data)
+    assert any(t.name == "Snitt samanlikningskommunar (1)" for t in chart.figure.data)
     assert chart.about.startswith("Definisjon: Kvar faktor") and "Kjelde" in chart.source
 
 
@@ -173,7 +173,7 @@ def test_tenfactor_in_nynorsk(demo):
 def test_survey_segments_equal_the_stored_shares(demo):
     chart = survey(demo)
     assert not chart.empty and chart.figure.layout.barmode == "stack"
-    for band, t in zip(BANDS, chart.figure.data):
+    for band, t in zip(BANDS, chart.figure.data, strict=True):
         stored = public(demo, "5001", 2024, [f"{d}_{band}" for d in DIMENSIONS])
         assert list(t.x) == pytest.approx([stored[f"{d}_{band}"] for d in DIMENSIONS])
     respondents = public(demo, "5001", 2024, ["bu_antall_svar"])["bu_antall_svar"]
@@ -182,7 +182,7 @@ def test_survey_segments_equal_the_stored_shares(demo):
 
 def test_survey_table_rows_equal_the_segment_labels(demo):
     chart = survey(demo)
-    labels = list(zip(*(t.text for t in chart.figure.data)))
+    labels = list(zip(*(t.text for t in chart.figure.data), strict=True))
     assert [row[1:4] for row in chart.table.rows] == labels
     assert [row[0] for row in chart.table.rows] == list(chart.figure.data[0].y)
 
@@ -269,7 +269,7 @@ def test_a_survey_score_bar_starts_at_1_and_the_axis_ends_at_6(demo):
     assert bars and all(t.base == 1 for t in bars)  # a bar's base is the scale's bottom, never 0
     stored = public(demo, "5001", 2024, ["bu_tilgjengelighet"])["bu_tilgjengelighet"]
     own = next(t for t in bars if "Tråante" in " ".join(t.y))
-    drawn = dict(zip(own.y, own.x))["Trondheim - Tråante"]
+    drawn = dict(zip(own.y, own.x, strict=True))["Trondheim - Tråante"]
     assert drawn + own.base == pytest.approx(stored)  # the bar ends at the value itself
     assert tuple(c.figure.layout.xaxis.range) == (1, 6)
     assert c.figure.layout.xaxis.title.text == "Skår (skala 1–6)"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, env_flag
 from tilstand import catalog, charts, fmt, profile, store
 from tilstand.charts import _words, render
-from tests.conftest import ROOT, env_flag
 
 CHAPTERS = {r["key"]: r for r in csv.DictReader((ROOT / "tilstand" / "data" / "chapters.csv").open(encoding="utf-8"))}
 YEAR = 2024
@@ -155,9 +155,9 @@ def test_hidden_years_are_gaps_not_interpolated_and_the_note_says_why(con):
     c = charts.build(con, chart("trend_barn_tiltak_andel"), LEKA, YEAR)
     own = own_trace(c)
     assert own.name == "Leka" and own.connectgaps is False
-    gaps = [int(x) for x, y in zip(own.x, own.y) if y is None]
+    gaps = [int(x) for x, y in zip(own.x, own.y, strict=True) if y is None]
     assert gaps == LEKA_HIDDEN
-    assert all(y is not None for x, y in zip(own.x, own.y) if int(x) not in LEKA_HIDDEN)
+    assert all(y is not None for x, y in zip(own.x, own.y, strict=True) if int(x) not in LEKA_HIDDEN)
     note = " ".join(a.text for a in c.figure.layout.annotations).replace("<br>", " ")
     # the note names the true reason in short, the table's footnote gives the rule itself
     assert "Ikke vist for Leka i 2018, 2021 og 2024 (skjult av personvernhensyn: for få barn)." in note

@@ -17,7 +17,7 @@ EVIL_ANSWER = "<b>svar</b> {% if 1 %}ja{% endif %} {{ 7*7 }}"
 
 
 @pytest.fixture
-def commented(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
+def commented(app, demo_db, tmp_path, monkeypatch):
     """Trondheim's 2024 report, sent for review, with the saksordfører's comment on the first chapter."""
     db = tmp_path / "copy.duckdb"
     shutil.copy(demo_db, db)
@@ -53,7 +53,7 @@ def _assert_shown_literally(at, *texts: str) -> None:
         assert "{%" not in value and "{{" not in value, value
 
 
-def test_the_review_page_shows_a_comment_with_html_and_template_tags_literally_and_closes_it(app, commented):  # noqa: F811
+def test_the_review_page_shows_a_comment_with_html_and_template_tags_literally_and_closes_it(app, commented):
     con, section, comment = commented
     at = _open(app, "saksordforer", "pages/gjennomgang.py")
     _assert_shown_literally(at, EVIL)
@@ -66,7 +66,7 @@ def test_the_review_page_shows_a_comment_with_html_and_template_tags_literally_a
     assert any("lukket av Sverre Saksordfører" in m.value for m in at.markdown)
 
 
-def test_the_writing_room_shows_the_same_comment_literally_and_the_leader_answers_and_closes_it(app, commented):  # noqa: F811
+def test_the_writing_room_shows_the_same_comment_literally_and_the_leader_answers_and_closes_it(app, commented):
     con, section, comment = commented
     at = _open(app, "leder", "pages/skriverom.py")
     _assert_shown_literally(at, EVIL)
@@ -83,7 +83,7 @@ def test_the_writing_room_shows_the_same_comment_literally_and_the_leader_answer
     assert any(e.label == "Kommentarer fra gjennomgangen (0 åpne)" for e in at.expander)
 
 
-def test_the_answer_shows_on_the_review_page_too(app, commented):  # noqa: F811
+def test_the_answer_shows_on_the_review_page_too(app, commented):
     con, section, comment = commented
     review.add_comment(con, auth.load_actor(con, "leder"), section.id, EVIL_ANSWER, parent_id=comment.id)
     at = _open(app, "saksordforer", "pages/gjennomgang.py")

@@ -134,7 +134,7 @@ def test_a_share_is_hidden_when_its_base_is_hidden_not_only_its_part(con):
 
 def test_a_service_total_is_hidden_when_one_member_is_hidden(con):
     members = ["5035", "5033", "5032", "5034", "5036"]  # Værnesregionen
-    rows = [("undersokelser_avsluttet_halvar", m, v) for m, v in zip(members, (95, 2, 14, 11, 9))]
+    rows = [("undersokelser_avsluttet_halvar", m, v) for m, v in zip(members, (95, 2, 14, 11, 9), strict=True)]
     _write(con, rows + [("undersokelser_avsluttet_halvar", "varnesregionen", 131),
                         ("undersokelser_fristbrudd_andel", "varnesregionen", 12.2)])
     assert _public(con, "undersokelser_avsluttet_halvar", "varnesregionen", 2024) == (None, "x")
@@ -145,7 +145,7 @@ def test_a_service_total_is_hidden_when_one_member_is_hidden(con):
 
 def test_a_service_total_is_hidden_when_it_leaves_a_small_count_to_a_member_not_imported(con):
     members = ["5035", "5032", "5034", "5036"]  # Tydal not imported: the service total would give it
-    _write(con, [("undersokelser_avsluttet_halvar", m, v) for m, v in zip(members, (95, 14, 11, 9))]
+    _write(con, [("undersokelser_avsluttet_halvar", m, v) for m, v in zip(members, (95, 14, 11, 9), strict=True)]
            + [("undersokelser_avsluttet_halvar", "varnesregionen", 131)])
     assert _public(con, "undersokelser_avsluttet_halvar", "varnesregionen", 2024) == (None, "x")
 

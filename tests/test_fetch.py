@@ -15,8 +15,7 @@ from tests.conftest import leader, snapshot
 from tilstand import auth, ingest, store
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
-from tilstand.ingest import fetch
-from tilstand.ingest import ssb_api, ssb_query
+from tilstand.ingest import fetch, ssb_api, ssb_query
 from tilstand.ingest.ssb_api import Client, FetchError, Throttle
 
 YEARS = (2015, 2024)
@@ -293,7 +292,7 @@ def test_a_query_over_the_cell_limit_is_split_by_years_and_gives_the_same_number
     [result] = fetch_12275(con, ssb)
     parts = ssb.of("data")
     assert len(parts) == 5 and all(p.cells <= 50 and p.status == 200 for p in parts)
-    assert [p.selection["Tid"] for p in parts][0] == ["2015", "2016"]
+    assert parts[0].selection["Tid"] == ["2015", "2016"]
     assert con.execute(OBS_SQL).fetchall() == whole.execute(OBS_SQL).fetchall()
     assert result.file_name == "ssb_api_12275_2015-2024.json"
 
@@ -423,7 +422,7 @@ def test_cli_fetch_ssb_all_imports_every_table_that_fetched_names_each_failed_on
 
 
 def test_the_import_pages_fetch_shows_the_tables_imported_and_names_each_table_that_failed(
-        app, demo_db, tmp_path, monkeypatch, ssb):  # noqa: F811
+        app, demo_db, tmp_path, monkeypatch, ssb):
     """The page's «Hent fra SSB» with every table chosen (its default) gives the same partial result as the CLI."""
     import shutil
 

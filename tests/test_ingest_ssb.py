@@ -8,10 +8,9 @@ import re
 
 import pytest
 
-from tilstand.access import SYSTEM
-
 from tests.conftest import DATA, FORMATS, REAL, SAMPLE_99999, snapshot
 from tilstand import ingest
+from tilstand.access import SYSTEM
 from tilstand.errors import InputError
 from tilstand.ingest import ssb
 
@@ -275,8 +274,8 @@ def _jsonstat_cells(path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     codes = [sorted(doc["dimension"][i]["category"]["index"], key=doc["dimension"][i]["category"]["index"].get)
              for i in doc["id"]]
-    for value, combo in zip(doc["value"], itertools.product(*codes)):
-        yield dict(zip(doc["id"], combo)), value
+    for value, combo in zip(doc["value"], itertools.product(*codes), strict=True):
+        yield dict(zip(doc["id"], combo, strict=True)), value
 
 
 def _statbank_rows(path, encoding):

@@ -28,8 +28,8 @@ from tilstand import profile, queries, store, suppression
 from tilstand.access import SYSTEM, Actor, PermissionDenied
 from tilstand.errors import InputError
 from tilstand.ingest import klass, load
-from tilstand.ingest.ssb_api import Throttle
 from tilstand.ingest.klass import Client, KlassError
+from tilstand.ingest.ssb_api import Throttle
 
 SAMPLE = FORMATS / "ssb_klass_131_112_corresponds_from_2020.json"
 PATH = "/api/klass/v1/classifications/131/corresponds"
@@ -72,7 +72,7 @@ class FakeKlass:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args) -> None:  # quiet
         pass
@@ -292,7 +292,7 @@ def test_a_failed_fetch_leaves_what_may_be_shown_as_it_was(con, ssb):
     for item in ssb.items:
         if item["sourceCode"] in ("5006", "5007"):
             item["targetCode"], item["targetName"] = "EKG12", "KOSTRA-gruppe 12"
-    status, doc = ssb.corresponds("2020-01-01")
+    _status, doc = ssb.corresponds("2020-01-01")
     ssb.answer(json.dumps(doc).encode()[:-40])  # cut off before the end
     before = state(con)
     with pytest.raises(InputError):

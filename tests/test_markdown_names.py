@@ -12,8 +12,8 @@ import shutil
 import pytest
 import streamlit as st
 
-from tests.conftest import DATA
 from tests.apptest import sign_in_as
+from tests.conftest import DATA
 from tilstand import auth, regions, store
 from tilstand.access import SYSTEM
 from tilstand.errors import InputError
@@ -33,7 +33,7 @@ def seen(markdown: str) -> str:
 
 
 @pytest.fixture
-def evil(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
+def evil(app, demo_db, tmp_path, monkeypatch):
     """A private database where every region's name and a person's display name were stored as Markdown images
     (before the importers and add_user refused them)."""
     db = tmp_path / "copy.duckdb"
@@ -100,7 +100,7 @@ def test_region_names_with_brackets_or_parentheses_alone_are_still_names(name):
 # --- the pages ------------------------------------------------------------------------------------
 
 
-def test_an_area_page_shows_imported_region_names_literally(app, evil):  # noqa: F811
+def test_an_area_page_shows_imported_region_names_literally(app, evil):
     _open(app, "pages/dekningsgrad.py", "eva")
     shown = _assert_no_image_or_link(app)
     trondheim = literal("Trondheim - Tråante" + EVIL_REGION)
@@ -111,7 +111,7 @@ def test_an_area_page_shows_imported_region_names_literally(app, evil):  # noqa:
     assert sum(r"\!\[r\]\(https\:\/\/evil\.example\/r\.png\)" in t for t in shown) >= 4
 
 
-def test_the_service_profile_shows_imported_region_names_literally(app, evil):  # noqa: F811
+def test_the_service_profile_shows_imported_region_names_literally(app, evil):
     _open(app, "pages/tjenesteprofil.py", "eva")
     _assert_no_image_or_link(app)
     assert app.subheader[0].value == literal("Trondheim - Tråante" + EVIL_REGION) + " 2024"
@@ -123,13 +123,13 @@ def test_the_service_profile_shows_imported_region_names_literally(app, evil):  
                for i in app.info), "the boundary note"
 
 
-def test_the_sidebar_names_the_signed_in_person_literally(app, evil):  # noqa: F811
+def test_the_sidebar_names_the_signed_in_person_literally(app, evil):
     _open(app, "pages/forside.py", "eva")
     _assert_no_image_or_link(app)
     assert f"Innlogget som **{literal(EVIL_NAME)}**" in [m.value for m in app.markdown]
 
 
-def test_the_admin_page_refuses_an_image_as_a_name_and_shows_an_added_name_literally(app, evil):  # noqa: F811
+def test_the_admin_page_refuses_an_image_as_a_name_and_shows_an_added_name_literally(app, evil):
     def add(name: str):
         for label, value in (("Brukernavn (e-postadressen ved innlogging med kommunens SSO)", "kari"),
                              ("Fullt navn", name)):
@@ -146,7 +146,7 @@ def test_the_admin_page_refuses_an_image_as_a_name_and_shows_an_added_name_liter
     assert any(s.value.startswith(r"Kari \:red\[Nordmann\] \$x\^2\$ er lagt til som ") for s in app.success)
 
 
-def test_the_import_page_shows_uploaded_file_names_literally(app, evil):  # noqa: F811
+def test_the_import_page_shows_uploaded_file_names_literally(app, evil):
     _open(app, "pages/importer.py", "leder")
     name = literal(EVIL_FILE)
     app.file_uploader[0].set_value((EVIL_FILE, SSB_CSV.read_bytes().replace(b"2,6", b"2,6abc"), "text/csv"))
@@ -163,7 +163,7 @@ def test_the_import_page_shows_uploaded_file_names_literally(app, evil):  # noqa
 
 
 def test_the_first_run_step_refuses_an_image_as_the_administrators_name_and_shows_the_refusal_as_text(
-        app, evil):  # noqa: F811
+        app, evil):
     cur = evil.cursor()
     for table in ("auth_session", "sign_in_failure", "role_grant", "app_user"):  # a database with no user yet
         cur.execute(f"DELETE FROM {table}")

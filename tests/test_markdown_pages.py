@@ -26,7 +26,7 @@ BUFDIR_LINK = '<a href="https://www.bufdir.no" rel="noopener noreferrer nofollow
 
 
 @pytest.fixture
-def written(app, demo_db, tmp_path, monkeypatch):  # noqa: F811
+def written(app, demo_db, tmp_path, monkeypatch):
     """A private database where a leader named like an image wrote the first chapter with every attack,
     a saksordfører commented with one, and the report went through review to ferdig."""
     db = tmp_path / "copy.duckdb"
@@ -74,7 +74,7 @@ def _shown_chapter(at) -> str:
     return body
 
 
-def test_the_writing_room_preview_is_the_subset_with_no_image_and_no_script_link(app, written):  # noqa: F811
+def test_the_writing_room_preview_is_the_subset_with_no_image_and_no_script_link(app, written):
     sign_in_as(app, "leder")
     app.run()
     app.switch_page("pages/skriverom.py").run()
@@ -89,7 +89,7 @@ def test_the_writing_room_preview_is_the_subset_with_no_image_and_no_script_link
     assert any(r"gruppe 12 \!\[g\]" in m.value for m in app.markdown)
 
 
-def test_the_review_page_shows_the_chapter_and_names_safely(app, written):  # noqa: F811
+def test_the_review_page_shows_the_chapter_and_names_safely(app, written):
     sign_in_as(app, "saksordforer")
     app.run()
     app.switch_page("pages/gjennomgang.py").run()
@@ -100,7 +100,7 @@ def test_the_review_page_shows_the_chapter_and_names_safely(app, written):  # no
 
 
 @pytest.mark.libreoffice  # publishing makes the PDF when LibreOffice is there
-def test_the_councils_published_view_shows_the_chapter_and_the_publisher_safely(app, written):  # noqa: F811
+def test_the_councils_published_view_shows_the_chapter_and_the_publisher_safely(app, written):
     con, rep, eva = written
     publish.publish(con, eva, rep.id, today=date(2025, 3, 1))
     sign_in_as(app, "lesar")

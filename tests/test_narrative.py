@@ -3,7 +3,6 @@
 import pytest
 
 from tests.conftest import leader
-
 from tests.storage_faults import full_disk
 from tilstand import narrative
 from tilstand.narrative import StaleVersionError, StructureError, TextNotSavedError

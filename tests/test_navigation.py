@@ -25,7 +25,7 @@ def readme_pages_per_role() -> dict[str, set[str]]:
         first, *ticks = [c.strip() for c in row.strip("|").split("|")]
         names = re.sub(r"\s*\(.*\)$", "", first.removeprefix("Area pages:")).strip()
         for title in names.split(", "):
-            out[title] = {role for role, tick in zip(roles, ticks) if tick.startswith("✓")}
+            out[title] = {role for role, tick in zip(roles, ticks, strict=True) if tick.startswith("✓")}
     return out
 
 
@@ -60,7 +60,7 @@ def test_a_person_without_roles_sees_only_the_pages_open_to_everyone_signed_in()
     assert navigation.pages_for(None) == []
 
 
-def test_the_sidebar_app_py_draws_is_the_table_in_order_under_its_section_captions(app):  # noqa: F811
+def test_the_sidebar_app_py_draws_is_the_table_in_order_under_its_section_captions(app):
     """A leader's sidebar: every page the table opens for the role, in the table's order, each section's
     caption above its first page."""
     app.run()

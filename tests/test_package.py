@@ -110,7 +110,7 @@ def test_an_installed_wheel_builds_the_sample_database_and_the_council_docx_from
     first = [p.text for p in doc.paragraphs[:8]]
     assert "Tilstandsrapport for barnevernstjenesten" in first and "Trondheim - Tråante" in first
     captions = [t._tbl.tblPr.find(qn("w:tblCaption")) for t in doc.tables]
-    key = [t for t, c in zip(doc.tables, captions) if t.rows[0].cells[0].text == "Indikator"
+    key = [t for t, c in zip(doc.tables, captions, strict=True) if t.rows[0].cells[0].text == "Indikator"
            and c is not None and re.match(r"Tabell \d+\. Nøkkeltall: ", c.get(qn("w:val")))]
     assert key, "the report has no key-figure table"
     assert key[0].rows[0].cells[1].text == "Trondheim - Tråante"

@@ -16,9 +16,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import sign_in_as
 from tests.conftest import ROOT
 from tests.storage_faults import full_disk, random_bytes_file, sqlite_file, text_file
-from tests.apptest import sign_in_as
 from tilstand import narrative, review, store
 from tilstand.access import Actor
 
@@ -179,8 +179,8 @@ def _page_with_action(raise_what: str) -> None:
     import duckdb
     import streamlit as st
 
-    from ui.errors import page_action
     from tilstand.review import StateError
+    from ui.errors import page_action
 
     st.title("Side")
     with page_action(unsaved="Det jeg skrev."):

@@ -180,7 +180,7 @@ def test_random_bytes_named_docx_raise_a_norwegian_error_naming_the_file(office,
 def test_refresh_docx_refuses_a_broken_file_too(uno, tmp_path):
     bad = tmp_path / "tull.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(pdf.PdfConversionError, match="«tull.docx»"):
+    with pytest.raises(pdf.PdfConversionError, match=r"«tull\.docx»"):
         pdf.refresh_docx(bad, tmp_path / "ut.docx")
 
 

@@ -2,11 +2,10 @@
 
 import pytest
 
-from tilstand.access import SYSTEM
-
-from tilstand import ingest, queries
-from tilstand.privacy import explain
 from tests.conftest import DATA
+from tilstand import ingest, queries
+from tilstand.access import SYSTEM
+from tilstand.privacy import explain
 
 
 def _public(con, indicator, region, year):

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.conftest import leader, env_flag
+from tests.conftest import env_flag, leader
 from tilstand import catalog, fmt, narrative, profile, report, template_guard
 from tilstand.charts import render
 from tilstand.errors import InputError
@@ -252,7 +252,7 @@ def test_a_broken_or_missing_template_is_a_norwegian_input_error_and_no_file(dem
     bad = tmp_path / "egen_mal.docx"
     bad.write_bytes(b"not a zip")
     out = tmp_path / "r.docx"
-    with pytest.raises(InputError, match="egen_mal.docx.*ikke et Word-dokument"):
+    with pytest.raises(InputError, match=r"egen_mal\.docx.*ikke et Word-dokument"):
         report.render(demo, "5001", 2024, "nb", out=out, template=bad, with_charts=False)
     with pytest.raises(InputError, match="finnes ikke"):
         report.render(demo, "5001", 2024, "nb", out=out, template=tmp_path / "nope.docx", with_charts=False)
@@ -264,7 +264,7 @@ def test_a_template_with_a_broken_tag_names_the_file(demo, tmp_path):
     doc.add_paragraph("{% if %}")
     bad = tmp_path / "kommunens_mal.docx"
     doc.save(bad)
-    with pytest.raises(InputError, match="kommunens_mal.docx.*mal-tagg"):
+    with pytest.raises(InputError, match=r"kommunens_mal\.docx.*mal-tagg"):
         report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=bad, with_charts=False)
 
 

@@ -1,4 +1,3 @@
-import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +6,6 @@ import pytest
 
 from tests.storage_faults import flip_byte, random_bytes_file, sqlite_file, text_file
 from tilstand import store
-from tilstand.errors import DatabaseLockedError
 from tilstand.migrations import LATEST, MIGRATIONS
 from tilstand.storage_errors import StorageError
 
@@ -48,10 +46,9 @@ def test_every_trondelag_municipality_has_a_kostra_group(con):
 
 
 def test_a_failed_transaction_leaves_nothing_behind(con):
-    with pytest.raises(RuntimeError):
-        with store.transaction(con) as cur:
-            cur.execute("INSERT INTO region (code, name, kind) VALUES ('9001', 'X', 'municipality')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction(con) as cur:
+        cur.execute("INSERT INTO region (code, name, kind) VALUES ('9001', 'X', 'municipality')")
+        raise RuntimeError("boom")
     assert con.execute("SELECT count(*) FROM region WHERE code='9001'").fetchone()[0] == 0
 
 

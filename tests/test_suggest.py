@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tilstand.access import SYSTEM
 from tilstand import catalog, fmt, profile, store, suggest
+from tilstand.access import SYSTEM
 from tilstand.ingest import load
 from tilstand.suggest import Suggestion
 

@@ -55,7 +55,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         for _ in range(3):
             if self._launch():
                 return self
@@ -69,7 +69,7 @@ class Server:
     def _launch(self) -> bool:
         """Start the process; True once it answers /_stcore/health, False if it exited first."""
         env = {**os.environ, "TILSTAND_DB": str(self.db)}
-        self._log = open(self.log_path, "a")
+        self._log = open(self.log_path, "a")  # noqa: SIM115 - the server writes to it until stop() closes it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -209,7 +209,7 @@ def axe(page) -> dict:
         try:
             if not frame.evaluate("() => typeof window.axe === 'object'"):
                 frame.add_script_tag(path=str(AXE_JS))
-        except Exception:  # a frame gone or navigating away meanwhile: axe reports it if it matters
+        except Exception:  # noqa: BLE001 - a frame gone or navigating away meanwhile: axe reports it if it matters
             pass
     return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
                          "resultTypes: ['violations']})", WCAG_21_AA)

@@ -483,7 +483,7 @@ def tenfactor_cases() -> None:
                                                              header=[*TF_HEADER[:3], *TF_HEADER[4:]]))
     case("tenfactor/ingen_faktorkolonner.csv", tf_csv([r[:5] for r in TF_ROWS], header=TF_HEADER[:5]))
     long_header = ["Kommunenummer", "Enhet", "År", "Antall svar", "Faktor", "Gjennomsnitt"]
-    long_rows = [["5001", "Tiltak", 2023, 41, f, s] for f, s in zip(FACTORS[:3], (4.1, 4.3, 4.0))]
+    long_rows = [["5001", "Tiltak", 2023, 41, f, s] for f, s in zip(FACTORS[:3], (4.1, 4.3, 4.0), strict=True)]
     case("tenfactor/baade_bred_og_lang.csv", tf_csv([[*r, 4.1] for r in long_rows],
                                                     header=[*long_header, "Mestringstro"]))
     case("tenfactor/lang_ukjent_faktor.csv", tf_csv(put(long_rows, 1, 4, "Arbeidsglede"), header=long_header))
@@ -768,8 +768,8 @@ def write_files(cases: Sequence[Case]) -> None:
 
 def message(c: Case) -> str:
     """What the importer says about the file, read the way the CLI and the import page read it."""
-    from tilstand import ingest  # noqa: PLC0415 - only --expected needs the app
-    from tilstand.errors import InputError  # noqa: PLC0415
+    from tilstand import ingest  # only --expected needs the app
+    from tilstand.errors import InputError
 
     try:
         ingest.read(HERE / c.path, source=c.source or None)
