@@ -37,6 +37,17 @@ def test_the_everyday_loop_in_the_readme_leaves_out_exactly_the_browser_and_libr
     assert {m.split(":")[0] for m in markers["markers"]} >= {"browser", "libreoffice", "slow"}
 
 
+def test_ci_lints_and_type_checks_before_the_tests_as_the_everyday_loop_does():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lint, types, tests = (ci.find(f"\n{c}\n") for c in ("uv run ruff check .", "uv run mypy", readme_test_command()))
+    assert -1 < lint < tests and -1 < types < tests, "CI must run ruff and mypy, before the tests"
+    assert "set -euo pipefail" in ci  # a finding stops the run
+    loop = README.split("**The everyday loop**", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert loop.strip().splitlines()[:2] == ["uv run ruff check .", "uv run mypy"]
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert config["mypy"]["packages"] == ["tilstand", "ui"] and config["ruff"]["line-length"] == 120
+
+
 def test_no_lock_file_with_registry_addresses_is_committed():
     assert not (ROOT / "uv.lock").exists() or "uv.lock" in (ROOT / ".gitignore").read_text()
 
