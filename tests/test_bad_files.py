@@ -118,6 +118,7 @@ def _cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tilstand.cli"]
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_bad_files_with_exit_code_and_message_and_changes_nothing(battery_db, untouched):
     store.close(battery_db)  # the command must be able to open the database itself
     runs = {}

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from tests.conftest import ROOT, requires_sample_data
 from tilstand import catalog, check, demo, queries, store
@@ -47,6 +48,7 @@ def test_sample_data_has_small_municipalities_under_the_suppression_threshold(de
         con.close()
 
 
+@pytest.mark.slow
 def test_demo_and_check_commands_exit_0(tmp_path):
     requires_sample_data()
     db = tmp_path / "d.duckdb"

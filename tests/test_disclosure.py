@@ -55,6 +55,7 @@ def national_db(national_path):
     return store.connect(national_path)
 
 
+@pytest.mark.slow
 def test_no_hidden_count_in_a_national_database_can_be_worked_out(national_db):
     result = attack(national_db, complete=True)
     _report("national", national_db, result)

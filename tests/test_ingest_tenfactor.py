@@ -493,6 +493,7 @@ def test_truncated_xlsx_never_crashes(n):
     _parse(GOOD_XLSX[:n])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(GOOD_XLSX) - 1), st.binary(min_size=1, max_size=8))
 def test_corrupted_xlsx_never_crashes(at, junk):
@@ -510,6 +511,7 @@ with zipfile.ZipFile(io.BytesIO(GOOD_XLSX)) as _z:
 SHEET_XML = GOOD_PARTS["xl/worksheets/sheet1.xml"]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(SHEET_XML) - 1),
        st.sampled_from([b"<", b'"', b"&", b' t="e"', b' t="d"', b' t="s"', b"<v>1e999</v>", b"<f>", b"\xff",

@@ -434,6 +434,7 @@ def test_cli_fetch_klass_404_exits_1_in_norwegian_and_changes_nothing(db_path, s
     assert _groups(db_path) == before
 
 
+@pytest.mark.slow
 def test_cli_fetch_klass_without_network_exits_1_with_advice_and_changes_nothing(db_path):
     store.connect(db_path)
     store.close(db_path)
@@ -456,6 +457,7 @@ def test_cli_fetch_klass_with_malformed_json_exits_2_and_changes_nothing(db_path
     assert _groups(db_path) == before
 
 
+@pytest.mark.slow
 def test_cli_fetch_klass_reads_a_saved_answer_without_network(db_path, tmp_path):
     saved = tmp_path / "klass.json"
     saved.write_bytes(SAMPLE.read_bytes())

@@ -21,6 +21,8 @@ from tests.conftest import ROOT, leader
 from tilstand import catalog, ingest, narrative, profile, store
 from tilstand.ingest import load
 
+pytestmark = pytest.mark.slow  # the walk imports every source into one database first
+
 MUNI, NAME, YEARS, REPORT_YEAR = "5007", "Namsos", (2022, 2023, 2024), 2024
 # The files pages/importer.py offers under «Maler for tall som ikke har et fast format» (TEMPLATES / f"{stem}.xlsx").
 TEMPLATES = ROOT / "sample_data" / "templates"

@@ -25,6 +25,8 @@ from docx.oxml.ns import qn
 from tests.conftest import ROOT, env_flag
 from tilstand import demo, resources
 
+pytestmark = pytest.mark.slow  # builds the wheel and installs it from the lock into a new virtualenv
+
 LOCK = ROOT / "requirements.lock"
 # The command that made requirements.lock (README, «Installing from a wheel»); its header repeats it.
 EXPORT = ["export", "--format", "requirements.txt", "--frozen", "--no-emit-project", "--no-dev"]

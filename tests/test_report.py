@@ -164,6 +164,7 @@ def test_document_language_and_page_numbers_are_set(trondheim_docx):
     assert toc and '\\o "1-2"' in toc[0]
 
 
+@pytest.mark.slow
 def test_nynorsk_report_uses_nynorsk_template_titles_and_labels(demo, tmp_path):
     _needs_charts()
     _write(demo, "5001", 2024, "nn", {"dekningsgrad": "Tenesta har god kapasitet."})

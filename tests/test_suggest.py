@@ -189,6 +189,7 @@ def demo_con(demo_db):
     store.close(demo_db)
 
 
+@pytest.mark.slow
 def test_sample_database_never_states_a_hidden_number(demo_con):
     year = 2024
     ids = list(catalog.indicators())
