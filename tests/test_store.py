@@ -10,7 +10,8 @@ from tilstand.migrations import LATEST, MIGRATIONS
 from tilstand.storage_errors import StorageError
 
 
-def test_new_database_is_migrated_to_the_latest_schema(con):
+def test_new_database_is_migrated_to_the_latest_schema(db_path):
+    con = store.connect(db_path)  # a new file, not the `con` fixture's copy of one migrated before
     assert store.schema_version(con) == LATEST
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"region", "indicator", "observation", "import_log", "service", "service_member",
