@@ -108,11 +108,11 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
             with store.transaction(con) as cur:
                 if _fingerprint(cur, report_id) != before:
                     raise _Changed
-                publication_id = cur.execute(
+                publication_id = store.scalar(cur,
                     "INSERT INTO publication (report_id, region_code, year, language, published_at, published_by, "
                     "snapshot, docx, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [report_id, rep.region_code, rep.year, rep.language, now, actor.display_name,
-                     json.dumps(content, ensure_ascii=False), docx, pdf_bytes]).fetchone()[0]
+                     json.dumps(content, ensure_ascii=False), docx, pdf_bytes])
                 _write_state(cur, actor, report_id, "published")
                 detail = f"publikasjon {publication_id}: {rep.year} {rep.language}, " \
                          f"{time.perf_counter() - started:.1f} s" + "".join(f"; {n}" for n in notes)
@@ -131,9 +131,9 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
 def _fingerprint(cur: duckdb.DuckDBPyConnection, report_id: int) -> tuple:
     """Everything the published document depends on: state, chapters with their latest text version,
     the latest import and the catalogue's version."""
-    state = cur.execute("SELECT state FROM report WHERE id = ?", [report_id]).fetchone()[0]
+    state = store.scalar(cur, "SELECT state FROM report WHERE id = ?", [report_id])
     sections = tuple(narrative.sections(cur, report_id, cursor=cur))
-    last_import = cur.execute("SELECT max(id) FROM import_log").fetchone()[0]
+    last_import = store.scalar(cur, "SELECT max(id) FROM import_log")
     reference = cur.execute("SELECT value FROM meta WHERE key = 'reference_digest'").fetchone()
     return state, sections, last_import, reference
 
