@@ -28,8 +28,8 @@ if not items:
     st.info(t("ui.publisert.none"))
     st.stop()
 
-labels = {i.id: f"{i.region_name} – tilstandsrapport {i.year} ({words.t(f'language.{i.language}')}), "
-                f"publisert {words.when(i.published_at)}" for i in items}
+labels = {i.id: t("ui.publisert.item", region=i.region_name, year=i.year, language=words.t(f"language.{i.language}"),
+                  when=words.when(i.published_at)) for i in items}
 chosen = st.selectbox(t("ui.publisert.report"), list(labels), format_func=labels.get, key="pub_id",
                       help=t("ui.publisert.report_help"))
 snap = publish.snapshot(con, actor, chosen)
@@ -38,7 +38,7 @@ st.header(f"{t('report.title')} {info.year} – {literal(info.region_name)}")
 st.caption(t("ui.publisert.published_by", when=words.when(info.published_at, at=True),
              by=literal(info.published_by)))
 if snap.sample:
-    st.warning(t("ui.publisert.sample"), icon=":material/warning:")
+    st.warning(t("ui.common.sample_banner"), icon=":material/warning:")
 d1, d2, _ = st.columns([1, 1, 2])
 d1.download_button(t("ui.publisert.download_docx"), data=publish.document(con, actor, info.id, "docx"),
                    file_name=council_doc.file_name(info.region_code, info.region_name, info.year, info.language,

@@ -16,59 +16,61 @@ import json
 
 import streamlit as st
 
-# Streamlit's English aria-label/title/placeholder texts, whole value -> Norwegian bokmål.
+from tilstand.words import t
+
+# Streamlit's English aria-label/title/placeholder texts, whole value -> Norwegian (the catalog's [ui.chrome]).
 LABELS: dict[str, str] = {
-    "Help": "Hjelp",
-    "Close": "Lukk",
-    "Open": "Åpne",
-    "Search": "Søk",
-    "Clear all": "Fjern alle",
-    "Clear value": "Fjern valget",
-    "Selected values": "Valgte verdier",
-    "Show password": "Vis tegnene du har skrevet",
-    "Hide password": "Skjul tegnene du har skrevet",
-    "Show/hide columns": "Vis eller skjul kolonner",
-    "Download as CSV": "Last ned som CSV",
-    "Fullscreen": "Fullskjerm",
-    "Close fullscreen": "Lukk fullskjerm",
-    "Collapse sidebar": "Skjul sidepanelet",
-    "Expand sidebar": "Vis sidepanelet",
-    "Sidebar": "Sidepanel",
-    "Decrement": "Reduser",
-    "Increment": "Øk",
-    "file upload": "Filopplasting",
-    "Link to heading": "Lenke til overskriften",
-    "Choose an option": "Velg",
-    "Choose options": "Velg",
-    "Copy to clipboard": "Kopier",
-    "Skip to content": "Hopp til innholdet",
-    "Main menu": "Hovedmeny",
-    "Delete": "Slett",
+    "Help": t("ui.chrome.help"),
+    "Close": t("ui.chrome.close"),
+    "Open": t("ui.chrome.open"),
+    "Search": t("ui.chrome.search"),
+    "Clear all": t("ui.chrome.clear_all"),
+    "Clear value": t("ui.chrome.clear_value"),
+    "Selected values": t("ui.chrome.selected_values"),
+    "Show password": t("ui.chrome.show_password"),
+    "Hide password": t("ui.chrome.hide_password"),
+    "Show/hide columns": t("ui.chrome.show_hide_columns"),
+    "Download as CSV": t("ui.chrome.download_csv"),
+    "Fullscreen": t("ui.chrome.fullscreen"),
+    "Close fullscreen": t("ui.chrome.close_fullscreen"),
+    "Collapse sidebar": t("ui.chrome.collapse_sidebar"),
+    "Expand sidebar": t("ui.chrome.expand_sidebar"),
+    "Sidebar": t("ui.chrome.sidebar"),
+    "Decrement": t("ui.chrome.decrement"),
+    "Increment": t("ui.chrome.increment"),
+    "file upload": t("ui.chrome.file_upload"),
+    "Link to heading": t("ui.chrome.link_to_heading"),
+    "Choose an option": t("ui.chrome.choose"),
+    "Choose options": t("ui.chrome.choose"),
+    "Copy to clipboard": t("ui.chrome.copy"),
+    "Skip to content": t("ui.chrome.skip_to_content"),
+    "Main menu": t("ui.chrome.main_menu"),
+    "Delete": t("ui.chrome.delete"),
 }
 # Labels that end with the element's own (already Norwegian) name: English prefix -> Norwegian prefix.
 PREFIXES: dict[str, str] = {
-    "Help for ": "Hjelp om ",
-    "Remove ": "Fjern ",
-    "Search: ": "Søk: ",
-    "Show/hide columns: ": "Vis eller skjul kolonner: ",
-    "Download as CSV: ": "Last ned som CSV: ",
-    "Fullscreen: ": "Fullskjerm: ",
+    "Help for ": t("ui.chrome.help_for") + " ",
+    "Remove ": t("ui.chrome.remove") + " ",
+    "Search: ": t("ui.chrome.search") + ": ",
+    "Show/hide columns: ": t("ui.chrome.show_hide_columns") + ": ",
+    "Download as CSV: ": t("ui.chrome.download_csv") + ": ",
+    "Fullscreen: ": t("ui.chrome.fullscreen") + ": ",
 }
-# Whole visible texts of Streamlit's chrome (text nodes), English -> Norwegian bokmål.
+# Whole visible texts of Streamlit's chrome (text nodes), English -> Norwegian.
 TEXTS: dict[str, str] = {
-    "Skip to main content": "Hopp til hovedinnholdet",
-    "Page not found": "Fant ikke siden",
+    "Skip to main content": t("ui.chrome.skip_to_main"),
+    "Page not found": t("ui.chrome.page_not_found"),
     "The page that you have requested does not seem to exist. Running the app's main page.":
-        "Siden finnes ikke, eller du har ikke tilgang til den. Du ser forsiden.",
-    "Drag and drop files here": "Dra og slipp filer her",
-    "Drag and drop file here": "Dra og slipp filen her",
-    "Browse files": "Velg filer",
-    "Upload": "Last opp",
-    "Press Enter to apply": "Trykk Enter for å bruke",
-    "Press Enter to submit form": "Trykk Enter for å sende skjemaet",
-    "Press ⌘+Enter to apply": "Trykk ⌘+Enter for å bruke",
-    "Press Ctrl+Enter to apply": "Trykk Ctrl+Enter for å bruke",
-    "No results": "Ingen treff",
+        t("ui.chrome.page_not_found_text"),
+    "Drag and drop files here": t("ui.chrome.drop_files"),
+    "Drag and drop file here": t("ui.chrome.drop_file"),
+    "Browse files": t("ui.chrome.browse_files"),
+    "Upload": t("ui.chrome.upload"),
+    "Press Enter to apply": t("ui.chrome.enter_apply"),
+    "Press Enter to submit form": t("ui.chrome.enter_submit"),
+    "Press ⌘+Enter to apply": t("ui.chrome.cmd_enter_apply"),
+    "Press Ctrl+Enter to apply": t("ui.chrome.ctrl_enter_apply"),
+    "No results": t("ui.chrome.no_results"),
 }
 # Streamlit draws captions in the text colour at 60 % opacity (#7f7e7d on the sidebar's #f8f8f7: 3.8:1);
 # full opacity in #5c5b5a gives 5.8:1 there and 6.4:1 on white. !important: Streamlit's own class rules
@@ -137,7 +139,7 @@ def script() -> str:
 
 def norwegian_chrome() -> None:
     """Call once per run from app.py, before the navigation, so it is on every page incl. sign-in."""
-    st.iframe(script(), height=1, alt="Gjør Streamlits egne knappenavn norske")
+    st.iframe(script(), height=1, alt=t("ui.chrome.script_alt"))
 
 
 def set_page_language(lang: str = "nb") -> None:
@@ -146,5 +148,5 @@ def set_page_language(lang: str = "nb") -> None:
         "<script>const d = window.parent.document.documentElement;"
         f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
         "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
-        height=1, alt="Setter sidespråket til norsk",
+        height=1, alt=t("ui.chrome.language_alt"),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tilstand import profile, queries, store
+from tilstand.words import t
 from ui.errors import page_action
 
 
@@ -37,8 +38,7 @@ def uses_sample_data(version: int) -> bool:
 
 def sample_banner(sample: bool) -> None:
     if sample:
-        st.warning("**Eksempeldata** – tallene er syntetiske og laget for å vise hvordan Tilstand virker. "
-                   "De er ikke reelle tall for kommunen.", icon=":material/warning:")
+        st.warning(t("ui.common.sample_banner"), icon=":material/warning:")
 
 
 @st.cache_data(show_spinner=False)

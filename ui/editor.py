@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from tilstand.words import t
+
 HTML = """
 <div class="tilstand-editor">
   <label class="lbl" for="tekst"></label>
-  <p class="hint" id="tekst-hint">Markdown: ### Overskrift, - punkt, 1. nummerert, **fet**, *kursiv*,
-     ~~gjennomstreket~~, &gt; sitat, | tabell |, [lenketekst](https://adresse). Forhåndsvisningen viser teksten
-     slik den blir i rapporten. Teksten lagres automatisk mens du skriver.</p>
+  <p class="hint" id="tekst-hint"></p>
   <textarea id="tekst" aria-describedby="tekst-hint tekst-status" spellcheck="true" lang="nb"></textarea>
   <p class="status" id="tekst-status" role="status" aria-live="polite"></p>
 </div>
@@ -41,6 +41,7 @@ export default function (component) {
   const area = parentElement.querySelector('textarea');
   const status = parentElement.querySelector('.status');
   parentElement.querySelector('.lbl').textContent = data.label;
+  parentElement.querySelector('.hint').textContent = data.words.hint;
   area.setAttribute('lang', data.lang || 'nb');
   const st = parentElement.__tilstand || (parentElement.__tilstand = { seq: 0, timer: null });
   if (st.section !== data.section || st.reset !== data.reset) {
@@ -52,7 +53,7 @@ export default function (component) {
     clearTimeout(st.timer); st.timer = null;
     if (area.value === st.sent) return;
     st.sent = area.value; st.seq += 1;
-    status.textContent = 'Lagrer …';
+    status.textContent = data.words.saving;
     setStateValue('draft', { text: area.value, section: data.section, base: data.base, seq: st.seq });
   };
   if (data.insert && data.insert.id !== st.insertId) {
@@ -63,7 +64,7 @@ export default function (component) {
     area.value = before + glue + data.insert.text + after;
     send();
   }
-  area.oninput = () => { clearTimeout(st.timer); st.timer = setTimeout(send, 600); status.textContent = 'Ikke lagret ennå …'; };
+  area.oninput = () => { clearTimeout(st.timer); st.timer = setTimeout(send, 600); status.textContent = data.words.unsaved; };
   area.onblur = send;
   const onHide = () => { if (document.visibilityState === 'hidden') send(); };
   document.addEventListener('visibilitychange', onHide);
@@ -89,7 +90,9 @@ def editor(*, key: str, label: str, section: int, body: str, base: int, reset: i
     result = _component(
         key=key,
         data={"label": label, "section": section, "body": body, "base": base, "reset": reset,
-              "status": status, "insert": insert, "lang": lang},
+              "status": status, "insert": insert, "lang": lang,
+              "words": {"hint": t("ui.editor.hint"), "saving": t("ui.editor.saving"),
+                        "unsaved": t("ui.editor.unsaved")}},
         default={"draft": None},
         on_draft_change=on_change or (lambda: None),
     )

@@ -11,6 +11,7 @@ import streamlit as st
 from tilstand import logs, store
 from tilstand.errors import DatabaseLockedError, TilstandError
 from tilstand.storage_errors import MESSAGES, storage_error
+from tilstand.words import t
 
 log = logging.getLogger(__name__)
 
@@ -48,5 +49,5 @@ def _show_error(error: TilstandError, unsaved: str | None) -> None:
     message = MESSAGES["locked"] if isinstance(error, DatabaseLockedError) else str(error)
     st.error(message, icon=":material/error:")
     if unsaved:
-        st.caption("Teksten din er ikke lagret. Kopier den herfra:")
+        st.caption(t("ui.errors.unsaved"))
         st.code(unsaved, language=None, wrap_lines=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tilstand.access import Actor
+from tilstand.words import t
 from ui.navigation import may_open
 from ui.session import current_actor
 
@@ -30,9 +31,8 @@ def require_page(page: str) -> Actor:
     nothing else of the page runs (no editor, no import code), whatever URL they typed."""
     actor = current_actor()
     if not may_open(actor, page):
-        st.title("Ingen tilgang")
-        st.error("Du har ikke tilgang til denne siden. Logg inn med en bruker som har riktig rolle, eller be "
-                 "administratoren om tilgang.", icon=":material/lock:")
+        st.title(t("ui.guard.title"))
+        st.error(t("ui.guard.message"), icon=":material/lock:")
         st.stop()
     return actor  # type: ignore[return-value]
 

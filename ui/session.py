@@ -10,6 +10,7 @@ import streamlit as st
 
 from tilstand import auth, sessions
 from tilstand.access import Actor
+from tilstand.words import t
 from ui.data import connection
 from ui.errors import page_action
 
@@ -34,7 +35,7 @@ def write_cookie(token: str | None) -> None:
     st.iframe(
         "<script>const p = window.parent; const secure = p.location.protocol === 'https:' ? '; Secure' : '';"
         f"p.document.cookie = '{sessions.COOKIE}=' + {value} + '; path=/; max-age={age}; SameSite=Strict' + secure;"
-        "</script>", height=1, alt="Husker innloggingen",
+        "</script>", height=1, alt=t("ui.chrome.session_alt"),
     )
 
 
