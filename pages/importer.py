@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tilstand import catalog, export, fmt, ingest, resources, symbols
+from tilstand import catalog, export, fmt, ingest, resources, symbols, words
 from tilstand.errors import InputError, TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
@@ -95,7 +95,7 @@ for p, pv, refused in uploads:
                     + (f" · *{t('ui.common.sample_data')}*" if p.parsed.sample else ""))
         if pv.already_imported:
             n, when = pv.already_imported
-            st.info(t("ui.importer.already_imported", n=n, when=f"{when:%d.%m.%Y %H:%M}"))
+            st.info(t("ui.importer.already_imported", n=n, when=words.when(when)))
         (a, b, c), (d, e, _) = st.columns(3), st.columns(3)  # two rows: the labels stay whole at iPad width
         a.metric(t("ui.importer.new_values"), fmt.number(pv.inserted))
         b.metric(t("ui.importer.changed_values"), fmt.number(pv.updated))
@@ -169,9 +169,9 @@ else:
         t("ui.common.col_number"): h.id, t("ui.importer.col_file"): h.file_name,
         t("ui.importer.col_table"): h.ssb_table or "", t("ui.importer.col_values"): h.rows,
         t("ui.importer.col_changed"): h.changed,
-        t("ui.importer.col_imported"): f"{h.imported_at:%d.%m.%Y %H:%M}", t("ui.importer.col_by"): h.imported_by,
+        t("ui.importer.col_imported"): words.when(h.imported_at), t("ui.importer.col_by"): h.imported_by,
         t("ui.common.sample_data"): t("ui.common.yes") if h.sample else "",
-        t("ui.importer.col_undone"): t("ui.importer.undone_by", when=f"{h.undone_at:%d.%m.%Y %H:%M}", by=h.undone_by)
+        t("ui.importer.col_undone"): t("ui.importer.undone_by", when=words.when(h.undone_at), by=h.undone_by)
         if h.undone_at else "",
         "SHA-256": h.sha256[:12]} for h in history])), hide_index=True, width="stretch",
         alt=t("ui.importer.history_alt"))
@@ -180,7 +180,7 @@ else:
         with st.expander(t("ui.importer.undo")):
             choice = st.selectbox(t("ui.importer.undo_choice"), [h.id for h in active], key="undo_choice",
                                   format_func=lambda i: next(t("ui.importer.undo_label", id=h.id, file=h.file_name,
-                                                               when=f"{h.imported_at:%d.%m.%Y}")
+                                                               when=words.when(h.imported_at.date()))
                                                              for h in active if h.id == i))
             st.caption(t("ui.importer.undo_help"))
             if st.button(t("ui.importer.undo_button"), key="undo_import"):
