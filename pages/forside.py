@@ -6,9 +6,9 @@ import streamlit as st
 
 from tilstand import queries
 from tilstand.words import t
+from ui import navigation
 from ui.data import connection, data_version, sample_banner
 from ui.guard import page_guard, require_page
-from ui import navigation
 
 page_guard()
 actor = require_page("forside")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from tilstand import catalog, export, fmt, ingest, resources, symbols, words
-from tilstand.errors import InputError, TilstandError
+from tilstand.errors import TilstandError
 from tilstand.ingest import fetch, load
 from tilstand.markdown_html import literal
 from tilstand.words import t

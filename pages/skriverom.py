@@ -12,8 +12,8 @@ import streamlit as st
 
 from tilstand import narrative, pdf, publish, review, store, suggest, words
 from tilstand import report as council_doc
-from tilstand.markdown_html import literal
 from tilstand.errors import TilstandError
+from tilstand.markdown_html import literal
 from tilstand.narrative import ChapterChange, StaleVersionError
 from tilstand.words import t
 from ui import comments
@@ -171,7 +171,7 @@ with st.expander(t("ui.skriverom.customise")):
             narrative.update_chapters(con, [
                 ChapterChange(s_old.id, title="" if pd.isna(new[TITLE]) else str(new[TITLE]),
                               position=0 if pd.isna(new[NR]) else int(new[NR]), hidden=bool(new[HIDDEN]))
-                for s_old, (_, new) in zip(every, edited.iterrows())], actor=actor)
+                for s_old, (_, new) in zip(every, edited.iterrows(), strict=False)], actor=actor)
             st.rerun()
     new_title = st.text_input(t("ui.skriverom.new_chapter"), placeholder=t("ui.skriverom.new_chapter_placeholder"))
     if st.button(t("ui.skriverom.add_chapter")) and new_title.strip():

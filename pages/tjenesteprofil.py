@@ -8,7 +8,8 @@ import streamlit as st
 from tilstand import profile, tables, words
 from tilstand.markdown_html import literal
 from tilstand.words import t
-from ui.data import municipalities as shared_municipalities, sample_banner, service_profile
+from ui.data import municipalities as shared_municipalities
+from ui.data import sample_banner, service_profile
 from ui.guard import page_guard, regions_for, require_page
 
 page_guard()
@@ -59,7 +60,7 @@ if p.boundary_note:
 if p.group_estimated:
     st.info(profile.GROUP_ESTIMATED_NOTE)
 
-for area, rows in p.by_area().items():
+for area in p.by_area():
     st.header(tables.area_title(area), divider="gray")
     frame = pd.DataFrame(tables.profile_rows(p, area), columns=tables.COLUMNS)
     styled = frame.style.map(_verdict_style, subset=[tables.ASSESSMENT])

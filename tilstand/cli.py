@@ -19,8 +19,8 @@ from pathlib import Path
 # them: `tilstand import` is run once per file, and a person waits for the process to start each time.
 from tilstand import ingest, logs, store, words
 from tilstand.access import SYSTEM
-from tilstand.ingest import fetch, klass
 from tilstand.errors import DatabaseLockedError, InputError, TilstandError
+from tilstand.ingest import fetch, klass
 from tilstand.storage_errors import StorageError, storage_error
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -78,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tilstand import demo
+    from tilstand import demo  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     started = time.perf_counter()
     result = demo.build(args.db)
     rows = sum(r.rows for r in result.results)
@@ -130,7 +130,7 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tilstand import check
+    from tilstand import check  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     con = store.connect(_existing_db(args.db))
     years = (args.from_year, args.to_year) if args.from_year and args.to_year else None
     report = check.run(con, county=args.county, years=years)
@@ -162,7 +162,7 @@ def cmd_fetch_klass(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from tilstand import report
+    from tilstand import report  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     con = store.connect(_existing_db(args.db))
     build = report.render_pdf if args.out.suffix.lower() == ".pdf" else report.render
     result = build(con, args.region, args.year, args.lang, out=args.out, template=args.template)
@@ -200,7 +200,7 @@ def _read_password() -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from tilstand import auth
+    from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     try:
         return {"add": cmd_user_add, "list": cmd_user_list, "unlock": cmd_user_unlock}[args.user_command](args)
     except (auth.UserError, auth.WeakPasswordError) as e:
@@ -209,7 +209,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """As the database owner (SYSTEM): whoever can open the file may manage its users."""
-    from tilstand import auth
+    from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     con = store.connect(args.db)
     name = auth.normalize_username(args.name)
     region = auth.validate_grant(con, args.role, args.region)  # before anything is written
@@ -227,7 +227,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
     """The way in when every administrator's sign-in is held up: the database owner lifts the wait."""
-    from tilstand import auth
+    from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     con = store.connect(_existing_db(args.db))
     auth.unlock(con, SYSTEM, args.name)
     print(f"{auth.normalize_username(args.name)} er låst opp: alle adresser kan prøve passordet igjen.")
@@ -235,7 +235,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from tilstand import auth
+    from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
     con = store.connect(_existing_db(args.db))
     now = datetime.now()
     rows = [("Bruker", "Navn", "Roller", "Låst", "Sist innlogget")]
@@ -246,7 +246,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
                      words.when(u.last_sign_in) if u.last_sign_in else "aldri"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip())
     if len(rows) == 1:
         print("Ingen brukere ennå. Legg til en med «tilstand user add».")
     return EXIT_OK

@@ -34,7 +34,7 @@ STATUS_NB = words.section("status", "nb")  # a chapter's status as the writing r
 class StaleVersionError(TilstandError):
     """Someone saved this chapter after the version the editor started from."""
 
-    def __init__(self, current: "Version", attempted_body: str, base_version: int):
+    def __init__(self, current: Version, attempted_body: str, base_version: int):
         self.current = current
         self.attempted_body = attempted_body
         self.base_version = base_version

@@ -28,11 +28,11 @@ primary from a complement would tell a reader which of two hidden counts is the 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-import dataclasses
 from dataclasses import dataclass
 from functools import cache
 
@@ -225,9 +225,9 @@ class Year:
         ranges = [range(1, self.limits[k[0]] + 1) for k in unknown]
         seen: list[set[int]] = [set() for _ in unknown]
         for guess in itertools.product(*ranges):
-            v = known | dict(zip(unknown, guess))
+            v = known | dict(zip(unknown, guess, strict=False))
             if v[total] == sum(v[k] for k in keys if k != total):
-                for s, g in zip(seen, guess):
+                for s, g in zip(seen, guess, strict=False):
                     s.add(g)
         return any(len(s) == 1 for s in seen)
 
@@ -633,6 +633,6 @@ def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
     cur.execute(PRIMARY_SQL, {"years": todo, "ruled": sorted(_ruled()), "all": indicators is None, "plain": plain})
     if rows:  # passed as lists: no frame to build, no Arrow to load
         cur.execute("INSERT INTO suppression SELECT unnest($i), unnest($r), unnest($y), unnest($rule)",
-                    {k: list(col) for k, col in zip(("i", "r", "y", "rule"), zip(*rows))})
+                    {k: list(col) for k, col in zip(("i", "r", "y", "rule"), zip(*rows, strict=False), strict=False)})
     return dict(cur.execute("SELECT rule, count(*) FROM suppression WHERE list_contains($years, year) GROUP BY 1",
                             {"years": todo}).fetchall())

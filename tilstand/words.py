@@ -45,7 +45,7 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
 def catalog(lang: str) -> dict[str, str]:
     """Every message of one language by dotted key («report.title»), read once per process."""
     _check(lang)
-    import tomllib  # here, not at the top: `import tilstand.catalog` (every command) need not pay for it
+    import tomllib  # noqa: PLC0415 — here, not at the top: `import tilstand.catalog` (every command) need not pay for it
 
     text = files("tilstand").joinpath("messages", f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(text))
@@ -79,7 +79,7 @@ def section(prefix: str, lang: str = "nb") -> dict[str, str]:
 def join(items: Iterable[str], lang: str = "nb") -> str:
     """«a, b og c» — Norwegian list joining (CLDR's, the same in nb and nn); '' for no items."""
     _check(lang)
-    from babel.lists import format_list  # Babel costs ~40 ms to import: only when a list is joined
+    from babel.lists import format_list  # noqa: PLC0415 — Babel costs ~40 ms to import: only when a list is joined
 
     return format_list(list(items), locale=lang)
 
@@ -87,7 +87,7 @@ def join(items: Iterable[str], lang: str = "nb") -> str:
 def month(n: int, lang: str = "nb") -> str:
     """The month's name, 1 = «januar» (lower case, as Norwegian writes it)."""
     _check(lang)
-    from babel.dates import get_month_names  # ~60 ms to import with Babel: only when a date is written
+    from babel.dates import get_month_names  # noqa: PLC0415 — ~60 ms to import with Babel: only when a date is written
 
     return str(get_month_names("wide", locale=lang)[n])
 
@@ -112,6 +112,6 @@ def when(moment: _dt.date, lang: str = "nb", /, *, seconds: bool = False, at: bo
 def date(d: _dt.date, lang: str = "nb") -> str:
     """«3. desember 2026» — a date as a Norwegian document writes it."""
     _check(lang)
-    from babel.dates import format_date  # ~60 ms to import with Babel: only when a date is written
+    from babel.dates import format_date  # noqa: PLC0415 — ~60 ms to import with Babel: only when a date is written
 
     return format_date(d, "d. MMMM y", locale=lang)

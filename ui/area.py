@@ -15,7 +15,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from tilstand import charts, dashboard, fmt, peers, store, tables, words
+from tilstand import catalog, charts, dashboard, fmt, peers, store, tables, words
 from tilstand.access import Actor, PermissionDenied
 from tilstand.markdown_html import literal
 from tilstand.peers import PeerSetError
@@ -38,8 +38,6 @@ def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
     """Which charts the page shows, by section: per headline figure its trend and position, the area's own
     kinds (10-FAKTOR, survey), and the intermunicipal members."""
     out: dict[str, list[charts.ChartDef]] = {ind: charts.headline_charts(ind) for ind in area.headline}
-    from tilstand import catalog
-
     ids = {i.id for i in catalog.indicators().values() if i.area in area.catalog_areas} | set(area.headline)
     out["extra"] = charts.for_area(ids, kinds=charts.kinds_on("extra"))
     out["members"] = charts.for_area(set(area.headline), kinds=charts.kinds_on("service"))
@@ -53,7 +51,7 @@ def _built(area_key: str, region: str, year: int, compare: tuple[str, ...], peer
     version), shared read-only between sessions."""
     defs = [d for group in page_charts(dashboard.area(area_key)).values() for d in group]
     built = charts.build_many(connection(), defs, region, year, "nb", compare=compare, peers=peer_set)
-    return {d.id: charts.for_screen(c) for d, c in zip(defs, built)}
+    return {d.id: charts.for_screen(c) for d, c in zip(defs, built, strict=False)}
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
@@ -205,7 +203,7 @@ def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
         return
     st.subheader(t("ui.common.key_figures"))
     columns = st.columns(len(items))
-    for col, h in zip(columns, items):
+    for col, h in zip(columns, items, strict=False):
         with col.container(border=True):
             st.markdown(f"**{html.escape(h.indicator.name_nb)}**")
             delta = _delta(h)

@@ -32,7 +32,7 @@ def page_action(*, unsaved: str | None = None, stop: bool = False) -> Iterator[N
         yield
     except TilstandError as e:
         _show_error(e, unsaved)
-    except Exception as e:  # noqa: BLE001 - only storage failures are shown here, the rest is re-raised
+    except Exception as e:
         mapped = storage_error(e, store.db_path())
         if mapped is None:
             raise

@@ -19,7 +19,7 @@ def page_guard() -> None:
     that mode off and reruns, so app.py routes the request. Only screens live in pages/, so no helper
     module can show up there as a page.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 (Streamlit internals, read only here)
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False

@@ -18,8 +18,8 @@ from tilstand.charts._data import Prefetch
 from tilstand.charts._layout import HEIGHT, without_title
 from tilstand.charts._model import COMPARE_DEFAULT, TREND_YEARS, Chart, ChartDef, registry
 from tilstand.charts._words import heading
-from tilstand.words import LANGUAGES
 from tilstand.charts.kinds import halves, members, position, survey, tenfactor, trend
+from tilstand.words import LANGUAGES
 
 
 class Builder(Protocol):

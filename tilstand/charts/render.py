@@ -79,7 +79,7 @@ class _Renderer:
     async def _open(self, browser: str) -> Any:
         # Imported here, not at the top: kaleido starts logging and checks versions at import, and only a
         # caller that really renders (a DOCX with images) should pay for it.
-        import kaleido
+        import kaleido  # noqa: PLC0415 (see above)
 
         k = kaleido.Kaleido(n=TABS, timeout=RENDER_TIMEOUT, mathjax=False, path=browser)
         await k.open()
@@ -197,7 +197,7 @@ def png(figures: Sequence[go.Figure], *, scale: float = SCALE, width: int = WIDT
             raise ChartRenderError(RENDER_ERRORS["render_failed"].format(error=e)) from e
         with _lock:
             _rendered += len(images)
-        for key, data in zip(missing, images):
+        for key, data in zip(missing, images, strict=False):
             found[key] = data
             _store(directory, key, data)
     return [found[k] for k in keys]

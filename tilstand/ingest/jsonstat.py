@@ -12,8 +12,7 @@ from typing import Any
 
 from tilstand.errors import InputError
 from tilstand.fmt import number
-from tilstand.ingest.cells import (MAX_SSB_CELLS, SSB_SYMBOLS, Cell, ParsedTable, table_id_from_title,
-                                   too_many_cells)
+from tilstand.ingest.cells import MAX_SSB_CELLS, SSB_SYMBOLS, Cell, ParsedTable, table_id_from_title, too_many_cells
 
 REGION_DIM_IDS = ("kokkommuneregion0000", "kokbydelsregion0000", "kokfylkesregion0000", "region")
 TIME_DIM_IDS = ("tid", "time", "year", "år")
@@ -186,7 +185,7 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
         key = tuple([combo[i] for i in at_others])
         dims = dim_sets.get(key)
         if dims is None:
-            dims = dim_sets[key] = {i.lower(): c for i, c in zip(others, key)}
+            dims = dim_sets[key] = {i.lower(): c for i, c in zip(others, key, strict=False)}
         region, metric = combo[at_region], combo[at_metric]
         cells_out.append(Cell(region[0], region[1], year, metric[0], metric[1], dims, value, sym, flat + 1))
     return out

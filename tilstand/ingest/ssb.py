@@ -215,7 +215,7 @@ def _detect(data: bytes) -> Claim:
     if head.startswith((b"PK", OLE_MAGIC)):
         return Claim.NO  # a workbook is never an SSB file
     first = head.decode("utf-8", errors="replace").lower()
-    if "statistikkvariabel" in first or '"region"' in first or ";" in first and ": " in first.split("\n", 1)[0]:
+    if "statistikkvariabel" in first or '"region"' in first or (";" in first and ": " in first.split("\n", 1)[0]):
         return Claim.FALLBACK
     return Claim.NO
 

@@ -27,8 +27,8 @@ from tilstand.charts._layout import (
     wrap,
 )
 from tilstand.charts._model import SCALES, ChartTable
-from tilstand.charts._words import unit_axis
 from tilstand.charts._words import not_shown as _not_shown
+from tilstand.charts._words import unit_axis
 
 BAR_PX = 34  # height per bar, so a long peer list grows the figure instead of squeezing the bars
 

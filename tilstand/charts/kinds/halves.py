@@ -42,7 +42,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     names = [words.t(f"chart.half.{half}", language) for half in ("first", "second", "year")]
     series = [Series(style, name, tuple((y, *values.get(ind.id, {}).get(y, (None, None)), y in values.get(ind.id, {}))
                                         for y in years), area=ind.area)
-              for style, name, ind in zip(STYLES, names, inds)]
+              for style, name, ind in zip(STYLES, names, inds, strict=False)]
     years, series = from_first_year(years, series)
     drawn = [s for s in series if s.shown]
     shown_rows = [r for r in found if r["value"] is not None]

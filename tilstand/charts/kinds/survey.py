@@ -126,7 +126,7 @@ def _survey_alt(title: str, dims: list[str], names: dict[str, str], shares: dict
     parts = [head + (f", {words.t('chart.n_answers', language, n=fmt.number(respondents))}." if respondents else ".")]
     for d in dims:
         if d in shares:
-            bands = [f"{percent(v)} {word}" for v, word in zip(shares[d], _bands(language, in_sentence=True))]
+            bands = [f"{percent(v)} {word}" for v, word in zip(shares[d], _bands(language, in_sentence=True), strict=False)]
             parts.append(f"{names[d]}: {join(bands, language)}.")
     return " ".join(parts + notes)
 
