@@ -169,18 +169,18 @@ def create_report(con: duckdb.DuckDBPyConnection, region: str, year: int, langua
     previous = find_report(con, region, year - 1, language) if carry_over else None
     now = datetime.now()
     with store.transaction(con) as cur:
-        report_id = cur.execute(
+        report_id = store.scalar(cur,
             "INSERT INTO report (region_code, year, language, created_at, created_by, carried_from) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            [region, year, language, now, user, previous.id if previous else None]).fetchone()[0]
+            [region, year, language, now, user, previous.id if previous else None])
         old = {s.key: s for s in sections(con, previous.id, cursor=cur)} if previous else {}
         chapters = _chapters_for(old, language)
         for ch in chapters:
-            section_id = cur.execute(
+            section_id = store.scalar(cur,
                 "INSERT INTO section (report_id, key, title, position, level, indicators, hidden, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [report_id, ch["key"], ch["title"], ch["position"], ch["level"], ch["indicators"],
-                 ch["hidden"], "draft" if ch["body"] else "empty"]).fetchone()[0]
+                 ch["hidden"], "draft" if ch["body"] else "empty"])
             if ch["body"]:
                 cur.execute("INSERT INTO section_version VALUES (?, 1, ?, ?, ?, ?, TRUE)",
                             [section_id, ch["body"], user, now, f"overført fra {year - 1}"])
@@ -413,8 +413,8 @@ def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, a
             key, i = f"{base}_{i}", i + 1
         cur.execute("UPDATE section SET position = position + 1 WHERE report_id = ? AND position > ?",
                     [report_id, after_position])
-        section_id = cur.execute("INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) "
-                                 "RETURNING id", [report_id, key, title, after_position + 1]).fetchone()[0]
+        section_id = store.scalar(cur, "INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) "
+                                 "RETURNING id", [report_id, key, title, after_position + 1])
         record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}", detail=f"nytt: {title}")
     return section(con, section_id)
 

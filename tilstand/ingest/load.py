@@ -44,7 +44,8 @@ class ImportResult:
 
     def summary_nb(self) -> str:
         if self.already_imported:
-            n, when = self.previous_import or (0, None)
+            assert self.previous_import is not None  # already_imported always names the earlier import
+            n, when = self.previous_import
             return (f"{self.file_name}: allerede importert (import nr. {n}, {words.when(when)}). "
                     "Ingenting endret.")
         parts = [f"{self.file_name}: {self.rows} verdier lest, {self.inserted} nye, {self.updated} endret, "
@@ -254,19 +255,19 @@ def write(
                                 already_imported=True, previous_import=prev)
         new_regions = _add_regions(cur, regions, file_name)
         cur.register("incoming", incoming)
-        inserted, updated = cur.execute(
+        inserted, updated = store.one(cur,
             """SELECT count(*) FILTER (WHERE o.indicator_id IS NULL),
                       count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
                                        (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
                FROM incoming i LEFT JOIN observation o USING (indicator_id, region_code, year)"""
-        ).fetchone()
-        import_id = cur.execute(
+        )
+        import_id = store.scalar(cur,
             """INSERT INTO import_log (source, file_name, sha256, ssb_table, rows, changed, sample,
                                        imported_at, imported_by)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample,
              datetime.now(), user],
-        ).fetchone()[0]
+        )
         written = incoming["indicator_id"].unique().to_list()
         _remember_before(cur, import_id, written)
         cur.execute(
@@ -352,7 +353,7 @@ def may_undo(con: duckdb.DuckDBPyConnection, actor: Actor, import_id: int) -> bo
     if municipalities:
         return not _outside(actor, municipalities)
     row = con.cursor().execute("SELECT imported_by FROM import_log WHERE id = ?", [import_id]).fetchone()
-    return bool(row) and row[0] == actor.username
+    return row is not None and row[0] == actor.username
 
 
 def _require_undo_scope(con: duckdb.DuckDBPyConnection, actor: Actor, import_id: int) -> None:
@@ -390,25 +391,25 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
         newer = [r[0] for r in cur.execute(
             """SELECT DISTINCT o.import_id FROM import_change c JOIN observation o USING (indicator_id, region_code, year)
                WHERE c.import_id = $id AND o.import_id <> $id ORDER BY 1""", {"id": import_id}).fetchall()]
-        gone = cur.execute("""SELECT count(*) FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
+        gone = store.scalar(cur, """SELECT count(*) FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
                                   SELECT 1 FROM observation o WHERE o.indicator_id = c.indicator_id
                                     AND o.region_code = c.region_code AND o.year = c.year)""",
-                           {"id": import_id}).fetchone()[0]
+                           {"id": import_id})
         if newer or gone:
             later = ", ".join(f"nr. {n}" for n in newer) or "en nyere import"
             raise UndoError(f"Kan ikke angre importen av «{file_name}» (nr. {import_id}): {later} har endret noen "
                             "av de samme tallene etterpå. Angre den nyeste importen først.")
-        restored = cur.execute(
+        restored = store.scalar(cur,
             """UPDATE observation o SET value = c.old_value, status = c.old_status, import_id = c.old_import_id
                FROM import_change c
                WHERE c.import_id = $id AND c.existed AND o.indicator_id = c.indicator_id
-                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
-        removed = cur.execute(
+                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id})
+        removed = store.scalar(cur,
             """DELETE FROM observation o USING import_change c
                WHERE c.import_id = $id AND NOT c.existed AND o.indicator_id = c.indicator_id
-                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id}).fetchone()[0]
-        years, indicators = cur.execute("SELECT list(DISTINCT year), list(DISTINCT indicator_id) FROM import_change "
-                                        "WHERE import_id = ?", [import_id]).fetchone()
+                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id})
+        years, indicators = store.one(cur, "SELECT list(DISTINCT year), list(DISTINCT indicator_id) FROM import_change "
+                                        "WHERE import_id = ?", [import_id])
         suppression.refresh(cur, years or [], indicators or [])
         cur.execute("UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
                     [datetime.now(), actor.display_name, import_id])
