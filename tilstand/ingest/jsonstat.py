@@ -72,7 +72,8 @@ def _categories(dim: dict, dim_id: str, file: str) -> list[tuple[str, str]]:
     if not isinstance(cat, dict):
         raise InputError(file, None, f"dimension.{dim_id}", "dimensjonen mangler «category».")
     index = cat.get("index")
-    labels = cat.get("label") if isinstance(cat.get("label"), dict) else {}
+    raw_labels = cat.get("label")
+    labels: dict[Any, Any] = raw_labels if isinstance(raw_labels, dict) else {}
     if isinstance(index, list):
         codes = list(index)
     elif isinstance(index, dict):
@@ -117,7 +118,8 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
             or any(not isinstance(i, str) or not isinstance(dims.get(i), dict) for i in ids)
             or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in size)):
         raise InputError(file, None, "id", "«id», «size» og «dimension» i JSON-stat-filen stemmer ikke overens.")
-    role = doc.get("role") if isinstance(doc.get("role"), dict) else {}
+    raw_role = doc.get("role")
+    role: dict[str, Any] = raw_role if isinstance(raw_role, dict) else {}
     role = {k: v for k, v in role.items() if isinstance(v, list) and v and all(x in ids for x in v)}
     dim_labels = {i: str(dims[i].get("label", "")) for i in ids}
     region_dim = _pick(ids, role.get("geo"), REGION_DIM_IDS, dim_labels)

@@ -114,7 +114,7 @@ def _combine(cells: list[Cell], aggregate: str, file: str, ind: str) -> tuple[fl
         raise InputError(file, cells[1].row, "statistikkvariabel",
                          f"flere verdier for samme indikator ({ind}), region og år (rader {rows}). "
                          "Ta med bare ett utvalg per dimensjon, eller kontroller koblingen i ssb_mapping.csv.")
-    symbols = [c.status for c in cells if c.value is None]
+    symbols = [c.status or ".." for c in cells if c.value is None]  # a missing value always has its symbol
     if symbols:
         return None, max(symbols, key=lambda s: STATUS_RANK.get(s, 0))
     total = sum(c.value for c in cells)  # type: ignore[misc]

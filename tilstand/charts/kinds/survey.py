@@ -115,7 +115,7 @@ def _survey_figure(title: str, subtitle: str, dims: list[str], names: dict[str, 
     yaxis = {"type": "category", "categoryorder": "array", "categoryarray": y, "autorange": "reversed",
              "ticklabelstandoff": 8,
              "ticks": "", "tickfont": {"size": FONT_SIZE - 2}}
-    legend = [t["name"] for t in traces] if drawn else []
+    legend = [str(t["name"]) for t in traces] if drawn else []
     return go.Figure(data=traces, layout=_layout(title, subtitle, notes, legend, axis, yaxis, barmode="stack",
                                                  bargap=0.3, uniformtext={"minsize": FONT_SIZE - 4, "mode": "hide"}))
 
