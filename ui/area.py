@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -133,8 +134,9 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
         st.session_state["area_region"] = "5001" if "5001" in codes else codes[0]
     left, right = st.columns([3, 1])
     _shared("region", f"{key}_kommune", codes[0])
-    region = left.selectbox(t("ui.common.municipality"), codes, format_func=labels.get, key=f"{key}_kommune",
-                            on_change=_remember, args=("region", f"{key}_kommune"))
+    region = left.selectbox(t("ui.common.municipality"), codes, format_func=lambda code: labels.get(code, code),
+                            key=f"{key}_kommune", on_change=_remember, args=("region", f"{key}_kommune"))
+    assert region is not None  # codes is not empty and the session holds one of them: always a choice
     row = rows.filter(rows["code"] == region).row(0, named=True)
     years = list(range(row["last_year"], row["first_year"] - 1, -1))
     asked = _deep_link("ar") or ""
@@ -180,7 +182,8 @@ def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str
         options = [c for c in labels if c != region]
         with st.form(f"{key}_peers_form", border=False):
             chosen = st.multiselect(t("ui.area.choose_peers"), options,
-                                    default=[p for p in current.peers if p in options], format_func=labels.get,
+                                    default=[p for p in current.peers if p in options],
+                                    format_func=lambda code: labels.get(code, code),
                                     max_selections=peers.MAX_PEERS, placeholder=t("ui.area.choose_placeholder"))
             saved = st.form_submit_button(t("ui.area.save_for", year=year), icon=":material/save:")
         if saved:
@@ -207,7 +210,8 @@ def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
         with col.container(border=True):
             st.markdown(f"**{html.escape(h.indicator.name_nb)}**")
             delta = _delta(h)
-            colour = {"higher": "normal", "lower": "inverse"}.get(h.indicator.better, "off")
+            colour: Literal["normal", "inverse", "off"] = (
+                "normal" if h.indicator.better == "higher" else "inverse" if h.indicator.better == "lower" else "off")
             if h.change_verdict == "same":  # no arrow, no colour for "unchanged"
                 colour, delta = "off", delta and delta.lstrip("+")
             word = {"better": f" ({t('ui.area.better')})", "worse": f" ({t('ui.area.worse')})",
