@@ -146,6 +146,12 @@ class Year:
     def value(self, key: Key) -> float | None:
         return self.cells.get(key, (None, None))[0]
 
+    def shown_value(self, key: Key) -> float:
+        """The number of a cell a reader sees (the caller checked `shown`): never None."""
+        value = self.value(key)
+        assert value is not None and key not in self.hidden, key
+        return value
+
     def shown(self, key: Key) -> bool:
         return key in self.cells and self.cells[key][0] is not None and key not in self.hidden
 
@@ -221,7 +227,7 @@ class Year:
 
     def _pinned(self, keys: list[Key], unknown: list[Key], total: Key) -> bool:
         """With every unknown member a count of 1..min_count: is any of them the same in every solution?"""
-        known = {k: self.value(k) for k in keys if k not in unknown}
+        known = {k: self.shown_value(k) for k in keys if k not in unknown}  # the rest are shown
         ranges = [range(1, self.limits[k[0]] + 1) for k in unknown]
         seen: list[set[int]] = [set() for _ in unknown]
         for guess in itertools.product(*ranges):
@@ -251,7 +257,7 @@ class Year:
                 if not self.shown(key):
                     continue
                 unknown = [(ind, m) for m in members if not self.shown((ind, m))]
-                rest = self.value(key) - sum(self.value((ind, m)) or 0 for m in members if self.shown((ind, m)))
+                rest = self.shown_value(key) - sum(self.value((ind, m)) or 0 for m in members if self.shown((ind, m)))
                 if any(self.protected(k) for k in unknown) or (
                         len(unknown) == 1 and 1 <= rest <= self.limits[ind]):
                     changed |= self.hide(key, "group")
@@ -282,13 +288,14 @@ class Year:
         """The hidden members' parts add up to the region's part minus the shown members' parts: pinned when
         that is k (every hidden part 1) or k × the limit (every one at the limit)."""
         def part(region: str) -> float | None:
-            den = [self.value((d, region)) for d in rel.denominator]
+            den = [v for d in rel.denominator if (v := self.value((d, region))) is not None]
             share = self.value((rel.indicator, region))
-            return None if share is None or None in den else share * sum(den) / rel.factor
+            return None if share is None or len(den) < len(rel.denominator) else share * sum(den) / rel.factor
 
         whole = part(parent)
-        shown = [part(m) for m in members if self.shown((rel.indicator, m))]
-        if whole is None or None in shown:
+        parts = [part(m) for m in members if self.shown((rel.indicator, m))]
+        shown = [p for p in parts if p is not None]
+        if whole is None or len(shown) < len(parts):
             return True  # cannot tell: keep it safe
         rest = whole - sum(shown)
         limit = max((self.limits.get(d, 0) for d in rel.denominator), default=3) or 3
@@ -342,7 +349,7 @@ class Year:
         values = []
         for m in members:
             if self.shown((ind, m)):
-                values.append(self.value((ind, m)))
+                values.append(self.shown_value((ind, m)))
             elif m not in protected and (derived := self._derivable(ind, m)) is not None:
                 values.append(derived)  # not published, but its own rate and base give it
         unknown = len(members) - len(values)
@@ -358,7 +365,7 @@ class Year:
             other = rel.denominator[0] if rel.numerator[0] == ind else rel.numerator[0]
             if not self.shown((other, region)):
                 continue
-            r, o = self.value((rel.indicator, region)), self.value((other, region))
+            r, o = self.shown_value((rel.indicator, region)), self.shown_value((other, region))
             h = _half_unit(r, self.units.get(rel.indicator, ""))
             if rel.numerator[0] == ind:
                 lo, hi = (r - h) * o / rel.factor, (r + h) * o / rel.factor
@@ -416,7 +423,7 @@ class Year:
         iv: dict[str, tuple[float, float]] = {}
         for ind in stats:
             if self.shown((ind, parent)):
-                v = self.value((ind, parent))
+                v = self.shown_value((ind, parent))
                 iv[ind] = (v, v)
             elif stats[ind].complete:
                 iv[ind] = (stats[ind].shown_sum, stats[ind].shown_sum)
@@ -456,7 +463,7 @@ class Year:
                     continue
                 if not self.shown((rel.indicator, parent)) or not rel.numerator or not rel.denominator:
                     continue
-                r = self.value((rel.indicator, parent))
+                r = self.shown_value((rel.indicator, parent))
                 h = _half_unit(r, self.units.get(rel.indicator, ""))
                 n, d = total(rel.numerator), total(rel.denominator)
                 moved |= narrow_sum(rel.numerator, max(r - h, 0) * d[0] / rel.factor, (r + h) * d[1] / rel.factor)
