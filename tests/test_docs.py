@@ -39,11 +39,20 @@ def test_the_everyday_loop_in_the_readme_leaves_out_exactly_the_browser_and_libr
 
 def test_ci_lints_and_type_checks_before_the_tests_as_the_everyday_loop_does():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    lint, types, tests = (ci.find(f"\n{c}\n") for c in ("uv run ruff check .", "uv run mypy", readme_test_command()))
-    assert -1 < lint < tests and -1 < types < tests, "CI must run ruff and mypy, before the tests"
+    lint, form, types, tests = (
+        ci.find(f"\n{c}\n")
+        for c in ("uv run ruff check .", "uv run ruff format --check .", "uv run mypy", readme_test_command())
+    )
+    assert -1 < lint < tests and -1 < form < tests and -1 < types < tests, (
+        "CI must lint, format-check and type-check first"
+    )
     assert "set -euo pipefail" in ci  # a finding stops the run
     loop = README.split("**The everyday loop**", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
-    assert loop.strip().splitlines()[:2] == ["uv run ruff check .", "uv run mypy"]
+    assert [line.split("  #")[0].strip() for line in loop.strip().splitlines()[:3]] == [
+        "uv run ruff check .",
+        "uv run ruff format --check .",
+        "uv run mypy",
+    ]
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     assert config["mypy"]["packages"] == ["tilstand", "ui"] and config["ruff"]["line-length"] == 120
 
@@ -84,4 +93,5 @@ def test_every_path_the_architecture_section_names_exists():
 def test_the_architecture_section_names_the_three_layers_in_import_order():
     section = _architecture()
     assert [section.index(f"\n{layer}") for layer in ("pages/", "ui/", "tilstand/")] == sorted(
-        section.index(f"\n{layer}") for layer in ("pages/", "ui/", "tilstand/"))
+        section.index(f"\n{layer}") for layer in ("pages/", "ui/", "tilstand/")
+    )
