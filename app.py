@@ -31,8 +31,13 @@ def _page(row: navigation.NavPage) -> st.Page:
 
 
 ALL_PAGES = {row.key: _page(row) for row in navigation.PAGES}  # the one table: ui/navigation.py
-LOGIN = st.Page(navigation.SIGN_IN.path, title=navigation.SIGN_IN.title, icon=navigation.SIGN_IN.icon,
-                url_path=navigation.SIGN_IN.url_path, default=True)
+LOGIN = st.Page(
+    navigation.SIGN_IN.path,
+    title=navigation.SIGN_IN.title,
+    icon=navigation.SIGN_IN.icon,
+    url_path=navigation.SIGN_IN.url_path,
+    default=True,
+)
 
 
 actor = current_actor()
@@ -54,13 +59,18 @@ with st.sidebar:
         roles = sorted({(r, role) for r, rs in actor.grants.items() for role in rs})
         st.markdown(t("ui.app.signed_in_as", name=literal(actor.display_name)))
         everyone = t("ui.common.all_regions")
-        st.caption("; ".join(f"{ROLE_NB[role]} ({everyone if r == '*' else r})" for r, role in roles)
-                   or t("ui.app.no_roles"))
+        st.caption(
+            "; ".join(f"{ROLE_NB[role]} ({everyone if r == '*' else r})" for r, role in roles) or t("ui.app.no_roles")
+        )
         if st.button(t("ui.app.sign_out"), icon=":material/logout:", key="sign_out"):
             end_session(actor)
             st.rerun()
-        if st.button(t("ui.app.sign_out_everywhere"), icon=":material/devices:", key="sign_out_everywhere",
-                     help=t("ui.app.sign_out_everywhere_help")):
+        if st.button(
+            t("ui.app.sign_out_everywhere"),
+            icon=":material/devices:",
+            key="sign_out_everywhere",
+            help=t("ui.app.sign_out_everywhere_help"),
+        ):
             end_session(actor, everywhere=True)
             st.rerun()
     if uses_sample_data(data_version()):

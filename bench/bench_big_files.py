@@ -44,11 +44,15 @@ def regions() -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- the cases (each writes one file)
 
+
 def ssb_csv_lines(years=YEARS) -> list[str]:
     """07459 (population by single year of age) for the whole country, long layout: the widest realistic
     SSB download Tilstand reads (373 regions × 106 ages × 10 years)."""
-    lines = ['"07459: Folkemengde, etter region, alder, statistikkvariabel og år"', "",
-             '"region";"alder";"statistikkvariabel";"år";"Personer"']
+    lines = [
+        '"07459: Folkemengde, etter region, alder, statistikkvariabel og år"',
+        "",
+        '"region";"alder";"statistikkvariabel";"år";"Personer"',
+    ]
     for code, name in regions():
         for age in AGES:
             for year in years:
@@ -75,10 +79,16 @@ def write_largest_csv_bad_last_row(path: Path) -> None:
 
 def write_huge_json(path: Path) -> None:
     """150 MB of JSON-stat: a header that claims 20 million cells and the value array to match."""
-    head = {"version": "2.0", "class": "dataset", "label": "07459: Folkemengde",
-            "id": ["Region", "Alder", "ContentsCode", "Tid"], "size": [20_000, 100, 1, 10],
-            "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
-            "dimension": {}, "extension": {"px": {"tableid": "07459"}}}
+    head = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "07459: Folkemengde",
+        "id": ["Region", "Alder", "ContentsCode", "Tid"],
+        "size": [20_000, 100, 1, 10],
+        "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
+        "dimension": {},
+        "extension": {"px": {"tableid": "07459"}},
+    }
     text = json.dumps(head)[:-1] + ', "value": ['
     chunk = ",".join(["1234.5"] * 100_000)
     with path.open("w", encoding="utf-8") as f:
@@ -91,18 +101,30 @@ def write_huge_json(path: Path) -> None:
 def jsonstat_07459(bad_last: bool) -> bytes:
     """07459 national × 106 ages × 10 years as the API answers it (≈ 395,000 cells)."""
     regs, years = regions(), [str(y) for y in YEARS]
-    dims = {"Region": regs, "Alder": [(f"{a:03d}", f"{a} år") for a in AGES],
-            "ContentsCode": [("Personer1", "Personer")], "Tid": [(y, y) for y in years]}
+    dims = {
+        "Region": regs,
+        "Alder": [(f"{a:03d}", f"{a} år") for a in AGES],
+        "ContentsCode": [("Personer1", "Personer")],
+        "Tid": [(y, y) for y in years],
+    }
     n = len(regs) * len(AGES) * len(years)
     values: list[object] = [1000 + (i % 97) for i in range(n)]
     if bad_last:
         values[-1] = "tolv"
-    doc = {"version": "2.0", "class": "dataset", "label": "07459: Folkemengde, etter region, alder og år",
-           "id": list(dims), "size": [len(v) for v in dims.values()],
-           "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
-           "dimension": {k: {"label": k, "category": {"index": {c: i for i, (c, _) in enumerate(v)},
-                                                       "label": dict(v)}} for k, v in dims.items()},
-           "extension": {"px": {"tableid": "07459"}}, "value": values}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "07459: Folkemengde, etter region, alder og år",
+        "id": list(dims),
+        "size": [len(v) for v in dims.values()],
+        "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
+        "dimension": {
+            k: {"label": k, "category": {"index": {c: i for i, (c, _) in enumerate(v)}, "label": dict(v)}}
+            for k, v in dims.items()
+        },
+        "extension": {"px": {"tableid": "07459"}},
+        "value": values,
+    }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -112,7 +134,7 @@ def write_largest_json_bad_last(path: Path) -> None:
 
 def write_json_of_empty_objects(path: Path) -> None:
     """19 MB of `[{},{},…]`: few bytes, one Python object each (the most memory per byte JSON allows)."""
-    path.write_bytes(b"{\"value\":[" + b"{}," * (19 * MB // 3) + b"{}]}")
+    path.write_bytes(b'{"value":[' + b"{}," * (19 * MB // 3) + b"{}]}")
 
 
 def write_csv_of_semicolons(path: Path) -> None:
@@ -140,8 +162,13 @@ def _workbook_parts(sheet_xml: Callable[[zipfile.ZipFile], None], *, path: Path,
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
         'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-           'sharedStrings" Target="sharedStrings.xml"/>' if shared_strings else "") + "</Relationships>",
+        + (
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'sharedStrings" Target="sharedStrings.xml"/>'
+            if shared_strings
+            else ""
+        )
+        + "</Relationships>",
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
@@ -149,13 +176,15 @@ def _workbook_parts(sheet_xml: Callable[[zipfile.ZipFile], None], *, path: Path,
         sheet_xml(z)
 
 
-SHEET_HEAD = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              b"<sheetData>")
+SHEET_HEAD = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def write_inline_string_xlsx(path: Path) -> None:
     """One cell with a 280 MB inline string, in the first row (≈ 0.3 MB compressed)."""
+
     def sheet(z: zipfile.ZipFile) -> None:
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>')
@@ -163,11 +192,13 @@ def write_inline_string_xlsx(path: Path) -> None:
             for _ in range(280):
                 f.write(block)
             f.write(b"</t></is></c></row>" + SHEET_TAIL)
+
     _workbook_parts(sheet, path=path)
 
 
 def write_zip_bomb_xlsx(path: Path) -> None:
     """A sheet that unpacks to 1 GB of rows (≈ 1 MB compressed): a zip bomb shaped like a workbook."""
+
     def sheet(z: zipfile.ZipFile) -> None:
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(SHEET_HEAD)
@@ -175,12 +206,14 @@ def write_zip_bomb_xlsx(path: Path) -> None:
             for _ in range(1024 * MB // len(row)):
                 f.write(row)
             f.write(SHEET_TAIL)
+
     _workbook_parts(sheet, path=path)
 
 
 def write_shared_strings_xlsx(path: Path) -> None:
     """Just under the unpacked limit: 39 MB of short shared strings, which openpyxl loads whole when it opens the
     workbook (2.3 million Python strings)."""
+
     def parts(z: zipfile.ZipFile) -> None:
         with z.open("xl/sharedStrings.xml", "w") as f:
             f.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
@@ -188,13 +221,16 @@ def write_shared_strings_xlsx(path: Path) -> None:
             for _ in range(39 * MB // len(block)):
                 f.write(block)
             f.write(b"</sst>")
-        z.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
-                   + SHEET_TAIL)
+        z.writestr(
+            "xl/worksheets/sheet1.xml", SHEET_HEAD + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_TAIL
+        )
+
     _workbook_parts(parts, path=path, shared_strings=True)
 
 
 def write_many_cells_xlsx(path: Path) -> None:
     """Just under the unpacked limit: a sheet of 39 MB of numbers, 1,000 to a row and no header row."""
+
     def sheet(z: zipfile.ZipFile) -> None:
         with z.open("xl/worksheets/sheet1.xml", "w") as f:
             f.write(SHEET_HEAD)
@@ -202,6 +238,7 @@ def write_many_cells_xlsx(path: Path) -> None:
             for _ in range(39 * MB // len(row)):
                 f.write(row)
             f.write(SHEET_TAIL)
+
     _workbook_parts(sheet, path=path)
 
 
@@ -226,8 +263,11 @@ BUFDIR_HEAD = "Bufdir kommunemonitor\nKommunenummer;Kommune;Indikator;Periode;An
 def bufdir_rows(n: int) -> list[str]:
     """Rows of a monitor download, every one for its own municipality and half year (no duplicates)."""
     munis = [code for code, _ in regions() if code.isdigit()]
-    return [f"{munis[i % len(munis)]};Kommune;Fristbrudd i undersøkelsessaker;{2000 + i // (2 * len(munis))} "
-            f"{1 + (i // len(munis)) % 2}. halvår;{i % 90},{i % 10};{i % 500}" for i in range(n)]
+    return [
+        f"{munis[i % len(munis)]};Kommune;Fristbrudd i undersøkelsessaker;{2000 + i // (2 * len(munis))} "
+        f"{1 + (i // len(munis)) % 2}. halvår;{i % 90},{i % 10};{i % 500}"
+        for i in range(n)
+    ]
 
 
 def write_bufdir_csv_19mb(path: Path) -> None:
@@ -278,6 +318,7 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
 
 # ---------------------------------------------------------------- running
 
+
 def _command() -> list[str]:
     script = Path(sys.executable).parent / "tilstand"  # the entry point `uv run tilstand` starts
     return [str(script)] if script.exists() else [sys.executable, "-m", "tilstand.cli"]
@@ -290,8 +331,9 @@ def run_case(path: Path, db: Path) -> tuple[int, float, float, str]:
         t0 = time.perf_counter()
         import subprocess  # only here
 
-        proc = subprocess.Popen([*_command(), "import", str(path), "--db", str(db)], stdout=subprocess.DEVNULL,
-                                stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(
+            [*_command(), "import", str(path), "--db", str(db)], stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -309,12 +351,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="tilstand-bench-big-") as tmp:
         where = args.keep or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
-        print(f"huge and hostile files through `tilstand import` (target ≤ {TARGET_MB} MB peak RSS, "
-              f"refused in ≤ {TARGET_S:.0f} s)")
-        print("  (wall includes starting Python and importing Tilstand: the 'start' case, a missing file, is that "
-              "floor; the target is on the time over it)")
-        print(f"  {'case':22} {'file size':>10} {'write':>6} {'exit':>4} {'wall':>7} {'over start':>10} "
-              f"{'peak RSS':>9}  message")
+        print(
+            f"huge and hostile files through `tilstand import` (target ≤ {TARGET_MB} MB peak RSS, "
+            f"refused in ≤ {TARGET_S:.0f} s)"
+        )
+        print(
+            "  (wall includes starting Python and importing Tilstand: the 'start' case, a missing file, is that "
+            "floor; the target is on the time over it)"
+        )
+        print(
+            f"  {'case':22} {'file size':>10} {'write':>6} {'exit':>4} {'wall':>7} {'over start':>10} "
+            f"{'peak RSS':>9}  message"
+        )
         worst, floor = 0.0, None
         for name in ["start", *(c for c in chosen if c != "start")]:
             file_name, write = CASES[name]
@@ -330,8 +378,10 @@ def main() -> int:
             worst = max(worst, rss)
             shown = message if len(message) <= 110 else message[:109] + "…"
             size = path.stat().st_size / MB if path.exists() else 0.0
-            print(f"  {name:22} {size:8.1f} MB {made:5.1f}s {code:>4} {wall:6.2f}s {wall - floor:9.2f}s "
-                  f"{rss:7.0f} MB  {shown}{flag}")
+            print(
+                f"  {name:22} {size:8.1f} MB {made:5.1f}s {code:>4} {wall:6.2f}s {wall - floor:9.2f}s "
+                f"{rss:7.0f} MB  {shown}{flag}"
+            )
         print(f"\nlargest peak RSS: {worst:.0f} MB (target ≤ {TARGET_MB} MB)")
     return 0
 

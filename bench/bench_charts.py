@@ -31,8 +31,13 @@ from tilstand.charts import render as chart_render
 TARGET_MS = 15.0
 PEERS = ["5054", "5057", "5058", "5020", "5006", "5035", "5021", "5025"]  # eight Trøndelag municipalities
 MEMBER = "5054"  # Indre Fosen, in Fosen barnevernstjeneste
-COVERAGE = ["barn_melding_andel", "barn_undersokelse_andel", "barn_tiltak_andel", "barn_plassert_andel",
-            "barn_per_arsverk"]
+COVERAGE = [
+    "barn_melding_andel",
+    "barn_undersokelse_andel",
+    "barn_tiltak_andel",
+    "barn_plassert_andel",
+    "barn_per_arsverk",
+]
 
 
 def kind_cases(region: str) -> list[tuple[str, str, str, dict]]:
@@ -68,10 +73,13 @@ def time_kinds(con: duckdb.DuckDBPyConnection, label: str, region: str, year: in
         print(f"  {name:<20} {chart_id:<42} p50 {statistics.median(ms):6.1f}  p95 {pct(ms, 95):6.1f} ms")
     # A page: the coverage area's trend, position and members charts (15) with peers, as a page builds them.
     page = charts.for_area(COVERAGE, kinds=("trend", "position", "members"))
-    for name, fn in (("one by one", lambda: [charts.build(con, c, region, year, compare=charts.COMPARE_ALL, peers=PEERS)
-                                             for c in page]),
-                     ("build_many", lambda: charts.build_many(con, page, region, year, compare=charts.COMPARE_ALL,
-                                                              peers=PEERS))):
+    for name, fn in (
+        (
+            "one by one",
+            lambda: [charts.build(con, c, region, year, compare=charts.COMPARE_ALL, peers=PEERS) for c in page],
+        ),
+        ("build_many", lambda: charts.build_many(con, page, region, year, compare=charts.COMPARE_ALL, peers=PEERS)),
+    ):
         fn()
         ms = []
         for _ in range(max(3, iterations // 3)):
@@ -83,8 +91,11 @@ def time_kinds(con: duckdb.DuckDBPyConnection, label: str, region: str, year: in
 
 def render(con: duckdb.DuckDBPyConnection, tmp: Path, region: str, year: int) -> None:
     t0 = time.perf_counter()
-    built = [charts.build(con, c, region, year)
-             for ch in narrative.default_chapters() for c in charts.for_indicators(ch.indicators)]
+    built = [
+        charts.build(con, c, region, year)
+        for ch in narrative.default_chapters()
+        for c in charts.for_indicators(ch.indicators)
+    ]
     t_build = time.perf_counter() - t0
     figures = [c.figure for c in built if not c.empty]
     unique = len({f.to_json() for f in figures})
@@ -101,8 +112,10 @@ def render(con: duckdb.DuckDBPyConnection, tmp: Path, region: str, year: int) ->
     t_single = timed("single", [[f] for f in figures])
     t_cached = timed("warm", [figures])
     n = len(figures)
-    print(f"\ncharts in the report: {len(built)} built, {n} with data ({unique} distinct), "
-          f"{len(built) - n} empty (skipped); {chart_render.TABS} tabs")
+    print(
+        f"\ncharts in the report: {len(built)} built, {n} with data ({unique} distinct), "
+        f"{len(built) - n} empty (skipped); {chart_render.TABS} tabs"
+    )
     print(f"build (figures + alt text):       {t_build:6.2f} s  ({t_build / len(built) * 1000:5.1f} ms per chart)")
     print(f"cold render, Chromium start incl: {t_cold:6.2f} s")
     print(f"warm render, one batch:           {t_warm:6.2f} s  ({t_warm / unique:5.2f} s per chart)")

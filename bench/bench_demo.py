@@ -53,8 +53,10 @@ def main() -> int:
         note = " (cold process)" if i == 1 else ""
         print(f"  run {i}: {elapsed:7.2f} s   values read {rows:,}, observation rows {n_obs:,}{note}")
     print()
-    print(f"demo build  N={len(times)}  min {min(times):.2f} s  median {statistics.median(times):.2f} s  "
-          f"max {max(times):.2f} s   target ≤ {TARGET_S:.0f} s")
+    print(
+        f"demo build  N={len(times)}  min {min(times):.2f} s  median {statistics.median(times):.2f} s  "
+        f"max {max(times):.2f} s   target ≤ {TARGET_S:.0f} s"
+    )
     return 0
 
 

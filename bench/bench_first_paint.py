@@ -28,8 +28,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 TARGET_S = 2.0
 SMALL = "5026"  # Holtålen: in the sample data and in the national database
 USER = "bench-leder"
-HEADING_JS = ("() => { const h = document.querySelector('[data-testid=stMain] h1'); "
-              "return !!(h && h.getClientRects().length); }")
+HEADING_JS = (
+    "() => { const h = document.querySelector('[data-testid=stMain] h1'); return !!(h && h.getClientRects().length); }"
+)
 # Streamlit connected and idle, a main heading, every plotly chart drawn: what a person sees as "done".
 PAINTED_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
@@ -78,8 +79,10 @@ def load_seconds(page, url: str) -> tuple[float, float]:
 def line(label: str, loads: list[tuple[float, float]]) -> str:
     secs = [done for _, done in loads]
     flag = "   OVER TARGET" if max(secs) > TARGET_S else ""
-    return (f"  {label:<30} first {secs[0]:5.2f}  median {statistics.median(secs):5.2f}  "
-            f"max {max(secs):5.2f} s   (heading at {statistics.median(h for h, _ in loads):4.2f}){flag}")
+    return (
+        f"  {label:<30} first {secs[0]:5.2f}  median {statistics.median(secs):5.2f}  "
+        f"max {max(secs):5.2f} s   (heading at {statistics.median(h for h, _ in loads):4.2f}){flag}"
+    )
 
 
 def measure(db: Path, label: str, runs: int, log: Path) -> None:

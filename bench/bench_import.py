@@ -31,7 +31,14 @@ from tilstand import ingest, store  # noqa: E402
 from tilstand.access import SYSTEM  # noqa: E402
 
 T_IMPORT = time.perf_counter() - T_PROCESS
-KLASS_131 = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats" / "real" / "ssb_klass131_codesAt_2026-01-01.json"
+KLASS_131 = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "data"
+    / "formats"
+    / "real"
+    / "ssb_klass131_codesAt_2026-01-01.json"
+)
 TARGET_S = 1.0
 TARGET_NATIONAL_S = 0.3  # issue 12: into a populated national database, in-process
 TARGET_COMMAND_S = 1.5  # the whole `tilstand import` command, process start included
@@ -43,8 +50,12 @@ def regions() -> list[tuple[str, str]]:
     codes = json.loads(KLASS_131.read_text(encoding="utf-8"))["codes"]
     municipalities = [(c["code"], c["name"]) for c in codes if c["code"] != "9999"]
     counties = sorted({code[:2] for code, _ in municipalities})
-    return ([("EAK", "Landet")] + [(f"EKA{c}", f"Fylke {c}") for c in counties]
-            + [(f"EKG{n:02d}", f"KOSTRA-gruppe {n}") for n in range(1, 18)] + municipalities)
+    return (
+        [("EAK", "Landet")]
+        + [(f"EKA{c}", f"Fylke {c}") for c in counties]
+        + [(f"EKG{n:02d}", f"KOSTRA-gruppe {n}") for n in range(1, 18)]
+        + municipalities
+    )
 
 
 def table_12275(seed: int) -> bytes:
@@ -53,12 +64,26 @@ def table_12275(seed: int) -> bytes:
     dims = [
         ("KOKkommuneregion0000", "region", regions()),
         ("KOKalder0000", "alder", [("F000-017", "0-17 år")]),
-        ("KOKbvfunksjon0000", "funksjon", [("0", "Tiltak i alt"), ("1", "251 Barn som ikke er plassert av "
-                                           "barnevernet"), ("2", "252 Barn som er plassert av barnevernet")]),
-        ("ContentsCode", "statistikkvariabel", [
-            ("KOSbvbarntiltaka0000", "Barn med barnevernstiltak i løpet av året (antall)"),
-            ("KOSbvbarntiltaka0001", "Barn med barnevernstiltak i løpet av året i prosent av innbyggere 0-17 år "
-                                     "(prosent)")]),
+        (
+            "KOKbvfunksjon0000",
+            "funksjon",
+            [
+                ("0", "Tiltak i alt"),
+                ("1", "251 Barn som ikke er plassert av barnevernet"),
+                ("2", "252 Barn som er plassert av barnevernet"),
+            ],
+        ),
+        (
+            "ContentsCode",
+            "statistikkvariabel",
+            [
+                ("KOSbvbarntiltaka0000", "Barn med barnevernstiltak i løpet av året (antall)"),
+                (
+                    "KOSbvbarntiltaka0001",
+                    "Barn med barnevernstiltak i løpet av året i prosent av innbyggere 0-17 år (prosent)",
+                ),
+            ],
+        ),
         ("Tid", "år", [(y, y) for y in YEARS]),
     ]
     values, status = [], {}
@@ -74,17 +99,26 @@ def table_12275(seed: int) -> bytes:
     for dim_id, label, codes in dims:
         category = {"index": {c: n for n, (c, _) in enumerate(codes)}, "label": dict(codes)}
         if dim_id == "ContentsCode":
-            category["unit"] = {"KOSbvbarntiltaka0000": {"base": "antall", "decimals": 0},
-                                "KOSbvbarntiltaka0001": {"base": "prosent", "decimals": 1}}
+            category["unit"] = {
+                "KOSbvbarntiltaka0000": {"base": "antall", "decimals": 0},
+                "KOSbvbarntiltaka0001": {"base": "prosent", "decimals": 1},
+            }
         dimension[dim_id] = {"label": label, "category": category, "extension": {"elimination": False}}
-    doc = {"version": "2.0", "class": "dataset",
-           "label": "12275: Barn med barnevernstiltak i løpet av året og per 31. desember, etter region, alder, "
-                    "funksjon, statistikkvariabel og år",
-           "source": "Statistisk sentralbyrå", "updated": "2025-06-16T06:00:00Z",
-           "role": {"time": ["Tid"], "geo": ["KOKkommuneregion0000"], "metric": ["ContentsCode"]},
-           "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims], "dimension": dimension,
-           "extension": {"px": {"infofile": "None", "tableid": "12275", "decimals": 0}},
-           "value": values, "status": status}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "12275: Barn med barnevernstiltak i løpet av året og per 31. desember, etter region, alder, "
+        "funksjon, statistikkvariabel og år",
+        "source": "Statistisk sentralbyrå",
+        "updated": "2025-06-16T06:00:00Z",
+        "role": {"time": ["Tid"], "geo": ["KOKkommuneregion0000"], "metric": ["ContentsCode"]},
+        "id": [d[0] for d in dims],
+        "size": [len(d[2]) for d in dims],
+        "dimension": dimension,
+        "extension": {"px": {"infofile": "None", "tableid": "12275", "decimals": 0}},
+        "value": values,
+        "status": status,
+    }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -92,8 +126,9 @@ def newest_year_changed(data: bytes) -> bytes:
     """The same table with only its newest year's values changed: SSB published a year, the leader fetches ten."""
     doc = json.loads(data)
     years = doc["size"][-1]  # Tid is the last dimension: it runs fastest
-    doc["value"] = [v + 1 if isinstance(v, (int, float)) and i % years == years - 1 else v
-                    for i, v in enumerate(doc["value"])]
+    doc["value"] = [
+        v + 1 if isinstance(v, (int, float)) and i % years == years - 1 else v for i, v in enumerate(doc["value"])
+    ]
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -127,8 +162,9 @@ def one_run(first: bytes, second: bytes, national: Path | None) -> dict[str, flo
             file.write_bytes(first)
             tilstand = Path(sys.executable).parent / "tilstand"
             t0 = time.perf_counter()
-            done = subprocess.run([str(tilstand), "import", str(file), "--db", str(copy)], capture_output=True,
-                                  text=True)
+            done = subprocess.run(
+                [str(tilstand), "import", str(file), "--db", str(copy)], capture_output=True, text=True
+            )
             out["command"] = time.perf_counter() - t0
             assert done.returncode == 0, done.stdout + done.stderr
         return out
@@ -146,8 +182,10 @@ def national_db(directory: Path) -> Path:
 
 
 def summary(label: str, xs: list[float], target: float) -> str:
-    return (f"{label:<40} N={len(xs)}  min {min(xs):.2f} s  median {statistics.median(xs):.2f} s  "
-            f"max {max(xs):.2f} s   target ≤ {target} s")
+    return (
+        f"{label:<40} N={len(xs)}  min {min(xs):.2f} s  median {statistics.median(xs):.2f} s  "
+        f"max {max(xs):.2f} s   target ≤ {target} s"
+    )
 
 
 def main() -> int:
@@ -157,8 +195,10 @@ def main() -> int:
     args = ap.parse_args()
     first, second = table_12275(seed=1), table_12275(seed=2)
     cells = len(json.loads(first)["value"])
-    print(f"import of a national SSB table: 12275, {len(regions())} regions x 10 years, {cells:,} cells, "
-          f"{len(first) / 1024:.0f} KiB of JSON-stat2")
+    print(
+        f"import of a national SSB table: 12275, {len(regions())} regions x 10 years, {cells:,} cells, "
+        f"{len(first) / 1024:.0f} KiB of JSON-stat2"
+    )
     print(f"  (import of tilstand package: {T_IMPORT:.2f} s, not included below)")
     with tempfile.TemporaryDirectory(prefix="tilstand-bench-national-") as d:
         national = None if args.no_national else national_db(Path(d))
@@ -167,17 +207,21 @@ def main() -> int:
             r = one_run(first, second, national)
             rows["empty"].append(r["new_read"] + r["new_write"])
             rows["update"].append(r["update_read"] + r["update_write"])
-            line = (f"  run {i}: into an empty database {rows['empty'][-1]:5.2f} s (read {r['new_read']:.2f} + write "
-                    f"{r['new_write']:.2f}); again, every value changed {rows['update'][-1]:5.2f} s "
-                    f"({r['update_changed']:,} changed)")
+            line = (
+                f"  run {i}: into an empty database {rows['empty'][-1]:5.2f} s (read {r['new_read']:.2f} + write "
+                f"{r['new_write']:.2f}); again, every value changed {rows['update'][-1]:5.2f} s "
+                f"({r['update_changed']:,} changed)"
+            )
             if national:
                 rows["national"].append(r["national_read"] + r["national_write"])
                 rows["year"].append(r["year_read"] + r["year_write"])
                 rows["command"].append(r["command"])
-                line += (f"; into the national database {rows['national'][-1]:5.2f} s (read {r['national_read']:.2f}"
-                         f" + write {r['national_write']:.2f}); then with only the newest year changed "
-                         f"{rows['year'][-1]:5.2f} s ({r['year_changed']:,} changed); whole `tilstand import` command "
-                         f"{r['command']:.2f} s")
+                line += (
+                    f"; into the national database {rows['national'][-1]:5.2f} s (read {r['national_read']:.2f}"
+                    f" + write {r['national_write']:.2f}); then with only the newest year changed "
+                    f"{rows['year'][-1]:5.2f} s ({r['year_changed']:,} changed); whole `tilstand import` command "
+                    f"{r['command']:.2f} s"
+                )
             print(line + (" (cold process)" if i == 1 else ""))
     print()
     print(summary("into an empty database (read + write)", rows["empty"], TARGET_S))

@@ -127,8 +127,10 @@ class FullCollections:
 def line(label: str, cold: float | None, ms: list[float], full_gc: FullCollections) -> str:
     flag = "   OVER TARGET" if pct(ms, 95) > TARGET_MS else ""
     c = f"cold {cold:7.0f}  " if cold is not None else " " * 14
-    return (f"  {label:<28} {c}p50 {statistics.median(ms):6.1f}  p95 {pct(ms, 95):6.1f}  max {max(ms):6.1f} ms"
-            f"   full GC {full_gc.count}× {full_gc.ms:4.0f} ms{flag}")
+    return (
+        f"  {label:<28} {c}p50 {statistics.median(ms):6.1f}  p95 {pct(ms, 95):6.1f}  max {max(ms):6.1f} ms"
+        f"   full GC {full_gc.count}× {full_gc.ms:4.0f} ms{flag}"
+    )
 
 
 def measure_page(con, key: str, query: dict[str, str], runs: int):
@@ -225,10 +227,14 @@ def run(path: Path, args) -> int:
     con = store.connect(path)
     keys = args.pages.split(",") if args.pages else leader_pages(con)
     empty = apptest_overhead(args.runs)
-    print(f"\nAppTest on a one-line script (its own cost per run): p50 {statistics.median(empty):.1f}  "
-          f"p95 {pct(empty, 95):.1f} ms")
-    print(f"\npages of a barnevernleder, app.py + page per run, {args.runs} warm reruns after one cold run (ms), "
-          f"target p95 ≤ {TARGET_MS:.0f} ms")
+    print(
+        f"\nAppTest on a one-line script (its own cost per run): p50 {statistics.median(empty):.1f}  "
+        f"p95 {pct(empty, 95):.1f} ms"
+    )
+    print(
+        f"\npages of a barnevernleder, app.py + page per run, {args.runs} warm reruns after one cold run (ms), "
+        f"target p95 ≤ {TARGET_MS:.0f} ms"
+    )
     over = []
     for key in keys:
         try:

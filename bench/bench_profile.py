@@ -26,15 +26,33 @@ from tilstand.access import SYSTEM
 from tilstand.ingest.load import write
 from tilstand.regions import RegionRef
 
-KLASS_131 = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats" / "real" / "ssb_klass131_codesAt_2026-01-01.json"
+KLASS_131 = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "data"
+    / "formats"
+    / "real"
+    / "ssb_klass131_codesAt_2026-01-01.json"
+)
 YEARS = range(2015, 2025)
 YEAR = 2024
 TARGET_MS = 50.0
 COUNTIES_2024 = {
-    "03": "Oslo", "11": "Rogaland", "15": "Møre og Romsdal", "18": "Nordland - Nordlánnda",
-    "31": "Østfold", "32": "Akershus", "33": "Buskerud", "34": "Innlandet", "39": "Vestfold",
-    "40": "Telemark", "42": "Agder", "46": "Vestland", "50": "Trøndelag - Trööndelage",
-    "55": "Troms - Romsa - Tromssa", "56": "Finnmark - Finnmárku - Finmarkku",
+    "03": "Oslo",
+    "11": "Rogaland",
+    "15": "Møre og Romsdal",
+    "18": "Nordland - Nordlánnda",
+    "31": "Østfold",
+    "32": "Akershus",
+    "33": "Buskerud",
+    "34": "Innlandet",
+    "39": "Vestfold",
+    "40": "Telemark",
+    "42": "Agder",
+    "46": "Vestland",
+    "50": "Trøndelag - Trööndelage",
+    "55": "Troms - Romsa - Tromssa",
+    "56": "Finnmark - Finnmárku - Finmarkku",
 }
 GROUPS = [f"EKG{n:02d}" for n in range(1, 18)]
 # The cities get the groups SSB gives them; everyone else gets a seeded random group.
@@ -101,27 +119,47 @@ def build_db(path: Path, seed: int) -> tuple[float, int, int]:
                     continue
                 obs.append(observation(rng, ind.id, ind.unit, ref.code, year, size[ref.code]))
         n_values += len(obs)
-        write(con, data=f"bench {seed} {year} {time.time_ns()}".encode(), file_name=f"bench_{year}.json",
-              source="bench", observations=obs, regions=refs if i == 0 else (), sample=True,
-              imported_by="bench", actor=SYSTEM)
+        write(
+            con,
+            data=f"bench {seed} {year} {time.time_ns()}".encode(),
+            file_name=f"bench_{year}.json",
+            source="bench",
+            observations=obs,
+            regions=refs if i == 0 else (),
+            sample=True,
+            imported_by="bench",
+            actor=SYSTEM,
+        )
     t_write = time.perf_counter() - t0
 
     cur = con.cursor()
     known = {r[0] for r in cur.execute("SELECT DISTINCT region_code FROM kostra_membership").fetchall()}
-    members = [[code, FIXED_GROUP.get(code, rng.choice(GROUPS[:11] + GROUPS[13:])), 2015, None, "bench"]
-               for code, _ in munis if code not in known]
+    members = [
+        [code, FIXED_GROUP.get(code, rng.choice(GROUPS[:11] + GROUPS[13:])), 2015, None, "bench"]
+        for code, _ in munis
+        if code not in known
+    ]
     with store.transaction(con) as tx:
-        tx.executemany("INSERT INTO kostra_membership (region_code, group_code, valid_from, valid_to, source) "
-                       "VALUES (?, ?, ?, ?, ?)", members)
+        tx.executemany(
+            "INSERT INTO kostra_membership (region_code, group_code, valid_from, valid_to, source) "
+            "VALUES (?, ?, ?, ?, ?)",
+            members,
+        )
     cur.execute("CHECKPOINT")
     elapsed = time.perf_counter() - t0
     n_obs = cur.execute("SELECT count(*) FROM observation").fetchone()[0]
-    print(f"build: {len(refs)} regions ({len(munis)} municipalities, {len(COUNTIES_2024)} counties, "
-          f"{len(GROUPS)} KOSTRA groups, EAK) × {len(YEARS)} years × {len(indicators)} indicators")
-    print(f"  connect+migrate {t_connect:.2f} s, {len(YEARS)} write() calls {t_write - t_connect:.2f} s, "
-          f"membership+checkpoint {elapsed - t_write:.2f} s")
-    print(f"  total {elapsed:.2f} s   values written {n_values:,}   observation rows {n_obs:,}   "
-          f"kostra_membership rows added {len(members)}")
+    print(
+        f"build: {len(refs)} regions ({len(munis)} municipalities, {len(COUNTIES_2024)} counties, "
+        f"{len(GROUPS)} KOSTRA groups, EAK) × {len(YEARS)} years × {len(indicators)} indicators"
+    )
+    print(
+        f"  connect+migrate {t_connect:.2f} s, {len(YEARS)} write() calls {t_write - t_connect:.2f} s, "
+        f"membership+checkpoint {elapsed - t_write:.2f} s"
+    )
+    print(
+        f"  total {elapsed:.2f} s   values written {n_values:,}   observation rows {n_obs:,}   "
+        f"kostra_membership rows added {len(members)}"
+    )
     return elapsed, n_values, n_obs
 
 
@@ -142,8 +180,7 @@ def pct(xs: list[float], p: float) -> float:
 
 def line(label: str, ms: list[float], target: bool = False) -> str:
     t = f"   target ≤ {TARGET_MS:.0f} ms" if target else ""
-    return (f"  {label:<42} p50 {statistics.median(ms):7.1f}  p95 {pct(ms, 95):7.1f}  "
-            f"max {max(ms):7.1f} ms{t}")
+    return f"  {label:<42} p50 {statistics.median(ms):7.1f}  p95 {pct(ms, 95):7.1f}  max {max(ms):7.1f} ms{t}"
 
 
 def main() -> int:
@@ -165,19 +202,35 @@ def main() -> int:
             first = YEAR - profile.TREND_YEARS + 1
             for code, label in SUBJECTS.items():
                 p = profile.build(con, code, YEAR)
-                print(f"{code} {p.region_name} — {label}: {len(p.rows)} profile rows, group {p.kostra_group}, "
-                      f"county {p.county_code}")
-                print(line("profile.build", timed(lambda: profile.build(con, code, YEAR), args.iterations),
-                           target=True))
-                print(line("queries.run profile", timed(
-                    lambda: queries.run(con, "profile", region=code, year=YEAR), args.iterations)))
-                print(line(f"queries.run trend {first}–{YEAR}", timed(
-                    lambda: queries.run(con, "trend", region=code, from_year=first, to_year=YEAR),
-                    args.iterations)))
-                print(line("queries.run region", timed(
-                    lambda: queries.run(con, "region", code=code), args.iterations)))
-                print(line("queries.run sample_share", timed(
-                    lambda: queries.run(con, "sample_share", region=code), args.iterations)))
+                print(
+                    f"{code} {p.region_name} — {label}: {len(p.rows)} profile rows, group {p.kostra_group}, "
+                    f"county {p.county_code}"
+                )
+                print(
+                    line("profile.build", timed(lambda: profile.build(con, code, YEAR), args.iterations), target=True)
+                )
+                print(
+                    line(
+                        "queries.run profile",
+                        timed(lambda: queries.run(con, "profile", region=code, year=YEAR), args.iterations),
+                    )
+                )
+                print(
+                    line(
+                        f"queries.run trend {first}–{YEAR}",
+                        timed(
+                            lambda: queries.run(con, "trend", region=code, from_year=first, to_year=YEAR),
+                            args.iterations,
+                        ),
+                    )
+                )
+                print(line("queries.run region", timed(lambda: queries.run(con, "region", code=code), args.iterations)))
+                print(
+                    line(
+                        "queries.run sample_share",
+                        timed(lambda: queries.run(con, "sample_share", region=code), args.iterations),
+                    )
+                )
         finally:
             store.close(path)
     return 0

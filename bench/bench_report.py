@@ -50,8 +50,10 @@ times["total_cold"] = t_import + times["first"]
 print(json.dumps(times))
 """
 
-TEXT = ("Tjenesten har hatt et stabilt år. **Kapasiteten** er god, og fristene holdes i de fleste saker.\n\n"
-        "- Flere barn får hjelp hjemme\n- Færre plasseringer\n\n1. Rekruttere\n2. Beholde\n\n") * 3
+TEXT = (
+    "Tjenesten har hatt et stabilt år. **Kapasiteten** er god, og fristene holdes i de fleste saker.\n\n"
+    "- Flere barn får hjelp hjemme\n- Færre plasseringer\n\n1. Rekruttere\n2. Beholde\n\n"
+) * 3
 
 
 def build_db(path: Path) -> None:
@@ -80,12 +82,16 @@ def main() -> None:
             done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
             times = json.loads(done.stdout.strip().splitlines()[-1])
             results.append(times)
-            print(f"run {run + 1}: import {times['import']:.2f} s, cold export {times['first']:.2f} s "
-                  f"(cold total {times['total_cold']:.2f} s, {times['charts']} charts), warm {times['warm']:.2f} s, "
-                  f"charts changed {times['changed']:.2f} s" + (f", PDF {times['pdf']:.2f} s" if "pdf" in times else ""))
-        for key, label, target in (("total_cold", "cold (process start to DOCX)", TARGET_COLD),
-                                   ("warm", "warm (cached charts)", TARGET_WARM),
-                                   ("changed", "charts changed, browser up", None)):
+            print(
+                f"run {run + 1}: import {times['import']:.2f} s, cold export {times['first']:.2f} s "
+                f"(cold total {times['total_cold']:.2f} s, {times['charts']} charts), warm {times['warm']:.2f} s, "
+                f"charts changed {times['changed']:.2f} s" + (f", PDF {times['pdf']:.2f} s" if "pdf" in times else "")
+            )
+        for key, label, target in (
+            ("total_cold", "cold (process start to DOCX)", TARGET_COLD),
+            ("warm", "warm (cached charts)", TARGET_WARM),
+            ("changed", "charts changed, browser up", None),
+        ):
             values = [r[key] for r in results]
             tail = f"  target ≤ {target:.0f} s" if target else ""
             print(f"{label:32s} median {statistics.median(values):.2f} s  max {max(values):.2f} s{tail}")

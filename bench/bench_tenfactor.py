@@ -40,8 +40,16 @@ def rows(years: list[int], seed: int = 500) -> list[list]:
         invited = rng.randint(3, 40)
         for y in years:
             answers = rng.randint(1, invited)
-            out.append([muni, f"Enhet {u + 1:03d}", y, answers, invited,
-                        *[round(rng.uniform(3.0, 4.9), 1) for _ in tenfactor.FACTOR_IDS]])
+            out.append(
+                [
+                    muni,
+                    f"Enhet {u + 1:03d}",
+                    y,
+                    answers,
+                    invited,
+                    *[round(rng.uniform(3.0, 4.9), 1) for _ in tenfactor.FACTOR_IDS],
+                ]
+            )
     return out
 
 
@@ -90,10 +98,12 @@ def main() -> int:
                 writes.append(w)
                 totals.append(r + w)
             target = f"   target ≤ {TARGET_S:.0f} s" if n_rows == UNITS else ""
-            print(f"{path.name:32} {path.stat().st_size / 1024:6.0f} KB  {n_rows:5} rows -> {values:5} values  "
-                  f"read {statistics.median(reads):.3f} s + write {statistics.median(writes):.3f} s = "
-                  f"median {statistics.median(totals):.3f} s (min {min(totals):.3f}, max {max(totals):.3f}, "
-                  f"N={args.runs}){target}")
+            print(
+                f"{path.name:32} {path.stat().st_size / 1024:6.0f} KB  {n_rows:5} rows -> {values:5} values  "
+                f"read {statistics.median(reads):.3f} s + write {statistics.median(writes):.3f} s = "
+                f"median {statistics.median(totals):.3f} s (min {min(totals):.3f}, max {max(totals):.3f}, "
+                f"N={args.runs}){target}"
+            )
     return 0
 
 

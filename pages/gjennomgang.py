@@ -32,8 +32,14 @@ if report is None:
 p = service_profile(region, year)
 sample_banner(p.sample)
 history = review.state_history(con, report.id)
-st.markdown(t("ui.gjennomgang.report_state", state=review.STATE_NB[report.state],
-              when=words.when(history[-1].changed_at), by=literal(history[-1].by_user)))
+st.markdown(
+    t(
+        "ui.gjennomgang.report_state",
+        state=review.STATE_NB[report.state],
+        when=words.when(history[-1].changed_at),
+        by=literal(history[-1].by_user),
+    )
+)
 if report.state == "review" and actor.can("finish_review", region):
     if st.button(t("ui.gjennomgang.finish_review"), type="primary", key="finish_review"):
         with page_action():  # e.g. the leader took the report back to utkast a moment ago
@@ -78,15 +84,24 @@ with left:
         st.info(t("ui.gjennomgang.not_written"))
     area_link(sec.key, region, year)
     key_figures(p, sec.title, sec.indicators)
-    chapter_charts(sec.indicators, region, year, language, data_version(), str(store.db_path()),
-                   below=_comment_on_chart if actor.can("comment", region) else None)
+    chapter_charts(
+        sec.indicators,
+        region,
+        year,
+        language,
+        data_version(),
+        str(store.db_path()),
+        below=_comment_on_chart if actor.can("comment", region) else None,
+    )
 
 with right:
     st.subheader(t("ui.gjennomgang.comments"))
     if actor.can("mark_reviewed", region):
         if sec.id in done and done[sec.id][2] == sec.version:
-            st.success(t("ui.gjennomgang.version_reviewed", by=literal(done[sec.id][0]),
-                         when=words.when(done[sec.id][1])), icon=":material/check:")
+            st.success(
+                t("ui.gjennomgang.version_reviewed", by=literal(done[sec.id][0]), when=words.when(done[sec.id][1])),
+                icon=":material/check:",
+            )
         elif st.button(t("ui.gjennomgang.mark_reviewed"), key=f"reviewed_{sec.id}", disabled=not sec.version):
             with page_action():
                 review.mark_reviewed(con, actor, sec.id)

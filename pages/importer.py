@@ -40,13 +40,20 @@ st.title(t("ui.nav.importer"))
 st.markdown(t("ui.importer.intro"))
 with st.expander(t("ui.importer.templates")):
     st.write(t("ui.importer.templates_help"))
-    for stem, label in (("10faktor", t("ui.importer.template_10faktor")),
-                        ("ansatte", t("ui.importer.template_ansatte")),
-                        ("brukerundersokelse", t("ui.importer.template_brukerundersokelse"))):
+    for stem, label in (
+        ("10faktor", t("ui.importer.template_10faktor")),
+        ("ansatte", t("ui.importer.template_ansatte")),
+        ("brukerundersokelse", t("ui.importer.template_brukerundersokelse")),
+    ):
         if (template := TEMPLATES / f"{stem}.xlsx").is_file():
-            st.download_button(label, data=template.read_bytes(),
-                               file_name=f"{stem}_mal.xlsx", icon=":material/download:", on_click="ignore",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            st.download_button(
+                label,
+                data=template.read_bytes(),
+                file_name=f"{stem}_mal.xlsx",
+                icon=":material/download:",
+                on_click="ignore",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
 if ss.get("import_messages"):
     for message in ss.pop("import_messages"):
         st.success(literal(message), icon=":material/check:")  # file names are the uploader's
@@ -54,8 +61,12 @@ if ss.get("fetch_failures"):  # the tables a fetch from SSB could not import, be
     head, *lines = ss.pop("fetch_failures")
     st.error("\n".join([literal(head), ""] + [f"- {literal(line)}" for line in lines]), icon=":material/error:")
 
-files = st.file_uploader(t("ui.importer.choose_files"), type=["json", "csv", "xlsx"], accept_multiple_files=True,
-                         key=f"upload_{ss.upload_round}")
+files = st.file_uploader(
+    t("ui.importer.choose_files"),
+    type=["json", "csv", "xlsx"],
+    accept_multiple_files=True,
+    key=f"upload_{ss.upload_round}",
+)
 st.caption(t("ui.importer.max_size", mb=ingest.MAX_BYTES // 2**20))
 
 
@@ -91,8 +102,10 @@ for p, pv, refused in uploads:
         continue
     with st.container(border=True):
         table = t("ui.importer.table", table=literal(p.parsed.table)) if p.parsed.table else ""
-        st.markdown(f"**{literal(p.path.name)}** · {p.describe()}{table}"
-                    + (f" · *{t('ui.common.sample_data')}*" if p.parsed.sample else ""))
+        st.markdown(
+            f"**{literal(p.path.name)}** · {p.describe()}{table}"
+            + (f" · *{t('ui.common.sample_data')}*" if p.parsed.sample else "")
+        )
         if pv.already_imported:
             n, when = pv.already_imported
             st.info(t("ui.importer.already_imported", n=n, when=words.when(when)))
@@ -102,27 +115,48 @@ for p, pv, refused in uploads:
         c.metric(t("ui.importer.unchanged"), fmt.number(pv.unchanged))
         d.metric(t("ui.importer.hidden"), fmt.number(pv.hidden), help=t("ui.importer.hidden_help"))
         e.metric(t("ui.importer.regions"), fmt.number(len(pv.regions)))
-        st.caption(t("ui.importer.years_indicators", first=pv.years[0], last=pv.years[-1],
-                     indicators=", ".join(names.get(i, i) for i in pv.indicators))
-                   if pv.years else t("ui.importer.no_values"))
+        st.caption(
+            t(
+                "ui.importer.years_indicators",
+                first=pv.years[0],
+                last=pv.years[-1],
+                indicators=", ".join(names.get(i, i) for i in pv.indicators),
+            )
+            if pv.years
+            else t("ui.importer.no_values")
+        )
         if p.parsed.skipped_cells:
             st.caption(t("ui.importer.skipped", n=p.parsed.skipped_cells))
         for note in p.parsed.notes:  # e.g. staff: sick leave weighted equally without dagsverk
             st.caption(literal(t("ui.importer.note", note=note)))
         if pv.changes:
-            st.dataframe(export.safe_frame(pd.DataFrame([{
-                t("ui.common.col_indicator"): names.get(i, i), t("ui.importer.col_region"): r,
-                t("ui.common.col_year"): y, t("ui.importer.col_now"): _shown(i, old, old_status),
-                t("ui.importer.col_becomes"): _shown(i, new, new_status)}
-                for i, r, y, old, old_status, new, new_status in pv.changes])),
-                         hide_index=True, width="stretch",
-                         alt=t("ui.importer.changes_alt", file=p.path.name))
+            st.dataframe(
+                export.safe_frame(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("ui.common.col_indicator"): names.get(i, i),
+                                t("ui.importer.col_region"): r,
+                                t("ui.common.col_year"): y,
+                                t("ui.importer.col_now"): _shown(i, old, old_status),
+                                t("ui.importer.col_becomes"): _shown(i, new, new_status),
+                            }
+                            for i, r, y, old, old_status, new, new_status in pv.changes
+                        ]
+                    )
+                ),
+                hide_index=True,
+                width="stretch",
+                alt=t("ui.importer.changes_alt", file=p.path.name),
+            )
 
 if problems:
     st.warning(t("ui.importer.fix_first"))
-elif prepared and st.button(t("ui.importer.import_many", n=len(prepared)) if len(prepared) > 1
-                            else t("ui.importer.import_one"), type="primary",
-                            key="confirm_import"):
+elif prepared and st.button(
+    t("ui.importer.import_many", n=len(prepared)) if len(prepared) > 1 else t("ui.importer.import_one"),
+    type="primary",
+    key="confirm_import",
+):
     messages = []
     try:
         for p in prepared:
@@ -141,8 +175,9 @@ with st.form("fetch_ssb"):
         mine = fetch.own_regions(con, actor)
     except TilstandError:  # a '*' grant on a database without reports or municipal roles: the person types them
         mine = []
-    wanted = st.text_input(t("ui.importer.regions_input"), value=", ".join(mine[:20]),
-                           help=t("ui.importer.regions_help"))
+    wanted = st.text_input(
+        t("ui.importer.regions_input"), value=", ".join(mine[:20]), help=t("ui.importer.regions_help")
+    )
     tables = st.multiselect(t("ui.importer.tables"), fetch.tables_needed(), default=fetch.tables_needed())
     first, last = st.columns(2)
     year_from = first.number_input(t("ui.importer.year_from"), min_value=2010, max_value=2100, value=2015, step=1)
@@ -151,8 +186,14 @@ with st.form("fetch_ssb"):
         bar = st.progress(0.0, text=t("ui.importer.connecting"))
         try:
             codes = fetch.parse_regions(con, actor, wanted.strip() or "own")
-            outcome = fetch.fetch_tables(con, actor, tables, codes, (int(year_from), int(year_to)),
-                                         progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
+            outcome = fetch.fetch_tables(
+                con,
+                actor,
+                tables,
+                codes,
+                (int(year_from), int(year_to)),
+                progress=lambda share, text: bar.progress(min(share, 1.0), text=text),
+            )
         except TilstandError as e:
             st.error(str(e), icon=":material/cloud_off:")
         else:
@@ -165,23 +206,47 @@ history = load.history(con, actor)
 if not history:
     st.write(t("ui.importer.no_history"))
 else:
-    st.dataframe(export.safe_frame(pd.DataFrame([{  # file names are the uploader's: no formula in the CSV
-        t("ui.common.col_number"): h.id, t("ui.importer.col_file"): h.file_name,
-        t("ui.importer.col_table"): h.ssb_table or "", t("ui.importer.col_values"): h.rows,
-        t("ui.importer.col_changed"): h.changed,
-        t("ui.importer.col_imported"): words.when(h.imported_at), t("ui.importer.col_by"): h.imported_by,
-        t("ui.common.sample_data"): t("ui.common.yes") if h.sample else "",
-        t("ui.importer.col_undone"): t("ui.importer.undone_by", when=words.when(h.undone_at), by=h.undone_by)
-        if h.undone_at else "",
-        "SHA-256": h.sha256[:12]} for h in history])), hide_index=True, width="stretch",
-        alt=t("ui.importer.history_alt"))
+    st.dataframe(
+        export.safe_frame(
+            pd.DataFrame(
+                [
+                    {  # file names are the uploader's: no formula in the CSV
+                        t("ui.common.col_number"): h.id,
+                        t("ui.importer.col_file"): h.file_name,
+                        t("ui.importer.col_table"): h.ssb_table or "",
+                        t("ui.importer.col_values"): h.rows,
+                        t("ui.importer.col_changed"): h.changed,
+                        t("ui.importer.col_imported"): words.when(h.imported_at),
+                        t("ui.importer.col_by"): h.imported_by,
+                        t("ui.common.sample_data"): t("ui.common.yes") if h.sample else "",
+                        t("ui.importer.col_undone"): t(
+                            "ui.importer.undone_by", when=words.when(h.undone_at), by=h.undone_by
+                        )
+                        if h.undone_at
+                        else "",
+                        "SHA-256": h.sha256[:12],
+                    }
+                    for h in history
+                ]
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+        alt=t("ui.importer.history_alt"),
+    )
     active = [h for h in history if h.undone_at is None]
     if active:
         with st.expander(t("ui.importer.undo")):
-            choice = st.selectbox(t("ui.importer.undo_choice"), [h.id for h in active], key="undo_choice",
-                                  format_func=lambda i: next(t("ui.importer.undo_label", id=h.id, file=h.file_name,
-                                                               when=words.when(h.imported_at.date()))
-                                                             for h in active if h.id == i))
+            choice = st.selectbox(
+                t("ui.importer.undo_choice"),
+                [h.id for h in active],
+                key="undo_choice",
+                format_func=lambda i: next(
+                    t("ui.importer.undo_label", id=h.id, file=h.file_name, when=words.when(h.imported_at.date()))
+                    for h in active
+                    if h.id == i
+                ),
+            )
             st.caption(t("ui.importer.undo_help"))
             if st.button(t("ui.importer.undo_button"), key="undo_import"):
                 try:

@@ -21,12 +21,22 @@ for area in catalog.AREA_ORDER:
     if not rows:
         continue
     st.header(tables.area_title(area), divider="gray")
-    st.dataframe(pd.DataFrame([{
-        t("ui.common.col_indicator"): i.name_nb, t("ui.indikatorer.col_nynorsk"): i.name_nn,
-        t("ui.indikatorer.col_definition"): i.definition_in("nb"),
-        t("ui.indikatorer.col_direction"): tables.DIRECTION_NB.get(i.better, ""),
-        t("ui.indikatorer.col_source"): catalog.source_label([i]),
-        t("ui.indikatorer.col_origin"): words.capital(ORIGINS.get(i.origin, i.origin)),
-        t("ui.indikatorer.col_hidden"): f"1–{i.min_count}" if i.min_count else "–",
-    } for i in rows]), hide_index=True, width="stretch",
-        alt=t("ui.indikatorer.alt", area=tables.area_title(area)))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("ui.common.col_indicator"): i.name_nb,
+                    t("ui.indikatorer.col_nynorsk"): i.name_nn,
+                    t("ui.indikatorer.col_definition"): i.definition_in("nb"),
+                    t("ui.indikatorer.col_direction"): tables.DIRECTION_NB.get(i.better, ""),
+                    t("ui.indikatorer.col_source"): catalog.source_label([i]),
+                    t("ui.indikatorer.col_origin"): words.capital(ORIGINS.get(i.origin, i.origin)),
+                    t("ui.indikatorer.col_hidden"): f"1–{i.min_count}" if i.min_count else "–",
+                }
+                for i in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        alt=t("ui.indikatorer.alt", area=tables.area_title(area)),
+    )

@@ -26,8 +26,9 @@ if auth.needs_first_admin(con):
     with st.form("first_admin"):
         username = st.text_input(t("ui.logg_inn.username_new"), autocomplete="username")
         display_name = st.text_input(t("ui.common.full_name"), autocomplete="name")
-        password = st.text_input(t("ui.logg_inn.password_new", n=auth.MIN_PASSWORD_LENGTH), type="password",
-                                 autocomplete="new-password")
+        password = st.text_input(
+            t("ui.logg_inn.password_new", n=auth.MIN_PASSWORD_LENGTH), type="password", autocomplete="new-password"
+        )
         again = st.text_input(t("ui.logg_inn.password_again"), type="password", autocomplete="new-password")
         if st.form_submit_button(t("ui.logg_inn.create_admin"), type="primary"):
             if password != again:
@@ -42,8 +43,11 @@ if auth.needs_first_admin(con):
 if sso_configured():
     if getattr(st.user, "is_logged_in", False):
         try:
-            start_session(auth.sign_in_sso(con, email=st.user.get("email"), subject=str(st.user.get("sub") or ""),
-                                        name=st.user.get("name")))
+            start_session(
+                auth.sign_in_sso(
+                    con, email=st.user.get("email"), subject=str(st.user.get("sub") or ""), name=st.user.get("name")
+                )
+            )
         except TilstandError as e:
             st.error(str(e))
             st.button(t("ui.logg_inn.sso_sign_out"), on_click=st.logout)
@@ -60,5 +64,11 @@ with st.form("sign_in"):
             start_session(auth.sign_in(con, username, password, address=client_address()))
         except TilstandError as e:
             st.error(str(e), icon=":material/error:")
-st.caption(t("ui.logg_inn.lockout", attempts=auth.MAX_FAILED_ATTEMPTS,
-             lockout=int(auth.LOCKOUT.total_seconds() // 60), idle=int(auth.SESSION_IDLE.total_seconds() // 60)))
+st.caption(
+    t(
+        "ui.logg_inn.lockout",
+        attempts=auth.MAX_FAILED_ATTEMPTS,
+        lockout=int(auth.LOCKOUT.total_seconds() // 60),
+        idle=int(auth.SESSION_IDLE.total_seconds() // 60),
+    )
+)

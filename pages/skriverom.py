@@ -48,19 +48,33 @@ def _export(con, region: str, year: int, language: str, suffix: str) -> bytes:
 def _downloads(con, region: str, name: str, year: int, language: str) -> None:
     d1, d2, _ = st.columns([1, 1, 2])
     d1.download_button(
-        t("ui.skriverom.download_docx"), data=functools.partial(_export, con, region, year, language, "docx"),
-        file_name=council_doc.file_name(region, name, year, language, "docx"), on_click="ignore", icon=":material/download:",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="download_docx",
-        help=t("ui.skriverom.download_docx_help"))
+        t("ui.skriverom.download_docx"),
+        data=functools.partial(_export, con, region, year, language, "docx"),
+        file_name=council_doc.file_name(region, name, year, language, "docx"),
+        on_click="ignore",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="download_docx",
+        help=t("ui.skriverom.download_docx_help"),
+    )
     if pdf.available():
         d2.download_button(
-            t("ui.skriverom.download_pdf"), data=functools.partial(_export, con, region, year, language, "pdf"),
-            file_name=council_doc.file_name(region, name, year, language, "pdf"), on_click="ignore",
-            mime="application/pdf", key="download_pdf", icon=":material/download:",
-            help=t("ui.skriverom.download_pdf_help"))
+            t("ui.skriverom.download_pdf"),
+            data=functools.partial(_export, con, region, year, language, "pdf"),
+            file_name=council_doc.file_name(region, name, year, language, "pdf"),
+            on_click="ignore",
+            mime="application/pdf",
+            key="download_pdf",
+            icon=":material/download:",
+            help=t("ui.skriverom.download_pdf_help"),
+        )
     else:
-        d2.button(t("ui.skriverom.download_pdf"), disabled=True, key="download_pdf_missing",
-                  help=t("ui.skriverom.no_libreoffice_help"))
+        d2.button(
+            t("ui.skriverom.download_pdf"),
+            disabled=True,
+            key="download_pdf_missing",
+            help=t("ui.skriverom.no_libreoffice_help"),
+        )
         d2.caption(t("ui.skriverom.no_libreoffice"))
 
 
@@ -70,8 +84,14 @@ def _report_state(con, report, actor) -> None:
         st.success(ss.pop("flash"), icon=":material/check:")
     history = review.state_history(con, report.id)
     last = history[-1]
-    st.markdown(t("ui.skriverom.report_state", state=review.STATE_NB[report.state], when=words.when(last.changed_at),
-                  by=literal(last.by_user)))
+    st.markdown(
+        t(
+            "ui.skriverom.report_state",
+            state=review.STATE_NB[report.state],
+            when=words.when(last.changed_at),
+            by=literal(last.by_user),
+        )
+    )
     labels = words.section("move")  # the moves the writing room offers, by from_to (review.MOVES has them all)
     row = st.container(horizontal=True)  # buttons as wide as their words, side by side
     for before, state in review.MOVES:
@@ -84,8 +104,7 @@ def _report_state(con, report, actor) -> None:
                 review.set_state(con, actor, report.id, state)
                 st.rerun()
     if report.state == "done":
-        if row.button(t("ui.skriverom.publish"), type="primary", key="publish",
-                      help=t("ui.skriverom.publish_help")):
+        if row.button(t("ui.skriverom.publish"), type="primary", key="publish", help=t("ui.skriverom.publish_help")):
             with st.spinner(t("ui.skriverom.publishing")), page_action():
                 info = publish.publish(con, actor, report.id)
                 ss.flash = t("ui.skriverom.published", when=words.when(info.published_at))
@@ -123,8 +142,13 @@ def _save(section_id: int, text: str, base: int, seq: int, actor) -> bool:
     try:
         v = narrative.save(connection(), section_id, text, base_version=base, actor=actor)
     except StaleVersionError as e:
-        ss.conflict = {"section": section_id, "mine": text, "theirs": e.current.body,
-                       "theirs_n": e.current.n, "message": str(e)}
+        ss.conflict = {
+            "section": section_id,
+            "mine": text,
+            "theirs": e.current.body,
+            "theirs_n": e.current.n,
+            "message": str(e),
+        }
         return False
     except TilstandError as e:
         ss.not_saved = {"section": section_id, "text": text, "base": base, "seq": seq, "message": str(e)}
@@ -153,8 +177,10 @@ if report is None:
     st.stop()
 
 p = service_profile(region, year)
-st.subheader(t("ui.skriverom.heading", year=year, region=literal(choice.label))
-             + (f" ({words.t('language.nn')})" if language == "nn" else ""))
+st.subheader(
+    t("ui.skriverom.heading", year=year, region=literal(choice.label))
+    + (f" ({words.t('language.nn')})" if language == "nn" else "")
+)
 sample_banner(p.sample)
 
 with st.expander(t("ui.skriverom.customise")):
@@ -162,22 +188,34 @@ with st.expander(t("ui.skriverom.customise")):
     NR, TITLE, HIDDEN = t("ui.common.col_number"), t("ui.skriverom.col_title"), t("ui.skriverom.col_hidden")
     edited = st.data_editor(
         pd.DataFrame([{NR: s.position, TITLE: s.title, HIDDEN: s.hidden} for s in every]),
-        hide_index=True, width="stretch", key=f"structure_{report.id}",
-        column_config={NR: st.column_config.NumberColumn(min_value=1, step=1, help=t("ui.skriverom.order_help")),
-                       TITLE: st.column_config.TextColumn(required=True, max_chars=120)},
+        hide_index=True,
+        width="stretch",
+        key=f"structure_{report.id}",
+        column_config={
+            NR: st.column_config.NumberColumn(min_value=1, step=1, help=t("ui.skriverom.order_help")),
+            TITLE: st.column_config.TextColumn(required=True, max_chars=120),
+        },
     )
     if st.button(t("ui.skriverom.save_chapters")):
         with page_action():  # all rows or none: a blank title leaves every chapter as it was
-            narrative.update_chapters(con, [
-                ChapterChange(s_old.id, title="" if pd.isna(new[TITLE]) else str(new[TITLE]),
-                              position=0 if pd.isna(new[NR]) else int(new[NR]), hidden=bool(new[HIDDEN]))
-                for s_old, (_, new) in zip(every, edited.iterrows(), strict=False)], actor=actor)
+            narrative.update_chapters(
+                con,
+                [
+                    ChapterChange(
+                        s_old.id,
+                        title="" if pd.isna(new[TITLE]) else str(new[TITLE]),
+                        position=0 if pd.isna(new[NR]) else int(new[NR]),
+                        hidden=bool(new[HIDDEN]),
+                    )
+                    for s_old, (_, new) in zip(every, edited.iterrows(), strict=False)
+                ],
+                actor=actor,
+            )
             st.rerun()
     new_title = st.text_input(t("ui.skriverom.new_chapter"), placeholder=t("ui.skriverom.new_chapter_placeholder"))
     if st.button(t("ui.skriverom.add_chapter")) and new_title.strip():
         with page_action():
-            narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every),
-                                  actor=actor)
+            narrative.add_section(con, report.id, new_title, after_position=max(s.position for s in every), actor=actor)
             st.rerun()
 sections = narrative.sections(con, report.id, include_hidden=False)
 done = sum(s.status == "written" for s in sections)
@@ -189,9 +227,13 @@ keys = [s.key for s in sections]
 # chapter is therefore kept in session state, not in the widget.
 current = ss.get("sr_chapter") if ss.get("sr_chapter") in keys else keys[0]
 chosen_key = st.radio(
-    t("ui.common.chapter"), keys, index=keys.index(current), horizontal=True,
-    format_func=lambda k: next(f"{literal(s.title)} ({narrative.STATUS_NB[s.status].lower()})" for s in sections
-                               if s.key == k),
+    t("ui.common.chapter"),
+    keys,
+    index=keys.index(current),
+    horizontal=True,
+    format_func=lambda k: next(
+        f"{literal(s.title)} ({narrative.STATUS_NB[s.status].lower()})" for s in sections if s.key == k
+    ),
 )
 ss.sr_chapter = chosen_key
 sec = next(s for s in sections if s.key == chosen_key)
@@ -212,10 +254,19 @@ with right:
         status = t("ui.skriverom.not_saved")
     elif sec.version:
         status = t("ui.skriverom.saved_version", n=sec.version) + (
-            " · " + t("ui.skriverom.carried_over") if sec.carried_over else "")
-    draft = editor(key=f"editor_{report.id}", label=t("ui.skriverom.text_label", title=sec.title), section=sec.id,
-                   body=sec.body,
-                   base=sec.version, reset=ss.editor_reset, status=status, insert=ss.insert, lang=language)
+            " · " + t("ui.skriverom.carried_over") if sec.carried_over else ""
+        )
+    draft = editor(
+        key=f"editor_{report.id}",
+        label=t("ui.skriverom.text_label", title=sec.title),
+        section=sec.id,
+        body=sec.body,
+        base=sec.version,
+        reset=ss.editor_reset,
+        status=status,
+        insert=ss.insert,
+        lang=language,
+    )
     if draft and draft.seq > ss.done_seq:
         ss.done_seq = draft.seq
         _save_draft(draft, actor)
@@ -253,9 +304,13 @@ with right:
         if ss.get(key):
             narrative.set_status(connection(), section_id, ss[key], actor=actor)
 
-    st.segmented_control(t("ui.skriverom.chapter_status"), list(narrative.STATUSES),
-                         format_func=narrative.STATUS_NB.get,
-                         key=status_key, on_change=_set_status)
+    st.segmented_control(
+        t("ui.skriverom.chapter_status"),
+        list(narrative.STATUSES),
+        format_func=narrative.STATUS_NB.get,
+        key=status_key,
+        on_change=_set_status,
+    )
 
     suggestions = suggest.for_indicators(con, region, year, sec.indicators, language)
     if suggestions:
@@ -264,8 +319,9 @@ with right:
             for i, sug in enumerate(suggestions):
                 text_col, button_col = st.columns([5, 1])
                 text_col.markdown(literal(sug.text))  # as it will be inserted, never Markdown-rendered
-                if button_col.button(t("ui.skriverom.insert"), key=f"insert_{sec.id}_{i}",
-                                     help=t("ui.skriverom.insert_help")):
+                if button_col.button(
+                    t("ui.skriverom.insert"), key=f"insert_{sec.id}_{i}", help=t("ui.skriverom.insert_help")
+                ):
                     ss.insert = {"id": (ss.insert or {}).get("id", 0) + 1, "text": sug.text}
                     st.rerun()
 
@@ -280,18 +336,24 @@ with right:
             st.write(t("ui.skriverom.no_versions"))
         for v in versions[:20]:
             note = f" – {v.note}" if v.note else ""
-            st.markdown(f"**{t('ui.common.version', n=v.n)}** · {literal(v.author)} · "
-                        f"{words.when(v.saved_at, seconds=True)}{literal(note)}")
+            st.markdown(
+                f"**{t('ui.common.version', n=v.n)}** · {literal(v.author)} · "
+                f"{words.when(v.saved_at, seconds=True)}{literal(note)}"
+            )
         if len(versions) >= 2:
             numbers = [v.n for v in versions]
             x, y = st.columns(2)
             old_n = x.selectbox(t("ui.skriverom.compare_version"), numbers, index=1, key=f"cmp_a_{sec.id}")
             new_n = y.selectbox(t("ui.skriverom.with_version"), numbers, index=0, key=f"cmp_b_{sec.id}")
-            diff = narrative.compare(narrative.version(con, sec.id, old_n).body,
-                                     narrative.version(con, sec.id, new_n).body)
+            diff = narrative.compare(
+                narrative.version(con, sec.id, old_n).body, narrative.version(con, sec.id, new_n).body
+            )
             marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-            st.html("<p style='white-space:pre-wrap'>" + "".join(
-                marks[op].format(html.escape(text)) for op, text in diff) + "</p>")
+            st.html(
+                "<p style='white-space:pre-wrap'>"
+                + "".join(marks[op].format(html.escape(text)) for op, text in diff)
+                + "</p>"
+            )
             restore_n = st.selectbox(t("ui.skriverom.restore_version"), numbers[1:], key=f"restore_{sec.id}")
             if st.button(t("ui.skriverom.restore", n=restore_n), key=f"restore_btn_{sec.id}"):
                 with page_action():

@@ -24,7 +24,6 @@ FONT = "Arial"  # on every Windows/Mac; LibreOffice maps it to the metric-compat
 INK = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11.9:1 on white (WCAG AA needs 4.5:1)
 
 
-
 def labels_for(language: str) -> dict[str, str]:
     """The template's own words (tilstand/messages/*.toml, [template]) and its language tag for Word."""
     return {**words.section("template", language), "lang": f"{language}-NO"}
@@ -32,6 +31,7 @@ def labels_for(language: str) -> dict[str, str]:
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     """A complex field (PAGE, NUMPAGES, TOC): begin, instruction, separate, result, end."""
+
     def char(kind: str):
         r = OxmlElement("w:r")
         fc = OxmlElement("w:fldChar")

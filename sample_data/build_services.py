@@ -58,9 +58,11 @@ COUNTY_2024 = {"30": ("31", "32", "33"), "38": ("39", "40"), "54": ("55", "56")}
 # Municipalities re-established since 2020 out of one that was in the register (Klass 131 changes, 2024):
 # the register predates them, so they are not given the old municipality's service.
 SPLIT_SINCE_2020 = {"1507": ("1580", "Haram")}
-SOURCE = ("KHR extract 23 Feb 2021 (gardenberg/barnevernmonitor metadata_geografi/iks); members: named by at least "
-          "2 of the register's 3 fields; 2020 numbers mapped to 2024 by name in SSB Klass 131; host: the member "
-          "with most inhabitants 2023 (SSB 07459), as the register names no host")
+SOURCE = (
+    "KHR extract 23 Feb 2021 (gardenberg/barnevernmonitor metadata_geografi/iks); members: named by at least "
+    "2 of the register's 3 fields; 2020 numbers mapped to 2024 by name in SSB Klass 131; host: the member "
+    "with most inhabitants 2023 (SSB 07459), as the register names no host"
+)
 COLUMNS = ("id", "name", "host_code", "members", "source")
 
 
@@ -181,8 +183,9 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
 
 
-def build(register: str, list_2020: str, list_2024: str, population: str,
-          curated: list[dict[str, str]]) -> list[Service]:
+def build(
+    register: str, list_2020: str, list_2024: str, population: str, curated: list[dict[str, str]]
+) -> list[Service]:
     old, new = kommuner_2020(list_2020), kommuner_2024(list_2024)
     mapping = to_2024(old, new)
     people = population_2023(population)
@@ -195,11 +198,15 @@ def build(register: str, list_2020: str, list_2024: str, population: str,
             notes.append("not taken, named by only one field: " + ", ".join(f"{c} {old[c]}" for c in outvoted))
         left = [c for c in taken if c[:2] == TRONDELAG or mapping[c] in curated_members]
         if trondelag := [c for c in left if c[:2] == TRONDELAG]:
-            notes.append("left out, Trøndelag's services being curated (services.csv, seed 002, June 2024): "
-                         + ", ".join(f"{c} {old[c]}" for c in trondelag))
+            notes.append(
+                "left out, Trøndelag's services being curated (services.csv, seed 002, June 2024): "
+                + ", ".join(f"{c} {old[c]}" for c in trondelag)
+            )
         if elsewhere := [c for c in left if c[:2] != TRONDELAG]:
-            notes.append("left out, a member of a curated service in services.csv: "
-                         + ", ".join(f"{c} {old[c]}" for c in elsewhere))
+            notes.append(
+                "left out, a member of a curated service in services.csv: "
+                + ", ".join(f"{c} {old[c]}" for c in elsewhere)
+            )
         members = [c for c in taken if c not in left]
         if len(members) < 2:
             continue
@@ -216,8 +223,9 @@ def build(register: str, list_2020: str, list_2024: str, population: str,
             seen[c] = names
         short = [_short(new[c], names) for c in codes]
         source = SOURCE + ("; " + "; ".join(notes) if notes else "")
-        services.append(Service(f"{_slug(short[0])}_barnevern", f"Barnevernstjenesten {_join(short)}", codes[0],
-                                codes, source))
+        services.append(
+            Service(f"{_slug(short[0])}_barnevern", f"Barnevernstjenesten {_join(short)}", codes[0], codes, source)
+        )
     services.sort(key=lambda s: s.host_code)
     ids = Counter(s.id for s in services) + Counter(s["id"] for s in curated)
     if clash := [i for i, n in ids.items() if n > 1]:
@@ -236,8 +244,15 @@ def render(services: list[Service]) -> str:
 def make() -> str:
     """The file's content, from the inputs in the repository."""
     curated = list(csv.DictReader(io.StringIO(CURATED.read_text(encoding="utf-8"))))
-    return render(build(_text(REGISTER), _text(KOMMUNER_2020), KOMMUNER_2024.read_text(encoding="utf-8"),
-                        _text(POPULATION_2023), curated))
+    return render(
+        build(
+            _text(REGISTER),
+            _text(KOMMUNER_2020),
+            KOMMUNER_2024.read_text(encoding="utf-8"),
+            _text(POPULATION_2023),
+            curated,
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

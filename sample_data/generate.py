@@ -37,6 +37,8 @@ NEXT_YEAR = YEARS[-1] + 1
 
 def years_of(shape) -> list[int]:
     return [*YEARS, NEXT_YEAR] if shape.table == "07459" else YEARS
+
+
 BASE_YEAR = 2023
 UPDATED = "2025-06-17T06:00:00Z"
 NOTE = "Eksempeldata: syntetiske tall laget av sample_data/generate.py, ikke reelle tall."
@@ -58,6 +60,7 @@ PERCENT_OF = {
 
 
 # ---------------------------------------------------------------- regions and base population
+
 
 @dataclass
 class Region:
@@ -91,8 +94,9 @@ def kostra_groups(members: Iterable[str]) -> dict[str, list[str]]:
 
 def base_population() -> dict[str, tuple[int, int]]:
     """code -> (population, children 0-17) in 2023; Os added from its approximate real size."""
-    out = {r["code"]: (int(r["population"]), int(r["children_0_17"]))
-           for r in read_csv(HERE / "base_population_2023.csv")}
+    out = {
+        r["code"]: (int(r["population"]), int(r["children_0_17"])) for r in read_csv(HERE / "base_population_2023.csv")
+    }
     out[OS_CODE] = (OS_POP, OS_CHILDREN)
     return out
 
@@ -114,14 +118,14 @@ class Profile:
 
 # name -> (low, high) level at 2020, yearly relative trend range, yearly noise (relative)
 RATES: dict[str, tuple[tuple[float, float], tuple[float, float], float]] = {
-    "measures": ((0.026, 0.042), (-0.025, 0.0), 0.06),        # children with measures / 0-17
-    "placed_share": ((0.24, 0.36), (-0.01, 0.01), 0.08),      # placed / measures
+    "measures": ((0.026, 0.042), (-0.025, 0.0), 0.06),  # children with measures / 0-17
+    "placed_share": ((0.24, 0.36), (-0.01, 0.01), 0.08),  # placed / measures
     "investigations": ((0.024, 0.036), (-0.01, 0.015), 0.07),  # children investigated / 0-17
-    "reported": ((0.033, 0.048), (-0.005, 0.02), 0.06),       # children with a report / 0-17
-    "reports_per_child": ((1.05, 1.25), (0.0, 0.01), 0.04),   # 2022 nationally: 49 778 meldinger, 43 523 children
+    "reported": ((0.033, 0.048), (-0.005, 0.02), 0.06),  # children with a report / 0-17
+    "reports_per_child": ((1.05, 1.25), (0.0, 0.01), 0.04),  # 2022 nationally: 49 778 meldinger, 43 523 children
     "started_per_child": ((0.85, 1.05), (0.0, 0.0), 0.04),
-    "union_overlap": ((0.70, 0.85), (0.0, 0.0), 0.03),       # investigated but not in measures
-    "placed_3112": ((0.72, 0.86), (0.0, 0.0), 0.04),          # placed at 31.12 / placed during year
+    "union_overlap": ((0.70, 0.85), (0.0, 0.0), 0.03),  # investigated but not in measures
+    "placed_3112": ((0.72, 0.86), (0.0, 0.0), 0.04),  # placed at 31.12 / placed during year
     "children_per_fte": ((150.0, 215.0), (-0.015, 0.0), 0.05),  # children 0-17 per FTE in function 244
     "fte_trained": ((0.78, 0.94), (0.0, 0.008), 0.03),
     "cost_per_child": ((145_000.0, 170_000.0), (0.02, 0.03), 0.04),  # net kr per child in bv
@@ -137,20 +141,37 @@ RATES: dict[str, tuple[tuple[float, float], tuple[float, float], float]] = {
     "foster_per_placed": ((0.62, 0.78), (0.0, 0.0), 0.05),
     "fte_total_per_244": ((1.00, 1.10), (0.0, 0.0), 0.03),  # the service's FTEs are nearly all in 244
     "vacancies_per_fte": ((0.01, 0.05), (0.0, 0.0), 0.30),
-    "youth_ratio": ((1.28, 1.36), (0.0, 0.0), 0.005),       # population 0-24 / 0-17
+    "youth_ratio": ((1.28, 1.36), (0.0, 0.0), 0.005),  # population 0-24 / 0-17
 }
 
 # The country as a national-scale unit: fixed 2020 levels near SSB's and Bufdir's published national figures:
 # children with a melding 3.5-4.5 % of 0-17 (43 523 children, 49 778 meldinger in 2022), with measures during
 # the year 3-4 %, FTEs in function 244 6 000-6 300 in 2017-2019 and rising, 5-6 FTEs per 1 000 children 0-17.
 NATIONAL_LEVELS = {
-    "measures": 0.035, "placed_share": 0.30, "investigations": 0.030, "reported": 0.040,
-    "reports_per_child": 1.14, "started_per_child": 0.95, "union_overlap": 0.78, "placed_3112": 0.80,
-    "children_per_fte": 178.8, "fte_trained": 0.88, "cost_per_child": 155_000.0, "share_244": 0.33,
-    "gross_252": 590_000.0, "gross_251": 60_000.0, "prevention_per_child": 3_400.0,
-    "municipal_per_capita": 80_000.0, "single_providers": 0.18, "education": 0.77, "low_income": 0.115,
-    "family_foster_share": 0.34, "foster_per_placed": 0.70, "fte_total_per_244": 1.02,
-    "vacancies_per_fte": 0.03, "youth_ratio": 1.33,
+    "measures": 0.035,
+    "placed_share": 0.30,
+    "investigations": 0.030,
+    "reported": 0.040,
+    "reports_per_child": 1.14,
+    "started_per_child": 0.95,
+    "union_overlap": 0.78,
+    "placed_3112": 0.80,
+    "children_per_fte": 178.8,
+    "fte_trained": 0.88,
+    "cost_per_child": 155_000.0,
+    "share_244": 0.33,
+    "gross_252": 590_000.0,
+    "gross_251": 60_000.0,
+    "prevention_per_child": 3_400.0,
+    "municipal_per_capita": 80_000.0,
+    "single_providers": 0.18,
+    "education": 0.77,
+    "low_income": 0.115,
+    "family_foster_share": 0.34,
+    "foster_per_placed": 0.70,
+    "fte_total_per_244": 1.02,
+    "vacancies_per_fte": 0.03,
+    "youth_ratio": 1.33,
 }
 # National trends that differ from the middle of the municipal range: FTEs per child rise 0.8 % a year.
 NATIONAL_TRENDS = {"children_per_fte": -0.008}
@@ -161,32 +182,71 @@ NATIONAL_POP = {2015: 5_166_000, 2024: 5_550_000}
 
 # KOSTRA groups as synthetic national groups. Members nationwide per group: the leading integer of
 # antall_kommuner in SSB's 2020 criteria ("39 (40 fra 2024)" -> 40; kostragrupper_2020_criteria_ssb.csv).
-GROUP_SIZE = {"EKG01": 40, "EKG02": 18, "EKG03": 9, "EKG04": 39, "EKG05": 33, "EKG06": 28, "EKG07": 38,
-              "EKG08": 13, "EKG09": 27, "EKG10": 13, "EKG11": 10, "EKG12": 11, "EKG13": 1, "EKG14": 25,
-              "EKG15": 36, "EKG16": 8, "EKG17": 8}
+GROUP_SIZE = {
+    "EKG01": 40,
+    "EKG02": 18,
+    "EKG03": 9,
+    "EKG04": 39,
+    "EKG05": 33,
+    "EKG06": 28,
+    "EKG07": 38,
+    "EKG08": 13,
+    "EKG09": 27,
+    "EKG10": 13,
+    "EKG11": 10,
+    "EKG12": 11,
+    "EKG13": 1,
+    "EKG14": 25,
+    "EKG15": 36,
+    "EKG16": 8,
+    "EKG17": 8,
+}
 # Size-typical (population, children 0-17) of one member, used only if a group had no Trøndelag member.
-GROUP_TYPICAL = {"EKG01": (5_000, 1_000), "EKG02": (5_000, 1_000), "EKG03": (5_000, 1_000),
-                 "EKG04": (5_000, 1_000), "EKG05": (5_000, 1_000), "EKG06": (5_000, 1_000),
-                 "EKG07": (14_000, 3_000), "EKG08": (14_000, 3_000), "EKG09": (24_000, 5_000),
-                 "EKG10": (37_000, 8_000), "EKG11": (58_000, 12_500), "EKG12": (140_000, 28_000),
-                 "EKG13": (717_000, 130_000), "EKG14": (1_300, 250), "EKG15": (1_300, 250),
-                 "EKG16": (450, 80), "EKG17": (15_000, 3_500)}
+GROUP_TYPICAL = {
+    "EKG01": (5_000, 1_000),
+    "EKG02": (5_000, 1_000),
+    "EKG03": (5_000, 1_000),
+    "EKG04": (5_000, 1_000),
+    "EKG05": (5_000, 1_000),
+    "EKG06": (5_000, 1_000),
+    "EKG07": (14_000, 3_000),
+    "EKG08": (14_000, 3_000),
+    "EKG09": (24_000, 5_000),
+    "EKG10": (37_000, 8_000),
+    "EKG11": (58_000, 12_500),
+    "EKG12": (140_000, 28_000),
+    "EKG13": (717_000, 130_000),
+    "EKG14": (1_300, 250),
+    "EKG15": (1_300, 250),
+    "EKG16": (450, 80),
+    "EKG17": (15_000, 3_500),
+}
 # What kind of group it is shifts a few 2020 levels (relative to a typical municipality's mid-range level).
 GROUP_KIND: dict[str, dict[str, float]] = {
-    "small": {"measures": 1.06, "cost_per_child": 1.08, "children_per_fte": 0.88, "prevention_per_child": 1.06,
-              "municipal_per_capita": 1.10},  # under 2 000 inhabitants
+    "small": {
+        "measures": 1.06,
+        "cost_per_child": 1.08,
+        "children_per_fte": 0.88,
+        "prevention_per_child": 1.06,
+        "municipal_per_capita": 1.10,
+    },  # under 2 000 inhabitants
     "rural": {"measures": 1.03, "cost_per_child": 1.04, "children_per_fte": 0.95},  # 2 000-9 999
     "town": {},  # 10 000-19 999
-    "city": {"measures": 0.95, "cost_per_child": 0.96, "children_per_fte": 1.06, "low_income": 1.08,
-             "education": 1.03, "municipal_per_capita": 0.94},  # 20 000 and more
+    "city": {
+        "measures": 0.95,
+        "cost_per_child": 0.96,
+        "children_per_fte": 1.06,
+        "low_income": 1.08,
+        "education": 1.03,
+        "municipal_per_capita": 0.94,
+    },  # 20 000 and more
     "rich": {"low_income": 0.70, "education": 1.05, "municipal_per_capita": 1.15, "measures": 0.92},
 }
 
 
 def group_kind(group: str) -> str:
     n = int(group[3:])
-    return ("small" if n in (14, 15, 16) else "rural" if n <= 6 else "town" if n <= 8
-            else "rich" if n == 17 else "city")
+    return "small" if n in (14, 15, 16) else "rural" if n <= 6 else "town" if n <= 8 else "rich" if n == 17 else "city"
 
 
 def draw_profile(rng: random.Random) -> Profile:
@@ -247,8 +307,9 @@ def group_profile(group: str, member_profiles: list[Profile], rng: random.Random
     return prof
 
 
-def group_data(group: str, members: list[str], base: dict[str, tuple[int, int]],
-               profiles: dict[str, Profile]) -> dict[int, Quantities]:
+def group_data(
+    group: str, members: list[str], base: dict[str, tuple[int, int]], profiles: dict[str, Profile]
+) -> dict[int, Quantities]:
     """A synthetic national KOSTRA group: its size is the mean member size times the group's member count."""
     rng = random.Random(f"{SEED}-group-{group}")  # own stream: municipalities, county and country unchanged
     sizes = [base[c] for c in members if c in base] or [GROUP_TYPICAL[group]]
@@ -263,11 +324,13 @@ def group_data(group: str, members: list[str], base: dict[str, tuple[int, int]],
 def national_series() -> dict[int, tuple[int, int]]:
     def lerp(ends: dict[int, int], y: int) -> int:
         return round(ends[2015] + (ends[2024] - ends[2015]) * (y - 2015) / 9)
+
     return {y: (lerp(NATIONAL_POP, y), lerp(NATIONAL_CHILDREN, y)) for y in YEARS}
 
 
-def quantities(pop: int, children: int, prof: Profile, year: int, rng: random.Random,
-               noise_scale: float = 1.0) -> Quantities:
+def quantities(
+    pop: int, children: int, prof: Profile, year: int, rng: random.Random, noise_scale: float = 1.0
+) -> Quantities:
     """All additive quantities for one unit and year; indicators are ratios of these, so aggregates agree."""
     r = lambda name: rate(prof, name, year, rng, noise_scale)  # noqa: E731
     measures = round(children * r("measures"))
@@ -282,19 +345,31 @@ def quantities(pop: int, children: int, prof: Profile, year: int, rng: random.Ra
     family = round(foster * r("family_foster_share"))
     fte_total = round(fte244 * r("fte_total_per_244"), 1)
     return {
-        "population": pop, "children": children, "pop_0_24": round(children * r("youth_ratio")),
-        "measures": measures, "f251": f251, "f252": placed, "investigated": investigated,
-        "reported": reported, "reports": round(reported * r("reports_per_child")),
-        "started": round(investigated * r("started_per_child")), "union": union,
+        "population": pop,
+        "children": children,
+        "pop_0_24": round(children * r("youth_ratio")),
+        "measures": measures,
+        "f251": f251,
+        "f252": placed,
+        "investigated": investigated,
+        "reported": reported,
+        "reports": round(reported * r("reports_per_child")),
+        "started": round(investigated * r("started_per_child")),
+        "union": union,
         "placed_3112": round(placed * r("placed_3112")),
-        "fte244": fte244, "fte_trained": round(fte244 * min(1.0, r("fte_trained")), 1),
-        "net_bv": round(net_bv), "net_244": net_bv * min(0.9, r("share_244")),
+        "fte244": fte244,
+        "fte_trained": round(fte244 * min(1.0, r("fte_trained")), 1),
+        "net_bv": round(net_bv),
+        "net_244": net_bv * min(0.9, r("share_244")),
         "gross_252": placed * r("gross_252") / 1000 if placed else 0.0,
         "gross_251": f251 * r("gross_251") / 1000 if f251 else 0.0,
         "prevention": round(children * r("prevention_per_child") / 1000),
         "municipal_net": round(pop * r("municipal_per_capita") / 1000),
-        "providers": round(children * 0.62), "pop_16": round(pop * 0.80),
-        "foster_family": family, "foster_ordinary": foster - family, "fte_total": fte_total,
+        "providers": round(children * 0.62),
+        "pop_16": round(pop * 0.80),
+        "foster_family": family,
+        "foster_ordinary": foster - family,
+        "fte_total": fte_total,
         "vacancies": round(fte_total * r("vacancies_per_fte") + rng.random() * 0.6),
     } | {
         "single_providers": round(children * 0.62 * r("single_providers")),
@@ -319,18 +394,33 @@ def table_quantities(q: Quantities) -> Quantities:
     gross = q["gross_251"] + q["gross_252"]
     net_251 = net_rest * q["gross_251"] / gross if gross else 0.0
     return {
-        "hh": {"001": round(q["population"] * 0.19), "002": round(q["population"] * 0.11),
-               "003": round(couples * 0.42), "004": couples - round(couples * 0.42),
-               "005": round(q["single_providers"] * 0.35),
-               "006": q["single_providers"] - round(q["single_providers"] * 0.35),
-               "007": round(q["population"] * 0.04), "008": round(q["population"] * 0.012),
-               "009": round(multi * 0.4), "010": multi - round(multi * 0.4)},
-        "levels": {"01": q["pop_16"] - educated - unknown, "02a": upper, "11": vocational, "03a": short,
-                   "04a": educated - upper - vocational - short, "09a": unknown},
-        "measures_0_22": q["measures"] + after_251 + after_252, "f251_0_22": q["f251"] + after_251,
-        "f252_0_22": q["f252"] + after_252, "union_0_22": q["union"] + after_251 + after_252,
+        "hh": {
+            "001": round(q["population"] * 0.19),
+            "002": round(q["population"] * 0.11),
+            "003": round(couples * 0.42),
+            "004": couples - round(couples * 0.42),
+            "005": round(q["single_providers"] * 0.35),
+            "006": q["single_providers"] - round(q["single_providers"] * 0.35),
+            "007": round(q["population"] * 0.04),
+            "008": round(q["population"] * 0.012),
+            "009": round(multi * 0.4),
+            "010": multi - round(multi * 0.4),
+        },
+        "levels": {
+            "01": q["pop_16"] - educated - unknown,
+            "02a": upper,
+            "11": vocational,
+            "03a": short,
+            "04a": educated - upper - vocational - short,
+            "09a": unknown,
+        },
+        "measures_0_22": q["measures"] + after_251 + after_252,
+        "f251_0_22": q["f251"] + after_251,
+        "f252_0_22": q["f252"] + after_252,
+        "union_0_22": q["union"] + after_251 + after_252,
         "pop_0_22": round(q["children"] + (q["pop_0_24"] - q["children"]) * 5 / 7),
-        "net_251": min(net_251, q["gross_251"] * 0.97), "net_252": min(net_rest - net_251, q["gross_252"] * 0.97),
+        "net_251": min(net_251, q["gross_251"] * 0.97),
+        "net_252": min(net_rest - net_251, q["gross_252"] * 0.97),
     }
 
 
@@ -377,8 +467,7 @@ def build_model(rng: random.Random) -> Model:
     for g, members in groups.items():
         data[g] = group_data(g, members, base, profiles)
     nat, nat_rng = national_profile(), random.Random(SEED + 1)
-    data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=NATIONAL_NOISE)
-                   for y, p in national_series().items()}
+    data["EAK"] = {y: quantities(*p, nat, y, nat_rng, noise_scale=NATIONAL_NOISE) for y, p in national_series().items()}
     ages = {code: age_series(code, data[code]) for code in [m.code for m in munis] + [COUNTY, "EAK"]}
     for code, by_year in ages.items():
         by_year[NEXT_YEAR] = next_population(code, data[code])
@@ -421,12 +510,14 @@ def age_split(pop: int, children: int, rng: random.Random) -> list[int]:
     """Persons by single year of age 0..105 (the last «105 år eller eldre»): 0-17 sums to the child count,
     18-105 to the rest."""
     kids = allocate(children, [1 + 0.01 * a + rng.uniform(-0.08, 0.08) for a in range(18)])
-    adult_w = [(1.25 if a < 67 else max(0.0, 1.25 * (1 - (a - 66) / 34) ** 1.6)) + rng.uniform(0, 0.05)
-               for a in range(18, 100)] + [0.004 / (a - 98) for a in range(100, 106)]
+    adult_w = [
+        (1.25 if a < 67 else max(0.0, 1.25 * (1 - (a - 66) / 34) ** 1.6)) + rng.uniform(0, 0.05) for a in range(18, 100)
+    ] + [0.004 / (a - 98) for a in range(100, 106)]
     return kids + allocate(pop - children, adult_w)
 
 
 # ---------------------------------------------------------------- indicators from quantities
+
 
 def pct(num: float, den: float) -> float | None:
     return round(100 * num / den, 1) if den else None
@@ -447,7 +538,9 @@ INDICATORS: dict[str, Callable[[Quantities], float | None]] = {
     "befolkning_totalt": lambda q: q["population"],
     "husholdninger_enslig_forsorger_antall": lambda q: q["single_providers"],
     "husholdninger_med_barn_antall": lambda q: q["providers"],
-    "personer_16_utdanning_over_grunnskole_antall": lambda q: min(q["educated"], q["pop_16"] - round(q["pop_16"] * 0.025)),
+    "personer_16_utdanning_over_grunnskole_antall": lambda q: min(
+        q["educated"], q["pop_16"] - round(q["pop_16"] * 0.025)
+    ),
     "personer_16_og_over_antall": lambda q: q["pop_16"],
     "barn_lavinntekt_andel": lambda q: pct(q["low_income"], q["children"]),
     "barn_melding_antall": lambda q: q["reported"],
@@ -489,17 +582,24 @@ Codes = dict[str, str]  # dimension id -> category code, for the dimensions besi
 
 def _12275(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
     young = d["KOKalder0000"] == "F000-017"
-    count = {"0": ("measures", "measures_0_22"), "1": ("f251", "f251_0_22"),
-             "2": ("f252", "f252_0_22")}[d["KOKbvfunksjon0000"]]
+    count = {"0": ("measures", "measures_0_22"), "1": ("f251", "f251_0_22"), "2": ("f252", "f252_0_22")}[
+        d["KOKbvfunksjon0000"]
+    ]
     n = q[count[0]] if young else t[count[1]]
     return n if c.endswith("0000") else pct(n, q["children"] if young else t["pop_0_22"])
 
 
 def _12362(q: Quantities, t: Quantities, c: str, d: Codes) -> float | None:
-    net = {"FGK13": q["net_bv"], "232": q["prevention"], "244": q["net_244"], "251": t["net_251"],
-           "252": t["net_252"]}[d["KOKfunksjon0000"]]
-    gross = {"FGK13": q["net_bv"] * 1.12, "232": q["prevention"] * 1.25, "244": q["net_244"] * 1.08,
-             "251": q["gross_251"], "252": q["gross_252"]}[d["KOKfunksjon0000"]]
+    net = {"FGK13": q["net_bv"], "232": q["prevention"], "244": q["net_244"], "251": t["net_251"], "252": t["net_252"]}[
+        d["KOKfunksjon0000"]
+    ]
+    gross = {
+        "FGK13": q["net_bv"] * 1.12,
+        "232": q["prevention"] * 1.25,
+        "244": q["net_244"] * 1.08,
+        "251": q["gross_251"],
+        "252": q["gross_252"],
+    }[d["KOKfunksjon0000"]]
     return round(net if d["KOKart0000"] == "AGD2" else gross)
 
 
@@ -531,15 +631,19 @@ CELLS: dict[str, Callable[[Quantities, Quantities, str, Codes], float | None]] =
     "10660": lambda q, t, c, d: q["foster_family"] if d["Barnevernstiltak"] == "2.01" else q["foster_ordinary"],
     "12615": lambda q, t, c, d: q["reported"] if c.endswith("0000") else pct(q["reported"], q["children"]),
     "10760": lambda q, t, c, d: q["reports"],
-    "12286": lambda q, t, c, d: {"KOSbvbarnus0000": q["investigated"],
-                                 "KOSbvbarnuspinnb0000": pct(q["investigated"], q["children"])}[c],
+    "12286": lambda q, t, c, d: {
+        "KOSbvbarnus0000": q["investigated"],
+        "KOSbvbarnuspinnb0000": pct(q["investigated"], q["children"]),
+    }[c],
     "10666": lambda q, t, c, d: q["started"],
     "12275": _12275,
     "11600": lambda q, t, c, d: q["placed_3112"],
     "12870": lambda q, t, c, d: q["union"] if d["KOKalder0000"] == "F000-017" else t["union_0_22"],
-    "12305": lambda q, t, c, d: {"KOSsumfunksjon240000": round(q["fte244"], 1),
-                                 "KOSsumfagutdanni0000": round(q["fte_trained"], 1),
-                                 "KOSsumfagutd0000": per(q["fte_trained"], q["children"], 1000, 1)}[c],
+    "12305": lambda q, t, c, d: {
+        "KOSsumfunksjon240000": round(q["fte244"], 1),
+        "KOSsumfagutdanni0000": round(q["fte_trained"], 1),
+        "KOSsumfagutd0000": per(q["fte_trained"], q["children"], 1000, 1),
+    }[c],
     "12362": _12362,
     "12137": lambda q, t, c, d: round(q["municipal_net"]),
     "12279": lambda q, t, c, d: {
@@ -548,10 +652,13 @@ CELLS: dict[str, Callable[[Quantities, Quantities, str, Codes], float | None]] =
         "KOSndubvbvbarnus0000": per(q["net_bv"], q["union"], 1000),
         "KOSbdu252bvbarnt0000": per(q["gross_252"], q["f252"], 1000),
         "KOSbdu251bvbarnt0000": per(q["gross_251"], q["f251"], 1000),
-        "KOSandelndu2440000": pct(q["net_244"], q["net_bv"])}[c],
-    "09086": lambda q, t, c, d: {"Tilsette": round(q["fte_total"], 1),
-                                 "TilsettePer1000": per(q["fte_total"], q["children"], 1000, 1),
-                                 "LedigeStillinger": q["vacancies"]}[c],
+        "KOSandelndu2440000": pct(q["net_244"], q["net_bv"]),
+    }[c],
+    "09086": lambda q, t, c, d: {
+        "Tilsette": round(q["fte_total"], 1),
+        "TilsettePer1000": per(q["fte_total"], q["children"], 1000, 1),
+        "LedigeStillinger": q["vacancies"],
+    }[c],
 }
 
 
@@ -559,8 +666,7 @@ CELLS: dict[str, Callable[[Quantities, Quantities, str, Codes], float | None]] =
 
 BUFDIR_OUT = HERE / "bufdir"
 BUFDIR_YEARS = list(range(2019, 2025))
-BUFDIR_NOTE = ("Bufdir kommunemonitor – Eksempeldata: syntetiske tall laget av sample_data/generate.py, "
-               "ikke reelle tall")
+BUFDIR_NOTE = "Bufdir kommunemonitor – Eksempeldata: syntetiske tall laget av sample_data/generate.py, ikke reelle tall"
 BUFDIR_FIXED_TIME = (2025, 6, 17, 6, 0, 0)  # zip entry times in the xlsx, so every run is byte-identical
 
 
@@ -593,7 +699,9 @@ def bufdir_counts(model: Model) -> dict[str, dict[tuple[int, int], dict[str, int
                 out[code][(y, half)] = {
                     "concluded": concluded,
                     "breach": min(concluded, round(concluded * breach * wobble(0.6, 1.4))),
-                    "helped": helped, "with_plan": with_plan, "due": due,
+                    "helped": helped,
+                    "with_plan": with_plan,
+                    "due": due,
                     "evaluated": min(due, round(due * evaluated * wobble(0.9, 1.1))),
                     "foster": foster,
                     "tilsyn_not_met": min(foster, round(foster * tilsyn * wobble(0.5, 1.5))),
@@ -637,18 +745,58 @@ def bufdir_long_rows(model: Model, counts) -> list[list[str]]:
         for y in BUFDIR_YEARS:
             for half in (1, 2):
                 c = _summed(counts, members, (y, half))
-                rows.append([number, name, "Fristbrudd i undersøkelsessaker", f"{y} {half}. halvår",
-                             _share(c["breach"], c["concluded"]), "x" if _hidden(c["breach"]) else str(c["breach"])])
-                rows.append([number, name, "Undersøkelser avsluttet siste halvår", f"{y} {half}. halvår", "",
-                             "x" if _hidden(c["concluded"]) else str(c["concluded"])])
+                rows.append(
+                    [
+                        number,
+                        name,
+                        "Fristbrudd i undersøkelsessaker",
+                        f"{y} {half}. halvår",
+                        _share(c["breach"], c["concluded"]),
+                        "x" if _hidden(c["breach"]) else str(c["breach"]),
+                    ]
+                )
+                rows.append(
+                    [
+                        number,
+                        name,
+                        "Undersøkelser avsluttet siste halvår",
+                        f"{y} {half}. halvår",
+                        "",
+                        "x" if _hidden(c["concluded"]) else str(c["concluded"]),
+                    ]
+                )
             c = _summed(counts, members, (y, 2))
-            rows.append([number, name, "Barn med akuttvedtak pr. 1000 i barnebefolkningen", str(y),
-                         _share(c["akutt"], c["children"], 1, 1000), "x" if _hidden(c["akutt"]) else str(c["akutt"])])
+            rows.append(
+                [
+                    number,
+                    name,
+                    "Barn med akuttvedtak pr. 1000 i barnebefolkningen",
+                    str(y),
+                    _share(c["akutt"], c["children"], 1, 1000),
+                    "x" if _hidden(c["akutt"]) else str(c["akutt"]),
+                ]
+            )
             if y <= 2020:
-                rows.append([number, name, "Tilsynskrav i fosterhjem som ikke er oppfylt", f"{y} 2. halvår",
-                             _share(c["tilsyn_not_met"], c["foster"]), ""])
-                rows.append([number, name, "Barn i fosterhjem som ikke har fått oppfølging i tråd med lovkrav",
-                             f"{y} 2. halvår", _share(c["oppf_not_met"], c["foster"]), ""])
+                rows.append(
+                    [
+                        number,
+                        name,
+                        "Tilsynskrav i fosterhjem som ikke er oppfylt",
+                        f"{y} 2. halvår",
+                        _share(c["tilsyn_not_met"], c["foster"]),
+                        "",
+                    ]
+                )
+                rows.append(
+                    [
+                        number,
+                        name,
+                        "Barn i fosterhjem som ikke har fått oppfølging i tråd med lovkrav",
+                        f"{y} 2. halvår",
+                        _share(c["oppf_not_met"], c["foster"]),
+                        "",
+                    ]
+                )
     return rows
 
 
@@ -659,8 +807,10 @@ def bufdir_wide_rows(model: Model, counts) -> tuple[list[str], list[list]]:
     rows = []
     for number, name, members in bufdir_units(model):
         label = f"{number} {name}" if number else name
-        for title, num, den in (("Barn i hjelpetiltak med tiltaksplan", "with_plan", "helped"),
-                                ("Barn i hjelpetiltak med evaluert tiltaksplan", "evaluated", "due")):
+        for title, num, den in (
+            ("Barn i hjelpetiltak med tiltaksplan", "with_plan", "helped"),
+            ("Barn i hjelpetiltak med evaluert tiltaksplan", "evaluated", "due"),
+        ):
             values: list = []
             for p in periods:
                 c = _summed(counts, members, p)
@@ -726,8 +876,10 @@ def verify_bufdir(files: list[Path], model: Model) -> bool:
         p = bufdir.parse_file(f.read_bytes(), f.name)
         seen |= {(o.indicator_id, o.region_code, o.year) for o in p.observations}
         ok &= p.sample
-        print(f"{f.name:40} {f.stat().st_size:>8} B  obs={len(p.observations)} regions={len(p.regions)} "
-              f"skipped={p.skipped_cells}" + ("" if p.sample else "  PROBLEM: not marked Eksempeldata"))
+        print(
+            f"{f.name:40} {f.stat().st_size:>8} B  obs={len(p.observations)} regions={len(p.regions)} "
+            f"skipped={p.skipped_cells}" + ("" if p.sample else "  PROBLEM: not marked Eksempeldata")
+        )
     munis = [m.code for m in model.munis if m.code != OS_CODE]
     for ind in {i for i, _, _ in seen}:
         years = (2019, 2020) if ind.startswith("fosterhjem_") else BUFDIR_YEARS
@@ -763,8 +915,9 @@ def combos(shape: Shape) -> list[tuple[str, ...]]:
     return list(product(*[[c for c, _ in d.categories] for d in shape.dims]))
 
 
-def cell_value(model: Model, shape: Shape, region: Region, codes: tuple[str, ...], contents: str,
-               year: int, decimals: int) -> Value:
+def cell_value(
+    model: Model, shape: Shape, region: Region, codes: tuple[str, ...], contents: str, year: int, decimals: int
+) -> Value:
     if shape.table == "07459":
         age = int(codes[0].rstrip("+"))
         return model.ages[data_key(region)][year][age], None
@@ -806,8 +959,11 @@ def table_cells(model: Model, shape: Shape, rng: random.Random) -> dict[Cell, Va
                 for year in years_of(shape):
                     key = (region.code, codes, contents.code, year)
                     sym = symbols.get(key)
-                    out[key] = (None, sym) if sym else cell_value(model, shape, region, codes, contents.code, year,
-                                                                  contents.decimals)
+                    out[key] = (
+                        (None, sym)
+                        if sym
+                        else cell_value(model, shape, region, codes, contents.code, year, contents.decimals)
+                    )
     return out
 
 
@@ -827,24 +983,36 @@ def write_jsonstat(model: Model, shape: Shape, rng: random.Random, path: Path) -
     dims["Tid"] = _dim("år", [(str(y), str(y)) for y in years_of(shape)])
     values = list(cells.values())
     doc = {
-        "version": "2.0", "class": "dataset", "label": title_of(shape),
-        "source": "Statistisk sentralbyrå", "updated": UPDATED, "note": [NOTE],
+        "version": "2.0",
+        "class": "dataset",
+        "label": title_of(shape),
+        "source": "Statistisk sentralbyrå",
+        "updated": UPDATED,
+        "note": [NOTE],
         "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": [shape.region_dim]},
-        "id": list(dims), "size": [len(v["category"]["index"]) for v in dims.values()],
+        "id": list(dims),
+        "size": [len(v["category"]["index"]) for v in dims.values()],
         "dimension": dims,
         "value": [v for v, _ in values],
         "status": {str(i): s for i, (_, s) in enumerate(values) if s},
-        "extension": {"px": {"infofile": "None", "tableid": shape.table, "decimals": 1,
-                             "official-statistics": False, "aggregallowed": False,
-                             "language": "no", "matrix": f"EKSEMPEL{shape.table}"}},
+        "extension": {
+            "px": {
+                "infofile": "None",
+                "tableid": shape.table,
+                "decimals": 1,
+                "official-statistics": False,
+                "aggregallowed": False,
+                "language": "no",
+                "matrix": f"EKSEMPEL{shape.table}",
+            }
+        },
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _dim(label: str, cats: Iterable[tuple[str, str]]) -> dict:
     cats = list(cats)
-    return {"label": label, "category": {"index": {c: i for i, (c, _) in enumerate(cats)},
-                                         "label": dict(cats)}}
+    return {"label": label, "category": {"index": {c: i for i, (c, _) in enumerate(cats)}, "label": dict(cats)}}
 
 
 def fmt(value: float | None, symbol: str | None, decimals: int) -> str:
@@ -875,8 +1043,13 @@ def write_csv_long(model: Model, shape: Shape, rng: random.Random, path: Path) -
     contents = {c.code: c for c in shape.contents}
     for (region, codes, code, year), (value, sym) in table_cells(model, shape, rng).items():
         dim_text = [dict(d.categories)[c] for d, c in zip(shape.dims, codes, strict=True)]
-        row = [q(region_text(regions[region])), *map(q, dim_text), q(contents[code].label), q(str(year)),
-               fmt(value, sym, contents[code].decimals)]
+        row = [
+            q(region_text(regions[region])),
+            *map(q, dim_text),
+            q(contents[code].label),
+            q(str(year)),
+            fmt(value, sym, contents[code].decimals),
+        ]
         lines.append(";".join(row))
     write_lines(path, lines, shape.latin1)
 
@@ -884,15 +1057,22 @@ def write_csv_long(model: Model, shape: Shape, rng: random.Random, path: Path) -
 def write_csv_wide(model: Model, shape: Shape, rng: random.Random, path: Path) -> None:
     """As Statistikkbanken exports a table with years across: title line, blank line, «Personer 2015» …"""
     cells = table_cells(model, shape, rng)
-    header = ["region", *[d.label for d in shape.dims], *[f"{c.label} {y}" for c in shape.contents for y in years_of(shape)]]
+    header = [
+        "region",
+        *[d.label for d in shape.dims],
+        *[f"{c.label} {y}" for c in shape.contents for y in years_of(shape)],
+    ]
     lines = [q(title_of(shape)), "", ";".join(map(q, header))]
     for r in region_list(model, shape):
         for codes in combos(shape):
             # «0 år» as 07459 shows an age, «02a Videregående skolenivå» as 09429 shows a level: code and text
-            texts = [dict(d.categories)[c] if d.id == "Alder" else f"{c} {dict(d.categories)[c]}"
-                     for d, c in zip(shape.dims, codes, strict=True)]
-            values = [fmt(*cells[(r.code, codes, c.code, y)], c.decimals) for c in shape.contents
-                      for y in years_of(shape)]
+            texts = [
+                dict(d.categories)[c] if d.id == "Alder" else f"{c} {dict(d.categories)[c]}"
+                for d, c in zip(shape.dims, codes, strict=True)
+            ]
+            values = [
+                fmt(*cells[(r.code, codes, c.code, y)], c.decimals) for c in shape.contents for y in years_of(shape)
+            ]
             lines.append(";".join([q(region_text(r)), *map(q, texts), *values]))
     write_lines(path, lines, shape.latin1)
 
@@ -910,10 +1090,12 @@ TF_NOTE = "Eksempeldata: syntetiske 10-FAKTOR-resultater laget av sample_data/ge
 TF_LEVELS = (4.4, 4.3, 4.1, 4.2, 4.0, 4.2, 3.6, 4.4, 4.0, 4.6)
 # Units of a child welfare service by size (children 0-17); the last unit is small on purpose, so some
 # units fall under the anonymity limit while their municipality does not.
-TF_UNITS = ((8000, (("Mottak og undersøkelse", 0.34), ("Tiltak", 0.30), ("Omsorg", 0.28), ("Ettervern", 0.08))),
-            (3000, (("Mottak og undersøkelse", 0.45), ("Tiltak og omsorg", 0.45), ("Ettervern", 0.10))),
-            (1200, (("Undersøkelse", 0.5), ("Tiltak", 0.5))),
-            (0, (("Barneverntjenesten", 1.0),)))
+TF_UNITS = (
+    (8000, (("Mottak og undersøkelse", 0.34), ("Tiltak", 0.30), ("Omsorg", 0.28), ("Ettervern", 0.08))),
+    (3000, (("Mottak og undersøkelse", 0.45), ("Tiltak og omsorg", 0.45), ("Ettervern", 0.10))),
+    (1200, (("Undersøkelse", 0.5), ("Tiltak", 0.5))),
+    (0, (("Barneverntjenesten", 1.0),)),
+)
 
 
 def tenfactor_rows(model: Model) -> list[list]:
@@ -936,8 +1118,10 @@ def tenfactor_rows(model: Model) -> list[list]:
                 invited = max(1, round(staff))
                 answers = max(1, round(invited * rng.uniform(0.55, 0.92)))
                 noise = 0.25 / math.sqrt(answers)
-                scores = [min(5.0, max(1.0, round(lv + mo + uo + trend * (year - 2019) + rng.gauss(0, noise), 1)))
-                          for lv, mo, uo in zip(TF_LEVELS, muni_offset, unit_offset, strict=True)]
+                scores = [
+                    min(5.0, max(1.0, round(lv + mo + uo + trend * (year - 2019) + rng.gauss(0, noise), 1)))
+                    for lv, mo, uo in zip(TF_LEVELS, muni_offset, unit_offset, strict=True)
+                ]
                 rows.append([m.code, name, year, answers, invited, *scores])
     return rows
 
@@ -980,8 +1164,10 @@ def verify_tenfactor(files: list[Path], model: Model) -> bool:
     if not parsed[0].suppressed:
         problems.append("nothing under the anonymity limit")
     for f, p in zip(files, parsed, strict=True):
-        print(f"{f.name:24} {f.stat().st_size:>8} B  units={p.units} obs={len(p.observations)} "
-              f"suppressed={p.suppressed}" + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""))
+        print(
+            f"{f.name:24} {f.stat().st_size:>8} B  units={p.units} obs={len(p.observations)} "
+            f"suppressed={p.suppressed}" + (f"  PROBLEM: {'; '.join(problems)}" if problems else "")
+        )
     return not problems
 
 
@@ -1028,16 +1214,42 @@ def staff_rows(model: Model) -> list[list]:
             caseworkers = max(1, round(positions * rng.uniform(0.7, 0.85)))
             req = round(caseworkers * (0.28 + 0.02 * (year - 2019) + rng.uniform(0, 0.08)))
             master = min(req, round(caseworkers * (0.08 + 0.015 * (year - 2019) + rng.uniform(0, 0.04))))
-            rows.append([m.code, year, None, fte, positions, round(min(positions, fte * rng.uniform(0, 0.08)), 1),
-                         None, None, None, round(average * rng.uniform(0.08, 0.25)), average, caseworkers, master, req,
-                         round(caseworkers * rng.uniform(0.05, 0.2))])
+            rows.append(
+                [
+                    m.code,
+                    year,
+                    None,
+                    fte,
+                    positions,
+                    round(min(positions, fte * rng.uniform(0, 0.08)), 1),
+                    None,
+                    None,
+                    None,
+                    round(average * rng.uniform(0.08, 0.25)),
+                    average,
+                    caseworkers,
+                    master,
+                    req,
+                    round(caseworkers * rng.uniform(0.05, 0.2)),
+                ]
+            )
             quarters = 3 if year == TF_YEARS[-1] and fte < 5 else 4
             for q in range(1, quarters + 1):
                 short, long = round(rng.uniform(1.0, 3.5), 1), round(rng.uniform(2.0, 9.0), 1)
                 days = round(fte * QUARTER_WORKING_DAYS[q] * days_rng.uniform(0.97, 1.03), 1)
-                rows.append([m.code, year, q, *([None] * 3), short, long,
-                             round(long + short * doctor_rng.uniform(0.1, 0.4), 1), *([None] * 6),
-                             None if m.code == without_days else days])
+                rows.append(
+                    [
+                        m.code,
+                        year,
+                        q,
+                        *([None] * 3),
+                        short,
+                        long,
+                        round(long + short * doctor_rng.uniform(0.1, 0.4), 1),
+                        *([None] * 6),
+                        None if m.code == without_days else days,
+                    ]
+                )
     return rows
 
 
@@ -1050,8 +1262,10 @@ def survey_rows(model: Model) -> list[list]:
             continue
         children = model.data[m.code][BASE_YEAR]["children"]
         for year in TF_YEARS:
-            asked = {"barn og unge": max(1, round(children / 150 * rng.uniform(0.5, 1.2))),
-                     "foreldre": max(1, round(children / 90 * rng.uniform(0.5, 1.2)))}
+            asked = {
+                "barn og unge": max(1, round(children / 150 * rng.uniform(0.5, 1.2))),
+                "foreldre": max(1, round(children / 90 * rng.uniform(0.5, 1.2))),
+            }
             for dim, question, groups in SURVEY_QUESTIONS:
                 for group in groups:
                     n = asked[group]
@@ -1085,10 +1299,24 @@ def write_staff_and_survey(model: Model) -> list[Path]:
     from sample_data.templates import build
 
     s_rows, b_rows = staff_rows(model), survey_rows(model)
-    return [*_write_pair(STAFF_OUT, "ansatte_2019-2024", STAFF_NOTE, build.staff_headers(), s_rows,
-                         build.staff_workbook(STAFF_NOTE, s_rows, capacity=len(s_rows))),
-            *_write_pair(SURVEY_OUT, "brukerundersokelse_2019-2024", SURVEY_NOTE, build.survey_headers(), b_rows,
-                         build.survey_workbook(SURVEY_NOTE, b_rows, capacity=len(b_rows)))]
+    return [
+        *_write_pair(
+            STAFF_OUT,
+            "ansatte_2019-2024",
+            STAFF_NOTE,
+            build.staff_headers(),
+            s_rows,
+            build.staff_workbook(STAFF_NOTE, s_rows, capacity=len(s_rows)),
+        ),
+        *_write_pair(
+            SURVEY_OUT,
+            "brukerundersokelse_2019-2024",
+            SURVEY_NOTE,
+            build.survey_headers(),
+            b_rows,
+            build.survey_workbook(SURVEY_NOTE, b_rows, capacity=len(b_rows)),
+        ),
+    ]
 
 
 def verify_staff_and_survey(files: list[Path]) -> bool:
@@ -1100,12 +1328,15 @@ def verify_staff_and_survey(files: list[Path]) -> bool:
         a, b = (ingest.read(f).parsed for f in (xlsx, csv_path))
         same = a.observations == b.observations and a.sample and b.sample
         ok &= same
-        print(f"{xlsx.name:34} obs={len(a.observations)} suppressed={a.suppressed}"
-              + ("" if same else "  PROBLEM: xlsx and csv differ or not Eksempeldata"))
+        print(
+            f"{xlsx.name:34} obs={len(a.observations)} suppressed={a.suppressed}"
+            + ("" if same else "  PROBLEM: xlsx and csv differ or not Eksempeldata")
+        )
     return ok
 
 
 # ---------------------------------------------------------------- verification and main
+
 
 def verify(files: list[Path], model: Model) -> bool:
     """Parse every file with Tilstand's importer and check coverage of regions, years and indicators."""
@@ -1134,9 +1365,11 @@ def verify(files: list[Path], model: Model) -> bool:
         if not parsed.sample:
             problems.append("not marked Eksempeldata")
         ok &= not problems
-        print(f"{f.name:10} {f.stat().st_size:>8} B  obs={len(obs):5} regions={len(regions):2} "
-              f"years={min(years)}-{max(years)} symbols={symbols} small(1-3)={small:3} skipped={parsed.skipped_cells}"
-              + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""))
+        print(
+            f"{f.name:10} {f.stat().st_size:>8} B  obs={len(obs):5} regions={len(regions):2} "
+            f"years={min(years)}-{max(years)} symbols={symbols} small(1-3)={small:3} skipped={parsed.skipped_cells}"
+            + (f"  PROBLEM: {'; '.join(problems)}" if problems else "")
+        )
     missing = sorted(wanted - covered)
     print(f"indicators covered: {len(covered & wanted)}/{len(wanted)}" + (f"; missing {missing}" if missing else ""))
     total = sum(f.stat().st_size for f in files)

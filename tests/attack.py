@@ -117,8 +117,10 @@ def _members(con: duckdb.DuckDBPyConnection, year: int, complete: bool) -> dict[
             out[county].append(code)
         out["EAK"].append(code)
     for code, group in cur.execute(
-            "SELECT region_code, group_code FROM kostra_membership WHERE valid_from <= ? "
-            "AND (valid_to IS NULL OR valid_to >= ?)", [year, year]).fetchall():
+        "SELECT region_code, group_code FROM kostra_membership WHERE valid_from <= ? "
+        "AND (valid_to IS NULL OR valid_to >= ?)",
+        [year, year],
+    ).fetchall():
         out[group].append(code)
     for sid, member in cur.execute("SELECT service_id, region_code FROM service_member").fetchall():
         out[sid].append(member)
@@ -131,8 +133,9 @@ def _members(con: duckdb.DuckDBPyConnection, year: int, complete: bool) -> dict[
     return out
 
 
-def attack(con: duckdb.DuckDBPyConnection, *, primaries: bool = False, complete: bool = False,
-           years: list[int] | None = None) -> Result:
+def attack(
+    con: duckdb.DuckDBPyConnection, *, primaries: bool = False, complete: bool = False, years: list[int] | None = None
+) -> Result:
     """Try every recovery on every year; `complete`: the store holds every member of every region."""
     cur = con.cursor()
     inds = catalog.indicators()
@@ -142,11 +145,19 @@ def attack(con: duckdb.DuckDBPyConnection, *, primaries: bool = False, complete:
     years = years or [r[0] for r in cur.execute("SELECT DISTINCT year FROM observation ORDER BY 1").fetchall()]
     hidden_total, determined, recovered, ties = 0, [], [], 0
     for year in years:
-        public = {(i, r): (v, s) for i, r, v, s in cur.execute(
-            "SELECT indicator_id, region_code, value, status FROM observation_public_in(NULL::VARCHAR[], ?, ?)",
-            [year, year]).fetchall()}
-        truth = {(i, r): v for i, r, v in cur.execute(
-            "SELECT indicator_id, region_code, value FROM observation WHERE year = ?", [year]).fetchall()}
+        public = {
+            (i, r): (v, s)
+            for i, r, v, s in cur.execute(
+                "SELECT indicator_id, region_code, value, status FROM observation_public_in(NULL::VARCHAR[], ?, ?)",
+                [year, year],
+            ).fetchall()
+        }
+        truth = {
+            (i, r): v
+            for i, r, v in cur.execute(
+                "SELECT indicator_id, region_code, value FROM observation WHERE year = ?", [year]
+            ).fetchall()
+        }
         system = System()
         index: dict[tuple[str, str], int] = {}
 
@@ -157,11 +168,11 @@ def attack(con: duckdb.DuckDBPyConnection, *, primaries: bool = False, complete:
                 integer = ind in counts
                 if value is not None:
                     index[key] = system.add(value, value, integer)
-                elif status == "x" and ind in counts and primaries and kinds.get(region) in ("municipality",
-                                                                                              "district"):
+                elif (
+                    status == "x" and ind in counts and primaries and kinds.get(region) in ("municipality", "district")
+                ):
                     index[key] = system.add(1, max(inds[ind].min_count, 1), integer)
-                elif status == "x" and ind in counts and kinds.get(region) not in ("county", "country",
-                                                                                    "kostra_group"):
+                elif status == "x" and ind in counts and kinds.get(region) not in ("county", "country", "kostra_group"):
                     index[key] = system.add(1, INF, integer)
                 else:
                     index[key] = system.add(0, INF, integer)
@@ -186,8 +197,15 @@ def attack(con: duckdb.DuckDBPyConnection, *, primaries: bool = False, complete:
                 if value is None or not rel.numerator or not rel.denominator:
                     continue
                 h = 0.5 * 10 ** -_decimals(value, inds[rel.indicator].unit)
-                system.ratios.append((total_of(rel.numerator, region), total_of(rel.denominator, region),
-                                      max(value - h, 0.0), value + h, rel.factor))
+                system.ratios.append(
+                    (
+                        total_of(rel.numerator, region),
+                        total_of(rel.denominator, region),
+                        max(value - h, 0.0),
+                        value + h,
+                        rel.factor,
+                    )
+                )
                 ties += 1
         for parent, members in _members(con, year, complete).items():
             if parent not in regions:

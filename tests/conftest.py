@@ -138,10 +138,26 @@ def snapshot(con) -> str:
 
 # The shared samples use an illustrative table 99999; this mapping lets the parser be tested on them.
 SAMPLE_99999 = (
-    MappingRow("undersokelser_innen_3mnd_andel", "99999", "KOSbvundersokfrist0000",
-               ("andel undersøkelser avsluttet innen 3 måneder (prosent)",), (), (), "", "test"),
-    MappingRow("barn_tiltak_antall", "99999", "KOSbvbarntiltak0000",
-               ("barn med barnevernstiltak i løpet av året (antall)",), (), (), "", "test"),
+    MappingRow(
+        "undersokelser_innen_3mnd_andel",
+        "99999",
+        "KOSbvundersokfrist0000",
+        ("andel undersøkelser avsluttet innen 3 måneder (prosent)",),
+        (),
+        (),
+        "",
+        "test",
+    ),
+    MappingRow(
+        "barn_tiltak_antall",
+        "99999",
+        "KOSbvbarntiltak0000",
+        ("barn med barnevernstiltak i løpet av året (antall)",),
+        (),
+        (),
+        "",
+        "test",
+    ),
 )
 
 

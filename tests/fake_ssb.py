@@ -29,10 +29,12 @@ REAL_V2 = json.loads((REAL / "ssb_12134_pxwebv2_jsonstat2_2024.json").read_text(
 KLASS = json.loads((REAL / "ssb_klass131_codesAt_2026-01-01.json").read_text(encoding="utf-8"))
 MUNICIPALITIES = [(c["code"], c["name"]) for c in KLASS["codes"] if c["code"] != "9999"]
 COUNTIES = sorted({code[:2] for code, _ in MUNICIPALITIES})
-KOSTRA_REGIONS = ([("EAK", "Landet"), ("EAKUO", "Landet uten Oslo")]
-                  + [(f"EKA{c}", f"Fylke {c}") for c in COUNTIES]
-                  + [(f"EKG{n:02d}", f"KOSTRA-gruppe {n}") for n in range(1, 18)]
-                  + MUNICIPALITIES)
+KOSTRA_REGIONS = (
+    [("EAK", "Landet"), ("EAKUO", "Landet uten Oslo")]
+    + [(f"EKA{c}", f"Fylke {c}") for c in COUNTIES]
+    + [(f"EKG{n:02d}", f"KOSTRA-gruppe {n}") for n in range(1, 18)]
+    + MUNICIPALITIES
+)
 YEARS = [(str(y), str(y)) for y in range(2015, 2025)]
 
 
@@ -57,39 +59,79 @@ class Table:
 
 
 TABLES = {
-    "12275": Table("12275", "12275: Barn med barnevernstiltak i løpet av året og per 31. desember, etter region, "
-                   "alder, funksjon, statistikkvariabel og år", [
-                       Dim("KOKkommuneregion0000", "region", KOSTRA_REGIONS, show="code_value"),
-                       Dim("KOKalder0000", "alder", [("F000-017", "0-17 år"), ("F000-022", "0-22 år")]),
-                       Dim("KOKbvfunksjon0000", "funksjon", [
-                           ("0", "Tiltak i alt"), ("1", "251 Barn som ikke er plassert av barnevernet"),
-                           ("2", "252 Barn som er plassert av barnevernet")]),
-                       Dim("ContentsCode", "statistikkvariabel", [
-                           ("KOSbvbarntiltaka0000", "Barn med barnevernstiltak i løpet av året (antall)"),
-                           ("KOSbvbarntiltaka0001", "Barn med barnevernstiltak i løpet av året i prosent av "
-                                                    "innbyggere 0-17 år (prosent)")]),
-                       Dim("Tid", "år", YEARS, show="code"),
-                   ], {"KOSbvbarntiltaka0000": ("antall", 0), "KOSbvbarntiltaka0001": ("prosent", 1)}),
-    "12286": Table("12286", "12286: Barn med undersøkelse og prosentdelen barn med undersøkelse, etter region, "
-                   "statistikkvariabel og år", [
-                       Dim("KOKkommuneregion0000", "region", KOSTRA_REGIONS, show="code_value"),
-                       Dim("ContentsCode", "statistikkvariabel", [
-                           ("KOSbvbarnus0000", "Barn med undersøkelse (antall)"),
-                           ("KOSbvbarnuspinnb0000", "Barn med undersøkelse i prosent av innbyggere 0-17 år "
-                                                    "(prosent)")]),
-                       Dim("Tid", "år", YEARS, show="code"),
-                   ], {"KOSbvbarnus0000": ("antall", 0), "KOSbvbarnuspinnb0000": ("prosent", 1)}),
+    "12275": Table(
+        "12275",
+        "12275: Barn med barnevernstiltak i løpet av året og per 31. desember, etter region, "
+        "alder, funksjon, statistikkvariabel og år",
+        [
+            Dim("KOKkommuneregion0000", "region", KOSTRA_REGIONS, show="code_value"),
+            Dim("KOKalder0000", "alder", [("F000-017", "0-17 år"), ("F000-022", "0-22 år")]),
+            Dim(
+                "KOKbvfunksjon0000",
+                "funksjon",
+                [
+                    ("0", "Tiltak i alt"),
+                    ("1", "251 Barn som ikke er plassert av barnevernet"),
+                    ("2", "252 Barn som er plassert av barnevernet"),
+                ],
+            ),
+            Dim(
+                "ContentsCode",
+                "statistikkvariabel",
+                [
+                    ("KOSbvbarntiltaka0000", "Barn med barnevernstiltak i løpet av året (antall)"),
+                    (
+                        "KOSbvbarntiltaka0001",
+                        "Barn med barnevernstiltak i løpet av året i prosent av innbyggere 0-17 år (prosent)",
+                    ),
+                ],
+            ),
+            Dim("Tid", "år", YEARS, show="code"),
+        ],
+        {"KOSbvbarntiltaka0000": ("antall", 0), "KOSbvbarntiltaka0001": ("prosent", 1)},
+    ),
+    "12286": Table(
+        "12286",
+        "12286: Barn med undersøkelse og prosentdelen barn med undersøkelse, etter region, statistikkvariabel og år",
+        [
+            Dim("KOKkommuneregion0000", "region", KOSTRA_REGIONS, show="code_value"),
+            Dim(
+                "ContentsCode",
+                "statistikkvariabel",
+                [
+                    ("KOSbvbarnus0000", "Barn med undersøkelse (antall)"),
+                    ("KOSbvbarnuspinnb0000", "Barn med undersøkelse i prosent av innbyggere 0-17 år (prosent)"),
+                ],
+            ),
+            Dim("Tid", "år", YEARS, show="code"),
+        ],
+        {"KOSbvbarnus0000": ("antall", 0), "KOSbvbarnuspinnb0000": ("prosent", 1)},
+    ),
     # a population table: 'Region' with the country as '0' and no EKA/EAK codes, Kjonn and Alder that SSB may
     # eliminate
-    "07459": Table("07459", "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år", [
-        Dim("Region", "region", [("0", "Hele landet")] + [(c, c) for c in COUNTIES] + MUNICIPALITIES,
-            elimination=True, show="code_value"),
-        Dim("Kjonn", "kjønn", [("1", "Menn"), ("2", "Kvinner")], elimination=True),
-        Dim("Alder", "alder", [(f"{a:03d}", f"{a} år") for a in range(0, 105)] + [("105+", "105 år eller eldre")],
-            elimination=True),
-        Dim("ContentsCode", "statistikkvariabel", [("Personer1", "Personer")]),
-        Dim("Tid", "år", YEARS, show="code"),
-    ], {"Personer1": ("personer", 0)}),
+    "07459": Table(
+        "07459",
+        "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
+        [
+            Dim(
+                "Region",
+                "region",
+                [("0", "Hele landet")] + [(c, c) for c in COUNTIES] + MUNICIPALITIES,
+                elimination=True,
+                show="code_value",
+            ),
+            Dim("Kjonn", "kjønn", [("1", "Menn"), ("2", "Kvinner")], elimination=True),
+            Dim(
+                "Alder",
+                "alder",
+                [(f"{a:03d}", f"{a} år") for a in range(0, 105)] + [("105+", "105 år eller eldre")],
+                elimination=True,
+            ),
+            Dim("ContentsCode", "statistikkvariabel", [("Personer1", "Personer")]),
+            Dim("Tid", "år", YEARS, show="code"),
+        ],
+        {"Personer1": ("personer", 0)},
+    ),
 }
 
 
@@ -196,30 +238,59 @@ class FakeSSB:
 
     # --- SSB's answers ---------------------------------------------------------------------------------
     def config(self) -> dict:
-        return {"apiVersion": "2.0.0", "languages": [{"id": "no", "label": "Norsk"}], "defaultLanguage": "no",
-                "maxDataCells": self.max_cells, "maxCallsPerTimeWindow": self.max_calls, "timeWindow": self.time_window,
-                "defaultDataFormat": "json-stat2", "dataFormats": ["json-stat2", "csv"]}
+        return {
+            "apiVersion": "2.0.0",
+            "languages": [{"id": "no", "label": "Norsk"}],
+            "defaultLanguage": "no",
+            "maxDataCells": self.max_cells,
+            "maxCallsPerTimeWindow": self.max_calls,
+            "timeWindow": self.time_window,
+            "defaultDataFormat": "json-stat2",
+            "dataFormats": ["json-stat2", "csv"],
+        }
 
     def _head(self, t: Table, v0: bool) -> dict:
         ext = copy.deepcopy(REAL_V2["extension"])
-        ext["px"].update({"tableid": t.id, "contents": t.title.split(",")[0], "matrix": t.id,
-                          "heading": ["ContentsCode", "Tid"], "stub": [t.dims[0].id]})
+        ext["px"].update(
+            {
+                "tableid": t.id,
+                "contents": t.title.split(",")[0],
+                "matrix": t.id,
+                "heading": ["ContentsCode", "Tid"],
+                "stub": [t.dims[0].id],
+            }
+        )
         region = next(d.id for d in t.dims if d.label == "region")
-        head = {"version": "2.0", "class": "dataset", "label": t.title, "source": REAL_V2["source"],
-                "updated": "2025-06-16T06:00:00Z"}
+        head = {
+            "version": "2.0",
+            "class": "dataset",
+            "label": t.title,
+            "source": REAL_V2["source"],
+            "updated": "2025-06-16T06:00:00Z",
+        }
         if v0:
-            return {**head, "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
-                    "extension": {"px": {"infofile": "None", "tableid": t.id, "decimals": 0}}}
-        return {**head, "note": REAL_V2["note"][1:3],
-                "role": {"time": ["Tid"], "geo": [region], "metric": ["ContentsCode"]}, "extension": ext}
+            return {
+                **head,
+                "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
+                "extension": {"px": {"infofile": "None", "tableid": t.id, "decimals": 0}},
+            }
+        return {
+            **head,
+            "note": REAL_V2["note"][1:3],
+            "role": {"time": ["Tid"], "geo": [region], "metric": ["ContentsCode"]},
+            "extension": ext,
+        }
 
     def _dimension(self, t: Table, d: Dim, codes: list[str]) -> dict:
         labels = dict(d.codes)
         category = {"index": {c: n for n, c in enumerate(codes)}, "label": {c: labels[c] for c in codes}}
         if d.id == "ContentsCode":
             category["unit"] = {c: {"base": t.units[c][0], "decimals": t.units[c][1]} for c in codes}
-        return {"label": d.label, "category": category,
-                "extension": {"elimination": d.elimination, "show": d.show, "codelists": []}}
+        return {
+            "label": d.label,
+            "category": category,
+            "extension": {"elimination": d.elimination, "show": d.show, "codelists": []},
+        }
 
     def metadata_v2(self, t: Table) -> dict:
         doc = self._head(t, v0=False)
@@ -229,11 +300,20 @@ class FakeSSB:
         return doc
 
     def metadata_v0(self, t: Table) -> dict:
-        return {"title": t.title, "variables": [
-            {"code": d.id, "text": d.label, "values": [c for c, _ in d.codes],
-             "valueTexts": [label for _, label in d.codes],
-             **({"elimination": True} if d.elimination else {}), **({"time": True} if d.id == "Tid" else {})}
-            for d in t.dims]}
+        return {
+            "title": t.title,
+            "variables": [
+                {
+                    "code": d.id,
+                    "text": d.label,
+                    "values": [c for c, _ in d.codes],
+                    "valueTexts": [label for _, label in d.codes],
+                    **({"elimination": True} if d.elimination else {}),
+                    **({"time": True} if d.id == "Tid" else {}),
+                }
+                for d in t.dims
+            ],
+        }
 
     def data(self, t: Table, selection: dict[str, list[str]], v0: bool) -> tuple[int, dict | str]:
         """JSON-stat2 for a selection, or (400/403, message) as SSB refuses a bad query."""
@@ -316,8 +396,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         if req.path == f"{V2}/config":
             return 200, fake.config()
-        m = re.fullmatch(rf"{V2}/tables/(\d+)/(metadata|data)", req.path) or \
-            re.fullmatch(rf"{V0}/table/(\d+)()", req.path)
+        m = re.fullmatch(rf"{V2}/tables/(\d+)/(metadata|data)", req.path) or re.fullmatch(
+            rf"{V0}/table/(\d+)()", req.path
+        )
         if not m:
             return 404, "Not found"
         table = fake.tables.get(m.group(1))

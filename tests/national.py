@@ -26,22 +26,51 @@ KLASS_131 = Path(__file__).resolve().parent / "data" / "formats" / "real" / "ssb
 YEARS = range(2019, 2025)
 GROUPS = [f"EKG{n:02d}" for n in range(1, 18)]
 COUNTIES = {
-    "03": "Oslo", "11": "Rogaland", "15": "Møre og Romsdal", "18": "Nordland - Nordlánnda", "31": "Østfold",
-    "32": "Akershus", "33": "Buskerud", "34": "Innlandet", "39": "Vestfold", "40": "Telemark", "42": "Agder",
-    "46": "Vestland", "50": "Trøndelag - Trööndelage", "55": "Troms - Romsa - Tromssa",
+    "03": "Oslo",
+    "11": "Rogaland",
+    "15": "Møre og Romsdal",
+    "18": "Nordland - Nordlánnda",
+    "31": "Østfold",
+    "32": "Akershus",
+    "33": "Buskerud",
+    "34": "Innlandet",
+    "39": "Vestfold",
+    "40": "Telemark",
+    "42": "Agder",
+    "46": "Vestland",
+    "50": "Trøndelag - Trööndelage",
+    "55": "Troms - Romsa - Tromssa",
     "56": "Finnmark - Finnmárku - Finmarkku",
 }
 # Expected children per 100 children 0–17 during a year (roughly the national levels).
-RATES = {"barn_melding_antall": 5.5, "barn_undersokelse_antall": 4.5, "barn_tiltak_251_antall": 2.4,
-         "barn_tiltak_252_antall": 0.9, "fosterhjem_familie_antall": 0.15, "fosterhjem_ordinaer_antall": 0.3,
-         "undersokelser_avsluttet_h1_antall": 2.2, "undersokelser_avsluttet_halvar": 2.2}
+RATES = {
+    "barn_melding_antall": 5.5,
+    "barn_undersokelse_antall": 4.5,
+    "barn_tiltak_251_antall": 2.4,
+    "barn_tiltak_252_antall": 0.9,
+    "fosterhjem_familie_antall": 0.15,
+    "fosterhjem_ordinaer_antall": 0.3,
+    "undersokelser_avsluttet_h1_antall": 2.2,
+    "undersokelser_avsluttet_halvar": 2.2,
+}
 # Bufdir's deadline breaches per half-year: (breaches, investigations concluded in the half-year, published share).
-HALVES = (("undersokelser_fristbrudd_h1_antall", "undersokelser_avsluttet_h1_antall", "undersokelser_fristbrudd_h1_andel"),
-          ("undersokelser_fristbrudd_h2_antall", "undersokelser_avsluttet_halvar", "undersokelser_fristbrudd_h2_andel"))
-COUNTS = (*RATES, "barn_tiltak_antall", "barn_us_eller_tiltak_antall", "meldinger_antall",
-          "undersokelser_startet_antall")
-SHARES = {"barn_melding_andel": "barn_melding_antall", "barn_undersokelse_andel": "barn_undersokelse_antall",
-          "barn_tiltak_andel": "barn_tiltak_antall", "barn_plassert_andel": "barn_tiltak_252_antall"}
+HALVES = (
+    ("undersokelser_fristbrudd_h1_antall", "undersokelser_avsluttet_h1_antall", "undersokelser_fristbrudd_h1_andel"),
+    ("undersokelser_fristbrudd_h2_antall", "undersokelser_avsluttet_halvar", "undersokelser_fristbrudd_h2_andel"),
+)
+COUNTS = (
+    *RATES,
+    "barn_tiltak_antall",
+    "barn_us_eller_tiltak_antall",
+    "meldinger_antall",
+    "undersokelser_startet_antall",
+)
+SHARES = {
+    "barn_melding_andel": "barn_melding_antall",
+    "barn_undersokelse_andel": "barn_undersokelse_antall",
+    "barn_tiltak_andel": "barn_tiltak_antall",
+    "barn_plassert_andel": "barn_tiltak_252_antall",
+}
 
 
 def municipalities() -> list[tuple[str, str]]:
@@ -83,8 +112,9 @@ def finish(v: dict[str, float]) -> dict[str, float]:
         if count in v:
             out[share] = round(100 * v[count] / v["barn_0_17_antall"], 1)
     if v.get("barn_us_eller_tiltak_antall"):
-        out["netto_driftsutg_per_barn_bv"] = float(round(v["netto_driftsutg_bv_1000kr"] * 1000
-                                                         / v["barn_us_eller_tiltak_antall"]))
+        out["netto_driftsutg_per_barn_bv"] = float(
+            round(v["netto_driftsutg_bv_1000kr"] * 1000 / v["barn_us_eller_tiltak_antall"])
+        )
     for breaches, concluded, share in HALVES:  # the year's share is derived by the writer from the counts
         if v.get(concluded):
             out[share] = round(100 * v[breaches] / v[concluded], 1)
@@ -103,19 +133,28 @@ def build(path: Path, seed: int = 11) -> duckdb.DuckDBPyConnection:
     known = dict(cur.execute("SELECT region_code, group_code FROM kostra_membership").fetchall())
     group = {code: known.get(code) or rng.choice(GROUPS) for code, _ in munis}
     with store.transaction(con) as tx:
-        tx.executemany("INSERT INTO kostra_membership VALUES (?, ?, 2015, NULL, 'synthetic')",
-                       [[code, g] for code, g in group.items() if code not in known])
-    services = {sid: members.split() for sid, members in cur.execute(
-        "SELECT service_id, string_agg(region_code, ' ') FROM service_member GROUP BY 1").fetchall()}
+        tx.executemany(
+            "INSERT INTO kostra_membership VALUES (?, ?, 2015, NULL, 'synthetic')",
+            [[code, g] for code, g in group.items() if code not in known],
+        )
+    services = {
+        sid: members.split()
+        for sid, members in cur.execute(
+            "SELECT service_id, string_agg(region_code, ' ') FROM service_member GROUP BY 1"
+        ).fetchall()
+    }
     size = {code: min(130_000, max(25, round(math.exp(rng.gauss(6.9, 1.15))))) for code, _ in munis}
     size["0301"] = 130_000
-    refs = ([RegionRef(c, n, "municipality", False) for c, n in munis]
-            + [RegionRef(c, n, "county", False) for c, n in COUNTIES.items()]
-            + [RegionRef(g, f"KOSTRA-gruppe {int(g[3:])}", "kostra_group", False) for g in GROUPS]
-            + [RegionRef("EAK", "Landet", "country", False)]
-            + [RegionRef(sid, sid, "service", False) for sid in services])
-    valid = cur.execute("SELECT region_code, group_code, valid_from, coalesce(valid_to, 9999) FROM kostra_membership"
-                        ).fetchall()
+    refs = (
+        [RegionRef(c, n, "municipality", False) for c, n in munis]
+        + [RegionRef(c, n, "county", False) for c, n in COUNTIES.items()]
+        + [RegionRef(g, f"KOSTRA-gruppe {int(g[3:])}", "kostra_group", False) for g in GROUPS]
+        + [RegionRef("EAK", "Landet", "country", False)]
+        + [RegionRef(sid, sid, "service", False) for sid in services]
+    )
+    valid = cur.execute(
+        "SELECT region_code, group_code, valid_from, coalesce(valid_to, 9999) FROM kostra_membership"
+    ).fetchall()
     for i, year in enumerate(YEARS):
         # a group adds up the members it has that year (the bundled grouping applies from 2020)
         member_of = {code: g for code, g, start, end in valid if start <= year <= end}
@@ -129,12 +168,23 @@ def build(path: Path, seed: int = 11) -> duckdb.DuckDBPyConnection:
                 regions[g] = summed(members)
         regions["EAK"] = summed(list(base.values()))
         for sid, members in services.items():
-            regions[sid] = {k: x for k, x in summed([base[m] for m in members if m in base]).items()
-                            if k in {name for half in HALVES for name in half[:2]}}
+            regions[sid] = {
+                k: x
+                for k, x in summed([base[m] for m in members if m in base]).items()
+                if k in {name for half in HALVES for name in half[:2]}
+            }
         obs = []
         for code, v in regions.items():
             for ind, value in finish(v).items():
                 obs.append((ind, code, year, value, None))
-        write(con, data=f"national {seed} {year}".encode(), file_name=f"national_{year}.json", source="test",
-              observations=obs, regions=refs if i == 0 else (), sample=True, actor=SYSTEM)
+        write(
+            con,
+            data=f"national {seed} {year}".encode(),
+            file_name=f"national_{year}.json",
+            source="test",
+            observations=obs,
+            regions=refs if i == 0 else (),
+            sample=True,
+            actor=SYSTEM,
+        )
     return con

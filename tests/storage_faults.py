@@ -46,8 +46,9 @@ def table_block(db: Path, table: str) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
         block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-        block = con.execute(f"SELECT max(block_id) FROM pragma_storage_info('{table}') WHERE persistent "
-                            "AND block_id >= 0").fetchone()[0]
+        block = con.execute(
+            f"SELECT max(block_id) FROM pragma_storage_info('{table}') WHERE persistent AND block_id >= 0"
+        ).fetchone()[0]
     finally:
         con.close()
     assert block is not None, f"{table} has no data on disk"

@@ -29,8 +29,11 @@ def _digest(con) -> str:
 
 
 def _refusals(con, username: str) -> int:
-    return con.cursor().execute("SELECT count(*) FROM audit_log WHERE username = ? AND NOT allowed",
-                                [username]).fetchone()[0]
+    return (
+        con.cursor()
+        .execute("SELECT count(*) FROM audit_log WHERE username = ? AND NOT allowed", [username])
+        .fetchone()[0]
+    )
 
 
 @pytest.fixture
@@ -47,14 +50,17 @@ def chapter(con, report):
 
 WRITES = {
     "create_report": lambda con, actor, rep, sec: narrative.create_report(con, "5001", 2025, "nb", actor=actor),
-    "save": lambda con, actor, rep, sec: narrative.save(con, sec.id, "Ny tekst.", base_version=sec.version,
-                                                        actor=actor),
+    "save": lambda con, actor, rep, sec: narrative.save(
+        con, sec.id, "Ny tekst.", base_version=sec.version, actor=actor
+    ),
     "restore": lambda con, actor, rep, sec: narrative.restore(con, sec.id, 1, actor=actor, base_version=sec.version),
     "set_status": lambda con, actor, rep, sec: narrative.set_status(con, sec.id, "written", actor=actor),
-    "update_structure": lambda con, actor, rep, sec: narrative.update_structure(con, sec.id, title="Nytt navn",
-                                                                                actor=actor),
-    "add_section": lambda con, actor, rep, sec: narrative.add_section(con, rep.id, "Tilsyn", after_position=12,
-                                                                      actor=actor),
+    "update_structure": lambda con, actor, rep, sec: narrative.update_structure(
+        con, sec.id, title="Nytt navn", actor=actor
+    ),
+    "add_section": lambda con, actor, rep, sec: narrative.add_section(
+        con, rep.id, "Tilsyn", after_position=12, actor=actor
+    ),
     "import": lambda con, actor, rep, sec: ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=actor),
 }
 

@@ -31,8 +31,7 @@ def test_profile_page_shows_every_area_for_the_chosen_municipality(app):
     frames = app.dataframe
     assert frames, "one table per area"
     values = frames[1].value  # Dekningsgrad og kapasitet
-    assert list(values.columns)[:6] == ["Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket",
-                                        "Landet"]
+    assert list(values.columns)[:6] == ["Indikator", "Verdi", "Endring", "KOSTRA-gruppe", "Fylket", "Landet"]
 
 
 def test_choosing_an_earlier_year_changes_the_heading(app):
@@ -113,13 +112,21 @@ def test_signed_out_visitors_get_only_the_sign_in_page(demo_db, monkeypatch):
         at.switch_page("pages/skriverom.py")
 
 
-@pytest.mark.parametrize("username, page, allowed", [
-    ("lesar", "pages/skriverom.py", False), ("lesar", "pages/gjennomgang.py", False),
-    ("lesar", "pages/tjenesteprofil.py", False), ("lesar", "pages/administrasjon.py", False),
-    ("lesar", "pages/publisert.py", True), ("saksordforer", "pages/skriverom.py", False),
-    ("saksordforer", "pages/gjennomgang.py", True), ("admin", "pages/skriverom.py", False),
-    ("admin", "pages/administrasjon.py", True), ("leder", "pages/administrasjon.py", False),
-])
+@pytest.mark.parametrize(
+    "username, page, allowed",
+    [
+        ("lesar", "pages/skriverom.py", False),
+        ("lesar", "pages/gjennomgang.py", False),
+        ("lesar", "pages/tjenesteprofil.py", False),
+        ("lesar", "pages/administrasjon.py", False),
+        ("lesar", "pages/publisert.py", True),
+        ("saksordforer", "pages/skriverom.py", False),
+        ("saksordforer", "pages/gjennomgang.py", True),
+        ("admin", "pages/skriverom.py", False),
+        ("admin", "pages/administrasjon.py", True),
+        ("leder", "pages/administrasjon.py", False),
+    ],
+)
 def test_the_navigation_holds_only_the_pages_a_role_may_open(app, username, page, allowed):
     sign_in_as(app, username)
     app.run()
@@ -143,10 +150,13 @@ def test_a_page_run_without_the_role_stops_before_any_of_its_code(app):
     assert may_open(lesar, "publisert") and not may_open(None, "forside")
 
 
-@pytest.mark.parametrize("username, page, expected", [
-    ("saksordforer", "pages/gjennomgang.py", "har ikke startet tilstandsrapporten"),
-    ("lesar", "pages/publisert.py", "Ingen tilstandsrapport er publisert"),
-])
+@pytest.mark.parametrize(
+    "username, page, expected",
+    [
+        ("saksordforer", "pages/gjennomgang.py", "har ikke startet tilstandsrapporten"),
+        ("lesar", "pages/publisert.py", "Ingen tilstandsrapport er publisert"),
+    ],
+)
 def test_review_and_council_pages_say_plainly_when_there_is_nothing_yet(app, username, page, expected):
     sign_in_as(app, username)
     app.run()

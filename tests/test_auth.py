@@ -25,8 +25,10 @@ def audit(con, action: str | None = None) -> list[tuple]:
 
 def users_and_grants(con) -> tuple:
     cur = con.cursor()
-    return (cur.execute("SELECT * FROM app_user ORDER BY id").fetchall(),
-            cur.execute("SELECT * FROM role_grant ORDER BY ALL").fetchall())
+    return (
+        cur.execute("SELECT * FROM app_user ORDER BY id").fetchall(),
+        cur.execute("SELECT * FROM role_grant ORDER BY ALL").fetchall(),
+    )
 
 
 @pytest.fixture
@@ -43,6 +45,7 @@ def anne(con, admin):
 
 # --- passwords ---
 
+
 def test_passwords_are_hashed_with_argon2id_and_verify():
     h = auth.hash_password(PASSWORD)
     assert h.startswith("$argon2id$") and PASSWORD not in h
@@ -58,11 +61,18 @@ def test_production_hashes_at_rfc_9106_strength_and_a_cheap_test_hash_is_rehashe
     a hash made cheaply verifies and is replaced by a full-strength one at the next sign-in."""
     from argon2 import PasswordHasher, extract_parameters, profiles
 
-    fresh = subprocess.run([sys.executable, "-c", "from tilstand import auth; print(auth.hash_password('x' * 12))"],
-                           capture_output=True, text=True, check=True)
+    fresh = subprocess.run(
+        [sys.executable, "-c", "from tilstand import auth; print(auth.hash_password('x' * 12))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert extract_parameters(fresh.stdout.strip()) == profiles.RFC_9106_LOW_MEMORY
-    outside = subprocess.run([sys.executable, "-c", "from tilstand import auth; auth.use_cheapest_hashing_in_tests()"],
-                             capture_output=True, text=True)
+    outside = subprocess.run(
+        [sys.executable, "-c", "from tilstand import auth; auth.use_cheapest_hashing_in_tests()"],
+        capture_output=True,
+        text=True,
+    )
     assert outside.returncode != 0 and "test suite only" in outside.stderr
 
     assert extract_parameters(auth.hash_password(PASSWORD)) == profiles.CHEAPEST  # this suite's setting
@@ -74,13 +84,16 @@ def test_production_hashes_at_rfc_9106_strength_and_a_cheap_test_hash_is_rehashe
     assert auth.verify_password(stored, PASSWORD)
 
 
-@pytest.mark.parametrize("password, says", [
-    ("kort", "minst 10 tegn"),
-    ("kari@kommune.no", "samme som brukernavnet"),
-    ("Kari Nordmann", "samme som brukernavnet eller navnet"),
-    ("aaaaaaaaaaaa", "ett eller to tegn"),
-    ("Passord123", "for vanlig"),
-])
+@pytest.mark.parametrize(
+    "password, says",
+    [
+        ("kort", "minst 10 tegn"),
+        ("kari@kommune.no", "samme som brukernavnet"),
+        ("Kari Nordmann", "samme som brukernavnet eller navnet"),
+        ("aaaaaaaaaaaa", "ett eller to tegn"),
+        ("Passord123", "for vanlig"),
+    ],
+)
 def test_a_weak_password_is_refused_in_norwegian_and_nothing_is_written(con, admin, password, says):
     before = users_and_grants(con)
     with pytest.raises(auth.WeakPasswordError, match=says):
@@ -89,13 +102,16 @@ def test_a_weak_password_is_refused_in_norwegian_and_nothing_is_written(con, adm
     assert not audit(con, "add_user")
 
 
-@pytest.mark.parametrize("name, says", [
-    ("Eva ![n](https://evil.example/n.png)", "«![» eller «](», som blir bilder og lenker"),  # a tracking pixel
-    ("[Eva](https://evil.example)", "«![» eller «](», som blir bilder og lenker"),
-    ("Eva\nNordmann", "kontrolltegn"),
-    ("Eva\x00", "kontrolltegn"),
-    ("Eva \u202ennamdroN", "kontrolltegn"),  # a bidi override: the rest reads backwards
-])
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("Eva ![n](https://evil.example/n.png)", "«![» eller «](», som blir bilder og lenker"),  # a tracking pixel
+        ("[Eva](https://evil.example)", "«![» eller «](», som blir bilder og lenker"),
+        ("Eva\nNordmann", "kontrolltegn"),
+        ("Eva\x00", "kontrolltegn"),
+        ("Eva \u202ennamdroN", "kontrolltegn"),  # a bidi override: the rest reads backwards
+    ],
+)
 def test_a_display_name_that_would_be_an_image_a_link_or_hide_characters_is_refused(con, admin, name, says):
     """A display name is shown on every page, in the audit log and in the report's history."""
     before = users_and_grants(con)
@@ -106,6 +122,7 @@ def test_a_display_name_that_would_be_an_image_a_link_or_hide_characters_is_refu
 
 
 # --- first run ---
+
 
 def test_the_first_admin_is_created_once_and_administers_every_region(con):
     assert auth.needs_first_admin(con)
@@ -126,8 +143,9 @@ def test_two_first_run_forms_committing_at_once_create_one_admin(con):
     other.execute("BEGIN TRANSACTION")
     assert other.execute("SELECT count(*) FROM app_user").fetchone()[0] == 0
     other.execute("INSERT OR REPLACE INTO meta VALUES ('first_admin', 'eve')")
-    other.execute("INSERT INTO app_user (username, display_name, created_at, created_by) "
-                  "VALUES ('eve', 'Eve', now(), 'eve')")
+    other.execute(
+        "INSERT INTO app_user (username, display_name, created_at, created_by) VALUES ('eve', 'Eve', now(), 'eve')"
+    )
     auth.create_first_admin(con, "ada", "Ada Admin", PASSWORD)
     with pytest.raises(duckdb.TransactionException):
         other.execute("COMMIT")
@@ -135,6 +153,7 @@ def test_two_first_run_forms_committing_at_once_create_one_admin(con):
 
 
 # --- sign-in ---
+
 
 def test_sign_in_is_case_insensitive_and_returns_the_users_roles(con, anne):
     actor = auth.sign_in(con, "  ANNE ", "annes eget passord")
@@ -222,8 +241,9 @@ def test_a_user_may_change_their_own_password(con, anne):
 ATTACKER, ANNE_AT_WORK = "203.0.113.9", "198.51.100.7"
 
 
-def fail(con, username: str, *, address: str | None = None, now: datetime | None = None,
-         password: str = "gjetning") -> str:
+def fail(
+    con, username: str, *, address: str | None = None, now: datetime | None = None, password: str = "gjetning"
+) -> str:
     with pytest.raises(auth.SignInError) as refused:
         auth.sign_in(con, username, password, address=address, now=now)
     return str(refused.value)
@@ -241,8 +261,10 @@ def test_wrong_passwords_from_one_address_never_lock_the_account_for_another(con
 def test_the_wait_message_is_the_same_whether_the_username_exists_or_not(con, anne):
     """The attack: the lock message confirmed that the account exists."""
     t0 = datetime(2025, 3, 1, 9, 0)
-    answers = {name: [fail(con, name, address=ATTACKER, now=t0) for _ in range(auth.MAX_FAILED_ATTEMPTS + 1)]
-               for name in ("anne", "ingen-slik-bruker")}
+    answers = {
+        name: [fail(con, name, address=ATTACKER, now=t0) for _ in range(auth.MAX_FAILED_ATTEMPTS + 1)]
+        for name in ("anne", "ingen-slik-bruker")
+    }
     assert answers["anne"] == answers["ingen-slik-bruker"]
     assert answers["anne"][0] == "Feil brukernavn eller passord."
     assert answers["anne"][-1] == "For mange mislykkede forsøk. Prøv igjen om 15 minutter."
@@ -254,11 +276,21 @@ def test_one_address_trying_many_usernames_must_wait_for_every_username(con, ann
     for i in range(auth.ADDRESS_MAX_FAILURES):
         fail(con, f"gjett-{i}@kommune.no", address=ATTACKER, now=t0 + timedelta(seconds=i))
     later = t0 + timedelta(minutes=5)
-    assert fail(con, "anne", address=ATTACKER, password="annes eget passord", now=later) == \
-        "For mange mislykkede forsøk. Prøv igjen om 10 minutter."
+    assert (
+        fail(con, "anne", address=ATTACKER, password="annes eget passord", now=later)
+        == "For mange mislykkede forsøk. Prøv igjen om 10 minutter."
+    )
     assert auth.sign_in(con, "anne", "annes eget passord", address=ANNE_AT_WORK, now=later).username == "anne"
-    assert auth.sign_in(con, "anne", "annes eget passord", address=ATTACKER,
-                        now=t0 + auth.LOCKOUT + timedelta(seconds=auth.ADDRESS_MAX_FAILURES)).username == "anne"
+    assert (
+        auth.sign_in(
+            con,
+            "anne",
+            "annes eget passord",
+            address=ATTACKER,
+            now=t0 + auth.LOCKOUT + timedelta(seconds=auth.ADDRESS_MAX_FAILURES),
+        ).username
+        == "anne"
+    )
 
 
 def test_attempts_sent_at_once_cannot_slip_past_the_limit_while_passwords_are_checked(con, anne):
@@ -289,6 +321,7 @@ def test_an_address_behind_a_reverse_proxy_is_the_one_the_proxy_saw():
 
 # --- what the audit log keeps of a failed sign-in ---
 
+
 def test_a_username_nobody_has_is_not_stored_for_people_type_their_password_there(con, anne):
     """The attack: the typed text went verbatim into the audit log (and, from there, into a CSV export)."""
     typed = '=HYPERLINK("https://evil.example","annes eget passord")'
@@ -301,6 +334,7 @@ def test_a_username_nobody_has_is_not_stored_for_people_type_their_password_ther
 
 
 # --- sessions ---
+
 
 def test_a_session_expires_after_an_idle_hour_and_at_the_latest_after_twelve_hours():
     t0 = datetime(2025, 3, 1, 8, 0)
@@ -348,8 +382,9 @@ def test_sign_out_everywhere_ends_every_session_of_the_person_only_and_is_audite
     assert sessions.end_everywhere(con, me) == 3
     assert all(sessions.resume(con, t) is None for t in mine)
     assert sessions.resume(con, ada).username == "ada"
-    assert audit(con, "sign_out_everywhere") == [("anne", "sign_out_everywhere", None, "user:anne",
-                                                  "3 økter avsluttet", True)]
+    assert audit(con, "sign_out_everywhere") == [
+        ("anne", "sign_out_everywhere", None, "user:anne", "3 økter avsluttet", True)
+    ]
 
 
 def test_an_unlock_from_the_command_line_lets_every_address_try_again(db_path):
@@ -373,6 +408,7 @@ def test_an_unlock_from_the_command_line_lets_every_address_try_again(db_path):
 
 # --- roles and administration ---
 
+
 def test_every_administrative_write_is_audited_with_who_and_where(con, admin, anne):
     auth.grant(con, admin, "anne", "saksordforer", "5035")
     auth.revoke(con, admin, "anne", "saksordforer", "5035")
@@ -382,10 +418,14 @@ def test_every_administrative_write_is_audited_with_who_and_where(con, admin, an
     auth.set_disabled(con, admin, "anne", False)
     rows = [r for r in audit(con) if r[1] not in ("sign_in", "create_first_admin")]
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        ("ada", "add_user", None, "user:anne"), ("ada", "grant", "5001", "user:anne"),
-        ("ada", "grant", "5035", "user:anne"), ("ada", "revoke", "5035", "user:anne"),
-        ("ada", "set_password", None, "user:anne"), ("ada", "unlock", None, "user:anne"),
-        ("ada", "disable_user", None, "user:anne"), ("ada", "enable_user", None, "user:anne"),
+        ("ada", "add_user", None, "user:anne"),
+        ("ada", "grant", "5001", "user:anne"),
+        ("ada", "grant", "5035", "user:anne"),
+        ("ada", "revoke", "5035", "user:anne"),
+        ("ada", "set_password", None, "user:anne"),
+        ("ada", "unlock", None, "user:anne"),
+        ("ada", "disable_user", None, "user:anne"),
+        ("ada", "enable_user", None, "user:anne"),
     ]
     assert all(r[-1] is True for r in rows)
 
@@ -409,9 +449,12 @@ def test_an_admin_of_one_municipality_cannot_take_over_an_admin_of_all(con, admi
     auth.grant(con, admin, "trude", "admin", "5001")
     auth.grant(con, admin, "ada", "leder", "5001")
     trude = auth.load_actor(con, "trude")
-    for change in (lambda: auth.set_password(con, trude, "ada", "trude eier deg nå"),
-                   lambda: auth.set_disabled(con, trude, "ada", True), lambda: auth.unlock(con, trude, "ada"),
-                   lambda: auth.grant(con, trude, "trude", "admin", "*")):
+    for change in (
+        lambda: auth.set_password(con, trude, "ada", "trude eier deg nå"),
+        lambda: auth.set_disabled(con, trude, "ada", True),
+        lambda: auth.unlock(con, trude, "ada"),
+        lambda: auth.grant(con, trude, "trude", "admin", "*"),
+    ):
         with pytest.raises(PermissionDenied):
             change()
     assert auth.sign_in(con, "ada", PASSWORD)
@@ -537,6 +580,7 @@ def test_a_municipal_administrator_reads_only_the_audit_rows_of_their_municipali
 
 # --- single sign-on ---
 
+
 def test_sso_maps_by_email_binds_the_subject_and_then_follows_the_subject(con, admin, anne):
     actor = auth.sign_in_sso(con, email="ANNE@kommune.no", subject="sub-123", name="Anne L.")
     assert actor.username == "anne" and actor.can("write_text", "5001")
@@ -574,17 +618,32 @@ def test_sso_refuses_a_disabled_user(con, admin, anne):
 
 # --- command line ---
 
+
 def tilstand(*args, stdin: str | None = None):
     return subprocess.run([*CLI, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def test_cli_adds_a_user_with_a_password_from_stdin_lists_it_and_the_password_signs_in(db_path):
-    out = tilstand("user", "add", "Kari@Kommune.no", "--role", "leder", "--region", "5001", "--password-stdin",
-                   "--display-name", "Kari Nordmann", "--db", db_path, stdin="karis hemmelige passord\n")
+    out = tilstand(
+        "user",
+        "add",
+        "Kari@Kommune.no",
+        "--role",
+        "leder",
+        "--region",
+        "5001",
+        "--password-stdin",
+        "--display-name",
+        "Kari Nordmann",
+        "--db",
+        db_path,
+        stdin="karis hemmelige passord\n",
+    )
     assert out.returncode == 0, out.stderr
     assert "karis hemmelige passord" not in out.stdout + out.stderr
-    out = tilstand("user", "add", "kari@kommune.no", "--role", "saksordforer", "--region", "varnesregionen",
-                   "--db", db_path)
+    out = tilstand(
+        "user", "add", "kari@kommune.no", "--role", "saksordforer", "--region", "varnesregionen", "--db", db_path
+    )
     assert out.returncode == 0, out.stderr
     out = tilstand("user", "list", "--db", db_path)
     assert out.returncode == 0, out.stderr
@@ -598,17 +657,40 @@ def test_cli_adds_a_user_with_a_password_from_stdin_lists_it_and_the_password_si
 
 
 def test_cli_refuses_a_weak_password_or_an_unknown_region_with_exit_2_and_writes_nothing(db_path):
-    out = tilstand("user", "add", "kari", "--role", "leder", "--region", "5001", "--password-stdin",
-                   "--db", db_path, stdin="kort\n")
+    out = tilstand(
+        "user",
+        "add",
+        "kari",
+        "--role",
+        "leder",
+        "--region",
+        "5001",
+        "--password-stdin",
+        "--db",
+        db_path,
+        stdin="kort\n",
+    )
     assert out.returncode == 2 and "minst 10 tegn" in out.stderr and "ingenting er endret" in out.stderr
-    out = tilstand("user", "add", "kari", "--role", "leder", "--region", "0000", "--password-stdin",
-                   "--db", db_path, stdin="et langt nok passord\n")
+    out = tilstand(
+        "user",
+        "add",
+        "kari",
+        "--role",
+        "leder",
+        "--region",
+        "0000",
+        "--password-stdin",
+        "--db",
+        db_path,
+        stdin="et langt nok passord\n",
+    )
     assert out.returncode == 2 and "Ukjent kommune" in out.stderr
     con = store.connect(db_path)
     assert users_and_grants(con) == ([], [])
 
 
 # --- the pages: sign-in, «Logg ut overalt», the administrator's tables ---
+
 
 @pytest.fixture
 def app(demo_db, tmp_path, monkeypatch):

@@ -26,8 +26,14 @@ BAD = DATA / "bad"
 NOT_CASES = {"make_bad_files.py", "expected.csv"}
 SOURCE_DIRS = ("any", "ssb", "bufdir", "tenfactor", "staff", "survey")
 TABLES = ("observation", "import_log", "import_change", "region")  # everything an import may change
-CLI_CASES = ("any/tom.csv", "ssb/avbrutt_nedlasting.json", "bufdir/andel_over_100.csv",
-             "tenfactor/formel_uten_resultat.xlsx", "staff/feil_arknavn.xlsx", "survey/fritekstkolonne_kommentar.csv")
+CLI_CASES = (
+    "any/tom.csv",
+    "ssb/avbrutt_nedlasting.json",
+    "bufdir/andel_over_100.csv",
+    "tenfactor/formel_uten_resultat.xlsx",
+    "staff/feil_arknavn.xlsx",
+    "survey/fritekstkolonne_kommentar.csv",
+)
 
 
 def _cases() -> dict[str, tuple[str, str]]:
@@ -97,8 +103,11 @@ def test_a_bad_file_is_refused_with_its_message_and_the_database_is_unchanged(na
 
 
 def test_every_file_in_the_battery_is_listed_and_every_listed_file_exists():
-    on_disk = {p.relative_to(BAD).as_posix() for p in BAD.rglob("*")
-               if p.is_file() and p.name not in NOT_CASES and "__pycache__" not in p.parts}
+    on_disk = {
+        p.relative_to(BAD).as_posix()
+        for p in BAD.rglob("*")
+        if p.is_file() and p.name not in NOT_CASES and "__pycache__" not in p.parts
+    }
     assert sorted(on_disk - set(CASES)) == [], "files without an expected message"
     assert sorted(set(CASES) - on_disk) == [], "expected messages without a file"
 

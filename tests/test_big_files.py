@@ -38,8 +38,10 @@ def test_a_file_over_the_limit_is_refused_by_its_size_naming_file_and_limit(tmp_
         f.truncate(190 * MB)
     with pytest.raises(InputError) as e:
         ingest.read(huge)
-    assert str(e.value) == ("fil «ssb_hele_landet.csv»: filen er 190 MB; største tillatte er 20 MB. Last ned et "
-                            "mindre utvalg (færre år eller regioner), eller del filen opp.")
+    assert str(e.value) == (
+        "fil «ssb_hele_landet.csv»: filen er 190 MB; største tillatte er 20 MB. Last ned et "
+        "mindre utvalg (færre år eller regioner), eller del filen opp."
+    )
 
 
 def test_an_upload_one_byte_over_the_limit_is_refused_before_it_is_looked_at():
@@ -69,10 +71,14 @@ def test_a_template_csv_with_more_cells_than_the_limit_is_refused_by_the_count()
 
 def test_an_ssb_csv_with_more_cells_than_any_table_is_refused_at_the_row_that_passes_the_limit():
     years = range(2015, 2025)
-    lines = ['"12286: Barn med undersøkelse"', '"region";"statistikkvariabel";'
-             + ";".join(f'"Barn med undersøkelse (antall) {y}"' for y in years)]
-    lines += [f'"{5001 + i % 900}";"Barn med undersøkelse (antall)";' + ";".join("12" for _ in years)
-              for i in range(cells.MAX_SSB_CELLS // 10 + 1)]
+    lines = [
+        '"12286: Barn med undersøkelse"',
+        '"region";"statistikkvariabel";' + ";".join(f'"Barn med undersøkelse (antall) {y}"' for y in years),
+    ]
+    lines += [
+        f'"{5001 + i % 900}";"Barn med undersøkelse (antall)";' + ";".join("12" for _ in years)
+        for i in range(cells.MAX_SSB_CELLS // 10 + 1)
+    ]
     with pytest.raises(InputError) as e:
         ingest.read(Path("12286.csv"), data="\n".join(lines).encode())
     assert e.value.row == cells.MAX_SSB_CELLS // 10 + 3  # title, header, then the first row over the limit
@@ -107,13 +113,19 @@ def test_the_national_table_at_its_widest_is_read_and_not_refused():
     cells, under both the size and the cell limit."""
     regions = [f"{5001 + i}" for i in range(373)]
     ages, years = [f"{a:03d}" for a in range(106)], [str(y) for y in range(2015, 2025)]
-    doc = {"label": "07459: Folkemengde, etter region, alder, statistikkvariabel og år",
-           "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
-           "id": ["Region", "Alder", "ContentsCode", "Tid"], "size": [373, 106, 1, 10],
-           "dimension": {"Region": {"category": {"index": regions}}, "Alder": {"category": {"index": ages}},
-                         "ContentsCode": {"category": {"index": ["Personer1"], "label": {"Personer1": "Personer"}}},
-                         "Tid": {"category": {"index": years}}},
-           "value": [1000 + i % 97 for i in range(373 * 106 * 10)]}
+    doc = {
+        "label": "07459: Folkemengde, etter region, alder, statistikkvariabel og år",
+        "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
+        "id": ["Region", "Alder", "ContentsCode", "Tid"],
+        "size": [373, 106, 1, 10],
+        "dimension": {
+            "Region": {"category": {"index": regions}},
+            "Alder": {"category": {"index": ages}},
+            "ContentsCode": {"category": {"index": ["Personer1"], "label": {"Personer1": "Personer"}}},
+            "Tid": {"category": {"index": years}},
+        },
+        "value": [1000 + i % 97 for i in range(373 * 106 * 10)],
+    }
     data = json.dumps(doc, separators=(",", ":")).encode()
     assert len(data) < ingest.MAX_BYTES
     table = jsonstat.parse(data, "07459.json")
@@ -151,6 +163,7 @@ def test_a_gzip_answer_that_inflates_past_the_limit_is_refused_not_inflated():
 
 
 # ---------------------------------------------------------------- the import page reads an upload once
+
 
 @pytest.fixture
 def page(demo_db, tmp_path, monkeypatch):
@@ -241,4 +254,3 @@ def test_a_refused_upload_is_remembered_too_and_forgotten_with_the_file(page):
     page.file_uploader[0].clear()
     page.run()
     assert _cached(page) == []
-

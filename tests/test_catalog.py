@@ -8,8 +8,25 @@ import pytest
 from tilstand import catalog
 
 # Words that give away an English sentence; none of them is a Norwegian word.
-ENGLISH = ("the", "of", "and", "with", "or", "who", "whose", "which", "children", "residents", "during",
-           "share", "expenditure", "mean", "investigation", "measures", "year")
+ENGLISH = (
+    "the",
+    "of",
+    "and",
+    "with",
+    "or",
+    "who",
+    "whose",
+    "which",
+    "children",
+    "residents",
+    "during",
+    "share",
+    "expenditure",
+    "mean",
+    "investigation",
+    "measures",
+    "year",
+)
 ENGLISH_RE = re.compile(r"\b(" + "|".join(ENGLISH) + r")\b", re.IGNORECASE)
 
 
@@ -76,8 +93,10 @@ def test_the_2031_competence_requirement_is_a_dated_rule_worded_as_the_law():
     assert (r.experience_years, r.further_credits) == (4, 30)
     for language in ("nb", "nn"):
         text = r.text(language)
-        assert text.startswith("relevant mastergrad, eller relevant bachelorgrad med minst fire års relevant "
-                               "arbeidserfaring og 30 studiepoeng relevant")
+        assert text.startswith(
+            "relevant mastergrad, eller relevant bachelorgrad med minst fire års relevant "
+            "arbeidserfaring og 30 studiepoeng relevant"
+        )
         assert text.endswith("utdanning i barnevern")
         definition = catalog.indicators()["andel_kompetansekrav_2031"].definition_in(language)
         assert text in definition and "1. januar 2031" in definition and "{" not in definition
@@ -93,13 +112,20 @@ def test_a_change_of_rule_is_a_change_of_data():
     from datetime import date
 
     old = catalog.rule("kompetansekrav_barnevern")
-    new = dataclasses.replace(old, valid_from=date(2035, 1, 1), further_credits=60,
-                              text_nb="relevant mastergrad", text_nn="relevant mastergrad")
+    new = dataclasses.replace(
+        old,
+        valid_from=date(2035, 1, 1),
+        further_credits=60,
+        text_nb="relevant mastergrad",
+        text_nn="relevant mastergrad",
+    )
     table = (dataclasses.replace(old, valid_to=date(2034, 12, 31)), new)
     assert catalog.rule("kompetansekrav_barnevern", on=date(2033, 6, 1), table=table).valid_from.year == 2031
     assert catalog.rule("kompetansekrav_barnevern", on=date(2036, 1, 1), table=table) == new
-    assert catalog.with_rules("Krav fra {kompetansekrav_fra}: {kompetansekrav}.", "nb", table=(new,)) == \
-        "Krav fra 1. januar 2035: relevant mastergrad."
+    assert (
+        catalog.with_rules("Krav fra {kompetansekrav_fra}: {kompetansekrav}.", "nb", table=(new,))
+        == "Krav fra 1. januar 2035: relevant mastergrad."
+    )
 
 
 def test_the_staff_template_guide_reads_the_requirement_from_the_rule():

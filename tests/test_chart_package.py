@@ -25,8 +25,10 @@ LAZY_ALLOWED = {("render.py", "kaleido")}
 
 def modules() -> dict[str, ast.Module]:
     """Every module of the package by its path relative to the package (kinds/trend.py, _model.py, ...)."""
-    return {p.relative_to(PACKAGE).as_posix(): ast.parse(p.read_text(encoding="utf-8"))
-            for p in sorted(PACKAGE.rglob("*.py"))}
+    return {
+        p.relative_to(PACKAGE).as_posix(): ast.parse(p.read_text(encoding="utf-8"))
+        for p in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
 def imported(tree: ast.Module) -> list[tuple[str, list[str]]]:
@@ -84,11 +86,12 @@ def test_imports_point_one_way_kinds_to_the_lower_layers_registry_to_kinds_packa
         targets = [m for m, _ in imported(tree) if m.startswith("tilstand.charts")]
         name = path.removesuffix(".py")
         if name in LOWER:  # only layers before it, never a kind, the registry or the renderer
-            allowed = {f"tilstand.charts.{x}" for x in LOWER[:LOWER.index(name)]}
+            allowed = {f"tilstand.charts.{x}" for x in LOWER[: LOWER.index(name)]}
             assert set(targets) <= allowed, (path, targets)
         elif path.startswith("kinds/"):
-            assert all(t.removeprefix("tilstand.charts.") in LOWER or t.startswith("tilstand.charts.kinds._")
-                       for t in targets), (path, targets)
+            assert all(
+                t.removeprefix("tilstand.charts.") in LOWER or t.startswith("tilstand.charts.kinds._") for t in targets
+            ), (path, targets)
         elif path == "render.py":
             assert set(targets) <= {"tilstand.charts._layout", "tilstand.charts._words"}, targets
         elif path == "_registry.py":
@@ -114,7 +117,10 @@ def test_an_area_page_shows_per_headline_figure_its_trend_halves_and_position_in
     assert {"trend", "position"} <= set(by_kind)
     halves = [c for c in charts.registry() if c.kind == "halves"]
     assert halves and [c.kind for c in charts.headline_charts(halves[0].indicators[-1])] == [
-        "trend", "halves", "position"]
+        "trend",
+        "halves",
+        "position",
+    ]
     assert charts.kinds_on("extra") == ("tenfactor", "survey") and charts.kinds_on("service") == ("members",)
 
 
@@ -125,9 +131,13 @@ def test_the_chart_package_holds_no_words_of_its_own_by_language():
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Dict) and {"nb", "nn"} <= {k.value for k in node.keys if isinstance(k, ast.Constant)}:
+            if isinstance(node, ast.Dict) and {"nb", "nn"} <= {
+                k.value for k in node.keys if isinstance(k, ast.Constant)
+            }:
                 found.append(f"{path.name}:{node.lineno} table by language")
-            if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value == "nn" for c in node.comparators):
+            if isinstance(node, ast.Compare) and any(
+                isinstance(c, ast.Constant) and c.value == "nn" for c in node.comparators
+            ):
                 found.append(f"{path.name}:{node.lineno} compares the language")
     assert found == []
     assert words.section("chart", "nn")["line_chart"] == "Linjediagram"

@@ -16,8 +16,13 @@ from tilstand.charts.kinds import tenfactor as tenfactor_kind
 
 COMPARE = charts.COMPARE_ALL
 FACTORS = tuple(i for i, x in catalog.indicators().items() if x.area == "tenfactor" and x.unit == "score_1_5")
-DIMENSIONS = ("bu_tilgjengelighet", "bu_informasjon", "bu_respektfull_behandling", "bu_brukermedvirkning",
-              "bu_resultat_for_brukerne")
+DIMENSIONS = (
+    "bu_tilgjengelighet",
+    "bu_informasjon",
+    "bu_respektfull_behandling",
+    "bu_brukermedvirkning",
+    "bu_resultat_for_brukerne",
+)
 BANDS = ("andel_lav", "andel_middels", "andel_hoy")
 
 
@@ -27,8 +32,15 @@ def definition(kind: str) -> charts.ChartDef:
         if c.kind == kind:
             return c
     indicators, chapter = (FACTORS, "ansatte") if kind == "tenfactor" else (DIMENSIONS, "brukere")
-    return dataclasses.replace(charts.registry()[0], id=f"{kind}_test", kind=kind, chapter=chapter,
-                               indicators=indicators, title_nb="", title_nn="")
+    return dataclasses.replace(
+        charts.registry()[0],
+        id=f"{kind}_test",
+        kind=kind,
+        chapter=chapter,
+        indicators=indicators,
+        title_nb="",
+        title_nn="",
+    )
 
 
 TF, BU = definition("tenfactor"), definition("survey")
@@ -43,8 +55,11 @@ def survey(con, region="5001", year=2024, language="nb"):
 
 
 def public(con, region: str, year: int, ids) -> dict[str, float | None]:
-    rows = con.execute("SELECT indicator_id, value FROM observation_public WHERE region_code = ? AND year = ? "
-                       "AND list_contains(?, indicator_id)", [region, year, list(ids)]).fetchall()
+    rows = con.execute(
+        "SELECT indicator_id, value FROM observation_public WHERE region_code = ? AND year = ? "
+        "AND list_contains(?, indicator_id)",
+        [region, year, list(ids)],
+    ).fetchall()
     return dict(rows)
 
 
@@ -65,8 +80,10 @@ def note(chart) -> str:
 
 
 def store_value(con, indicator: str, region: str, year: int, value: float) -> None:
-    con.execute("INSERT INTO import_log (id, source, file_name, sha256, rows, changed, sample, imported_at, "
-                "imported_by) VALUES (990, 'test', 't', 'h', 1, 1, false, now(), 'test') ON CONFLICT DO NOTHING")
+    con.execute(
+        "INSERT INTO import_log (id, source, file_name, sha256, rows, changed, sample, imported_at, "
+        "imported_by) VALUES (990, 'test', 't', 'h', 1, 1, false, now(), 'test') ON CONFLICT DO NOTHING"
+    )
     con.execute("INSERT OR REPLACE INTO observation VALUES (?, ?, ?, ?, NULL, 990)", [indicator, region, year, value])
 
 
@@ -111,9 +128,13 @@ def test_tenfactor_falls_back_to_the_county_then_the_country(demo):
 
 
 def test_tenfactor_falls_back_to_the_kostra_groups_municipalities_in_the_store(demo):
-    members = [r for (r,) in demo.execute(
-        "SELECT region_code FROM kostra_membership WHERE group_code = (SELECT group_code FROM kostra_membership "
-        "WHERE region_code = '5061') AND region_code <> '5061'").fetchall()]
+    members = [
+        r
+        for (r,) in demo.execute(
+            "SELECT region_code FROM kostra_membership WHERE group_code = (SELECT group_code FROM kostra_membership "
+            "WHERE region_code = '5061') AND region_code <> '5061'"
+        ).fetchall()
+    ]
     stored = [public(demo, m, 2023, FACTORS) for m in members]
     shown = [s for s in stored if any(v is not None for v in s.values())]
     assert len(shown) >= 2, "the sample data should give Rindal's KOSTRA group numbers in 2023"
@@ -143,7 +164,8 @@ def test_a_hidden_year_never_appears_in_figure_table_or_mean(demo, tmp_path):
     assert "4,0" not in chart.alt and "Ikke vist" in chart.alt
     peers_chart = tenfactor(demo, region="5006", peers=("5001", "5007"))
     assert by_factor(peers_chart, "Snitt sammenligningskommuner (1)") == pytest.approx(
-        public(demo, "5007", 2024, FACTORS))
+        public(demo, "5007", 2024, FACTORS)
+    )
 
 
 def test_tenfactor_table_rows_equal_the_figure(demo):
@@ -196,14 +218,22 @@ def test_a_hidden_dimension_is_left_out_and_named(demo):
     assert "Ikke vist: Tilgjengelighet" in chart.alt
     row = next(r for r in chart.table.rows if r[0] == "Tilgjengelighet")
     assert row[1:4] == (":", ":", ":") and "for få svar" in row[4]
-    assert "«:» skjult av personvernhensyn: for få svar (Tilstand skjuler tall som bygger på færre enn 5 svar)" \
+    assert (
+        "«:» skjult av personvernhensyn: for få svar (Tilstand skjuler tall som bygger på færre enn 5 svar)"
         in chart.table.legend
+    )
 
 
 def test_survey_shares_from_the_importer_equal_a_hand_count(demo, tmp_path):
     # Informasjon, 2025, parents and children together: answers 1, 2, 3, 5, 6, 6, 6 and a «Vet ikke»
-    rows = [("foreldre", "1", 1, 6), ("foreldre", "3", 1, 6), ("foreldre", "6", 3, 6), ("foreldre", "Vet ikke", 1, 6),
-            ("barn og unge", "2", 1, 3), ("barn og unge", "5", 1, 3)]
+    rows = [
+        ("foreldre", "1", 1, 6),
+        ("foreldre", "3", 1, 6),
+        ("foreldre", "6", 3, 6),
+        ("foreldre", "Vet ikke", 1, 6),
+        ("barn og unge", "2", 1, 3),
+        ("barn og unge", "5", 1, 3),
+    ]
     lines = [";".join(templates.survey_headers())]
     lines += [f"5001;2025;{g};Informasjon;Får du nok informasjon?;{o};{k};{n}" for g, o, k, n in rows]
     f = tmp_path / "bu.csv"
@@ -248,8 +278,9 @@ def _chart(chart_id: str) -> charts.ChartDef:
     return next(c for c in charts.registry() if c.id == chart_id)
 
 
-@pytest.mark.parametrize("chart_id, scale", [("trend_bu_tilgjengelighet", (1, 6)),
-                                             ("trend_tf_mestringsorientert_ledelse", (1, 5))])
+@pytest.mark.parametrize(
+    "chart_id, scale", [("trend_bu_tilgjengelighet", (1, 6)), ("trend_tf_mestringsorientert_ledelse", (1, 5))]
+)
 def test_a_score_trend_runs_the_whole_scale_from_1_not_from_0_and_says_so(demo, chart_id, scale):
     for language in ("nb", "nn"):
         c = charts.build(demo, _chart(chart_id), "5001", 2024, language)
@@ -257,8 +288,9 @@ def test_a_score_trend_runs_the_whole_scale_from_1_not_from_0_and_says_so(demo, 
         assert tuple(axis.range) == scale and axis.rangemode is None
         assert axis.title.text == f"Skår (skala {scale[0]}–{scale[1]})"
         first = c.table.columns[1]  # the first year with a number (the sources began in 2019)
-        assert c.alt.startswith(f"Linjediagram: {c.definition.title(language)}, {first}–2024, "
-                                f"skala {scale[0]}–{scale[1]}. ")
+        assert c.alt.startswith(
+            f"Linjediagram: {c.definition.title(language)}, {first}–2024, skala {scale[0]}–{scale[1]}. "
+        )
         shown = [y for t in c.figure.data for y in t.y if y is not None]
         assert shown and all(scale[0] <= y <= scale[1] for y in shown)
 

@@ -97,8 +97,12 @@ def test_every_chapter_indicator_with_sample_data_gives_a_chart_for_trondheim(co
     with_data = {r[0] for r in con.sql("SELECT DISTINCT indicator_id FROM observation").fetchall()}
     # the sample files: SSB, 10-FAKTOR, Bufdir, staff figures (origin local) and the user survey
     sampled = (*catalog.SSB_ORIGINS, "ks_10faktor", "bufdir", "local", "survey")
-    wanted = {i for ch in CHAPTERS.values() for i in ch["indicators"].split()
-              if catalog.indicators()[i].origin in sampled and i in with_data}
+    wanted = {
+        i
+        for ch in CHAPTERS.values()
+        for i in ch["indicators"].split()
+        if catalog.indicators()[i].origin in sampled and i in with_data
+    }
     assert len(wanted) >= 20
     built = {c.indicators[0]: charts.build(con, c, "5001", YEAR) for c in charts.registry() if c.report}
     assert {i for i, c in built.items() if not c.empty} == wanted
@@ -117,7 +121,8 @@ def test_for_indicators_selects_charts_whose_indicators_all_lie_in_the_set():
     assert {c.chapter for c in selected} == {"dekningsgrad"}
     assert charts.for_indicators([]) == []
     assert [c.id for c in charts.for_indicators(["barn_plassert_andel", "no_such_indicator"])] == [
-        "trend_barn_plassert_andel"]
+        "trend_barn_plassert_andel"
+    ]
     # order follows the registry, not the order of the given ids
     ids = [c.id for c in charts.for_indicators(reversed(chapter))]
     assert ids == [c.id for c in selected]
@@ -148,7 +153,11 @@ def test_trend_uses_the_same_numbers_as_the_profile(con):
     own, group, county, country = (t.y for t in c.figure.data)
     assert list(own) == [v for _, v in row.trend]
     assert (own[-1], group[-1], county[-1], country[-1]) == (
-        row.own.value, row.group.value, row.county.value, row.country.value)
+        row.own.value,
+        row.group.value,
+        row.county.value,
+        row.country.value,
+    )
 
 
 def test_hidden_years_are_gaps_not_interpolated_and_the_note_says_why(con):
@@ -167,8 +176,13 @@ def test_hidden_years_are_gaps_not_interpolated_and_the_note_says_why(con):
 
 def test_no_suppressed_number_reaches_the_figure_or_the_alt_text(con):
     c = charts.build(con, chart("trend_barn_tiltak_andel"), LEKA, YEAR)
-    raw = dict(con.sql("SELECT year, value FROM observation WHERE indicator_id = 'barn_tiltak_andel' "
-                       "AND region_code = ? AND value IS NOT NULL", params=[LEKA]).fetchall())
+    raw = dict(
+        con.sql(
+            "SELECT year, value FROM observation WHERE indicator_id = 'barn_tiltak_andel' "
+            "AND region_code = ? AND value IS NOT NULL",
+            params=[LEKA],
+        ).fetchall()
+    )
     assert all(y in raw for y in LEKA_HIDDEN)  # the store holds them; the chart must not show them
     own = own_trace(c)
     assert [own.y[list(own.x).index(str(y))] for y in LEKA_HIDDEN] == [None] * len(LEKA_HIDDEN)
@@ -197,16 +211,19 @@ def test_a_chart_without_data_is_empty_and_names_its_source(con):
     assert c.empty and not c.figure.data
     assert c.source == "Kilde: kommunens egne tall."
     assert charts.build(con, chart("trend_meldinger_innen_1_uke_andel"), "5001", YEAR, "nn").source == (
-        "Kjelde: kommunen sine eigne tal.")
+        "Kjelde: kommunen sine eigne tal."
+    )
 
 
 def test_source_names_the_ssb_tables_and_marks_sample_data(con):
     assert charts.build(con, chart("trend_barn_tiltak_andel"), "5001", YEAR).source == (
-        "Kilde: SSB, tabell 12275 (KOSTRA). Eksempeldata.")
+        "Kilde: SSB, tabell 12275 (KOSTRA). Eksempeldata."
+    )
     derived = charts.build(con, chart("trend_barn_per_arsverk"), "5001", YEAR, "nn").source
     assert derived == "Kjelde: SSB, tabell 12870 og 12305 (KOSTRA). Eksempeldata."
     assert charts.build(con, chart("trend_barn_0_17_antall"), "5001", YEAR).source == (
-        "Kilde: SSB, tabell 07459. Eksempeldata.")
+        "Kilde: SSB, tabell 07459. Eksempeldata."
+    )
 
 
 def test_figures_are_deterministic_so_the_cache_can_find_them(con):
@@ -241,15 +258,19 @@ def test_alt_text_states_period_own_values_and_comparisons_in_norwegian_format(c
 
 def test_alt_text_says_which_years_are_hidden_and_compares_in_the_last_shown_year(con):
     c = charts.build(con, chart("trend_barn_tiltak_andel"), LEKA, YEAR)
-    assert ("Tallene for 2018, 2021 og 2024 er skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn "
-            "og tall som kunne avsløre et slikt antall).") in c.alt
+    assert (
+        "Tallene for 2018, 2021 og 2024 er skjult av personvernhensyn: for få barn (Tilstand skjuler 1–3 barn "
+        "og tall som kunne avsløre et slikt antall)."
+    ) in c.alt
     assert re.search(r"Leka: \d+,\d\u00a0% i 2015 og \d+,\d\u00a0% i 2023\.", c.alt)
     assert re.search(r"KOSTRA-gruppe \d+( \(anslått\))?: \d+,\d\u00a0% i 2023\.", c.alt)  # a guessed group says so
     # a municipality with one hidden year (read from the store's public view, not assumed)
-    region, year = con.sql("SELECT any_value(region_code), any_value(year) FROM observation_public WHERE "
-                           "indicator_id = 'barn_plassert_andel' AND status = 'x' AND year BETWEEN 2015 AND 2024 "
-                           "AND length(region_code) = 4 GROUP BY region_code HAVING count(*) = 1 "
-                           "ORDER BY 1 LIMIT 1").fetchall()[0]
+    region, year = con.sql(
+        "SELECT any_value(region_code), any_value(year) FROM observation_public WHERE "
+        "indicator_id = 'barn_plassert_andel' AND status = 'x' AND year BETWEEN 2015 AND 2024 "
+        "AND length(region_code) = 4 GROUP BY region_code HAVING count(*) = 1 "
+        "ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
     one = charts.build(con, chart("trend_barn_plassert_andel"), region, YEAR)
     assert f"Tallet for {year} er skjult av personvernhensyn: for få barn" in one.alt
 
@@ -258,8 +279,10 @@ def test_nynorsk_alt_text_note_and_source(con):
     c = charts.build(con, chart("trend_barn_tiltak_andel"), LEKA, YEAR, "nn")
     ind = catalog.indicators()["barn_tiltak_andel"]
     assert c.alt.startswith(f"Linjediagram: {ind.name_nn}, 2015–2024. ")
-    assert ("Tala for 2018, 2021 og 2024 er skjulte av omsyn til personvernet: for få barn (Tilstand skjuler 1–3 "
-            "barn og tal som kunne avsløre eit slikt antal).") in c.alt
+    assert (
+        "Tala for 2018, 2021 og 2024 er skjulte av omsyn til personvernet: for få barn (Tilstand skjuler 1–3 "
+        "barn og tal som kunne avsløre eit slikt antal)."
+    ) in c.alt
     note = " ".join(a.text for a in c.figure.layout.annotations).replace("<br>", " ")
     assert note.startswith("Ikkje vist for Leka i 2018, 2021 og 2024 (skjult av omsyn til personvernet: for få barn)")
     assert c.table.legend.startswith("Teiknforklaring: «:» skjult av omsyn til personvernet: for få barn")
@@ -267,7 +290,8 @@ def test_nynorsk_alt_text_note_and_source(con):
     for bokmal in ("Tallene", "Tallet", "Ikke ", "Kilde", "mangler", "personvernhensyn", "ansatte", "Tegnforklaring"):
         assert bokmal not in c.alt + note + c.source + c.table.legend, bokmal
     assert charts.build(con, chart("trend_meldinger_innen_1_uke_andel"), "5001", YEAR, "nn").alt.endswith(
-        "Ingen tal for Trondheim - Tråante i perioden.")
+        "Ingen tal for Trondheim - Tråante i perioden."
+    )
 
 
 def test_years_are_written_as_spans_and_lists():
@@ -315,7 +339,7 @@ def test_a_batch_renders_every_figure_once_in_order(con, cache, browser, tmp_pat
     images = render.png(figs + figs[:2])  # duplicates are rendered once
     assert render.rendered_count() - before == len(figs)
     assert len(images) == len(figs) + 2 and images[-2:] == images[:2]
-    assert len(set(images[:len(figs)])) == len(figs)
+    assert len(set(images[: len(figs)])) == len(figs)
     # each image is in its figure's place: rendered alone (fresh cache), a figure gives the same bytes
     monkeypatch.setenv("TILSTAND_CACHE", str(tmp_path / "alone"))
     assert render.png([figs[3]]) == [images[3]]

@@ -20,8 +20,9 @@ def tilstand(*args, env=None):
 def _rows(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM observation").fetchone()[0], \
-               con.execute("SELECT count(*) FROM import_log").fetchone()[0]
+        return con.execute("SELECT count(*) FROM observation").fetchone()[0], con.execute(
+            "SELECT count(*) FROM import_log"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -84,9 +85,17 @@ def test_check_reports_gaps_with_exit_1(db_path):
 
 
 def test_locked_database_gives_a_plain_message(db_path):
-    holder = subprocess.Popen([sys.executable, "-c", f"from tilstand import store; store.connect({str(db_path)!r}); "
-                               "import sys; print('ready', flush=True); sys.stdin.read()"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from tilstand import store; store.connect({str(db_path)!r}); "
+            "import sys; print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         out = tilstand("import", DATA / "ssb_12286_excel_cp1252.csv", "--db", db_path)
@@ -107,8 +116,9 @@ def test_report_writes_a_docx_and_a_pdf_with_the_table_of_contents_filled(demo_d
 
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)
-    out = tilstand("report", "--region", "5035", "--year", "2024", "--lang", "nn", "--out", tmp_path / "r.docx",
-                   "--db", db)
+    out = tilstand(
+        "report", "--region", "5035", "--year", "2024", "--lang", "nn", "--out", tmp_path / "r.docx", "--db", db
+    )
     assert out.returncode == 0, out.stderr
     assert "Rapport skrevet:" in out.stdout and "12 kapitler" in out.stdout
     assert Document(tmp_path / "r.docx").paragraphs[0].text == "Tilstandsrapport for barnevernstenesta"
@@ -116,11 +126,12 @@ def test_report_writes_a_docx_and_a_pdf_with_the_table_of_contents_filled(demo_d
         return
     out = tilstand("report", "--region", "5035", "--year", "2024", "--out", tmp_path / "r.pdf", "--db", db)
     assert out.returncode == 0, out.stderr
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "EKSEMPELDATA" in text and "Stjørdal" in text
-    toc = text[text.index("Innhold"):text.index("Kort oppsummering", text.index("Innhold") + 10) + 200]
-    assert re.search(r"Dekningsgrad og kapasitet\s*\.*\s*\d+", text[text.index("Innhold"):]), toc
+    toc = text[text.index("Innhold") : text.index("Kort oppsummering", text.index("Innhold") + 10) + 200]
+    assert re.search(r"Dekningsgrad og kapasitet\s*\.*\s*\d+", text[text.index("Innhold") :]), toc
 
 
 def test_report_for_an_unknown_municipality_exits_2_and_writes_nothing(demo_db, tmp_path):
@@ -134,14 +145,20 @@ def test_report_for_an_unknown_municipality_exits_2_and_writes_nothing(demo_db, 
     assert not (tmp_path / "r.docx").exists()
 
 
-@pytest.mark.parametrize("make, said", [
-    (random_bytes_file, "ikke en Tilstand-database"), (text_file, "ikke en Tilstand-database"),
-    (sqlite_file, "ikke en Tilstand-database"),
-])
-@pytest.mark.parametrize("command", [["check"], ["import", DATA / "ssb_12286_excel_cp1252.csv"], ["user", "list"]],
-                         ids=["check", "import", "user-list"])
-def test_a_database_file_that_is_no_duckdb_file_exits_1_in_norwegian_without_a_traceback(tmp_path, make, said,
-                                                                                        command):
+@pytest.mark.parametrize(
+    "make, said",
+    [
+        (random_bytes_file, "ikke en Tilstand-database"),
+        (text_file, "ikke en Tilstand-database"),
+        (sqlite_file, "ikke en Tilstand-database"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["import", DATA / "ssb_12286_excel_cp1252.csv"], ["user", "list"]],
+    ids=["check", "import", "user-list"],
+)
+def test_a_database_file_that_is_no_duckdb_file_exits_1_in_norwegian_without_a_traceback(tmp_path, make, said, command):
     db = make(tmp_path / "tilstand.duckdb")
     before = db.read_bytes()
     out = tilstand(*command, "--db", db)
@@ -192,6 +209,8 @@ def test_check_warns_about_every_unverified_ssb_mapping_row_by_indicator_table_a
     assumed = [(r["indicator_id"], r["table"], r["contents_code"]) for r in mapping if r["confidence"] == "assumed"]
     assert listed == assumed, "every assumed row, and no confirmed one"
     if assumed:
-        assert (f"Advarsel: {len(assumed)} koblinger til SSB er ikke bekreftet mot SSBs tabellmetadata (antatt)."
-                in out.stdout)
+        assert (
+            f"Advarsel: {len(assumed)} koblinger til SSB er ikke bekreftet mot SSBs tabellmetadata (antatt)."
+            in out.stdout
+        )
         assert "Resultat: alt i orden, men se advarselen over." in out.stdout

@@ -22,14 +22,18 @@ def test_every_area_has_three_to_five_headline_figures_from_its_catalogue_areas(
 
 
 def _public(con, regions, year, indicator):
-    return con.execute("SELECT region_code, value, status FROM observation_public_in(?, ?, ?) "
-                       "WHERE indicator_id = ?", [regions, year, year, indicator]).fetchall()
+    return con.execute(
+        "SELECT region_code, value, status FROM observation_public_in(?, ?, ?) WHERE indicator_id = ?",
+        [regions, year, year, indicator],
+    ).fetchall()
 
 
 def test_peer_mean_is_the_plain_mean_of_shown_values_and_skips_hidden_ones(demo):
     peer_set = ["5006", "5035", "5037", "5028"]
-    demo.execute("UPDATE observation SET status = 'x', value = NULL WHERE indicator_id = 'turnover_pct' "
-                 "AND region_code = '5006' AND year = 2024")
+    demo.execute(
+        "UPDATE observation SET status = 'x', value = NULL WHERE indicator_id = 'turnover_pct' "
+        "AND region_code = '5006' AND year = 2024"
+    )
     means = dashboard.peer_means(demo, peer_set, 2024, ["turnover_pct", "barn_tiltak_andel"])
     for ind in ("turnover_pct", "barn_tiltak_andel"):
         shown = [v for _, v, s in _public(demo, peer_set, 2024, ind) if v is not None and s not in ("x", ":")]
@@ -39,8 +43,10 @@ def test_peer_mean_is_the_plain_mean_of_shown_values_and_skips_hidden_ones(demo)
 
 
 def test_a_mean_resting_on_fewer_than_half_the_peers_is_not_given(demo):
-    demo.execute("UPDATE observation SET status = 'x', value = NULL WHERE indicator_id = 'turnover_pct' "
-                 "AND region_code IN ('5006', '5035', '5037') AND year = 2024")
+    demo.execute(
+        "UPDATE observation SET status = 'x', value = NULL WHERE indicator_id = 'turnover_pct' "
+        "AND region_code IN ('5006', '5035', '5037') AND year = 2024"
+    )
     means = dashboard.peer_means(demo, ["5006", "5035", "5037", "5028"], 2024, ["turnover_pct"])
     assert means["turnover_pct"].value is None and means["turnover_pct"].shown == 1
 
@@ -60,8 +66,9 @@ def test_headlines_compare_with_each_chosen_role_and_word_the_verdict_by_directi
         if peer.value.shown and h.own.shown:
             own, other = h.own.value, peer.value.value
             lower_better = h.indicator.better == "lower"
-            expected = "same" if round(own, 1) == round(other, 1) else (
-                "better" if (own < other) == lower_better else "worse")
+            expected = (
+                "same" if round(own, 1) == round(other, 1) else ("better" if (own < other) == lower_better else "worse")
+            )
             assert peer.verdict == expected
     only_group = dashboard.headlines(p, area, compare=("group",), peers=means)
     assert all(c.role == "group" for h in only_group for c in h.comparisons)
@@ -105,9 +112,13 @@ def test_every_sample_municipality_has_each_headline_figure_or_a_stated_reason(d
     """The issue's Done-when: no gap on an area page that is not explained."""
     from tilstand import peers
 
-    codes = [c for (c,) in demo.execute(
-        "SELECT code FROM region WHERE kind = 'municipality' AND code IN "
-        "(SELECT region_code FROM observation WHERE year = 2024) ORDER BY code").fetchall()]
+    codes = [
+        c
+        for (c,) in demo.execute(
+            "SELECT code FROM region WHERE kind = 'municipality' AND code IN "
+            "(SELECT region_code FROM observation WHERE year = 2024) ORDER BY code"
+        ).fetchall()
+    ]
     assert len(codes) >= 38
     compared = 0
     for code in codes:
@@ -119,8 +130,10 @@ def test_every_sample_municipality_has_each_headline_figure_or_a_stated_reason(d
             assert [h.indicator.id for h in items] == list(area.headline), (code, area.key)
             for h in items:
                 if not h.own.shown:  # a status says why, or the page says nothing was imported
-                    assert h.own.status is not None or h.verdict_text().startswith("Ingen tall importert"), \
-                        (code, h.indicator.id)
+                    assert h.own.status is not None or h.verdict_text().startswith("Ingen tall importert"), (
+                        code,
+                        h.indicator.id,
+                    )
                 assert h.verdict_text() not in ("", "–")
                 compared += any(c.value.shown for c in h.comparisons)
             assert dashboard.summary(p.region_name, 2024, items, ALL)

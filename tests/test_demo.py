@@ -17,8 +17,12 @@ def test_demo_builds_through_the_real_importer_and_labels_everything_as_sample(d
         logged = {r[0] for r in con.execute("SELECT file_name FROM import_log").fetchall()}
         assert logged == files
         assert con.execute("SELECT bool_and(sample) FROM import_log").fetchone()[0] is True
-        assert con.execute("SELECT count(*) FROM observation o LEFT JOIN import_log l ON l.id=o.import_id "
-                           "WHERE l.id IS NULL").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM observation o LEFT JOIN import_log l ON l.id=o.import_id WHERE l.id IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         con.close()
 
@@ -30,8 +34,10 @@ def test_every_trondelag_municipality_and_year_has_every_ssb_indicator_or_its_sy
     ssb_ids = {i.id for i in catalog.ssb_indicators() if i.applies_to("municipality")}
     assert {c["indicator_id"] for c in report.coverage} == ssb_ids
     # a rate on the population at the end of the year is expected only where next year's population is imported
-    ends = con.execute("SELECT count(DISTINCT year) FROM observation WHERE indicator_id = 'barn_0_17_antall' "
-                       "AND region_code = '5001' AND year BETWEEN 2016 AND 2025").fetchone()[0]
+    ends = con.execute(
+        "SELECT count(DISTINCT year) FROM observation WHERE indicator_id = 'barn_0_17_antall' "
+        "AND region_code = '5001' AND year BETWEEN 2016 AND 2025"
+    ).fetchone()[0]
     shifted = {d.indicator_id for d in catalog.derived() if d.denominator_year}
     assert all(c["expected"] == 38 * (ends if c["indicator_id"] in shifted else 10) for c in report.coverage)
     assert sum(c["with_symbol"] for c in report.coverage) > 0, "a few SSB symbols are carried"
@@ -41,8 +47,10 @@ def test_every_trondelag_municipality_and_year_has_every_ssb_indicator_or_its_sy
 def test_sample_data_has_small_municipalities_under_the_suppression_threshold(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        hidden = con.execute("SELECT count(*) FROM observation_public WHERE status = 'x' AND "
-                             "region_code IN ('5043', '5052', '5033', '5044')").fetchone()[0]
+        hidden = con.execute(
+            "SELECT count(*) FROM observation_public WHERE status = 'x' AND "
+            "region_code IN ('5043', '5052', '5033', '5044')"
+        ).fetchone()[0]
         assert hidden > 0
     finally:
         con.close()
@@ -52,12 +60,22 @@ def test_sample_data_has_small_municipalities_under_the_suppression_threshold(de
 def test_demo_and_check_commands_exit_0(tmp_path):
     requires_sample_data()
     db = tmp_path / "d.duckdb"
-    out = subprocess.run([sys.executable, "-m", "tilstand.cli", "demo", "--db", str(db)], capture_output=True,
-                         text=True, timeout=600, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "tilstand.cli", "demo", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     assert "Eksempeldata" in out.stdout
-    out = subprocess.run([sys.executable, "-m", "tilstand.cli", "check", "--db", str(db)], capture_output=True,
-                         text=True, timeout=300, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "tilstand.cli", "check", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "41 av 41 indikatorer har verdi eller SSB-symbol" in out.stdout
     assert len(out.stdout.splitlines()) <= 25, "the summary fits one screen"
@@ -84,8 +102,10 @@ def test_next_years_population_gives_the_last_rate_but_not_a_report_year(demo_db
     try:
         assert con.execute("SELECT max(year) FROM observation").fetchone()[0] == 2025
         assert queries.run(con, "store_summary")["last_year"][0] == 2024
-        rate = con.execute("SELECT value FROM observation_public WHERE indicator_id = 'forebygging_utg_per_0_17' "
-                           "AND region_code = '5001' AND year = 2024").fetchone()
+        rate = con.execute(
+            "SELECT value FROM observation_public WHERE indicator_id = 'forebygging_utg_per_0_17' "
+            "AND region_code = '5001' AND year = 2024"
+        ).fetchone()
         assert rate is not None and rate[0] is not None
     finally:
         store.close(demo_db)

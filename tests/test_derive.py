@@ -9,13 +9,13 @@ from tilstand.access import SYSTEM
 from tilstand.ingest import load
 
 RATE = "forebygging_utg_per_0_17"  # net expenditure, function 232, in kroner per resident 0–17
-RATE_SQL = ("SELECT year, value, status FROM observation WHERE indicator_id = $id AND region_code = '5001' "
-            "ORDER BY year")
+RATE_SQL = "SELECT year, value, status FROM observation WHERE indicator_id = $id AND region_code = '5001' ORDER BY year"
 
 
 def _write(con, name: str, rows: list[tuple]) -> load.ImportResult:
-    return load.write(con, data=repr((name, rows)).encode(), file_name=name, source="test", observations=rows,
-                      actor=SYSTEM)
+    return load.write(
+        con, data=repr((name, rows)).encode(), file_name=name, source="test", observations=rows, actor=SYSTEM
+    )
 
 
 def _rate(con, indicator: str = RATE) -> list[tuple]:
@@ -85,9 +85,14 @@ def test_a_hidden_amount_hides_the_rate_of_its_year_in_the_public_view(con):
     _write(con, "befolkning.csv", _population(2024, 50_000))
     _write(con, "utgifter_2023.csv", [("forebygging_utg_1000kr", "5001", 2023, None, ":")])
     assert _rate(con) == [(2023, None, ":")]
-    hidden = con.cursor().execute(
-        "SELECT count(*) FROM suppression WHERE indicator_id = $id AND region_code = '5001' AND year = 2023",
-        {"id": RATE}).fetchone()[0]
+    hidden = (
+        con.cursor()
+        .execute(
+            "SELECT count(*) FROM suppression WHERE indicator_id = $id AND region_code = '5001' AND year = 2023",
+            {"id": RATE},
+        )
+        .fetchone()[0]
+    )
     assert hidden == 1
 
 
@@ -97,11 +102,23 @@ YEAR_SHARE = "undersokelser_fristbrudd_andel"  # both half-years' breaches over 
 def test_a_year_hidden_for_a_hidden_half_becomes_missing_when_that_half_is_shown_and_the_other_is_still_to_come(con):
     _write(con, "h1_skjult.csv", [("undersokelser_fristbrudd_h1_antall", "5001", 2024, None, "x")])
     assert _rate(con, YEAR_SHARE) == [(2024, None, "x")]
-    shown = _write(con, "h1_vist.csv", [("undersokelser_fristbrudd_h1_antall", "5001", 2024, 5.0, None),
-                                        ("undersokelser_avsluttet_h1_antall", "5001", 2024, 40.0, None)])
+    shown = _write(
+        con,
+        "h1_vist.csv",
+        [
+            ("undersokelser_fristbrudd_h1_antall", "5001", 2024, 5.0, None),
+            ("undersokelser_avsluttet_h1_antall", "5001", 2024, 40.0, None),
+        ],
+    )
     assert _rate(con, YEAR_SHARE) == [(2024, None, "..")], "the second half is not imported: no year yet"
-    _write(con, "h2.csv", [("undersokelser_fristbrudd_h2_antall", "5001", 2024, 7.0, None),
-                           ("undersokelser_avsluttet_halvar", "5001", 2024, 60.0, None)])
+    _write(
+        con,
+        "h2.csv",
+        [
+            ("undersokelser_fristbrudd_h2_antall", "5001", 2024, 7.0, None),
+            ("undersokelser_avsluttet_halvar", "5001", 2024, 60.0, None),
+        ],
+    )
     assert _rate(con, YEAR_SHARE) == [(2024, 12.0, None)]  # (5 + 7) / (40 + 60)
     load.undo(con, shown.import_id + 1, actor=SYSTEM)
     load.undo(con, shown.import_id, actor=SYSTEM)

@@ -31,8 +31,10 @@ def test_a_carriage_return_inside_a_cell_cannot_start_a_new_row():
     assert safe_cell("linje 1\r\nlinje 2") == "linje 1\nlinje 2"
 
 
-@pytest.mark.parametrize("value", ["Anne Leder", "anne@kommune.no", "ssb_12275.csv", "-12", "+1,5", "−0,3",
-                                   "1 234,5", "", None, 42, -3.5, True])
+@pytest.mark.parametrize(
+    "value",
+    ["Anne Leder", "anne@kommune.no", "ssb_12275.csv", "-12", "+1,5", "−0,3", "1 234,5", "", None, 42, -3.5, True],
+)
 def test_ordinary_text_and_numbers_are_left_alone(value):
     assert safe_cell(value) == value
 
@@ -40,9 +42,11 @@ def test_ordinary_text_and_numbers_are_left_alone(value):
 def streamlit_csv(frame: pd.DataFrame) -> str:
     """The CSV st.dataframe's download button writes: a cell is quoted only when it holds a comma, a
     double quote or a line feed (streamlit 1.67, useDataExporter)."""
+
     def cell(v) -> str:
         s = "" if v is None else str(v)
         return '"' + s.replace('"', '""') + '"' if any(ch in s for ch in ',"\n') else s
+
     return "".join(",".join(cell(v) for v in row) + "\n" for row in [list(frame.columns), *frame.values.tolist()])
 
 

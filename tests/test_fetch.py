@@ -55,6 +55,7 @@ WRONG_12286 = {"KOSbvbarnus0000": "KOSbvbarnus0001", "KOSbvbarnuspinnb0000": "KO
 
 # --- what a fetch asks and writes ---------------------------------------------------------------------------
 
+
 def test_a_fetch_imports_the_same_values_as_a_direct_import_of_the_same_answer(con, tmp_path, ssb):
     [result] = fetch_12275(con, ssb)
     assert result.file_name == "ssb_api_12275_2015-2024.json" and result.inserted == result.rows == 200
@@ -66,11 +67,20 @@ def test_a_fetch_imports_the_same_values_as_a_direct_import_of_the_same_answer(c
 
     log = con.execute("SELECT source, file_name, ssb_table, rows FROM import_log").fetchall()
     assert log == [("ssb_jsonstat", "ssb_api_12275_2015-2024.json", "12275", 200)]
-    want, _ = fake_ssb.value("12275", {"KOKkommuneregion0000": "5001", "KOKalder0000": "F000-017",
-                                       "KOKbvfunksjon0000": "0", "ContentsCode": "KOSbvbarntiltaka0000",
-                                       "Tid": "2020"})
-    got = con.execute("SELECT value FROM observation WHERE indicator_id = 'barn_tiltak_antall' "
-                      "AND region_code = '5001' AND year = 2020").fetchone()[0]
+    want, _ = fake_ssb.value(
+        "12275",
+        {
+            "KOKkommuneregion0000": "5001",
+            "KOKalder0000": "F000-017",
+            "KOKbvfunksjon0000": "0",
+            "ContentsCode": "KOSbvbarntiltaka0000",
+            "Tid": "2020",
+        },
+    )
+    got = con.execute(
+        "SELECT value FROM observation WHERE indicator_id = 'barn_tiltak_antall' "
+        "AND region_code = '5001' AND year = 2020"
+    ).fetchone()[0]
     assert got == want
 
 
@@ -113,8 +123,10 @@ def test_the_older_v0_api_is_asked_in_its_own_shape_and_gives_the_same_numbers(c
     fetch.fetch_tables(con, SYSTEM, ["12275"], ["5001"], YEARS, client=client(ssb.v0_url))
     [data] = ssb.of("data")
     assert data.path == "/api/v0/no/table/12275" and data.body["response"] == {"format": "json-stat2"}
-    assert data.body["query"][0] == {"code": "KOKkommuneregion0000",
-                                     "selection": {"filter": "item", "values": ["5001", "EKG12", "EKA50", "EAK"]}}
+    assert data.body["query"][0] == {
+        "code": "KOKkommuneregion0000",
+        "selection": {"filter": "item", "values": ["5001", "EKG12", "EKA50", "EAK"]},
+    }
     assert not ssb.of("config"), "v0 has no /config: the documented limits apply"
     other = store.connect(tmp_path / "v2.duckdb")
     fetch.fetch_tables(other, SYSTEM, ["12275"], ["5001"], YEARS, client=client(ssb))
@@ -139,26 +151,31 @@ def test_a_table_whose_content_codes_the_mapping_gets_wrong_is_named_and_the_oth
     ssb.with_contents("12286", WRONG_12286)  # SSB's 12286 no longer has the content codes ssb_mapping.csv names
     outcome = fetch.fetch_tables(con, SYSTEM, ["07459", "12275", "12286"], ["5001"], YEARS, client=client(ssb))
     assert not outcome.ok and [f.table for f in outcome.failed] == ["12286"]
-    assert outcome.failed[0].reason.startswith("SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter "
-                                               "(KOSbvbarnus0000, KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv "
-                                               "må rettes.")
+    assert outcome.failed[0].reason.startswith(
+        "SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter "
+        "(KOSbvbarnus0000, KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv "
+        "må rettes."
+    )
     assert not any(r.path.endswith("/12286/data") for r in ssb.of("data")), "no data asked with a wrong code"
     assert stored_tables(con) == ["07459", "12275"]
     assert [r.file_name for r in outcome.results] == ["ssb_api_07459_2015-2024.json", "ssb_api_12275_2015-2024.json"]
     assert outcome.failures_nb() == [
         "2 av 3 tabeller ble importert; disse ble ikke importert (ingenting er endret for dem):",
-        f"Tabell 12286: {outcome.failed[0].reason}"]
+        f"Tabell 12286: {outcome.failed[0].reason}",
+    ]
 
 
 def test_when_ssb_stops_answering_the_tables_not_yet_asked_for_are_named_and_those_fetched_imported(con, ssb):
     ssb.as_usual(kind="metadata")  # 12275 ...
     ssb.fail(kind="metadata", status=503, times=2)  # ... then 12286 gets 503 also after one new try
-    outcome = fetch.fetch_tables(con, SYSTEM, ["12275", "12286", "07459"], ["5001"], YEARS,
-                                 client=client(ssb, retries=1))
+    outcome = fetch.fetch_tables(
+        con, SYSTEM, ["12275", "12286", "07459"], ["5001"], YEARS, client=client(ssb, retries=1)
+    )
     assert [r.path.split("/")[-2] for r in ssb.of("metadata")] == ["12275", "12286", "12286"], "07459 not asked"
     assert [(f.table, f.reason.split(":")[0]) for f in outcome.failed] == [
         ("12286", "Fikk ikke kontakt med SSB (tabell 12286)"),
-        ("07459", "ikke hentet, fordi SSB ikke svarte for tabell 12286.")]
+        ("07459", "ikke hentet, fordi SSB ikke svarte for tabell 12286."),
+    ]
     assert stored_tables(con) == ["12275"]
 
 
@@ -172,6 +189,7 @@ def test_one_table_that_fails_alone_raises_its_own_error_as_before(con, ssb):
 
 
 # --- when SSB is slow, busy or away -------------------------------------------------------------------------
+
 
 def test_a_503_is_retried_and_the_second_answer_imported(con, ssb):
     ssb.fail(kind="data", status=503)
@@ -218,17 +236,26 @@ def test_a_server_that_hangs_hits_the_timeout_with_a_norwegian_fetch_error_and_n
 def test_without_network_the_message_says_so_names_the_table_and_nothing_changes(con):
     before = snapshot(con)
     with pytest.raises(FetchError) as e:
-        fetch.fetch_tables(con, SYSTEM, ["12275"], ["5001"], YEARS,
-                           client=client(f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"))
+        fetch.fetch_tables(
+            con, SYSTEM, ["12275"], ["5001"], YEARS, client=client(f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
+        )
     assert str(e.value).startswith("Fikk ikke kontakt med SSB (tabell 12275): nettverksfeil")
     assert "last ned filen fra Statistikkbanken" in str(e.value)
     assert snapshot(con) == before
 
 
 def test_malformed_json_is_an_input_error_naming_the_file_and_nothing_is_written(con, ssb):
-    good = ssb.data(fake_ssb.TABLES["12275"], {"KOKkommuneregion0000": ["5001"], "KOKalder0000": ["F000-017"],
-                                              "KOKbvfunksjon0000": ["0"], "ContentsCode": ["KOSbvbarntiltaka0000"],
-                                              "Tid": ["2024"]}, v0=False)[1]
+    good = ssb.data(
+        fake_ssb.TABLES["12275"],
+        {
+            "KOKkommuneregion0000": ["5001"],
+            "KOKalder0000": ["F000-017"],
+            "KOKbvfunksjon0000": ["0"],
+            "ContentsCode": ["KOSbvbarntiltaka0000"],
+            "Tid": ["2024"],
+        },
+        v0=False,
+    )[1]
     ssb.answer(json.dumps(good).encode()[:300], kind="data")
     before = snapshot(con)
     with pytest.raises(InputError) as e:
@@ -238,6 +265,7 @@ def test_malformed_json_is_an_input_error_naming_the_file_and_nothing_is_written
 
 
 # --- who may, and what is asked for -------------------------------------------------------------------------
+
 
 def test_a_council_member_is_refused_before_any_request_is_made(con, ssb):
     lesar = Actor("live", "Live Lesar", {"5001": frozenset({"lesar"})})
@@ -264,6 +292,7 @@ def test_tables_needed_are_every_table_the_catalogue_maps():
     needed = fetch.tables_needed()
     assert needed == sorted(needed) and {"12275", "12286", "07459", "12362"} <= set(needed)
     from tilstand import catalog
+
     assert set(needed) == {m.table for m in catalog.ssb_mapping()}
 
 
@@ -283,6 +312,7 @@ def test_comparisons_are_the_kostra_group_the_county_and_the_country(con):
 
 
 # --- SSB's limits -------------------------------------------------------------------------------------------
+
 
 def test_a_query_over_the_cell_limit_is_split_by_years_and_gives_the_same_numbers(con, tmp_path, ssb):
     whole = store.connect(tmp_path / "whole.duckdb")
@@ -327,7 +357,8 @@ def test_the_throttle_waits_only_when_the_window_is_full():
         now[0] += s
 
     t = Throttle(2, 10.0, clock=lambda: now[0], sleep=sleep)
-    t.wait(); t.wait()  # noqa: E702
+    t.wait()
+    t.wait()
     assert slept == []
     now[0] = 3.0
     t.wait()
@@ -372,22 +403,55 @@ def _counts(db):
 
 
 def test_cli_fetch_ssb_imports_from_the_given_base_url(db_path, ssb):
-    out = tilstand("fetch-ssb", "12275", "12286", "--regions", "5001", "--from-year", 2015, "--to-year", 2024,
-                   "--base-url", ssb.v2_url, "--db", db_path)
+    out = tilstand(
+        "fetch-ssb",
+        "12275",
+        "12286",
+        "--regions",
+        "5001",
+        "--from-year",
+        2015,
+        "--to-year",
+        2024,
+        "--base-url",
+        ssb.v2_url,
+        "--db",
+        db_path,
+    )
     assert out.returncode == 0, out.stderr
     assert "ssb_api_12275_2015-2024.json: 200 verdier lest, 200 nye" in out.stdout
     assert "ssb_api_12286_2015-2024.json: 80 verdier lest" in out.stdout
     assert _counts(db_path)[1] == 2
-    again = tilstand("fetch-ssb", "12275", "--regions", "5001", "--from-year", 2015, "--to-year", 2024,
-                     "--base-url", ssb.v2_url, "--db", db_path)
+    again = tilstand(
+        "fetch-ssb",
+        "12275",
+        "--regions",
+        "5001",
+        "--from-year",
+        2015,
+        "--to-year",
+        2024,
+        "--base-url",
+        ssb.v2_url,
+        "--db",
+        db_path,
+    )
     assert again.returncode == 0 and "allerede importert" in again.stdout
 
 
 def test_cli_fetch_ssb_without_network_exits_1_with_advice_and_changes_nothing(db_path, ssb):
     tilstand("fetch-ssb", "12275", "--regions", "5001", "--base-url", ssb.v2_url, "--db", db_path)
     before = _counts(db_path)
-    out = tilstand("fetch-ssb", "12275", "--regions", "5001", "--db", db_path,
-                   "--base-url", f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
+    out = tilstand(
+        "fetch-ssb",
+        "12275",
+        "--regions",
+        "5001",
+        "--db",
+        db_path,
+        "--base-url",
+        f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2",
+    )
     assert out.returncode == 1
     assert "Fikk ikke kontakt med SSB (tabell 12275)" in out.stderr and "Statistikkbanken" in out.stderr
     assert "Traceback" not in out.stderr
@@ -404,25 +468,46 @@ def test_cli_fetch_ssb_all_imports_every_table_that_fetched_names_each_failed_on
     """The stand-in SSB has 07459, 12275 and 12286 (here with content codes the mapping gets wrong); every other
     table the catalogue maps it does not know (404). One wrong table must not keep the good ones out."""
     ssb.with_contents("12286", WRONG_12286)
-    out = tilstand("fetch-ssb", "--all", "--regions", "5001", "--from-year", 2015, "--to-year", 2024,
-                   "--base-url", ssb.v2_url, "--db", db_path)
+    out = tilstand(
+        "fetch-ssb",
+        "--all",
+        "--regions",
+        "5001",
+        "--from-year",
+        2015,
+        "--to-year",
+        2024,
+        "--base-url",
+        ssb.v2_url,
+        "--db",
+        db_path,
+    )
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert "ssb_api_07459_2015-2024.json: " in out.stdout and "ssb_api_12275_2015-2024.json: 200 verdier lest" in out.stdout
+    assert (
+        "ssb_api_07459_2015-2024.json: " in out.stdout
+        and "ssb_api_12275_2015-2024.json: 200 verdier lest" in out.stdout
+    )
     c = duckdb.connect(str(db_path), read_only=True)
     try:
         assert stored_tables(c) == ["07459", "12275"]
     finally:
         c.close()
     tables = fetch.tables_needed()
-    assert f"2 av {len(tables)} tabeller ble importert; disse ble ikke importert (ingenting er endret for dem):" in out.stderr
-    assert ("✗ Tabell 12286: SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter (KOSbvbarnus0000, "
-            "KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv må rettes.") in out.stderr
+    assert (
+        f"2 av {len(tables)} tabeller ble importert; disse ble ikke importert (ingenting er endret for dem):"
+        in out.stderr
+    )
+    assert (
+        "✗ Tabell 12286: SSB-tabell 12286 har ingen av statistikkvariablene katalogen venter (KOSbvbarnus0000, "
+        "KOSbvbarnuspinnb0000); koblingen i ssb_mapping.csv må rettes."
+    ) in out.stderr
     for t in set(tables) - {"07459", "12275", "12286"}:
         assert f"✗ Tabell {t}: SSB kjenner ikke tabellen (404) for tabell {t}" in out.stderr
 
 
 def test_the_import_pages_fetch_shows_the_tables_imported_and_names_each_table_that_failed(
-        app, demo_db, tmp_path, monkeypatch, ssb):
+    app, demo_db, tmp_path, monkeypatch, ssb
+):
     """The page's «Hent fra SSB» with every table chosen (its default) gives the same partial result as the CLI."""
     import shutil
 
@@ -448,4 +533,6 @@ def test_the_import_pages_fetch_shows_the_tables_imported_and_names_each_table_t
     [failed] = [e.value for e in app.error]
     lines = failed.split("\n")
     assert lines[0].startswith(f"2 av {len(fetch.tables_needed())} tabeller ble importert")
-    assert any(line.startswith(r"- Tabell 12286\: SSB\-tabell 12286 har ingen av statistikkvariablene") for line in lines)
+    assert any(
+        line.startswith(r"- Tabell 12286\: SSB\-tabell 12286 har ingen av statistikkvariablene") for line in lines
+    )

@@ -14,17 +14,27 @@ from tilstand.ingest import model, sources
 
 # Every sample file Tilstand ships or tests with, by the source that must read it.
 OWN_FILES = {
-    "ssb": [*sorted((ROOT / "sample_data" / "ssb").glob("*.json")), *sorted((ROOT / "sample_data" / "ssb").glob("*.csv")),
-            ROOT / "tests" / "data" / "ssb_12286_excel_cp1252.csv",
-            *sorted(p for p in (ROOT / "tests" / "data" / "formats").glob("ssb_*") if "klass" not in p.name),
-            *sorted((ROOT / "tests" / "data" / "formats" / "real").glob("ssb_[0-9]*")),
-            ROOT / "tests" / "data" / "formats" / "real" / "ssb_statbank_07459_population_by_age_2023_export.csv"],
+    "ssb": [
+        *sorted((ROOT / "sample_data" / "ssb").glob("*.json")),
+        *sorted((ROOT / "sample_data" / "ssb").glob("*.csv")),
+        ROOT / "tests" / "data" / "ssb_12286_excel_cp1252.csv",
+        *sorted(p for p in (ROOT / "tests" / "data" / "formats").glob("ssb_*") if "klass" not in p.name),
+        *sorted((ROOT / "tests" / "data" / "formats" / "real").glob("ssb_[0-9]*")),
+        ROOT / "tests" / "data" / "formats" / "real" / "ssb_statbank_07459_population_by_age_2023_export.csv",
+    ],
     "bufdir": sorted((ROOT / "sample_data" / "bufdir").glob("*.*")),
-    "ks_10faktor": [*sorted((ROOT / "sample_data" / "10faktor").glob("*.*")),
-                    ROOT / "sample_data" / "templates" / "10faktor.xlsx"],
-    "staff": [*sorted((ROOT / "sample_data" / "ansatte").glob("*.*")), ROOT / "sample_data" / "templates" / "ansatte.xlsx"],
-    "survey": [*sorted((ROOT / "sample_data" / "brukerundersokelse").glob("*.*")),
-               ROOT / "sample_data" / "templates" / "brukerundersokelse.xlsx"],
+    "ks_10faktor": [
+        *sorted((ROOT / "sample_data" / "10faktor").glob("*.*")),
+        ROOT / "sample_data" / "templates" / "10faktor.xlsx",
+    ],
+    "staff": [
+        *sorted((ROOT / "sample_data" / "ansatte").glob("*.*")),
+        ROOT / "sample_data" / "templates" / "ansatte.xlsx",
+    ],
+    "survey": [
+        *sorted((ROOT / "sample_data" / "brukerundersokelse").glob("*.*")),
+        ROOT / "sample_data" / "templates" / "brukerundersokelse.xlsx",
+    ],
 }
 CASES = [(name, path) for name, paths in OWN_FILES.items() for path in paths]
 
@@ -91,8 +101,14 @@ def test_every_reader_returns_the_one_model_with_observations_as_plain_tuples():
 
 
 def _adds_one_to_min_count(node: ast.AST) -> bool:
-    return (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Attribute)
-            and node.left.attr == "min_count" and isinstance(node.right, ast.Constant) and node.right.value == 1)
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add)
+        and isinstance(node.left, ast.Attribute)
+        and node.left.attr == "min_count"
+        and isinstance(node.right, ast.Constant)
+        and node.right.value == 1
+    )
 
 
 def test_the_anonymity_limit_has_one_home_and_every_template_importer_uses_it():

@@ -46,8 +46,10 @@ def test_region_labels_with_sami_names_become_plain_codes():
 
 def test_real_statbank_population_export_gives_children_0_17_per_municipality(con):
     r = ingest.import_file(con, REAL / "ssb_statbank_07459_population_by_age_2023_export.csv", actor=SYSTEM)
-    got = dict(con.execute("""SELECT region_code, value FROM observation
-                              WHERE indicator_id='barn_0_17_antall' AND year=2023""").fetchall())
+    got = dict(
+        con.execute("""SELECT region_code, value FROM observation
+                              WHERE indicator_id='barn_0_17_antall' AND year=2023""").fetchall()
+    )
     assert got["5001"] == 40596 and got["5043"] == 77
     assert len(got) == 356  # the 2023 structure; Svalbard, the shelf and 'Rest' are not places
     assert r.new_regions, "municipalities outside Trøndelag are learnt from the file"
@@ -63,20 +65,27 @@ def test_the_whole_country_as_region_0_is_stored_as_the_one_country_eak(con):
     """07459 (like every SSB table outside KOSTRA) calls the country «0 Hele landet»; the comparisons read EAK."""
     r = ingest.import_file(con, FORMATS / "ssb_07459_hele_landet_2023.csv", actor=SYSTEM)
     assert not r.new_regions, "0 is no new region: it is the country the register already has"
-    rows = dict(con.execute("""SELECT region_code || ' ' || indicator_id, value FROM observation
-                               WHERE year = 2023""").fetchall())
+    rows = dict(
+        con.execute("""SELECT region_code || ' ' || indicator_id, value FROM observation
+                               WHERE year = 2023""").fetchall()
+    )
     assert rows["EAK befolkning_totalt"] == 5_488_984  # SSB's population of Norway on 1 January 2023
     assert rows["EAK barn_0_17_antall"] == 1_112_191
     assert rows["EAK barn_andel_befolkning"] == pytest.approx(20.3)  # derived for the country too
     assert rows["5001 barn_0_17_antall"] == 40596 and rows["50 barn_0_17_antall"] > 40596
     assert not con.execute("SELECT count(*) FROM observation WHERE region_code = '0'").fetchone()[0]
-    assert con.execute("SELECT code FROM region WHERE kind = 'country' AND code IN ('0', 'EAK')").fetchall() == [("EAK",)]
+    assert con.execute("SELECT code FROM region WHERE kind = 'country' AND code IN ('0', 'EAK')").fetchall() == [
+        ("EAK",)
+    ]
 
 
 def test_a_file_naming_the_country_both_as_0_and_eak_is_refused(con):
     data = (FORMATS / "ssb_07459_hele_landet_2023.csv").read_bytes()
-    eak = [line.replace(b'"0 Hele landet"', b'"EAK Landet"') for line in data.split(b"\r\n")
-           if line.startswith(b'"0 Hele landet"')]
+    eak = [
+        line.replace(b'"0 Hele landet"', b'"EAK Landet"')
+        for line in data.split(b"\r\n")
+        if line.startswith(b'"0 Hele landet"')
+    ]
     twice = data + b"\r\n".join(eak) + b"\r\n"
     before = snapshot(con)
     with pytest.raises(InputError) as e:
@@ -86,18 +95,26 @@ def test_a_file_naming_the_country_both_as_0_and_eak_is_refused(con):
 
 
 def _values(con, *indicators):
-    return {(i, r, y): (v, s) for i, r, y, v, s in con.execute(
-        "SELECT indicator_id, region_code, year, value, status FROM observation WHERE list_contains($i, indicator_id)",
-        {"i": list(indicators)}).fetchall()}
+    return {
+        (i, r, y): (v, s)
+        for i, r, y, v, s in con.execute(
+            "SELECT indicator_id, region_code, year, value, status FROM observation WHERE list_contains($i, indicator_id)",
+            {"i": list(indicators)},
+        ).fetchall()
+    }
 
 
 def test_single_providers_are_derived_from_household_types_005_and_006_over_every_household_with_children(con):
     """06070 has no per-cent content: the share is computed from its household counts (monitor no. 47-49)."""
     ingest.import_file(con, FORMATS / "ssb_06070_husholdningstyper_sample.json", actor=SYSTEM)
-    got = _values(con, "enslige_forsorgere_andel", "husholdninger_enslig_forsorger_antall",
-                  "husholdninger_med_barn_antall")
+    got = _values(
+        con, "enslige_forsorgere_andel", "husholdninger_enslig_forsorger_antall", "husholdninger_med_barn_antall"
+    )
     assert got[("husholdninger_enslig_forsorger_antall", "5043", 2024)] == (4, None)  # 005 + 006
-    assert got[("husholdninger_med_barn_antall", "5043", 2024)] == (39, None)  # 003-006, 009, 010; not 001, 002, 007, 008
+    assert got[("husholdninger_med_barn_antall", "5043", 2024)] == (
+        39,
+        None,
+    )  # 003-006, 009, 010; not 001, 002, 007, 008
     assert got[("enslige_forsorgere_andel", "5043", 2024)] == (10.3, None)  # 4 / 39
     assert got[("enslige_forsorgere_andel", "5001", 2024)] == (17.2, None)  # 4 400 / 25 600
     assert got[("enslige_forsorgere_andel", "EAK", 2024)] == (17.5, None)  # region 0 is the country
@@ -113,8 +130,12 @@ def test_education_beyond_grunnskole_is_levels_02a_11_03a_04a_of_both_sexes_over
         data = re.sub(rb'";"[0-9][0-9a]* ', b'";"', data)
         assert b'";"Videreg' in data and b'";"Begge kj' in data
     ingest.import_file(con, "09429.csv", data=data, actor=SYSTEM)
-    got = _values(con, "utdanning_over_grunnskole_andel", "personer_16_og_over_antall",
-                  "personer_16_utdanning_over_grunnskole_antall")
+    got = _values(
+        con,
+        "utdanning_over_grunnskole_andel",
+        "personer_16_og_over_antall",
+        "personer_16_utdanning_over_grunnskole_antall",
+    )
     assert got[("personer_16_og_over_antall", "5043", 2024)] == (344, None)  # not 688 with 00, not 1 032 with sexes
     assert got[("personer_16_utdanning_over_grunnskole_antall", "5043", 2024)] == (231, None)
     assert got[("utdanning_over_grunnskole_andel", "5043", 2024)] == (67.2, None)  # 231 / 344
@@ -153,8 +174,12 @@ def test_jsonstat1_shape_is_read_and_reports_the_missing_table_number():
 def test_cp1252_csv_with_decimal_commas_imports_correctly(con):
     r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", actor=SYSTEM)
     assert r.inserted == 16
-    rows = dict(((i, reg, y), (v, s)) for i, reg, y, v, s in con.execute(
-        "SELECT indicator_id, region_code, year, value, status FROM observation").fetchall())
+    rows = dict(
+        ((i, reg, y), (v, s))
+        for i, reg, y, v, s in con.execute(
+            "SELECT indicator_id, region_code, year, value, status FROM observation"
+        ).fetchall()
+    )
     assert rows[("barn_undersokelse_andel", "5001", 2023)] == (3.0, None)
     assert rows[("barn_undersokelse_andel", "EAK", 2024)] == (3.25, None)
     assert rows[("barn_undersokelse_antall", "5001", 2024)] == (1188, None)  # "1 188"
@@ -185,14 +210,20 @@ def test_a_newer_file_for_the_same_table_replaces_values_and_counts_the_changes(
 
 def test_import_log_keeps_provenance(con):
     r = ingest.import_file(con, DATA / "ssb_12286_excel_cp1252.csv", imported_by="leder@kommune.no", actor=SYSTEM)
-    row = con.execute("SELECT file_name, length(sha256), rows, imported_by, ssb_table, sample FROM import_log "
-                      "WHERE id = ?", [r.import_id]).fetchone()
+    row = con.execute(
+        "SELECT file_name, length(sha256), rows, imported_by, ssb_table, sample FROM import_log WHERE id = ?",
+        [r.import_id],
+    ).fetchone()
     assert row == ("ssb_12286_excel_cp1252.csv", 64, 16, "leder@kommune.no", "12286", False)
 
 
 def test_a_municipality_year_before_its_current_boundaries_is_flagged(con, tmp_path):
-    text = (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b"5001 Trondheim", b"5055 Heim").replace(
-        b'"2023"', b'"2019"')
+    text = (
+        (DATA / "ssb_12286_excel_cp1252.csv")
+        .read_bytes()
+        .replace(b"5001 Trondheim", b"5055 Heim")
+        .replace(b'"2023"', b'"2019"')
+    )
     f = tmp_path / "heim.csv"
     f.write_bytes(text)
     r = ingest.import_file(con, f, actor=SYSTEM)
@@ -229,15 +260,28 @@ def _csv_variant(old: bytes, new: bytes) -> bytes:
 CSV_CASES = {
     "text_in_number": (lambda: _csv_variant(b";1210", b";12l0"), "rad 2, felt «12286", "«12l0» er ikke et tall"),
     "bad_year": (lambda: _csv_variant(b'"2023";1210', b'"20x3";1210'), "rad 2, felt «år»", "årstall"),
-    "unknown_region": (lambda: _csv_variant(b'"5001 Trondheim', b'"XYZ Trondheim'), "felt «region»", "ukjent regionkode"),
-    "impossible_municipality": (lambda: _csv_variant(b'"5001 Trondheim', b'"9901 Trondheim'), "felt «region»",
-                                "ukjent regionkode"),
-    "missing_column": (lambda: _csv_variant(b';1210', b''), "rad 2", "kolonner"),
-    "comma_separated": (lambda: (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b";", b","),
-                        "rad 1", "semikolon"),
+    "unknown_region": (
+        lambda: _csv_variant(b'"5001 Trondheim', b'"XYZ Trondheim'),
+        "felt «region»",
+        "ukjent regionkode",
+    ),
+    "impossible_municipality": (
+        lambda: _csv_variant(b'"5001 Trondheim', b'"9901 Trondheim'),
+        "felt «region»",
+        "ukjent regionkode",
+    ),
+    "missing_column": (lambda: _csv_variant(b";1210", b""), "rad 2", "kolonner"),
+    "comma_separated": (
+        lambda: (DATA / "ssb_12286_excel_cp1252.csv").read_bytes().replace(b";", b","),
+        "rad 1",
+        "semikolon",
+    ),
     "no_year_column": (lambda: _csv_variant(b'"\xe5r"', b'"periode"'), "felt «år»", "årskolonne"),
-    "html_in_name": (lambda: _csv_variant(b'"5001 Trondheim - Tr\xe5ante"', b'"5001 <b>Trondheim</b>"'),
-                     "felt «region»", "tegn som ikke"),
+    "html_in_name": (
+        lambda: _csv_variant(b'"5001 Trondheim - Tr\xe5ante"', b'"5001 <b>Trondheim</b>"'),
+        "felt «region»",
+        "tegn som ikke",
+    ),
     "empty": (lambda: b"", "", "tom"),
     "excel_file": (lambda: b"PK\x03\x04" + b"\x00" * 100, "", "Excel"),
     "no_statistikkvariabel": (lambda: _csv_variant(b'"statistikkvariabel"', b'"variabel"'), "", "statistikkvariabel"),
@@ -272,8 +316,10 @@ COUNTRY = {"0": "EAK"}  # tables outside KOSTRA call the country «0 Hele landet
 def _jsonstat_cells(path):
     """(codes by dimension, value) for every cell of a JSON-stat2 file, read here without the importer."""
     doc = json.loads(path.read_text(encoding="utf-8"))
-    codes = [sorted(doc["dimension"][i]["category"]["index"], key=doc["dimension"][i]["category"]["index"].get)
-             for i in doc["id"]]
+    codes = [
+        sorted(doc["dimension"][i]["category"]["index"], key=doc["dimension"][i]["category"]["index"].get)
+        for i in doc["id"]
+    ]
     for value, combo in zip(doc["value"], itertools.product(*codes), strict=True):
         yield dict(zip(doc["id"], combo, strict=True)), value
 
@@ -291,8 +337,10 @@ def _code(label: str) -> str:
 
 
 def _stored(con):
-    return {(i, r, y): v for i, r, y, v in con.execute(
-        "SELECT indicator_id, region_code, year, value FROM observation").fetchall()}
+    return {
+        (i, r, y): v
+        for i, r, y, v in con.execute("SELECT indicator_id, region_code, year, value FROM observation").fetchall()
+    }
 
 
 def _share(part: float, whole: float) -> float:
@@ -307,9 +355,11 @@ def _households_by_hand():
             single[key] += value
         if cell["HushType"] in ("003", "004", "005", "006", "009", "010"):
             children[key] += value
-    return {**{("husholdninger_enslig_forsorger_antall", *k): v for k, v in single.items()},
-            **{("husholdninger_med_barn_antall", *k): v for k, v in children.items()},
-            **{("enslige_forsorgere_andel", *k): _share(single[k], children[k]) for k in children}}
+    return {
+        **{("husholdninger_enslig_forsorger_antall", *k): v for k, v in single.items()},
+        **{("husholdninger_med_barn_antall", *k): v for k, v in children.items()},
+        **{("enslige_forsorgere_andel", *k): _share(single[k], children[k]) for k in children},
+    }
 
 
 def _education_by_hand():
@@ -325,15 +375,19 @@ def _education_by_hand():
                     beyond[key] += int(text)
                 if level != "00":  # SSB's total beside its parts
                     everyone[key] += int(text)
-    return {**{("personer_16_utdanning_over_grunnskole_antall", *k): v for k, v in beyond.items()},
-            **{("personer_16_og_over_antall", *k): v for k, v in everyone.items()},
-            **{("utdanning_over_grunnskole_andel", *k): _share(beyond[k], everyone[k]) for k in everyone}}
+    return {
+        **{("personer_16_utdanning_over_grunnskole_antall", *k): v for k, v in beyond.items()},
+        **{("personer_16_og_over_antall", *k): v for k, v in everyone.items()},
+        **{("utdanning_over_grunnskole_andel", *k): _share(beyond[k], everyone[k]) for k in everyone},
+    }
 
 
 def _low_income_by_hand():
-    return {("barn_lavinntekt_andel", _code(cell["Region"]), int(cell["Tid"])): value
-            for cell, value in _jsonstat_cells(FORMATS / "ssb_08764_lavinntekt_sample.json")
-            if cell["ContentsCode"] == "EUskala60"}
+    return {
+        ("barn_lavinntekt_andel", _code(cell["Region"]), int(cell["Tid"])): value
+        for cell, value in _jsonstat_cells(FORMATS / "ssb_08764_lavinntekt_sample.json")
+        if cell["ContentsCode"] == "EUskala60"
+    }
 
 
 def _population_by_hand():
@@ -346,19 +400,25 @@ def _population_by_hand():
         everyone[key] += int(row[column])
         if age <= 17:
             children[key] += int(row[column])
-    return {**{("barn_0_17_antall", *k): v for k, v in children.items()},
-            **{("befolkning_totalt", *k): v for k, v in everyone.items()},
-            **{("barn_andel_befolkning", *k): _share(children[k], everyone[k]) for k in everyone}}
+    return {
+        **{("barn_0_17_antall", *k): v for k, v in children.items()},
+        **{("befolkning_totalt", *k): v for k, v in everyone.items()},
+        **{("barn_andel_befolkning", *k): _share(children[k], everyone[k]) for k in everyone},
+    }
 
 
-@pytest.mark.parametrize("name, by_hand", [
-    ("ssb_06070_husholdningstyper_sample.json", _households_by_hand),
-    ("ssb_09429_utdanningsniva_sample.csv", _education_by_hand),
-    ("ssb_08764_lavinntekt_sample.json", _low_income_by_hand),
-    ("ssb_07459_hele_landet_2023.csv", _population_by_hand),
-])
+@pytest.mark.parametrize(
+    "name, by_hand",
+    [
+        ("ssb_06070_husholdningstyper_sample.json", _households_by_hand),
+        ("ssb_09429_utdanningsniva_sample.csv", _education_by_hand),
+        ("ssb_08764_lavinntekt_sample.json", _low_income_by_hand),
+        ("ssb_07459_hele_landet_2023.csv", _population_by_hand),
+    ],
+)
 def test_every_count_and_share_stored_from_a_real_shaped_background_file_is_what_the_file_gives_by_hand(
-        con, name, by_hand):
+    con, name, by_hand
+):
     """Through the real importer into a DuckDB file; the expected numbers are summed from the file's own cells
     here (household types, education levels of both sexes without SSB's total, EU scale 60, ages 0-17), and the
     shares are derived by the importer from the stored counts, rounded to one decimal."""
@@ -376,6 +436,7 @@ def test_every_count_and_share_stored_from_a_real_shaped_background_file_is_what
 
 
 # --- the mapping against the queries that fed Bufdir's kommunemonitor (gardenberg/barnevernmonitor, 2021) --------
+
 
 def _mapping_rows():
     from tests.conftest import ROOT
@@ -401,10 +462,18 @@ def _selection(text: str) -> dict[str, set[str]]:
 def test_every_confirmed_mapping_row_that_cites_the_monitor_asks_ssb_what_the_monitor_asked():
     """A row whose note names the monitor's query (tabell_N) has that query's table, content code and selection:
     the note is a source one can check, not a word."""
-    kostra = {r["bufdir_script_object"]: r for r in csv.DictReader(
-        (REAL / "bufdir_monitor_kostra_queries_2021.csv").read_text(encoding="utf-8").splitlines())}
-    background = {r["indicator_no"]: r for r in csv.DictReader(
-        (REAL / "bufdir_monitor_background_queries_2021.csv").read_text(encoding="utf-8").splitlines())}
+    kostra = {
+        r["bufdir_script_object"]: r
+        for r in csv.DictReader(
+            (REAL / "bufdir_monitor_kostra_queries_2021.csv").read_text(encoding="utf-8").splitlines()
+        )
+    }
+    background = {
+        r["indicator_no"]: r
+        for r in csv.DictReader(
+            (REAL / "bufdir_monitor_background_queries_2021.csv").read_text(encoding="utf-8").splitlines()
+        )
+    }
     checked = []
     for row in _mapping_rows():
         cited = re.search(r"tabell_(\d+)", row["note"])
@@ -422,4 +491,3 @@ def test_every_confirmed_mapping_row_that_cites_the_monitor_asks_ssb_what_the_mo
         assert {d: c for d, c in ours.items() if d in theirs} == theirs, row["indicator_id"]
         checked.append(row["indicator_id"])
     assert len(checked) >= 29, checked  # every confirmed row but 12279 per 0-24 (from ssb.no/kompis)
-

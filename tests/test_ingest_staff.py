@@ -26,8 +26,10 @@ H = ";".join(build.staff_headers())
 # Kommunenummer, År, Kvartal, Årsverk, Stillinger, Ledige, Korttid, Langtid, Legemeldt, Sluttet, Snitt, Saksb.,
 # Master, 2031, Vidr.
 YEAR_ROW = ["5001", 2024, None, 120.5, 130, 4, None, None, None, 20, 125.0, 80, 30, 50, 10]
-QUARTERS = [["5001", 2024, q, None, None, None, s, lg, d] for q, s, lg, d in (
-    (1, 2.0, 5.0, 5.5), (2, 3.0, 6.0, 7.0), (3, 1.0, 4.0, 4.0), (4, 2.0, 5.0, 5.5))]
+QUARTERS = [
+    ["5001", 2024, q, None, None, None, s, lg, d]
+    for q, s, lg, d in ((1, 2.0, 5.0, 5.5), (2, 3.0, 6.0, 7.0), (3, 1.0, 4.0, 4.0), (4, 2.0, 5.0, 5.5))
+]
 
 
 def fill(rows) -> bytes:
@@ -58,8 +60,12 @@ def test_template_round_trip_and_computations(con, tmp_path):
     f.write_bytes(fill([YEAR_ROW, *QUARTERS]))
     assert ingest.detect(f.read_bytes(), f.name) == "staff"
     result = ingest.import_file(con, f, actor=SYSTEM)
-    got = {i: v for i, v, s in con.execute("SELECT indicator_id, value, status FROM observation "
-                                           "WHERE region_code = '5001' AND year = 2024").fetchall()}
+    got = {
+        i: v
+        for i, v, s in con.execute(
+            "SELECT indicator_id, value, status FROM observation WHERE region_code = '5001' AND year = 2024"
+        ).fetchall()
+    }
     assert got["turnover_pct"] == 16.0  # 20 ÷ 125 × 100
     assert got["andel_master"] == 37.5 and got["andel_kompetansekrav_2031"] == 62.5
     assert got["andel_videreutdanning"] == 12.5
@@ -71,7 +77,8 @@ def test_template_round_trip_and_computations(con, tmp_path):
 
 def test_csv_cp1252_with_decimal_comma_reads_as_the_template():
     body = "5001;2024;;120,5;130;4;;;;20;125,0;80;30;50;10\r\n" + "".join(
-        f"5001;2024;{q};;;;{s};{lg};{d}\r\n".replace(".", ",") for _, _, q, *_, s, lg, d in QUARTERS)
+        f"5001;2024;{q};;;;{s};{lg};{d}\r\n".replace(".", ",") for _, _, q, *_, s, lg, d in QUARTERS
+    )
     a = staff.parse_file(csv_bytes("Eksempeldata;\r\n" * 0 + body), "a.csv")
     b = staff.parse_file(fill([YEAR_ROW, *QUARTERS]), "a.xlsx")
     assert obs(a) == obs(b) and a.source == "staff_csv" and b.source == "staff_xlsx"
@@ -79,13 +86,19 @@ def test_csv_cp1252_with_decimal_comma_reads_as_the_template():
 
 
 # Kvartal, korttid, langtid, legemeldt, avtalte dagsverk: a summer quarter with fewer agreed days (holidays)
-WEIGHTED = [(1, 2.0, 5.0, 5.5, 1900.0), (2, 3.0, 6.0, 7.0, 1800.0), (3, 1.0, 4.0, 4.0, 1300.0),
-            (4, 2.0, 5.0, 5.5, 2000.0)]
+WEIGHTED = [
+    (1, 2.0, 5.0, 5.5, 1900.0),
+    (2, 3.0, 6.0, 7.0, 1800.0),
+    (3, 1.0, 4.0, 4.0, 1300.0),
+    (4, 2.0, 5.0, 5.5, 2000.0),
+]
 
 
 def _quarter_rows(quarters) -> list[list]:
-    return [["5001", 2024, q, None, None, None, s, lg, d, None, None, None, None, None, None, *days]
-            for q, s, lg, d, *days in quarters]
+    return [
+        ["5001", 2024, q, None, None, None, s, lg, d, None, None, None, None, None, None, *days]
+        for q, s, lg, d, *days in quarters
+    ]
 
 
 def test_yearly_sick_leave_weighs_each_quarter_by_its_agreed_working_days(con, tmp_path):
@@ -94,8 +107,12 @@ def test_yearly_sick_leave_weighs_each_quarter_by_its_agreed_working_days(con, t
     p = ingest.read(f).parsed
     assert p.notes == [] and p.equal_weight_years == []
     ingest.write(con, ingest.read(f), actor=SYSTEM)
-    got = dict(con.execute("SELECT indicator_id, value FROM observation WHERE region_code = '5001' AND year = 2024 "
-                           "AND indicator_id LIKE 'sykefravaer%'").fetchall())
+    got = dict(
+        con.execute(
+            "SELECT indicator_id, value FROM observation WHERE region_code = '5001' AND year = 2024 "
+            "AND indicator_id LIKE 'sykefravaer%'"
+        ).fetchall()
+    )
     # sick days ÷ agreed days over the year, by hand: 2,0 % of 1 900 = 38 days, 3,0 % of 1 800 = 54, 1,0 % of
     # 1 300 = 13, 2,0 % of 2 000 = 40; 145 days of 7 000 = 2,0714 % (the equal-weight mean would be 2,0 %)
     assert got["sykefravaer_korttid_pct"] == round(145 / 7000 * 100, 4) == 2.0714
@@ -115,7 +132,8 @@ def test_without_agreed_working_days_the_quarters_weigh_equally_and_the_import_s
     assert p.notes == [
         "Avtalte dagsverk mangler for 5001 2024: sykefraværet for året er regnet som "
         "gjennomsnittet av de fire kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. "
-        "Fyll inn kolonnen «Avtalte dagsverk» på kvartalsradene for å få det vektede tallet."]
+        "Fyll inn kolonnen «Avtalte dagsverk» på kvartalsradene for å få det vektede tallet."
+    ]
 
 
 def test_equal_agreed_working_days_give_the_plain_mean():
@@ -146,69 +164,128 @@ BAD = {
     "empty": ("", "filen er tom."),
     "no_header": ("År;Årsverk\r\n2024;3\r\n", None),
     "unknown_column": (None, None),
-    "missing_year_column": ("Kommunenummer;Årsverk\r\n5001;3\r\n",
-                            "rad 1: overskriftsraden mangler «År». Bruk overskriftene fra malen "
-                            "sample_data/templates/ansatte.xlsx."),
-    "duplicate_column": ("Kommunenummer;År;Årsverk;Antall årsverk\r\n5001;2024;3;3\r\n",
-                         "rad 1, felt «Antall årsverk»: kolonnen står to ganger (kolonne 3 og kolonne 4). Slett den ene."),
+    "missing_year_column": (
+        "Kommunenummer;Årsverk\r\n5001;3\r\n",
+        "rad 1: overskriftsraden mangler «År». Bruk overskriftene fra malen sample_data/templates/ansatte.xlsx.",
+    ),
+    "duplicate_column": (
+        "Kommunenummer;År;Årsverk;Antall årsverk\r\n5001;2024;3;3\r\n",
+        "rad 1, felt «Antall årsverk»: kolonnen står to ganger (kolonne 3 og kolonne 4). Slett den ene.",
+    ),
     "no_rows": (H + "\r\n", "filen har en overskriftsrad, men ingen rader med tall."),
     "missing_municipality": (";2024;;3\r\n", "rad 2, felt «Kommunenummer»: kommunenummeret mangler."),
-    "bad_municipality": ("50x1;2024;;3\r\n",
-                         "rad 2, felt «Kommunenummer»: «50x1» er ikke et kommunenummer (4 siffer, f.eks. 5001)."),
+    "bad_municipality": (
+        "50x1;2024;;3\r\n",
+        "rad 2, felt «Kommunenummer»: «50x1» er ikke et kommunenummer (4 siffer, f.eks. 5001).",
+    ),
     "missing_year": ("5001;;;3\r\n", "rad 2, felt «År»: året mangler."),
     "year_out_of_range": ("5001;1999;;3\r\n", None),
-    "bad_quarter": ("5001;2024;5;;;;2;3\r\n", "rad 2, felt «Kvartal»: «5» er ikke et kvartal. Skriv 1, 2, 3 eller 4, "
-                    "eller la cellen stå tom på raden for hele året."),
-    "year_field_on_quarter": ("5001;2024;1;3;;;2;3\r\n", "rad 2, felt «Årsverk»: årsverk gjelder hele året og skrives "
-                              "på raden med tomt kvartal, ikke på en kvartalsrad."),
-    "sick_on_year_row": ("5001;2024;;3;;;2;3\r\n", "rad 2, felt «Sykefravær korttid (%)»: sykefraværet skrives per "
-                         "kvartal: fyll inn «Kvartal» (1–4) og bruk én rad per kvartal."),
+    "bad_quarter": (
+        "5001;2024;5;;;;2;3\r\n",
+        "rad 2, felt «Kvartal»: «5» er ikke et kvartal. Skriv 1, 2, 3 eller 4, "
+        "eller la cellen stå tom på raden for hele året.",
+    ),
+    "year_field_on_quarter": (
+        "5001;2024;1;3;;;2;3\r\n",
+        "rad 2, felt «Årsverk»: årsverk gjelder hele året og skrives "
+        "på raden med tomt kvartal, ikke på en kvartalsrad.",
+    ),
+    "sick_on_year_row": (
+        "5001;2024;;3;;;2;3\r\n",
+        "rad 2, felt «Sykefravær korttid (%)»: sykefraværet skrives per "
+        "kvartal: fyll inn «Kvartal» (1–4) og bruk én rad per kvartal.",
+    ),
     "quarter_without_sick": ("5001;2024;1;;;;;\r\n", None),
-    "sick_over_100": ("5001;2024;1;;;;101;3\r\n", "rad 2, felt «Sykefravær korttid (%)»: sykefraværet 101 ligger "
-                      "utenfor 0–100 prosent."),
-    "sick_sum_over_100": ("5001;2024;1;;;;60;50\r\n", "rad 2, felt «Sykefravær langtid (%)»: korttids- og "
-                          "langtidsfraværet er til sammen mer enn 100 prosent av avtalte dagsverk."),
-    "doctor_over_total": ("5001;2024;1;;;;2;3;5,5\r\n", "rad 2, felt «Legemeldt sykefravær (%)»: legemeldt "
-                          "sykefravær (5,5 %) er høyere enn sykefraværet i alt, korttid + langtid (5 %). Legemeldt "
-                          "fravær er en del av det samlede fraværet."),
-    "doctor_over_100": ("5001;2024;1;;;;2;3;120\r\n", "rad 2, felt «Legemeldt sykefravær (%)»: sykefraværet 120 "
-                        "ligger utenfor 0–100 prosent."),
-    "duplicate_quarter": ("5001;2024;1;;;;2;3\r\n5001;2024;K1;;;;2;3\r\n",
-                          "rad 3, felt «Kvartal»: kvartal 1 i 2024 for 5001 står to ganger: rad 2 og rad 3."),
-    "duplicate_year": ("5001;2024;;3\r\n5001;2024;;4\r\n", "rad 3, felt «År»: 5001 i 2024 står to ganger (rad 2 og "
-                       "rad 3). Bruk én rad per kommune og år."),
+    "sick_over_100": (
+        "5001;2024;1;;;;101;3\r\n",
+        "rad 2, felt «Sykefravær korttid (%)»: sykefraværet 101 ligger utenfor 0–100 prosent.",
+    ),
+    "sick_sum_over_100": (
+        "5001;2024;1;;;;60;50\r\n",
+        "rad 2, felt «Sykefravær langtid (%)»: korttids- og "
+        "langtidsfraværet er til sammen mer enn 100 prosent av avtalte dagsverk.",
+    ),
+    "doctor_over_total": (
+        "5001;2024;1;;;;2;3;5,5\r\n",
+        "rad 2, felt «Legemeldt sykefravær (%)»: legemeldt "
+        "sykefravær (5,5 %) er høyere enn sykefraværet i alt, korttid + langtid (5 %). Legemeldt "
+        "fravær er en del av det samlede fraværet.",
+    ),
+    "doctor_over_100": (
+        "5001;2024;1;;;;2;3;120\r\n",
+        "rad 2, felt «Legemeldt sykefravær (%)»: sykefraværet 120 ligger utenfor 0–100 prosent.",
+    ),
+    "duplicate_quarter": (
+        "5001;2024;1;;;;2;3\r\n5001;2024;K1;;;;2;3\r\n",
+        "rad 3, felt «Kvartal»: kvartal 1 i 2024 for 5001 står to ganger: rad 2 og rad 3.",
+    ),
+    "duplicate_year": (
+        "5001;2024;;3\r\n5001;2024;;4\r\n",
+        "rad 3, felt «År»: 5001 i 2024 står to ganger (rad 2 og rad 3). Bruk én rad per kommune og år.",
+    ),
     "negative_fte": ("5001;2024;;-3\r\n", "rad 2, felt «Årsverk»: årsverk kan ikke være negativt (-3)."),
-    "text_fte": ("5001;2024;;mange\r\n", "rad 2, felt «Årsverk»: «mange» er ikke et tall. Skriv årsverk som et tall "
-                 "med desimalkomma, f.eks. 12,5."),
-    "fractional_positions": ("5001;2024;;3;4,5\r\n", "rad 2, felt «Stillinger»: «4,5» er ikke et helt tall; antall "
-                             "stillinger må være et helt tall."),
-    "vacant_over_positions": ("5001;2024;;3;4;5\r\n", "rad 2, felt «Ledige stillinger»: ledige stillinger (5) er "
-                              "flere enn stillinger (4)."),
-    "leavers_without_average": ("5001;2024;;;;;;;;3\r\n", "rad 2, felt «Sluttet i året»: gjennomsnittlig antall "
-                                "ansatte mangler. Det trengs for å regne ut turnover (sluttet ÷ gjennomsnittlig "
-                                "antall ansatte)."),
-    "average_zero": ("5001;2024;;;;;;;;3;0\r\n", "rad 2, felt «Gjennomsnittlig antall ansatte»: gjennomsnittlig "
-                     "antall ansatte er 0, men noen har sluttet."),
-    "master_without_caseworkers": ("5001;2024;;;;;;;;;;;3\r\n", "rad 2, felt «Med master i barnevern»: «Saksbehandlere "
-                                   "og ledere» mangler. Andelen regnes ut av antall saksbehandlere og ledere."),
-    "master_over_caseworkers": ("5001;2024;;;;;;;;;;2;3;3\r\n", "rad 2, felt «Med master i barnevern»: antall med "
-                                "master (3) er større enn antall saksbehandlere og ledere (2)."),
-    "master_over_requirement": ("5001;2024;;;;;;;;;;10;3;2\r\n", "rad 2, felt «Oppfyller kravet fra 2031»: færre "
-                                "oppfyller kravet fra 2031 (2) enn som har master i barnevern (3); master i barnevern "
-                                "oppfyller kravet."),
-    "stray_value": ("5001;2024;;3;;;;;;;;;;;;;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
-                    "17). Slett den, eller gi kolonnen en overskrift."),
-    "agreed_days_on_year_row": ("5001;2024;;3;;;;;;;;;;;;1800\r\n", "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk "
-                                "skrives per kvartal, på kvartalsraden med sykefraværet: fyll inn «Kvartal» (1–4)."),
-    "agreed_days_zero": ("5001;2024;1;;;;2;3;;;;;;;;0\r\n", "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk må være "
-                         "flere enn 0 (0)."),
+    "text_fte": (
+        "5001;2024;;mange\r\n",
+        "rad 2, felt «Årsverk»: «mange» er ikke et tall. Skriv årsverk som et tall med desimalkomma, f.eks. 12,5.",
+    ),
+    "fractional_positions": (
+        "5001;2024;;3;4,5\r\n",
+        "rad 2, felt «Stillinger»: «4,5» er ikke et helt tall; antall stillinger må være et helt tall.",
+    ),
+    "vacant_over_positions": (
+        "5001;2024;;3;4;5\r\n",
+        "rad 2, felt «Ledige stillinger»: ledige stillinger (5) er flere enn stillinger (4).",
+    ),
+    "leavers_without_average": (
+        "5001;2024;;;;;;;;3\r\n",
+        "rad 2, felt «Sluttet i året»: gjennomsnittlig antall "
+        "ansatte mangler. Det trengs for å regne ut turnover (sluttet ÷ gjennomsnittlig "
+        "antall ansatte).",
+    ),
+    "average_zero": (
+        "5001;2024;;;;;;;;3;0\r\n",
+        "rad 2, felt «Gjennomsnittlig antall ansatte»: gjennomsnittlig antall ansatte er 0, men noen har sluttet.",
+    ),
+    "master_without_caseworkers": (
+        "5001;2024;;;;;;;;;;;3\r\n",
+        "rad 2, felt «Med master i barnevern»: «Saksbehandlere "
+        "og ledere» mangler. Andelen regnes ut av antall saksbehandlere og ledere.",
+    ),
+    "master_over_caseworkers": (
+        "5001;2024;;;;;;;;;;2;3;3\r\n",
+        "rad 2, felt «Med master i barnevern»: antall med "
+        "master (3) er større enn antall saksbehandlere og ledere (2).",
+    ),
+    "master_over_requirement": (
+        "5001;2024;;;;;;;;;;10;3;2\r\n",
+        "rad 2, felt «Oppfyller kravet fra 2031»: færre "
+        "oppfyller kravet fra 2031 (2) enn som har master i barnevern (3); master i barnevern "
+        "oppfyller kravet.",
+    ),
+    "stray_value": (
+        "5001;2024;;3;;;;;;;;;;;;;x\r\n",
+        "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne "
+        "17). Slett den, eller gi kolonnen en overskrift.",
+    ),
+    "agreed_days_on_year_row": (
+        "5001;2024;;3;;;;;;;;;;;;1800\r\n",
+        "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk "
+        "skrives per kvartal, på kvartalsraden med sykefraværet: fyll inn «Kvartal» (1–4).",
+    ),
+    "agreed_days_zero": (
+        "5001;2024;1;;;;2;3;;;;;;;;0\r\n",
+        "rad 2, felt «Avtalte dagsverk»: avtalte dagsverk må være flere enn 0 (0).",
+    ),
     "agreed_days_for_some_quarters": (
         "".join(f"5001;2024;{q};;;;2;3;;;;;;;;{d}\r\n" for q, d in ((1, 1800), (2, ""), (3, 1700), (4, 1900))),
         "rad 3, felt «Avtalte dagsverk»: avtalte dagsverk mangler her, men står på andre kvartaler i 2024 for 5001 "
-        "(rad 2, 4, 5). Fyll dem inn for alle kvartalene i året, eller la kolonnen stå tom for hele året."),
+        "(rad 2, 4, 5). Fyll dem inn for alle kvartalene i året, eller la kolonnen stå tom for hele året.",
+    ),
     "date_in_percent": ("5001;2024;1;;;;1.5.;3\r\n", None),
-    "excel_error": ("5001;2024;;#DIV/0!\r\n", "rad 2, felt «Årsverk»: cellen viser Excel-feilen «#DIV/0!». Rett "
-                    "formelen, eller skriv inn tallet."),
+    "excel_error": (
+        "5001;2024;;#DIV/0!\r\n",
+        "rad 2, felt «Årsverk»: cellen viser Excel-feilen «#DIV/0!». Rett formelen, eller skriv inn tallet.",
+    ),
 }
 
 
@@ -244,15 +321,22 @@ def test_a_broken_file_is_refused_with_exact_message_and_nothing_changes(con, tm
 def test_special_messages():
     with pytest.raises(InputError) as e:
         staff.parse_file(csv_bytes("5001;2024\r\n", header="Kommunenummer;År;Lønn"), "u.csv")
-    assert e.value.row == 1 and e.value.field == "Lønn" and e.value.message.startswith(
-        "ukjent kolonne (kolonne 3). Tilstand kjenner «Kommunenummer», «År», «Kvartal», «Årsverk»")
+    assert (
+        e.value.row == 1
+        and e.value.field == "Lønn"
+        and e.value.message.startswith(
+            "ukjent kolonne (kolonne 3). Tilstand kjenner «Kommunenummer», «År», «Kvartal», «Årsverk»"
+        )
+    )
     with pytest.raises(InputError) as e:
         staff.parse_file(csv_bytes("5001;1999;;3\r\n"), "y.csv")
     assert e.value.message.startswith("«1999» er ikke et gyldig år (2000–")
     with pytest.raises(InputError) as e:
         staff.parse_file(csv_bytes("5001;2024;1;;;;;\r\n"), "q.csv")
-    assert e.value.message == ("kvartalsraden har ikke noe sykefravær. Fyll inn «Sykefravær korttid (%)» og "
-                               "«Sykefravær langtid (%)», eller slett raden.")
+    assert e.value.message == (
+        "kvartalsraden har ikke noe sykefravær. Fyll inn «Sykefravær korttid (%)» og "
+        "«Sykefravær langtid (%)», eller slett raden."
+    )
 
 
 def test_the_battery_is_large():
@@ -266,16 +350,20 @@ def test_a_wrong_sheet_name_is_named(tmp_path):
     wb.save(out)
     with pytest.raises(InputError) as e:
         staff.parse_file(out.getvalue(), "s.xlsx")
-    assert e.value.message == ("finner ikke arket «Ansatte». Arbeidsboken har arkene «Ark1», «Veiledning». Bruk malen "
-                               "sample_data/templates/ansatte.xlsx og skriv resultatene i arket «Ansatte».")
+    assert e.value.message == (
+        "finner ikke arket «Ansatte». Arbeidsboken har arkene «Ark1», «Veiledning». Bruk malen "
+        "sample_data/templates/ansatte.xlsx og skriv resultatene i arket «Ansatte»."
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), min_size=1, max_size=4))
 def test_yearly_sick_leave_is_the_mean_of_four_quarters_and_nothing_less(quarters):
     """Tenths of a per cent per quarter: the yearly value exists only with four quarters, and is their mean."""
-    body = "".join(f"5001;2024;{q};;;;{s / 10:.1f};{lg / 10:.1f}\r\n".replace(".", ",")
-                   for q, (s, lg) in enumerate(quarters, start=1))
+    body = "".join(
+        f"5001;2024;{q};;;;{s / 10:.1f};{lg / 10:.1f}\r\n".replace(".", ",")
+        for q, (s, lg) in enumerate(quarters, start=1)
+    )
     got = obs(staff.parse_file(csv_bytes(body), "h.csv"))
     if len(quarters) < 4:
         assert got == {}
@@ -309,8 +397,14 @@ def test_shares_and_rates_on_fewer_than_five_people_are_stored_without_their_num
     year_row = YEAR_ROW[:9] + [1, average, caseworkers, 1, 2, 1]
     p = staff.parse_file(fill([year_row, *QUARTERS]), "a.xlsx")
     got = obs(p)
-    rates = ("andel_master", "andel_kompetansekrav_2031", "andel_videreutdanning", "turnover_pct",
-             *staff.SICK_IDS.values(), staff.TOTAL_SICK_ID)
+    rates = (
+        "andel_master",
+        "andel_kompetansekrav_2031",
+        "andel_videreutdanning",
+        "turnover_pct",
+        *staff.SICK_IDS.values(),
+        staff.TOTAL_SICK_ID,
+    )
     assert all((got[(i, "5001", 2024)] == (None, "x")) is hidden for i in rates)
     assert p.suppressed == (len(rates) if hidden else 0)
     assert got[("ansatte_arsverk", "5001", 2024)] == (120.5, None)  # a count of staff is never hidden

@@ -25,13 +25,19 @@ SAMPLE_CSV = ROOT / "sample_data" / "brukerundersokelse" / "brukerundersokelse_2
 H = ";".join(build.survey_headers())
 Q = "Er det lett å få kontakt?"
 # parents: 12 answered; 2×«4», 4×«5», 5×«6 Svært fornøyd», 1×«Vet ikke» -> (8 + 20 + 30) / 11
-PARENTS = [["5001", 2024, "foreldre", "Tilgjengelighet", Q, o, k, 12]
-           for o, k in (("4", 2), ("5", 4), ("6 Svært fornøyd", 5), ("Vet ikke", 1))]
+PARENTS = [
+    ["5001", 2024, "foreldre", "Tilgjengelighet", Q, o, k, 12]
+    for o, k in (("4", 2), ("5", 4), ("6 Svært fornøyd", 5), ("Vet ikke", 1))
+]
 # children: 3 answered -> under the limit alone
-CHILDREN = [["5001", 2024, "barn og unge", "Har det bra der jeg bor", "Har du det bra der du bor?", o, k, 3]
-            for o, k in ((2, 1), (5, 2))]
-RESPECT = [["5001", 2024, g, "Respektfull behandling", "Blir du møtt med respekt?", "5", n, n]
-           for g, n in (("foreldre", 12), ("barn og unge", 3))]
+CHILDREN = [
+    ["5001", 2024, "barn og unge", "Har det bra der jeg bor", "Har du det bra der du bor?", o, k, 3]
+    for o, k in ((2, 1), (5, 2))
+]
+RESPECT = [
+    ["5001", 2024, g, "Respektfull behandling", "Blir du møtt med respekt?", "5", n, n]
+    for g, n in (("foreldre", 12), ("barn og unge", 3))
+]
 
 
 def fill(rows) -> bytes:
@@ -66,8 +72,12 @@ def test_template_round_trip_scores_and_anonymity(con, tmp_path):
     f.write_bytes(fill([*PARENTS, *CHILDREN, *RESPECT]))
     assert ingest.detect(f.read_bytes(), f.name) == "survey"
     ingest.import_file(con, f, actor=SYSTEM)
-    got = {i: (v, s) for i, v, s in con.execute("SELECT indicator_id, value, status FROM observation "
-                                                "WHERE region_code = '5001' AND year = 2024").fetchall()}
+    got = {
+        i: (v, s)
+        for i, v, s in con.execute(
+            "SELECT indicator_id, value, status FROM observation WHERE region_code = '5001' AND year = 2024"
+        ).fetchall()
+    }
     assert got["bu_antall_svar"] == (15.0, None)
     assert got["bu_tilgjengelighet"][0] == pytest.approx(58 / 11, abs=1e-4)  # «Vet ikke» not scored
     assert got["bu_respektfull_behandling"] == (5.0, None)  # both groups: 15 respondents
@@ -101,55 +111,85 @@ def test_a_long_text_cell_refuses_the_file():
     with pytest.raises(InputError) as e:
         survey.parse_file(csv_bytes(line(["5001", 2024, "foreldre", "Informasjon", long, "5", 1, 5])), "l.csv")
     assert (e.value.row, e.value.field) == (2, "Spørsmål")
-    assert e.value.message.startswith(f"cellen har en lang tekst ({len(long.strip())} tegn), som ser ut som et "
-                                      "fritekstsvar. Fritekstsvar importeres aldri")
+    assert e.value.message.startswith(
+        f"cellen har en lang tekst ({len(long.strip())} tegn), som ser ut som et "
+        "fritekstsvar. Fritekstsvar importeres aldri"
+    )
 
 
 P = "5001;2024;foreldre;Tilgjengelighet;" + Q
 BAD = {
     "empty": ("", "filen er tom."),
     "no_rows": ("", "filen har en overskriftsrad, men ingen rader med tall."),
-    "missing_column": ("Kommunenummer;År;Gruppe\r\n5001;2024;foreldre\r\n",
-                       "rad 1: overskriftsraden mangler «Dimensjon», «Spørsmål», «Svaralternativ», «Antall», «Antall "
-                       "som svarte». Bruk overskriftene fra malen sample_data/templates/brukerundersokelse.xlsx."),
-    "comment_column": ("Kommunenummer;År;Gruppe;Kommentar\r\n5001;2024;foreldre;fint\r\n",
-                       "rad 1, felt «Kommentar»: kolonnen ser ut som fritekst. Fritekstsvar importeres aldri: de kan "
-                       "avsløre hvem et barn eller en familie er. Slett kolonnen (og tekstsvarene) før du importerer; "
-                       "bare svarfordelingen skal med."),
-    "missing_municipality": (";2024;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n",
-                             "rad 2, felt «Kommunenummer»: «Kommunenummer» mangler."),
+    "missing_column": (
+        "Kommunenummer;År;Gruppe\r\n5001;2024;foreldre\r\n",
+        "rad 1: overskriftsraden mangler «Dimensjon», «Spørsmål», «Svaralternativ», «Antall», «Antall "
+        "som svarte». Bruk overskriftene fra malen sample_data/templates/brukerundersokelse.xlsx.",
+    ),
+    "comment_column": (
+        "Kommunenummer;År;Gruppe;Kommentar\r\n5001;2024;foreldre;fint\r\n",
+        "rad 1, felt «Kommentar»: kolonnen ser ut som fritekst. Fritekstsvar importeres aldri: de kan "
+        "avsløre hvem et barn eller en familie er. Slett kolonnen (og tekstsvarene) før du importerer; "
+        "bare svarfordelingen skal med.",
+    ),
+    "missing_municipality": (
+        ";2024;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n",
+        "rad 2, felt «Kommunenummer»: «Kommunenummer» mangler.",
+    ),
     "unknown_municipality": ("9999;2024;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n", None),
-    "bad_year": ("5001;tjue;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n",
-                 "rad 2, felt «År»: «tjue» er ikke et tall. Skriv årstallet som et helt tall."),
-    "bad_group": ("5001;2024;lærere;Tilgjengelighet;" + Q + ";5;1;5\r\n",
-                  "rad 2, felt «Gruppe»: «lærere» er ikke en gruppe. Skriv «barn og unge» eller «foreldre»."),
-    "bad_dimension": ("5001;2024;foreldre;Lønn;" + Q + ";5;1;5\r\n",
-                      "rad 2, felt «Dimensjon»: «Lønn» er ikke en dimensjon Tilstand kjenner (Tilgjengelighet, "
-                      "Informasjon, Respektfull behandling, Brukermedvirkning, Resultat for brukerne, Har det bra der "
-                      "jeg bor, Pålitelighet, Samarbeid, Tiltaksplan)."),
-    "missing_question": ("5001;2024;foreldre;Tilgjengelighet;;5;1;5\r\n", "rad 2, felt «Spørsmål»: «Spørsmål» mangler."),
-    "option_off_scale": (P + ";7;1;5\r\n", "rad 2, felt «Svaralternativ»: «7» er ikke et svaralternativ på skalaen "
-                         "1–6. Skriv tallet først (f.eks. «6 Svært fornøyd»), eller «Vet ikke» / «Ikke relevant»."),
+    "bad_year": (
+        "5001;tjue;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n",
+        "rad 2, felt «År»: «tjue» er ikke et tall. Skriv årstallet som et helt tall.",
+    ),
+    "bad_group": (
+        "5001;2024;lærere;Tilgjengelighet;" + Q + ";5;1;5\r\n",
+        "rad 2, felt «Gruppe»: «lærere» er ikke en gruppe. Skriv «barn og unge» eller «foreldre».",
+    ),
+    "bad_dimension": (
+        "5001;2024;foreldre;Lønn;" + Q + ";5;1;5\r\n",
+        "rad 2, felt «Dimensjon»: «Lønn» er ikke en dimensjon Tilstand kjenner (Tilgjengelighet, "
+        "Informasjon, Respektfull behandling, Brukermedvirkning, Resultat for brukerne, Har det bra der "
+        "jeg bor, Pålitelighet, Samarbeid, Tiltaksplan).",
+    ),
+    "missing_question": (
+        "5001;2024;foreldre;Tilgjengelighet;;5;1;5\r\n",
+        "rad 2, felt «Spørsmål»: «Spørsmål» mangler.",
+    ),
+    "option_off_scale": (
+        P + ";7;1;5\r\n",
+        "rad 2, felt «Svaralternativ»: «7» er ikke et svaralternativ på skalaen "
+        "1–6. Skriv tallet først (f.eks. «6 Svært fornøyd»), eller «Vet ikke» / «Ikke relevant».",
+    ),
     "option_text": (P + ";Ganske bra;1;5\r\n", None),
     "negative_count": (P + ";5;-1;5\r\n", "rad 2, felt «Antall»: antall kan ikke være negativt (-1)."),
-    "fractional_count": (P + ";5;1,5;5\r\n", "rad 2, felt «Antall»: «1,5» er ikke et helt tall; antall må være et "
-                         "helt tall."),
+    "fractional_count": (
+        P + ";5;1,5;5\r\n",
+        "rad 2, felt «Antall»: «1,5» er ikke et helt tall; antall må være et helt tall.",
+    ),
     "missing_count": (P + ";5;;5\r\n", "rad 2, felt «Antall»: «Antall» mangler."),
     "missing_respondents": (P + ";5;1;\r\n", "rad 2, felt «Antall som svarte»: «Antall som svarte» mangler."),
-    "respondents_disagree": (P + ";5;1;5\r\n" + P + ";4;1;6\r\n",
-                             "rad 3, felt «Antall som svarte»: antall som svarte (6) er ikke det samme som på rad 2 "
-                             "(5) for foreldre i 5001 i 2024. Det skal være antall som svarte på undersøkelsen, likt "
-                             "på alle radene."),
-    "more_answers_than_respondents": (P + ";5;4;5\r\n" + P + ";4;2;5\r\n",
-                                      f"rad 3, felt «Antall»: flere svar på spørsmålet «{Q}» (6) enn antall som "
-                                      "svarte (5)."),
-    "duplicate_option": (P + ";5;1;5\r\n" + P + ";5;2;5\r\n",
-                         f"rad 3, felt «Svaralternativ»: svaralternativet «5» på spørsmålet «{Q}» står to ganger: "
-                         "rad 2 og rad 3."),
-    "stray_value": (P + ";5;1;5;x\r\n", "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne 9). Slett "
-                    "den, eller gi kolonnen en overskrift."),
-    "excel_error": (P + ";5;#N/A;5\r\n", "rad 2, felt «Antall»: cellen viser Excel-feilen «#N/A». Rett formelen, "
-                    "eller skriv inn tallet."),
+    "respondents_disagree": (
+        P + ";5;1;5\r\n" + P + ";4;1;6\r\n",
+        "rad 3, felt «Antall som svarte»: antall som svarte (6) er ikke det samme som på rad 2 "
+        "(5) for foreldre i 5001 i 2024. Det skal være antall som svarte på undersøkelsen, likt "
+        "på alle radene.",
+    ),
+    "more_answers_than_respondents": (
+        P + ";5;4;5\r\n" + P + ";4;2;5\r\n",
+        f"rad 3, felt «Antall»: flere svar på spørsmålet «{Q}» (6) enn antall som svarte (5).",
+    ),
+    "duplicate_option": (
+        P + ";5;1;5\r\n" + P + ";5;2;5\r\n",
+        f"rad 3, felt «Svaralternativ»: svaralternativet «5» på spørsmålet «{Q}» står to ganger: rad 2 og rad 3.",
+    ),
+    "stray_value": (
+        P + ";5;1;5;x\r\n",
+        "rad 2: verdien «x» står i en kolonne uten overskrift (kolonne 9). Slett den, eller gi kolonnen en overskrift.",
+    ),
+    "excel_error": (
+        P + ";5;#N/A;5\r\n",
+        "rad 2, felt «Antall»: cellen viser Excel-feilen «#N/A». Rett formelen, eller skriv inn tallet.",
+    ),
     "year_too_early": ("5001;1990;foreldre;Tilgjengelighet;" + Q + ";5;1;5\r\n", None),
 }
 
@@ -203,11 +243,17 @@ def test_distribution_shares_are_a_hand_count_of_the_scored_answers(con, tmp_pat
     f = tmp_path / "bu.xlsx"
     f.write_bytes(fill([*PARENTS, *RESPECT]))
     ingest.import_file(con, f, actor=SYSTEM)
-    got = dict(con.execute("SELECT indicator_id, value FROM observation_public WHERE region_code = '5001' "
-                           "AND year = 2024 AND indicator_id LIKE 'bu_tilgjengelighet_andel_%'").fetchall())
-    assert got == {"bu_tilgjengelighet_andel_lav": 0.0,
-                   "bu_tilgjengelighet_andel_middels": pytest.approx(2 / 11 * 100, abs=1e-4),
-                   "bu_tilgjengelighet_andel_hoy": pytest.approx(9 / 11 * 100, abs=1e-4)}
+    got = dict(
+        con.execute(
+            "SELECT indicator_id, value FROM observation_public WHERE region_code = '5001' "
+            "AND year = 2024 AND indicator_id LIKE 'bu_tilgjengelighet_andel_%'"
+        ).fetchall()
+    )
+    assert got == {
+        "bu_tilgjengelighet_andel_lav": 0.0,
+        "bu_tilgjengelighet_andel_middels": pytest.approx(2 / 11 * 100, abs=1e-4),
+        "bu_tilgjengelighet_andel_hoy": pytest.approx(9 / 11 * 100, abs=1e-4),
+    }
 
 
 def test_distribution_counts_the_same_groups_as_the_score():

@@ -53,15 +53,21 @@ def csv_text(rows, *, header=None, title=None, sep=";") -> str:
     lines = [title] if title else []
     lines.append(sep.join(header))
     for r in rows:
-        lines.append(sep.join("" if v is None else str(v).replace(".", ",") if isinstance(v, float) else str(v)
-                              for v in r))
+        lines.append(
+            sep.join("" if v is None else str(v).replace(".", ",") if isinstance(v, float) else str(v) for v in r)
+        )
     return "\r\n".join(lines) + "\r\n"
 
 
 def values(con, region="5001", year=2024, table="observation") -> dict[str, tuple]:
-    return {i: (v, s) for i, v, s in con.execute(
-        f"SELECT indicator_id, value, status FROM {table} WHERE region_code = ? AND year = ? "
-        "AND indicator_id LIKE 'tf_%'", [region, year]).fetchall()}
+    return {
+        i: (v, s)
+        for i, v, s in con.execute(
+            f"SELECT indicator_id, value, status FROM {table} WHERE region_code = ? AND year = ? "
+            "AND indicator_id LIKE 'tf_%'",
+            [region, year],
+        ).fetchall()
+    }
 
 
 def write(tmp_path, name: str, data: bytes):
@@ -72,6 +78,7 @@ def write(tmp_path, name: str, data: bytes):
 
 # --- the template ----------------------------------------------------------------------------------
 
+
 def test_the_shipped_template_is_what_the_builder_writes():
     assert build.to_bytes(build.workbook()) == TEMPLATE.read_bytes(), "run sample_data/templates/build.py"
 
@@ -81,13 +88,28 @@ def test_template_has_norwegian_headers_validation_frozen_header_and_instruction
     assert wb.sheetnames == ["10-FAKTOR", "Veiledning"]
     ws = wb["10-FAKTOR"]
     assert [c.value for c in ws[2]] == [
-        "Kommunenummer", "Enhet", "År", "Antall svar", "Antall invitert", "Oppgavemotivasjon", "Mestringstro",
-        "Opplevd selvstendighet", "Bruk av kompetanse", "Mestringsorientert ledelse", "Rolleklarhet",
-        "Relevant kompetanseutvikling", "Fleksibilitetsvilje", "Mestringsklima", "Nyttemotivasjon"]
+        "Kommunenummer",
+        "Enhet",
+        "År",
+        "Antall svar",
+        "Antall invitert",
+        "Oppgavemotivasjon",
+        "Mestringstro",
+        "Opplevd selvstendighet",
+        "Bruk av kompetanse",
+        "Mestringsorientert ledelse",
+        "Rolleklarhet",
+        "Relevant kompetanseutvikling",
+        "Fleksibilitetsvilje",
+        "Mestringsklima",
+        "Nyttemotivasjon",
+    ]
     assert ws.freeze_panes == "C3"
     assert ws.column_dimensions["B"].width >= 30
-    rules = {str(dv.sqref).split(":")[0]: (dv.type, dv.operator, dv.formula1, dv.formula2)
-             for dv in ws.data_validations.dataValidation}
+    rules = {
+        str(dv.sqref).split(":")[0]: (dv.type, dv.operator, dv.formula1, dv.formula2)
+        for dv in ws.data_validations.dataValidation
+    }
     assert rules["A3"] == ("custom", None, "AND(LEN(A3)=4,ISNUMBER(VALUE(A3)))", None)
     assert rules["C3"] == ("whole", "between", "2010", "2100")
     assert rules["D3"] == ("whole", "greaterThanOrEqual", "0", None)
@@ -122,8 +144,9 @@ def test_formulas_give_their_calculated_values(con, tmp_path):
     at = sheet.index(cell)
     end = sheet.index(b"</c>", at) + 4
     style = sheet[at:end].split(b's="')[1].split(b'"')[0]
-    parts["xl/worksheets/sheet1.xml"] = (sheet[:at] + b'<c r="F3" s="' + style + b'"><f>4+0.25</f><v>4.25</v></c>'
-                                         + sheet[end:])
+    parts["xl/worksheets/sheet1.xml"] = (
+        sheet[:at] + b'<c r="F3" s="' + style + b'"><f>4+0.25</f><v>4.25</v></c>' + sheet[end:]
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for n, b in parts.items():
@@ -134,9 +157,12 @@ def test_formulas_give_their_calculated_values(con, tmp_path):
 
 # --- CSV ----------------------------------------------------------------------------------------------
 
+
 def test_csv_saved_by_norwegian_excel_in_cp1252_with_decimal_comma(con, tmp_path):
-    rows = [["5001", "Mottak og undersøkelse", 2024, 30, 40, 4.5, 4.2, 4.0, 4.1, 3.9, 4.0, 3.5, 4.4, 4.0, 4.6],
-            ["5001", "Tiltak – Østbyen", 2024, 10, 20, 3.5, 4.2, 4.4, 4.1, 3.5, 4.0, 3.9, 4.0, 4.0, 4.2]]
+    rows = [
+        ["5001", "Mottak og undersøkelse", 2024, 30, 40, 4.5, 4.2, 4.0, 4.1, 3.9, 4.0, 3.5, 4.4, 4.0, 4.6],
+        ["5001", "Tiltak – Østbyen", 2024, 10, 20, 3.5, 4.2, 4.4, 4.1, 3.5, 4.0, 3.9, 4.0, 4.0, 4.2],
+    ]
     data = csv_text(rows, title="10-FAKTOR-resultater;;;;").encode("cp1252")
     assert b"4,5" in data and "Østbyen".encode("cp1252") in data
     f = write(tmp_path, "10faktor.csv", data)
@@ -162,11 +188,13 @@ def test_the_sample_csv_and_xlsx_hold_the_same_numbers_and_are_marked_sample():
     assert a.sample and b.sample
     assert (a.source, b.source) == ("ks_10faktor_xlsx", "ks_10faktor_csv")
     assert {o.region_code for o in a.observations} == {
-        c for c, n in tenfactor.known_municipalities().items() if c.startswith("50")}
+        c for c, n in tenfactor.known_municipalities().items() if c.startswith("50")
+    }
     assert not tenfactor.parse_file(fill([MIDTBYEN]), "x.xlsx").sample, "only an Eksempeldata title marks sample"
 
 
 # --- mapping and weighting --------------------------------------------------------------------------
+
 
 def test_units_are_weighted_by_their_number_of_answers():
     p = tenfactor.parse_file(fill([MIDTBYEN, HEIMDAL]), "x.xlsx")
@@ -186,9 +214,24 @@ def test_a_factor_left_blank_in_one_unit_is_weighted_over_the_units_that_have_it
 
 
 def test_factor_names_are_matched_case_insensitively_with_ks_variants_and_nynorsk():
-    header = ["kommunenr", "ENHET", "år", "Antall besvarelser", "Inviterte", "1. INDRE MOTIVASJON", "Meistringstru",
-              "autonomi", "Kompetansemobilisering", "Meistringsorientert leiing", "Rolleklarheit",
-              "Relevant kompetanseheving", "fleksibilitetsvilje", "Mestringsklima", "Prososial motivasjon", "Merknad"]
+    header = [
+        "kommunenr",
+        "ENHET",
+        "år",
+        "Antall besvarelser",
+        "Inviterte",
+        "1. INDRE MOTIVASJON",
+        "Meistringstru",
+        "autonomi",
+        "Kompetansemobilisering",
+        "Meistringsorientert leiing",
+        "Rolleklarheit",
+        "Relevant kompetanseheving",
+        "fleksibilitetsvilje",
+        "Mestringsklima",
+        "Prososial motivasjon",
+        "Merknad",
+    ]
     p = tenfactor.parse_file(csv_text([MIDTBYEN + ["fin"]], header=header).encode(), "x.csv")
     assert {o.indicator_id for o in p.observations} == {*FACTORS, "tf_antall_svar", "tf_svarprosent"}
 
@@ -206,8 +249,11 @@ def test_every_factor_indicator_is_in_the_catalogue_with_norwegian_names_and_def
 
 def test_long_layout_with_a_factor_column_is_read_too():
     header = ["Kommunenummer", "Enhet", "År", "Faktor", "Gjennomsnitt", "Antall svar"]
-    rows = [["5001", "Midtbyen", 2024, "Mestringstro", 4.2, 30], ["5001", "Heimdal", 2024, "mestringstro", 3.8, 10],
-            ["5001", "Midtbyen", 2024, "Rolleklarhet (rolleklarhet)", 4.0, 28]]
+    rows = [
+        ["5001", "Midtbyen", 2024, "Mestringstro", 4.2, 30],
+        ["5001", "Heimdal", 2024, "mestringstro", 3.8, 10],
+        ["5001", "Midtbyen", 2024, "Rolleklarhet (rolleklarhet)", 4.0, 28],
+    ]
     p = tenfactor.parse_file(csv_text(rows, header=header).encode(), "x.csv")
     got = {o.indicator_id: o.value for o in p.observations}
     assert got == {"tf_antall_svar": 40, "tf_mestringstro": pytest.approx(4.1), "tf_rolleklarhet": 4.0}
@@ -215,13 +261,16 @@ def test_long_layout_with_a_factor_column_is_read_too():
 
 # --- anonymity ----------------------------------------------------------------------------------------
 
+
 def test_the_limit_comes_from_the_catalogue():
     assert anonymity_limit(tenfactor.RESPONDENTS_ID) == catalog.indicators()["tf_antall_svar"].min_count + 1 == 5
 
 
 def test_below_the_limit_is_stored_hidden_and_never_leaves_the_store(con, tmp_path):
-    small = [["5043", "Barneverntjenesten", 2024, 3, 4, 4.9, 4.8, 4.7, 4.6, 4.5, 4.4, 4.3, 4.2, 4.1, 4.0],
-             ["5043", "Ettervern", 2024, 1, 2, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5]]
+    small = [
+        ["5043", "Barneverntjenesten", 2024, 3, 4, 4.9, 4.8, 4.7, 4.6, 4.5, 4.4, 4.3, 4.2, 4.1, 4.0],
+        ["5043", "Ettervern", 2024, 1, 2, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5],
+    ]
     ingest.import_file(con, write(tmp_path, "f.xlsx", fill([MIDTBYEN, *small])), actor=SYSTEM)
     stored = values(con, "5043")
     assert stored["tf_antall_svar"] == (4, None)
@@ -278,6 +327,7 @@ def test_the_demo_database_shows_trondheim_and_hides_the_smallest(demo_db):
 
 # --- re-import ----------------------------------------------------------------------------------------
 
+
 def test_reimporting_replaces_the_values_and_the_same_file_changes_nothing(con, tmp_path):
     f = write(tmp_path, "a.xlsx", fill([MIDTBYEN]))
     ingest.import_file(con, f, actor=SYSTEM)
@@ -292,9 +342,11 @@ def test_reimporting_replaces_the_values_and_the_same_file_changes_nothing(con, 
 
 # --- broken files: refused, named, nothing changed -----------------------------------------------------
 
+
 def _cell(ref, value):
     def change(wb, ws):
         ws[ref] = value
+
     return change
 
 
@@ -305,6 +357,7 @@ def _row(values_):
 def _header_cell(col, text):
     def change(wb, ws):
         ws.cell(row=build.HEADER_ROW, column=col).value = text  # cell(value=None) would leave it as it was
+
     return change
 
 
@@ -329,125 +382,230 @@ V = "4,0;" * 9 + "4,0"
 F = "fil «{name}»"
 BAD = {
     # (file name, make bytes, expected message after 'fil «name»')
-    "unknown_municipality": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("A3", "5099")),
-                             ", rad 3, felt «Kommunenummer»: kommunenummer 5099 finnes ikke i Tilstands kommuneregister "
-                             "(39 kommuner: Trøndelag og Os). Sjekk nummeret; kommuner som ble slått sammen eller "
-                             "delt, har fått nye numre."),
-    "five_digit_municipality": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("A3", "50011")),
-                                ", rad 3, felt «Kommunenummer»: «50011» er ikke et kommunenummer (4 siffer, f.eks. "
-                                "5001)."),
-    "missing_municipality": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("A3", None)),
-                             ", rad 3, felt «Kommunenummer»: kommunenummeret mangler."),
-    "missing_unit": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("B3", "  ")),
-                     ", rad 3, felt «Enhet»: enheten mangler. Skriv navnet på enheten slik det står i KS-rapporten, "
-                     "f.eks. «Barneverntjenesten»."),
-    "missing_year": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("C3", None)),
-                     ", rad 3, felt «År»: året mangler."),
-    "year_too_early": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("C3", 2005)),
-                       f", rad 3, felt «År»: «2005» er ikke et gyldig år for 10-FAKTOR (2010–{THIS_YEAR})."),
-    "year_typed_as_date": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("C3", datetime(2024, 1, 1))),
-                           ", rad 3, felt «År»: cellen er en dato eller et klokkeslett (01.01.2024), ikke et tall. "
-                           "Excel gjør om tall med punktum til datoer; skriv årstallet som et helt tall."),
-    "score_typed_as_date": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("G3", datetime(2024, 2, 4))),
-                            ", rad 3, felt «Mestringstro»: cellen er en dato eller et klokkeslett (04.02.2024), ikke "
-                            "et tall. Excel gjør om tall med punktum til datoer; skriv gjennomsnittet med "
-                            "desimalkomma, f.eks. 4,2."),
-    "score_above_5": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("H3", 5.2)),
-                      ", rad 3, felt «Opplevd selvstendighet»: gjennomsnittet 5.2 ligger utenfor skalaen 1–5."),
-    "score_below_1": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("O3", 0)),
-                      ", rad 3, felt «Nyttemotivasjon»: gjennomsnittet 0 ligger utenfor skalaen 1–5."),
-    "score_as_word": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("F3", "fire")),
-                      ", rad 3, felt «Oppgavemotivasjon»: «fire» er ikke et tall. Skriv gjennomsnittet med "
-                      "desimalkomma, f.eks. 4,2."),
-    "score_as_boolean": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("F3", True)),
-                         ", rad 3, felt «Oppgavemotivasjon»: cellen er en sannhetsverdi (SANN), ikke et tall."),
-    "excel_error": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("K3", "#DIV/0!")),
-                    ", rad 3, felt «Rolleklarhet»: cellen viser Excel-feilen «#DIV/0!». Rett formelen, eller skriv inn "
-                    "tallet."),
-    "formula_without_result": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("F3", "=AVERAGE(G3:H3)")),
-                               ", rad 3, felt «Oppgavemotivasjon»: cellen har en formel (=AVERAGE(G3:H3)) uten lagret "
-                               "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt."),
-    "answers_with_decimals": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("D3", 12.5)),
-                              ", rad 3, felt «Antall svar»: «12.5» er ikke et helt tall; antall svar må være et helt "
-                              "tall."),
-    "negative_answers": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("D3", -3)),
-                         ", rad 3, felt «Antall svar»: antall svar kan ikke være negativt (-3)."),
-    "missing_answers": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("D3", None)),
-                        ", rad 3, felt «Antall svar»: antall svar mangler. Det trengs for å vekte enhetene og for "
-                        "anonymitetsgrensen."),
-    "zero_answers_with_means": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("D3", 0)),
-                                ", rad 3, felt «Antall svar»: raden har gjennomsnitt, men 0 svar."),
-    "answers_without_means": ("xlsx", _row(["5006", "Barnevern", 2024, 10, 12] + [None] * 10),
-                              ", rad 4: raden har antall svar, men ingen faktorverdier. Fyll inn gjennomsnittene fra "
-                              "KS-rapporten, eller slett raden."),
-    "fewer_invited_than_answers": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("E3", 20)),
-                                   ", rad 3, felt «Antall invitert»: antall invitert (20) er mindre enn antall svar "
-                                   "(30)."),
-    "invited_for_some_units_only": ("xlsx", _row(HEIMDAL[:4] + [None] + HEIMDAL[5:]),
-                                    ", rad 4, felt «Antall invitert»: antall invitert er fylt ut for andre enheter i "
-                                    "5001 i 2024, men ikke for «Heimdal». Fyll det ut for alle enhetene eller for "
-                                    "ingen."),
-    "duplicate_unit": ("xlsx", _row(["5001", "midtbyen "] + MIDTBYEN[2:]),
-                       ", rad 4, felt «Enhet»: «midtbyen» (5001) i 2024 står to ganger: rad 3 og rad 4. Slett den "
-                       "ene, eller gi enhetene ulike navn."),
-    "wrong_sheet_name": ("xlsx", lambda: fill([MIDTBYEN], change=lambda wb, ws: _rename_sheet(wb, ws)),
-                         ": arbeidsboken har arkene «Ark1», «Veiledning», men ikke noe ark Tilstand kjenner: "
-                         "«10-FAKTOR» (malen sample_data/templates/10faktor.xlsx), «Ansatte» (malen "
-                         "sample_data/templates/ansatte.xlsx) eller «Brukerundersøkelse» (malen "
-                         "sample_data/templates/brukerundersokelse.xlsx), og den ser heller ikke ut som en nedlasting "
-                         "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet."),
-    "merged_cells": ("xlsx", lambda: fill([MIDTBYEN, HEIMDAL], change=_merge),
-                     ", rad 3: cellene B3:B4 er slått sammen. Del dem opp igjen (Excel: «Slå sammen og midtstill» → "
-                     "«Del opp celler») så hver verdi står i sin egen celle."),
-    "unknown_column": ("xlsx", lambda: fill([MIDTBYEN], change=_header_cell(16, "Trivsel")),
-                       ", rad 2, felt «Trivsel»: ukjent kolonne (kolonne P). Tilstand kjenner «Kommunenummer», "
-                       "«Enhet», «År», «Antall svar», «Antall invitert» og de ti faktorene: «Oppgavemotivasjon», "
-                       "«Mestringstro», «Opplevd selvstendighet», «Bruk av kompetanse», «Mestringsorientert ledelse», "
-                       "«Rolleklarhet», «Relevant kompetanseutvikling», «Fleksibilitetsvilje», «Mestringsklima», "
-                       "«Nyttemotivasjon». Rett overskriften, eller slett kolonnen."),
-    "factor_twice": ("xlsx", lambda: fill([MIDTBYEN], change=_header_cell(11, "MESTRINGSTRO")),
-                     ", rad 2, felt «MESTRINGSTRO»: kolonnen står to ganger (kolonne G og kolonne K). Slett den ene."),
-    "answers_column_missing": ("xlsx", lambda: fill([MIDTBYEN], change=_header_cell(4, None)),
-                               ", rad 2: overskriftsraden mangler «Antall svar». Bruk overskriftene fra malen "
-                               "sample_data/templates/10faktor.xlsx."),
-    "value_without_header": ("xlsx", lambda: fill([MIDTBYEN + [None, 4.1]]),
-                             ", rad 3: verdien «4.1» står i en kolonne uten overskrift (kolonne Q). Slett den, eller "
-                             "gi kolonnen en overskrift."),
-    "empty_template": ("xlsx", lambda: TEMPLATE.read_bytes(),
-                       ": filen har en overskriftsrad, men ingen rader med resultater."),
-    "truncated": ("xlsx", lambda: fill([MIDTBYEN])[:3000],
-                  ": filen ser ut som en Excel-fil (.xlsx), men kan ikke åpnes: den er skadet eller avkortet. Åpne "
-                  "den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx)."),
-    "old_xls": ("xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
-                ": filen er i det gamle Excel-formatet (.xls) eller passordbeskyttet. Fjern eventuelt passordet og "
-                "lagre den som Excel-arbeidsbok (.xlsx)."),
-    "opendocument": ("ods", lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
-                                          "content.xml": b"<x/>"}),
-                     ": filen er et OpenDocument-regneark (.ods). Lagre den som Excel-arbeidsbok (.xlsx) eller som "
-                     "CSV (semikolonseparert)."),
-    "plain_zip": ("zip", lambda: _zip({"rapport.txt": b"hei"}),
-                  ": filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx)."),
-    "csv_comma_separated": ("csv", lambda: csv_text([MIDTBYEN], sep=",").encode(),
-                            ", rad 2: verdien «4» står i en kolonne uten overskrift (kolonne 16). Er filen lagret med "
-                            "komma som skilletegn? Da deler desimalkommaet tallene i to; lagre den som «CSV "
-                            "(semikolondelt)»."),
-    "csv_date_text": ("csv", lambda: f"{HEADER}\r\n5001;Midtbyen;2024;30;40;04.feb;{V[4:]}\r\n".encode("cp1252"),
-                      ", rad 2, felt «Oppgavemotivasjon»: «04.feb» er en dato, ikke et tall. Excel gjør om tall med "
-                      "punktum til datoer; skriv gjennomsnittet med desimalkomma, f.eks. 4,2."),
-    "csv_bad_encoding": ("csv", lambda: f"{HEADER}\r\n5001;Midtbyen;2024;30;40;{V}\r\n".encode() + b"\x81\x8d\r\n",
-                         ", rad 3: ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 (cp1252). Lagre den på "
-                         "nytt fra Excel som «CSV UTF-8»."),
-    "csv_long_unknown_factor": ("csv", lambda: ("Kommunenummer;Enhet;År;Faktor;Gjennomsnitt;Antall svar\r\n"
-                                                "5001;Midtbyen;2024;Trivsel;4,2;30\r\n").encode(),
-                                ", rad 2, felt «Faktor»: «Trivsel» er ikke en av de ti faktorene i 10-FAKTOR "
-                                "(Oppgavemotivasjon, Mestringstro, Opplevd selvstendighet, Bruk av kompetanse, "
-                                "Mestringsorientert ledelse, Rolleklarhet, Relevant kompetanseutvikling, "
-                                "Fleksibilitetsvilje, Mestringsklima, Nyttemotivasjon)."),
-    "csv_long_duplicate_factor": ("csv", lambda: ("Kommunenummer;Enhet;År;Faktor;Gjennomsnitt;Antall svar\r\n"
-                                                  "5001;Midtbyen;2024;Mestringstro;4,2;30\r\n"
-                                                  "5001;Midtbyen;2024;MESTRINGSTRO;4,3;30\r\n").encode(),
-                                  ", rad 3, felt «Faktor»: Mestringstro for «Midtbyen» (5001) i 2024 står to ganger: "
-                                  "rad 2 og rad 3."),
+    "unknown_municipality": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("A3", "5099")),
+        ", rad 3, felt «Kommunenummer»: kommunenummer 5099 finnes ikke i Tilstands kommuneregister "
+        "(39 kommuner: Trøndelag og Os). Sjekk nummeret; kommuner som ble slått sammen eller "
+        "delt, har fått nye numre.",
+    ),
+    "five_digit_municipality": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("A3", "50011")),
+        ", rad 3, felt «Kommunenummer»: «50011» er ikke et kommunenummer (4 siffer, f.eks. 5001).",
+    ),
+    "missing_municipality": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("A3", None)),
+        ", rad 3, felt «Kommunenummer»: kommunenummeret mangler.",
+    ),
+    "missing_unit": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("B3", "  ")),
+        ", rad 3, felt «Enhet»: enheten mangler. Skriv navnet på enheten slik det står i KS-rapporten, "
+        "f.eks. «Barneverntjenesten».",
+    ),
+    "missing_year": ("xlsx", lambda: fill([MIDTBYEN], change=_cell("C3", None)), ", rad 3, felt «År»: året mangler."),
+    "year_too_early": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("C3", 2005)),
+        f", rad 3, felt «År»: «2005» er ikke et gyldig år for 10-FAKTOR (2010–{THIS_YEAR}).",
+    ),
+    "year_typed_as_date": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("C3", datetime(2024, 1, 1))),
+        ", rad 3, felt «År»: cellen er en dato eller et klokkeslett (01.01.2024), ikke et tall. "
+        "Excel gjør om tall med punktum til datoer; skriv årstallet som et helt tall.",
+    ),
+    "score_typed_as_date": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("G3", datetime(2024, 2, 4))),
+        ", rad 3, felt «Mestringstro»: cellen er en dato eller et klokkeslett (04.02.2024), ikke "
+        "et tall. Excel gjør om tall med punktum til datoer; skriv gjennomsnittet med "
+        "desimalkomma, f.eks. 4,2.",
+    ),
+    "score_above_5": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("H3", 5.2)),
+        ", rad 3, felt «Opplevd selvstendighet»: gjennomsnittet 5.2 ligger utenfor skalaen 1–5.",
+    ),
+    "score_below_1": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("O3", 0)),
+        ", rad 3, felt «Nyttemotivasjon»: gjennomsnittet 0 ligger utenfor skalaen 1–5.",
+    ),
+    "score_as_word": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("F3", "fire")),
+        ", rad 3, felt «Oppgavemotivasjon»: «fire» er ikke et tall. Skriv gjennomsnittet med desimalkomma, f.eks. 4,2.",
+    ),
+    "score_as_boolean": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("F3", True)),
+        ", rad 3, felt «Oppgavemotivasjon»: cellen er en sannhetsverdi (SANN), ikke et tall.",
+    ),
+    "excel_error": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("K3", "#DIV/0!")),
+        ", rad 3, felt «Rolleklarhet»: cellen viser Excel-feilen «#DIV/0!». Rett formelen, eller skriv inn tallet.",
+    ),
+    "formula_without_result": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("F3", "=AVERAGE(G3:H3)")),
+        ", rad 3, felt «Oppgavemotivasjon»: cellen har en formel (=AVERAGE(G3:H3)) uten lagret "
+        "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt.",
+    ),
+    "answers_with_decimals": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("D3", 12.5)),
+        ", rad 3, felt «Antall svar»: «12.5» er ikke et helt tall; antall svar må være et helt tall.",
+    ),
+    "negative_answers": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("D3", -3)),
+        ", rad 3, felt «Antall svar»: antall svar kan ikke være negativt (-3).",
+    ),
+    "missing_answers": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("D3", None)),
+        ", rad 3, felt «Antall svar»: antall svar mangler. Det trengs for å vekte enhetene og for anonymitetsgrensen.",
+    ),
+    "zero_answers_with_means": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("D3", 0)),
+        ", rad 3, felt «Antall svar»: raden har gjennomsnitt, men 0 svar.",
+    ),
+    "answers_without_means": (
+        "xlsx",
+        _row(["5006", "Barnevern", 2024, 10, 12] + [None] * 10),
+        ", rad 4: raden har antall svar, men ingen faktorverdier. Fyll inn gjennomsnittene fra "
+        "KS-rapporten, eller slett raden.",
+    ),
+    "fewer_invited_than_answers": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_cell("E3", 20)),
+        ", rad 3, felt «Antall invitert»: antall invitert (20) er mindre enn antall svar (30).",
+    ),
+    "invited_for_some_units_only": (
+        "xlsx",
+        _row(HEIMDAL[:4] + [None] + HEIMDAL[5:]),
+        ", rad 4, felt «Antall invitert»: antall invitert er fylt ut for andre enheter i "
+        "5001 i 2024, men ikke for «Heimdal». Fyll det ut for alle enhetene eller for "
+        "ingen.",
+    ),
+    "duplicate_unit": (
+        "xlsx",
+        _row(["5001", "midtbyen "] + MIDTBYEN[2:]),
+        ", rad 4, felt «Enhet»: «midtbyen» (5001) i 2024 står to ganger: rad 3 og rad 4. Slett den "
+        "ene, eller gi enhetene ulike navn.",
+    ),
+    "wrong_sheet_name": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=lambda wb, ws: _rename_sheet(wb, ws)),
+        ": arbeidsboken har arkene «Ark1», «Veiledning», men ikke noe ark Tilstand kjenner: "
+        "«10-FAKTOR» (malen sample_data/templates/10faktor.xlsx), «Ansatte» (malen "
+        "sample_data/templates/ansatte.xlsx) eller «Brukerundersøkelse» (malen "
+        "sample_data/templates/brukerundersokelse.xlsx), og den ser heller ikke ut som en nedlasting "
+        "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet.",
+    ),
+    "merged_cells": (
+        "xlsx",
+        lambda: fill([MIDTBYEN, HEIMDAL], change=_merge),
+        ", rad 3: cellene B3:B4 er slått sammen. Del dem opp igjen (Excel: «Slå sammen og midtstill» → "
+        "«Del opp celler») så hver verdi står i sin egen celle.",
+    ),
+    "unknown_column": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_header_cell(16, "Trivsel")),
+        ", rad 2, felt «Trivsel»: ukjent kolonne (kolonne P). Tilstand kjenner «Kommunenummer», "
+        "«Enhet», «År», «Antall svar», «Antall invitert» og de ti faktorene: «Oppgavemotivasjon», "
+        "«Mestringstro», «Opplevd selvstendighet», «Bruk av kompetanse», «Mestringsorientert ledelse», "
+        "«Rolleklarhet», «Relevant kompetanseutvikling», «Fleksibilitetsvilje», «Mestringsklima», "
+        "«Nyttemotivasjon». Rett overskriften, eller slett kolonnen.",
+    ),
+    "factor_twice": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_header_cell(11, "MESTRINGSTRO")),
+        ", rad 2, felt «MESTRINGSTRO»: kolonnen står to ganger (kolonne G og kolonne K). Slett den ene.",
+    ),
+    "answers_column_missing": (
+        "xlsx",
+        lambda: fill([MIDTBYEN], change=_header_cell(4, None)),
+        ", rad 2: overskriftsraden mangler «Antall svar». Bruk overskriftene fra malen "
+        "sample_data/templates/10faktor.xlsx.",
+    ),
+    "value_without_header": (
+        "xlsx",
+        lambda: fill([MIDTBYEN + [None, 4.1]]),
+        ", rad 3: verdien «4.1» står i en kolonne uten overskrift (kolonne Q). Slett den, eller "
+        "gi kolonnen en overskrift.",
+    ),
+    "empty_template": (
+        "xlsx",
+        lambda: TEMPLATE.read_bytes(),
+        ": filen har en overskriftsrad, men ingen rader med resultater.",
+    ),
+    "truncated": (
+        "xlsx",
+        lambda: fill([MIDTBYEN])[:3000],
+        ": filen ser ut som en Excel-fil (.xlsx), men kan ikke åpnes: den er skadet eller avkortet. Åpne "
+        "den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).",
+    ),
+    "old_xls": (
+        "xls",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        ": filen er i det gamle Excel-formatet (.xls) eller passordbeskyttet. Fjern eventuelt passordet og "
+        "lagre den som Excel-arbeidsbok (.xlsx).",
+    ),
+    "opendocument": (
+        "ods",
+        lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+        ": filen er et OpenDocument-regneark (.ods). Lagre den som Excel-arbeidsbok (.xlsx) eller som "
+        "CSV (semikolonseparert).",
+    ),
+    "plain_zip": (
+        "zip",
+        lambda: _zip({"rapport.txt": b"hei"}),
+        ": filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).",
+    ),
+    "csv_comma_separated": (
+        "csv",
+        lambda: csv_text([MIDTBYEN], sep=",").encode(),
+        ", rad 2: verdien «4» står i en kolonne uten overskrift (kolonne 16). Er filen lagret med "
+        "komma som skilletegn? Da deler desimalkommaet tallene i to; lagre den som «CSV "
+        "(semikolondelt)».",
+    ),
+    "csv_date_text": (
+        "csv",
+        lambda: f"{HEADER}\r\n5001;Midtbyen;2024;30;40;04.feb;{V[4:]}\r\n".encode("cp1252"),
+        ", rad 2, felt «Oppgavemotivasjon»: «04.feb» er en dato, ikke et tall. Excel gjør om tall med "
+        "punktum til datoer; skriv gjennomsnittet med desimalkomma, f.eks. 4,2.",
+    ),
+    "csv_bad_encoding": (
+        "csv",
+        lambda: f"{HEADER}\r\n5001;Midtbyen;2024;30;40;{V}\r\n".encode() + b"\x81\x8d\r\n",
+        ", rad 3: ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 (cp1252). Lagre den på "
+        "nytt fra Excel som «CSV UTF-8».",
+    ),
+    "csv_long_unknown_factor": (
+        "csv",
+        lambda: (
+            "Kommunenummer;Enhet;År;Faktor;Gjennomsnitt;Antall svar\r\n5001;Midtbyen;2024;Trivsel;4,2;30\r\n"
+        ).encode(),
+        ", rad 2, felt «Faktor»: «Trivsel» er ikke en av de ti faktorene i 10-FAKTOR "
+        "(Oppgavemotivasjon, Mestringstro, Opplevd selvstendighet, Bruk av kompetanse, "
+        "Mestringsorientert ledelse, Rolleklarhet, Relevant kompetanseutvikling, "
+        "Fleksibilitetsvilje, Mestringsklima, Nyttemotivasjon).",
+    ),
+    "csv_long_duplicate_factor": (
+        "csv",
+        lambda: (
+            "Kommunenummer;Enhet;År;Faktor;Gjennomsnitt;Antall svar\r\n"
+            "5001;Midtbyen;2024;Mestringstro;4,2;30\r\n"
+            "5001;Midtbyen;2024;MESTRINGSTRO;4,3;30\r\n"
+        ).encode(),
+        ", rad 3, felt «Faktor»: Mestringstro for «Midtbyen» (5001) i 2024 står to ganger: rad 2 og rad 3.",
+    ),
 }
 
 
@@ -497,13 +655,13 @@ def test_truncated_xlsx_never_crashes(n):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(GOOD_XLSX) - 1), st.binary(min_size=1, max_size=8))
 def test_corrupted_xlsx_never_crashes(at, junk):
-    _parse(GOOD_XLSX[:at] + junk + GOOD_XLSX[at + len(junk):])
+    _parse(GOOD_XLSX[:at] + junk + GOOD_XLSX[at + len(junk) :])
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(GOOD_CSV) - 1), st.binary(min_size=1, max_size=4))
 def test_corrupted_csv_never_crashes(at, junk):
-    _parse(GOOD_CSV[:at] + junk + GOOD_CSV[at + len(junk):])
+    _parse(GOOD_CSV[:at] + junk + GOOD_CSV[at + len(junk) :])
 
 
 with zipfile.ZipFile(io.BytesIO(GOOD_XLSX)) as _z:
@@ -513,9 +671,26 @@ SHEET_XML = GOOD_PARTS["xl/worksheets/sheet1.xml"]
 
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, len(SHEET_XML) - 1),
-       st.sampled_from([b"<", b'"', b"&", b' t="e"', b' t="d"', b' t="s"', b"<v>1e999</v>", b"<f>", b"\xff",
-                        b'<mergeCell ref="A1:ZZZ9"/>', b' r="A0"', b' r="XFE99"', b"99999999999"]))
+@given(
+    st.integers(0, len(SHEET_XML) - 1),
+    st.sampled_from(
+        [
+            b"<",
+            b'"',
+            b"&",
+            b' t="e"',
+            b' t="d"',
+            b' t="s"',
+            b"<v>1e999</v>",
+            b"<f>",
+            b"\xff",
+            b'<mergeCell ref="A1:ZZZ9"/>',
+            b' r="A0"',
+            b' r="XFE99"',
+            b"99999999999",
+        ]
+    ),
+)
 def test_damaged_sheet_xml_inside_a_sound_zip_never_crashes(at, junk):
     """The zip opens, so openpyxl parses the sheet: a damaged cell must still end as an InputError."""
     _parse(_zip({**GOOD_PARTS, "xl/worksheets/sheet1.xml": SHEET_XML[:at] + junk + SHEET_XML[at:]}))

@@ -39,8 +39,9 @@ PATH = "/api/klass/v1/classifications/131/corresponds"
 class FakeKlass:
     """Klass's corresponds service for 131 -> 112, with a queue of planned failures."""
 
-    items: list[dict] = field(default_factory=lambda: json.loads(SAMPLE.read_text(encoding="utf-8"))
-                              ["correspondenceItems"])
+    items: list[dict] = field(
+        default_factory=lambda: json.loads(SAMPLE.read_text(encoding="utf-8"))["correspondenceItems"]
+    )
     planned: deque = field(default_factory=deque)  # (status, body bytes, headers) answered before the real one
     requests: list[tuple[str, dict, int]] = field(default_factory=list)  # (path, query, status)
     port: int = 0
@@ -58,9 +59,13 @@ class FakeKlass:
     def corresponds(self, start: str) -> tuple[int, dict]:
         first = min(i["validFrom"] for i in self.items)
         if start < first:
-            return 404, {"type": "about:blank", "title": "Not Found", "status": 404,
-                         "detail": f"Correspondence table not found for the whole period from {start}",
-                         "instance": PATH}
+            return 404, {
+                "type": "about:blank",
+                "title": "Not Found",
+                "status": 404,
+                "detail": f"Correspondence table not found for the whole period from {start}",
+                "instance": PATH,
+            }
         out = []
         for item in self.items:
             if item["validTo"] is not None and item["validTo"] <= start:
@@ -129,33 +134,52 @@ def closed_port() -> int:
 
 def _figures(con) -> None:
     """A share for a few municipalities, 2016–2024, so their service profiles have rows to show."""
-    rows = [("barn_tiltak_andel", code, year, 3.0 + n / 10) for n, code in enumerate(("5001", "5006", "5007"))
-            for year in range(2016, 2025)]
-    load.write(con, data=repr(rows).encode(), file_name="andeler.csv", source="test", actor=SYSTEM,
-               observations=[(i, r, y, v, None) for i, r, y, v in rows])
+    rows = [
+        ("barn_tiltak_andel", code, year, 3.0 + n / 10)
+        for n, code in enumerate(("5001", "5006", "5007"))
+        for year in range(2016, 2025)
+    ]
+    load.write(
+        con,
+        data=repr(rows).encode(),
+        file_name="andeler.csv",
+        source="test",
+        actor=SYSTEM,
+        observations=[(i, r, y, v, None) for i, r, y, v in rows],
+    )
 
 
 def memberships(con, code: str) -> list[tuple]:
-    return con.cursor().execute("SELECT group_code, valid_from, valid_to, source FROM kostra_membership "
-                                "WHERE region_code = ? ORDER BY valid_from", [code]).fetchall()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT group_code, valid_from, valid_to, source FROM kostra_membership "
+            "WHERE region_code = ? ORDER BY valid_from",
+            [code],
+        )
+        .fetchall()
+    )
 
 
 def state(con) -> str:
     """Everything a fetch may change: the groups, what may be shown, the regions, the numbers, the audit."""
     cur = con.cursor()
-    rows = [snapshot(con)] + [cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                              for t in ("kostra_membership", "suppression")]
+    rows = [snapshot(con)] + [
+        cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("kostra_membership", "suppression")
+    ]
     rows.append(cur.execute("SELECT action, target, detail, allowed FROM audit_log ORDER BY ALL").fetchall())
     return repr(rows)
 
 
 # --- what a fetch stores ------------------------------------------------------------------------------------
 
+
 def test_a_fetch_stores_each_municipalitys_group_with_the_years_it_applies_to(con, ssb):
     assert memberships(con, "5006")[0][:3] == ("EKG09", 2020, None)  # the bundled guess before the fetch
     result = klass.fetch_groups(con, SYSTEM, 2020, client=client(ssb))
-    assert [(q["targetClassificationId"], q["from"], q["language"]) for _, q, _ in ssb.requests] == \
-        [("112", "2020-01-01", "nb")]
+    assert [(q["targetClassificationId"], q["from"], q["language"]) for _, q, _ in ssb.requests] == [
+        ("112", "2020-01-01", "nb")
+    ]
     [(group, first, last, source)] = memberships(con, "5006")
     assert (group, first, last) == ("EKG10", 2020, None)  # SSB's group replaces the guess from 2020 on
     assert source.startswith("SSB Klass 131->112 from 2020-01-01 (ssb_klass_131_112_fra_2020.json")
@@ -163,10 +187,13 @@ def test_a_fetch_stores_each_municipalitys_group_with_the_years_it_applies_to(co
     estimated = con.cursor().execute("SELECT count(*) FROM kostra_membership WHERE source LIKE 'inferred%'")
     assert estimated.fetchone() == (0,), "every guessed membership is replaced by SSB's"
     assert (result.municipalities, result.rows, result.year) == (41, 41, 2020)  # Halden under both numbers
-    assert result.summary_nb().startswith("KOSTRA-grupper fra SSBs Klass (ssb_klass_131_112_fra_2020.json): "
-                                          "41 kommuner i ")
-    assert "39 tidligere koblinger fra 2020 erstattet eller avkortet, 38 av dem anslått ut fra folketall" \
+    assert result.summary_nb().startswith(
+        "KOSTRA-grupper fra SSBs Klass (ssb_klass_131_112_fra_2020.json): 41 kommuner i "
+    )
+    assert (
+        "39 tidligere koblinger fra 2020 erstattet eller avkortet, 38 av dem anslått ut fra folketall"
         in result.summary_nb()
+    )
 
 
 def test_a_renumbered_municipality_keeps_its_group_under_each_number_for_its_own_years(con, ssb):
@@ -178,8 +205,9 @@ def test_a_renumbered_municipality_keeps_its_group_under_each_number_for_its_own
 def test_a_municipality_that_changes_group_gets_each_group_for_its_own_years(con, ssb):
     namsos = next(i for i in ssb.items if i["sourceCode"] == "5007")
     namsos["validTo"] = "2024-01-01"
-    ssb.items.append({**namsos, "targetCode": "EKG08", "targetName": "KOSTRA-gruppe 8", "validFrom": "2024-01-01",
-                      "validTo": None})
+    ssb.items.append(
+        {**namsos, "targetCode": "EKG08", "targetName": "KOSTRA-gruppe 8", "validFrom": "2024-01-01", "validTo": None}
+    )
     _figures(con)
     klass.fetch_groups(con, SYSTEM, 2020, client=client(ssb))
     assert [m[:3] for m in memberships(con, "5007")] == [("EKG07", 2020, 2023), ("EKG08", 2024, None)]
@@ -200,8 +228,15 @@ def test_the_2020_grouping_applies_from_the_2020_figures_and_earlier_years_have_
 def test_an_earlier_grouping_shows_for_earlier_years_once_it_is_loaded(con, ssb):
     for item in list(ssb.items):
         if item["sourceCode"] == "5006":
-            ssb.items.append({**item, "targetCode": "EKG11", "targetName": "KOSTRA-gruppe 11",
-                              "validFrom": "2016-01-01", "validTo": "2020-01-01"})
+            ssb.items.append(
+                {
+                    **item,
+                    "targetCode": "EKG11",
+                    "targetName": "KOSTRA-gruppe 11",
+                    "validFrom": "2016-01-01",
+                    "validTo": "2020-01-01",
+                }
+            )
     _figures(con)
     klass.fetch_groups(con, SYSTEM, 2016, client=client(ssb))
     assert profile.build(con, "5006", 2019).kostra_group == "EKG11"
@@ -224,15 +259,19 @@ def test_fetched_groups_survive_a_new_version_of_the_bundled_file(db_path, ssb):
     con.cursor().execute("DELETE FROM meta WHERE key = 'reference_digest'")  # as after an upgrade
     assert store.sync_reference_data(con)
     assert [m[:3] for m in memberships(con, "5006")] == [("EKG10", 2020, None)]
-    assert con.cursor().execute("SELECT count(*) FROM kostra_membership WHERE source LIKE 'inferred%'"
-                                ).fetchone() == (0,)
+    assert con.cursor().execute("SELECT count(*) FROM kostra_membership WHERE source LIKE 'inferred%'").fetchone() == (
+        0,
+    )
 
 
 def test_the_fetch_is_in_the_audit_log_with_who_and_what(con, ssb):
     lea = Actor("lea", "Lea Leder", {"5001": frozenset({"leder"})})
     klass.fetch_groups(con, lea, 2020, client=client(ssb))
-    row = con.cursor().execute("SELECT username, action, target, detail, allowed FROM audit_log "
-                               "WHERE target LIKE 'klass%'").fetchone()
+    row = (
+        con.cursor()
+        .execute("SELECT username, action, target, detail, allowed FROM audit_log WHERE target LIKE 'klass%'")
+        .fetchone()
+    )
     assert row[:3] == ("lea", "import", "klass:131->112") and row[4] is True
     assert "41 koblinger fra 2020" in row[3]
 
@@ -243,12 +282,14 @@ def test_a_council_member_is_refused_before_any_request_is_made(con, ssb):
     with pytest.raises(PermissionDenied):
         klass.fetch_groups(con, lesar, 2020, client=client(ssb))
     assert ssb.requests == []
-    assert con.cursor().execute("SELECT action, allowed FROM audit_log WHERE username = 'live'").fetchall() == \
-        [("import", False)]
+    assert con.cursor().execute("SELECT action, allowed FROM audit_log WHERE username = 'live'").fetchall() == [
+        ("import", False)
+    ]
     assert memberships(con, "5006") == before
 
 
 # --- what a fetched grouping changes in what may be shown --------------------------------------------------
+
 
 def _expenses(con):
     """Net expenses per child of KOSTRA group 12, to the krone: with the members' children and expenses it
@@ -258,15 +299,30 @@ def _expenses(con):
     rows = []
     for code, (children, expenses) in members.items():
         rows += [("barn_us_eller_tiltak_antall", code, children), ("netto_driftsutg_bv_1000kr", code, expenses)]
-    rows += [("barn_us_eller_tiltak_antall", "EKG12", 462), ("netto_driftsutg_bv_1000kr", "EKG12", 46_900),
-             ("netto_driftsutg_per_barn_bv", "EKG12", round(46_900_000 / 462))]
-    load.write(con, data=repr(rows).encode(), file_name="ekg12.csv", source="test", actor=SYSTEM,
-               observations=[(i, r, 2024, float(v), None) for i, r, v in rows])
+    rows += [
+        ("barn_us_eller_tiltak_antall", "EKG12", 462),
+        ("netto_driftsutg_bv_1000kr", "EKG12", 46_900),
+        ("netto_driftsutg_per_barn_bv", "EKG12", round(46_900_000 / 462)),
+    ]
+    load.write(
+        con,
+        data=repr(rows).encode(),
+        file_name="ekg12.csv",
+        source="test",
+        actor=SYSTEM,
+        observations=[(i, r, 2024, float(v), None) for i, r, v in rows],
+    )
 
 
 def _group_rate(con):
-    return con.cursor().execute("SELECT value, status FROM observation_public WHERE indicator_id = "
-                                "'netto_driftsutg_per_barn_bv' AND region_code = 'EKG12' AND year = 2024").fetchone()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT value, status FROM observation_public WHERE indicator_id = "
+            "'netto_driftsutg_per_barn_bv' AND region_code = 'EKG12' AND year = 2024"
+        )
+        .fetchone()
+    )
 
 
 def test_a_fetched_grouping_changes_what_the_comparison_rule_hides_in_the_same_write(con, ssb):
@@ -279,12 +335,15 @@ def test_a_fetched_grouping_changes_what_the_comparison_rule_hides_in_the_same_w
     klass.fetch_groups(con, SYSTEM, 2020, client=client(ssb))
     # SSB's grouping: 5001, 5006 and 5007 make up group 12 exactly, so its rate would give Namsos's 2 back
     assert _group_rate(con) == (None, "x")
-    assert con.cursor().execute("SELECT rule FROM suppression WHERE indicator_id = 'netto_driftsutg_per_barn_bv' "
-                                "AND region_code = 'EKG12' AND year = 2024").fetchone() == ("group",)
+    assert con.cursor().execute(
+        "SELECT rule FROM suppression WHERE indicator_id = 'netto_driftsutg_per_barn_bv' "
+        "AND region_code = 'EKG12' AND year = 2024"
+    ).fetchone() == ("group",)
     decided = con.cursor().execute("SELECT * FROM suppression ORDER BY ALL").fetchall()
     suppression.refresh(con.cursor())
-    assert con.cursor().execute("SELECT * FROM suppression ORDER BY ALL").fetchall() == decided, \
+    assert con.cursor().execute("SELECT * FROM suppression ORDER BY ALL").fetchall() == decided, (
         "the fetch decided exactly what a full decision decides"
+    )
 
 
 def test_a_failed_fetch_leaves_what_may_be_shown_as_it_was(con, ssb):
@@ -303,6 +362,7 @@ def test_a_failed_fetch_leaves_what_may_be_shown_as_it_was(con, ssb):
 
 # --- when Klass is slow, busy, away or answers something else ----------------------------------------------
 
+
 def test_a_503_is_retried_and_the_second_answer_stored_saying_so_in_norwegian(con, ssb):
     ssb.fail(503, times=2)
     said = []
@@ -320,8 +380,10 @@ def test_retries_give_up_with_a_norwegian_message_and_nothing_changed(con, ssb):
     with pytest.raises(KlassError) as e:
         klass.fetch_groups(con, SYSTEM, 2020, client=client(ssb, retries=2))
     assert len(ssb.requests) == 3
-    assert str(e.value).startswith("Fikk ikke kontakt med SSBs Klass (KOSTRA-grupper): Klass er midlertidig "
-                                   "utilgjengelig (503), også etter 2 nye forsøk.")
+    assert str(e.value).startswith(
+        "Fikk ikke kontakt med SSBs Klass (KOSTRA-grupper): Klass er midlertidig "
+        "utilgjengelig (503), også etter 2 nye forsøk."
+    )
     assert "Ingenting er endret." in str(e.value) and e.value.offline
     assert state(con) == before
 
@@ -331,8 +393,10 @@ def test_a_404_says_in_norwegian_that_klass_has_no_grouping_for_the_years_and_no
     with pytest.raises(KlassError) as e:
         klass.fetch_groups(con, SYSTEM, 2015, client=client(ssb))
     msg = str(e.value)
-    assert msg.startswith("SSBs Klass har ingen kobling fra kommuner (131) til KOSTRA-grupper (112) for hele "
-                          "tiden fra 1. januar 2015 (404)")
+    assert msg.startswith(
+        "SSBs Klass har ingen kobling fra kommuner (131) til KOSTRA-grupper (112) for hele "
+        "tiden fra 1. januar 2015 (404)"
+    )
     assert "«Correspondence table not found for the whole period from 2015-01-01»" in msg, "Klass's detail, not JSON"
     assert "Velg et senere år med --year. Ingenting er endret." in msg and not e.value.offline
     assert len(ssb.requests) == 1, "a 404 is not retried"
@@ -342,8 +406,9 @@ def test_a_404_says_in_norwegian_that_klass_has_no_grouping_for_the_years_and_no
 def test_without_network_the_message_says_so_and_nothing_changes(con):
     before = state(con)
     with pytest.raises(KlassError) as e:
-        klass.fetch_groups(con, SYSTEM, 2020, client=client(f"http://127.0.0.1:{closed_port()}/api/klass/v1",
-                                                            network_retries=1))
+        klass.fetch_groups(
+            con, SYSTEM, 2020, client=client(f"http://127.0.0.1:{closed_port()}/api/klass/v1", network_retries=1)
+        )
     assert str(e.value).startswith("Fikk ikke kontakt med SSBs Klass (KOSTRA-grupper): nettverksfeil")
     assert "tilstand fetch-klass --file klass.json" in str(e.value) and e.value.offline
     assert state(con) == before
@@ -452,8 +517,10 @@ def test_cli_fetch_klass_with_malformed_json_exits_2_and_changes_nothing(db_path
     ssb.answer(b'{"correspondenceItems": [{"sourceCode": "5001", ')
     out = tilstand("fetch-klass", "--base-url", ssb.url, "--db", db_path)
     assert out.returncode == 2
-    assert "Feil i inndata – ingenting er endret.\nfil «ssb_klass_131_112_fra_2020.json», felt «svar»: er ikke " \
-           "gyldig JSON" in out.stderr
+    assert (
+        "Feil i inndata – ingenting er endret.\nfil «ssb_klass_131_112_fra_2020.json», felt «svar»: er ikke "
+        "gyldig JSON" in out.stderr
+    )
     assert _groups(db_path) == before
 
 

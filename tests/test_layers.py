@@ -62,12 +62,15 @@ def test_pages_holds_only_screens_in_the_navigation():
     assert {p.stem for p in _files("pages") if p.name != "__init__.py"} == screens
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import pages.x", {"pages.x"}),
-    ("def f():\n    from pages.common import connection\n", {"pages.common", "pages.common.connection"}),
-    ("if True:\n    import streamlit as st\n", {"streamlit"}),
-    ("from . import sibling\n", set()),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import pages.x", {"pages.x"}),
+        ("def f():\n    from pages.common import connection\n", {"pages.common", "pages.common.connection"}),
+        ("if True:\n    import streamlit as st\n", {"streamlit"}),
+        ("from . import sibling\n", set()),
+    ],
+)
 def test_the_reader_finds_imports_at_any_depth(tmp_path, source, expected):
     path = tmp_path / "m.py"
     path.write_text(source, encoding="utf-8")

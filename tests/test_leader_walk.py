@@ -53,37 +53,78 @@ def _fill(template: bytes, rows: list[dict[str, object]]) -> bytes:
 def _staff_rows(sick_long_2024: float = 5.2) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for i, year in enumerate(YEARS):
-        rows.append({"Kommunenummer": MUNI, "År": year, "Årsverk": 9.5 + i, "Stillinger": 11 + i,
-                     "Ledige stillinger": 1, "Sluttet i året": 2, "Gjennomsnittlig antall ansatte": 10.5 + i,
-                     "Saksbehandlere og ledere": 8 + i, "Med master i barnevern": 2 + i,
-                     "Oppfyller kravet fra 2031": 4 + i, "I videreutdanning": 1})
+        rows.append(
+            {
+                "Kommunenummer": MUNI,
+                "År": year,
+                "Årsverk": 9.5 + i,
+                "Stillinger": 11 + i,
+                "Ledige stillinger": 1,
+                "Sluttet i året": 2,
+                "Gjennomsnittlig antall ansatte": 10.5 + i,
+                "Saksbehandlere og ledere": 8 + i,
+                "Med master i barnevern": 2 + i,
+                "Oppfyller kravet fra 2031": 4 + i,
+                "I videreutdanning": 1,
+            }
+        )
         for q in (1, 2, 3, 4):
             long_ = sick_long_2024 if year == REPORT_YEAR else 4.0 + q / 10
-            rows.append({"Kommunenummer": MUNI, "År": year, "Kvartal": q, "Sykefravær korttid (%)": 2.1,
-                         "Sykefravær langtid (%)": long_, "Legemeldt sykefravær (%)": round(long_ + 0.8, 1)})
+            rows.append(
+                {
+                    "Kommunenummer": MUNI,
+                    "År": year,
+                    "Kvartal": q,
+                    "Sykefravær korttid (%)": 2.1,
+                    "Sykefravær langtid (%)": long_,
+                    "Legemeldt sykefravær (%)": round(long_ + 0.8, 1),
+                }
+            )
     return rows
 
 
 def _tenfactor_rows(headers: list[str]) -> list[dict[str, object]]:
-    factors = headers[headers.index("Antall invitert") + 1:]
-    return [{"Kommunenummer": MUNI, "Enhet": "Barneverntjenesten", "År": year, "Antall svar": 9,
-             "Antall invitert": 11, **{f: round(3.6 + 0.1 * (i % 5), 1) for i, f in enumerate(factors)}}
-            for year in YEARS]
+    factors = headers[headers.index("Antall invitert") + 1 :]
+    return [
+        {
+            "Kommunenummer": MUNI,
+            "Enhet": "Barneverntjenesten",
+            "År": year,
+            "Antall svar": 9,
+            "Antall invitert": 11,
+            **{f: round(3.6 + 0.1 * (i % 5), 1) for i, f in enumerate(factors)},
+        }
+        for year in YEARS
+    ]
 
 
-SURVEY = (("Tilgjengelighet", "Er det lett å få kontakt med barneverntjenesten?", ("foreldre",)),
-          ("Informasjon", "Får du den informasjonen du trenger?", ("barn og unge", "foreldre")),
-          ("Respektfull behandling", "Blir du møtt med respekt?", ("barn og unge", "foreldre")),
-          ("Brukermedvirkning", "Blir det tatt hensyn til det du mener?", ("barn og unge", "foreldre")),
-          ("Resultat for brukerne", "Har hjelpen gjort situasjonen bedre?", ("barn og unge", "foreldre")))
+SURVEY = (
+    ("Tilgjengelighet", "Er det lett å få kontakt med barneverntjenesten?", ("foreldre",)),
+    ("Informasjon", "Får du den informasjonen du trenger?", ("barn og unge", "foreldre")),
+    ("Respektfull behandling", "Blir du møtt med respekt?", ("barn og unge", "foreldre")),
+    ("Brukermedvirkning", "Blir det tatt hensyn til det du mener?", ("barn og unge", "foreldre")),
+    ("Resultat for brukerne", "Har hjelpen gjort situasjonen bedre?", ("barn og unge", "foreldre")),
+)
 
 
 def _survey_rows() -> list[dict[str, object]]:
     answered = {"barn og unge": {"4": 2, "5": 3, "6": 2}, "foreldre": {"3": 1, "4": 3, "5": 4, "6": 2}}
-    return [{"Kommunenummer": MUNI, "År": year, "Gruppe": group, "Dimensjon": dim, "Spørsmål": question,
-             "Svaralternativ": option, "Antall": k, "Antall som svarte": sum(answered[group].values())}
-            for year in YEARS for dim, question, groups in SURVEY for group in groups
-            for option, k in answered[group].items()]
+    return [
+        {
+            "Kommunenummer": MUNI,
+            "År": year,
+            "Gruppe": group,
+            "Dimensjon": dim,
+            "Spørsmål": question,
+            "Svaralternativ": option,
+            "Antall": k,
+            "Antall som svarte": sum(answered[group].values()),
+        }
+        for year in YEARS
+        for dim, question, groups in SURVEY
+        for group in groups
+        for option, k in answered[group].items()
+    ]
 
 
 def _downloaded() -> dict[str, bytes]:
@@ -93,15 +134,20 @@ def _downloaded() -> dict[str, bytes]:
 
 def _headers(template: bytes) -> list[str]:
     ws = openpyxl.load_workbook(io.BytesIO(template)).worksheets[0]
-    return [c.value for c in next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Kommunenummer" for c in r))
-            if c.value]
+    return [
+        c.value
+        for c in next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Kommunenummer" for c in r))
+        if c.value
+    ]
 
 
 def _filled() -> dict[str, bytes]:
     t = _downloaded()
-    return {"ansatte_namsos.xlsx": _fill(t["ansatte"], _staff_rows()),
-            "10faktor_namsos.xlsx": _fill(t["10faktor"], _tenfactor_rows(_headers(t["10faktor"]))),
-            "brukerundersokelse_namsos.xlsx": _fill(t["brukerundersokelse"], _survey_rows())}
+    return {
+        "ansatte_namsos.xlsx": _fill(t["ansatte"], _staff_rows()),
+        "10faktor_namsos.xlsx": _fill(t["10faktor"], _tenfactor_rows(_headers(t["10faktor"]))),
+        "brukerundersokelse_namsos.xlsx": _fill(t["brukerundersokelse"], _survey_rows()),
+    }
 
 
 def _upload(con, files: dict[str, bytes]) -> list[load.ImportResult]:
@@ -115,8 +161,9 @@ def _upload(con, files: dict[str, bytes]) -> list[load.ImportResult]:
 
 
 def _observations(con) -> list[tuple]:
-    return con.execute("SELECT indicator_id, region_code, year, value, status, import_id FROM observation "
-                       "ORDER BY ALL").fetchall()
+    return con.execute(
+        "SELECT indicator_id, region_code, year, value, status, import_id FROM observation ORDER BY ALL"
+    ).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +173,9 @@ def walked_db(tmp_path_factory) -> tuple[Path, list[load.ImportResult]]:
     con = store.connect(path)
     assert con.execute("SELECT count(*) FROM observation").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM region WHERE code = ?", [MUNI]).fetchone() == (1,)
-    downloads = {f.name: f.read_bytes() for d in DOWNLOADS for f in sorted(d.iterdir())
-                 if f.suffix in (".json", ".csv", ".xlsx")}
+    downloads = {
+        f.name: f.read_bytes() for d in DOWNLOADS for f in sorted(d.iterdir()) if f.suffix in (".json", ".csv", ".xlsx")
+    }
     results = _upload(con, {**downloads, **_filled()})
     con.execute("CHECKPOINT")
     store.close(path)
@@ -151,8 +199,11 @@ def test_the_import_page_offers_exactly_the_three_templates_the_leader_fills():
 
 def test_the_filled_templates_are_read_as_the_leaders_own_sources():
     sources = {name: ingest.read(Path(name), data=data).parsed.source for name, data in _filled().items()}
-    assert sources == {"ansatte_namsos.xlsx": "staff_xlsx", "10faktor_namsos.xlsx": "ks_10faktor_xlsx",
-                       "brukerundersokelse_namsos.xlsx": "survey_xlsx"}
+    assert sources == {
+        "ansatte_namsos.xlsx": "staff_xlsx",
+        "10faktor_namsos.xlsx": "ks_10faktor_xlsx",
+        "brukerundersokelse_namsos.xlsx": "survey_xlsx",
+    }
 
 
 def test_every_area_of_the_profile_shows_the_municipalitys_numbers(walked):
@@ -178,8 +229,12 @@ def test_the_leaders_own_figures_are_in_the_profile_as_typed_and_computed(walked
 def test_every_indicator_the_chapters_list_has_a_value_or_an_explained_status(walked):
     con, _ = walked
     rows = {r.indicator.id: r for r in profile.build(con, MUNI, REPORT_YEAR).rows}
-    silent = [(c.key, i) for c in narrative.default_chapters() for i in c.indicators
-              if i not in rows or not (rows[i].own.shown or rows[i].own.note)]
+    silent = [
+        (c.key, i)
+        for c in narrative.default_chapters()
+        for i in c.indicators
+        if i not in rows or not (rows[i].own.shown or rows[i].own.note)
+    ]
     assert not silent, f"silently empty for {NAME} {REPORT_YEAR} (chapter, indicator): {silent}"
 
 

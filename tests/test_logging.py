@@ -61,11 +61,13 @@ def test_importing_the_same_file_again_logs_that_nothing_changed(con, tmp_path, 
     caplog.set_level(logging.INFO)
     ingest.import_file(con, path, actor=SYSTEM)
     assert [r.getMessage() for r in caplog.records if r.name == "tilstand.ingest"] == [
-        f"import skipped: ssb_csv file already imported (import {first.import_id})"]
+        f"import skipped: ssb_csv file already imported (import {first.import_id})"
+    ]
 
 
-def test_a_refused_file_is_logged_at_the_command_lines_boundary_with_the_quoted_values_blanked(db_path, tmp_path,
-                                                                                                caplog):
+def test_a_refused_file_is_logged_at_the_command_lines_boundary_with_the_quoted_values_blanked(
+    db_path, tmp_path, caplog
+):
     caplog.set_level(logging.DEBUG)
     path = _planted_file(tmp_path, broken=True)
     with pytest.raises(InputError) as refused:
@@ -82,8 +84,7 @@ def test_an_export_logs_region_year_language_and_time_but_not_the_text(demo, tmp
     first = narrative.sections(demo, rep.id)[0]
     narrative.save(demo, first.id, f"{NAME} ({FNR}) fikk hjelp.", base_version=first.version, actor=leader())
     caplog.set_level(logging.INFO)
-    report.render(demo, "5001", 2024, "nb", out=tmp_path / "rapport.docx", with_charts=False,
-                  today=date(2025, 3, 1))
+    report.render(demo, "5001", 2024, "nb", out=tmp_path / "rapport.docx", with_charts=False, today=date(2025, 3, 1))
     (record,) = [r for r in caplog.records if r.name == "tilstand.report"]
     assert record.getMessage().startswith("exported DOCX: region 5001, year 2024, nb, ")
     _assert_no_personal_data(caplog.records)
@@ -109,7 +110,9 @@ def test_sign_ins_log_the_account_id_for_success_failure_and_lock_out_never_what
         ("WARNING", said[-2][1]),
         ("WARNING", "sign-in failed: unknown user (user id None)"),
     ]
-    assert said[-2][1].startswith("sign-in refused: address locked out until ") and f"(user id {user_id})" in said[-2][1]
+    assert (
+        said[-2][1].startswith("sign-in refused: address locked out until ") and f"(user id {user_id})" in said[-2][1]
+    )
     _assert_no_personal_data(caplog.records)
 
 
@@ -119,16 +122,22 @@ def test_an_error_is_logged_by_type_with_quoted_values_and_long_numbers_blanked(
     assert logs.said(ValueError(f"could not convert {NAME!r}")) == "ValueError"
 
 
-@pytest.mark.parametrize(("value", "level"), [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING),
-                                              ("30", 30), ("høyt", logging.INFO)])
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING), ("30", 30), ("høyt", logging.INFO)],
+)
 def test_the_level_comes_from_tilstand_log_level_and_is_info_otherwise(value, level):
     assert logs.level(value) == level
 
 
 def test_only_the_entry_points_configure_logging():
     root = Path(__file__).resolve().parent.parent
-    callers = sorted(str(p.relative_to(root)) for folder in ("tilstand", "ui", "pages") for p in (root / folder).rglob("*.py")
-                     if "basicConfig(" in p.read_text(encoding="utf-8") or "logs.configure()" in p.read_text(encoding="utf-8"))
+    callers = sorted(
+        str(p.relative_to(root))
+        for folder in ("tilstand", "ui", "pages")
+        for p in (root / folder).rglob("*.py")
+        if "basicConfig(" in p.read_text(encoding="utf-8") or "logs.configure()" in p.read_text(encoding="utf-8")
+    )
     assert callers == ["tilstand/cli.py", "tilstand/logs.py"]
     assert "logs.configure()" in (root / "app.py").read_text(encoding="utf-8")
 
@@ -136,8 +145,13 @@ def test_only_the_entry_points_configure_logging():
 def test_the_command_line_logs_to_stderr_at_the_level_asked_for(tmp_path):
     def run(level: str) -> str:
         env = {**os.environ, "TILSTAND_LOG_LEVEL": level}
-        out = subprocess.run([sys.executable, "-m", "tilstand.cli", "import", str(SSB_CSV), "--db",
-                              str(tmp_path / f"{level}.duckdb")], capture_output=True, text=True, timeout=300, env=env)
+        out = subprocess.run(
+            [sys.executable, "-m", "tilstand.cli", "import", str(SSB_CSV), "--db", str(tmp_path / f"{level}.duckdb")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
         assert out.returncode == 0, out.stderr
         return out.stderr
 

@@ -47,7 +47,9 @@ def test_an_image_is_literal_text_in_the_docx_too():
 
 
 def test_http_and_mailto_links_still_work_and_do_not_send_the_page_address():
-    html = markdown_html.render("Les [Bufdir](https://www.bufdir.no/statistikk?a=1&b=2) eller [skriv](mailto:post@kommune.no).")
+    html = markdown_html.render(
+        "Les [Bufdir](https://www.bufdir.no/statistikk?a=1&b=2) eller [skriv](mailto:post@kommune.no)."
+    )
     links = [attrs for tag, attrs in tags_of(html) if tag == "a"]
     assert [a["href"] for a in links] == ["https://www.bufdir.no/statistikk?a=1&b=2", "mailto:post@kommune.no"]
     assert all(a["rel"] == "noopener noreferrer nofollow" for a in links)
@@ -55,12 +57,15 @@ def test_http_and_mailto_links_still_work_and_do_not_send_the_page_address():
 
 
 def test_the_subset_becomes_headings_paragraphs_lists_and_emphasis_one_level_below_the_chapter():
-    html = markdown_html.render("# Hovedfunn\n\nTjenesten har **god** og *stabil* drift.\n\n- a\n- b\n\n1. c\n2. d",
-                                base_level=2)
-    assert html == ("<h3>Hovedfunn</h3>"
-                    "<p>Tjenesten har <strong>god</strong> og <em>stabil</em> drift.</p>"
-                    "<ul><li>a</li><li>b</li></ul>"
-                    "<ol><li>c</li><li>d</li></ol>")
+    html = markdown_html.render(
+        "# Hovedfunn\n\nTjenesten har **god** og *stabil* drift.\n\n- a\n- b\n\n1. c\n2. d", base_level=2
+    )
+    assert html == (
+        "<h3>Hovedfunn</h3>"
+        "<p>Tjenesten har <strong>god</strong> og <em>stabil</em> drift.</p>"
+        "<ul><li>a</li><li>b</li></ul>"
+        "<ol><li>c</li><li>d</li></ol>"
+    )
 
 
 def test_text_that_looks_like_markup_to_streamlit_stays_text():
@@ -71,4 +76,5 @@ def test_text_that_looks_like_markup_to_streamlit_stays_text():
 
 def test_markdown_escaped_text_shows_names_literally_in_streamlit():
     assert markdown_html.literal("![x](https://evil.example/p.png) *Kari* $x$") == (
-        r"\!\[x\]\(https\:\/\/evil\.example\/p\.png\) \*Kari\* \$x\$")
+        r"\!\[x\]\(https\:\/\/evil\.example\/p\.png\) \*Kari\* \$x\$"
+    )

@@ -54,8 +54,17 @@ def _markdown_shown(at) -> list[str]:
     """Every text on the page that Streamlit renders as Markdown, as the page gave it. A one-line HTML block
     (the charts' text for screen readers) is not read as Markdown: it must stay one line with no tag in it."""
     texts = []
-    for e in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error, *at.title, *at.header,
-              *at.subheader]:
+    for e in [
+        *at.markdown,
+        *at.caption,
+        *at.success,
+        *at.info,
+        *at.warning,
+        *at.error,
+        *at.title,
+        *at.header,
+        *at.subheader,
+    ]:
         if getattr(e.proto, "allow_html", False) and re.fullmatch(r"<div [^<>]*>[^<>\n]*</div>", e.value):
             continue
         texts.append(e.value)
@@ -82,14 +91,17 @@ def _open(at, page: str, username: str):
 # --- the doors ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["Trondheim ![x](https://evil.example/p.png)", "[Trondheim](https://evil.example)",
-                                  "Trondheim ![x]"])
+@pytest.mark.parametrize(
+    "name", ["Trondheim ![x](https://evil.example/p.png)", "[Trondheim](https://evil.example)", "Trondheim ![x]"]
+)
 def test_an_imported_region_name_written_as_a_markdown_image_or_link_refuses_the_file(name):
     with pytest.raises(InputError) as refused:
         regions.check_name(name, "tabell.json", 5, "region")
     shown = name[:40] + ("…" if len(name) > 40 else "")
-    assert str(refused.value) == (f"fil «tabell.json», rad 5, felt «region»: regionnavnet «{shown}» inneholder «![» "
-                                  "eller «](», som blir bilder og lenker på sidene. Rett navnet i filen.")
+    assert str(refused.value) == (
+        f"fil «tabell.json», rad 5, felt «region»: regionnavnet «{shown}» inneholder «![» "
+        "eller «](», som blir bilder og lenker på sidene. Rett navnet i filen."
+    )
 
 
 @pytest.mark.parametrize("name", ["Porsanger - Porsáŋgu - Porsanki", "Nes (Akershus)", "Hamarøy! [ny]"])
@@ -116,11 +128,15 @@ def test_the_service_profile_shows_imported_region_names_literally(app, evil):
     _assert_no_image_or_link(app)
     assert app.subheader[0].value == literal("Trondheim - Tråante" + EVIL_REGION) + " 2024"
     (compared,) = [m.value for m in app.markdown if m.value.startswith("Sammenlignet med")]
-    for name in ("KOSTRA-gruppe 12" + EVIL_REGION, "Trøndelag - Trööndelage" + EVIL_REGION + EVIL_COUNTY,
-                 "Landet" + EVIL_REGION):
+    for name in (
+        "KOSTRA-gruppe 12" + EVIL_REGION,
+        "Trøndelag - Trööndelage" + EVIL_REGION + EVIL_COUNTY,
+        "Landet" + EVIL_REGION,
+    ):
         assert f"**{literal(name)}**" in compared
-    assert any(i.value.startswith(literal("Trondheim - Tråante" + EVIL_REGION) + r" fikk dagens grenser")
-               for i in app.info), "the boundary note"
+    assert any(
+        i.value.startswith(literal("Trondheim - Tråante" + EVIL_REGION) + r" fikk dagens grenser") for i in app.info
+    ), "the boundary note"
 
 
 def test_the_sidebar_names_the_signed_in_person_literally(app, evil):
@@ -131,8 +147,10 @@ def test_the_sidebar_names_the_signed_in_person_literally(app, evil):
 
 def test_the_admin_page_refuses_an_image_as_a_name_and_shows_an_added_name_literally(app, evil):
     def add(name: str):
-        for label, value in (("Brukernavn (e-postadressen ved innlogging med kommunens SSO)", "kari"),
-                             ("Fullt navn", name)):
+        for label, value in (
+            ("Brukernavn (e-postadressen ved innlogging med kommunens SSO)", "kari"),
+            ("Fullt navn", name),
+        ):
             next(t for t in app.text_input if t.label == label).input(value)
         next(b for b in app.button if b.label == "Legg til brukeren").click().run()
 
@@ -162,18 +180,21 @@ def test_the_import_page_shows_uploaded_file_names_literally(app, evil):
     assert any(s.value.startswith(name) and seen(s.value).startswith(f"{EVIL_FILE}: ") for s in app.success)
 
 
-def test_the_first_run_step_refuses_an_image_as_the_administrators_name_and_shows_the_refusal_as_text(
-        app, evil):
+def test_the_first_run_step_refuses_an_image_as_the_administrators_name_and_shows_the_refusal_as_text(app, evil):
     cur = evil.cursor()
     for table in ("auth_session", "sign_in_failure", "role_grant", "app_user"):  # a database with no user yet
         cur.execute(f"DELETE FROM {table}")
     app.run()
-    for label, value in (("Brukernavn (f.eks. e-postadressen)", "ada"), ("Fullt navn", EVIL_NAME),
-                         ("Passord (minst 10 tegn)", "et langt godt passord"),
-                         ("Gjenta passordet", "et langt godt passord")):
+    for label, value in (
+        ("Brukernavn (f.eks. e-postadressen)", "ada"),
+        ("Fullt navn", EVIL_NAME),
+        ("Passord (minst 10 tegn)", "et langt godt passord"),
+        ("Gjenta passordet", "et langt godt passord"),
+    ):
         next(t for t in app.text_input if t.label == label).input(value)
     next(b for b in app.button if b.label == "Opprett administrator").click().run()
     _assert_no_image_or_link(app)
-    assert [e.value for e in app.error] == [literal("Navnet kan ikke inneholde «![» eller «](», som blir bilder og "
-                                                    "lenker på sidene.")]
+    assert [e.value for e in app.error] == [
+        literal("Navnet kan ikke inneholde «![» eller «](», som blir bilder og lenker på sidene.")
+    ]
     assert auth.needs_first_admin(evil)

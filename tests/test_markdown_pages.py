@@ -20,8 +20,10 @@ EVIL_NAME = "Eva ![n](https://evil.example/name.png)"
 EVIL_REGION = "Trondheim ![r](https://evil.example/region.png)"
 EVIL_GROUP = "KOSTRA-gruppe 12 ![g](https://evil.example/group.png)"
 EVIL_TITLE = "Kort ![t](https://evil.example/title.png) oppsummering"
-TEXT = ("# Funn\n\nSe ![x](https://evil.example/p.png) og <img src=https://evil.example/q.png>, "
-        "[a](javascript:alert(1)), [b](data:text/html,x) og [Bufdir](https://www.bufdir.no).")
+TEXT = (
+    "# Funn\n\nSe ![x](https://evil.example/p.png) og <img src=https://evil.example/q.png>, "
+    "[a](javascript:alert(1)), [b](data:text/html,x) og [Bufdir](https://www.bufdir.no)."
+)
 BUFDIR_LINK = '<a href="https://www.bufdir.no" rel="noopener noreferrer nofollow" target="_blank">Bufdir</a>'
 
 
@@ -37,8 +39,9 @@ def written(app, demo_db, tmp_path, monkeypatch):
     st.cache_data.clear()
     con = store.connect(db)
     # a name stored before import checked names: suggestions, headings and choosers show it too
-    con.cursor().executemany("UPDATE region SET name = ? WHERE code = ?", [[EVIL_REGION, "5001"],
-                                                                         [EVIL_GROUP, "EKG12"]])
+    con.cursor().executemany(
+        "UPDATE region SET name = ? WHERE code = ?", [[EVIL_REGION, "5001"], [EVIL_GROUP, "EKG12"]]
+    )
     auth.add_user(con, SYSTEM, "eva", "Eva")  # a name stored before add_user refused images: written directly
     con.cursor().execute("UPDATE app_user SET display_name = ? WHERE username = 'eva'", [EVIL_NAME])
     auth.grant(con, SYSTEM, "eva", "leder", "5001")
@@ -61,12 +64,15 @@ def _assert_nothing_loads_or_runs(at, *, title: bool = True) -> None:
             assert tag in {"p", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "del", "ins"}, element.value
             if tag == "a":
                 assert attrs["href"] == "https://www.bufdir.no", element.value
-    markdown_like = [e.value for e in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.header,
-                                         *at.subheader]]
+    markdown_like = [
+        e.value for e in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.header, *at.subheader]
+    ]
     markdown_like += [option for radio in at.radio for option in radio.options]  # options show Markdown images
     for text in markdown_like:
         assert "<img" not in text and not re.search(r"(?<!\\)\]\(", text), text
-    assert not title or any(r"Kort \!\[t\]\(https\:\/\/evil\.example\/title\.png\) oppsummering" in t for t in markdown_like)
+    assert not title or any(
+        r"Kort \!\[t\]\(https\:\/\/evil\.example\/title\.png\) oppsummering" in t for t in markdown_like
+    )
 
 
 def _shown_chapter(at) -> str:

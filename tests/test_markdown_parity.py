@@ -38,7 +38,9 @@ CASES = {
 Record = tuple[str, tuple[tuple[str, bool, bool, bool, str | None], ...]]
 
 
-def _merged(runs: list[tuple[str, bool, bool, bool, str | None]]) -> tuple[tuple[str, bool, bool, bool, str | None], ...]:
+def _merged(
+    runs: list[tuple[str, bool, bool, bool, str | None]],
+) -> tuple[tuple[str, bool, bool, bool, str | None], ...]:
     out: list[tuple[str, bool, bool, bool, str | None]] = []
     for run in runs:
         if not run[0]:
@@ -159,14 +161,28 @@ def test_the_preview_and_the_docx_show_the_same_text_with_the_same_marks_in_the_
 
 def test_bold_italic_is_one_run_with_no_stray_asterisk():
     assert html_records("***fet kursiv***") == [("paragraph", (("fet kursiv", True, True, False, None),))]
-    assert html_records("**a*b*c**") == [("paragraph", (("a", True, False, False, None), ("b", True, True, False, None),
-                                                        ("c", True, False, False, None)))]
+    assert html_records("**a*b*c**") == [
+        (
+            "paragraph",
+            (("a", True, False, False, None), ("b", True, True, False, None), ("c", True, False, False, None)),
+        )
+    ]
 
 
 def test_nested_lists_keep_their_depth_and_a_numbered_list_its_first_number():
     kinds = [kind for kind, _ in html_records(CASES["nested lists"])]
-    assert kinds == ["bullet 1", "bullet 2", "bullet 3", "bullet 1", "number 1", "number 2", "number 1",
-                     "paragraph", "number 1", "number 1"]
+    assert kinds == [
+        "bullet 1",
+        "bullet 2",
+        "bullet 3",
+        "bullet 1",
+        "number 1",
+        "number 2",
+        "number 1",
+        "paragraph",
+        "number 1",
+        "number 1",
+    ]
     assert '<ol start="3">' in markdown_html.render(CASES["nested lists"])
 
 
@@ -174,17 +190,32 @@ def test_a_table_a_quote_and_strike_through_are_real_in_both():
     table = html_records(CASES["table"])
     assert [kind for kind, _ in table] == ["header cell"] * 2 + ["cell"] * 5  # the short row gets an empty cell
     assert table[2] == ("cell", (("Hjelpetiltak", True, False, False, None),))
-    assert html_records(CASES["quote"])[:2] == [("quote", (("Brukerne sier at ", False, False, False, None),
-                                                           ("de blir hørt", True, False, False, None),
-                                                           (".", False, False, False, None))),
-                                                ("bullet 1", (("og en liste", False, False, False, None),))]
-    assert html_records(CASES["strike"]) == [("paragraph", (("x", False, False, True, None),
-                                                            (" og ", False, False, False, None),
-                                                            ("fet strøket", True, False, True, None)))]
+    assert html_records(CASES["quote"])[:2] == [
+        (
+            "quote",
+            (
+                ("Brukerne sier at ", False, False, False, None),
+                ("de blir hørt", True, False, False, None),
+                (".", False, False, False, None),
+            ),
+        ),
+        ("bullet 1", (("og en liste", False, False, False, None),)),
+    ]
+    assert html_records(CASES["strike"]) == [
+        (
+            "paragraph",
+            (
+                ("x", False, False, True, None),
+                (" og ", False, False, False, None),
+                ("fet strøket", True, False, True, None),
+            ),
+        )
+    ]
 
 
-@pytest.mark.parametrize("case", ["html tags", "jinja", "escapes", "markup that is not in the subset",
-                                  "links and an image"])
+@pytest.mark.parametrize(
+    "case", ["html tags", "jinja", "escapes", "markup that is not in the subset", "links and an image"]
+)
 def test_what_is_not_in_the_subset_stays_the_characters_typed_in_both(case):
     shown = " ".join(text for _, runs in html_records(CASES[case]) for text, *_ in runs)
     expected = {
@@ -199,19 +230,32 @@ def test_what_is_not_in_the_subset_stays_the_characters_typed_in_both(case):
 
 
 def test_a_real_report_docx_has_the_chapter_as_the_preview_shows_it(demo, tmp_path):
-    text = "\n\n".join(CASES[c] for c in ("headings", "bold italic", "nested lists", "table", "quote", "strike",
-                                           "jinja", "norwegian letters", "links and an image"))
+    text = "\n\n".join(
+        CASES[c]
+        for c in (
+            "headings",
+            "bold italic",
+            "nested lists",
+            "table",
+            "quote",
+            "strike",
+            "jinja",
+            "norwegian letters",
+            "links and an image",
+        )
+    )
     rep = narrative.create_report(demo, "5001", 2024, "nb", actor=leader("Test Leder"))
     first = narrative.sections(demo, rep.id)[0]
     narrative.save(demo, first.id, text, base_version=first.version, actor=leader("Test Leder"))
-    out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "rapport.docx", with_charts=False,
-                        today=date(2025, 3, 1)).path
+    out = report.render(
+        demo, "5001", 2024, "nb", out=tmp_path / "rapport.docx", with_charts=False, today=date(2025, 3, 1)
+    ).path
     doc = Document(out)
     records = docx_records(doc, doc.element.body)
     chapter = ("heading 1", ((first.title, False, False, False, None),))
     start = records.index(chapter) + 1
     expected = html_records(text)
-    assert records[start:start + len(expected)] == expected
+    assert records[start : start + len(expected)] == expected
     assert any(t.style.name == "Table Grid" and t.rows[0].cells[0].text == "Tiltak" for t in doc.tables)
 
 

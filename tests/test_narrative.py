@@ -75,7 +75,9 @@ def test_next_year_can_start_from_last_years_text_marked_as_carried_over(con, re
     carried = _sec(con, nxt, "samarbeid")
     assert carried.body == "Vi samarbeider med skolene." and carried.carried_over and carried.version == 1
     assert _sec(con, nxt, "brukere").hidden, "last year's structure comes along"
-    narrative.save(con, carried.id, "Vi samarbeider med skolene og helsestasjonen.", base_version=1, actor=leader("leder"))
+    narrative.save(
+        con, carried.id, "Vi samarbeider med skolene og helsestasjonen.", base_version=1, actor=leader("leder")
+    )
     assert not narrative.section(con, carried.id).carried_over
 
 
@@ -179,15 +181,20 @@ def _audit_rows(con) -> int:
     return con.cursor().execute("SELECT count(*) FROM audit_log WHERE action = 'edit_structure'").fetchone()[0]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"title": "   "}, "mangler tittel"),
-    ({"title": "x" * 121}, "tittelen er for lang"),
-    ({"position": 0}, "må ha et nummer fra 1 og oppover"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"title": "   "}, "mangler tittel"),
+        ({"title": "x" * 121}, "tittelen er for lang"),
+        ({"position": 0}, "må ha et nummer fra 1 og oppover"),
+    ],
+)
 def test_a_bad_row_in_the_structure_table_changes_no_chapter_at_all(con, report, bad, message):
     every = narrative.sections(con, report.id)
-    changes = [narrative.ChapterChange(s.id, title=f"Nytt navn {i}", position=s.position, hidden=False)
-               for i, s in enumerate(every)]
+    changes = [
+        narrative.ChapterChange(s.id, title=f"Nytt navn {i}", position=s.position, hidden=False)
+        for i, s in enumerate(every)
+    ]
     changes[4] = narrative.ChapterChange(every[4].id, **{"title": every[4].title, "position": 5, **bad})
     before = _audit_rows(con)
     with pytest.raises(StructureError, match=message) as e:

@@ -37,7 +37,9 @@ def test_every_page_row_names_an_existing_page_file_and_a_known_action():
     for p in (*navigation.PAGES, navigation.SIGN_IN):
         assert (ROOT / p.path).is_file(), p.path
         assert p.roles <= set(ROLES) and p.roles, p.key
-    assert len({p.key for p in navigation.PAGES}) == len({p.url_path for p in navigation.PAGES}) == len(navigation.PAGES)
+    assert (
+        len({p.key for p in navigation.PAGES}) == len({p.url_path for p in navigation.PAGES}) == len(navigation.PAGES)
+    )
     assert [p.key for p in navigation.PAGES if p.default] == ["forside"]
 
 
@@ -65,8 +67,11 @@ def test_the_sidebar_app_py_draws_is_the_table_in_order_under_its_section_captio
     caption above its first page."""
     app.run()
     assert not app.exception
-    drawn = [(e.type, e.proto.label if e.type == "page_link" else e.value)
-             for e in app.sidebar.children.values() if e.type in ("page_link", "caption")]
+    drawn = [
+        (e.type, e.proto.label if e.type == "page_link" else e.value)
+        for e in app.sidebar.children.values()
+        if e.type in ("page_link", "caption")
+    ]
     expected, section = [], ""
     for p in navigation.pages_for(_test_user("leder")):
         if p.section != section:
@@ -78,8 +83,9 @@ def test_the_sidebar_app_py_draws_is_the_table_in_order_under_its_section_captio
 
 def test_each_chapter_about_an_area_links_to_a_page_of_the_areas_section():
     """tilstand/data/chapter_areas.csv names real chapters and areas, and every area page has its chapter."""
-    rows = list(csv.DictReader((ROOT / "tilstand" / "data" / "chapter_areas.csv").read_text(encoding="utf-8")
-                               .splitlines()))
+    rows = list(
+        csv.DictReader((ROOT / "tilstand" / "data" / "chapter_areas.csv").read_text(encoding="utf-8").splitlines())
+    )
     assert {r["chapter"] for r in rows} <= {c.key for c in narrative.default_chapters()}
     linked = {r["chapter"]: narrative.area_of_chapter(r["chapter"]) for r in rows}
     assert set(linked.values()) == {a.key for a in dashboard.areas()}

@@ -44,8 +44,11 @@ def _uv() -> str:
 
 def _clean_env(**extra: str) -> dict[str, str]:
     """The environment without anything that would put the checkout or its virtualenv on the path."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
     return {**env, "NO_COLOR": "1", **extra}
 
 
@@ -74,17 +77,24 @@ def venv(wheel, tmp_path_factory) -> Path:
     installed = _run([uv, "pip", "install", "--python", python, str(wheel)], cwd=where.parent)
     changes = [line.strip() for line in installed.stderr.splitlines() if line.strip()[:2] in ("+ ", "- ", "~ ")]
     assert changes and all(c.startswith("+ tilstand==") for c in changes), (
-        "the wheel needs packages the lock does not pin (regenerate requirements.lock):\n" + installed.stderr)
+        "the wheel needs packages the lock does not pin (regenerate requirements.lock):\n" + installed.stderr
+    )
     return where
 
 
 def test_the_wheel_carries_every_file_the_library_reads_at_run_time_and_no_generator(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    wanted = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tilstand").rglob("*")
-              if p.is_file() and p.suffix in (".py", ".csv") and "__pycache__" not in p.parts}
+    wanted = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "tilstand").rglob("*")
+        if p.is_file() and p.suffix in (".py", ".csv") and "__pycache__" not in p.parts
+    }
     wanted |= {f"tilstand/queries/{p.name}" for p in resources.QUERIES.glob("*.sql")}
-    wanted |= {f"tilstand/report_templates/{p.relative_to(resources.REPORT_TEMPLATES).as_posix()}"
-               for p in resources.REPORT_TEMPLATES.rglob("*") if p.suffix in (".docx", ".j2")}
+    wanted |= {
+        f"tilstand/report_templates/{p.relative_to(resources.REPORT_TEMPLATES).as_posix()}"
+        for p in resources.REPORT_TEMPLATES.rglob("*")
+        if p.suffix in (".docx", ".j2")
+    }
     # what `tilstand demo` imports, and the empty templates the import page offers for download
     read = [*demo.sample_files(), *(resources.SAMPLE_DATA / "templates").glob("*.xlsx")]
     wanted |= {f"tilstand/sample_data/{p.relative_to(resources.SAMPLE_DATA).as_posix()}" for p in read}
@@ -92,8 +102,9 @@ def test_the_wheel_carries_every_file_the_library_reads_at_run_time_and_no_gener
     assert wanted - names == set()
     outside = {n for n in names if not n.startswith(("tilstand/", "tilstand-"))}
     assert outside == set(), "only the library goes into the wheel (not app.py, pages/, ui/ or tests/)"
-    generators = {n for n in names if n.endswith(".py") and n.startswith(("tilstand/sample_data/",
-                                                                            "tilstand/report_templates/"))}
+    generators = {
+        n for n in names if n.endswith(".py") and n.startswith(("tilstand/sample_data/", "tilstand/report_templates/"))
+    }
     assert generators == set()
     assert wheel.stat().st_size < WHEEL_BUDGET, f"the wheel is {wheel.stat().st_size:,} bytes"
 
@@ -105,24 +116,34 @@ def test_an_installed_wheel_builds_the_sample_database_and_the_council_docx_from
     env = _clean_env(TILSTAND_DB=str(work / "unused.duckdb"))
     built = _run([tilstand, "demo", "--db", "x.duckdb"], cwd=work, env=env)
     assert "Eksempeldata" in built.stdout and (work / "x.duckdb").is_file()
-    _run([tilstand, "report", "--region", "5001", "--year", "2024", "--out", "r.docx", "--db", "x.duckdb"],
-         cwd=work, env=env)
+    _run(
+        [tilstand, "report", "--region", "5001", "--year", "2024", "--out", "r.docx", "--db", "x.duckdb"],
+        cwd=work,
+        env=env,
+    )
 
     doc = Document(str(work / "r.docx"))
     first = [p.text for p in doc.paragraphs[:8]]
     assert "Tilstandsrapport for barnevernstjenesten" in first and "Trondheim - Tråante" in first
     captions = [t._tbl.tblPr.find(qn("w:tblCaption")) for t in doc.tables]
-    key = [t for t, c in zip(doc.tables, captions, strict=True) if t.rows[0].cells[0].text == "Indikator"
-           and c is not None and re.match(r"Tabell \d+\. Nøkkeltall: ", c.get(qn("w:val")))]
+    key = [
+        t
+        for t, c in zip(doc.tables, captions, strict=True)
+        if t.rows[0].cells[0].text == "Indikator"
+        and c is not None
+        and re.match(r"Tabell \d+\. Nøkkeltall: ", c.get(qn("w:val")))
+    ]
     assert key, "the report has no key-figure table"
     assert key[0].rows[0].cells[1].text == "Trondheim - Tråante"
     assert any(re.search(r"\d", c.text) for row in key[0].rows[1:] for c in row.cells[1:])
 
 
 def test_an_installed_package_reads_its_folders_from_site_packages_not_the_checkout(venv, tmp_path):
-    probe = ("import json, sysconfig, tilstand, tilstand.resources as r; print(json.dumps({"
-             "'package': tilstand.__file__, 'purelib': sysconfig.get_paths()['purelib'], "
-             "'folders': [str(r.QUERIES), str(r.REPORT_TEMPLATES), str(r.SAMPLE_DATA)]}))")
+    probe = (
+        "import json, sysconfig, tilstand, tilstand.resources as r; print(json.dumps({"
+        "'package': tilstand.__file__, 'purelib': sysconfig.get_paths()['purelib'], "
+        "'folders': [str(r.QUERIES), str(r.REPORT_TEMPLATES), str(r.SAMPLE_DATA)]}))"
+    )
     found = json.loads(_run([str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path).stdout)
     site = Path(found["purelib"]).resolve()
     assert Path(found["package"]).resolve().is_relative_to(site / "tilstand")
@@ -134,7 +155,10 @@ def test_an_installed_package_reads_its_folders_from_site_packages_not_the_check
 def test_a_checkout_reads_the_top_level_folders():
     """`uv run` in the checkout (an editable install): one home for each folder, no copies inside tilstand/."""
     assert (resources.QUERIES, resources.REPORT_TEMPLATES, resources.SAMPLE_DATA) == (
-        ROOT / "queries", ROOT / "report_templates", ROOT / "sample_data")
+        ROOT / "queries",
+        ROOT / "report_templates",
+        ROOT / "sample_data",
+    )
     assert not any((ROOT / "tilstand" / name).exists() for name in resources.NAMES)
 
 
@@ -142,14 +166,27 @@ def test_requirements_lock_pins_exactly_what_pyproject_resolves_to(tmp_path):
     """The committed lock is current: resolving pyproject.toml's dependencies (for every platform and Python)
     within the lock's pins gives exactly the lock's packages and versions, no more, no fewer."""
     text = LOCK.read_text(encoding="utf-8")
-    assert text.startswith("# This file was autogenerated by uv via the following command:\n"
-                           f"#    uv {' '.join(EXPORT)}\n")
+    assert text.startswith(
+        f"# This file was autogenerated by uv via the following command:\n#    uv {' '.join(EXPORT)}\n"
+    )
     assert "--index-url" not in text and "://" not in text, "the lock names no package index"
     pins = re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.M)
     assert all(re.search(rf"^{re.escape(n)}==\S+ (; .+ )?\\\n    --hash=sha256:", text, re.M) for n, _ in pins)
     constraints = tmp_path / "constraints.txt"
     constraints.write_text(text, encoding="utf-8")
-    resolved = _run([_uv(), "pip", "compile", str(ROOT / "pyproject.toml"), "--universal", "--no-header",
-                     "--no-annotate", "--constraint", str(constraints)], cwd=tmp_path)
+    resolved = _run(
+        [
+            _uv(),
+            "pip",
+            "compile",
+            str(ROOT / "pyproject.toml"),
+            "--universal",
+            "--no-header",
+            "--no-annotate",
+            "--constraint",
+            str(constraints),
+        ],
+        cwd=tmp_path,
+    )
     again = re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", resolved.stdout, re.M)
     assert sorted(again) == sorted(pins), "regenerate requirements.lock (README, «Installing from a wheel»)"

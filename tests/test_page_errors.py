@@ -122,8 +122,11 @@ def test_a_real_version_clash_is_still_a_conflict_with_both_texts(writing_room):
 def test_a_blank_chapter_title_is_refused_in_norwegian_and_no_chapter_changes(writing_room):
     at, rid = writing_room, writing_room.report.id
     before = [s.title for s in narrative.sections(at.con, rid)]
-    edits = {"edited_rows": {"0": {"Tittel": "Sammendrag"}, "3": {"Tittel": "   "}}, "added_rows": [],
-             "deleted_rows": []}
+    edits = {
+        "edited_rows": {"0": {"Tittel": "Sammendrag"}, "3": {"Tittel": "   "}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     _send(at, "dataframe", f"structure_{rid}", string_value=json.dumps(edits))
     next(b for b in at.button if b.label == "Lagre kapittelendringene").click().run()
     assert not at.exception
@@ -192,12 +195,14 @@ def _page_with_action(raise_what: str) -> None:
     st.write("Resten av siden.")
 
 
-@pytest.mark.parametrize("raise_what, shown", [
-    ("state", "den kan ikke gå direkte til «Ferdig»"),
-    ("disk", "Det er ikke mer plass på disken der databasen ligger."),
-])
-def test_page_action_shows_errors_for_people_in_norwegian_with_the_unsaved_text_and_the_page_goes_on(
-        raise_what, shown):
+@pytest.mark.parametrize(
+    "raise_what, shown",
+    [
+        ("state", "den kan ikke gå direkte til «Ferdig»"),
+        ("disk", "Det er ikke mer plass på disken der databasen ligger."),
+    ],
+)
+def test_page_action_shows_errors_for_people_in_norwegian_with_the_unsaved_text_and_the_page_goes_on(raise_what, shown):
     at = AppTest.from_function(_page_with_action, args=(raise_what,), default_timeout=30).run()
     assert not at.exception
     assert [e.value for e in at.error] == [at.error[0].value] and shown in at.error[0].value
@@ -213,7 +218,8 @@ def test_page_action_leaves_programming_errors_to_streamlit():
 
 @pytest.mark.parametrize("make", [random_bytes_file, text_file, sqlite_file], ids=["random", "text", "sqlite"])
 def test_a_database_file_that_is_damaged_or_no_duckdb_file_gets_a_norwegian_message_and_no_traceback(
-        make, tmp_path, monkeypatch):
+    make, tmp_path, monkeypatch
+):
     db = make(tmp_path / "tilstand.duckdb")
     monkeypatch.setenv("TILSTAND_DB", str(db))
     monkeypatch.chdir(ROOT)

@@ -39,7 +39,7 @@ def test_truncated_files_never_crash(n_json, n_csv):
 @given(st.integers(0, len(CSV_SAMPLE) - 1), st.binary(min_size=1, max_size=4))
 def test_corrupted_bytes_in_a_csv_never_crash(at, junk):
     try:
-        ssb.parse_file(CSV_SAMPLE[:at] + junk + CSV_SAMPLE[at + len(junk):], "fuzz.csv")
+        ssb.parse_file(CSV_SAMPLE[:at] + junk + CSV_SAMPLE[at + len(junk) :], "fuzz.csv")
     except InputError:
         pass
 
@@ -47,7 +47,7 @@ def test_corrupted_bytes_in_a_csv_never_crash(at, junk):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(JSON_SAMPLE) - 1), st.sampled_from([b'"', b"{", b"]", b"null", b"-1e999", b"\xff"]))
 def test_corrupted_json_never_crashes(at, junk):
-    _parse(JSON_SAMPLE[:at] + junk + JSON_SAMPLE[at + len(junk):])
+    _parse(JSON_SAMPLE[:at] + junk + JSON_SAMPLE[at + len(junk) :])
 
 
 def test_a_large_file_is_refused_before_it_is_read(tmp_path, monkeypatch):

@@ -111,8 +111,7 @@ def make_report(path: Path, chapters: int = 3, paragraphs: int = 1) -> list[tupl
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def toc_lines(text: str) -> dict[str, int]:
@@ -161,8 +160,9 @@ def test_refresh_docx_fills_the_toc_and_keeps_it_a_live_field(uno, tmp_path):
     assert [e.split("\t")[0] for e in entries] == [h for _, h in headings]
     assert [e.split("\t")[-1] for e in entries] == ["2", "2", "3", "3", "4", "4"]
     # The headings themselves are still Word's built-in styles.
-    assert [(p.style.name, p.text) for p in body_paragraphs[first_heading:]
-            if p.style.name.startswith("Heading")] == [(f"Heading {lvl}", h) for lvl, h in headings]
+    assert [(p.style.name, p.text) for p in body_paragraphs[first_heading:] if p.style.name.startswith("Heading")] == [
+        (f"Heading {lvl}", h) for lvl, h in headings
+    ]
 
 
 def test_random_bytes_named_docx_raise_a_norwegian_error_naming_the_file(office, tmp_path):

@@ -25,7 +25,8 @@ def test_suggestion_before_any_choice_is_the_kostra_group_then_the_county(demo):
     group = demo.execute(
         "SELECT list(region_code) FROM kostra_membership WHERE group_code = (SELECT group_code FROM "
         "kostra_membership WHERE region_code = '5001' AND valid_from <= 2024 AND (valid_to IS NULL OR "
-        "valid_to >= 2024))").fetchone()[0]
+        "valid_to >= 2024))"
+    ).fetchone()[0]
     county = {c for (c,) in demo.execute("SELECT code FROM region WHERE county_code = '50'").fetchall()}
     assert all(p in set(group) | county for p in got.peers)
 
@@ -44,8 +45,10 @@ def test_saved_set_is_in_force_for_its_year_and_carries_over_to_later_years(demo
 
 def test_saving_is_audited_in_the_same_transaction(demo):
     peers.save(demo, "5001", 2024, ["5006"], actor=LEDER)
-    row = demo.execute("SELECT username, action, region_code, target, detail, allowed FROM audit_log "
-                       "WHERE action = 'choose_peers' AND username = 'lea'").fetchall()
+    row = demo.execute(
+        "SELECT username, action, region_code, target, detail, allowed FROM audit_log "
+        "WHERE action = 'choose_peers' AND username = 'lea'"
+    ).fetchall()
     assert row == [("lea", "choose_peers", "5001", "2024", "5006", True)]
 
 
@@ -56,12 +59,16 @@ def test_only_the_municipalitys_leader_may_choose_peers(demo, actor):
     assert _rows(demo) == []
 
 
-@pytest.mark.parametrize("chosen, message", [
-    (["5001", "5006"], "seg selv"),
-    (["5006", "9999"], "Ukjent kommunenummer i sammenligningskommunene: 9999"),
-    (["50"], "Ukjent kommunenummer"),  # a county is not a peer municipality
-    ([f"50{n:02d}" for n in range(1, 17)], "høyst 15"),
-], ids=["itself", "unknown", "county", "too_many"])
+@pytest.mark.parametrize(
+    "chosen, message",
+    [
+        (["5001", "5006"], "seg selv"),
+        (["5006", "9999"], "Ukjent kommunenummer i sammenligningskommunene: 9999"),
+        (["50"], "Ukjent kommunenummer"),  # a county is not a peer municipality
+        ([f"50{n:02d}" for n in range(1, 17)], "høyst 15"),
+    ],
+    ids=["itself", "unknown", "county", "too_many"],
+)
 def test_bad_peer_sets_are_refused_with_a_norwegian_reason_and_nothing_written(demo, chosen, message):
     with pytest.raises(PeerSetError, match=message):
         peers.save(demo, "5001", 2024, chosen, actor=LEDER)
@@ -76,8 +83,9 @@ def test_report_charts_draw_the_saved_peers_and_never_a_mere_suggestion(demo):
 
     def peer_lines() -> int:
         content = publish._content(demo, rep)
-        return sum("Sammenligningskommunene (snitt av" in c["figure_json"]
-                   for ch in content["chapters"] for c in ch["charts"])
+        return sum(
+            "Sammenligningskommunene (snitt av" in c["figure_json"] for ch in content["chapters"] for c in ch["charts"]
+        )
 
     assert peers.for_report(demo, "5001", 2024) == () and peer_lines() == 0
     peers.save(demo, "5001", 2024, ["5006", "5035", "5037"], actor=LEDER)

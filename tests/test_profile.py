@@ -53,11 +53,17 @@ def _ind(better):
     return next(i for i in catalog.indicators().values() if i.better == better)
 
 
-@pytest.mark.parametrize("better,own,other,expected", [
-    ("higher", 5.0, 4.0, "better"), ("higher", 3.0, 4.0, "worse"),
-    ("lower", 3.0, 4.0, "better"), ("lower", 5.0, 4.0, "worse"),
-    ("neutral", 5.0, 4.0, None), ("higher", 4.04, 4.0, "same"),
-])
+@pytest.mark.parametrize(
+    "better,own,other,expected",
+    [
+        ("higher", 5.0, 4.0, "better"),
+        ("higher", 3.0, 4.0, "worse"),
+        ("lower", 3.0, 4.0, "better"),
+        ("lower", 5.0, 4.0, "worse"),
+        ("neutral", 5.0, 4.0, None),
+        ("higher", 4.04, 4.0, "same"),
+    ],
+)
 def test_verdict_follows_the_indicators_direction(better, own, other, expected):
     ind = _ind(better)
     if ind.unit == "count":  # count rounds to whole numbers; use a rate for the 'same' case
@@ -73,8 +79,9 @@ def test_no_verdict_against_a_hidden_value():
 
 def test_assessment_is_in_words():
     ind = next(i for i in catalog.indicators().values() if i.better == "lower" and i.unit == "percent")
-    row = profile.ProfileRow(ind, Value(3.0, None), Value(None, None), Value(4.0, None), Value(2.0, None),
-                             Value(4.0, None))
+    row = profile.ProfileRow(
+        ind, Value(3.0, None), Value(None, None), Value(4.0, None), Value(2.0, None), Value(4.0, None)
+    )
     assert tables.assessment(row) == "Bedre enn KOSTRA-gruppen og landet; dårligere enn fylket"
 
 
@@ -85,8 +92,10 @@ def test_definitions_name_the_indicator_and_its_direction_in_the_malform_asked_f
     p = profile.build(demo_con, "5001", 2024)
     rows = [d for area in catalog.AREA_ORDER for d in tables.definitions(p, area, language)]
     inds = {i.name_in(language): i for i in catalog.indicators().values()}
-    expected = {"nb": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
-                "nn": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"}}[language]
+    expected = {
+        "nb": {"higher": "Høyere er bedre", "lower": "Lavere er bedre", "neutral": "Ingen retning"},
+        "nn": {"higher": "Høgare er betre", "lower": "Lågare er betre", "neutral": "Inga retning"},
+    }[language]
     assert {d["Retning"] for d in rows} == set(expected.values())  # the sample has all three directions
     for d in rows:
         assert d["Retning"] == expected[inds[d["Indikator"]].better]
@@ -113,6 +122,7 @@ def test_every_count_and_amount_in_the_catalogue_is_undirected():
 
 # --- the KOSTRA group: SSB's, guessed from population, or none for the year ---------------------------------
 
+
 def test_a_group_guessed_from_population_is_named_estimated_and_a_confirmed_one_is_not(demo_con):
     steinkjer = profile.build(demo_con, "5006", 2024)  # kostra_membership.csv: 'inferred from 2023 population …'
     assert steinkjer.kostra_group == "EKG09" and steinkjer.group_estimated
@@ -126,7 +136,9 @@ def test_a_group_guessed_from_population_is_named_estimated_and_a_confirmed_one_
 def test_the_bundled_groups_apply_from_2020_and_every_guess_says_so():
     import csv
 
-    rows = list(csv.DictReader(files("tilstand.data").joinpath("kostra_membership.csv").read_text("utf-8").splitlines()))
+    rows = list(
+        csv.DictReader(files("tilstand.data").joinpath("kostra_membership.csv").read_text("utf-8").splitlines())
+    )
     assert {r["valid_from"] for r in rows} == {"2020"}, "SSB's 2020 grouping applies from the 2020 figures"
     for r in rows:
         assert r["source"].startswith(("inferred", "confirmed")), r
@@ -139,14 +151,19 @@ def test_years_before_the_first_grouping_have_no_group_and_the_column_says_why(d
     assert p.kostra_group is None and p.names["group"] == "" and not p.group_estimated
     compared = [r for r in p.rows if r.compared]
     assert compared and all(tables.key_cells(r)[2] == ("..", symbols.NO_GROUP) for r in compared)
-    assert "kommunen har ingen KOSTRA-gruppe for året (SSBs gruppering fra 2020 gjelder fra 2020-tallene)" in \
-        tables.legend(compared)
+    assert (
+        "kommunen har ingen KOSTRA-gruppe for året (SSBs gruppering fra 2020 gjelder fra 2020-tallene)"
+        in tables.legend(compared)
+    )
     area = dashboard.area("dekningsgrad")
     items = dashboard.headlines(p, area, compare=("group", "county", "country"))
     assert all(c.role != "group" for h in items for c in h.comparisons), "no KOSTRA-group line in 2019"
     assert dashboard.available(p, ("group", "country")) == ["country"]
-    assert [r for r in queries.run(demo_con, "chart_regions", region="5006", year=2019, peers=[])["role"]] == \
-        ["own", "county", "country"]
+    assert [r for r in queries.run(demo_con, "chart_regions", region="5006", year=2019, peers=[])["role"]] == [
+        "own",
+        "county",
+        "country",
+    ]
 
 
 def test_the_group_is_shown_for_earlier_years_once_a_grouping_for_them_is_loaded(demo):
@@ -166,7 +183,6 @@ def test_a_group_fetched_from_klass_replaces_the_guess_and_its_estimated_mark(de
 
 
 # --- the same on the pages --------------------------------------------------------------------------------
-
 
 
 def _plain(elements) -> list[str]:

@@ -54,8 +54,9 @@ def published_db(demo_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("published") / "published.duckdb"
     shutil.copy(demo_db, path)
     con = store.connect(path)
-    trondheim = _ready(con, "5001", LEDER, {"kort_oppsummering": SUMMARY, "om_barnevernet": BACKGROUND},
-                       hide=("brukere",))
+    trondheim = _ready(
+        con, "5001", LEDER, {"kort_oppsummering": SUMMARY, "om_barnevernet": BACKGROUND}, hide=("brukere",)
+    )
     first, calls = _counting_calls(lambda: publish.publish(con, LEDER, trondheim, today=PUBLISH_DAY))
     steinkjer = publish.publish(con, STEINKJER_LEDER, _ready(con, "5006", STEINKJER_LEDER, {}), today=PUBLISH_DAY)
     store.close(path)
@@ -72,6 +73,7 @@ def _counting_calls(run):
         def call(*args, **kwargs):
             calls[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] += 1
             return real(*args, **kwargs)
+
         return call
 
     with pytest.MonkeyPatch.context() as mp:
@@ -132,8 +134,9 @@ def _docx_value(data: bytes, indicator: str) -> str:
     """The municipality's value in the indicator's row of the DOCX key-figure table (the appendix's
     definition table, later in the document, names the indicator too)."""
     name = catalog.indicators()[indicator].name_nb
-    return next(row.cells[1].text for t in Document(io.BytesIO(data)).tables for row in t.rows
-                if row.cells[0].text == name)
+    return next(
+        row.cells[1].text for t in Document(io.BytesIO(data)).tables for row in t.rows if row.cells[0].text == name
+    )
 
 
 def _no_pdf(monkeypatch) -> None:
@@ -153,8 +156,9 @@ def test_a_publication_is_unchanged_by_a_later_import_and_a_text_edit(published,
     frozen_value = _key_figure(before, "om_barnevernet", "barn_lavinntekt_andel")["Verdi"]
     assert frozen_value == "13,8\xa0%"
 
-    result = load.write(con, data=b"endret lavinntekt", file_name="endring.csv", source="test",
-                        observations=[CHANGED], actor=SYSTEM)
+    result = load.write(
+        con, data=b"endret lavinntekt", file_name="endring.csv", source="test", observations=[CHANGED], actor=SYSTEM
+    )
     assert result.updated == 1
     rid = first.report_id
     background = next(s for s in narrative.sections(con, rid) if s.key == "om_barnevernet")
@@ -178,15 +182,19 @@ def test_a_publication_is_unchanged_by_a_later_import_and_a_text_edit(published,
     newer = publish.snapshot(con, LESAR, second.id)
     assert _chapter(newer, "om_barnevernet").body == EDITED
     assert _key_figure(newer, "om_barnevernet", "barn_lavinntekt_andel")["Verdi"] == "31,4\xa0%"
-    assert _chart(newer, "trend_barn_lavinntekt_andel").figure_json != \
-        _chart(before, "trend_barn_lavinntekt_andel").figure_json
+    assert (
+        _chart(newer, "trend_barn_lavinntekt_andel").figure_json
+        != _chart(before, "trend_barn_lavinntekt_andel").figure_json
+    )
     docx_after = publish.document(con, LESAR, second.id, "docx")
     assert EDITED in _docx_text(docx_after) and _docx_value(docx_after, "barn_lavinntekt_andel") == "31,4\xa0%"
     assert publish.snapshot(con, LESAR, first.id) == before  # the first one is still as it was
 
     listed = publish.publications(con, LESAR)
-    assert [(p.id, p.published_at) for p in listed] == [(second.id, second.published_at),
-                                                         (first.id, first.published_at)]
+    assert [(p.id, p.published_at) for p in listed] == [
+        (second.id, second.published_at),
+        (first.id, first.published_at),
+    ]
     assert not listed[0].has_pdf and listed[1].has_pdf == first.has_pdf
 
 
@@ -222,8 +230,9 @@ def test_the_snapshot_holds_visible_chapters_with_charts_key_figures_and_definit
         figure = plotly.io.from_json(f.figure_json)
         assert figure.data and f.alt and f.source.startswith("Kilde")
     lines = plotly.io.from_json(_chart(snap, "trend_barn_lavinntekt_andel").figure_json).data
-    assert lines[0].name == snap.info.region_name and {snap.names["county"], snap.names["country"]} <= \
-        {line.name for line in lines}  # interactive charts keep their comparisons
+    assert lines[0].name == snap.info.region_name and {snap.names["county"], snap.names["country"]} <= {
+        line.name for line in lines
+    }  # interactive charts keep their comparisons
 
     rows = {r.indicator.id: r for r in profile.build(con, "5001", 2024).rows}
     for chapter in snap.chapters:
@@ -261,11 +270,15 @@ def test_a_rate_hidden_for_privacy_stays_hidden_in_key_figures_and_charts(demo_d
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     con = store.connect(path)
-    region, raw = con.cursor().execute(
-        "SELECT o.region_code, o.value FROM observation o JOIN observation_public p USING (indicator_id, region_code, year) "
-        "JOIN region r ON r.code = o.region_code WHERE o.indicator_id = 'barn_plassert_andel' AND o.year = 2024 "
-        "AND r.kind = 'municipality' AND o.value IS NOT NULL AND p.status = 'x' ORDER BY o.value DESC LIMIT 1"
-    ).fetchone()
+    region, raw = (
+        con.cursor()
+        .execute(
+            "SELECT o.region_code, o.value FROM observation o JOIN observation_public p USING (indicator_id, region_code, year) "
+            "JOIN region r ON r.code = o.region_code WHERE o.indicator_id = 'barn_plassert_andel' AND o.year = 2024 "
+            "AND r.kind = 'municipality' AND o.value IS NOT NULL AND p.status = 'x' ORDER BY o.value DESC LIMIT 1"
+        )
+        .fetchone()
+    )
     shown = fmt.value(raw, "percent")
     actor = Actor("ine", "Ine Leder", {region: frozenset({"leder"})})
     info = publish.publish(con, actor, _ready(con, region, actor, {}))
@@ -288,8 +301,9 @@ def test_only_the_municipalitys_leder_publishes(done, actor):
     with pytest.raises(PermissionDenied, match="publisere"):
         publish.publish(con, actor, rid)
     assert _digest(con) == before
-    assert con.cursor().execute("SELECT action, allowed, target FROM audit_log WHERE username = ? ORDER BY id DESC",
-                                [actor.username]).fetchone() == ("publish", False, f"report:{rid}")
+    assert con.cursor().execute(
+        "SELECT action, allowed, target FROM audit_log WHERE username = ? ORDER BY id DESC", [actor.username]
+    ).fetchone() == ("publish", False, f"report:{rid}")
 
 
 @pytest.mark.parametrize("state", ["draft", "review"])
@@ -310,8 +324,14 @@ def test_publishing_sets_the_state_logs_who_and_audits(published):
     assert narrative.get_report(con, rid).state == "published"
     last = review.state_history(con, rid)[-1]
     assert (last.state, last.by_user) == ("published", "Lea Leder")
-    (row,) = con.cursor().execute("SELECT username, allowed, region_code, detail FROM audit_log "
-                                  "WHERE action = 'publish' AND target = ?", [f"report:{rid}"]).fetchall()
+    (row,) = (
+        con.cursor()
+        .execute(
+            "SELECT username, allowed, region_code, detail FROM audit_log WHERE action = 'publish' AND target = ?",
+            [f"report:{rid}"],
+        )
+        .fetchall()
+    )
     assert row[:3] == ("lea", True, "5001") and row[3].startswith(f"publikasjon {first.id}: 2024 nb")
     review.set_state(con, LEDER, rid, "draft")  # only a leder reopens a published report
     with pytest.raises(PermissionDenied):
@@ -326,13 +346,18 @@ def test_a_council_member_sees_only_their_municipalitys_publications(published):
     assert {p.id for p in publish.publications(con, ADMIN)} == {first.id, steinkjer.id}
     assert [p.id for p in publish.publications(con, ADMIN, "5006")] == [steinkjer.id]
     assert publish.publications(con, Actor("ny", "Ny Bruker")) == []
-    for read in (lambda: publish.snapshot(con, LESAR, steinkjer.id),
-                 lambda: publish.document(con, LESAR, steinkjer.id, "docx"),
-                 lambda: publish.document(con, LESAR, steinkjer.id, "pdf")):
+    for read in (
+        lambda: publish.snapshot(con, LESAR, steinkjer.id),
+        lambda: publish.document(con, LESAR, steinkjer.id, "docx"),
+        lambda: publish.document(con, LESAR, steinkjer.id, "pdf"),
+    ):
         with pytest.raises(PermissionDenied):
             read()
-    refused = con.cursor().execute("SELECT action, region_code, target FROM audit_log WHERE username = 'live' "
-                                   "AND NOT allowed").fetchall()
+    refused = (
+        con.cursor()
+        .execute("SELECT action, region_code, target FROM audit_log WHERE username = 'live' AND NOT allowed")
+        .fetchall()
+    )
     assert refused == [("read_published", "5006", f"publication:{steinkjer.id}")] * 3
 
 

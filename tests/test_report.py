@@ -55,12 +55,18 @@ def _needs_charts() -> None:
 @pytest.fixture
 def trondheim_docx(demo, tmp_path) -> Path:
     _needs_charts()
-    _write(demo, "5001", 2024, "nb", {
-        "kort_oppsummering": "# Hovedfunn\n\nTjenesten har **god kapasitet** og *stabile* frister. "
-                             "Les mer hos [Bufdir](https://www.bufdir.no).\n\n- Færre meldinger\n- Flere tiltak\n\n"
-                             "1. Rekruttere\n2. Beholde\n\n" + INJECTION,
-        "dekningsgrad": "Dekningsgraden er stabil.",
-    })
+    _write(
+        demo,
+        "5001",
+        2024,
+        "nb",
+        {
+            "kort_oppsummering": "# Hovedfunn\n\nTjenesten har **god kapasitet** og *stabile* frister. "
+            "Les mer hos [Bufdir](https://www.bufdir.no).\n\n- Færre meldinger\n- Flere tiltak\n\n"
+            "1. Rekruttere\n2. Beholde\n\n" + INJECTION,
+            "dekningsgrad": "Dekningsgraden er stabil.",
+        },
+    )
     out = tmp_path / "rapport.docx"
     result = report.render(demo, "5001", 2024, "nb", out=out, today=date(2025, 3, 1))
     assert result.path == out and result.charts > 0 and not result.warnings
@@ -214,9 +220,14 @@ def test_suppressed_values_are_ssbs_colon_in_the_docx_never_the_number(demo, tmp
     assert shown
     for r in shown:
         assert rows[r.indicator.name_nb][1] == ":"
-    raw = demo.cursor().execute(
-        "SELECT value FROM observation WHERE region_code = '5033' AND year = 2024 "
-        "AND indicator_id = 'barn_plasseringstiltak_31_12'").fetchone()
+    raw = (
+        demo.cursor()
+        .execute(
+            "SELECT value FROM observation WHERE region_code = '5033' AND year = 2024 "
+            "AND indicator_id = 'barn_plasseringstiltak_31_12'"
+        )
+        .fetchone()
+    )
     assert raw and 1 <= raw[0] <= 3
     assert any("skjult av personvernhensyn" in p.text for p in doc.paragraphs)
 
@@ -226,7 +237,8 @@ def test_an_unstarted_report_gives_bufdirs_chapters_with_placeholders(demo, tmp_
     doc = Document(out)
     assert ("Heading 1", "Kort oppsummering") in _headings(doc)
     assert sum(p.text.startswith("[Teksten til dette kapittelet") for p in doc.paragraphs) == len(
-        narrative.default_chapters())
+        narrative.default_chapters()
+    )
     assert narrative.find_report(demo, "5001", 2023, "nb") is None  # exporting never creates a report
 
 
@@ -332,11 +344,21 @@ def test_a_template_that_reaches_for_python_is_refused_and_runs_nothing(demo, tm
     assert not marker.exists() and not out.exists()
 
 
-@pytest.mark.parametrize("tag", [
-    "{{ municipality.__class__ }}", "{{ title.upper() }}", "{{ municipality|attr('__class__') }}",
-    "{{ year|format('%s') }}", "{{ lipsum }}", "{% for x in range(3) %}{{ x }}{% endfor %}",
-    "{% set x = 1 %}", "{% include 'x' %}", "{{ body['x'] }}", "{% if sample.real %}ja{% endif %}",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ municipality.__class__ }}",
+        "{{ title.upper() }}",
+        "{{ municipality|attr('__class__') }}",
+        "{{ year|format('%s') }}",
+        "{{ lipsum }}",
+        "{% for x in range(3) %}{{ x }}{% endfor %}",
+        "{% set x = 1 %}",
+        "{% include 'x' %}",
+        "{{ body['x'] }}",
+        "{% if sample.real %}ja{% endif %}",
+    ],
+)
 def test_a_template_may_not_look_up_attributes_call_or_use_unlisted_filters(demo, tmp_path, tag):
     bad = _template_with(tmp_path, "body", tag)
     with pytest.raises(InputError, match=r"kommunens_mal.docx.*taggen «.+» er (ikke tillatt|ukjent)"):
@@ -350,8 +372,12 @@ def test_a_template_with_an_unknown_tag_is_refused_naming_the_tag(demo, tmp_path
 
 
 def test_the_documented_tags_conditions_and_plain_filters_still_render(demo, tmp_path):
-    own = _template_with(tmp_path, "body", "{{ municipality|upper }} {% if language == 'nb' and not sample %}"
-                                           "ekte{% elif sample %}eksempel{% else %}nn{% endif %} {{ region_code }}")
+    own = _template_with(
+        tmp_path,
+        "body",
+        "{{ municipality|upper }} {% if language == 'nb' and not sample %}"
+        "ekte{% elif sample %}eksempel{% else %}nn{% endif %} {{ region_code }}",
+    )
     out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", template=own, with_charts=False).path
     assert "TRONDHEIM - TRÅANTE eksempel 5001" in [p.text for p in Document(out).paragraphs]
 
@@ -384,23 +410,41 @@ def _tables_with_footnotes(doc) -> list[tuple[list[list[str]], str]]:
     for i, el in enumerate(body):
         if el.tag != qn("w:tbl"):
             continue
-        rows = [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
-                for tr in el.iter(qn("w:tr"))]
-        after = next((e for e in body[i + 1:] if e.tag == qn("w:p")), None)
+        rows = [
+            ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+            for tr in el.iter(qn("w:tr"))
+        ]
+        after = next((e for e in body[i + 1 :] if e.tag == qn("w:p")), None)
         text = "".join(t.text or "" for t in after.iter(qn("w:t"))) if after is not None else ""
         if rows and rows[0][0] == "Indikator" and text.startswith(("Kilde", "Kjelde")):
             out.append((rows, text))
     return out
 
 
-@pytest.mark.parametrize("language,hidden,children,employees,missing,not_imported", [
-    ("nb", "«:» skjult av personvernhensyn", "for få barn", "for få ansatte", "«..» tall mangler",
-     "ikke importert i Tilstand"),
-    ("nn", "«:» skjult av omsyn til personvernet", "for få barn", "for få tilsette", "«..» tal manglar",
-     "ikkje importert i Tilstand"),
-])
+@pytest.mark.parametrize(
+    "language,hidden,children,employees,missing,not_imported",
+    [
+        (
+            "nb",
+            "«:» skjult av personvernhensyn",
+            "for få barn",
+            "for få ansatte",
+            "«..» tall mangler",
+            "ikke importert i Tilstand",
+        ),
+        (
+            "nn",
+            "«:» skjult av omsyn til personvernet",
+            "for få barn",
+            "for få tilsette",
+            "«..» tal manglar",
+            "ikkje importert i Tilstand",
+        ),
+    ],
+)
 def test_key_tables_show_ssbs_symbols_and_each_footnote_names_the_reasons_in_its_own_table(
-        demo, tmp_path, language, hidden, children, employees, missing, not_imported):
+    demo, tmp_path, language, hidden, children, employees, missing, not_imported
+):
     # a figure of the quality chapter that nobody imported, for Tydal or any comparison
     demo.execute("DELETE FROM observation WHERE indicator_id = 'hjelpetiltak_evaluert_andel'")
     out = report.render(demo, "5033", 2024, language, out=tmp_path / f"tydal_{language}.docx", with_charts=False)
@@ -435,8 +479,10 @@ def test_counts_have_no_comparison_values_in_the_docx_only_a_not_applicable_mark
     arsverk = [r for r in rows if r[0] == "Årsverk til saksbehandling og administrasjon (funksjon 244)"]
     assert arsverk and rows
     assert all(r[3:] in ([], [".", ".", "."]) for r in rows)  # no KOSTRA group, county or country total
-    (group_total,) = demo.execute("SELECT sum(value) FROM observation WHERE region_code = ? AND year = 2024 AND "
-                                  "indicator_id = 'arsverk_244'", [p.kostra_group]).fetchone()
+    (group_total,) = demo.execute(
+        "SELECT sum(value) FROM observation WHERE region_code = ? AND year = 2024 AND indicator_id = 'arsverk_244'",
+        [p.kostra_group],
+    ).fetchone()
     assert group_total, "the sample data has the KOSTRA group's FTEs"
     assert all(fmt.value(group_total, "count") not in r for r in arsverk)
     for t, note in tables:  # a «.» in a table is explained as a count not compared with a total
@@ -447,8 +493,9 @@ def test_counts_have_no_comparison_values_in_the_docx_only_a_not_applicable_mark
 def test_a_chapter_of_counts_only_gets_a_table_without_comparison_columns(demo, tmp_path):
     rep = narrative.create_report(demo, "5001", 2024, "nb", actor=leader("Test Leder"))
     first = narrative.sections(demo, rep.id)[0]
-    demo.cursor().execute("UPDATE section SET indicators = 'barn_melding_antall barn_tiltak_antall' WHERE id = ?",
-                          [first.id])
+    demo.cursor().execute(
+        "UPDATE section SET indicators = 'barn_melding_antall barn_tiltak_antall' WHERE id = ?", [first.id]
+    )
     out = report.render(demo, "5001", 2024, "nb", out=tmp_path / "r.docx", with_charts=False)
     doc = Document(out.path)
     rows, note = next((t, n) for t, n in _tables_with_footnotes(doc) if t[1][0] == "Barn med melding")
@@ -459,14 +506,18 @@ def test_a_chapter_of_counts_only_gets_a_table_without_comparison_columns(demo, 
 
 # --- the KOSTRA group in the key-figure tables -------------------------------------------------------------
 
-@pytest.mark.parametrize("language,note", [
-    ("nb", "KOSTRA-gruppen er anslått ut fra folketallet"),
-    ("nn", "KOSTRA-gruppa er anslått ut frå folketalet"),
-])
-def test_a_group_guessed_from_population_is_named_estimated_in_the_key_tables_with_a_note(demo, tmp_path,
-                                                                                          language, note):
-    out = report.render(demo, "5006", 2024, language, out=tmp_path / f"steinkjer_{language}.docx",
-                        with_charts=False)
+
+@pytest.mark.parametrize(
+    "language,note",
+    [
+        ("nb", "KOSTRA-gruppen er anslått ut fra folketallet"),
+        ("nn", "KOSTRA-gruppa er anslått ut frå folketalet"),
+    ],
+)
+def test_a_group_guessed_from_population_is_named_estimated_in_the_key_tables_with_a_note(
+    demo, tmp_path, language, note
+):
+    out = report.render(demo, "5006", 2024, language, out=tmp_path / f"steinkjer_{language}.docx", with_charts=False)
     tables = _tables_with_footnotes(Document(out.path))
     compared = [(rows, n) for rows, n in tables if len(rows[0]) == 6]
     assert compared
@@ -501,10 +552,13 @@ def test_a_year_before_the_first_grouping_has_no_group_value_and_the_footnote_sa
     assert "anslått" not in _all_text(doc)
 
 
-@pytest.mark.parametrize("language,reason", [
-    ("nb", "Tegnforklaring: «:» skjult av personvernhensyn: for få barn"),
-    ("nn", "Teiknforklaring: «:» skjult av omsyn til personvernet: for få barn"),
-])
+@pytest.mark.parametrize(
+    "language,reason",
+    [
+        ("nb", "Tegnforklaring: «:» skjult av personvernhensyn: for få barn"),
+        ("nn", "Teiknforklaring: «:» skjult av omsyn til personvernet: for få barn"),
+    ],
+)
 def test_a_charts_source_line_names_the_reason_for_its_gaps(demo, tmp_path, language, reason):
     """Leka's children with measures are hidden in three years: the chart is a line with gaps, and the line
     under the figure names the symbol and the reason, as the chart's table does."""

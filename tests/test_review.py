@@ -19,8 +19,15 @@ ADMIN = Actor("ada", "Ada Administrator", {"*": frozenset({"admin"})})
 OTHER_LEDER = Actor("ola", "Ola Leder i Steinkjer", {"5006": frozenset({"leder"})})
 OTHER_SAKSORDFORER = Actor("siri", "Siri Saksordfører i Steinkjer", {"5006": frozenset({"saksordforer"})})
 OUTSIDERS = (LESAR, ADMIN, OTHER_LEDER, OTHER_SAKSORDFORER)
-REVIEW_TABLES = ("report", "section", "section_version", "review_comment", "section_review", "report_state_log",
-                 "publication")
+REVIEW_TABLES = (
+    "report",
+    "section",
+    "section_version",
+    "review_comment",
+    "section_review",
+    "report_state_log",
+    "publication",
+)
 
 
 @pytest.fixture
@@ -30,9 +37,13 @@ def trondheim(demo):
     by_key = {s.key: s for s in narrative.sections(demo, rep.id)}
     for key, text in (("om_barnevernet", "Barnetallet er stabilt."), ("dekningsgrad", "Dekningsgraden er lav.")):
         narrative.save(demo, by_key[key].id, text, base_version=0, actor=LEDER)
-    return SimpleNamespace(con=demo, report=rep.id, section=by_key["om_barnevernet"].id,
-                           other_section=by_key["dekningsgrad"].id,
-                           chart=charts.for_indicators(by_key["om_barnevernet"].indicators)[0].id)
+    return SimpleNamespace(
+        con=demo,
+        report=rep.id,
+        section=by_key["om_barnevernet"].id,
+        other_section=by_key["dekningsgrad"].id,
+        chart=charts.for_indicators(by_key["om_barnevernet"].indicators)[0].id,
+    )
 
 
 def _digest(con) -> str:
@@ -43,13 +54,21 @@ def _digest(con) -> str:
 
 
 def _last_audit(con, username: str) -> tuple:
-    return con.cursor().execute("SELECT action, allowed, target FROM audit_log WHERE username = ? "
-                                "ORDER BY id DESC LIMIT 1", [username]).fetchone()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT action, allowed, target FROM audit_log WHERE username = ? ORDER BY id DESC LIMIT 1", [username]
+        )
+        .fetchone()
+    )
 
 
 def _audit(con, action: str) -> list[tuple]:
-    return con.cursor().execute("SELECT username, allowed, target, detail FROM audit_log WHERE action = ? "
-                                "ORDER BY id", [action]).fetchall()
+    return (
+        con.cursor()
+        .execute("SELECT username, allowed, target, detail FROM audit_log WHERE action = ? ORDER BY id", [action])
+        .fetchall()
+    )
 
 
 # --- who may write ------------------------------------------------------------------------------
@@ -87,9 +106,14 @@ def test_every_review_write_refuses_lesar_admin_and_other_municipalities_and_wri
     assert _last_audit(trondheim.con, actor.username)[:2] == (action, False)
 
 
-@pytest.mark.parametrize("write, actor", [
-    ("submit for review", SAKSORDFORER), ("reopen", SAKSORDFORER), ("mark reviewed", LEDER),
-])
+@pytest.mark.parametrize(
+    "write, actor",
+    [
+        ("submit for review", SAKSORDFORER),
+        ("reopen", SAKSORDFORER),
+        ("mark reviewed", LEDER),
+    ],
+)
 def test_the_other_role_in_the_same_municipality_is_refused_what_is_not_its_part(trondheim, write, actor):
     action, call = WRITES[write]
     _prepare(trondheim, write)
@@ -107,8 +131,12 @@ def test_saksordforer_comments_on_a_chapter_and_a_chart_and_leader_answers_and_r
     con, sid = trondheim.con, trondheim.section
     on_text = review.add_comment(con, SAKSORDFORER, sid, "  Hva betyr dette for barna?  \n")
     on_chart = review.add_comment(con, SAKSORDFORER, sid, "Linjen for landet mangler i 2019.", chart_id=trondheim.chart)
-    assert (on_text.author, on_text.body, on_text.chart_id, on_text.report_id) == \
-        ("Sverre Saksordfører", "Hva betyr dette for barna?", None, trondheim.report)
+    assert (on_text.author, on_text.body, on_text.chart_id, on_text.report_id) == (
+        "Sverre Saksordfører",
+        "Hva betyr dette for barna?",
+        None,
+        trondheim.report,
+    )
     assert on_chart.chart_id == trondheim.chart
 
     answer = review.add_comment(con, LEDER, sid, "Det står i avsnitt to nå.", parent_id=on_text.id)
@@ -166,8 +194,9 @@ def test_comment_text_is_plain_cleaned_and_between_one_and_4000_characters(trond
         with pytest.raises(review.CommentError):
             review.add_comment(con, SAKSORDFORER, sid, body)
     with pytest.raises(review.CommentError, match="har ikke diagrammet"):
-        review.add_comment(con, SAKSORDFORER, sid, "Om et diagram i et annet kapittel",
-                           chart_id="trend_barn_per_arsverk")
+        review.add_comment(
+            con, SAKSORDFORER, sid, "Om et diagram i et annet kapittel", chart_id="trend_barn_per_arsverk"
+        )
     assert _digest(con) == before
 
 
@@ -218,14 +247,30 @@ def test_the_report_moves_utkast_til_gjennomgang_ferdig_and_back_with_who_and_wh
     assert narrative.get_report(con, rid).state == "draft"
     history = review.state_history(con, rid)
     assert [(h.state, h.by_user) for h in history] == [
-        ("draft", "Lea Leder"), ("review", "Lea Leder"), ("done", "Sverre Saksordfører"), ("review", "Lea Leder"),
-        ("draft", "Lea Leder"), ("review", "Lea Leder"), ("done", "Lea Leder"), ("draft", "Lea Leder")]
+        ("draft", "Lea Leder"),
+        ("review", "Lea Leder"),
+        ("done", "Sverre Saksordfører"),
+        ("review", "Lea Leder"),
+        ("draft", "Lea Leder"),
+        ("review", "Lea Leder"),
+        ("done", "Lea Leder"),
+        ("draft", "Lea Leder"),
+    ]
     assert [h.changed_at for h in history] == sorted(h.changed_at for h in history)
-    assert [(a, d) for a, _, _, d in con.cursor().execute(
-        "SELECT action, allowed, target, detail FROM audit_log WHERE target = ? AND action <> 'create_report' "
-        "ORDER BY id", [f"report:{rid}"]).fetchall()][:3] == [
-        ("submit_for_review", "Utkast → Til gjennomgang"), ("finish_review", "Til gjennomgang → Ferdig"),
-        ("reopen", "Ferdig → Til gjennomgang")]
+    assert [
+        (a, d)
+        for a, _, _, d in con.cursor()
+        .execute(
+            "SELECT action, allowed, target, detail FROM audit_log WHERE target = ? AND action <> 'create_report' "
+            "ORDER BY id",
+            [f"report:{rid}"],
+        )
+        .fetchall()
+    ][:3] == [
+        ("submit_for_review", "Utkast → Til gjennomgang"),
+        ("finish_review", "Til gjennomgang → Ferdig"),
+        ("reopen", "Ferdig → Til gjennomgang"),
+    ]
 
 
 def test_a_new_report_has_a_history_of_one_utkast(trondheim):
@@ -233,11 +278,14 @@ def test_a_new_report_has_a_history_of_one_utkast(trondheim):
     assert only.state == "draft" and only.by_user == "Lea Leder"
 
 
-@pytest.mark.parametrize("path, wanted, message", [
-    ((), "done", "Rapporten er «Utkast»; den kan ikke gå direkte til «Ferdig»."),
-    (("review", "done"), "published", "publiseres med «Publiser»"),
-    ((), "published", "publiseres med «Publiser»"),
-])
+@pytest.mark.parametrize(
+    "path, wanted, message",
+    [
+        ((), "done", "Rapporten er «Utkast»; den kan ikke gå direkte til «Ferdig»."),
+        (("review", "done"), "published", "publiseres med «Publiser»"),
+        ((), "published", "publiseres med «Publiser»"),
+    ],
+)
 def test_a_move_that_is_not_allowed_is_refused_in_norwegian_and_changes_nothing(trondheim, path, wanted, message):
     con, rid = trondheim.con, trondheim.report
     for state in path:

@@ -70,7 +70,9 @@ def test_each_sample_table_gives_every_mapped_indicator_for_every_region_and_yea
     rows = imported.execute(
         "SELECT o.indicator_id, o.region_code, o.year, o.value, o.status FROM observation o "
         "JOIN import_log l ON l.id = o.import_id WHERE l.file_name = ? AND o.indicator_id IN "
-        "(SELECT unnest(?::VARCHAR[]))", [sample_file(shape).name, sorted(mapped)]).fetchall()
+        "(SELECT unnest(?::VARCHAR[]))",
+        [sample_file(shape).name, sorted(mapped)],
+    ).fetchall()
     got: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for ind, region, year, value, status in rows:
         assert value is not None or status is not None
@@ -90,9 +92,13 @@ def test_a_mapping_row_that_picks_the_wrong_category_fails_the_check(model):
     wrong = []
     for m in catalog.ssb_mapping():
         if m.indicator_id == "barn_tiltak_252_antall":
-            m = dataclasses.replace(m, selection_labels=(m.selection_labels[0],
-                                                         (m.selection_labels[1][0], "251 Barn som ikke er "
-                                                          "plassert av barnevernet")))
+            m = dataclasses.replace(
+                m,
+                selection_labels=(
+                    m.selection_labels[0],
+                    (m.selection_labels[1][0], "251 Barn som ikke er plassert av barnevernet"),
+                ),
+            )
         wrong.append(m)
     parsed = ssb.parse_file(sample_file(shape).read_bytes(), "12275.csv", mapping=wrong)
     placed = [o for o in parsed.observations if o.indicator_id == "barn_tiltak_252_antall"]
@@ -102,8 +108,10 @@ def test_a_mapping_row_that_picks_the_wrong_category_fails_the_check(model):
 
 def test_a_mapping_row_with_a_content_code_the_table_lacks_gives_no_values():
     shape = next(s for s in SHAPES if s.table == "08764")
-    mapping = [dataclasses.replace(m, contents_code="EUskala70") if m.indicator_id == "barn_lavinntekt_andel" else m
-               for m in catalog.ssb_mapping()]
+    mapping = [
+        dataclasses.replace(m, contents_code="EUskala70") if m.indicator_id == "barn_lavinntekt_andel" else m
+        for m in catalog.ssb_mapping()
+    ]
     with pytest.raises(Exception, match="ingen av statistikkvariablene"):
         ssb.parse_file(sample_file(shape).read_bytes(), "08764.json", mapping=mapping)
 
@@ -123,18 +131,22 @@ def test_sample_files_name_the_country_as_ssb_does():
 def national(demo_db, indicator: str, view: str = "observation_public") -> dict[int, float]:
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        rows = con.execute(f"SELECT year, value FROM {view} WHERE region_code = 'EAK' AND indicator_id = ?",
-                           [indicator]).fetchall()
+        rows = con.execute(
+            f"SELECT year, value FROM {view} WHERE region_code = 'EAK' AND indicator_id = ?", [indicator]
+        ).fetchall()
     finally:
         con.close()
     return {y: v for y, v in rows if v is not None}
 
 
-@pytest.mark.parametrize(("indicator", "low", "high"), [
-    ("arsverk_per_1000_0_17", 5.0, 6.0),
-    ("barn_melding_andel", 3.5, 4.5),
-    ("barn_tiltak_andel", 3.0, 4.0),
-])
+@pytest.mark.parametrize(
+    ("indicator", "low", "high"),
+    [
+        ("arsverk_per_1000_0_17", 5.0, 6.0),
+        ("barn_melding_andel", 3.5, 4.5),
+        ("barn_tiltak_andel", 3.0, 4.0),
+    ],
+)
 def test_national_sample_rates_lie_in_norways_published_range_every_year(demo_db, indicator, low, high):
     shown = national(demo_db, indicator)
     assert set(shown) == set(YEARS), "the country shows the rate every year"
@@ -157,10 +169,12 @@ def test_bufdir_figures_have_a_national_row(demo_db):
     try:
         rows = con.execute(
             "SELECT DISTINCT o.indicator_id FROM observation o JOIN import_log l ON l.id = o.import_id "
-            "WHERE l.source LIKE 'bufdir%' AND o.region_code = 'EAK' AND o.value IS NOT NULL").fetchall()
+            "WHERE l.source LIKE 'bufdir%' AND o.region_code = 'EAK' AND o.value IS NOT NULL"
+        ).fetchall()
         bufdir = con.execute(
             "SELECT DISTINCT o.indicator_id FROM observation o JOIN import_log l ON l.id = o.import_id "
-            "WHERE l.source LIKE 'bufdir%' AND o.region_code = '5001'").fetchall()
+            "WHERE l.source LIKE 'bufdir%' AND o.region_code = '5001'"
+        ).fetchall()
     finally:
         con.close()
     assert {r[0] for r in rows} == {r[0] for r in bufdir}

@@ -13,13 +13,14 @@ from tilstand import store
 
 
 def members(con, service_id: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT region_code FROM service_member WHERE service_id = ?",
-                                      [service_id]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute("SELECT region_code FROM service_member WHERE service_id = ?", [service_id]).fetchall()
+    }
 
 
 def service_of(con, code: str) -> list[str]:
-    return [r[0] for r in con.execute("SELECT service_id FROM service_member WHERE region_code = ?",
-                                      [code]).fetchall()]
+    return [r[0] for r in con.execute("SELECT service_id FROM service_member WHERE region_code = ?", [code]).fetchall()]
 
 
 def khr_rows() -> dict[str, dict[str, str]]:
@@ -71,8 +72,10 @@ def test_2020_numbers_are_todays_numbers_after_the_2024_splits(con):
 
 def test_the_host_is_the_member_with_most_inhabitants_and_the_source_says_so():
     old = bs.kommuner_2020(bs._text(bs.KOMMUNER_2020))
-    back = {new: old_code for old_code, new in bs.to_2024(old, bs.kommuner_2024(
-        bs.KOMMUNER_2024.read_text(encoding="utf-8"))).items()}
+    back = {
+        new: old_code
+        for old_code, new in bs.to_2024(old, bs.kommuner_2024(bs.KOMMUNER_2024.read_text(encoding="utf-8"))).items()
+    }
     people = bs.population_2023(bs._text(bs.POPULATION_2023))
     for row in khr_rows().values():
         codes = row["members"].split()

@@ -14,8 +14,16 @@ def test_new_database_is_migrated_to_the_latest_schema(db_path):
     con = store.connect(db_path)  # a new file, not the `con` fixture's copy of one migrated before
     assert store.schema_version(con) == LATEST
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"region", "indicator", "observation", "import_log", "service", "service_member",
-            "kostra_membership", "observation_public"} <= tables
+    assert {
+        "region",
+        "indicator",
+        "observation",
+        "import_log",
+        "service",
+        "service_member",
+        "kostra_membership",
+        "observation_public",
+    } <= tables
 
 
 def test_migrations_are_numbered_in_order_without_gaps():
@@ -35,8 +43,9 @@ def test_catalogue_regions_and_services_are_loaded(con):
     trondelag = con.execute("SELECT count(*) FROM region WHERE kind='municipality' AND county_code='50'").fetchone()[0]
     assert trondelag == 38
     assert con.execute("SELECT name FROM region WHERE code='5001'").fetchone()[0] == "Trondheim - Tråante"
-    members = con.execute("SELECT list(region_code ORDER BY region_code) FROM service_member "
-                          "WHERE service_id='roros'").fetchone()[0]
+    members = con.execute(
+        "SELECT list(region_code ORDER BY region_code) FROM service_member WHERE service_id='roros'"
+    ).fetchone()[0]
     assert members == ["3430", "5025", "5026"]
 
 
@@ -62,18 +71,24 @@ def test_database_path_follows_the_environment(monkeypatch, tmp_path):
 
 def test_a_second_process_gets_a_norwegian_message_naming_the_holder(db_path):
     store.connect(db_path)  # this process holds the write lock
-    code = ("import sys\nfrom tilstand import store\nfrom tilstand.errors import DatabaseLockedError\n"
-            f"try:\n    store.connect({str(db_path)!r})\nexcept DatabaseLockedError as e:\n"
-            "    print(e); sys.exit(3)\n")
+    code = (
+        "import sys\nfrom tilstand import store\nfrom tilstand.errors import DatabaseLockedError\n"
+        f"try:\n    store.connect({str(db_path)!r})\nexcept DatabaseLockedError as e:\n"
+        "    print(e); sys.exit(3)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 3, out.stderr
     import os
+
     assert f"PID {os.getpid()}" in out.stdout
     assert "er i bruk av en annen prosess" in out.stdout and "Lukk den andre prosessen" in out.stdout
 
 
-@pytest.mark.parametrize("make, kind", [(random_bytes_file, "not_duckdb"), (text_file, "not_duckdb"),
-                                        (sqlite_file, "not_duckdb")], ids=["random", "text", "sqlite"])
+@pytest.mark.parametrize(
+    "make, kind",
+    [(random_bytes_file, "not_duckdb"), (text_file, "not_duckdb"), (sqlite_file, "not_duckdb")],
+    ids=["random", "text", "sqlite"],
+)
 def test_a_file_that_is_no_duckdb_database_is_refused_in_norwegian_and_left_as_it_was(tmp_path, make, kind):
     db = make(tmp_path / "tilstand.duckdb")
     before = db.read_bytes()

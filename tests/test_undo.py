@@ -18,8 +18,9 @@ def _obs(con) -> list[tuple]:
 
 
 def _write(con, name: str, rows: list[tuple], actor=SYSTEM) -> load.ImportResult:
-    return load.write(con, data=repr((name, rows)).encode(), file_name=name, source="test", observations=rows,
-                      actor=actor)
+    return load.write(
+        con, data=repr((name, rows)).encode(), file_name=name, source="test", observations=rows, actor=actor
+    )
 
 
 def test_undo_of_the_only_import_empties_the_store_again(con):
@@ -35,8 +36,11 @@ def test_undo_of_the_only_import_empties_the_store_again(con):
 def test_undo_puts_back_the_values_a_newer_file_replaced(con):
     _write(con, "2023.csv", [("barn_tiltak_andel", "5001", 2024, 3.0, None)])
     before = _obs(con)
-    newer = _write(con, "2024.csv", [("barn_tiltak_andel", "5001", 2024, 3.4, None),
-                                      ("barn_tiltak_andel", "5001", 2023, 2.9, None)])
+    newer = _write(
+        con,
+        "2024.csv",
+        [("barn_tiltak_andel", "5001", 2024, 3.4, None), ("barn_tiltak_andel", "5001", 2023, 2.9, None)],
+    )
     assert newer.updated == 1 and newer.inserted == 1
     undone = load.undo(con, newer.import_id, actor=leader())
     assert (undone.restored, undone.removed) == (1, 1)
@@ -45,10 +49,15 @@ def test_undo_puts_back_the_values_a_newer_file_replaced(con):
 
 def test_derived_values_go_back_with_their_inputs(con):
     # barn_andel_befolkning is derived from the population counts
-    first = _write(con, "a.csv", [("barn_0_17_antall", "5001", 2024, 40000.0, None),
-                                  ("befolkning_totalt", "5001", 2024, 200000.0, None)])
-    sql = ("SELECT value FROM observation WHERE indicator_id = 'barn_andel_befolkning' AND region_code = '5001' "
-           "AND year = 2024")
+    first = _write(
+        con,
+        "a.csv",
+        [("barn_0_17_antall", "5001", 2024, 40000.0, None), ("befolkning_totalt", "5001", 2024, 200000.0, None)],
+    )
+    sql = (
+        "SELECT value FROM observation WHERE indicator_id = 'barn_andel_befolkning' AND region_code = '5001' "
+        "AND year = 2024"
+    )
     assert con.cursor().execute(sql).fetchall() == [(20.0,)]
     second = _write(con, "b.csv", [("barn_0_17_antall", "5001", 2024, 50000.0, None)])
     assert con.cursor().execute(sql).fetchall() == [(25.0,)]
@@ -108,11 +117,19 @@ def test_preview_says_what_an_import_would_change_and_writes_nothing(con):
 
 
 def test_preview_never_shows_a_small_count_or_the_rate_built_on_it(con):
-    _write(con, "før.csv", [("barn_tiltak_antall", "5043", 2024, 12.0, None),
-                            ("barn_tiltak_andel", "5043", 2024, 8.5, None)])
+    _write(
+        con,
+        "før.csv",
+        [("barn_tiltak_antall", "5043", 2024, 12.0, None), ("barn_tiltak_andel", "5043", 2024, 8.5, None)],
+    )
     before = _obs(con)
-    pv = load.preview(con, data=b"trial", actor=SYSTEM, source="ssb_csv", observations=[
-        ("barn_tiltak_antall", "5043", 2024, 2.0, None), ("barn_tiltak_andel", "5043", 2024, 2.6, None)])
+    pv = load.preview(
+        con,
+        data=b"trial",
+        actor=SYSTEM,
+        source="ssb_csv",
+        observations=[("barn_tiltak_antall", "5043", 2024, 2.0, None), ("barn_tiltak_andel", "5043", 2024, 2.6, None)],
+    )
     by_indicator = {c[0]: c for c in pv.changes}
     assert by_indicator["barn_tiltak_antall"][3:] == (12.0, None, None, "x")
     assert by_indicator["barn_tiltak_andel"][3:] == (8.5, None, None, "x")
@@ -121,16 +138,29 @@ def test_preview_never_shows_a_small_count_or_the_rate_built_on_it(con):
 
 # --- the preview is no oracle, and import and undo stay within one's own municipalities -----------------------
 
+
 def _guess(con, actor, value):
-    return load.preview(con, data=f"guess {value}".encode(), actor=actor, source="ssb_csv", file_name="gjett.csv",
-                        observations=[("barn_tiltak_252_antall", "5020", 2024, float(value), None)])
+    return load.preview(
+        con,
+        data=f"guess {value}".encode(),
+        actor=actor,
+        source="ssb_csv",
+        file_name="gjett.csv",
+        observations=[("barn_tiltak_252_antall", "5020", 2024, float(value), None)],
+    )
 
 
 def test_a_one_cell_file_guessing_a_hidden_count_learns_nothing_from_the_preview(con):
     """Osen 2024: 1 placed child, hidden. Guessing 1, 2 or 3 gives the same preview, hit or miss."""
-    _write(con, "ssb.csv", [("barn_tiltak_antall", "5020", 2024, 5.0, None),
-                            ("barn_tiltak_251_antall", "5020", 2024, 4.0, None),
-                            ("barn_tiltak_252_antall", "5020", 2024, 1.0, None)])
+    _write(
+        con,
+        "ssb.csv",
+        [
+            ("barn_tiltak_antall", "5020", 2024, 5.0, None),
+            ("barn_tiltak_251_antall", "5020", 2024, 4.0, None),
+            ("barn_tiltak_252_antall", "5020", 2024, 1.0, None),
+        ],
+    )
     lea = leader("lea", "5001")
     previews = [_guess(con, lea, g) for g in (1, 2, 3)]
     assert {(p.inserted, p.updated, p.unchanged, p.hidden, p.changes) for p in previews} == {(0, 0, 0, 1, ())}
@@ -142,9 +172,15 @@ def test_a_one_cell_file_guessing_a_hidden_count_learns_nothing_from_the_preview
 def test_a_preview_never_shows_a_neighbour_that_stops_being_hidden(con):
     """Placed children 1 hide the in-home children (4) with them; a file saying 7 placed would free the
     in-home figure, and its value with the total would give the real placed count back."""
-    _write(con, "ssb.csv", [("barn_tiltak_antall", "5020", 2024, 5.0, None),
-                            ("barn_tiltak_251_antall", "5020", 2024, 4.0, None),
-                            ("barn_tiltak_252_antall", "5020", 2024, 1.0, None)])
+    _write(
+        con,
+        "ssb.csv",
+        [
+            ("barn_tiltak_antall", "5020", 2024, 5.0, None),
+            ("barn_tiltak_251_antall", "5020", 2024, 4.0, None),
+            ("barn_tiltak_252_antall", "5020", 2024, 1.0, None),
+        ],
+    )
     pv = _guess(con, leader("lea", "5001"), 7)
     assert {c[0] for c in pv.changes} == {"barn_tiltak_252_antall"}
 
@@ -157,13 +193,13 @@ def test_a_leader_may_not_import_or_preview_another_municipalitys_own_figures(co
     with pytest.raises(PermissionDenied, match="5020"):
         load.write(con, data=b"staff", file_name="ansatte.xlsx", source="staff", observations=STAFF, actor=trondheim)
     with pytest.raises(PermissionDenied):
-        load.preview(con, data=b"staff", file_name="ansatte.xlsx", source="staff", observations=STAFF,
-                     actor=trondheim)
+        load.preview(con, data=b"staff", file_name="ansatte.xlsx", source="staff", observations=STAFF, actor=trondheim)
     assert _obs(con) == []
     refused = con.cursor().execute("SELECT count(*) FROM audit_log WHERE NOT allowed AND action = 'import'").fetchone()
     assert refused[0] == 2
-    load.write(con, data=b"staff", file_name="ansatte.xlsx", source="staff", observations=STAFF,
-               actor=leader("ola", "5020"))  # Osen's own leader may
+    load.write(
+        con, data=b"staff", file_name="ansatte.xlsx", source="staff", observations=STAFF, actor=leader("ola", "5020")
+    )  # Osen's own leader may
 
 
 def test_any_leader_may_import_public_statistics_for_every_municipality(con):
@@ -177,15 +213,22 @@ def test_a_shared_import_touching_other_municipalities_can_only_be_undone_by_a_l
     with pytest.raises(load.UndoError, match="2 kommuner, og du har importrett i 1"):
         load.undo(con, result.import_id, actor=leader("lea", "5001"))
     assert _obs(con) == before
-    assert con.cursor().execute("SELECT count(*) FROM audit_log WHERE action = 'undo_import' AND NOT allowed"
-                                ).fetchone()[0] == 1
+    assert (
+        con.cursor()
+        .execute("SELECT count(*) FROM audit_log WHERE action = 'undo_import' AND NOT allowed")
+        .fetchone()[0]
+        == 1
+    )
     assert not load.may_undo(con, leader("lea", "5001"), result.import_id)
     load.undo(con, result.import_id, actor=leader("anne", "*"))
 
 
 def test_a_leader_may_undo_an_import_that_changed_only_her_municipality(con):
-    result = _write(con, "trondheim.csv", [("barn_tiltak_antall", "5001", 2024, 300.0, None),
-                                           ("barn_tiltak_andel", "50", 2024, 3.1, None)])
+    result = _write(
+        con,
+        "trondheim.csv",
+        [("barn_tiltak_antall", "5001", 2024, 300.0, None), ("barn_tiltak_andel", "50", 2024, 3.1, None)],
+    )
     load.undo(con, result.import_id, actor=leader("lea", "5001"))
     assert _obs(con) == []
 

@@ -16,8 +16,13 @@ import pytest
 from tilstand import words
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [*sorted((ROOT / "tilstand").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py")),
-           *sorted((ROOT / "ui").rglob("*.py")), ROOT / "app.py", *sorted((ROOT / "report_templates").glob("*.py"))]
+SOURCES = [
+    *sorted((ROOT / "tilstand").rglob("*.py")),
+    *sorted((ROOT / "pages").rglob("*.py")),
+    *sorted((ROOT / "ui").rglob("*.py")),
+    ROOT / "app.py",
+    *sorted((ROOT / "report_templates").glob("*.py")),
+]
 
 
 def _placeholders(text: str) -> set[str]:
@@ -26,14 +31,19 @@ def _placeholders(text: str) -> set[str]:
 
 def _imported_from_words(tree: ast.Module) -> set[str]:
     """Names a module takes from tilstand.words (`from tilstand.words import t`): only those count bare."""
-    return {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "tilstand.words"
-            for a in n.names}
+    return {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "tilstand.words"
+        for a in n.names
+    }
 
 
 def _is_words_call(node: ast.Call, name: str, bare: set[str]) -> bool:
     f = node.func
     return (isinstance(f, ast.Name) and f.id == name and name in bare) or (
-        isinstance(f, ast.Attribute) and f.attr == name and isinstance(f.value, ast.Name) and f.value.id == "words")
+        isinstance(f, ast.Attribute) and f.attr == name and isinstance(f.value, ast.Name) and f.value.id == "words"
+    )
 
 
 def _used() -> tuple[dict[str, str], dict[str, str]]:
@@ -71,8 +81,9 @@ def test_bokmal_and_nynorsk_have_the_same_keys():
 
 def test_bokmal_and_nynorsk_have_the_same_placeholders_per_key():
     nb, nn = words.catalog("nb"), words.catalog("nn")
-    differ = {k: (_placeholders(nb[k]), _placeholders(nn[k])) for k in nb
-              if _placeholders(nb[k]) != _placeholders(nn[k])}
+    differ = {
+        k: (_placeholders(nb[k]), _placeholders(nn[k])) for k in nb if _placeholders(nb[k]) != _placeholders(nn[k])
+    }
     assert differ == {}
 
 
@@ -92,8 +103,7 @@ def test_every_key_the_code_asks_for_exists():
 
 def test_no_key_is_unused():
     keys, prefixes = _used()
-    unused = [k for k in words.catalog("nb")
-              if k not in keys and not any(k.startswith(p + ".") for p in prefixes)]
+    unused = [k for k in words.catalog("nb") if k not in keys and not any(k.startswith(p + ".") for p in prefixes)]
     assert unused == []
 
 
@@ -115,8 +125,11 @@ def test_messages_are_filled_in_the_language_asked_for():
     assert words.t("comparison.group", "nb") == "KOSTRA-gruppen"
     assert words.t("comparison.group", "nn") == "KOSTRA-gruppa"
     assert words.t("table.change", "nn", year=2023) == "Endring frå 2023"
-    assert words.section("direction", "nn") == {"higher": "Høgare er betre", "lower": "Lågare er betre",
-                                                 "neutral": "Inga retning"}
+    assert words.section("direction", "nn") == {
+        "higher": "Høgare er betre",
+        "lower": "Lågare er betre",
+        "neutral": "Inga retning",
+    }
 
 
 @pytest.mark.parametrize("lang", words.LANGUAGES)
@@ -147,6 +160,9 @@ def test_no_module_writes_a_moment_by_hand():
     """The day.month.year format lives in words.when only (it was written out in fifteen places). A cell's own
     date echoed back from an imported sheet is the file's content, not a moment Tilstand writes."""
     allowed = {"tilstand/words.py", "tilstand/ingest/sheet.py", "tilstand/ingest/bufdir.py"}
-    found = [str(p.relative_to(ROOT)) for p in SOURCES
-             if p.is_file() and "%d.%m.%Y" in p.read_text(encoding="utf-8") and str(p.relative_to(ROOT)) not in allowed]
+    found = [
+        str(p.relative_to(ROOT))
+        for p in SOURCES
+        if p.is_file() and "%d.%m.%Y" in p.read_text(encoding="utf-8") and str(p.relative_to(ROOT)) not in allowed
+    ]
     assert found == []

@@ -21,8 +21,11 @@ SHARED_FIXTURE = re.compile(r"""@pytest\.fixture\([^)]*scope=["'](module|class|p
 
 def modules_with_shared_fixtures(root: Path) -> frozenset[str]:
     """Node-id paths ('tests/test_publish.py') of the test modules whose tests must stay together."""
-    return frozenset(path.relative_to(root).as_posix() for path in (root / "tests").rglob("test_*.py")
-                     if SHARED_FIXTURE.search(path.read_text(encoding="utf-8")))
+    return frozenset(
+        path.relative_to(root).as_posix()
+        for path in (root / "tests").rglob("test_*.py")
+        if SHARED_FIXTURE.search(path.read_text(encoding="utf-8"))
+    )
 
 
 class SharedFixtureScheduling(LoadGroupScheduling):

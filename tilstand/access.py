@@ -18,8 +18,12 @@ from tilstand import queries
 from tilstand.errors import TilstandError
 
 ROLES = ("admin", "leder", "saksordforer", "lesar")
-ROLE_NB = {"admin": "Administrator", "leder": "Barnevernleder", "saksordforer": "Saksordfører",
-           "lesar": "Kommunestyremedlem (lesar)"}
+ROLE_NB = {
+    "admin": "Administrator",
+    "leder": "Barnevernleder",
+    "saksordforer": "Saksordfører",
+    "lesar": "Kommunestyremedlem (lesar)",
+}
 ALL_REGIONS = "*"
 
 # action -> roles that may do it. "in some region" actions (import, user admin) are checked with region=None.
@@ -43,11 +47,20 @@ ACTIONS: dict[str, frozenset[str]] = {
 }
 
 ACTION_NB = {
-    "read_draft": "lese utkast", "read_published": "lese publiserte rapporter", "write_text": "skrive tekst",
-    "edit_structure": "endre kapitlene", "create_report": "starte en rapport", "import": "importere tall",
-    "comment": "kommentere", "resolve_comment": "lukke kommentarer", "mark_reviewed": "merke kapitler som gjennomgått",
-    "submit_for_review": "sende rapporten til gjennomgang", "finish_review": "merke rapporten som ferdig",
-    "reopen": "åpne rapporten igjen", "publish": "publisere", "choose_peers": "velge sammenligningskommuner",
+    "read_draft": "lese utkast",
+    "read_published": "lese publiserte rapporter",
+    "write_text": "skrive tekst",
+    "edit_structure": "endre kapitlene",
+    "create_report": "starte en rapport",
+    "import": "importere tall",
+    "comment": "kommentere",
+    "resolve_comment": "lukke kommentarer",
+    "mark_reviewed": "merke kapitler som gjennomgått",
+    "submit_for_review": "sende rapporten til gjennomgang",
+    "finish_review": "merke rapporten som ferdig",
+    "reopen": "åpne rapporten igjen",
+    "publish": "publisere",
+    "choose_peers": "velge sammenligningskommuner",
     "manage_users": "administrere brukere",
     "view_audit": "se revisjonsloggen",
 }
@@ -59,8 +72,10 @@ class PermissionDenied(TilstandError):
     def __init__(self, actor: Actor, action: str, region: str | None):
         self.actor, self.action, self.region = actor, action, region
         where = f" for {region}" if region else ""
-        super().__init__(f"{actor.display_name} har ikke tilgang til å {ACTION_NB.get(action, action)}{where}. "
-                         "Be en administrator om riktig rolle hvis du trenger det.")
+        super().__init__(
+            f"{actor.display_name} har ikke tilgang til å {ACTION_NB.get(action, action)}{where}. "
+            "Be en administrator om riktig rolle hvis du trenger det."
+        )
 
 
 @dataclass(frozen=True)
@@ -93,8 +108,9 @@ class Actor:
 SYSTEM = Actor("kommandolinje", "Kommandolinjen", system=True)
 
 
-def require(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, region: str | None = None,
-            target: str | None = None) -> None:
+def require(
+    con: duckdb.DuckDBPyConnection, actor: Actor, action: str, region: str | None = None, target: str | None = None
+) -> None:
     """Raise PermissionDenied unless allowed; a refusal is written to the audit log (outside any
     transaction the caller may roll back)."""
     if action not in ACTIONS:
@@ -105,20 +121,44 @@ def require(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, region: s
     raise PermissionDenied(actor, action, region)
 
 
-def record(cur: duckdb.DuckDBPyConnection, actor: Actor | str, action: str, *, region: str | None = None,
-           target: str | None = None, detail: str | None = None, allowed: bool = True) -> None:
+def record(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor | str,
+    action: str,
+    *,
+    region: str | None = None,
+    target: str | None = None,
+    detail: str | None = None,
+    allowed: bool = True,
+) -> None:
     """One audit row. Pass the write's own cursor so the row commits or rolls back with the write."""
     username = actor.username if isinstance(actor, Actor) else actor
-    cur.execute("INSERT INTO audit_log (logged_at, username, action, region_code, target, detail, allowed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", [datetime.now(), username, action, region, target, detail, allowed])
+    cur.execute(
+        "INSERT INTO audit_log (logged_at, username, action, region_code, target, detail, allowed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [datetime.now(), username, action, region, target, detail, allowed],
+    )
 
 
-def audit_log(con: duckdb.DuckDBPyConnection, actor: Actor, *, limit: int = 500,
-              username: str | None = None, action: str | None = None) -> list[dict]:
+def audit_log(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    limit: int = 500,
+    username: str | None = None,
+    action: str | None = None,
+) -> list[dict]:
     """The newest audit rows an administrator may read: all of them for an administrator of '*' (and the
     command line); else the rows about their municipalities and about the users they may manage (the rule
     and what a row without a region means: queries/audit_log.sql). Never rows about another municipality."""
     require(con, actor, "view_audit")
-    rows = queries.run(con, "audit_log", regions=actor.regions("view_audit"), actor=actor.username,
-                       username=username, action=action, limit=limit)
+    rows = queries.run(
+        con,
+        "audit_log",
+        regions=actor.regions("view_audit"),
+        actor=actor.username,
+        username=username,
+        action=action,
+        limit=limit,
+    )
     return rows.to_dicts()

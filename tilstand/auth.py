@@ -45,22 +45,41 @@ MAX_PASSWORD_LENGTH = 256  # hashing megabytes of "password" is a cheap way to t
 GENERIC_FAILURE = "Feil brukernavn eller passord."
 UNKNOWN_SSO = "Du er ikke registrert i Tilstand. Be administratoren legge deg til med e-postadressen din."
 DISABLED = "Kontoen er deaktivert. Kontakt administratoren hvis du trenger tilgang."
-NAME_UNAVAILABLE = ("Brukeren kan ikke legges til med dette brukernavnet eller denne e-postadressen. Velg et "
-                    "annet, eller be en administrator for alle kommuner om hjelp.")
+NAME_UNAVAILABLE = (
+    "Brukeren kan ikke legges til med dette brukernavnet eller denne e-postadressen. Velg et "
+    "annet, eller be en administrator for alle kommuner om hjelp."
+)
 UNKNOWN_USER = "(ukjent)"  # what the audit log says for a username nobody has: people type passwords there
 
 # Passwords people pick first; length alone lets them through.
-_COMMON_PASSWORDS = frozenset({
-    "passord123", "passord1234", "password12", "password123", "password1234", "1234567890", "0123456789",
-    "qwertyuiop", "asdfghjkl1", "sommer2024", "sommer2025", "vinter2024", "vinter2025", "barnevern1",
-    "barnevern123", "tilstand123", "velkommen1", "velkommen123", "administrator",
-})
+_COMMON_PASSWORDS = frozenset(
+    {
+        "passord123",
+        "passord1234",
+        "password12",
+        "password123",
+        "password1234",
+        "1234567890",
+        "0123456789",
+        "qwertyuiop",
+        "asdfghjkl1",
+        "sommer2024",
+        "sommer2025",
+        "vinter2024",
+        "vinter2025",
+        "barnevern1",
+        "barnevern123",
+        "tilstand123",
+        "velkommen1",
+        "velkommen123",
+        "administrator",
+    }
+)
 _USERNAME = re.compile(r"^[\w.@+-]{1,100}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # In a display name (shown on every page, in the audit log, in the report's history): C0/C1 control characters,
 # bidi overrides and isolates (they make a name read backwards), byte-order marks, non-characters, as regions.py.
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
-                           "\ud800-\udfff]")
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 _RETRIES = 5  # concurrent sign-ins on one account conflict in DuckDB; retry so every failure is counted
 
 T = TypeVar("T")
@@ -108,8 +127,9 @@ class FirstAdminExists(PermissionDenied):
 
     def __init__(self, username: str):
         self.actor, self.action, self.region = Actor(username, username), "manage_users", ALL_REGIONS
-        TilstandError.__init__(self, "Tilstand er allerede satt opp med en administrator. "
-                                     "Be administratoren legge deg til som bruker.")
+        TilstandError.__init__(
+            self, "Tilstand er allerede satt opp med en administrator. Be administratoren legge deg til som bruker."
+        )
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,7 @@ class UserInfo:
 
 
 # --- passwords -------------------------------------------------------------------------------------------
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -165,14 +186,16 @@ def check_password(password: str, *, username: str = "", display_name: str = "")
 
 # --- names ---------------------------------------------------------------------------------------------
 
+
 def normalize_username(username: str) -> str:
     """Usernames are stored stripped and lower-case; e-mail addresses make good usernames."""
     name = (username or "").strip().lower()
     if not name:
         raise UserError("Brukernavn mangler.")
     if not _USERNAME.match(name):
-        raise UserError(f"Brukernavnet «{name[:100]}» kan bare ha bokstaver, tall og . _ - @ + (ingen mellomrom), "
-                        "høyst 100 tegn.")
+        raise UserError(
+            f"Brukernavnet «{name[:100]}» kan bare ha bokstaver, tall og . _ - @ + (ingen mellomrom), høyst 100 tegn."
+        )
     return name
 
 
@@ -207,19 +230,27 @@ def validate_grant(con: duckdb.DuckDBPyConnection, role: str, region: str) -> st
     if region == ALL_REGIONS:
         return region
     cur = con.cursor()
-    if cur.execute("SELECT 1 FROM region WHERE code = ? UNION ALL SELECT 1 FROM service WHERE id = ?",
-                   [region, region]).fetchone():
+    if cur.execute(
+        "SELECT 1 FROM region WHERE code = ? UNION ALL SELECT 1 FROM service WHERE id = ?", [region, region]
+    ).fetchone():
         return region
-    raise UserError(f"Ukjent kommune eller tjeneste «{region}». Bruk kommunenummeret (f.eks. 5001), "
-                    "id-en til en interkommunal tjeneste (f.eks. varnesregionen) eller * for alle.")
+    raise UserError(
+        f"Ukjent kommune eller tjeneste «{region}». Bruk kommunenummeret (f.eks. 5001), "
+        "id-en til en interkommunal tjeneste (f.eks. varnesregionen) eller * for alle."
+    )
 
 
 def grantable_regions(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[tuple[str, str]]:
     """(code, label) of the municipalities and intermunicipal services where the actor may give roles,
     with ('*', 'Alle kommuner') first for an administrator of all; for the user-admin page's picker."""
-    rows = con.cursor().execute(
-        "SELECT code, code || ' ' || name FROM region WHERE kind = 'municipality' AND valid_to IS NULL "
-        "UNION ALL SELECT id, name || ' (interkommunal)' FROM service ORDER BY 1").fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT code, code || ' ' || name FROM region WHERE kind = 'municipality' AND valid_to IS NULL "
+            "UNION ALL SELECT id, name || ' (interkommunal)' FROM service ORDER BY 1"
+        )
+        .fetchall()
+    )
     allowed = actor.regions("manage_users")
     if allowed is None:
         return [(ALL_REGIONS, "Alle kommuner"), *rows]
@@ -228,16 +259,28 @@ def grantable_regions(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[tupl
 
 # --- reading -------------------------------------------------------------------------------------------
 
-_USER_COLUMNS = ("id, username, display_name, email, disabled, locked_until, last_sign_in, "
-                 "password_hash IS NOT NULL, oidc_subject IS NOT NULL")
+_USER_COLUMNS = (
+    "id, username, display_name, email, disabled, locked_until, last_sign_in, "
+    "password_hash IS NOT NULL, oidc_subject IS NOT NULL"
+)
 
 
 def _info(cur: duckdb.DuckDBPyConnection, row: tuple) -> UserInfo:
     user_id, username, display_name, email, disabled, _, last_sign_in, has_pw, bound = row
-    grants = cur.execute("SELECT region_code, role FROM role_grant WHERE user_id = ? ORDER BY region_code, role",
-                         [user_id]).fetchall()
-    return UserInfo(username, display_name, email, tuple((r, g) for r, g in grants), bool(disabled),
-                    _account_locked_until(cur, user_id), last_sign_in, bool(has_pw), bool(bound))
+    grants = cur.execute(
+        "SELECT region_code, role FROM role_grant WHERE user_id = ? ORDER BY region_code, role", [user_id]
+    ).fetchall()
+    return UserInfo(
+        username,
+        display_name,
+        email,
+        tuple((r, g) for r, g in grants),
+        bool(disabled),
+        _account_locked_until(cur, user_id),
+        last_sign_in,
+        bool(has_pw),
+        bool(bound),
+    )
 
 
 def _user_row(cur: duckdb.DuckDBPyConnection, username: str) -> tuple:
@@ -289,8 +332,10 @@ def load_actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor:
     """The Actor for a user, with grants read now (a revoked role takes effect on the next page load).
     Raises SignInError for an unknown or disabled user."""
     cur = con.cursor()
-    row = cur.execute("SELECT id, username, display_name, disabled FROM app_user WHERE username = ?",
-                      [(username or "").strip().lower()]).fetchone()
+    row = cur.execute(
+        "SELECT id, username, display_name, disabled FROM app_user WHERE username = ?",
+        [(username or "").strip().lower()],
+    ).fetchone()
     if row is None:
         raise SignInError(GENERIC_FAILURE)
     user_id, name, display_name, disabled = row
@@ -307,6 +352,7 @@ def session_expired(signed_in_at: datetime, last_seen: datetime, now: datetime |
 
 # --- first run -------------------------------------------------------------------------------------------
 
+
 def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, display_name: str, password: str) -> Actor:
     """The first-run step: the first user, administrator for every region. Refused once any user exists."""
     name, shown = normalize_username(username), _display_name(display_name)
@@ -320,16 +366,26 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, display_na
             # Two first-run forms submitted at once would each see no users; this row makes the second
             # transaction fail at commit (same primary key), so only one administrator is created.
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('first_admin', ?)", [name])
-            user_id = store.scalar(cur,
+            user_id = store.scalar(
+                cur,
                 "INSERT INTO app_user (username, display_name, password_hash, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id", [name, shown, password_hash, now, name])
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [name, shown, password_hash, now, name],
+            )
             cur.execute("INSERT INTO role_grant VALUES (?, ?, 'admin', ?, ?)", [user_id, ALL_REGIONS, now, name])
             record(cur, name, "create_first_admin", region=ALL_REGIONS, target=f"user:{name}")
             cur.execute("UPDATE app_user SET last_sign_in = ? WHERE id = ?", [now, user_id])
             record(cur, name, "sign_in", target=f"user:{name}", detail="første oppstart")
     except FirstAdminExists:
-        record(con.cursor(), name, "create_first_admin", region=ALL_REGIONS, target=f"user:{name}",
-               detail="nektet: brukere finnes", allowed=False)
+        record(
+            con.cursor(),
+            name,
+            "create_first_admin",
+            region=ALL_REGIONS,
+            target=f"user:{name}",
+            detail="nektet: brukere finnes",
+            allowed=False,
+        )
         raise
     except (duckdb.TransactionException, duckdb.ConstraintException):
         raise FirstAdminExists(name) from None
@@ -345,6 +401,7 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, display_na
 # are counted the same way as real ones, so the answer never tells whether an account exists. The table
 # `sign_in_failure` holds keyed hashes only: of the address, and of a username nobody has (16 bits: enough to
 # count, too few to recover anything typed there); a real user is counted by id.
+
 
 def _sign_in_key(con: duckdb.DuckDBPyConnection) -> bytes:
     """The database's own key for the hashes above, made on first use."""
@@ -383,12 +440,21 @@ def _lock_end(times_newest_first: list[datetime], limit: int) -> datetime | None
 def _blocked_until(cur: duckdb.DuckDBPyConnection, account: str, address: str, now: datetime) -> datetime | None:
     """Until when this address must wait before trying this username again; None: it may try now."""
     since = now - LOCKOUT  # no upper bound: an attempt that started a moment later may have counted first
-    mine = [t for (t,) in cur.execute(
-        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND account_key = ? AND failed_at > ? "
-        "ORDER BY failed_at DESC", [address, account, since]).fetchall()]
-    every = [t for (t,) in cur.execute(
-        "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND failed_at > ? ORDER BY failed_at DESC",
-        [address, since]).fetchall()]
+    mine = [
+        t
+        for (t,) in cur.execute(
+            "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND account_key = ? AND failed_at > ? "
+            "ORDER BY failed_at DESC",
+            [address, account, since],
+        ).fetchall()
+    ]
+    every = [
+        t
+        for (t,) in cur.execute(
+            "SELECT failed_at FROM sign_in_failure WHERE address_key = ? AND failed_at > ? ORDER BY failed_at DESC",
+            [address, since],
+        ).fetchall()
+    ]
     ends = [e for e in (_lock_end(mine, MAX_FAILED_ATTEMPTS), _lock_end(every, ADDRESS_MAX_FAILURES)) if e]
     return max(ends) if ends else None
 
@@ -396,8 +462,10 @@ def _blocked_until(cur: duckdb.DuckDBPyConnection, account: str, address: str, n
 def _account_locked_until(cur: duckdb.DuckDBPyConnection, user_id: int) -> datetime | None:
     """The latest time some address must wait until for this user: what the administrator sees as locked."""
     by_address: dict[str, list[datetime]] = {}
-    for address, at in cur.execute("SELECT address_key, failed_at FROM sign_in_failure WHERE account_key = ? "
-                                   "ORDER BY failed_at DESC", [f"user:{user_id}"]).fetchall():
+    for address, at in cur.execute(
+        "SELECT address_key, failed_at FROM sign_in_failure WHERE account_key = ? ORDER BY failed_at DESC",
+        [f"user:{user_id}"],
+    ).fetchall():
         by_address.setdefault(address, []).append(at)
     ends = [e for times in by_address.values() if (e := _lock_end(times, MAX_FAILED_ATTEMPTS))]
     return max(ends) if ends else None
@@ -417,8 +485,15 @@ def _clear_failures(cur: duckdb.DuckDBPyConnection, user_id: int) -> None:
 
 # --- sign-in ---------------------------------------------------------------------------------------------
 
-def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, address: str | None = None,
-            now: datetime | None = None) -> Actor:
+
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> Actor:
     """A built-in account's sign-in from a client `address` (None when unknown, e.g. local use). Every attempt
     is audited, never the password, and never the text typed as a username nobody has (people type their
     password there); a real user is logged by their username. Failures are throttled per address (above).
@@ -446,8 +521,15 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, *, add
         ok = verify_password(row[1], password or "")
     error = _retrying(lambda: _settle_attempt(con, row, password, ok, account, address_key, who, target, now))
     if error is not None:
-        reason = ("unknown user" if row is None else "SSO only" if row[1] is None else
-                  "account disabled" if ok else "wrong password")
+        reason = (
+            "unknown user"
+            if row is None
+            else "SSO only"
+            if row[1] is None
+            else "account disabled"
+            if ok
+            else "wrong password"
+        )
         locked = not ok and str(error) != GENERIC_FAILURE  # this failure made the address wait
         log.warning("sign-in failed: %s (user id %s)%s", reason, user_id, "; address locked out" if locked else "")
         raise error
@@ -469,8 +551,9 @@ def _retrying(step: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _count_attempt(con: duckdb.DuckDBPyConnection, account: str, address_key: str, who: str, target: str | None,
-                   now: datetime) -> datetime | None:
+def _count_attempt(
+    con: duckdb.DuckDBPyConnection, account: str, address_key: str, who: str, target: str | None, now: datetime
+) -> datetime | None:
     """Refuse (audited) when this address must wait, returning until when; else count the attempt as a
     failure for now and return None."""
     with _throttle, store.transaction(con) as tx:
@@ -483,8 +566,17 @@ def _count_attempt(con: duckdb.DuckDBPyConnection, account: str, address_key: st
         return None
 
 
-def _settle_attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password: str, ok: bool, account: str,
-                    address_key: str, who: str, target: str | None, now: datetime) -> SignInError | None:
+def _settle_attempt(
+    con: duckdb.DuckDBPyConnection,
+    row: tuple | None,
+    password: str,
+    ok: bool,
+    account: str,
+    address_key: str,
+    who: str,
+    target: str | None,
+    now: datetime,
+) -> SignInError | None:
     """After the password check: sign in (forgiving this address's failures for the user), or say why not."""
     with store.transaction(con) as tx:
         if ok:
@@ -498,15 +590,25 @@ def _settle_attempt(con: duckdb.DuckDBPyConnection, row: tuple | None, password:
             record(tx, who, "sign_in", target=target)
             return None
         until = _blocked_until(tx, account, address_key, now)
-        reason = ("ukjent brukernavn" if row is None else
-                  "bare innlogging via kommunen (SSO)" if row[1] is None else "feil passord")
-        record(tx, who, "sign_in_failed", target=target, allowed=False,
-               detail=reason + (f"; adressen må vente til {until:%H:%M}" if until else ""))
+        reason = (
+            "ukjent brukernavn"
+            if row is None
+            else "bare innlogging via kommunen (SSO)"
+            if row[1] is None
+            else "feil passord"
+        )
+        record(
+            tx,
+            who,
+            "sign_in_failed",
+            target=target,
+            allowed=False,
+            detail=reason + (f"; adressen må vente til {until:%H:%M}" if until else ""),
+        )
         return SignInError(_wait_message(until, now)) if until else SignInError(GENERIC_FAILURE)
 
 
-def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: str,
-                name: str | None = None) -> Actor:
+def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: str, name: str | None = None) -> Actor:
     """Map an identity from the municipality's OIDC provider (Streamlit's st.user) to a user.
 
     First by the provider's `sub`; else by e-mail (the username or the e-mail column, any case), binding
@@ -522,59 +624,95 @@ def sign_in_sso(con: duckdb.DuckDBPyConnection, *, email: str | None, subject: s
         record(cur, who, "sign_in_failed", detail="SSO uten sub", allowed=False)
         log.warning("SSO sign-in failed: the provider sent no subject")
         raise SignInError(UNKNOWN_SSO)
-    row = cur.execute("SELECT id, username, disabled, oidc_subject FROM app_user WHERE oidc_subject = ?",
-                      [subject]).fetchone()
+    row = cur.execute(
+        "SELECT id, username, disabled, oidc_subject FROM app_user WHERE oidc_subject = ?", [subject]
+    ).fetchone()
     bind = False
     if row is None and mail:
         rows = cur.execute(
             "SELECT id, username, disabled, oidc_subject FROM app_user WHERE username = ? OR lower(email) = ? "
-            "ORDER BY username = ? DESC, id", [mail, mail, mail]).fetchall()
+            "ORDER BY username = ? DESC, id",
+            [mail, mail, mail],
+        ).fetchall()
         if len(rows) > 1 and rows[0][1] != mail:
-            record(cur, who, "sign_in_failed", detail="SSO: e-postadressen hører til flere brukere",
-                   allowed=False)
+            record(cur, who, "sign_in_failed", detail="SSO: e-postadressen hører til flere brukere", allowed=False)
             log.warning("SSO sign-in failed: the e-mail address belongs to %d users", len(rows))
-            raise SignInError("E-postadressen din er registrert på flere brukere i Tilstand. "
-                              "Be administratoren rydde opp.")
+            raise SignInError(
+                "E-postadressen din er registrert på flere brukere i Tilstand. Be administratoren rydde opp."
+            )
         if rows:
             row, bind = rows[0], True
             if row[3] is not None:
-                record(cur, row[1], "sign_in_failed", target=f"user:{row[1]}",
-                       detail="SSO: brukeren er knyttet til en annen identitet", allowed=False)
+                record(
+                    cur,
+                    row[1],
+                    "sign_in_failed",
+                    target=f"user:{row[1]}",
+                    detail="SSO: brukeren er knyttet til en annen identitet",
+                    allowed=False,
+                )
                 log.warning("SSO sign-in failed: user id %s is bound to another identity", row[0])
-                raise SignInError("Brukeren med denne e-postadressen er allerede knyttet til en annen "
-                                  "innlogging. Be administratoren om hjelp.")
+                raise SignInError(
+                    "Brukeren med denne e-postadressen er allerede knyttet til en annen "
+                    "innlogging. Be administratoren om hjelp."
+                )
     if row is None:
-        record(cur, who, "sign_in_failed", detail="ukjent SSO-identitet" + (f" ({name})" if name else ""),
-               allowed=False)
+        record(
+            cur, who, "sign_in_failed", detail="ukjent SSO-identitet" + (f" ({name})" if name else ""), allowed=False
+        )
         log.warning("SSO sign-in failed: unknown identity")
         raise SignInError(UNKNOWN_SSO)
     user_id, username, disabled, _ = row
     if disabled:
-        record(cur, username, "sign_in_failed", target=f"user:{username}", detail="SSO: kontoen er deaktivert",
-               allowed=False)
+        record(
+            cur,
+            username,
+            "sign_in_failed",
+            target=f"user:{username}",
+            detail="SSO: kontoen er deaktivert",
+            allowed=False,
+        )
         log.warning("SSO sign-in failed: account disabled (user id %s)", user_id)
         raise SignInError(DISABLED)
     with store.transaction(con) as tx:
         if bind:
-            tx.execute("UPDATE app_user SET oidc_subject = ?, last_sign_in = ? WHERE id = ?",
-                       [subject, datetime.now(), user_id])
+            tx.execute(
+                "UPDATE app_user SET oidc_subject = ?, last_sign_in = ? WHERE id = ?",
+                [subject, datetime.now(), user_id],
+            )
         else:
             tx.execute("UPDATE app_user SET last_sign_in = ? WHERE id = ?", [datetime.now(), user_id])
-        record(tx, username, "sign_in_sso", target=f"user:{username}",
-               detail=f"koblet til {mail} ved første innlogging" if bind else None)
+        record(
+            tx,
+            username,
+            "sign_in_sso",
+            target=f"user:{username}",
+            detail=f"koblet til {mail} ved første innlogging" if bind else None,
+        )
     log.info("SSO sign-in: user id %s%s", user_id, " (bound to the identity now)" if bind else "")
     return load_actor(con, username)
 
 
 # --- administration ----------------------------------------------------------------------------------------
 
+
 def _raw_regions(cur: duckdb.DuckDBPyConnection, user_id: int) -> list[str]:
-    return [r for (r,) in cur.execute("SELECT DISTINCT region_code FROM role_grant WHERE user_id = ? ORDER BY 1",
-                                      [user_id]).fetchall()]
+    return [
+        r
+        for (r,) in cur.execute(
+            "SELECT DISTINCT region_code FROM role_grant WHERE user_id = ? ORDER BY 1", [user_id]
+        ).fetchall()
+    ]
 
 
-def _require_over(con: duckdb.DuckDBPyConnection, actor: Actor, cur: duckdb.DuckDBPyConnection, user_id: int,
-                  username: str, action: str) -> None:
+def _require_over(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    cur: duckdb.DuckDBPyConnection,
+    user_id: int,
+    username: str,
+    action: str,
+) -> None:
     """An administrator may change a user only where they administer every region the user holds a role in,
     so an admin of one municipality cannot take over an admin of all. A user without roles: any admin."""
     held: list[str | None] = list(_raw_regions(cur, user_id))
@@ -592,17 +730,31 @@ def _visible(actor: Actor, info: UserInfo, created_by: str, members: dict[str, l
 
 
 def _active_global_admins(cur: duckdb.DuckDBPyConnection) -> int:
-    return store.scalar(cur, "SELECT count(DISTINCT u.id) FROM app_user u JOIN role_grant g ON g.user_id = u.id "
-                       "WHERE g.region_code = '*' AND g.role = 'admin' AND NOT u.disabled")
+    return store.scalar(
+        cur,
+        "SELECT count(DISTINCT u.id) FROM app_user u JOIN role_grant g ON g.user_id = u.id "
+        "WHERE g.region_code = '*' AND g.role = 'admin' AND NOT u.disabled",
+    )
 
 
 def _is_global_admin(cur: duckdb.DuckDBPyConnection, user_id: int) -> bool:
-    return store.scalar(cur, "SELECT count(*) FROM role_grant WHERE user_id = ? AND region_code = '*' AND role = 'admin'",
-                       [user_id]) > 0
+    return (
+        store.scalar(
+            cur, "SELECT count(*) FROM role_grant WHERE user_id = ? AND region_code = '*' AND role = 'admin'", [user_id]
+        )
+        > 0
+    )
 
 
-def add_user(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, display_name: str, *,
-             password: str | None = None, email: str | None = None) -> UserInfo:
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    *,
+    password: str | None = None,
+    email: str | None = None,
+) -> UserInfo:
     """A new user without roles (give them with `grant`). Without a password the user can only sign in
     through the municipality's single sign-on, matched by username or e-mail."""
     name = normalize_username(username)
@@ -616,8 +768,14 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, displa
             _require_name_free(cur, actor, name, mail)
             return _insert_user(cur, actor, name, shown, password_hash, mail, password is not None)
     except NameUnavailable:  # a refusal worth seeing for the administrator of all
-        record(con.cursor(), actor, "add_user", target=f"user:{name}", allowed=False,
-               detail="nektet: brukernavnet eller e-postadressen er i bruk i en annen kommune")
+        record(
+            con.cursor(),
+            actor,
+            "add_user",
+            target=f"user:{name}",
+            allowed=False,
+            detail="nektet: brukernavnet eller e-postadressen er i bruk i en annen kommune",
+        )
         raise
 
 
@@ -629,11 +787,17 @@ def _require_name_free(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, 
     if cur.execute("SELECT 1 FROM app_user WHERE username = ?", [name]).fetchone():
         taken.append((name, f"Brukernavnet «{name}» finnes allerede."))
     for address in sorted({a for a in (mail, name if "@" in name else None) if a}):
-        hit = cur.execute("SELECT username FROM app_user WHERE username = ? OR lower(email) = ?",
-                          [address, address]).fetchone()
+        hit = cur.execute(
+            "SELECT username FROM app_user WHERE username = ? OR lower(email) = ?", [address, address]
+        ).fetchone()
         if hit:
-            taken.append((hit[0], f"E-postadressen {address} er allerede brukt av «{hit[0]}»; "
-                                    "innlogging via kommunen ville ikke vite hvem som er hvem."))
+            taken.append(
+                (
+                    hit[0],
+                    f"E-postadressen {address} er allerede brukt av «{hit[0]}»; "
+                    "innlogging via kommunen ville ikke vite hvem som er hvem.",
+                )
+            )
     if not taken:
         return
     other, precise = taken[0]
@@ -644,12 +808,27 @@ def _require_name_free(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, 
     raise NameUnavailable()
 
 
-def _insert_user(cur: duckdb.DuckDBPyConnection, actor: Actor, name: str, shown: str, password_hash: str | None,
-                 mail: str | None, with_password: bool) -> UserInfo:
-    cur.execute("INSERT INTO app_user (username, display_name, password_hash, email, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [name, shown, password_hash, mail, datetime.now(), actor.username])
-    record(cur, actor, "add_user", target=f"user:{name}",
-           detail="med passord" if with_password else "bare innlogging via kommunen")
+def _insert_user(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    name: str,
+    shown: str,
+    password_hash: str | None,
+    mail: str | None,
+    with_password: bool,
+) -> UserInfo:
+    cur.execute(
+        "INSERT INTO app_user (username, display_name, password_hash, email, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [name, shown, password_hash, mail, datetime.now(), actor.username],
+    )
+    record(
+        cur,
+        actor,
+        "add_user",
+        target=f"user:{name}",
+        detail="med passord" if with_password else "bare innlogging via kommunen",
+    )
     return _info(cur, _user_row(cur, name))
 
 
@@ -661,11 +840,13 @@ def grant(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: str
     require(con, actor, "manage_users", region, target=f"user:{name}")
     with store.transaction(con) as cur:
         user_id = _user_row(cur, name)[0]
-        if cur.execute("SELECT 1 FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?",
-                       [user_id, region, role]).fetchone():
+        if cur.execute(
+            "SELECT 1 FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?", [user_id, region, role]
+        ).fetchone():
             return
-        cur.execute("INSERT INTO role_grant VALUES (?, ?, ?, ?, ?)", [user_id, region, role, datetime.now(),
-                                                                     actor.username])
+        cur.execute(
+            "INSERT INTO role_grant VALUES (?, ?, ?, ?, ?)", [user_id, region, role, datetime.now(), actor.username]
+        )
         record(cur, actor, "grant", region=region, target=f"user:{name}", detail=role)
 
 
@@ -677,11 +858,13 @@ def revoke(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, role: st
     require(con, actor, "manage_users", region, target=f"user:{name}")
     with store.transaction(con) as cur:
         user_id = _user_row(cur, name)[0]
-        if not cur.execute("SELECT 1 FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?",
-                           [user_id, region, role]).fetchone():
+        if not cur.execute(
+            "SELECT 1 FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?", [user_id, region, role]
+        ).fetchone():
             raise UserError(f"«{name}» har ikke rollen {role} i {region}.")
-        cur.execute("DELETE FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?",
-                    [user_id, region, role])
+        cur.execute(
+            "DELETE FROM role_grant WHERE user_id = ? AND region_code = ? AND role = ?", [user_id, region, role]
+        )
         if role == "admin" and region == ALL_REGIONS and _active_global_admins(cur) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; gi rollen til en annen først.")
         ended = session_rows.end_all(cur, name)
@@ -699,8 +882,9 @@ def _ended(sessions_ended: int) -> str | None:
     return f"{sessions_ended} {'økt' if sessions_ended == 1 else 'økter'} avsluttet"
 
 
-def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, password: str, *,
-                 keep_session: str | None = None) -> None:
+def set_password(
+    con: duckdb.DuckDBPyConnection, actor: Actor, username: str, password: str, *, keep_session: str | None = None
+) -> None:
     """A new password, set by the user themself or by an administrator over all the user's regions. Also
     lifts a lock-out, and ends every session of the user: whoever had the old password is signed out. A user
     changing their own password passes their own session token as `keep_session` to stay signed in there.
@@ -717,8 +901,13 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, pa
         tx.execute("UPDATE app_user SET password_hash = ? WHERE id = ?", [password_hash, user_id])
         _clear_failures(tx, user_id)
         ended = session_rows.end_all(tx, name, keep=keep_session if own else None)
-        record(tx, actor, "set_password", target=f"user:{name}",
-               detail=_detail("eget passord" if own else None, _ended(ended)))
+        record(
+            tx,
+            actor,
+            "set_password",
+            target=f"user:{name}",
+            detail=_detail("eget passord" if own else None, _ended(ended)),
+        )
 
 
 def unlock(con: duckdb.DuckDBPyConnection, actor: Actor, username: str) -> None:
@@ -746,8 +935,7 @@ def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, username: str, di
         if disabled and _is_global_admin(tx, user_id) and _active_global_admins(tx) == 0:
             raise UserError("Dette er den siste administratoren for alle kommuner; den kan ikke deaktiveres.")
         ended = session_rows.end_all(tx, name) if disabled else 0
-        record(tx, actor, "disable_user" if disabled else "enable_user", target=f"user:{name}",
-               detail=_ended(ended))
+        record(tx, actor, "disable_user" if disabled else "enable_user", target=f"user:{name}", detail=_ended(ended))
 
 
 def users(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[UserInfo]:

@@ -138,11 +138,21 @@ def indicators() -> dict[str, Indicator]:
     out = {}
     for r in _rows("indicators.csv"):
         out[r["id"]] = Indicator(
-            id=r["id"], name_nb=r["name_nb"], name_nn=r["name_nn"], name_en=r["name_en"],
-            area=r["area"], unit=r["unit"], better=r["better"], origin=r["origin"],
-            source=r["source"], levels=r["levels"], min_count=int(r["min_count"] or 0),
-            count_indicator=r["count_indicator"], show=r["show"] == "yes",
-            confidence=r["confidence"], definition=r["definition"],
+            id=r["id"],
+            name_nb=r["name_nb"],
+            name_nn=r["name_nn"],
+            name_en=r["name_en"],
+            area=r["area"],
+            unit=r["unit"],
+            better=r["better"],
+            origin=r["origin"],
+            source=r["source"],
+            levels=r["levels"],
+            min_count=int(r["min_count"] or 0),
+            count_indicator=r["count_indicator"],
+            show=r["show"] == "yes",
+            confidence=r["confidence"],
+            definition=r["definition"],
             definition_nb=with_rules(r.get("definition_nb") or "", "nb"),
             definition_nn=with_rules(r.get("definition_nn") or "", "nn"),
         )
@@ -173,9 +183,15 @@ class Rule:
 @cache
 def rules() -> tuple[Rule, ...]:
     return tuple(
-        Rule(r["rule"], date.fromisoformat(r["valid_from"]),
-             date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
-             int(r["experience_years"]), int(r["further_credits"]), r["text_nb"], r["text_nn"])
+        Rule(
+            r["rule"],
+            date.fromisoformat(r["valid_from"]),
+            date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
+            int(r["experience_years"]),
+            int(r["further_credits"]),
+            r["text_nb"],
+            r["text_nn"],
+        )
         for r in _rows("rules.csv")
     )
 
@@ -210,11 +226,14 @@ def with_rules(text: str, language: str, table: tuple[Rule, ...] | None = None) 
 def ssb_mapping() -> tuple[MappingRow, ...]:
     return tuple(
         MappingRow(
-            indicator_id=r["indicator_id"], table=r["table"], contents_code=r["contents_code"],
+            indicator_id=r["indicator_id"],
+            table=r["table"],
+            contents_code=r["contents_code"],
             contents_labels=tuple(x.strip().lower() for x in r["contents_label"].split("|")),
             selection=_parse_selection(r["selection"]),
             selection_labels=_parse_selection(r["selection_labels"]),
-            aggregate=r["aggregate"], confidence=r["confidence"],
+            aggregate=r["aggregate"],
+            confidence=r["confidence"],
         )
         for r in _rows("ssb_mapping.csv")
     )
@@ -227,8 +246,14 @@ def mapping_for_table(table: str) -> tuple[MappingRow, ...]:
 @cache
 def derived() -> tuple[Derived, ...]:
     return tuple(
-        Derived(r["indicator_id"], tuple(r["numerator"].split("+")), tuple(r["denominator"].split("+")),
-                float(r["factor"]), int(r["decimals"]), DENOMINATOR_YEAR[r["denominator_year"]])
+        Derived(
+            r["indicator_id"],
+            tuple(r["numerator"].split("+")),
+            tuple(r["denominator"].split("+")),
+            float(r["factor"]),
+            int(r["decimals"]),
+            DENOMINATOR_YEAR[r["denominator_year"]],
+        )
         for r in _rows("derived.csv")
     )
 
@@ -243,8 +268,14 @@ def _ids(text: str) -> tuple[str, ...]:
 @cache
 def relations() -> tuple[Relation, ...]:
     return tuple(
-        Relation(r["kind"], r["indicator"], _ids(r["parts"]), _ids(r["numerator"]), _ids(r["denominator"]),
-                 float(r["factor"] or 1))
+        Relation(
+            r["kind"],
+            r["indicator"],
+            _ids(r["parts"]),
+            _ids(r["numerator"]),
+            _ids(r["denominator"]),
+            float(r["factor"] or 1),
+        )
         for r in _rows("relations.csv")
     )
 
@@ -265,14 +296,22 @@ def source_label(indicators: list[Indicator], language: str = "nb") -> str:
         found = ssb_tables(ind)
         tables += [t for t in found if t not in tables]
         if not found:
-            name = "SSB" if ind.origin.startswith("ssb") else words.section("source.origin", language).get(
-                ind.origin, ind.origin)
+            name = (
+                "SSB"
+                if ind.origin.startswith("ssb")
+                else words.section("source.origin", language).get(ind.origin, ind.origin)
+            )
             if name not in others:
                 others.append(name)
     parts = []
     if tables:
-        parts.append(words.t("source.ssb_table" if len(tables) == 1 else "source.ssb_tables", language,
-                             tables=words.join(tables, language)))
+        parts.append(
+            words.t(
+                "source.ssb_table" if len(tables) == 1 else "source.ssb_tables",
+                language,
+                tables=words.join(tables, language),
+            )
+        )
     parts.extend(others)
     return "; ".join(parts) or "–"
 

@@ -26,9 +26,13 @@ class StorageCheck:
 def read_every_table(con: duckdb.DuckDBPyConnection) -> StorageCheck:
     """Read every column of every row of every table (hashing each value, so none can be skipped)."""
     cur = con.cursor()
-    tables = [r[0] for r in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
-        "ORDER BY table_name").fetchall()]
+    tables = [
+        r[0]
+        for r in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
+            "ORDER BY table_name"
+        ).fetchall()
+    ]
     rows, damaged = 0, []
     for table in tables:
         try:
@@ -62,8 +66,7 @@ class CheckReport:
     def ok(self) -> bool:
         """Unverified mapping rows are left out on purpose: they are a warning about the catalogue, not a
         fault in this database."""
-        return (not self.storage.damaged and not self.problems and not self.gaps
-                and self.summary["observations"] > 0)
+        return not self.storage.damaged and not self.problems and not self.gaps and self.summary["observations"] > 0
 
     def render_nb(self) -> str:
         if self.storage.damaged:
@@ -72,24 +75,30 @@ class CheckReport:
         lines = [
             f"Database: skjemaversjon {self.schema_version}, {s['observations']} verdier "
             f"({s['with_symbol']} med SSB-symbol), {s['imports']} importer"
-            + (f" ({s['sample_imports']} med Eksempeldata)" if s["sample_imports"] else "") + ".",
+            + (f" ({s['sample_imports']} med Eksempeldata)" if s["sample_imports"] else "")
+            + ".",
             f"Register: {s['municipalities']} kommuner, {s['kostra_groups']} KOSTRA-grupper, "
             f"{s['indicators']} indikatorer; år {s['first_year']}–{s['last_year']}.",
         ]
         if s["sample_imports"]:
             lines.append("Merk: Eksempeldata – syntetiske tall, ikke reelle.")
         lines.append("")
-        lines.append(f"Lagring: OK (alle {self.storage.tables} tabeller lest helt, {self.storage.rows} rader; "
-                     "kontrollsummene stemmer).")
+        lines.append(
+            f"Lagring: OK (alle {self.storage.tables} tabeller lest helt, {self.storage.rows} rader; "
+            "kontrollsummene stemmer)."
+        )
         lines.append(f"Integritet: {'OK' if not self.problems else f'{len(self.problems)} slags feil'}")
         for problem, n, examples in self.problems:
             lines.append(f"  ✗ {problem}: {n} (f.eks. {', '.join(examples)})")
         n_mun = (self.coverage[0]["expected"] // (self.years[1] - self.years[0] + 1)) if self.coverage else 0
-        lines.append(f"Dekning, SSB-indikatorer for {n_mun} kommuner i fylke {self.county}, "
-                     f"{self.years[0]}–{self.years[1]}:")
+        lines.append(
+            f"Dekning, SSB-indikatorer for {n_mun} kommuner i fylke {self.county}, {self.years[0]}–{self.years[1]}:"
+        )
         complete = [c for c in self.coverage if not c["absent"]]
-        lines.append(f"  ✓ {len(complete)} av {len(self.coverage)} indikatorer har verdi eller SSB-symbol "
-                     "for hver kommune og hvert år.")
+        lines.append(
+            f"  ✓ {len(complete)} av {len(self.coverage)} indikatorer har verdi eller SSB-symbol "
+            "for hver kommune og hvert år."
+        )
         symbols = sum(c["with_symbol"] for c in self.coverage)
         if symbols:
             lines.append(f"    ({symbols} celler er ført med SSB-symbol i stedet for tall.)")
@@ -102,17 +111,30 @@ class CheckReport:
             lines.append(f"Ikke koblet til noen SSB-tabell ennå (tabell ukjent): {', '.join(self.unmapped)}.")
         lines += unverified_nb(self.unverified)
         lines.append("")
-        lines.append("Resultat: " + ("se feilene over." if not self.ok else
-                                     "alt i orden, men se advarselen over." if self.unverified else "alt i orden."))
+        lines.append(
+            "Resultat: "
+            + (
+                "se feilene over."
+                if not self.ok
+                else "alt i orden, men se advarselen over."
+                if self.unverified
+                else "alt i orden."
+            )
+        )
         return "\n".join(lines)
 
     def _render_damaged(self) -> str:
         """Nothing else is worth reporting from a file that cannot be read: say which tables, and what to do."""
-        lines = [f"Database: skjemaversjon {self.schema_version}.", "",
-                 f"Lagring: ✗ {len(self.storage.damaged)} av {self.storage.tables} tabeller kan ikke leses:"]
+        lines = [
+            f"Database: skjemaversjon {self.schema_version}.",
+            "",
+            f"Lagring: ✗ {len(self.storage.damaged)} av {self.storage.tables} tabeller kan ikke leses:",
+        ]
         lines += [f"  ✗ {table}: {reason}" for table, reason in self.storage.damaged]
-        lines += ["", "Resultat: databasefilen er skadet. Ikke skriv mer til den; gjenopprett den fra siste "
-                      "sikkerhetskopi."]
+        lines += [
+            "",
+            "Resultat: databasefilen er skadet. Ikke skriv mer til den; gjenopprett den fra siste sikkerhetskopi.",
+        ]
         return "\n".join(lines)
 
 
@@ -125,8 +147,10 @@ def unverified_nb(rows: list[catalog.MappingRow]) -> list[str]:
     """The warning, one line per row: indicator, table and content code, so the leader can check them."""
     if not rows:
         return []
-    lines = [f"Advarsel: {len(rows)} koblinger til SSB er ikke bekreftet mot SSBs tabellmetadata (antatt). "
-             "Tallene de gir, bør kontrolleres mot Statistikkbanken:"]
+    lines = [
+        f"Advarsel: {len(rows)} koblinger til SSB er ikke bekreftet mot SSBs tabellmetadata (antatt). "
+        "Tallene de gir, bør kontrolleres mot Statistikkbanken:"
+    ]
     lines += [f"  ! {m.indicator_id}: tabell {m.table}, statistikkvariabel {m.contents_code}" for m in rows]
     return lines
 
@@ -141,9 +165,16 @@ def run(con: duckdb.DuckDBPyConnection, county: str = "50", years: tuple[int, in
     problems = [(r["problem"], r["n"], r["examples"]) for r in queries.run(con, "integrity").to_dicts()]
     # a rate on the population at the end of the year waits, not lacks, until next year's population is imported
     shifted = [d for d in catalog.derived() if d.denominator_year]
-    coverage = queries.run(con, "coverage", county=county, from_year=years[0], to_year=years[1],
-                           awaiting=[d.indicator_id for d in shifted],
-                           next_year_inputs=sorted({i for d in shifted for i in d.next_year_inputs})).to_dicts()
+    coverage = queries.run(
+        con,
+        "coverage",
+        county=county,
+        from_year=years[0],
+        to_year=years[1],
+        awaiting=[d.indicator_id for d in shifted],
+        next_year_inputs=sorted({i for d in shifted for i in d.next_year_inputs}),
+    ).to_dicts()
     unmapped = [i.id for i in catalog.indicators().values() if i.origin == "ssb_unmapped"]
-    return CheckReport(store.schema_version(con), summary, problems, coverage, county, years, unmapped, storage,
-                       unverified_mapping())
+    return CheckReport(
+        store.schema_version(con), summary, problems, coverage, county, years, unmapped, storage, unverified_mapping()
+    )

@@ -42,13 +42,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fetch-ssb", help="hent tabeller direkte fra SSBs API (Statistikkbanken) og importer dem")
     p.add_argument("tables", nargs="*", metavar="TABELL", help="SSB-tabellnummer, f.eks. 12275")
     p.add_argument("--all", action="store_true", help="alle SSB-tabellene katalogen bruker")
-    p.add_argument("--regions", default="own", metavar="own|KODER",
-                   help="own (standard: kommunene databasen har rapporter eller roller for) eller kommunenumre "
-                        "med komma, f.eks. 5001,5006; KOSTRA-gruppe, fylke og landet tas med")
+    p.add_argument(
+        "--regions",
+        default="own",
+        metavar="own|KODER",
+        help="own (standard: kommunene databasen har rapporter eller roller for) eller kommunenumre "
+        "med komma, f.eks. 5001,5006; KOSTRA-gruppe, fylke og landet tas med",
+    )
     p.add_argument("--from-year", type=int, metavar="ÅR", help="første år (standard: til-år minus 10)")
     p.add_argument("--to-year", type=int, metavar="ÅR", help="siste år (standard: i år; SSB har det som finnes)")
-    p.add_argument("--base-url", metavar="URL", help=f"PxWebApi-adresse (standard: ${fetch.BASE_URL_ENV} "
-                                                     f"eller {fetch.DEFAULT_BASE_URL})")
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"PxWebApi-adresse (standard: ${fetch.BASE_URL_ENV} eller {fetch.DEFAULT_BASE_URL})",
+    )
     p.add_argument("--timeout", type=float, default=20, metavar="SEK", help="tidsavbrudd per spørring (standard: 20)")
     _db_arg(p)
     p = sub.add_parser("check", help="kontroller databasen og dekningen av katalogen")
@@ -57,13 +64,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to-year", type=int)
     _db_arg(p)
     p = sub.add_parser("fetch-klass", help="hent KOSTRA-gruppene (med årene de gjelder) fra SSBs Klass")
-    p.add_argument("--year", type=int, default=klass.FIRST_YEAR, metavar="ÅR",
-                   help=f"første år grupperingen hentes for (standard: {klass.FIRST_YEAR}, da SSBs gruppering fra "
-                        f"{klass.FIRST_YEAR} begynner å gjelde); koblingene fra dette året erstattes")
-    p.add_argument("--file", type=Path, metavar="FIL",
-                   help="les et lagret svar fra Klass (JSON) i stedet for å spørre SSB")
-    p.add_argument("--base-url", metavar="URL", help=f"Klass-adresse (standard: ${klass.BASE_URL_ENV} "
-                                                     f"eller {klass.DEFAULT_BASE_URL})")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=klass.FIRST_YEAR,
+        metavar="ÅR",
+        help=f"første år grupperingen hentes for (standard: {klass.FIRST_YEAR}, da SSBs gruppering fra "
+        f"{klass.FIRST_YEAR} begynner å gjelde); koblingene fra dette året erstattes",
+    )
+    p.add_argument(
+        "--file", type=Path, metavar="FIL", help="les et lagret svar fra Klass (JSON) i stedet for å spørre SSB"
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"Klass-adresse (standard: ${klass.BASE_URL_ENV} eller {klass.DEFAULT_BASE_URL})",
+    )
     p.add_argument("--timeout", type=float, default=20, metavar="SEK", help="tidsavbrudd per spørring (standard: 20)")
     _db_arg(p)
     p = sub.add_parser("report", help="lag tilstandsrapporten som DOCX (eller PDF når FIL slutter på .pdf)")
@@ -79,11 +95,14 @@ def parser() -> argparse.ArgumentParser:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from tilstand import demo  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     started = time.perf_counter()
     result = demo.build(args.db)
     rows = sum(r.rows for r in result.results)
     print(f"Eksempeldatabase bygget: {result.path}")
-    print(f"{len(result.results)} filer importert (SSB, Bufdir, 10-FAKTOR, personaltall, brukerundersøkelse), {rows} verdier, {time.perf_counter() - started:.1f} s.")
+    print(
+        f"{len(result.results)} filer importert (SSB, Bufdir, 10-FAKTOR, personaltall, brukerundersøkelse), {rows} verdier, {time.perf_counter() - started:.1f} s."
+    )
     print("Merk: Eksempeldata – syntetiske tall, ikke reelle.")
     return EXIT_OK
 
@@ -97,8 +116,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         for w in result.warnings:
             print(f"  Merk: {w}")
         if p.parsed.skipped_cells:
-            print(f"  {p.parsed.skipped_cells} celler uten kobling til katalogen ble hoppet over "
-                  f"({', '.join(p.parsed.unmapped_contents[:3]) or 'ukjente regioner'}).")
+            print(
+                f"  {p.parsed.skipped_cells} celler uten kobling til katalogen ble hoppet over "
+                f"({', '.join(p.parsed.unmapped_contents[:3]) or 'ukjente regioner'})."
+            )
         for note in getattr(p.parsed, "notes", ()):  # e.g. staff: sick leave weighted equally without dagsverk
             print(f"  Merk: {note}")
     return EXIT_OK
@@ -117,8 +138,16 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"  {share:4.0%} {text}", file=sys.stderr)
 
-    outcome = fetch.fetch_tables(con, SYSTEM, tables, regions, (from_year, to_year), base_url=args.base_url,
-                                 timeout=args.timeout, progress=progress)
+    outcome = fetch.fetch_tables(
+        con,
+        SYSTEM,
+        tables,
+        regions,
+        (from_year, to_year),
+        base_url=args.base_url,
+        timeout=args.timeout,
+        progress=progress,
+    )
     for result in outcome.results:
         print(result.summary_nb())
         for w in result.warnings:
@@ -131,6 +160,7 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from tilstand import check  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     con = store.connect(_existing_db(args.db))
     years = (args.from_year, args.to_year) if args.from_year and args.to_year else None
     report = check.run(con, county=args.county, years=years)
@@ -141,7 +171,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _existing_db(arg: str | None) -> Path:
     path = store.db_path(arg)
     if not path.exists():
-        raise InputError(path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først.")
+        raise InputError(
+            path, None, "--db", "databasen finnes ikke. Kjør «tilstand demo» eller «tilstand import» først."
+        )
     return path
 
 
@@ -155,21 +187,25 @@ def cmd_fetch_klass(args: argparse.Namespace) -> int:
     if args.file is not None:
         result = klass.load_file(con, SYSTEM, args.file, args.year)
     else:
-        result = klass.fetch_groups(con, SYSTEM, args.year, base_url=args.base_url, timeout=args.timeout,
-                                    progress=progress)
+        result = klass.fetch_groups(
+            con, SYSTEM, args.year, base_url=args.base_url, timeout=args.timeout, progress=progress
+        )
     print(result.summary_nb())
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from tilstand import report  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     con = store.connect(_existing_db(args.db))
     build = report.render_pdf if args.out.suffix.lower() == ".pdf" else report.render
     result = build(con, args.region, args.year, args.lang, out=args.out, template=args.template)
     for w in result.warnings:
         print(f"Merk: {w}")
-    print(f"Rapport skrevet: {result.path} ({result.chapters} kapitler, {result.charts} diagrammer, "
-          f"{result.seconds:.1f} s).")
+    print(
+        f"Rapport skrevet: {result.path} ({result.chapters} kapitler, {result.charts} diagrammer, "
+        f"{result.seconds:.1f} s)."
+    )
     return EXIT_OK
 
 
@@ -179,10 +215,17 @@ def _user_parser(sub: argparse._SubParsersAction) -> None:
     p = user.add_parser("add", help="opprett en bruker (om den mangler) og gi den en rolle")
     p.add_argument("name", metavar="NAVN", help="brukernavn, gjerne e-postadressen")
     p.add_argument("--role", required=True, help="admin, leder, saksordforer eller lesar")
-    p.add_argument("--region", required=True, metavar="KODE",
-                   help="kommunenummer, id for en interkommunal tjeneste, eller * for alle")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="les passordet fra standard inn (én linje); uten: bare innlogging via kommunen (SSO)")
+    p.add_argument(
+        "--region",
+        required=True,
+        metavar="KODE",
+        help="kommunenummer, id for en interkommunal tjeneste, eller * for alle",
+    )
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="les passordet fra standard inn (én linje); uten: bare innlogging via kommunen (SSO)",
+    )
     p.add_argument("--display-name", metavar="NAVN", help="fullt navn (standard: brukernavnet)")
     p.add_argument("--email", metavar="E", help="e-postadresse for innlogging via kommunen")
     _db_arg(p)
@@ -201,6 +244,7 @@ def _read_password() -> str:
 
 def cmd_user(args: argparse.Namespace) -> int:
     from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     try:
         return {"add": cmd_user_add, "list": cmd_user_list, "unlock": cmd_user_unlock}[args.user_command](args)
     except (auth.UserError, auth.WeakPasswordError) as e:
@@ -210,6 +254,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 def cmd_user_add(args: argparse.Namespace) -> int:
     """As the database owner (SYSTEM): whoever can open the file may manage its users."""
     from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     con = store.connect(args.db)
     name = auth.normalize_username(args.name)
     region = auth.validate_grant(con, args.role, args.region)  # before anything is written
@@ -228,6 +273,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_unlock(args: argparse.Namespace) -> int:
     """The way in when every administrator's sign-in is held up: the database owner lifts the wait."""
     from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     con = store.connect(_existing_db(args.db))
     auth.unlock(con, SYSTEM, args.name)
     print(f"{auth.normalize_username(args.name)} er låst opp: alle adresser kan prøve passordet igjen.")
@@ -236,14 +282,16 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     from tilstand import auth  # noqa: PLC0415 (lazy: only the command that needs it pays for it)
+
     con = store.connect(_existing_db(args.db))
     now = datetime.now()
     rows = [("Bruker", "Navn", "Roller", "Låst", "Sist innlogget")]
     for u in auth.users(con, SYSTEM):
         roles = ", ".join(f"{role}@{region}" for region, role in u.grants) or "–"
         state = "deaktivert" if u.disabled else (f"til {u.locked_until:%H:%M}" if u.locked(now) else "")
-        rows.append((u.username, u.display_name, roles, state,
-                     words.when(u.last_sign_in) if u.last_sign_in else "aldri"))
+        rows.append(
+            (u.username, u.display_name, roles, state, words.when(u.last_sign_in) if u.last_sign_in else "aldri")
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip())
@@ -252,9 +300,15 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "fetch-ssb": cmd_fetch_ssb, "fetch-klass": cmd_fetch_klass,
-            "check": cmd_check,
-            "report": cmd_report, "user": cmd_user}
+COMMANDS = {
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "fetch-ssb": cmd_fetch_ssb,
+    "fetch-klass": cmd_fetch_klass,
+    "check": cmd_check,
+    "report": cmd_report,
+    "user": cmd_user,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -70,8 +70,9 @@ class PeerMean:
     total: int  # peers chosen
 
 
-def peer_means(con: duckdb.DuckDBPyConnection, peers: Sequence[str], year: int,
-               indicator_ids: Sequence[str]) -> dict[str, PeerMean]:
+def peer_means(
+    con: duckdb.DuckDBPyConnection, peers: Sequence[str], year: int, indicator_ids: Sequence[str]
+) -> dict[str, PeerMean]:
     """The unweighted mean of the peers' shown values per indicator for one year.
 
     Hidden values (privacy) never enter the mean; a mean resting on fewer than half the peers is not
@@ -79,8 +80,9 @@ def peer_means(con: duckdb.DuckDBPyConnection, peers: Sequence[str], year: int,
     """
     if not peers:
         return {}
-    df = queries.run(con, "peer_values", regions=list(peers), from_year=year, to_year=year,
-                     indicators=list(indicator_ids))
+    df = queries.run(
+        con, "peer_values", regions=list(peers), from_year=year, to_year=year, indicators=list(indicator_ids)
+    )
     values: dict[str, list[float]] = {}
     for ind, v, status in df.select("indicator_id", "value", "status").iter_rows():
         if v is not None and not is_hidden(status):
@@ -134,8 +136,12 @@ class Headline:
             return ""
         if self.change is None:
             return words.t("dashboard.no_previous", "nb", year=year - 1)
-        text = words.t("dashboard.change", "nb", change=fmt.change(self.change, self.unit) or fmt.value(0, self.unit),
-                       year=year - 1)
+        text = words.t(
+            "dashboard.change",
+            "nb",
+            change=fmt.change(self.change, self.unit) or fmt.value(0, self.unit),
+            year=year - 1,
+        )
         if self.change_verdict in ("better", "worse", "same"):
             return f"{text} ({words.t(f'dashboard.change_word.{self.change_verdict}', 'nb')})"
         return text
@@ -173,8 +179,9 @@ def verdict_words(ind: Indicator, own: Value, other: Value) -> str | None:
     return "same" if diff == 0 else ("higher" if diff > 0 else "lower")
 
 
-def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
-              peers: dict[str, PeerMean] | None = None) -> list[Headline]:
+def headlines(
+    profile: Profile, area_: Area, *, compare: Sequence[str], peers: dict[str, PeerMean] | None = None
+) -> list[Headline]:
     """The area's headline figures for the profile's municipality and year, against the chosen comparisons."""
     rows = {r.indicator.id: r for r in profile.rows}
     inds = catalog.indicators()
@@ -185,8 +192,14 @@ def headlines(profile: Profile, area_: Area, *, compare: Sequence[str],
         if row is None:  # nothing imported for this municipality: shown as such, never left out silently
             none = Value(None, None)
             row = ProfileRow(inds[ind_id], none, none, none, none, none)
-        out.append(Headline(row.indicator, row.own, row.previous,
-                            tuple(_comparisons(profile, row, compare, (peers or {}).get(ind_id)))))
+        out.append(
+            Headline(
+                row.indicator,
+                row.own,
+                row.previous,
+                tuple(_comparisons(profile, row, compare, (peers or {}).get(ind_id))),
+            )
+        )
     return out
 
 
@@ -211,7 +224,8 @@ def _comparisons(profile: Profile, row: ProfileRow, compare: Sequence[str], peer
                 name = words.t("comparison.label.country", "nb")
             else:  # the group's or county's own name; without one, the word for it
                 name = profile.names.get(role) or words.t(
-                    "comparison.group" if role == "group" else "comparison.label.county", "nb")
+                    "comparison.group" if role == "group" else "comparison.label.county", "nb"
+                )
         yield Comparison(role, name, value, verdict_words(row.indicator, row.own, value))
 
 
@@ -225,23 +239,50 @@ def summary(region_name: str, year: int, items: list[Headline], compare: Sequenc
     against = words.t(f"comparison.{main}", "nb") if main else ""
     if main and directed:
         v = _verdicts(directed, main)
-        sentences.append(words.t("dashboard.directed", "nb", against=against, region=region_name,
-                                 better=v.count("better"), worse=v.count("worse"), total=_count(len(directed)),
-                                 year=year)
-                         + (f" {words.t('dashboard.directed_missing', 'nb', n=v.count(None))}." if None in v else "."))
+        sentences.append(
+            words.t(
+                "dashboard.directed",
+                "nb",
+                against=against,
+                region=region_name,
+                better=v.count("better"),
+                worse=v.count("worse"),
+                total=_count(len(directed)),
+                year=year,
+            )
+            + (f" {words.t('dashboard.directed_missing', 'nb', n=v.count(None))}." if None in v else ".")
+        )
     if main and neutral:
         v = _verdicts(neutral, main)
-        parts = [words.t("dashboard.neutral_higher", "nb", against=against, n=v.count("higher")),
-                 words.t("dashboard.neutral_lower", "nb", n=v.count("lower"))]
+        parts = [
+            words.t("dashboard.neutral_higher", "nb", against=against, n=v.count("higher")),
+            words.t("dashboard.neutral_lower", "nb", n=v.count("lower")),
+        ]
         if "same" in v:
             parts.append(words.t("dashboard.neutral_same", "nb", n=v.count("same")))
-        sentences.append(words.t("dashboard.neutral", "nb", count=_count(len(neutral), neutral=True).capitalize(),
-                                 region=region_name, parts=words.join(parts, "nb")))
+        sentences.append(
+            words.t(
+                "dashboard.neutral",
+                "nb",
+                count=_count(len(neutral), neutral=True).capitalize(),
+                region=region_name,
+                parts=words.join(parts, "nb"),
+            )
+        )
     if directed:
         c = [h.change_verdict for h in directed]
-        sentences.append(words.t("dashboard.changed", "nb", last=year - 1, year=year, better=c.count("better"),
-                                 worse=c.count("worse"), same=c.count("same"))
-                         + (f"; {words.t('dashboard.changed_missing', 'nb', n=c.count(None))}." if None in c else "."))
+        sentences.append(
+            words.t(
+                "dashboard.changed",
+                "nb",
+                last=year - 1,
+                year=year,
+                better=c.count("better"),
+                worse=c.count("worse"),
+                same=c.count("same"),
+            )
+            + (f"; {words.t('dashboard.changed_missing', 'nb', n=c.count(None))}." if None in c else ".")
+        )
     missing = len(items) - len([h for h in items if h.own.shown])
     if missing:
         sentences.append(words.t("dashboard.hidden", "nb", n=missing, total=len(items)))

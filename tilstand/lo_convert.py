@@ -51,8 +51,7 @@ def props(**values) -> tuple:
 def connect(connection: str, deadline: float):
     """Retry until soffice accepts: it needs a second or two to start with a fresh profile."""
     local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     while True:
         try:
             return resolver.resolve(f"uno:{connection};StarOffice.ComponentContext")
@@ -68,8 +67,8 @@ def convert(ctx, kind: str, src: Path, dst: Path) -> None:
     # being opened as plain text and "converted" into pages of garbage.
     try:
         doc = desktop.loadComponentFromURL(
-            src.resolve().as_uri(), "_blank", 0,
-            props(Hidden=True, ReadOnly=True, FilterName="MS Word 2007 XML"))
+            src.resolve().as_uri(), "_blank", 0, props(Hidden=True, ReadOnly=True, FilterName="MS Word 2007 XML")
+        )
     except Exception as e:  # IllegalArgumentException, IOException: both mean "cannot read it"
         raise Failure(EXIT_LOAD, f"{type(e).__name__}: {getattr(e, 'Message', e)}") from e
     if doc is None or not hasattr(doc, "getDocumentIndexes"):
@@ -85,8 +84,7 @@ def convert(ctx, kind: str, src: Path, dst: Path) -> None:
         doc.refresh()
         args = {"FilterName": FILTERS[kind], "Overwrite": True}
         if kind == "pdf":
-            args["FilterData"] = uno.Any(
-                "[]com.sun.star.beans.PropertyValue", props(**PDF_OPTIONS))
+            args["FilterData"] = uno.Any("[]com.sun.star.beans.PropertyValue", props(**PDF_OPTIONS))
         try:
             doc.storeToURL(dst.resolve().as_uri(), props(**args))
         except Exception as e:

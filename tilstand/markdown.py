@@ -29,8 +29,7 @@ from markdown_it.token import Token
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # The parser's rules, and nothing more: each one has a writer in wordml.py and in markdown_html.py.
-RULES = ["heading", "list", "blockquote", "table", "emphasis", "strikethrough", "link", "image", "escape",
-         "newline"]
+RULES = ["heading", "list", "blockquote", "table", "emphasis", "strikethrough", "link", "image", "escape", "newline"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def _image_as_text(state: StateInline, silent: bool) -> bool:
     if not _image_rule(state, True):
         return False
     if not silent:
-        state.push("text", "", 0).content = state.src[start:state.pos]
+        state.push("text", "", 0).content = state.src[start : state.pos]
     return True
 
 

@@ -39,8 +39,10 @@ def _block(b: Block, base_level: int) -> str:
         return "<blockquote>" + "".join(_block(inner, base_level) for inner in b.blocks) + "</blockquote>"
     if b.kind == "table":
         return _table(b)
-    items = "".join(f"<li>{spans(item.spans)}" + "".join(_block(inner, base_level) for inner in item.blocks)
-                    + "</li>" for item in b.items)
+    items = "".join(
+        f"<li>{spans(item.spans)}" + "".join(_block(inner, base_level) for inner in item.blocks) + "</li>"
+        for item in b.items
+    )
     if b.kind == "bullets":
         return f"<ul>{items}</ul>"
     start = f' start="{b.start}"' if b.start != 1 else ""
@@ -52,8 +54,11 @@ def _table(b: Block) -> str:
     head, *body = b.rows
     out = "<table><thead><tr>" + "".join(f"<th>{spans(cell)}</th>" for cell in head) + "</tr></thead>"
     if body:
-        out += "<tbody>" + "".join("<tr>" + "".join(f"<td>{spans(cell)}</td>" for cell in row) + "</tr>"
-                                   for row in body) + "</tbody>"
+        out += (
+            "<tbody>"
+            + "".join("<tr>" + "".join(f"<td>{spans(cell)}</td>" for cell in row) + "</tr>" for row in body)
+            + "</tbody>"
+        )
     return out + "</table>"
 
 

@@ -87,10 +87,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
-MIGRATIONS.append((
-    2,
-    "reports, chapters and every saved version of a chapter's text",
-    """
+MIGRATIONS.append(
+    (
+        2,
+        "reports, chapters and every saved version of a chapter's text",
+        """
     CREATE SEQUENCE report_id_seq START 1;
     CREATE TABLE report (
         id INTEGER PRIMARY KEY DEFAULT nextval('report_id_seq'),
@@ -127,12 +128,14 @@ MIGRATIONS.append((
         PRIMARY KEY (section_id, n)
     );
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    3,
-    "users, roles per region, audit log, review comments, report states and published snapshots",
-    """
+MIGRATIONS.append(
+    (
+        3,
+        "users, roles per region, audit log, review comments, report states and published snapshots",
+        """
     CREATE SEQUENCE user_id_seq START 1;
     CREATE TABLE app_user (
         id INTEGER PRIMARY KEY DEFAULT nextval('user_id_seq'),
@@ -206,12 +209,14 @@ MIGRATIONS.append((
         pdf BLOB                               -- NULL when LibreOffice was not available at publishing
     );
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    4,
-    "browser sessions for built-in accounts (only a hash of the token is stored)",
-    """
+MIGRATIONS.append(
+    (
+        4,
+        "browser sessions for built-in accounts (only a hash of the token is stored)",
+        """
     CREATE TABLE auth_session (
         token_hash VARCHAR PRIMARY KEY,        -- sha256 of the cookie value
         username VARCHAR NOT NULL,
@@ -219,12 +224,14 @@ MIGRATIONS.append((
         last_seen TIMESTAMP NOT NULL
     );
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    5,
-    "what each import changed, so an import can be undone",
-    """
+MIGRATIONS.append(
+    (
+        5,
+        "what each import changed, so an import can be undone",
+        """
     CREATE TABLE import_change (
         import_id INTEGER NOT NULL,
         indicator_id VARCHAR NOT NULL,
@@ -239,12 +246,14 @@ MIGRATIONS.append((
     ALTER TABLE import_log ADD COLUMN undone_at TIMESTAMP;
     ALTER TABLE import_log ADD COLUMN undone_by VARCHAR;
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    6,
-    "a value stored hidden ('x', e.g. 10-FAKTOR under the anonymity limit) also hides what is built on it",
-    """
+MIGRATIONS.append(
+    (
+        6,
+        "a value stored hidden ('x', e.g. 10-FAKTOR under the anonymity limit) also hides what is built on it",
+        """
         CREATE OR REPLACE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
         WITH flagged AS (
             SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
@@ -264,12 +273,14 @@ MIGRATIONS.append((
         LEFT JOIN flagged c ON c.indicator_id = f.count_indicator AND c.region_code = f.region_code
                            AND c.year = f.year;
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    7,
-    "the peer municipalities a leader compares against, saved with the municipality's report year",
-    """
+MIGRATIONS.append(
+    (
+        7,
+        "the peer municipalities a leader compares against, saved with the municipality's report year",
+        """
     CREATE TABLE peer_set (
         region_code VARCHAR NOT NULL,
         year INTEGER NOT NULL,
@@ -279,12 +290,14 @@ MIGRATIONS.append((
         PRIMARY KEY (region_code, year)
     );
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    8,
-    "what may not be shown, decided for all numbers of a year together (tilstand/suppression.py)",
-    """
+MIGRATIONS.append(
+    (
+        8,
+        "what may not be shown, decided for all numbers of a year together (tilstand/suppression.py)",
+        """
     CREATE TABLE suppression (
         indicator_id VARCHAR NOT NULL,
         region_code VARCHAR NOT NULL,
@@ -315,12 +328,14 @@ MIGRATIONS.append((
     LEFT JOIN suppression s ON s.indicator_id = f.indicator_id AND s.region_code = f.region_code
                            AND s.year = f.year;
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    9,
-    "failed sign-ins counted per client address (keyed hashes only), not per account alone",
-    """
+MIGRATIONS.append(
+    (
+        9,
+        "failed sign-ins counted per client address (keyed hashes only), not per account alone",
+        """
     CREATE TABLE sign_in_failure (
         failed_at TIMESTAMP NOT NULL,
         address_key VARCHAR NOT NULL,          -- keyed hash of the client address, never the address
@@ -329,12 +344,14 @@ MIGRATIONS.append((
     -- The per-account lock it replaces let anyone lock anyone out; its state no longer counts.
     UPDATE app_user SET failed_attempts = 0, locked_until = NULL;
     """,
-))
+    )
+)
 
-MIGRATIONS.append((
-    10,
-    "Bufdir's «..» (hidden or missing, status 'x..') is hidden like 'x' and keeps its own status in the public view",
-    """
+MIGRATIONS.append(
+    (
+        10,
+        "Bufdir's «..» (hidden or missing, status 'x..') is hidden like 'x' and keeps its own status in the public view",
+        """
     CREATE OR REPLACE MACRO observation_public_in(regions, year_from, year_to) AS TABLE
     WITH flagged AS (
         SELECT o.indicator_id, o.region_code, o.year, o.value, o.status, o.import_id,
@@ -357,6 +374,7 @@ MIGRATIONS.append((
     LEFT JOIN suppression s ON s.indicator_id = f.indicator_id AND s.region_code = f.region_code
                            AND s.year = f.year;
     """,
-))
+    )
+)
 
 LATEST = MIGRATIONS[-1][0]

@@ -51,8 +51,10 @@ class TextNotSavedError(TilstandError):
     def __init__(self, reason: str, body: str):
         self.reason = reason
         self.body = body
-        super().__init__(f"Teksten er ikke lagret. {reason} Teksten din står fortsatt i redigeringsfeltet; "
-                         "lukk ikke siden før den er lagret, og kopier den gjerne til et trygt sted.")
+        super().__init__(
+            f"Teksten er ikke lagret. {reason} Teksten din står fortsatt i redigeringsfeltet; "
+            "lukk ikke siden før den er lagret, og kopier den gjerne til et trygt sted."
+        )
 
 
 class StructureError(TilstandError):
@@ -114,8 +116,15 @@ def default_chapters() -> list[Chapter]:
     """Bufdir's recommended structure (tilstand/data/chapters.csv); each report gets its own copy."""
     text = files("tilstand.data").joinpath("chapters.csv").read_text(encoding="utf-8")
     return [
-        Chapter(r["key"], int(r["position"]), int(r["level"]), r["title_nb"], r["title_nn"],
-                tuple(r["indicators"].split()), r["guidance_nb"])
+        Chapter(
+            r["key"],
+            int(r["position"]),
+            int(r["level"]),
+            r["title_nb"],
+            r["title_nn"],
+            tuple(r["indicators"].split()),
+            r["guidance_nb"],
+        )
         for r in csv.DictReader(text.splitlines())
     ]
 
@@ -142,22 +151,38 @@ def _report(row) -> Report:
 
 
 def find_report(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb") -> Report | None:
-    row = con.cursor().execute(
-        "SELECT id, region_code, year, language, state, carried_from FROM report "
-        "WHERE region_code = ? AND year = ? AND language = ?", [region, year, language]).fetchone()
+    row = (
+        con.cursor()
+        .execute(
+            "SELECT id, region_code, year, language, state, carried_from FROM report "
+            "WHERE region_code = ? AND year = ? AND language = ?",
+            [region, year, language],
+        )
+        .fetchone()
+    )
     return _report(row) if row else None
 
 
 def get_report(con: duckdb.DuckDBPyConnection, report_id: int) -> Report:
-    row = con.cursor().execute("SELECT id, region_code, year, language, state, carried_from FROM report "
-                               "WHERE id = ?", [report_id]).fetchone()
+    row = (
+        con.cursor()
+        .execute("SELECT id, region_code, year, language, state, carried_from FROM report WHERE id = ?", [report_id])
+        .fetchone()
+    )
     if not row:
         raise KeyError(report_id)
     return _report(row)
 
 
-def create_report(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *,
-                  actor: Actor, carry_over: bool = False) -> Report:
+def create_report(
+    con: duckdb.DuckDBPyConnection,
+    region: str,
+    year: int,
+    language: str = "nb",
+    *,
+    actor: Actor,
+    carry_over: bool = False,
+) -> Report:
     """A new report with Bufdir's chapters; optionally each chapter starts from last year's text."""
     if language not in LANGUAGES:
         raise ValueError(language)
@@ -169,34 +194,73 @@ def create_report(con: duckdb.DuckDBPyConnection, region: str, year: int, langua
     previous = find_report(con, region, year - 1, language) if carry_over else None
     now = datetime.now()
     with store.transaction(con) as cur:
-        report_id = store.scalar(cur,
+        report_id = store.scalar(
+            cur,
             "INSERT INTO report (region_code, year, language, created_at, created_by, carried_from) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            [region, year, language, now, user, previous.id if previous else None])
+            [region, year, language, now, user, previous.id if previous else None],
+        )
         old = {s.key: s for s in sections(con, previous.id, cursor=cur)} if previous else {}
         chapters = _chapters_for(old, language)
         for ch in chapters:
-            section_id = store.scalar(cur,
+            section_id = store.scalar(
+                cur,
                 "INSERT INTO section (report_id, key, title, position, level, indicators, hidden, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                [report_id, ch["key"], ch["title"], ch["position"], ch["level"], ch["indicators"],
-                 ch["hidden"], "draft" if ch["body"] else "empty"])
+                [
+                    report_id,
+                    ch["key"],
+                    ch["title"],
+                    ch["position"],
+                    ch["level"],
+                    ch["indicators"],
+                    ch["hidden"],
+                    "draft" if ch["body"] else "empty",
+                ],
+            )
             if ch["body"]:
-                cur.execute("INSERT INTO section_version VALUES (?, 1, ?, ?, ?, ?, TRUE)",
-                            [section_id, ch["body"], user, now, f"overført fra {year - 1}"])
-        record(cur, actor, "create_report", region=region, target=f"report:{report_id}",
-               detail=f"{year} {language}" + (f", tekst fra {year - 1}" if previous else ""))
+                cur.execute(
+                    "INSERT INTO section_version VALUES (?, 1, ?, ?, ?, ?, TRUE)",
+                    [section_id, ch["body"], user, now, f"overført fra {year - 1}"],
+                )
+        record(
+            cur,
+            actor,
+            "create_report",
+            region=region,
+            target=f"report:{report_id}",
+            detail=f"{year} {language}" + (f", tekst fra {year - 1}" if previous else ""),
+        )
     return get_report(con, report_id)
 
 
 def _chapters_for(old: dict[str, Section], language: str) -> list[dict]:
     """Last year's structure (renamed, reordered, added, hidden chapters) if there is one, else Bufdir's."""
     if old:
-        return [{"key": s.key, "title": s.title, "position": s.position, "level": s.level,
-                 "indicators": " ".join(s.indicators), "hidden": s.hidden, "body": s.body}
-                for s in sorted(old.values(), key=lambda s: s.position)]
-    return [{"key": c.key, "title": c.title(language), "position": c.position, "level": c.level,
-             "indicators": " ".join(c.indicators), "hidden": False, "body": ""} for c in default_chapters()]
+        return [
+            {
+                "key": s.key,
+                "title": s.title,
+                "position": s.position,
+                "level": s.level,
+                "indicators": " ".join(s.indicators),
+                "hidden": s.hidden,
+                "body": s.body,
+            }
+            for s in sorted(old.values(), key=lambda s: s.position)
+        ]
+    return [
+        {
+            "key": c.key,
+            "title": c.title(language),
+            "position": c.position,
+            "level": c.level,
+            "indicators": " ".join(c.indicators),
+            "hidden": False,
+            "body": "",
+        }
+        for c in default_chapters()
+    ]
 
 
 SECTIONS_SQL = """
@@ -212,34 +276,43 @@ ORDER BY s.position, s.id
 
 def _section(row) -> Section:
     (sid, rid, key, title, position, level, indicators, hidden, status, n, body, carried) = row
-    return Section(sid, rid, key, title, position, level, tuple(indicators.split()), hidden, status, n, body,
-                   carried)
+    return Section(sid, rid, key, title, position, level, tuple(indicators.split()), hidden, status, n, body, carried)
 
 
-def sections(con: duckdb.DuckDBPyConnection, report_id: int, *, include_hidden: bool = True,
-             cursor: duckdb.DuckDBPyConnection | None = None) -> list[Section]:
+def sections(
+    con: duckdb.DuckDBPyConnection,
+    report_id: int,
+    *,
+    include_hidden: bool = True,
+    cursor: duckdb.DuckDBPyConnection | None = None,
+) -> list[Section]:
     rows = (cursor or con.cursor()).execute(SECTIONS_SQL, [report_id]).fetchall()
     out = [_section(r) for r in rows]
     return out if include_hidden else [s for s in out if not s.hidden]
 
 
 def section(con: duckdb.DuckDBPyConnection, section_id: int) -> Section:
-    row = con.cursor().execute(SECTIONS_SQL.replace("WHERE s.report_id = ?", "WHERE s.id = ?"),
-                               [section_id]).fetchone()
+    row = con.cursor().execute(SECTIONS_SQL.replace("WHERE s.report_id = ?", "WHERE s.id = ?"), [section_id]).fetchone()
     if not row:
         raise KeyError(section_id)
     return _section(row)
 
 
 def _latest(cur: duckdb.DuckDBPyConnection, section_id: int) -> Version | None:
-    row = cur.execute("SELECT section_id, n, body, author, saved_at, note, carried_over FROM section_version "
-                      "WHERE section_id = ? ORDER BY n DESC LIMIT 1", [section_id]).fetchone()
+    row = cur.execute(
+        "SELECT section_id, n, body, author, saved_at, note, carried_over FROM section_version "
+        "WHERE section_id = ? ORDER BY n DESC LIMIT 1",
+        [section_id],
+    ).fetchone()
     return Version(*row) if row else None
 
 
 def region_of_section(con: duckdb.DuckDBPyConnection, section_id: int) -> str:
-    row = con.cursor().execute("SELECT r.region_code FROM section s JOIN report r ON r.id = s.report_id "
-                               "WHERE s.id = ?", [section_id]).fetchone()
+    row = (
+        con.cursor()
+        .execute("SELECT r.region_code FROM section s JOIN report r ON r.id = s.report_id WHERE s.id = ?", [section_id])
+        .fetchone()
+    )
     if not row:
         raise KeyError(section_id)
     return row[0]
@@ -249,8 +322,15 @@ def region_of_report(con: duckdb.DuckDBPyConnection, report_id: int) -> str:
     return get_report(con, report_id).region_code
 
 
-def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_version: int, actor: Actor,
-         note: str | None = None) -> Version:
+def save(
+    con: duckdb.DuckDBPyConnection,
+    section_id: int,
+    body: str,
+    *,
+    base_version: int,
+    actor: Actor,
+    note: str | None = None,
+) -> Version:
     """Save a new version, or refuse (StaleVersionError) when someone saved after base_version.
 
     Saving the text that is already the latest changes nothing and returns that version.
@@ -267,19 +347,31 @@ def save(con: duckdb.DuckDBPyConnection, section_id: int, body: str, *, base_ver
             if current_n != base_version:
                 raise StaleVersionError(latest, body, base_version)  # type: ignore[arg-type]
             version = Version(section_id, current_n + 1, body, author, datetime.now(), note, False)
-            cur.execute("INSERT INTO section_version VALUES (?, ?, ?, ?, ?, ?, FALSE)",
-                        [section_id, version.n, body, author, version.saved_at, note])
-            cur.execute("UPDATE section SET status = CASE WHEN ? = '' THEN 'empty' "
-                        "WHEN status = 'empty' THEN 'draft' ELSE status END WHERE id = ?", [body.strip(), section_id])
-            record(cur, actor, "save_text", region=region, target=f"section:{section_id}",
-                   detail=f"versjon {version.n}" + (f" ({note})" if note else ""))
+            cur.execute(
+                "INSERT INTO section_version VALUES (?, ?, ?, ?, ?, ?, FALSE)",
+                [section_id, version.n, body, author, version.saved_at, note],
+            )
+            cur.execute(
+                "UPDATE section SET status = CASE WHEN ? = '' THEN 'empty' "
+                "WHEN status = 'empty' THEN 'draft' ELSE status END WHERE id = ?",
+                [body.strip(), section_id],
+            )
+            record(
+                cur,
+                actor,
+                "save_text",
+                region=region,
+                target=f"section:{section_id}",
+                detail=f"versjon {version.n}" + (f" ({note})" if note else ""),
+            )
             return version
     except (duckdb.Error, OSError) as e:
         raise _save_failure(con, section_id, body, base_version, e) from e
 
 
-def _save_failure(con: duckdb.DuckDBPyConnection, section_id: int, body: str, base_version: int,
-                  error: BaseException) -> TilstandError:
+def _save_failure(
+    con: duckdb.DuckDBPyConnection, section_id: int, body: str, base_version: int, error: BaseException
+) -> TilstandError:
     """A clash with a version another session committed first is a conflict; anything else (a full disk, a
     damaged file) is not, whatever DuckDB calls it: a failed commit is a TransactionException too."""
     try:
@@ -296,14 +388,28 @@ def _save_failure(con: duckdb.DuckDBPyConnection, section_id: int, body: str, ba
 
 
 def history(con: duckdb.DuckDBPyConnection, section_id: int) -> list[Version]:
-    rows = con.cursor().execute("SELECT section_id, n, body, author, saved_at, note, carried_over "
-                                "FROM section_version WHERE section_id = ? ORDER BY n DESC", [section_id]).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT section_id, n, body, author, saved_at, note, carried_over "
+            "FROM section_version WHERE section_id = ? ORDER BY n DESC",
+            [section_id],
+        )
+        .fetchall()
+    )
     return [Version(*r) for r in rows]
 
 
 def version(con: duckdb.DuckDBPyConnection, section_id: int, n: int) -> Version:
-    row = con.cursor().execute("SELECT section_id, n, body, author, saved_at, note, carried_over "
-                               "FROM section_version WHERE section_id = ? AND n = ?", [section_id, n]).fetchone()
+    row = (
+        con.cursor()
+        .execute(
+            "SELECT section_id, n, body, author, saved_at, note, carried_over "
+            "FROM section_version WHERE section_id = ? AND n = ?",
+            [section_id, n],
+        )
+        .fetchone()
+    )
     if not row:
         raise KeyError((section_id, n))
     return Version(*row)
@@ -312,8 +418,9 @@ def version(con: duckdb.DuckDBPyConnection, section_id: int, n: int) -> Version:
 def restore(con: duckdb.DuckDBPyConnection, section_id: int, n: int, *, actor: Actor, base_version: int) -> Version:
     """Restoring is itself a new version: history is never rewritten."""
     old = version(con, section_id, n)
-    return save(con, section_id, old.body, base_version=base_version, actor=actor,
-                note=f"gjenopprettet fra versjon {n}")
+    return save(
+        con, section_id, old.body, base_version=base_version, actor=actor, note=f"gjenopprettet fra versjon {n}"
+    )
 
 
 def set_status(con: duckdb.DuckDBPyConnection, section_id: int, status: str, *, actor: Actor) -> None:
@@ -329,6 +436,7 @@ def set_status(con: duckdb.DuckDBPyConnection, section_id: int, status: str, *, 
 @dataclass(frozen=True)
 class ChapterChange:
     """What the leader set for one chapter in the structure table; None leaves that part as it is."""
+
     section_id: int
     title: str | None = None
     position: int | None = None
@@ -338,8 +446,15 @@ class ChapterChange:
 TITLE_MAX = 120
 
 
-def update_structure(con: duckdb.DuckDBPyConnection, section_id: int, *, actor: Actor, title: str | None = None,
-                     position: int | None = None, hidden: bool | None = None) -> None:
+def update_structure(
+    con: duckdb.DuckDBPyConnection,
+    section_id: int,
+    *,
+    actor: Actor,
+    title: str | None = None,
+    position: int | None = None,
+    hidden: bool | None = None,
+) -> None:
     """Rename, move or hide one chapter of one report (the municipality's own structure)."""
     update_chapters(con, [ChapterChange(section_id, title, position, hidden)], actor=actor)
 
@@ -360,11 +475,19 @@ def update_chapters(con: duckdb.DuckDBPyConnection, changes: list[ChapterChange]
     updates = [u for u in (_checked(current, c) for c in changes) if u]
     with store.transaction(con) as cur:
         for section_id, values in updates:
-            cur.execute(f"UPDATE section SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
-                        [*values.values(), section_id])
+            cur.execute(
+                f"UPDATE section SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+                [*values.values(), section_id],
+            )
             labels = {"title": "tittel", "position": "nr", "hidden": "skjult"}
-            record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}",
-                   detail=", ".join(f"{labels[c]}={v}" for c, v in values.items()))
+            record(
+                cur,
+                actor,
+                "edit_structure",
+                region=region,
+                target=f"section:{section_id}",
+                detail=", ".join(f"{labels[c]}={v}" for c, v in values.items()),
+            )
     return len(updates)
 
 
@@ -380,8 +503,9 @@ def _checked(current: dict[int, Section], change: ChapterChange) -> tuple[int, d
             values["title"] = title
     if change.position is not None:
         if isinstance(change.position, bool) or not isinstance(change.position, int) or change.position < 1:
-            raise StructureError(f"Kapittelet «{old.title}» må ha et nummer fra 1 og oppover. "
-                                 "Ingen kapitler er endret.")
+            raise StructureError(
+                f"Kapittelet «{old.title}» må ha et nummer fra 1 og oppover. Ingen kapitler er endret."
+            )
         if change.position != old.position:
             values["position"] = change.position
     if change.hidden is not None and bool(change.hidden) != old.hidden:
@@ -395,13 +519,15 @@ def _title(title: str, which: str) -> str:
     if not text:
         raise StructureError(f"{which} mangler tittel. Skriv en tittel. Ingen kapitler er endret.")
     if len(text) > TITLE_MAX:
-        raise StructureError(f"{which}: tittelen er for lang ({len(text)} tegn, høyst {TITLE_MAX}). "
-                             "Ingen kapitler er endret.")
+        raise StructureError(
+            f"{which}: tittelen er for lang ({len(text)} tegn, høyst {TITLE_MAX}). Ingen kapitler er endret."
+        )
     return text
 
 
-def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, after_position: int,
-                actor: Actor) -> Section:
+def add_section(
+    con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, after_position: int, actor: Actor
+) -> Section:
     region = region_of_report(con, report_id)
     require(con, actor, "edit_structure", region, target=f"report:{report_id}")
     title = _title(title, "Det nye kapittelet")
@@ -411,10 +537,15 @@ def add_section(con: duckdb.DuckDBPyConnection, report_id: int, title: str, *, a
         base, i = key, 2
         while key in taken:
             key, i = f"{base}_{i}", i + 1
-        cur.execute("UPDATE section SET position = position + 1 WHERE report_id = ? AND position > ?",
-                    [report_id, after_position])
-        section_id = store.scalar(cur, "INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) "
-                                 "RETURNING id", [report_id, key, title, after_position + 1])
+        cur.execute(
+            "UPDATE section SET position = position + 1 WHERE report_id = ? AND position > ?",
+            [report_id, after_position],
+        )
+        section_id = store.scalar(
+            cur,
+            "INSERT INTO section (report_id, key, title, position) VALUES (?, ?, ?, ?) RETURNING id",
+            [report_id, key, title, after_position + 1],
+        )
         record(cur, actor, "edit_structure", region=region, target=f"section:{section_id}", detail=f"nytt: {title}")
     return section(con, section_id)
 

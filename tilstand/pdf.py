@@ -50,9 +50,13 @@ class PdfUnavailableError(TilstandError):
     """LibreOffice (or, for the TOC, python3-uno) is not installed on this machine."""
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or (
-            "LibreOffice er ikke installert på denne maskinen, så rapporten kan ikke lagres som PDF. "
-            + INSTALL_HINT))
+        super().__init__(
+            message
+            or (
+                "LibreOffice er ikke installert på denne maskinen, så rapporten kan ikke lagres som PDF. "
+                + INSTALL_HINT
+            )
+        )
 
 
 class PdfConversionError(TilstandError):
@@ -96,8 +100,16 @@ def _uno_python(candidate: str) -> str | None:
     if exe is None:
         return None
     try:
-        ok = subprocess.run([exe, "-c", "import uno"], env=_system_python_env(),
-                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30).returncode == 0
+        ok = (
+            subprocess.run(
+                [exe, "-c", "import uno"],
+                env=_system_python_env(),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return exe if ok else None
@@ -124,7 +136,8 @@ def refresh_docx(docx: Path, out: Path, *, timeout: float = 120) -> Path:
     if python is None:
         raise PdfUnavailableError(
             "Innholdsfortegnelsen kan ikke fylles ut fordi LibreOffices Python-bro mangler. "
-            "Installer Debian-pakken python3-uno (apt-get install python3-uno).")
+            "Installer Debian-pakken python3-uno (apt-get install python3-uno)."
+        )
     docx, out = Path(docx), Path(out)
     _check_input(docx, DOCX)
     return _convert_uno(office, python, DOCX, docx, out, timeout)
@@ -149,14 +162,23 @@ def _convert_uno(office: str, python: str, job: _Job, docx: Path, out: Path, tim
         src = work.copy_in(docx)
         result = work.path / f"result.{job.kind}"
         pipe = f"tilstand_{os.getpid()}_{uuid.uuid4().hex[:12]}"  # no other call uses it
-        office_proc = work.start(
-            [office, *work.office_args(), f"--accept=pipe,name={pipe};urp;"], "soffice.log")
+        office_proc = work.start([office, *work.office_args(), f"--accept=pipe,name={pipe};urp;"], "soffice.log")
         script = work.start(
-            [python, str(SCRIPT), "--connect", f"pipe,name={pipe};urp",
-             # A few seconds more than ours, so that a timeout is reported as a timeout.
-             "--deadline", f"{max(deadline - time.monotonic(), 0) + 5:.1f}",
-             job.kind, str(src), str(result)],
-            "lo_convert.log", env=_system_python_env())
+            [
+                python,
+                str(SCRIPT),
+                "--connect",
+                f"pipe,name={pipe};urp",
+                # A few seconds more than ours, so that a timeout is reported as a timeout.
+                "--deadline",
+                f"{max(deadline - time.monotonic(), 0) + 5:.1f}",
+                job.kind,
+                str(src),
+                str(result),
+            ],
+            "lo_convert.log",
+            env=_system_python_env(),
+        )
         while True:
             code = script.poll()
             if code is not None:
@@ -170,8 +192,9 @@ def _convert_uno(office: str, python: str, job: _Job, docx: Path, out: Path, tim
                     work.grace = QUIT_GRACE
                     break
                 except subprocess.TimeoutExpired:
-                    raise PdfConversionError(docx, job.action, "LibreOffice stoppet uventet.",
-                                             work.log("soffice.log")) from None
+                    raise PdfConversionError(
+                        docx, job.action, "LibreOffice stoppet uventet.", work.log("soffice.log")
+                    ) from None
             if time.monotonic() > deadline:
                 raise _timeout(docx, job, timeout)
             time.sleep(POLL)
@@ -193,8 +216,18 @@ def _convert_plain(office: str, docx: Path, out: Path, timeout: float) -> Path:
         # JSON filter options need LibreOffice 7.4 (Debian 12); older versions ignore them.
         export = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
         proc = work.start(
-            [office, *work.office_args(), "--infilter=MS Word 2007 XML",
-             "--convert-to", export, "--outdir", str(outdir), str(src)], "soffice.log")
+            [
+                office,
+                *work.office_args(),
+                "--infilter=MS Word 2007 XML",
+                "--convert-to",
+                export,
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            "soffice.log",
+        )
         while proc.poll() is None:
             if time.monotonic() > deadline:
                 raise _timeout(docx, PDF, timeout)
@@ -218,9 +251,11 @@ def _explain(code: int) -> str:
 
 def _timeout(docx: Path, job: _Job, timeout: float) -> PdfConversionError:
     return PdfConversionError(
-        docx, job.action,
+        docx,
+        job.action,
         f"LibreOffice ble ikke ferdig innen {timeout:g} {'sekund' if timeout == 1 else 'sekunder'} "
-        "(tidsavbrudd). Prøv igjen.")
+        "(tidsavbrudd). Prøv igjen.",
+    )
 
 
 def _install(result: Path, out: Path, docx: Path, job: _Job) -> None:
@@ -231,14 +266,12 @@ def _install(result: Path, out: Path, docx: Path, job: _Job) -> None:
         os.replace(part, out)
     except OSError as e:
         part.unlink(missing_ok=True)
-        raise PdfConversionError(
-            docx, job.action, f"kunne ikke lagre resultatet som «{out}» ({e.strerror}).") from e
+        raise PdfConversionError(docx, job.action, f"kunne ikke lagre resultatet som «{out}» ({e.strerror}).") from e
 
 
 def _system_python_env() -> dict[str, str]:
     """The environment minus what would point the system Python at this project's virtualenv."""
-    return {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
 class _Workdir:
@@ -269,14 +302,22 @@ class _Workdir:
         return Path(shutil.copyfile(docx, self.path / "in" / docx.name))
 
     def office_args(self) -> list[str]:
-        return [f"-env:UserInstallation={(self.path / 'profile').as_uri()}",
-                "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
-                "--nofirststartwizard", "--nolockcheck"]
+        return [
+            f"-env:UserInstallation={(self.path / 'profile').as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nofirststartwizard",
+            "--nolockcheck",
+        ]
 
     def start(self, args: list[str], log: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         with open(self.path / log, "wb") as f:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=f, stderr=f, env=env,
-                                    cwd=self.path, start_new_session=True)
+            proc = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=f, stderr=f, env=env, cwd=self.path, start_new_session=True
+            )
         self.procs.append(proc)
         return proc
 
@@ -338,8 +379,11 @@ def _socket_files(pids: list[int]) -> list[str]:
     except OSError:
         return []
     # Num RefCount Protocol Flags Type St Inode Path
-    return [f[7] for f in (line.split() for line in lines)
-            if len(f) > 7 and f[6] in inodes and Path(f[7]).name.startswith("OSL_PIPE_")]
+    return [
+        f[7]
+        for f in (line.split() for line in lines)
+        if len(f) > 7 and f[6] in inodes and Path(f[7]).name.startswith("OSL_PIPE_")
+    ]
 
 
 def _group_members(pgid: int) -> list[int]:

@@ -67,8 +67,9 @@ def for_report(con: duckdb.DuckDBPyConnection, region: str, year: int) -> tuple[
     return s.peers if s.origin != "suggested" else ()
 
 
-def save(con: duckdb.DuckDBPyConnection, region: str, year: int, peers: list[str] | tuple[str, ...], *,
-         actor: Actor) -> PeerSet:
+def save(
+    con: duckdb.DuckDBPyConnection, region: str, year: int, peers: list[str] | tuple[str, ...], *, actor: Actor
+) -> PeerSet:
     """Save the leader's peers for this report year (replacing any set saved for the same year)."""
     access.require(con, actor, "choose_peers", region)
     chosen = tuple(dict.fromkeys(p.strip() for p in peers if p and p.strip()))
@@ -76,8 +77,10 @@ def save(con: duckdb.DuckDBPyConnection, region: str, year: int, peers: list[str
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
-        cur.execute("INSERT OR REPLACE INTO peer_set (region_code, year, peers, updated_at, updated_by) "
-                    "VALUES (?, ?, ?, ?, ?)", [region, year, list(chosen), datetime.now(), actor.display_name])
+        cur.execute(
+            "INSERT OR REPLACE INTO peer_set (region_code, year, peers, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+            [region, year, list(chosen), datetime.now(), actor.display_name],
+        )
         access.record(cur, actor, "choose_peers", region=region, target=str(year), detail=" ".join(chosen))
         cur.execute("COMMIT")
     except BaseException:
@@ -91,8 +94,12 @@ def _validate(con: duckdb.DuckDBPyConnection, region: str, chosen: tuple[str, ..
         raise PeerSetError(f"Velg høyst {MAX_PEERS} sammenligningskommuner (du valgte {len(chosen)}).")
     if region in chosen:
         raise PeerSetError("Kommunen kan ikke sammenlignes med seg selv; ta den ut av sammenligningskommunene.")
-    known = {c for (c,) in con.cursor().execute(
-        "SELECT code FROM region WHERE kind = 'municipality' AND list_contains(?, code)", [list(chosen)]).fetchall()}
+    known = {
+        c
+        for (c,) in con.cursor()
+        .execute("SELECT code FROM region WHERE kind = 'municipality' AND list_contains(?, code)", [list(chosen)])
+        .fetchall()
+    }
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise PeerSetError("Ukjent kommunenummer i sammenligningskommunene: " + ", ".join(unknown) + ".")

@@ -43,10 +43,10 @@ SYMBOL_MEANING_NB = {
 def _explanations() -> dict[str, str]:
     return {
         SUPPRESSED: "skjult av personvernhensyn: tallet bygger på svært få barn, svar eller ansatte, eller "
-                    "kunne sammen med tallene ved siden av avsløre et slikt tall",
+        "kunne sammen med tallene ved siden av avsløre et slikt tall",
         ":": "skjult av SSB av personvernhensyn",
         HIDDEN_OR_MISSING: "skjult eller mangler (Bufdir skiller ikke mellom dem): Bufdir skjuler tall fra 1 til 3 "
-                           "av personvernhensyn og skriver «..» både for dem og for tall som mangler",
+        "av personvernhensyn og skriver «..» både for dem og for tall som mangler",
         **{k: v for k, v in SYMBOL_MEANING_NB.items() if k != ":"},
     }
 

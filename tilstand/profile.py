@@ -136,14 +136,17 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
         if ind is None:
             continue
         s = series.get(ind.id, {})
-        rows.append(ProfileRow(
-            indicator=ind,
-            own=Value(r["value"], r["status"], ind.area), previous=Value(r["prev_value"], r["prev_status"], ind.area),
-            group=Value(r["group_value"], r["group_status"], ind.area, symbols.NO_GROUP if no_group else None),
-            county=Value(r["county_value"], r["county_status"], ind.area),
-            country=Value(r["country_value"], r["country_status"], ind.area),
-            trend=tuple((y, s.get(y)) for y in years),
-        ))
+        rows.append(
+            ProfileRow(
+                indicator=ind,
+                own=Value(r["value"], r["status"], ind.area),
+                previous=Value(r["prev_value"], r["prev_status"], ind.area),
+                group=Value(r["group_value"], r["group_status"], ind.area, symbols.NO_GROUP if no_group else None),
+                county=Value(r["county_value"], r["county_status"], ind.area),
+                country=Value(r["country_value"], r["country_status"], ind.area),
+                trend=tuple((y, s.get(y)) for y in years),
+            )
+        )
     info = queries.run(con, "region", code=region)
     name = info["name"][0] if info.height else region
     boundary_from = info["boundary_from"][0] if info.height else None
@@ -153,15 +156,25 @@ def build(con: duckdb.DuckDBPyConnection, region: str, year: int) -> Profile:
     sample = queries.run(con, "sample_share", region=region)
     boundary = None
     if boundary_from and year - TREND_YEARS + 1 < boundary_from:
-        boundary = (f"{name} fikk dagens grenser i {boundary_from}. Tall for årene før gjelder området slik det "
-                    "er i dag (sammenslått tidsserie fra SSB), ikke kommunen slik den var da.")
+        boundary = (
+            f"{name} fikk dagens grenser i {boundary_from}. Tall for årene før gjelder området slik det "
+            "er i dag (sammenslått tidsserie fra SSB), ikke kommunen slik den var da."
+        )
     return Profile(
-        region_code=region, region_name=name, year=year, kostra_group=kostra_group, county_code=county,
-        rows=tuple(rows), sample=bool(sample["sample_rows"][0]), boundary_note=boundary,
+        region_code=region,
+        region_name=name,
+        year=year,
+        kostra_group=kostra_group,
+        county_code=county,
+        rows=tuple(rows),
+        sample=bool(sample["sample_rows"][0]),
+        boundary_note=boundary,
         group_estimated=estimated,
-        names={"group": _region_name(con, kostra_group) + (f" {ESTIMATED}" if estimated else ""),
-               "county": _region_name(con, county),
-               "country": _region_name(con, "EAK")},
+        names={
+            "group": _region_name(con, kostra_group) + (f" {ESTIMATED}" if estimated else ""),
+            "county": _region_name(con, county),
+            "country": _region_name(con, "EAK"),
+        },
     )
 
 

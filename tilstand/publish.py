@@ -90,8 +90,9 @@ class _Changed(Exception):
 log = logging.getLogger(__name__)
 
 
-def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
-            today: date | None = None) -> PublicationInfo:
+def publish(
+    con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *, today: date | None = None
+) -> PublicationInfo:
     """Freeze the report (state 'done') as a new publication and set it to 'published'."""
     rep = narrative.get_report(con, report_id)
     target = f"report:{report_id}"
@@ -99,8 +100,9 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
     for _ in range(ATTEMPTS):
         before = _fingerprint(con.cursor(), report_id)
         if before[0] != "done":
-            raise StateError(f"Rapporten er «{STATE_NB[before[0]]}». Den må merkes som «Ferdig» før den kan "
-                             "publiseres.")
+            raise StateError(
+                f"Rapporten er «{STATE_NB[before[0]]}». Den må merkes som «Ferdig» før den kan publiseres."
+            )
         started = time.perf_counter()
         docx, pdf_bytes, content, notes = _build(con, rep, today or date.today())
         now = datetime.now()
@@ -108,24 +110,54 @@ def publish(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, *,
             with store.transaction(con) as cur:
                 if _fingerprint(cur, report_id) != before:
                     raise _Changed
-                publication_id = store.scalar(cur,
+                publication_id = store.scalar(
+                    cur,
                     "INSERT INTO publication (report_id, region_code, year, language, published_at, published_by, "
                     "snapshot, docx, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    [report_id, rep.region_code, rep.year, rep.language, now, actor.display_name,
-                     json.dumps(content, ensure_ascii=False), docx, pdf_bytes])
+                    [
+                        report_id,
+                        rep.region_code,
+                        rep.year,
+                        rep.language,
+                        now,
+                        actor.display_name,
+                        json.dumps(content, ensure_ascii=False),
+                        docx,
+                        pdf_bytes,
+                    ],
+                )
                 _write_state(cur, actor, report_id, "published")
-                detail = f"publikasjon {publication_id}: {rep.year} {rep.language}, " \
-                         f"{time.perf_counter() - started:.1f} s" + "".join(f"; {n}" for n in notes)
+                detail = (
+                    f"publikasjon {publication_id}: {rep.year} {rep.language}, "
+                    f"{time.perf_counter() - started:.1f} s" + "".join(f"; {n}" for n in notes)
+                )
                 record(cur, actor, "publish", region=rep.region_code, target=target, detail=detail)
         except (_Changed, duckdb.TransactionException):
             continue
-        log.info("published: region %s, year %s, %s, publication %s, %s, %.2f s", rep.region_code, rep.year,
-                 rep.language, publication_id, "DOCX and PDF" if pdf_bytes is not None else "DOCX",
-                 time.perf_counter() - started)
-        return PublicationInfo(publication_id, report_id, rep.region_code, content["region_name"], rep.year,
-                               rep.language, now, actor.display_name, pdf_bytes is not None)
-    raise StateError("Rapporten eller tallene ble endret mens rapporten ble publisert, flere ganger på rad. "
-                     "Ingenting er publisert. Prøv igjen om litt.")
+        log.info(
+            "published: region %s, year %s, %s, publication %s, %s, %.2f s",
+            rep.region_code,
+            rep.year,
+            rep.language,
+            publication_id,
+            "DOCX and PDF" if pdf_bytes is not None else "DOCX",
+            time.perf_counter() - started,
+        )
+        return PublicationInfo(
+            publication_id,
+            report_id,
+            rep.region_code,
+            content["region_name"],
+            rep.year,
+            rep.language,
+            now,
+            actor.display_name,
+            pdf_bytes is not None,
+        )
+    raise StateError(
+        "Rapporten eller tallene ble endret mens rapporten ble publisert, flere ganger på rad. "
+        "Ingenting er publisert. Prøv igjen om litt."
+    )
 
 
 def _fingerprint(cur: duckdb.DuckDBPyConnection, report_id: int) -> tuple:
@@ -138,16 +170,18 @@ def _fingerprint(cur: duckdb.DuckDBPyConnection, report_id: int) -> tuple:
     return state, sections, last_import, reference
 
 
-def _build(con: duckdb.DuckDBPyConnection, rep: narrative.Report,
-           today: date) -> tuple[bytes, bytes | None, dict, list[str]]:
+def _build(
+    con: duckdb.DuckDBPyConnection, rep: narrative.Report, today: date
+) -> tuple[bytes, bytes | None, dict, list[str]]:
     """The DOCX, the PDF (None without LibreOffice or when it failed) and the snapshot, from the same data."""
     notes: list[str] = []
     content = _content(con, rep)
     name = report.file_name(rep.region_code, content["region_name"], rep.year, rep.language, "docx")
     with tempfile.TemporaryDirectory(prefix="tilstand-publish-") as tmp:
         docx_path = Path(tmp) / name
-        result = report.render(con, rep.region_code, rep.year, rep.language, out=docx_path, today=today,
-                               state="published")
+        result = report.render(
+            con, rep.region_code, rep.year, rep.language, out=docx_path, today=today, state="published"
+        )
         notes.extend(result.warnings)
         pdf_bytes = None
         if pdf.available():
@@ -178,24 +212,45 @@ def _content(con: duckdb.DuckDBPyConnection, rep: narrative.Report) -> dict:
             if definition.id in seen:
                 continue
             seen.add(definition.id)
-            chart = charts.build(con, definition, rep.region_code, rep.year, rep.language, compare=compare,
-                                 peers=peer_set)
+            chart = charts.build(
+                con, definition, rep.region_code, rep.year, rep.language, compare=compare, peers=peer_set
+            )
             if not chart.empty:
-                frozen_charts.append({"id": definition.id, "title": definition.title(rep.language),
-                                      "figure_json": chart.figure.to_json(), "alt": chart.alt,
-                                      "source": chart.source, "legend": chart.table.legend if chart.table else ""})
+                frozen_charts.append(
+                    {
+                        "id": definition.id,
+                        "title": definition.title(rep.language),
+                        "figure_json": chart.figure.to_json(),
+                        "alt": chart.alt,
+                        "source": chart.source,
+                        "legend": chart.table.legend if chart.table else "",
+                    }
+                )
         rows = tables.chapter_rows(p, s.indicators)  # as the DOCX: a figure not imported is a row of «..»
         used |= set(s.indicators)
-        chapters.append({
-            "key": s.key, "title": s.title, "level": s.level, "body": s.body, "version": s.version,
-            "carried_over": s.carried_over, "charts": frozen_charts,
-            "key_figures": [_key_figure(p, r, rep.language) for r in rows],
-            "key_figure_columns": list(KEY_FIGURE_COLUMNS),
-            "key_figure_legend": tables.legend(rows, rep.language),
-        })
+        chapters.append(
+            {
+                "key": s.key,
+                "title": s.title,
+                "level": s.level,
+                "body": s.body,
+                "version": s.version,
+                "carried_over": s.carried_over,
+                "charts": frozen_charts,
+                "key_figures": [_key_figure(p, r, rep.language) for r in rows],
+                "key_figure_columns": list(KEY_FIGURE_COLUMNS),
+                "key_figure_legend": tables.legend(rows, rep.language),
+            }
+        )
     definitions = [_definition(p, r, rep.language) for r in tables.chapter_rows(p, used)]
-    return {"format": SNAPSHOT_FORMAT, "region_name": p.region_name, "sample": p.sample, "chapters": chapters,
-            "definitions": definitions, "names": dict(p.names)}
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "region_name": p.region_name,
+        "sample": p.sample,
+        "chapters": chapters,
+        "definitions": definitions,
+        "names": dict(p.names),
+    }
 
 
 def _one(p: profile.Profile, row: profile.ProfileRow) -> profile.Profile:
@@ -216,8 +271,10 @@ def _definition(p: profile.Profile, row: profile.ProfileRow, language: str) -> d
 
 # --- reading publications -----------------------------------------------------------------------
 
-_INFO_COLUMNS = ("id, report_id, region_code, snapshot->>'$.region_name', year, language, published_at, "
-                 "published_by, pdf IS NOT NULL")
+_INFO_COLUMNS = (
+    "id, report_id, region_code, snapshot->>'$.region_name', year, language, published_at, "
+    "published_by, pdf IS NOT NULL"
+)
 
 
 def publications(con: duckdb.DuckDBPyConnection, actor: Actor, region: str | None = None) -> list[PublicationInfo]:
@@ -239,8 +296,11 @@ def publications(con: duckdb.DuckDBPyConnection, actor: Actor, region: str | Non
 
 def _row(con: duckdb.DuckDBPyConnection, actor: Actor, publication_id: int, columns: str) -> tuple:
     """One publication's columns after checking the actor may read it (PermissionDenied, KeyError)."""
-    row = con.cursor().execute(f"SELECT region_code, {columns} FROM publication WHERE id = ?",
-                               [publication_id]).fetchone()
+    row = (
+        con.cursor()
+        .execute(f"SELECT region_code, {columns} FROM publication WHERE id = ?", [publication_id])
+        .fetchone()
+    )
     if not row:
         raise KeyError(publication_id)
     require(con, actor, "read_published", row[0], target=f"publication:{publication_id}")
@@ -255,12 +315,20 @@ def snapshot(con: duckdb.DuckDBPyConnection, actor: Actor, publication_id: int) 
         info=PublicationInfo(*info),
         sample=bool(data["sample"]),
         chapters=tuple(
-            FrozenChapter(key=c["key"], title=c["title"], level=c["level"], body=c["body"],
-                          charts=tuple(FrozenChart(**f) for f in c["charts"]),
-                          key_figures=tuple(c["key_figures"]), key_figure_columns=tuple(c["key_figure_columns"]),
-                          version=c.get("version", 0), carried_over=c.get("carried_over", False),
-                          key_figure_legend=c.get("key_figure_legend", ""))
-            for c in data["chapters"]),
+            FrozenChapter(
+                key=c["key"],
+                title=c["title"],
+                level=c["level"],
+                body=c["body"],
+                charts=tuple(FrozenChart(**f) for f in c["charts"]),
+                key_figures=tuple(c["key_figures"]),
+                key_figure_columns=tuple(c["key_figure_columns"]),
+                version=c.get("version", 0),
+                carried_over=c.get("carried_over", False),
+                key_figure_legend=c.get("key_figure_legend", ""),
+            )
+            for c in data["chapters"]
+        ),
         definitions=tuple(data["definitions"]),
         names=dict(data["names"]),
     )

@@ -17,9 +17,30 @@ from pathlib import Path
 from tilstand.errors import InputError
 
 # County numbers that have existed since 1972, including the 2020 and 2024 structures.
-COUNTY_PREFIXES = {f"{n:02d}" for n in range(1, 21)} | {"30", "31", "32", "33", "34", "38", "39", "40",
-                                                          "42", "46", "50", "54", "55", "56"}
-UNKNOWN_CODES = {"9999", "99", "EAKUK", "REST", "21-22", "23"}  # Svalbard and Jan Mayen; continental shelf  # 'uoppgitt' / divided municipalities: not a place
+COUNTY_PREFIXES = {f"{n:02d}" for n in range(1, 21)} | {
+    "30",
+    "31",
+    "32",
+    "33",
+    "34",
+    "38",
+    "39",
+    "40",
+    "42",
+    "46",
+    "50",
+    "54",
+    "55",
+    "56",
+}
+UNKNOWN_CODES = {
+    "9999",
+    "99",
+    "EAKUK",
+    "REST",
+    "21-22",
+    "23",
+}  # Svalbard and Jan Mayen; continental shelf  # 'uoppgitt' / divided municipalities: not a place
 
 
 COUNTRY = "EAK"  # the country as stored, and as KOSTRA tables name it
@@ -28,8 +49,7 @@ COUNTRY_OUTSIDE_KOSTRA = "0"  # «0 Hele landet» in SSB's other tables: stored 
 MAX_NAME = 100  # the longest real name ("Porsanger - Porsáŋgu - Porsanki") is 31
 # C0/C1 control characters, bidi overrides and isolates (they can make a name read backwards), byte-order
 # marks and non-characters: none belongs in a name, and most cannot be written to Word XML at all.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
-                      "\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet reads a cell starting so as a formula
 _MARKUP = ("<", ">", "{{", "{%", "}}", "%}")  # HTML or template tags
 _MARKDOWN = ("![", "](")  # a Markdown image or link: a page showing the name would load or link the address
@@ -43,19 +63,26 @@ def name_problem(name: str) -> str | None:
     the council's document, the pages and the downloads' file names."""
     shown = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", name[:40]) + ("…" if len(name) > 40 else "")
     if _CONTROL.search(name):
-        return (f"regionnavnet «{shown}» inneholder kontrolltegn (usynlige tegn som linjeskift eller "
-                "tabulator). Rett navnet i filen.")
+        return (
+            f"regionnavnet «{shown}» inneholder kontrolltegn (usynlige tegn som linjeskift eller "
+            "tabulator). Rett navnet i filen."
+        )
     if len(name) > MAX_NAME:
-        return (f"regionnavnet er {len(name)} tegn langt; et regionnavn kan ha høyst {MAX_NAME} tegn. "
-                "Er kolonnene forskjøvet?")
+        return (
+            f"regionnavnet er {len(name)} tegn langt; et regionnavn kan ha høyst {MAX_NAME} tegn. "
+            "Er kolonnene forskjøvet?"
+        )
     if name.startswith(_FORMULA_START):
-        return (f"regionnavnet «{shown}» begynner med «{name[0]}», som regneark leser som en formel. "
-                "Rett navnet i filen.")
+        return (
+            f"regionnavnet «{shown}» begynner med «{name[0]}», som regneark leser som en formel. Rett navnet i filen."
+        )
     if any(t in name for t in _MARKUP):
         return f"regionnavnet «{shown}» inneholder tegn som ikke hører hjemme i et navn (<, >, {{{{ eller {{%)."
     if any(t in name for t in _MARKDOWN):
-        return (f"regionnavnet «{shown}» inneholder «![» eller «](», som blir bilder og lenker på sidene. "
-                "Rett navnet i filen.")
+        return (
+            f"regionnavnet «{shown}» inneholder «![» eller «](», som blir bilder og lenker på sidene. "
+            "Rett navnet i filen."
+        )
     return None
 
 

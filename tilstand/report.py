@@ -51,7 +51,6 @@ MAX_PROPERTY = 255  # python-docx refuses longer core properties, as Word does
 MAX_NAME_IN_FILE = 60  # of the region name in a download's file name (file systems allow 255 bytes in all)
 
 
-
 @dataclass(frozen=True)
 class Part:
     """One chapter as it goes into the document (a saved section, or Bufdir's default when unsaved)."""
@@ -81,10 +80,13 @@ def parts(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str)
     """The visible chapters in order and the report's state; Bufdir's chapters, empty, if none is started."""
     report = narrative.find_report(con, region, year, language)
     if report is None:
-        return [Part(c.key, c.title(language), c.level, "", c.indicators, False)
-                for c in narrative.default_chapters()], "draft"
-    return [Part(s.key, s.title, s.level, s.body, s.indicators, s.carried_over)
-            for s in narrative.sections(con, report.id, include_hidden=False)], report.state
+        return [
+            Part(c.key, c.title(language), c.level, "", c.indicators, False) for c in narrative.default_chapters()
+        ], "draft"
+    return [
+        Part(s.key, s.title, s.level, s.body, s.indicators, s.carried_over)
+        for s in narrative.sections(con, report.id, include_hidden=False)
+    ], report.state
 
 
 def _sources(rows: list[profile.ProfileRow], sample: bool, language: str) -> str:
@@ -100,19 +102,31 @@ def _key_rows(p: profile.Profile, part: Part) -> list[profile.ProfileRow]:
 def _key_table(doc, p: profile.Profile, part: Part, rows: list[profile.ProfileRow], n: int, language: str) -> None:
     group = p.names.get("group") or words.t("comparison.group", language)
     county, country = p.names.get("county") or "", p.names.get("country") or ""
-    header = [words.t("table.indicator", language), p.region_name,
-              words.t("table.change", language, year=p.year - 1)]
+    header = [words.t("table.indicator", language), p.region_name, words.t("table.change", language, year=p.year - 1)]
     compared = any(r.compared for r in rows)  # a table of counts only has no comparison columns at all
     if compared:
         header += [group, county, country]
-    cells = [key_cells(r)[:len(header) - 1] for r in rows]  # numbers, or SSB's symbols (tilstand/symbols.py)
+    cells = [key_cells(r)[: len(header) - 1] for r in rows]  # numbers, or SSB's symbols (tilstand/symbols.py)
     values = [[r.indicator.name_in(language), *(c for c, _ in row)] for r, row in zip(rows, cells, strict=True)]
-    description = words.t("table.description" if compared else "table.description_counts", language,
-                          title=part.title, year=p.year, group=group, county=county, country=country)
+    description = words.t(
+        "table.description" if compared else "table.description_counts",
+        language,
+        title=part.title,
+        year=p.year,
+        group=group,
+        county=county,
+        country=country,
+    )
     caption = words.t("table.caption", language, n=n, title=part.title, year=p.year)
     wordml.caption(doc, caption)
-    wordml.table(doc, header, values, caption=caption, description=description,
-                 widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0] if compared else [8.0, 4.0, 4.0])
+    wordml.table(
+        doc,
+        header,
+        values,
+        caption=caption,
+        description=description,
+        widths_cm=[5.2, 2.2, 2.4, 2.2, 2.0, 2.0] if compared else [8.0, 4.0, 4.0],
+    )
     notes = _sources(rows, p.sample, language)
     if p.group_estimated and group in header:  # the group's name says «(anslått)»; the note says why
         notes += " " + words.t("report.group_estimated", language)
@@ -156,8 +170,16 @@ def _figures(con, p: profile.Profile, chapters: list[Part], language: str, warni
     return out
 
 
-def _body(tpl: DocxTemplate, con, p: profile.Profile, chapters: list[Part], language: str,
-          carried_from: int, warnings: list[str], with_charts: bool):
+def _body(
+    tpl: DocxTemplate,
+    con,
+    p: profile.Profile,
+    chapters: list[Part],
+    language: str,
+    carried_from: int,
+    warnings: list[str],
+    with_charts: bool,
+):
     doc = tpl.new_subdoc()
     figures = _figures(con, p, chapters, language, warnings) if with_charts else []
     if warnings:
@@ -199,11 +221,24 @@ def _appendix(tpl: DocxTemplate, p: profile.Profile, chapters: list[Part], langu
     wordml.heading(doc, appendix, 1)
     wordml.paragraph(doc, [markdown.Span(words.t("table.appendix_intro", language))])
     wordml.table(
-        doc, [words.t("table.indicator", language), words.t("table.definition", language),
-              words.t("table.source", language), words.t("table.direction", language)],
-        [[r.indicator.name_in(language), r.indicator.definition_in(language), catalog.source_label([r.indicator], language),
-          words.section("direction", language).get(r.indicator.better, "")] for r in rows],
-        caption=appendix, description=words.t("table.appendix_description", language),
+        doc,
+        [
+            words.t("table.indicator", language),
+            words.t("table.definition", language),
+            words.t("table.source", language),
+            words.t("table.direction", language),
+        ],
+        [
+            [
+                r.indicator.name_in(language),
+                r.indicator.definition_in(language),
+                catalog.source_label([r.indicator], language),
+                words.section("direction", language).get(r.indicator.better, ""),
+            ]
+            for r in rows
+        ],
+        caption=appendix,
+        description=words.t("table.appendix_description", language),
         widths_cm=[4.0, 7.0, 3.5, 2.5],
         numeric_from=99,
     )
@@ -220,7 +255,6 @@ class _Template(DocxTemplate):
         for prop in template_guard.PROPERTIES:
             rendered = plain.from_string(getattr(props, prop) or "").render(context)
             setattr(props, prop, markdown.clean(rendered)[:MAX_PROPERTY])
-
 
 
 def _open_template(template: Path) -> tuple[_Template, template_guard.TemplateGuard]:
@@ -254,9 +288,18 @@ def _context_text(value):
 log = logging.getLogger(__name__)  # what was exported, for whom and how fast; never a word of the text
 
 
-def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
-           template: Path | None = None, with_charts: bool = True, today: date | None = None,
-           state: str | None = None) -> Result:
+def render(
+    con: duckdb.DuckDBPyConnection,
+    region: str,
+    year: int,
+    language: str = "nb",
+    *,
+    out: Path,
+    template: Path | None = None,
+    with_charts: bool = True,
+    today: date | None = None,
+    state: str | None = None,
+) -> Result:
     """Write the DOCX for one report to `out` (atomically: a half-written file never replaces a good one).
 
     `state` overrides the report's own state on the cover (publishing renders the copy that will be
@@ -275,13 +318,21 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
     warnings: list[str] = []
     body, n_fig = _body(tpl, con, p, chapters, language, year - 1, warnings, with_charts)
     context = {
-        "title": words.t("report.title", language), "short_title": words.t("report.short_title", language),
-        "municipality": p.region_name, "region_code": region, "year": year,
+        "title": words.t("report.title", language),
+        "short_title": words.t("report.short_title", language),
+        "municipality": p.region_name,
+        "region_code": region,
+        "year": year,
         "date": words.date(today or date.today(), language),
         "status": words.section("state", language).get(state, state),
-        "language": language, "sample": p.sample, "sample_notice": words.t("report.sample_notice", language),
-        "sample_header": words.t("report.sample_header", language), "kostra_group": p.names.get("group", ""),
-        "county": p.names.get("county", ""), "body": body, "appendix": _appendix(tpl, p, chapters, language),
+        "language": language,
+        "sample": p.sample,
+        "sample_notice": words.t("report.sample_notice", language),
+        "sample_header": words.t("report.sample_header", language),
+        "kostra_group": p.names.get("group", ""),
+        "county": p.names.get("county", ""),
+        "body": body,
+        "appendix": _appendix(tpl, p, chapters, language),
     }
     context = {k: _context_text(v) for k, v in context.items()}
     try:
@@ -299,20 +350,36 @@ def render(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str
         if os.path.exists(tmp):
             os.unlink(tmp)
     seconds = time.perf_counter() - started
-    log.info("exported DOCX: region %s, year %s, %s, %d chapters, %d charts, %.2f s", region, year, language,
-             len(chapters), n_fig, seconds)
+    log.info(
+        "exported DOCX: region %s, year %s, %s, %d chapters, %d charts, %.2f s",
+        region,
+        year,
+        language,
+        len(chapters),
+        n_fig,
+        seconds,
+    )
     return Result(out, seconds, charts=n_fig, chapters=len(chapters), warnings=warnings)
 
 
-def render_pdf(con: duckdb.DuckDBPyConnection, region: str, year: int, language: str = "nb", *, out: Path,
-               template: Path | None = None, today: date | None = None) -> Result:
+def render_pdf(
+    con: duckdb.DuckDBPyConnection,
+    region: str,
+    year: int,
+    language: str = "nb",
+    *,
+    out: Path,
+    template: Path | None = None,
+    today: date | None = None,
+) -> Result:
     """The same document as PDF through LibreOffice (table of contents filled in)."""
     started = time.perf_counter()
     if not pdf.available():
         raise pdf.PdfUnavailableError()
     with tempfile.TemporaryDirectory(prefix="tilstand-pdf-") as tmp:
-        docx = render(con, region, year, language, out=Path(tmp) / f"{Path(out).stem}.docx", template=template,
-                      today=today)
+        docx = render(
+            con, region, year, language, out=Path(tmp) / f"{Path(out).stem}.docx", template=template, today=today
+        )
         with PDF_SLOTS:
             pdf.to_pdf(docx.path, Path(out))
     seconds = time.perf_counter() - started
@@ -324,4 +391,3 @@ def file_name(region: str, name: str, year: int, language: str, suffix: str) -> 
     """'Tilstandsrapport_2024_5001_Trondheim_nb.docx': safe on every file system (short enough too), sorts by year."""
     safe = re.sub(r"[^0-9A-Za-zÆØÅæøå]+", "_", name).strip("_")[:MAX_NAME_IN_FILE].rstrip("_")
     return f"Tilstandsrapport_{year}_{region}_{safe}_{language}.{suffix}"
-

@@ -105,18 +105,19 @@ def set_state(con: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, stat
     with store.transaction(con) as cur:
         now_state, _ = _state(cur, report_id)
         if now_state != current:  # someone else moved it between the check and this transaction
-            raise StateError(f"Rapporten ble nettopp satt til «{STATE_NB[now_state]}» av noen andre. "
-                             "Se over og prøv igjen.")
+            raise StateError(
+                f"Rapporten ble nettopp satt til «{STATE_NB[now_state]}» av noen andre. Se over og prøv igjen."
+            )
         _write_state(cur, actor, report_id, state)
-        record(cur, actor, action, region=region, target=target,
-               detail=f"{STATE_NB[current]} → {STATE_NB[state]}")
+        record(cur, actor, action, region=region, target=target, detail=f"{STATE_NB[current]} → {STATE_NB[state]}")
 
 
 def _write_state(cur: duckdb.DuckDBPyConnection, actor: Actor, report_id: int, state: str) -> None:
     """The state and its log row; the caller records the audit row in the same transaction."""
     cur.execute("UPDATE report SET state = ? WHERE id = ?", [state, report_id])
-    cur.execute("INSERT INTO report_state_log VALUES (?, ?, ?, ?)",
-                [report_id, state, datetime.now(), actor.display_name])
+    cur.execute(
+        "INSERT INTO report_state_log VALUES (?, ?, ?, ?)", [report_id, state, datetime.now(), actor.display_name]
+    )
 
 
 def state_history(con: duckdb.DuckDBPyConnection, report_id: int) -> list[StateChange]:
@@ -125,22 +126,37 @@ def state_history(con: duckdb.DuckDBPyConnection, report_id: int) -> list[StateC
     row = cur.execute("SELECT created_at, created_by FROM report WHERE id = ?", [report_id]).fetchone()
     if not row:
         raise KeyError(report_id)
-    rows = cur.execute("SELECT state, changed_at, by_user FROM report_state_log WHERE report_id = ? "
-                       "ORDER BY changed_at, rowid", [report_id]).fetchall()
+    rows = cur.execute(
+        "SELECT state, changed_at, by_user FROM report_state_log WHERE report_id = ? ORDER BY changed_at, rowid",
+        [report_id],
+    ).fetchall()
     return [StateChange("draft", row[0], row[1]), *(StateChange(*r) for r in rows)]
 
 
 # --- comments -----------------------------------------------------------------------------------
 
-_COMMENT_SQL = ("SELECT id, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at, "
-                "resolved_by FROM review_comment")
+_COMMENT_SQL = (
+    "SELECT id, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at, "
+    "resolved_by FROM review_comment"
+)
 
 
 def _comment(row: tuple, answers: tuple[Comment, ...] = ()) -> Comment:
     """A Comment from a row of _COMMENT_SQL, column by column."""
     id_, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at, resolved_by = row
-    return Comment(id_, report_id, section_id, chart_id, parent_id, author, body, created_at, resolved_at,
-                   resolved_by, answers=answers)
+    return Comment(
+        id_,
+        report_id,
+        section_id,
+        chart_id,
+        parent_id,
+        author,
+        body,
+        created_at,
+        resolved_at,
+        resolved_by,
+        answers=answers,
+    )
 
 
 def _find(con: duckdb.DuckDBPyConnection, comment_id: int) -> Comment | None:
@@ -164,8 +180,15 @@ def _clean_body(body: str) -> str:
     return text
 
 
-def add_comment(con: duckdb.DuckDBPyConnection, actor: Actor, section_id: int, body: str, *,
-                chart_id: str | None = None, parent_id: int | None = None) -> Comment:
+def add_comment(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    section_id: int,
+    body: str,
+    *,
+    chart_id: str | None = None,
+    parent_id: int | None = None,
+) -> Comment:
     """A comment on a chapter (or on one of its charts), or an answer to one (`parent_id`).
 
     An answer joins its thread: it belongs to the same chapter and chart as the comment it answers,
@@ -188,15 +211,17 @@ def add_comment(con: duckdb.DuckDBPyConnection, actor: Actor, section_id: int, b
         raise CommentError(f"Kapittelet «{sec.title}» har ikke diagrammet «{chart_id}».")
     now = datetime.now()
     with store.transaction(con) as cur:
-        comment_id = store.scalar(cur,
+        comment_id = store.scalar(
+            cur,
             "INSERT INTO review_comment (report_id, section_id, chart_id, parent_id, author, body, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now])
+            [sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now],
+        )
         what = f"svar på kommentar {parent_id}" if parent_id else "kommentar" + (f" om {chart_id}" if chart_id else "")
-        record(cur, actor, "comment", region=region, target=f"section:{section_id}",
-               detail=f"{what} (id {comment_id})")
-    return Comment(comment_id, sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now,
-                   None, None)
+        record(cur, actor, "comment", region=region, target=f"section:{section_id}", detail=f"{what} (id {comment_id})")
+    return Comment(
+        comment_id, sec.report_id, section_id, chart_id, parent_id, actor.display_name, text, now, None, None
+    )
 
 
 def resolve(con: duckdb.DuckDBPyConnection, actor: Actor, comment_id: int) -> None:
@@ -206,33 +231,47 @@ def resolve(con: duckdb.DuckDBPyConnection, actor: Actor, comment_id: int) -> No
     region = narrative.region_of_section(con, comment.section_id)
     require(con, actor, "resolve_comment", region, target=f"comment:{root}")
     with store.transaction(con) as cur:
-        changed = store.scalar(cur,
+        changed = store.scalar(
+            cur,
             "UPDATE review_comment SET resolved_at = ?, resolved_by = ? "
             "WHERE (id = ? OR parent_id = ?) AND resolved_at IS NULL",
-            [datetime.now(), actor.display_name, root, root])
+            [datetime.now(), actor.display_name, root, root],
+        )
         if changed:
-            record(cur, actor, "resolve_comment", region=region, target=f"comment:{root}",
-                   detail=f"section:{comment.section_id}")
+            record(
+                cur,
+                actor,
+                "resolve_comment",
+                region=region,
+                target=f"comment:{root}",
+                detail=f"section:{comment.section_id}",
+            )
 
 
 def comments(con: duckdb.DuckDBPyConnection, section_id: int, *, include_resolved: bool = False) -> list[Comment]:
     """The chapter's top-level comments with their answers, oldest first; open ones only unless asked."""
-    rows = con.cursor().execute(f"{_COMMENT_SQL} WHERE section_id = ? ORDER BY created_at, id",
-                                [section_id]).fetchall()
+    rows = con.cursor().execute(f"{_COMMENT_SQL} WHERE section_id = ? ORDER BY created_at, id", [section_id]).fetchall()
     answers: dict[int, list[Comment]] = {}
     for r in rows:
         if r[4] is not None:
             answers.setdefault(r[4], []).append(_comment(r))
-    return [_comment(r, tuple(answers.get(r[0], ()))) for r in rows
-            if r[4] is None and (include_resolved or r[8] is None)]
+    return [
+        _comment(r, tuple(answers.get(r[0], ()))) for r in rows if r[4] is None and (include_resolved or r[8] is None)
+    ]
 
 
 def open_counts(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[int, int]:
     """section_id -> open top-level comments, for every chapter of the report (0 when none)."""
-    rows = con.cursor().execute(
-        "SELECT s.id, count(c.id) FROM section s "
-        "LEFT JOIN review_comment c ON c.section_id = s.id AND c.parent_id IS NULL AND c.resolved_at IS NULL "
-        "WHERE s.report_id = ? GROUP BY s.id", [report_id]).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT s.id, count(c.id) FROM section s "
+            "LEFT JOIN review_comment c ON c.section_id = s.id AND c.parent_id IS NULL AND c.resolved_at IS NULL "
+            "WHERE s.report_id = ? GROUP BY s.id",
+            [report_id],
+        )
+        .fetchall()
+    )
     return {sid: n for sid, n in rows}
 
 
@@ -244,18 +283,26 @@ def mark_reviewed(con: duckdb.DuckDBPyConnection, actor: Actor, section_id: int)
     region = narrative.region_of_section(con, section_id)
     require(con, actor, "mark_reviewed", region, target=f"section:{section_id}")
     with store.transaction(con) as cur:
-        version = store.scalar(cur, "SELECT coalesce(max(n), 0) FROM section_version WHERE section_id = ?",
-                              [section_id])
-        cur.execute("INSERT OR REPLACE INTO section_review VALUES (?, ?, ?, ?)",
-                    [section_id, datetime.now(), actor.display_name, version])
-        record(cur, actor, "mark_reviewed", region=region, target=f"section:{section_id}",
-               detail=f"versjon {version}")
+        version = store.scalar(
+            cur, "SELECT coalesce(max(n), 0) FROM section_version WHERE section_id = ?", [section_id]
+        )
+        cur.execute(
+            "INSERT OR REPLACE INTO section_review VALUES (?, ?, ?, ?)",
+            [section_id, datetime.now(), actor.display_name, version],
+        )
+        record(cur, actor, "mark_reviewed", region=region, target=f"section:{section_id}", detail=f"versjon {version}")
 
 
 def reviewed(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[int, tuple[str, datetime, int]]:
     """section_id -> (by, at, version reviewed). The text has changed since when the section's current
     version (narrative.section(...).version) is greater than the one reviewed."""
-    rows = con.cursor().execute(
-        "SELECT r.section_id, r.reviewed_by, r.reviewed_at, r.version FROM section_review r "
-        "JOIN section s ON s.id = r.section_id WHERE s.report_id = ?", [report_id]).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT r.section_id, r.reviewed_by, r.reviewed_at, r.version FROM section_review r "
+            "JOIN section s ON s.id = r.section_id WHERE s.report_id = ?",
+            [report_id],
+        )
+        .fetchall()
+    )
     return {sid: (by, at, v) for sid, by, at, v in rows}

@@ -17,5 +17,9 @@ def token_hash(token: str) -> str:
 def end_all(cur: duckdb.DuckDBPyConnection, username: str, *, keep: str | None = None) -> int:
     """End every session of a user except the one with token `keep`; returns how many ended. Pass the
     change's own cursor, so the sessions end exactly when the change commits."""
-    return len(cur.execute("DELETE FROM auth_session WHERE username = ? AND token_hash IS DISTINCT FROM ? "
-                           "RETURNING token_hash", [username, token_hash(keep) if keep else None]).fetchall())
+    return len(
+        cur.execute(
+            "DELETE FROM auth_session WHERE username = ? AND token_hash IS DISTINCT FROM ? RETURNING token_hash",
+            [username, token_hash(keep) if keep else None],
+        ).fetchall()
+    )

@@ -37,8 +37,9 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, now: datetime |
         return None
     now = now or datetime.now()
     cur = con.cursor()
-    row = cur.execute("SELECT username, created_at, last_seen FROM auth_session WHERE token_hash = ?",
-                      [token_hash(token)]).fetchone()
+    row = cur.execute(
+        "SELECT username, created_at, last_seen FROM auth_session WHERE token_hash = ?", [token_hash(token)]
+    ).fetchone()
     if not row:
         return None
     username, created_at, last_seen = row
@@ -71,6 +72,11 @@ def end_everywhere(con: duckdb.DuckDBPyConnection, actor: Actor) -> int:
     """«Logg ut overalt»: end every session of the signed-in person, this one too (audited)."""
     with store.transaction(con) as cur:
         ended = end_all(cur, actor.username)
-        record(cur, actor, "sign_out_everywhere", target=f"user:{actor.username}",
-               detail=f"{ended} {'økt' if ended == 1 else 'økter'} avsluttet")
+        record(
+            cur,
+            actor,
+            "sign_out_everywhere",
+            target=f"user:{actor.username}",
+            detail=f"{ended} {'økt' if ended == 1 else 'økter'} avsluttet",
+        )
     return ended

@@ -44,33 +44,58 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 _ERRNO: dict[int, str] = {
-    errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG: "too_large", errno.EROFS: "read_only",
-    errno.EACCES: "permission", errno.EPERM: "permission", errno.EISDIR: "directory", errno.ENOENT: "missing",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EFBIG: "too_large",
+    errno.EROFS: "read_only",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EISDIR: "directory",
+    errno.ENOENT: "missing",
 }
 
 MESSAGES: dict[str, str] = {
-    "locked": ("Databasen er i bruk av en annen prosess, og bare én prosess kan skrive til den om gangen. "
-               "Ingenting er endret. Prøv igjen når den andre prosessen er ferdig."),
-    "disk_full": ("Det er ikke mer plass på disken der databasen ligger. Ingenting er lagret. "
-                  "Be den som drifter Tilstand om å frigjøre plass, og prøv igjen."),
-    "too_large": ("Databasefilen har nådd største tillatte filstørrelse på serveren. Ingenting er lagret. "
-                  "Be den som drifter Tilstand om å øke grensen, og prøv igjen."),
-    "corrupt": ("Databasefilen er skadet (en kontrollsum stemmer ikke), så innholdet kan ikke leses trygt. "
-                "Ingenting er endret. Gjenopprett databasen fra siste sikkerhetskopi."),
-    "not_duckdb": ("Databasefilen er ikke en Tilstand-database (ikke en DuckDB-fil). Ingenting er endret. "
-                   "Sjekk at riktig fil er valgt (TILSTAND_DB eller --db), eller gjenopprett den fra sikkerhetskopi."),
-    "read_only": ("Databasen kan bare leses, ikke skrives (filen eller filsystemet er skrivebeskyttet). "
-                  "Ingenting er lagret. Gi Tilstand skrivetilgang til filen og mappen den ligger i."),
-    "permission": ("Tilstand har ikke tilgang til databasefilen eller mappen den ligger i. Ingenting er endret. "
-                   "Gi brukeren som kjører Tilstand lese- og skrivetilgang."),
-    "directory": ("Stien til databasen peker på en mappe, ikke en fil. Ingenting er endret. "
-                  "Oppgi en databasefil (TILSTAND_DB eller --db)."),
-    "missing": ("Databasefilen eller mappen den skal ligge i finnes ikke. Ingenting er endret. "
-                "Sjekk stien (TILSTAND_DB eller --db)."),
-    "invalidated": ("Databasen stoppet etter en alvorlig feil og må åpnes på nytt. Ingenting mer er lagret. "
-                    "Be den som drifter Tilstand om å starte appen på nytt."),
-    "conflict": ("Noen andre endret det samme i samme øyeblikk, så endringen din ble ikke lagret. "
-                 "Prøv igjen."),
+    "locked": (
+        "Databasen er i bruk av en annen prosess, og bare én prosess kan skrive til den om gangen. "
+        "Ingenting er endret. Prøv igjen når den andre prosessen er ferdig."
+    ),
+    "disk_full": (
+        "Det er ikke mer plass på disken der databasen ligger. Ingenting er lagret. "
+        "Be den som drifter Tilstand om å frigjøre plass, og prøv igjen."
+    ),
+    "too_large": (
+        "Databasefilen har nådd største tillatte filstørrelse på serveren. Ingenting er lagret. "
+        "Be den som drifter Tilstand om å øke grensen, og prøv igjen."
+    ),
+    "corrupt": (
+        "Databasefilen er skadet (en kontrollsum stemmer ikke), så innholdet kan ikke leses trygt. "
+        "Ingenting er endret. Gjenopprett databasen fra siste sikkerhetskopi."
+    ),
+    "not_duckdb": (
+        "Databasefilen er ikke en Tilstand-database (ikke en DuckDB-fil). Ingenting er endret. "
+        "Sjekk at riktig fil er valgt (TILSTAND_DB eller --db), eller gjenopprett den fra sikkerhetskopi."
+    ),
+    "read_only": (
+        "Databasen kan bare leses, ikke skrives (filen eller filsystemet er skrivebeskyttet). "
+        "Ingenting er lagret. Gi Tilstand skrivetilgang til filen og mappen den ligger i."
+    ),
+    "permission": (
+        "Tilstand har ikke tilgang til databasefilen eller mappen den ligger i. Ingenting er endret. "
+        "Gi brukeren som kjører Tilstand lese- og skrivetilgang."
+    ),
+    "directory": (
+        "Stien til databasen peker på en mappe, ikke en fil. Ingenting er endret. "
+        "Oppgi en databasefil (TILSTAND_DB eller --db)."
+    ),
+    "missing": (
+        "Databasefilen eller mappen den skal ligge i finnes ikke. Ingenting er endret. "
+        "Sjekk stien (TILSTAND_DB eller --db)."
+    ),
+    "invalidated": (
+        "Databasen stoppet etter en alvorlig feil og må åpnes på nytt. Ingenting mer er lagret. "
+        "Be den som drifter Tilstand om å starte appen på nytt."
+    ),
+    "conflict": ("Noen andre endret det samme i samme øyeblikk, så endringen din ble ikke lagret. Prøv igjen."),
 }
 
 

@@ -82,7 +82,10 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
 
 # No extension is fetched or loaded: a SQLite file given as the database would otherwise make DuckDB
 # download its SQLite reader and open the foreign file. Everything Tilstand uses is built in.
-_NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _connect(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -126,9 +129,7 @@ def scalar(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     cur = con.cursor()
-    exists = scalar(cur,
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    )
+    exists = scalar(cur, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
     if not exists:
         return 0
     v = scalar(cur, "SELECT max(version) FROM schema_version")
@@ -202,17 +203,40 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
         tx.executemany(
             "INSERT INTO indicator VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                [r["id"], r["name_nb"], r["name_nn"], r["name_en"], r["area"], r["unit"], r["better"],
-                 r["origin"], r["source"], r["levels"], int(r["min_count"] or 0), r["count_indicator"] or None,
-                 r["show"] == "yes", r["confidence"], r["definition"]]
+                [
+                    r["id"],
+                    r["name_nb"],
+                    r["name_nn"],
+                    r["name_en"],
+                    r["area"],
+                    r["unit"],
+                    r["better"],
+                    r["origin"],
+                    r["source"],
+                    r["levels"],
+                    int(r["min_count"] or 0),
+                    r["count_indicator"] or None,
+                    r["show"] == "yes",
+                    r["confidence"],
+                    r["definition"],
+                ]
                 for r in _reference_rows("indicators.csv")
             ],
         )
         tx.executemany(
             "INSERT OR REPLACE INTO region VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                [r["code"], r["name"], r["kind"], r["county_code"] or None, r["network"] or None,
-                 _int(r["valid_from"]), _int(r["valid_to"]), _int(r["boundary_from"]), r["source"]]
+                [
+                    r["code"],
+                    r["name"],
+                    r["kind"],
+                    r["county_code"] or None,
+                    r["network"] or None,
+                    _int(r["valid_from"]),
+                    _int(r["valid_to"]),
+                    _int(r["boundary_from"]),
+                    r["source"],
+                ]
                 for r in _reference_rows("regions.csv")
             ],
         )
@@ -221,18 +245,25 @@ def sync_reference_data(con: duckdb.DuckDBPyConnection) -> bool:
         klass = "SELECT region_code FROM kostra_membership WHERE source LIKE 'SSB Klass%'"
         tx.execute(f"DELETE FROM kostra_membership WHERE region_code NOT IN ({klass})")
         fetched = {r[0] for r in tx.execute(klass).fetchall()}
-        bundled = [[r["region_code"], r["group_code"], int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
-                   for r in _reference_rows("kostra_membership.csv") if r["region_code"] not in fetched]
+        bundled = [
+            [r["region_code"], r["group_code"], int(r["valid_from"]), _int(r["valid_to"]), r["source"]]
+            for r in _reference_rows("kostra_membership.csv")
+            if r["region_code"] not in fetched
+        ]
         if bundled:  # none left when SSB's grouping covers every municipality in the file
             tx.executemany("INSERT OR REPLACE INTO kostra_membership VALUES (?,?,?,?,?)", bundled)
         # Trøndelag's curated services, then the rest of the country from KHR (sample_data/build_services.py)
         services = _reference_rows("services.csv") + _reference_rows("services_khr.csv")
         tx.execute("DELETE FROM service_member")
         tx.execute("DELETE FROM service")
-        tx.executemany("INSERT INTO service VALUES (?,?,?,?)",
-                       [[s["id"], s["name"], s["host_code"], s["source"]] for s in services])
-        tx.executemany("INSERT INTO service_member VALUES (?,?)",
-                       [[s["id"], code] for s in services for code in s["members"].split()])
+        tx.executemany(
+            "INSERT INTO service VALUES (?,?,?,?)",
+            [[s["id"], s["name"], s["host_code"], s["source"]] for s in services],
+        )
+        tx.executemany(
+            "INSERT INTO service_member VALUES (?,?)",
+            [[s["id"], code] for s in services for code in s["members"].split()],
+        )
         tx.execute("INSERT OR REPLACE INTO meta VALUES ('reference_digest', ?)", [digest])
     return True
 

@@ -102,23 +102,27 @@ def _sentences(row: ProfileRow, year: int, group_name: str, language: str) -> li
         direction = {"higher": "up", "lower": "down", "same": "same"}[_relation(own, previous, unit)]
     # A count or an amount in 1000 kr is a size: the country's or the group's total says nothing.
     country = None if is_count else _shown(row.country)
-    out = [m.level(name=name, year=year, own=own, unit=unit, previous=previous, direction=direction,
-                   country=country)]
+    out = [m.level(name=name, year=year, own=own, unit=unit, previous=previous, direction=direction, country=country)]
     group = None if is_count else _shown(row.group)
     if group is not None and group_name:
         better = ind.better if ind.better in ("higher", "lower") else "neutral"
-        out.append(m.comparison(group_name=group_name, group=group, unit=unit,
-                                relation=_relation(own, group, unit), better=better))
+        out.append(
+            m.comparison(
+                group_name=group_name, group=group, unit=unit, relation=_relation(own, group, unit), better=better
+            )
+        )
     points = [(y, v) for y, v in row.trend if v is not None and y <= year]
     if len(points) >= TREND_MIN_YEARS and points[-1][0] == year:
         (y0, v0), (y1, v1) = points[0], points[-1]
-        out.append(m.trend(first_year=y0, first=v0, last_year=y1, last=v1, unit=unit,
-                           same=_relation(v1, v0, unit) == "same"))
+        out.append(
+            m.trend(first_year=y0, first=v0, last_year=y1, last=v1, unit=unit, same=_relation(v1, v0, unit) == "same")
+        )
     return [_tidy(s) for s in out]
 
 
-def for_indicators(con: duckdb.DuckDBPyConnection, region: str, year: int, indicator_ids: Sequence[str],
-                   language: str = "nb") -> list[Suggestion]:
+def for_indicators(
+    con: duckdb.DuckDBPyConnection, region: str, year: int, indicator_ids: Sequence[str], language: str = "nb"
+) -> list[Suggestion]:
     """One suggestion per indicator that has something to say, in the order asked for.
 
     The text is the indicator's sentences joined by a space; an indicator with no value (and nothing

@@ -75,14 +75,17 @@ class Geography:
     def read(cls, cur: duckdb.DuckDBPyConnection, years: Iterable[int] = ()) -> Geography:
         kinds = dict(cur.execute("SELECT code, kind FROM region").fetchall())
         counties: dict[str, list[str]] = defaultdict(list)
-        for code, county in cur.execute("SELECT code, county_code FROM region WHERE kind = 'municipality' "
-                                        "AND county_code IS NOT NULL ORDER BY code").fetchall():
+        for code, county in cur.execute(
+            "SELECT code, county_code FROM region WHERE kind = 'municipality' AND county_code IS NOT NULL ORDER BY code"
+        ).fetchall():
             counties[county].append(code)
         kostra: dict[tuple[str, int], list[str]] = defaultdict(list)
         for year in years:
             for code, group in cur.execute(
-                    "SELECT region_code, group_code FROM kostra_membership WHERE valid_from <= $y "
-                    "AND (valid_to IS NULL OR valid_to >= $y) ORDER BY region_code", {"y": year}).fetchall():
+                "SELECT region_code, group_code FROM kostra_membership WHERE valid_from <= $y "
+                "AND (valid_to IS NULL OR valid_to >= $y) ORDER BY region_code",
+                {"y": year},
+            ).fetchall():
                 kostra[(group, year)].append(code)
         services: dict[str, list[str]] = defaultdict(list)
         for sid, member in cur.execute("SELECT service_id, region_code FROM service_member ORDER BY ALL").fetchall():
@@ -91,8 +94,13 @@ class Geography:
         for code, kind in sorted(kinds.items()):
             if kind == "district" and kinds.get(code[:4]) == "municipality":
                 districts[code[:4]].append(code)
-        geo = cls(kinds, {k: tuple(v) for k, v in services.items()}, {k: tuple(v) for k, v in districts.items()},
-                  {k: tuple(v) for k, v in counties.items()}, {k: tuple(v) for k, v in kostra.items()})
+        geo = cls(
+            kinds,
+            {k: tuple(v) for k, v in services.items()},
+            {k: tuple(v) for k, v in districts.items()},
+            {k: tuple(v) for k, v in counties.items()},
+            {k: tuple(v) for k, v in kostra.items()},
+        )
         return dataclasses.replace(geo, incomplete=cls._incomplete(cur, years))
 
     @staticmethod
@@ -137,8 +145,9 @@ class Year:
             self.regions_of[ind].add(region)
         # only what this year's cells hold: a decision scoped to one family reads a few indicators of many
         self.counts = [i.id for i in catalog.indicators().values() if i.unit == "count" and i.id in self.regions_of]
-        self.relations = tuple(r for r in catalog.relations()
-                               if any(i in self.regions_of for i in (r.indicator, *r.inputs)))
+        self.relations = tuple(
+            r for r in catalog.relations() if any(i in self.regions_of for i in (r.indicator, *r.inputs))
+        )
         self.protected_in: dict[str, set[str]] = defaultdict(set)  # indicator -> regions where it is protected
 
     # --- what a reader knows of a cell --------------------------------------------------------------------
@@ -239,6 +248,7 @@ class Year:
 
     def _hide_complement(self, keys: list[Key], prefer: list[Key], fallback: list[Key]) -> bool:
         """Hide one more shown member: the smallest above the limit, so the hidden ones cannot be bounded."""
+
         def order(k: Key) -> tuple[bool, float]:
             v = self.value(k) or 0.0
             return (v <= self.limits.get(k[0], 0), v)
@@ -258,8 +268,7 @@ class Year:
                     continue
                 unknown = [(ind, m) for m in members if not self.shown((ind, m))]
                 rest = self.shown_value(key) - sum(self.value((ind, m)) or 0 for m in members if self.shown((ind, m)))
-                if any(self.protected(k) for k in unknown) or (
-                        len(unknown) == 1 and 1 <= rest <= self.limits[ind]):
+                if any(self.protected(k) for k in unknown) or (len(unknown) == 1 and 1 <= rest <= self.limits[ind]):
                     changed |= self.hide(key, "group")
             changed |= self._parent_shares(service, members)
         return changed
@@ -279,14 +288,16 @@ class Year:
             protected = [m for m in unknown if self.protected((rel.indicator, m))]
             if not protected:
                 continue
-            if len(unknown) == 1 or (len(unknown) == len(protected) and self._parts_pinned(rel, parent, members,
-                                                                                              len(protected))):
+            if len(unknown) == 1 or (
+                len(unknown) == len(protected) and self._parts_pinned(rel, parent, members, len(protected))
+            ):
                 changed |= self.hide((rel.indicator, parent), "group")
         return changed
 
     def _parts_pinned(self, rel: catalog.Relation, parent: str, members: tuple[str, ...], k: int) -> bool:
         """The hidden members' parts add up to the region's part minus the shown members' parts: pinned when
         that is k (every hidden part 1) or k × the limit (every one at the limit)."""
+
         def part(region: str) -> float | None:
             den = [v for d in rel.denominator if (v := self.value((d, region))) is not None]
             share = self.value((rel.indicator, region))
@@ -310,7 +321,6 @@ class Year:
                     changed |= self._hide_complement(keys, prefer=keys[1:], fallback=keys[:1])
         return changed
 
-
     # --- what a comparison region's rates give away --------------------------------------------------------
 
     def _comparisons(self) -> bool:
@@ -319,8 +329,9 @@ class Year:
         children exactly); minus the members shown, that isolates a hidden member. Hide the region's rates
         that narrow such a count, sharpest first, until no hidden member can be pinned down."""
         changed = False
-        names = sorted(({i for r in self.relations for i in (r.indicator, *r.inputs)} | set(self.counts))
-                       & set(self.regions_of))
+        names = sorted(
+            ({i for r in self.relations for i in (r.indicator, *r.inputs)} | set(self.counts)) & set(self.regions_of)
+        )
         for parent, members in self.geo.comparison_members(self.year).items():
             if not any((i, parent) in self.cells for i in self.counts):
                 continue
@@ -332,8 +343,11 @@ class Year:
             stats = {ind: self._member_stats(ind, members) for ind in names}
             for _ in range(len(self.relations)):
                 family = self._exposed_family(parent, stats)
-                candidates = [r for r in self.relations if r.kind == "ratio" and self.shown((r.indicator, parent))
-                              and family & set(r.inputs)]
+                candidates = [
+                    r
+                    for r in self.relations
+                    if r.kind == "ratio" and self.shown((r.indicator, parent)) and family & set(r.inputs)
+                ]
                 if not candidates:
                     break
                 sharpest = min(candidates, key=lambda r: self._pin_width(r, parent))
@@ -533,8 +547,9 @@ HAVING NOT (bool_or(s.n = z.n) AND bool_and(s.n < z.n OR abs(s.total - r.value) 
 def _ruled() -> frozenset[str]:
     """The indicators a rule beyond the primary one can touch: those in a relation, and the counts."""
     inds = catalog.indicators().values()
-    return frozenset({i for r in catalog.relations() for i in (r.indicator, *r.inputs)}
-                     | {i.id for i in inds if i.unit == "count"})
+    return frozenset(
+        {i for r in catalog.relations() for i in (r.indicator, *r.inputs)} | {i.id for i in inds if i.unit == "count"}
+    )
 
 
 @cache
@@ -584,16 +599,18 @@ def _inputs_of(inds: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def decide(cur: duckdb.DuckDBPyConnection, years: Sequence[int], geo: Geography,
-           scope: frozenset[str] | None = None) -> dict[int, dict[Key, str]]:
+def decide(
+    cur: duckdb.DuckDBPyConnection, years: Sequence[int], geo: Geography, scope: frozenset[str] | None = None
+) -> dict[int, dict[Key, str]]:
     """Every hidden cell of each year among the indicators the rules reason about (or those in `scope`), with
     the rule that hid it. Each year is decided on its own; their cells are read in one statement."""
     wanted = _ruled() if scope is None else scope | _inputs_of(scope)
     cells: dict[int, dict[Key, tuple[float | None, str | None]]] = {y: {} for y in years}
     for i, r, y, v, s in cur.execute(
-            "SELECT indicator_id, region_code, year, value, status FROM observation "
-            "WHERE list_contains($years, year) AND list_contains($wanted, indicator_id)",
-            {"years": list(years), "wanted": sorted(wanted)}).fetchall():
+        "SELECT indicator_id, region_code, year, value, status FROM observation "
+        "WHERE list_contains($years, year) AND list_contains($wanted, indicator_id)",
+        {"years": list(years), "wanted": sorted(wanted)},
+    ).fetchall():
         cells[y][(i, r)] = (v, s)
     return {y: _decide_year(Year(y, cells[y], geo), scope) for y in years}
 
@@ -618,8 +635,9 @@ WHERE list_contains($years, o.year) AND NOT list_contains($ruled, o.indicator_id
 """
 
 
-def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
-            indicators: Iterable[str] | None = None) -> dict[str, int]:
+def refresh(
+    cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None, indicators: Iterable[str] | None = None
+) -> dict[str, int]:
     """Decide again for the given years (None: all) and store it; run inside the write's transaction so the
     numbers and what may be shown of them always change together. `indicators`: what the write changed — then
     only their family (see `family`) is decided again, which is all that can have moved. Returns the hidden
@@ -633,13 +651,23 @@ def refresh(cur: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
         changed = set(indicators)
         scope = family(changed & _ruled())
         plain = sorted(changed - _ruled())
-        cur.execute("DELETE FROM suppression WHERE list_contains($years, year) AND list_contains($inds, indicator_id)",
-                    {"years": todo, "inds": sorted(scope | set(plain))})
-    rows = [(ind, region, year, rule) for year, hidden in decide(cur, todo, geo, scope).items()
-            for (ind, region), rule in hidden.items()]
+        cur.execute(
+            "DELETE FROM suppression WHERE list_contains($years, year) AND list_contains($inds, indicator_id)",
+            {"years": todo, "inds": sorted(scope | set(plain))},
+        )
+    rows = [
+        (ind, region, year, rule)
+        for year, hidden in decide(cur, todo, geo, scope).items()
+        for (ind, region), rule in hidden.items()
+    ]
     cur.execute(PRIMARY_SQL, {"years": todo, "ruled": sorted(_ruled()), "all": indicators is None, "plain": plain})
     if rows:  # passed as lists: no frame to build, no Arrow to load
-        cur.execute("INSERT INTO suppression SELECT unnest($i), unnest($r), unnest($y), unnest($rule)",
-                    {k: list(col) for k, col in zip(("i", "r", "y", "rule"), zip(*rows, strict=False), strict=False)})
-    return dict(cur.execute("SELECT rule, count(*) FROM suppression WHERE list_contains($years, year) GROUP BY 1",
-                            {"years": todo}).fetchall())
+        cur.execute(
+            "INSERT INTO suppression SELECT unnest($i), unnest($r), unnest($y), unnest($rule)",
+            {k: list(col) for k, col in zip(("i", "r", "y", "rule"), zip(*rows, strict=False), strict=False)},
+        )
+    return dict(
+        cur.execute(
+            "SELECT rule, count(*) FROM suppression WHERE list_contains($years, year) GROUP BY 1", {"years": todo}
+        ).fetchall()
+    )

@@ -35,9 +35,21 @@ SYMBOL_ORDER = (HIDDEN, MISSING, NOT_YET, NOT_APPLICABLE)
 LANGUAGES = words.LANGUAGES
 # Whose too-few a hidden value rests on, by catalogue area (the rest: children).
 AREA_REASON = {"staff": "few_employees", "tenfactor": "few_answers", "user_survey": "few_answers"}
-REASON_ORDER = ("few_children", "few_employees", "few_answers", "ssb_hidden", "bufdir_hidden_or_missing",
-                "not_published", "county_only", "not_imported", "no_group", "few_peers", "not_yet",
-                "not_applicable", "count_comparison")
+REASON_ORDER = (
+    "few_children",
+    "few_employees",
+    "few_answers",
+    "ssb_hidden",
+    "bufdir_hidden_or_missing",
+    "not_published",
+    "county_only",
+    "not_imported",
+    "no_group",
+    "few_peers",
+    "not_yet",
+    "not_applicable",
+    "count_comparison",
+)
 BUFDIR_HIDDEN_OR_MISSING = "x.."  # privacy.HIDDEN_OR_MISSING: Bufdir's «..», hidden or missing
 
 # The words (nb and nn) live in tilstand/messages/*.toml: a symbol's label under [symbol], a reason under
@@ -66,8 +78,9 @@ NO_GROUP = Mark(MISSING, "no_group")  # a year before the first KOSTRA grouping 
 FEW_PEERS = Mark(MISSING, "few_peers")
 
 
-def mark(value: float | None, status: str | None, *, area: str | None = None, present: bool | None = None
-         ) -> Mark | None:
+def mark(
+    value: float | None, status: str | None, *, area: str | None = None, present: bool | None = None
+) -> Mark | None:
     """The symbol and reason for a value that is not shown; None for a number to print.
 
     `present` says whether the store has a row at all; by default a value without number and status
@@ -89,8 +102,9 @@ def mark(value: float | None, status: str | None, *, area: str | None = None, pr
     return Mark(MISSING, "not_published")
 
 
-def cell(value: float | None, status: str | None, unit: str, *, area: str | None = None,
-         present: bool | None = None) -> str:
+def cell(
+    value: float | None, status: str | None, unit: str, *, area: str | None = None, present: bool | None = None
+) -> str:
     """A table cell: the value in Norwegian format, or its symbol."""
     m = mark(value, status, area=area, present=present)
     return m.symbol if m else fmt.value(value, unit)
@@ -102,12 +116,20 @@ def _limits() -> dict[str, int]:
     inds = catalog.indicators().values()
 
     def limit(areas: set[str] | None) -> int:
-        counts = [i.min_count for i in inds if i.unit == "count" and i.min_count
-                  and (i.area in areas if areas is not None else i.area not in AREA_REASON)]
+        counts = [
+            i.min_count
+            for i in inds
+            if i.unit == "count"
+            and i.min_count
+            and (i.area in areas if areas is not None else i.area not in AREA_REASON)
+        ]
         return max(counts, default=0)
 
-    return {"children": limit(None), "employees": limit({"staff"}) + 1,
-            "answers": limit({"tenfactor", "user_survey"}) + 1}
+    return {
+        "children": limit(None),
+        "employees": limit({"staff"}) + 1,
+        "answers": limit({"tenfactor", "user_survey"}) + 1,
+    }
 
 
 def reason_text(reason: str, language: str = "nb", *, short: bool = False) -> str:

@@ -15,8 +15,9 @@ DIRECTION_NB = words.section("direction", "nb")  # the same words as the DOCX ap
 _GROUP, _COUNTY, _COUNTRY = (words.t(f"comparison.label.{c}", "nb") for c in ("group", "county", "country"))
 # The profile table's column names: headings on screen and the keys of a published snapshot's rows, so always
 # in bokmål (messages/*.toml [column]).
-INDICATOR, VALUE, CHANGE, ASSESSMENT, TREND = (words.t(f"column.{c}", "nb")
-                                               for c in ("indicator", "value", "change", "assessment", "trend"))
+INDICATOR, VALUE, CHANGE, ASSESSMENT, TREND = (
+    words.t(f"column.{c}", "nb") for c in ("indicator", "value", "change", "assessment", "trend")
+)
 DEFINITION, SOURCE, DIRECTION = (words.t(f"column.{c}", "nb") for c in ("definition", "source", "direction"))
 COLUMNS = (INDICATOR, VALUE, CHANGE, _GROUP, _COUNTY, _COUNTRY, ASSESSMENT, TREND)
 
@@ -131,9 +132,12 @@ def area_legend(profile: Profile, area: str) -> str:
 def definitions(profile: Profile, area: str, language: str = "nb") -> list[dict[str, str]]:
     """Name, definition (in `language`: nb or nn), source and direction for each indicator in an area."""
     return [
-        {INDICATOR: r.indicator.name_in(language), DEFINITION: r.indicator.definition_in(language),
-         SOURCE: catalog.source_label([r.indicator], language),
-         DIRECTION: words.section("direction", language).get(r.indicator.better, "")}
+        {
+            INDICATOR: r.indicator.name_in(language),
+            DEFINITION: r.indicator.definition_in(language),
+            SOURCE: catalog.source_label([r.indicator], language),
+            DIRECTION: words.section("direction", language).get(r.indicator.better, ""),
+        }
         for r in profile.by_area().get(area, [])
     ]
 

@@ -21,14 +21,28 @@ from jinja2.sandbox import SandboxedEnvironment
 from tilstand.errors import InputError
 
 # The context report.render fills; README.md in report_templates/ documents each.
-TAGS = ("title", "short_title", "municipality", "region_code", "year", "date", "status", "language",
-        "kostra_group", "county", "sample", "sample_notice", "sample_header", "body", "appendix")
+TAGS = (
+    "title",
+    "short_title",
+    "municipality",
+    "region_code",
+    "year",
+    "date",
+    "status",
+    "language",
+    "kostra_group",
+    "county",
+    "sample",
+    "sample_notice",
+    "sample_header",
+    "body",
+    "appendix",
+)
 PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 FILTERS = ("upper", "lower", "capitalize", "title", "trim")  # text in, text out, no arguments
 # Expression nodes a condition or an output may hold; anything else (attribute and item look-ups, calls,
 # tests, list literals, arithmetic, ...) is refused.
-_EXPRESSIONS = (nodes.Name, nodes.Const, nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand,
-                nodes.Filter)
+_EXPRESSIONS = (nodes.Name, nodes.Const, nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand, nodes.Filter)
 _STATEMENTS = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If)
 _COMPARISONS = ("eq", "ne")
 _BLOCK_WORDS = {"if": True, "elif": True, "else": False, "endif": False}  # word -> takes a condition
@@ -62,10 +76,13 @@ class TemplateGuard(SandboxedEnvironment):
             return
         at = next((i for i, (token, _) in enumerate(words) if token == "name"), None)
         if at is None or words[at][1] not in _BLOCK_WORDS:
-            self.refuse(tag, "er ikke tillatt. En mal kan bare sette inn taggene og velge avsnitt med "
-                             "{% if … %}, {% elif … %}, {% else %} og {% endif %}.")
+            self.refuse(
+                tag,
+                "er ikke tillatt. En mal kan bare sette inn taggene og velge avsnitt med "
+                "{% if … %}, {% elif … %}, {% else %} og {% endif %}.",
+            )
         word = words[at][1]
-        condition = "".join(value for _, value in words[at + 1:-1])
+        condition = "".join(value for _, value in words[at + 1 : -1])
         if _BLOCK_WORDS[word]:
             tree = super()._parse("{% if " + condition + " %}{% endif %}", None, None)
             _check_tree(self, tree, tag)
@@ -96,14 +113,24 @@ def _tags(env: SandboxedEnvironment, source: str) -> Iterator[tuple[str, list[tu
 def _check_tree(env: TemplateGuard, tree: nodes.Node, tag: str) -> None:
     for node in _walk(tree):
         if not isinstance(node, _EXPRESSIONS + _STATEMENTS):
-            env.refuse(tag or _describe(node), "er ikke tillatt: en mal kan ikke slå opp i verdier, kalle "
-                       "funksjoner, regne eller lage løkker, bare sette inn taggene (se report_templates/README.md).")
+            env.refuse(
+                tag or _describe(node),
+                "er ikke tillatt: en mal kan ikke slå opp i verdier, kalle "
+                "funksjoner, regne eller lage løkker, bare sette inn taggene (se report_templates/README.md).",
+            )
         if isinstance(node, nodes.Name) and (node.ctx != "load" or node.name not in TAGS):
             env.refuse(tag or node.name, f"er ukjent: Tilstand fyller bare ut {', '.join(TAGS)}.")
-        if isinstance(node, nodes.Filter) and (node.name not in FILTERS or node.args or node.kwargs
-                                               or node.dyn_args or node.dyn_kwargs or node.node is None):
-            env.refuse(tag or node.name, f"er ikke tillatt: bare filtrene {', '.join(FILTERS)} (uten "
-                       "argumenter) kan brukes.")
+        if isinstance(node, nodes.Filter) and (
+            node.name not in FILTERS
+            or node.args
+            or node.kwargs
+            or node.dyn_args
+            or node.dyn_kwargs
+            or node.node is None
+        ):
+            env.refuse(
+                tag or node.name, f"er ikke tillatt: bare filtrene {', '.join(FILTERS)} (uten argumenter) kan brukes."
+            )
         if isinstance(node, nodes.Operand) and node.op not in _COMPARISONS:
             env.refuse(tag or node.op, "er ikke tillatt: en betingelse kan bare sammenligne med == og !=.")
         if isinstance(node, nodes.Const) and not isinstance(node.value, str | int | bool | None):

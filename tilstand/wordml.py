@@ -153,8 +153,16 @@ def _set_num(p: Paragraph, num_id: int | None) -> None:
     ppr.append(num_pr)
 
 
-def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str, description: str,
-          widths_cm: Sequence[float] | None = None, numeric_from: int = 1):
+def table(
+    doc,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    caption: str,
+    description: str,
+    widths_cm: Sequence[float] | None = None,
+    numeric_from: int = 1,
+):
     """A data table: header row repeated on every page and marked as header, caption and description
     for screen readers (w:tblCaption/w:tblDescription), numbers right-aligned."""
     t = doc.add_table(rows=1, cols=len(header))

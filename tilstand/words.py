@@ -70,7 +70,7 @@ def section(prefix: str, lang: str = "nb") -> dict[str, str]:
     {"higher": …, "lower": …, "neutral": …}. For code that picks a word by a value it holds."""
     messages = catalog(lang)
     start = prefix + "."
-    out = {k[len(start):]: v for k, v in messages.items() if k.startswith(start) and "." not in k[len(start):]}
+    out = {k[len(start) :]: v for k, v in messages.items() if k.startswith(start) and "." not in k[len(start) :]}
     if not out:
         raise UnknownMessage(prefix)
     return out

@@ -60,8 +60,9 @@ PREFIXES: dict[str, str] = {
 TEXTS: dict[str, str] = {
     "Skip to main content": t("ui.chrome.skip_to_main"),
     "Page not found": t("ui.chrome.page_not_found"),
-    "The page that you have requested does not seem to exist. Running the app's main page.":
-        t("ui.chrome.page_not_found_text"),
+    "The page that you have requested does not seem to exist. Running the app's main page.": t(
+        "ui.chrome.page_not_found_text"
+    ),
     "Drag and drop files here": t("ui.chrome.drop_files"),
     "Drag and drop file here": t("ui.chrome.drop_file"),
     "Browse files": t("ui.chrome.browse_files"),
@@ -75,8 +76,10 @@ TEXTS: dict[str, str] = {
 # Streamlit draws captions in the text colour at 60 % opacity (#7f7e7d on the sidebar's #f8f8f7: 3.8:1);
 # full opacity in #5c5b5a gives 5.8:1 there and 6.4:1 on white. !important: Streamlit's own class rules
 # come later in the page and would win a tie.
-CSS = ("[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p, [data-testid=stWidgetLabel] small "
-       "{ color: #5c5b5a !important; opacity: 1 !important; }")
+CSS = (
+    "[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p, [data-testid=stWidgetLabel] small "
+    "{ color: #5c5b5a !important; opacity: 1 !important; }"
+)
 
 _SCRIPT = """<script>
 const doc = window.parent.document;
@@ -132,9 +135,12 @@ fix(doc.body);
 
 def script() -> str:
     """The page script, with the translation tables and the style rule filled in."""
-    return _SCRIPT % {"labels": json.dumps(LABELS, ensure_ascii=False),
-                      "prefixes": json.dumps(PREFIXES, ensure_ascii=False),
-                      "texts": json.dumps(TEXTS, ensure_ascii=False), "css": json.dumps(CSS)}
+    return _SCRIPT % {
+        "labels": json.dumps(LABELS, ensure_ascii=False),
+        "prefixes": json.dumps(PREFIXES, ensure_ascii=False),
+        "texts": json.dumps(TEXTS, ensure_ascii=False),
+        "css": json.dumps(CSS),
+    }
 
 
 def norwegian_chrome() -> None:
@@ -148,5 +154,6 @@ def set_page_language(lang: str = "nb") -> None:
         "<script>const d = window.parent.document.documentElement;"
         f"const set = () => {{ if (d.lang !== '{lang}') d.lang = '{lang}'; }};"
         "set(); new MutationObserver(set).observe(d, {attributes: true, attributeFilter: ['lang']});</script>",
-        height=1, alt=t("ui.chrome.language_alt"),
+        height=1,
+        alt=t("ui.chrome.language_alt"),
     )

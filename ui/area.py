@@ -27,8 +27,10 @@ from ui.guard import page_guard, regions_for, require_page
 
 VIEWS = (t("ui.area.view_chart"), t("ui.area.view_table"))
 # Screen readers read this block; it is invisible on screen (the chart shows the same).
-SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
-           "clip:rect(0,0,0,0);white-space:nowrap;border:0")
+SR_ONLY = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
 
 
 # --- cached building blocks (pure for a data version) --------------------------------------------
@@ -46,8 +48,9 @@ def page_charts(area: dashboard.Area) -> dict[str, list[charts.ChartDef]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=300, ttl=3600)
-def _built(area_key: str, region: str, year: int, compare: tuple[str, ...], peer_set: tuple[str, ...],
-           version: int, db: str) -> dict[str, charts.Chart]:
+def _built(
+    area_key: str, region: str, year: int, compare: tuple[str, ...], peer_set: tuple[str, ...], version: int, db: str
+) -> dict[str, charts.Chart]:
     """All of a page's figures in one read of the database (charts.build_many), once per (choice, data
     version), shared read-only between sessions."""
     defs = [d for group in page_charts(dashboard.area(area_key)).values() for d in group]
@@ -56,8 +59,9 @@ def _built(area_key: str, region: str, year: int, compare: tuple[str, ...], peer
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
-def _peer_means(peer_set: tuple[str, ...], year: int, indicators: tuple[str, ...], version: int,
-                db: str) -> dict[str, dashboard.PeerMean]:
+def _peer_means(
+    peer_set: tuple[str, ...], year: int, indicators: tuple[str, ...], version: int, db: str
+) -> dict[str, dashboard.PeerMean]:
     return dashboard.peer_means(connection(), peer_set, year, indicators)
 
 
@@ -134,8 +138,14 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
         st.session_state["area_region"] = "5001" if "5001" in codes else codes[0]
     left, right = st.columns([3, 1])
     _shared("region", f"{key}_kommune", codes[0])
-    region = left.selectbox(t("ui.common.municipality"), codes, format_func=lambda code: labels.get(code, code),
-                            key=f"{key}_kommune", on_change=_remember, args=("region", f"{key}_kommune"))
+    region = left.selectbox(
+        t("ui.common.municipality"),
+        codes,
+        format_func=lambda code: labels.get(code, code),
+        key=f"{key}_kommune",
+        on_change=_remember,
+        args=("region", f"{key}_kommune"),
+    )
     assert region is not None  # codes is not empty and the session holds one of them: always a choice
     row = rows.filter(rows["code"] == region).row(0, named=True)
     years = list(range(row["last_year"], row["first_year"] - 1, -1))
@@ -145,8 +155,9 @@ def _choose_region(actor: Actor, key: str) -> tuple[str, int, dict[str, str]]:
     elif st.session_state.get("area_year") not in years:
         st.session_state["area_year"] = years[0]
     _shared("year", f"{key}_ar", years[0])
-    year = right.selectbox(t("ui.common.col_year"), years, key=f"{key}_ar", on_change=_remember,
-                          args=("year", f"{key}_ar"))
+    year = right.selectbox(
+        t("ui.common.col_year"), years, key=f"{key}_ar", on_change=_remember, args=("year", f"{key}_ar")
+    )
     st.query_params.update({"kommune": region, "ar": str(year)})
     st.session_state["area_written"] = {"kommune": region, "ar": str(year)}
     return region, int(year), labels
@@ -161,12 +172,19 @@ def _deep_link(name: str) -> str | None:
 def _choose_comparison(key: str) -> tuple[tuple[str, ...], str]:
     left, right = st.columns([3, 1])
     _shared("compare", f"{key}_compare", list(charts.COMPARE_ALL))
-    chosen = left.pills(t("ui.area.compare_with"), list(charts.COMPARE_ALL), selection_mode="multi",
-                        format_func=_compare_label, key=f"{key}_compare",
-                        on_change=_remember, args=("compare", f"{key}_compare"))
+    chosen = left.pills(
+        t("ui.area.compare_with"),
+        list(charts.COMPARE_ALL),
+        selection_mode="multi",
+        format_func=_compare_label,
+        key=f"{key}_compare",
+        on_change=_remember,
+        args=("compare", f"{key}_compare"),
+    )
     _shared("view", f"{key}_view", VIEWS[0])
-    view = right.segmented_control(t("ui.area.show_as"), VIEWS, key=f"{key}_view", on_change=_remember,
-                                   args=("view", f"{key}_view"))
+    view = right.segmented_control(
+        t("ui.area.show_as"), VIEWS, key=f"{key}_view", on_change=_remember, args=("view", f"{key}_view")
+    )
     order = [c for c in charts.COMPARE_ALL if c in (chosen or [])]
     return tuple(order), view or VIEWS[0]
 
@@ -181,10 +199,14 @@ def _peer_panel(actor: Actor, key: str, region: str, year: int, labels: dict[str
             return current
         options = [c for c in labels if c != region]
         with st.form(f"{key}_peers_form", border=False):
-            chosen = st.multiselect(t("ui.area.choose_peers"), options,
-                                    default=[p for p in current.peers if p in options],
-                                    format_func=lambda code: labels.get(code, code),
-                                    max_selections=peers.MAX_PEERS, placeholder=t("ui.area.choose_placeholder"))
+            chosen = st.multiselect(
+                t("ui.area.choose_peers"),
+                options,
+                default=[p for p in current.peers if p in options],
+                format_func=lambda code: labels.get(code, code),
+                max_selections=peers.MAX_PEERS,
+                placeholder=t("ui.area.choose_placeholder"),
+            )
             saved = st.form_submit_button(t("ui.area.save_for", year=year), icon=":material/save:")
         if saved:
             try:
@@ -211,15 +233,24 @@ def _headline_metrics(items: list[dashboard.Headline], year: int) -> None:
             st.markdown(f"**{html.escape(h.indicator.name_nb)}**")
             delta = _delta(h)
             colour: Literal["normal", "inverse", "off"] = (
-                "normal" if h.indicator.better == "higher" else "inverse" if h.indicator.better == "lower" else "off")
+                "normal" if h.indicator.better == "higher" else "inverse" if h.indicator.better == "lower" else "off"
+            )
             if h.change_verdict == "same":  # no arrow, no colour for "unchanged"
                 colour, delta = "off", delta and delta.lstrip("+")
-            word = {"better": f" ({t('ui.area.better')})", "worse": f" ({t('ui.area.worse')})",
-                    "same": f" ({t('ui.area.same')})"}.get(h.change_verdict or "", "")
-            st.metric(h.indicator.name_nb, h.value_text, delta=delta, label_visibility="collapsed",
-                      delta_color=colour if delta else "off",
-                      delta_arrow="auto" if delta and h.change_verdict != "same" else "off",
-                      delta_description=t("ui.area.from_year", year=year - 1) + word if delta else None)
+            word = {
+                "better": f" ({t('ui.area.better')})",
+                "worse": f" ({t('ui.area.worse')})",
+                "same": f" ({t('ui.area.same')})",
+            }.get(h.change_verdict or "", "")
+            st.metric(
+                h.indicator.name_nb,
+                h.value_text,
+                delta=delta,
+                label_visibility="collapsed",
+                delta_color=colour if delta else "off",
+                delta_arrow="auto" if delta and h.change_verdict != "same" else "off",
+                delta_description=t("ui.area.from_year", year=year - 1) + word if delta else None,
+            )
             if h.own.shown and h.change is None:
                 st.caption(h.change_text(year))
             st.caption(h.verdict_text())
@@ -240,13 +271,17 @@ def _show_chart(c: charts.Chart, view: str, heading: str) -> None:
         st.info(f"{t('ui.common.no_figures_for_year')} {literal(c.alt)}")
         return
     if view == VIEWS[1] and c.table is not None:
-        st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True,
-                 alt=c.table.caption)
+        st.table(pd.DataFrame(list(c.table.rows), columns=list(c.table.columns)), hide_index=True, alt=c.table.caption)
         if c.table.legend:  # the symbols in the table and the reasons present
             st.caption(c.table.legend)
     else:
-        st.plotly_chart(c.figure, alt=c.alt, theme=None, key=f"chart_{c.definition.id}",
-                        config={"displaylogo": False, "responsive": True})
+        st.plotly_chart(
+            c.figure,
+            alt=c.alt,
+            theme=None,
+            key=f"chart_{c.definition.id}",
+            config={"displaylogo": False, "responsive": True},
+        )
         # One line of raw HTML, so Markdown never reads the text: a blank line (in a name) would end the block.
         st.markdown(f'<div style="{SR_ONLY}">{html.escape(" ".join(c.alt.split()))}</div>', unsafe_allow_html=True)
     st.caption(c.about or c.source)
@@ -281,5 +316,8 @@ def _all_figures(area: dashboard.Area, profile) -> None:
             st.table(frame, hide_index=True, alt=t("ui.area.all_indicators_alt", area=tables.area_title(catalog_area)))
             if legend := tables.area_legend(profile, catalog_area):  # the symbols used and why
                 st.caption(legend)
-            st.table(pd.DataFrame(tables.definitions(profile, catalog_area)), hide_index=True,
-                     alt=t("ui.area.definitions_alt", area=tables.area_title(catalog_area)))
+            st.table(
+                pd.DataFrame(tables.definitions(profile, catalog_area)),
+                hide_index=True,
+                alt=t("ui.area.definitions_alt", area=tables.area_title(catalog_area)),
+            )

@@ -19,8 +19,9 @@ from ui.data import connection
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
-def chart(chart_id: str, region: str, year: int, language: str, version: int, db: str,
-          peer_set: tuple[str, ...] = ()) -> charts.Chart:
+def chart(
+    chart_id: str, region: str, year: int, language: str, version: int, db: str, peer_set: tuple[str, ...] = ()
+) -> charts.Chart:
     """Built once per data version and peer set; `db` keys the cache to the database file in use."""
     definition = next(c for c in charts.registry() if c.id == chart_id)
     compare = charts.COMPARE_ALL if peer_set else charts.COMPARE_DEFAULT
@@ -46,17 +47,31 @@ def key_figures(p: profile.Profile, title: str, indicators: tuple[str, ...]) -> 
         return
     st.subheader(t("ui.common.key_figures"))
     frame = pd.DataFrame(rows, columns=tables.COLUMNS)
-    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
-                 column_config={tables.INDICATOR: st.column_config.TextColumn(width="medium"),
-                                tables.ASSESSMENT: st.column_config.TextColumn(width="medium"),
-                                tables.TREND: st.column_config.LineChartColumn(tables.TREND)},
-                 alt=t("ui.chapter.key_figures_alt", title=title))
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(frame) + 1) + 3,
+        column_config={
+            tables.INDICATOR: st.column_config.TextColumn(width="medium"),
+            tables.ASSESSMENT: st.column_config.TextColumn(width="medium"),
+            tables.TREND: st.column_config.LineChartColumn(tables.TREND),
+        },
+        alt=t("ui.chapter.key_figures_alt", title=title),
+    )
     if legend := tables.legend(chapter):  # symbols used and why
         st.caption(legend)
 
 
-def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language: str, version: int, db: str,
-                   below: Callable[[charts.ChartDef], None] | None = None) -> None:
+def chapter_charts(
+    indicators: tuple[str, ...],
+    region: str,
+    year: int,
+    language: str,
+    version: int,
+    db: str,
+    below: Callable[[charts.ChartDef], None] | None = None,
+) -> None:
     """Every chart of the chapter with data; `below` adds something under each (e.g. a comment button).
 
     The peer line is the one the report will carry: the leader's saved peers, never a suggestion."""
@@ -66,8 +81,13 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
         if c.empty:
             continue
         st.markdown(f"**{html.escape(definition.title(language))}**")
-        st.plotly_chart(charts.without_title(c.figure), alt=c.alt, key=f"chart_{definition.id}", theme=None,
-                        config={"displaylogo": False})
+        st.plotly_chart(
+            charts.without_title(c.figure),
+            alt=c.alt,
+            key=f"chart_{definition.id}",
+            theme=None,
+            config={"displaylogo": False},
+        )
         st.caption(f"{c.source} {c.table.legend}" if c.table and c.table.legend else c.source)  # gaps and why
         if below:
             below(definition)
@@ -76,6 +96,9 @@ def chapter_charts(indicators: tuple[str, ...], region: str, year: int, language
 def area_link(chapter_key: str, region: str, year: int) -> None:
     """The chapter's area page: peers, positions and every figure of the area, one click away."""
     if (area := narrative.area_of_chapter(chapter_key)) is not None:
-        st.page_link(navigation.page(area).path, icon=":material/monitoring:",
-                     label=t("ui.chapter.area_link"),
-                     query_params={"kommune": region, "ar": str(year)})
+        st.page_link(
+            navigation.page(area).path,
+            icon=":material/monitoring:",
+            label=t("ui.chapter.area_link"),
+            query_params={"kommune": region, "ar": str(year)},
+        )

@@ -21,8 +21,15 @@ from tilstand.words import t
 from ui.errors import page_action
 
 
-def thread(con: duckdb.DuckDBPyConnection, actor: Actor, comments: Sequence[Comment], language: str, *,
-           answering: bool = False, key: str = "") -> None:
+def thread(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    comments: Sequence[Comment],
+    language: str,
+    *,
+    answering: bool = False,
+    key: str = "",
+) -> None:
     """Each comment with who, when, the chart it is about and who closed it, then its answers; an open one
     can be closed, and with `answering` be answered in place. `key` keeps two screens' buttons apart."""
     titles = {c.id: c.title(language) for c in charts.registry()}
@@ -42,8 +49,13 @@ def thread(con: duckdb.DuckDBPyConnection, actor: Actor, comments: Sequence[Comm
 
 def _actions(con: duckdb.DuckDBPyConnection, actor: Actor, comment: Comment, *, answering: bool, key: str) -> None:
     """Under an open comment: an answer (when `answering`) and closing it, the buttons side by side."""
-    answer = (st.text_input(t("ui.comments.answer"), key=f"{key}answer_{comment.id}",
-                           placeholder=t("ui.comments.answer_placeholder")) if answering else "")
+    answer = (
+        st.text_input(
+            t("ui.comments.answer"), key=f"{key}answer_{comment.id}", placeholder=t("ui.comments.answer_placeholder")
+        )
+        if answering
+        else ""
+    )
     row = st.container(horizontal=True)
     # an empty answer is refused in Norwegian
     if answering and row.button(t("ui.comments.send_answer"), key=f"{key}send_answer_{comment.id}"):

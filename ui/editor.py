@@ -84,20 +84,42 @@ class Draft:
     seq: int
 
 
-def editor(*, key: str, label: str, section: int, body: str, base: int, reset: int, status: str,
-           insert: dict | None = None, lang: str = "nb", on_change=None) -> Draft | None:
+def editor(
+    *,
+    key: str,
+    label: str,
+    section: int,
+    body: str,
+    base: int,
+    reset: int,
+    status: str,
+    insert: dict | None = None,
+    lang: str = "nb",
+    on_change=None,
+) -> Draft | None:
     """Mount the editor; returns the latest text the browser sent (None before the first keystroke)."""
     result = _component(
         key=key,
-        data={"label": label, "section": section, "body": body, "base": base, "reset": reset,
-              "status": status, "insert": insert, "lang": lang,
-              "words": {"hint": t("ui.editor.hint"), "saving": t("ui.editor.saving"),
-                        "unsaved": t("ui.editor.unsaved")}},
+        data={
+            "label": label,
+            "section": section,
+            "body": body,
+            "base": base,
+            "reset": reset,
+            "status": status,
+            "insert": insert,
+            "lang": lang,
+            "words": {"hint": t("ui.editor.hint"), "saving": t("ui.editor.saving"), "unsaved": t("ui.editor.unsaved")},
+        },
         default={"draft": None},
         on_draft_change=on_change or (lambda: None),
     )
     raw = getattr(result, "draft", None)
     if not raw:
         return None
-    return Draft(text=str(raw.get("text", "")), section=int(raw.get("section", -1)), base=int(raw.get("base", 0)),
-                 seq=int(raw.get("seq", 0)))
+    return Draft(
+        text=str(raw.get("text", "")),
+        section=int(raw.get("section", -1)),
+        base=int(raw.get("base", 0)),
+        seq=int(raw.get("seq", 0)),
+    )

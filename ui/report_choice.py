@@ -30,14 +30,22 @@ def choose_report(actor: Actor, action: str, prefix: str, *, empty: str) -> Repo
         st.info(empty)
         st.stop()
     c1, c2, c3 = st.columns([3, 1, 1])
-    region = c1.selectbox(words.t("ui.common.municipality"), codes,
-                          index=codes.index("5001") if "5001" in codes else 0,
-                          format_func=lambda code: labels.get(code, code), key=f"{prefix}_kommune")
+    region = c1.selectbox(
+        words.t("ui.common.municipality"),
+        codes,
+        index=codes.index("5001") if "5001" in codes else 0,
+        format_func=lambda code: labels.get(code, code),
+        key=f"{prefix}_kommune",
+    )
     assert region is not None  # codes is not empty and an index is given: Streamlit always has a choice
     row = rows.filter(rows["code"] == region).row(0, named=True)
-    year = c2.selectbox(words.t("ui.common.col_year"), list(range(row["last_year"], row["first_year"] - 1, -1)),
-                        key=f"{prefix}_ar")
-    language = c3.selectbox(words.t("ui.common.language_form"), ["nb", "nn"],
-                            format_func=lambda code: words.capital(words.t(f"language.{code}")),
-                            key=f"{prefix}_lang")
+    year = c2.selectbox(
+        words.t("ui.common.col_year"), list(range(row["last_year"], row["first_year"] - 1, -1)), key=f"{prefix}_ar"
+    )
+    language = c3.selectbox(
+        words.t("ui.common.language_form"),
+        ["nb", "nn"],
+        format_func=lambda code: words.capital(words.t(f"language.{code}")),
+        key=f"{prefix}_lang",
+    )
     return ReportChoice(region, labels[region], year, language)

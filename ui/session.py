@@ -35,7 +35,9 @@ def write_cookie(token: str | None) -> None:
     st.iframe(
         "<script>const p = window.parent; const secure = p.location.protocol === 'https:' ? '; Secure' : '';"
         f"p.document.cookie = '{sessions.COOKIE}=' + {value} + '; path=/; max-age={age}; SameSite=Strict' + secure;"
-        "</script>", height=1, alt=t("ui.chrome.session_alt"),
+        "</script>",
+        height=1,
+        alt=t("ui.chrome.session_alt"),
     )
 
 
@@ -60,8 +62,9 @@ def client_address() -> str | None:
     """Who is knocking, for the sign-in throttle; behind a reverse proxy (TILSTAND_BEHIND_PROXY=1) the
     address the proxy saw."""
     behind_proxy = os.environ.get("TILSTAND_BEHIND_PROXY", "") not in ("", "0", "false")
-    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
-                               behind_proxy=behind_proxy)
+    return auth.client_address(
+        st.context.ip_address, st.context.headers.get("X-Forwarded-For"), behind_proxy=behind_proxy
+    )
 
 
 def sso_configured() -> bool:

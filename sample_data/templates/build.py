@@ -48,14 +48,29 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def headers() -> list[str]:
     c = tf.COLUMNS
-    return [c["municipality"][0], c["unit"][0], c["year"][0], c["respondents"][0], c["invited"][0],
-            *[tf.factor_header(f) for f in tf.FACTOR_IDS]]
+    return [
+        c["municipality"][0],
+        c["unit"][0],
+        c["year"][0],
+        c["respondents"][0],
+        c["invited"][0],
+        *[tf.factor_header(f) for f in tf.FACTOR_IDS],
+    ]
 
 
 def _validation(kind: str, cells: str, prompt: str, error: str, **kw) -> DataValidation:
-    dv = DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
-                        errorStyle="stop", promptTitle="10-FAKTOR", prompt=prompt,
-                        errorTitle="Ugyldig verdi", error=error, **kw)
+    dv = DataValidation(
+        type=kind,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        promptTitle="10-FAKTOR",
+        prompt=prompt,
+        errorTitle="Ugyldig verdi",
+        error=error,
+        **kw,
+    )
     dv.add(cells)
     return dv
 
@@ -87,23 +102,56 @@ def _data_sheet(wb: Workbook, title: str, rows: Sequence[Sequence], capacity: in
     f_first, f_last = get_column_letter(6), get_column_letter(5 + len(tf.FACTOR_IDS))
     a = f"A{FIRST_DATA_ROW}"
     for dv in (
-        _validation("custom", span("A"), "Kommunenummeret med fire siffer, f.eks. 5001.",
-                    "Kommunenummeret må ha fire siffer, f.eks. 5001.",
-                    formula1=f"AND(LEN({a})=4,ISNUMBER(VALUE({a})))"),
-        _validation("textLength", span("B"), "Navnet på enheten slik det står i KS-rapporten.",
-                    "Skriv navnet på enheten (høyst 100 tegn).", operator="between", formula1="1", formula2="100"),
-        _validation("whole", span("C"), f"Året undersøkelsen ble gjort, f.eks. 2024 ({tf.FIRST_YEAR}–).",
-                    f"Året må være et helt tall fra {tf.FIRST_YEAR}.", operator="between",
-                    formula1=str(tf.FIRST_YEAR), formula2=str(LAST_YEAR)),
-        _validation("whole", span("D"), "Hvor mange i enheten som svarte (helt tall).",
-                    "Antall svar må være et helt tall, 0 eller mer.", operator="greaterThanOrEqual", formula1="0"),
-        _validation("whole", span("E"), "Kan stå tom. Hvor mange i enheten som fikk undersøkelsen.",
-                    "Antall invitert må være et helt tall, 0 eller mer.", operator="greaterThanOrEqual",
-                    formula1="0"),
-        _validation("decimal", f"{f_first}{FIRST_DATA_ROW}:{f_last}{last}",
-                    "Gjennomsnittet fra KS-rapporten, 1–5, med desimalkomma (f.eks. 4,2).",
-                    "Gjennomsnittet må være et tall fra 1 til 5, med desimalkomma (f.eks. 4,2).",
-                    operator="between", formula1="1", formula2="5"),
+        _validation(
+            "custom",
+            span("A"),
+            "Kommunenummeret med fire siffer, f.eks. 5001.",
+            "Kommunenummeret må ha fire siffer, f.eks. 5001.",
+            formula1=f"AND(LEN({a})=4,ISNUMBER(VALUE({a})))",
+        ),
+        _validation(
+            "textLength",
+            span("B"),
+            "Navnet på enheten slik det står i KS-rapporten.",
+            "Skriv navnet på enheten (høyst 100 tegn).",
+            operator="between",
+            formula1="1",
+            formula2="100",
+        ),
+        _validation(
+            "whole",
+            span("C"),
+            f"Året undersøkelsen ble gjort, f.eks. 2024 ({tf.FIRST_YEAR}–).",
+            f"Året må være et helt tall fra {tf.FIRST_YEAR}.",
+            operator="between",
+            formula1=str(tf.FIRST_YEAR),
+            formula2=str(LAST_YEAR),
+        ),
+        _validation(
+            "whole",
+            span("D"),
+            "Hvor mange i enheten som svarte (helt tall).",
+            "Antall svar må være et helt tall, 0 eller mer.",
+            operator="greaterThanOrEqual",
+            formula1="0",
+        ),
+        _validation(
+            "whole",
+            span("E"),
+            "Kan stå tom. Hvor mange i enheten som fikk undersøkelsen.",
+            "Antall invitert må være et helt tall, 0 eller mer.",
+            operator="greaterThanOrEqual",
+            formula1="0",
+        ),
+        _validation(
+            "decimal",
+            f"{f_first}{FIRST_DATA_ROW}:{f_last}{last}",
+            "Gjennomsnittet fra KS-rapporten, 1–5, med desimalkomma (f.eks. 4,2).",
+            "Gjennomsnittet må være et tall fra 1 til 5, med desimalkomma (f.eks. 4,2).",
+            operator="between",
+            formula1="1",
+            formula2="5",
+        ),
     ):
         ws.add_data_validation(dv)
 
@@ -125,33 +173,63 @@ def _guide_sheet(wb: Workbook) -> None:
     ws.column_dimensions["D"].width = 80
     lines: list[tuple[str, str]] = [
         ("h1", "Veiledning: 10-FAKTOR-resultater til tilstandsrapporten"),
-        ("", "Tilstand henter 10-FAKTOR-resultatene fra arket «10-FAKTOR», så du slipper å skrive tallene inn i "
-             "rapporten. Tallene vises som gjennomsnitt for hele kommunen i kapittelet «Ansatte og kompetanse»."),
+        (
+            "",
+            "Tilstand henter 10-FAKTOR-resultatene fra arket «10-FAKTOR», så du slipper å skrive tallene inn i "
+            "rapporten. Tallene vises som gjennomsnitt for hele kommunen i kapittelet «Ansatte og kompetanse».",
+        ),
         ("h2", "Slik fyller du ut"),
-        ("", "Én rad per enhet og år. Skriv av tallene fra KS-rapporten for enheten (10-FAKTOR på bedrekommune.no): "
-             "antall svar og gjennomsnittet for hver av de ti faktorene, fra venstre mot høyre."),
-        ("", "Kommunenummer: fire siffer, f.eks. 5001 for Trondheim. Kolonnen er formatert som tekst, så en "
-             "null først blir stående."),
-        ("", "Enhet: navnet på enheten slik det står i KS-rapporten. Har dere bare tall for hele tjenesten, "
-             "skriv «Barneverntjenesten». Samme enhet kan bare stå én gang per år."),
+        (
+            "",
+            "Én rad per enhet og år. Skriv av tallene fra KS-rapporten for enheten (10-FAKTOR på bedrekommune.no): "
+            "antall svar og gjennomsnittet for hver av de ti faktorene, fra venstre mot høyre.",
+        ),
+        (
+            "",
+            "Kommunenummer: fire siffer, f.eks. 5001 for Trondheim. Kolonnen er formatert som tekst, så en "
+            "null først blir stående.",
+        ),
+        (
+            "",
+            "Enhet: navnet på enheten slik det står i KS-rapporten. Har dere bare tall for hele tjenesten, "
+            "skriv «Barneverntjenesten». Samme enhet kan bare stå én gang per år.",
+        ),
         ("", "År: året undersøkelsen ble gjort, med fire siffer."),
         ("", "Antall svar: hvor mange i enheten som svarte (helt tall). Det brukes til å vekte enhetene."),
-        ("", "Antall invitert (kan stå tom): hvor mange i enheten som fikk undersøkelsen. Fyll det ut for alle "
-             "enhetene i kommunen det året, så regner Tilstand ut svarprosenten."),
-        ("", "Faktorene: gjennomsnittet på skalaen 1–5 med desimalkomma, f.eks. 4,2. La cellen stå tom hvis "
-             "KS-rapporten ikke har tall for faktoren."),
+        (
+            "",
+            "Antall invitert (kan stå tom): hvor mange i enheten som fikk undersøkelsen. Fyll det ut for alle "
+            "enhetene i kommunen det året, så regner Tilstand ut svarprosenten.",
+        ),
+        (
+            "",
+            "Faktorene: gjennomsnittet på skalaen 1–5 med desimalkomma, f.eks. 4,2. La cellen stå tom hvis "
+            "KS-rapporten ikke har tall for faktoren.",
+        ),
         ("h2", "Personvern: anonymitetsgrensen"),
-        ("", "Tilstand regner ut ett gjennomsnitt per kommune og år for hver faktor, vektet med antall svar i "
-             "hver enhet. Enhetenes egne tall lagres ikke."),
-        ("", f"Bygger et kommunetall på færre enn {limit} svar, lagres det som skjult (x). Det vises ikke i "
-             "appen, i rapporten eller i noen eksport. Det samme gjelder antall svar og svarprosenten."),
+        (
+            "",
+            "Tilstand regner ut ett gjennomsnitt per kommune og år for hver faktor, vektet med antall svar i "
+            "hver enhet. Enhetenes egne tall lagres ikke.",
+        ),
+        (
+            "",
+            f"Bygger et kommunetall på færre enn {limit} svar, lagres det som skjult (x). Det vises ikke i "
+            "appen, i rapporten eller i noen eksport. Det samme gjelder antall svar og svarprosenten.",
+        ),
         ("", f"En enhet med færre enn {limit} svar tas med i kommunetallet, men vises aldri for seg."),
         ("h2", "Importere"),
-        ("", "Lagre filen og last den opp på siden «Importer tall» i Tilstand, eller kjør "
-             "«tilstand import 10faktor.xlsx». Tilstand kjenner igjen filen på innholdet."),
+        (
+            "",
+            "Lagre filen og last den opp på siden «Importer tall» i Tilstand, eller kjør "
+            "«tilstand import 10faktor.xlsx». Tilstand kjenner igjen filen på innholdet.",
+        ),
         ("", "Filen kan også lagres som CSV fra Excel (Fil → Lagre som → «CSV (semikolondelt)» eller «CSV UTF-8»)."),
-        ("", "Importen er alt eller ingenting: finner Tilstand en feil, får du vite rad og kolonne, og ingenting "
-             "blir lagret. Importerer du samme kommune og år på nytt, erstattes de gamle tallene."),
+        (
+            "",
+            "Importen er alt eller ingenting: finner Tilstand en feil, får du vite rad og kolonne, og ingenting "
+            "blir lagret. Importerer du samme kommune og år på nytt, erstattes de gamle tallene.",
+        ),
         ("h2", "Vanlige feil"),
         ("", "Skriver du 4.2 med punktum, kan Excel gjøre tallet om til en dato (4. februar). Bruk komma: 4,2."),
         ("", "Ikke slå sammen celler, og ikke endre navnet på arket «10-FAKTOR» eller overskriftene."),
@@ -170,8 +248,9 @@ def _guide_sheet(wb: Workbook) -> None:
             cell.alignment = WRAP
             ws.row_dimensions[r].height = 15 * (len(text) // 150 + 1)
         r += 1
-    for c, h in enumerate(("Nr.", "Navn hos KS (kolonne i arket)", "Andre navn Tilstand kjenner igjen",
-                           "Hva faktoren måler"), start=1):
+    for c, h in enumerate(
+        ("Nr.", "Navn hos KS (kolonne i arket)", "Andre navn Tilstand kjenner igjen", "Hva faktoren måler"), start=1
+    ):
         cell = ws.cell(row=r, column=c, value=h)
         cell.font, cell.fill = BOLD, HEADER_FILL
     aliases = _aliases()
@@ -206,8 +285,9 @@ def to_bytes(wb: Workbook) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
-                              data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
@@ -219,8 +299,24 @@ def to_bytes(wb: Workbook) -> bytes:
 
 STAFF_TITLE = "Personaltall til tilstandsrapporten. Én rad per kommune og år, og én rad per kvartal for sykefravær."
 SURVEY_TITLE = "Brukerundersøkelse til tilstandsrapporten. Én rad per svaralternativ – les arket «Veiledning» først."
-STAFF_ROLES = ("municipality", "year", "quarter", "fte", "positions", "vacant", "sick_short", "sick_long",
-               "sick_doctor", "leavers", "average", "caseworkers", "master", "req2031", "further", "agreed_days")
+STAFF_ROLES = (
+    "municipality",
+    "year",
+    "quarter",
+    "fte",
+    "positions",
+    "vacant",
+    "sick_short",
+    "sick_long",
+    "sick_doctor",
+    "leavers",
+    "average",
+    "caseworkers",
+    "master",
+    "req2031",
+    "further",
+    "agreed_days",
+)
 SURVEY_ROLES = ("municipality", "year", "group", "dimension", "question", "option", "count", "respondents")
 
 
@@ -236,41 +332,71 @@ def _staff_guide() -> list[tuple[str, str]]:
     requirement = catalog.rule("kompetansekrav_barnevern")  # tilstand/data/rules.csv: the law's wording and date
     return [
         ("h1", "Veiledning: personaltall til tilstandsrapporten"),
-        ("", "Tallene hentes fra kommunens egne personal- og lønnssystemer og vises i kapittelet «Ansatte og "
-             "kompetanse». Tilstand lagrer dem atskilt fra SSBs tall for årsverk og ledige stillinger."),
+        (
+            "",
+            "Tallene hentes fra kommunens egne personal- og lønnssystemer og vises i kapittelet «Ansatte og "
+            "kompetanse». Tilstand lagrer dem atskilt fra SSBs tall for årsverk og ledige stillinger.",
+        ),
         ("h2", "Slik fyller du ut"),
-        ("", "Én rad per kommune og år med «Kvartal» tom: årsverk, stillinger, ledige stillinger, sluttet i året, "
-             "gjennomsnittlig antall ansatte, saksbehandlere og ledere, hvor mange av dem som har master i "
-             "barnevern, som oppfyller kompetansekravet og som er i videreutdanning."),
-        ("", f"Kompetansekravet i barnevernsloven gjelder saksbehandlere og ledere fra "
-             f"{requirement.valid_from_text()}: {requirement.text('nb')}. Tell dem som oppfyller det i dag."),
-        ("", "Én rad per kvartal (Kvartal 1–4) med sykefravær korttid og langtid, i prosent av avtalte dagsverk, "
-             "slik personalsystemet viser det. Andre kolonner skal stå tomme på kvartalsradene."),
-        ("", "Legemeldt sykefravær (valgfritt, men det er tallet rapporten viser): den delen av fraværet som er "
-             "legemeldt, i prosent av avtalte dagsverk, samme kvartal. Det er en del av fraværet i alt og kan ikke "
-             "være høyere enn korttid + langtid. Tallet finnes også i KS' og SSBs sykefraværsstatistikk."),
-        ("", "Avtalte dagsverk (valgfritt, siste kolonne): antall avtalte dagsverk i kvartalet, på kvartalsraden. "
-             "Med dem vektes kvartalene slik SSB og KS gjør. Fyll dem inn for alle kvartalene i et år, eller for "
-             "ingen."),
+        (
+            "",
+            "Én rad per kommune og år med «Kvartal» tom: årsverk, stillinger, ledige stillinger, sluttet i året, "
+            "gjennomsnittlig antall ansatte, saksbehandlere og ledere, hvor mange av dem som har master i "
+            "barnevern, som oppfyller kompetansekravet og som er i videreutdanning.",
+        ),
+        (
+            "",
+            f"Kompetansekravet i barnevernsloven gjelder saksbehandlere og ledere fra "
+            f"{requirement.valid_from_text()}: {requirement.text('nb')}. Tell dem som oppfyller det i dag.",
+        ),
+        (
+            "",
+            "Én rad per kvartal (Kvartal 1–4) med sykefravær korttid og langtid, i prosent av avtalte dagsverk, "
+            "slik personalsystemet viser det. Andre kolonner skal stå tomme på kvartalsradene.",
+        ),
+        (
+            "",
+            "Legemeldt sykefravær (valgfritt, men det er tallet rapporten viser): den delen av fraværet som er "
+            "legemeldt, i prosent av avtalte dagsverk, samme kvartal. Det er en del av fraværet i alt og kan ikke "
+            "være høyere enn korttid + langtid. Tallet finnes også i KS' og SSBs sykefraværsstatistikk.",
+        ),
+        (
+            "",
+            "Avtalte dagsverk (valgfritt, siste kolonne): antall avtalte dagsverk i kvartalet, på kvartalsraden. "
+            "Med dem vektes kvartalene slik SSB og KS gjør. Fyll dem inn for alle kvartalene i et år, eller for "
+            "ingen.",
+        ),
         ("h2", "Dette regner Tilstand ut"),
         ("", "Turnover = sluttet i året ÷ gjennomsnittlig antall ansatte × 100."),
-        ("", "Andel med master, med kravet fra 2031 oppfylt og i videreutdanning = antallet ÷ saksbehandlere og "
-             "ledere × 100. Master i barnevern oppfyller kravet, så de teller også blant dem som oppfyller det."),
-        ("", "Sykefravær for året = sykefraværsdagsverkene i de fire kvartalene i prosent av de avtalte "
-             "dagsverkene i året, det vil si kvartalene vektet med avtalte dagsverk, slik SSB og KS regner. Uten "
-             "avtalte dagsverk i filen vektes kvartalene likt (de antas å ha omtrent like mange avtalte dagsverk), "
-             "og importen sier fra om det. Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
-             "Legemeldt sykefravær for året regnes ut på samme måte. Sykefravær i alt = korttid + langtid."),
+        (
+            "",
+            "Andel med master, med kravet fra 2031 oppfylt og i videreutdanning = antallet ÷ saksbehandlere og "
+            "ledere × 100. Master i barnevern oppfyller kravet, så de teller også blant dem som oppfyller det.",
+        ),
+        (
+            "",
+            "Sykefravær for året = sykefraværsdagsverkene i de fire kvartalene i prosent av de avtalte "
+            "dagsverkene i året, det vil si kvartalene vektet med avtalte dagsverk, slik SSB og KS regner. Uten "
+            "avtalte dagsverk i filen vektes kvartalene likt (de antas å ha omtrent like mange avtalte dagsverk), "
+            "og importen sier fra om det. Mangler ett kvartal, regnes det ikke ut noe årstall for sykefraværet. "
+            "Legemeldt sykefravær for året regnes ut på samme måte. Sykefravær i alt = korttid + langtid.",
+        ),
         ("h2", "Personvern"),
-        ("", f"Andeler og prosenter som bygger på færre enn {anonymity_limit(staff.CASEWORKERS_ID)} personer, lagres "
-             "som skjult (x) "
-             "og vises ingen steder, fordi de kan peke ut enkeltpersoner (for få ansatte): andelene med master, "
-             "kravet fra 2031 og videreutdanning når det er færre saksbehandlere og ledere, og turnover og "
-             "sykefravær når gjennomsnittlig antall ansatte (eller stillinger) er lavere. Antall årsverk og "
-             "stillinger vises alltid."),
+        (
+            "",
+            f"Andeler og prosenter som bygger på færre enn {anonymity_limit(staff.CASEWORKERS_ID)} personer, lagres "
+            "som skjult (x) "
+            "og vises ingen steder, fordi de kan peke ut enkeltpersoner (for få ansatte): andelene med master, "
+            "kravet fra 2031 og videreutdanning når det er færre saksbehandlere og ledere, og turnover og "
+            "sykefravær når gjennomsnittlig antall ansatte (eller stillinger) er lavere. Antall årsverk og "
+            "stillinger vises alltid.",
+        ),
         ("h2", "Importere"),
-        ("", "Last filen opp på siden «Importer tall», eller kjør «tilstand import ansatte.xlsx». Filen kan også "
-             "lagres som CSV (semikolondelt). Importen er alt eller ingenting: ved feil får du rad og kolonne."),
+        (
+            "",
+            "Last filen opp på siden «Importer tall», eller kjør «tilstand import ansatte.xlsx». Filen kan også "
+            "lagres som CSV (semikolondelt). Importen er alt eller ingenting: ved feil får du rad og kolonne.",
+        ),
     ]
 
 
@@ -278,30 +404,56 @@ def _survey_guide() -> list[tuple[str, str]]:
     limit = anonymity_limit(survey.RESPONDENTS_ID)
     return [
         ("h1", "Veiledning: brukerundersøkelse til tilstandsrapporten"),
-        ("", "Skriv av svarfordelingen fra brukerundersøkelsen: én rad per svaralternativ på hvert spørsmål, "
-             "for barn og unge og for foreldre hver for seg."),
+        (
+            "",
+            "Skriv av svarfordelingen fra brukerundersøkelsen: én rad per svaralternativ på hvert spørsmål, "
+            "for barn og unge og for foreldre hver for seg.",
+        ),
         ("h2", "Slik fyller du ut"),
         ("", "Gruppe: «barn og unge» eller «foreldre». Dimensjon: " + ", ".join(survey.DIMENSION_NAMES) + "."),
-        ("", f"Svaralternativ: tallet på skalaen {survey.SCALE[0]}–{survey.SCALE[1]} ({survey.SCALE[1]} er best), "
-             "gjerne fulgt av teksten, f.eks. «6 Svært fornøyd». «Vet ikke» og «Ikke relevant» kan også stå."),
-        ("", "Antall: hvor mange som valgte alternativet. Antall som svarte: hvor mange i gruppen som svarte på "
-             "undersøkelsen det året, likt på alle radene for gruppen."),
+        (
+            "",
+            f"Svaralternativ: tallet på skalaen {survey.SCALE[0]}–{survey.SCALE[1]} ({survey.SCALE[1]} er best), "
+            "gjerne fulgt av teksten, f.eks. «6 Svært fornøyd». «Vet ikke» og «Ikke relevant» kan også stå.",
+        ),
+        (
+            "",
+            "Antall: hvor mange som valgte alternativet. Antall som svarte: hvor mange i gruppen som svarte på "
+            "undersøkelsen det året, likt på alle radene for gruppen.",
+        ),
         ("h2", "Slik regnes skårene ut"),
-        ("", "Skåren for en dimensjon er gjennomsnittet av alle svarene på dimensjonens spørsmål (hvert svar teller "
-             "likt). «Vet ikke» og «Ikke relevant» er ikke med. Tilgjengelighet bruker foreldrenes svar; de andre "
-             "dimensjonene bruker begge gruppene."),
+        (
+            "",
+            "Skåren for en dimensjon er gjennomsnittet av alle svarene på dimensjonens spørsmål (hvert svar teller "
+            "likt). «Vet ikke» og «Ikke relevant» er ikke med. Tilgjengelighet bruker foreldrenes svar; de andre "
+            "dimensjonene bruker begge gruppene.",
+        ),
         ("", f"«Har det bra der jeg bor» (barn og unge): andelen som svarte {survey.AGREE_FROM}–{survey.SCALE[1]}."),
         ("", "Pålitelighet, Samarbeid og Tiltaksplan kontrolleres, men lagres ikke (katalogen har ingen indikator)."),
         ("h2", "Personvern"),
-        ("", f"Bygger en skår på færre enn {limit} som svarte, lagres den som skjult (x) og vises ingen steder. "
-             "Tall for enkeltspørsmål lagres aldri."),
-        ("", "Fritekstsvar importeres aldri. Har filen en kolonne med kommentarer eller fritekst, eller lange "
-             "tekster i cellene, avvises hele filen. Slett tekstsvarene før du importerer."),
+        (
+            "",
+            f"Bygger en skår på færre enn {limit} som svarte, lagres den som skjult (x) og vises ingen steder. "
+            "Tall for enkeltspørsmål lagres aldri.",
+        ),
+        (
+            "",
+            "Fritekstsvar importeres aldri. Har filen en kolonne med kommentarer eller fritekst, eller lange "
+            "tekster i cellene, avvises hele filen. Slett tekstsvarene før du importerer.",
+        ),
     ]
 
 
-def simple_workbook(layout, headers_: list[str], formats: list[str], title: str, guide: list[tuple[str, str]],
-                    doc_title: str, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
+def simple_workbook(
+    layout,
+    headers_: list[str],
+    formats: list[str],
+    title: str,
+    guide: list[tuple[str, str]],
+    doc_title: str,
+    rows: Sequence[Sequence] = (),
+    capacity: int = CAPACITY,
+) -> Workbook:
     """A template with one data sheet (title, header, formats) and a Veiledning sheet of running text."""
     wb = Workbook()
     ws = wb.active
@@ -344,14 +496,30 @@ GUIDE_SHEET_NAME = "Veiledning"
 
 def staff_workbook(title: str = STAFF_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
     formats = ["@", "0", "0", "0.0", "0", "0.0", "0.0", "0.0", "0.0", "0", "0.0", "0", "0", "0", "0", "0.0"]
-    return simple_workbook(staff.LAYOUT, staff_headers(), formats, title, _staff_guide(),
-                           "Mal for personaltall til tilstandsrapporten", rows, capacity)
+    return simple_workbook(
+        staff.LAYOUT,
+        staff_headers(),
+        formats,
+        title,
+        _staff_guide(),
+        "Mal for personaltall til tilstandsrapporten",
+        rows,
+        capacity,
+    )
 
 
 def survey_workbook(title: str = SURVEY_TITLE, rows: Sequence[Sequence] = (), capacity: int = CAPACITY) -> Workbook:
     formats = ["@", "0", "@", "@", "@", "@", "0", "0"]
-    return simple_workbook(survey.LAYOUT, survey_headers(), formats, title, _survey_guide(),
-                           "Mal for brukerundersøkelse til tilstandsrapporten", rows, capacity)
+    return simple_workbook(
+        survey.LAYOUT,
+        survey_headers(),
+        formats,
+        title,
+        _survey_guide(),
+        "Mal for brukerundersøkelse til tilstandsrapporten",
+        rows,
+        capacity,
+    )
 
 
 def main() -> int:

@@ -20,8 +20,16 @@ import pytest
 from tests.conftest import ROOT, TEST_PASSWORD, env_flag
 
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
@@ -71,9 +79,25 @@ class Server:
         env = {**os.environ, "TILSTAND_DB": str(self.db)}
         self._log = open(self.log_path, "a")  # noqa: SIM115 - the server writes to it until stop() closes it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -160,8 +184,10 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
-                           "'[data-testid=stMain], [data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)")
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)"
+    )
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(height, 16_000)})
         page.wait_for_timeout(300)  # charts redraw for the new size
@@ -187,11 +213,14 @@ def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
     for _ in range(2):
         page.wait_for_selector(idle, state="attached", timeout=timeout_ms)
         expect(page.locator("[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon]")).to_have_count(
-            0, timeout=timeout_ms)
+            0, timeout=timeout_ms
+        )
         expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=timeout_ms)
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-            ".every(c => c.querySelector('.js-plotly-plot .main-svg'))", timeout=timeout_ms)
+            ".every(c => c.querySelector('.js-plotly-plot .main-svg'))",
+            timeout=timeout_ms,
+        )
         page.wait_for_timeout(300)
 
 
@@ -211,5 +240,6 @@ def axe(page) -> dict:
                 frame.add_script_tag(path=str(AXE_JS))
         except Exception:  # noqa: BLE001 - a frame gone or navigating away meanwhile: axe reports it if it matters
             pass
-    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                         "resultTypes: ['violations']})", WCAG_21_AA)
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_21_AA
+    )

@@ -26,11 +26,13 @@ SMALL, LARGE = "5026", "5001"  # Holtålen, Trondheim: both have sample data
 BLOCKING = ("serious", "critical")
 VIEWPORT = {"width": 1280, "height": 900}
 # English that Streamlit puts in labels and dialogs; ui/a11y.py must have turned all of it Norwegian.
-ENGLISH_UI = re.compile(r"^(Help( for .*)?|Close|Open|Search(: .*)?|Show password|Hide password|Show/hide columns.*|"
-                        r"Download as CSV.*|Fullscreen.*|Remove .*|Clear all|Clear value|Collapse sidebar|"
-                        r"Expand sidebar|Selected values|Choose an option|Sidebar|file upload|Link to heading|"
-                        r"Page not found|Drag and drop files? here|Browse files|Limit \d+MB per file.*|Increment|"
-                        r"Decrement|Skip to main content)$")
+ENGLISH_UI = re.compile(
+    r"^(Help( for .*)?|Close|Open|Search(: .*)?|Show password|Hide password|Show/hide columns.*|"
+    r"Download as CSV.*|Fullscreen.*|Remove .*|Clear all|Clear value|Collapse sidebar|"
+    r"Expand sidebar|Selected values|Choose an option|Sidebar|file upload|Link to heading|"
+    r"Page not found|Drag and drop files? here|Browse files|Limit \d+MB per file.*|Increment|"
+    r"Decrement|Skip to main content)$"
+)
 _ENGLISH_JS = """re => {
   const rx = new RegExp(re), found = [];
   for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]'))
@@ -79,12 +81,19 @@ def problems(page, name: str) -> list[str]:
     result = axe(page)
     folder = ARTIFACTS / "axe"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.json").write_text(json.dumps(
-        {"url": page.url, "violations": result["violations"]}, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"{name}: axe {len(result['violations'])} violations "
-          f"{sorted(v['impact'] or 'none' for v in result['violations'])}")
-    found = [f"{name}: {v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes'][:3]]}"
-             for v in result["violations"] if v["impact"] in BLOCKING]
+    (folder / f"{name}.json").write_text(
+        json.dumps({"url": page.url, "violations": result["violations"]}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    print(
+        f"{name}: axe {len(result['violations'])} violations "
+        f"{sorted(v['impact'] or 'none' for v in result['violations'])}"
+    )
+    found = [
+        f"{name}: {v['impact']} {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
     found += [f"{name}: English label {e}" for e in english_ui(page)]
     found += [f"{name}: the page raised {e}" for e in page.evaluate(_EXCEPTIONS_JS)]
     found += [f"{name}: chart without an accessible name {c}" for c in unnamed_charts(page)]
@@ -154,8 +163,7 @@ def test_first_run_administrator_page_has_no_serious_accessibility_problem(conte
     try:
         page = context.new_page()
         page.goto(srv.url)
-        expect(page.get_by_role("heading", name="Første oppstart: opprett administrator")).to_be_visible(
-            timeout=30_000)
+        expect(page.get_by_role("heading", name="Første oppstart: opprett administrator")).to_be_visible(timeout=30_000)
         assert problems(page, "forste_oppstart") == []
     finally:
         srv.stop()

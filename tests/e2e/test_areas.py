@@ -22,8 +22,9 @@ def _open(page, server, path: str) -> None:
 
 
 @pytest.mark.parametrize("code, name", [("5026", "Holtålen"), ("5001", "Trondheim")], ids=["small", "large"])
-def test_every_area_page_shows_headline_figures_and_charts_for_a_small_and_a_large_municipality(page, server,
-                                                                                                  code, name):
+def test_every_area_page_shows_headline_figures_and_charts_for_a_small_and_a_large_municipality(
+    page, server, code, name
+):
     for key in AREAS:
         _open(page, server, f"{key}?kommune={code}")
         expect(page.get_by_role("heading", name=f"{name}", exact=False).first).to_be_visible()

@@ -32,8 +32,9 @@ def _rows(page) -> list[list[str]]:
         grid = grids.nth(i)
         grid.scroll_into_view_if_needed()
         page.wait_for_function("g => g.querySelectorAll('td').length > 0", arg=grid.element_handle())
-        rows += grid.evaluate("g => [...g.querySelectorAll('tr')].map(r => [...r.querySelectorAll('td')]"
-                              ".map(c => c.textContent))")
+        rows += grid.evaluate(
+            "g => [...g.querySelectorAll('tr')].map(r => [...r.querySelectorAll('td')].map(c => c.textContent))"
+        )
     return [r for r in rows if r]
 
 
@@ -56,7 +57,9 @@ def test_person_picks_a_municipality_and_sees_its_profile(server, page):
     page.keyboard.type("Stjørdal")
     page.get_by_role("option", name="5035 Stjørdal").click()
     expect(page.get_by_role("heading", name="Stjørdal 2024")).to_be_visible()
-    expect(page.get_by_role("heading", name="Dekningsgrad og kapasitet").first).to_be_visible()  # stale copy while rerunning
+    expect(
+        page.get_by_role("heading", name="Dekningsgrad og kapasitet").first
+    ).to_be_visible()  # stale copy while rerunning
     expect(page.get_by_text("Eksempeldata", exact=False).first).to_be_visible()
     cells = _cells(page)
     assert any(re.fullmatch(r"\d+,\d\u00a0%", c) for c in cells), "percentages in Norwegian format"

@@ -79,7 +79,8 @@ def test_fetch_from_ssb_button_imports_through_the_same_importer(own_server, bro
         expect(tables.get_by_text("12275")).to_be_visible()
         page.get_by_role("button", name="Hent fra SSB").click()
         expect(page.get_by_text(re.compile(r"ssb_api_12275_2015-2024\.json: \d+ verdier lest")).first).to_be_visible(
-            timeout=60_000)
+            timeout=60_000
+        )
         assert fake.of("data"), "the page asked the stand-in SSB for data"
         context.close()
     finally:

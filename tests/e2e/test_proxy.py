@@ -48,16 +48,22 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     crt, pem = folder / "tilstand.crt", folder / "tilstand.key"
     crt.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption()))
+    pem.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return crt, pem
 
 
@@ -79,12 +85,15 @@ def site_config(http_port: int, https_port: int, app_port: int, crt: Path, key: 
 
 def main_config(folder: Path, site: Path) -> str:
     """What Debian's /etc/nginx/nginx.conf gives the site, in the test's own folder and in the foreground."""
-    temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
-                                                                               "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     user = "user root;\n" if os.geteuid() == 0 else ""  # a root-run test's temp folder is the root user's
-    return (f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
-            f"events {{ worker_connections 256; }}\nhttp {{\n    access_log {folder / 'access.log'};\n{temp}\n"
-            f"    include {site};\n}}\n")
+    return (
+        f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+        f"events {{ worker_connections 256; }}\nhttp {{\n    access_log {folder / 'access.log'};\n{temp}\n"
+        f"    include {site};\n}}\n"
+    )
 
 
 @dataclass
@@ -125,11 +134,17 @@ def proxy(demo_db, tmp_path_factory):
     site.write_text(site_config(http_port, https_port, app.port, *_self_signed(folder)), encoding="utf-8")
     conf = folder / "nginx.conf"
     conf.write_text(main_config(folder, site), encoding="utf-8")
-    check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [NGINX, "-t", "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
-    nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait_for(https_port, nginx, folder / "error.log")
         yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", https_port)
@@ -194,11 +209,15 @@ def test_plain_http_is_sent_to_https(proxy):
 def test_the_websocket_upgrade_passes_through(proxy):
     """The handshake Streamlit's page makes for /_stcore/stream, spoken by hand over TLS."""
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{proxy.port}\r\nUpgrade: websocket\r\n"
-               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-               f"Origin: {proxy.https}\r\n\r\n")
-    with socket.create_connection(("127.0.0.1", proxy.port), timeout=20) as raw, \
-            UNVERIFIED.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{proxy.port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        f"Origin: {proxy.https}\r\n\r\n"
+    )
+    with (
+        socket.create_connection(("127.0.0.1", proxy.port), timeout=20) as raw,
+        UNVERIFIED.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
         tls.sendall(request.encode())
         answer = tls.recv(4096).decode("latin-1")
     assert answer.startswith("HTTP/1.1 101"), answer.splitlines()[0]
@@ -206,8 +225,7 @@ def test_the_websocket_upgrade_passes_through(proxy):
 
 
 @pytest.mark.e2e
-def test_signing_in_charts_and_a_reload_work_under_the_policy_and_no_site_can_frame_the_app(
-        proxy, browser):
+def test_signing_in_charts_and_a_reload_work_under_the_policy_and_no_site_can_frame_the_app(proxy, browser):
     context = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)

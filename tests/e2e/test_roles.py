@@ -12,18 +12,50 @@ from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-AREAS = ["Dekningsgrad og kapasitet", "Kvalitet og frister", "Økonomi", "Ansatte og 10-FAKTOR", "Brukerundersøkelser",
-         "Bakgrunn"]
+AREAS = [
+    "Dekningsgrad og kapasitet",
+    "Kvalitet og frister",
+    "Økonomi",
+    "Ansatte og 10-FAKTOR",
+    "Brukerundersøkelser",
+    "Bakgrunn",
+]
 PAGES = {
     "admin": ["Forside", *AREAS, "Publiserte rapporter", "Indikatorer og kilder", "Administrasjon"],
-    "leder": ["Forside", "Tjenesteprofil", *AREAS, "Skriverom", "Importer tall", "Gjennomgang",
-              "Publiserte rapporter", "Indikatorer og kilder"],
-    "saksordforer": ["Forside", "Tjenesteprofil", *AREAS, "Gjennomgang", "Publiserte rapporter",
-                     "Indikatorer og kilder"],
+    "leder": [
+        "Forside",
+        "Tjenesteprofil",
+        *AREAS,
+        "Skriverom",
+        "Importer tall",
+        "Gjennomgang",
+        "Publiserte rapporter",
+        "Indikatorer og kilder",
+    ],
+    "saksordforer": [
+        "Forside",
+        "Tjenesteprofil",
+        *AREAS,
+        "Gjennomgang",
+        "Publiserte rapporter",
+        "Indikatorer og kilder",
+    ],
     "lesar": ["Forside", *AREAS, "Publiserte rapporter", "Indikatorer og kilder"],
 }
-URLS = ["", "skriverom", "import", "gjennomgang", "tjenesteprofil", "administrasjon", "publisert", "indikatorer",
-        "logg-inn", "skriverom?kommune=5001", "finnes-ikke", "dekningsgrad?kommune=5001"]
+URLS = [
+    "",
+    "skriverom",
+    "import",
+    "gjennomgang",
+    "tjenesteprofil",
+    "administrasjon",
+    "publisert",
+    "indikatorer",
+    "logg-inn",
+    "skriverom?kommune=5001",
+    "finnes-ikke",
+    "dekningsgrad?kommune=5001",
+]
 
 
 @pytest.fixture
@@ -65,11 +97,22 @@ def test_a_council_member_opening_every_url_gets_no_editing_control(person, serv
         page.wait_for_timeout(500)
         assert page.locator("textarea").count() == 0, path
         assert page.locator("input[type=file]").count() == 0, path
-        for label in ("Start rapporten", "Send kommentaren", "Publiser for kommunestyret", "Legg til brukeren",
-                      "Merk kapittelet som gjennomgått", "Send til gjennomgang hos saksordføreren",
-                      "Lagre for rapporten 2024"):
+        for label in (
+            "Start rapporten",
+            "Send kommentaren",
+            "Publiser for kommunestyret",
+            "Legg til brukeren",
+            "Merk kapittelet som gjennomgått",
+            "Send til gjennomgang hos saksordføreren",
+            "Lagre for rapporten 2024",
+        ):
             assert page.get_by_role("button", name=label).count() == 0, (path, label)
-        assert page.get_by_role("heading", name=re.compile("^(Skriverom|Gjennomgang|Administrasjon|Tjenesteprofil)$")).count() == 0, path
+        assert (
+            page.get_by_role(
+                "heading", name=re.compile("^(Skriverom|Gjennomgang|Administrasjon|Tjenesteprofil)$")
+            ).count()
+            == 0
+        ), path
 
 
 def test_wrong_password_says_so_without_telling_whether_the_user_exists(browser, server):
@@ -130,7 +173,9 @@ def test_leader_writes_saksordforer_reviews_leader_publishes_council_reads_the_f
 
     council = person("lesar")
     council.goto(f"{server}/publisert")
-    expect(council.get_by_role("heading", name=re.compile("Tilstandsrapport for barnevernstjenesten 2024"))).to_be_visible()
+    expect(
+        council.get_by_role("heading", name=re.compile("Tilstandsrapport for barnevernstjenesten 2024"))
+    ).to_be_visible()
     expect(council.get_by_text("Tjenesten i Trondheim holder fristene.")).to_be_visible()
     assert council.get_by_text("Kan dere si noe om ventetiden?").count() == 0  # no comments for the council
     with council.expect_download() as info:
@@ -138,7 +183,9 @@ def test_leader_writes_saksordforer_reviews_leader_publishes_council_reads_the_f
     info.value.save_as(tmp_path / "publisert.docx")
     from docx import Document
 
-    assert "Tjenesten i Trondheim holder fristene." in [p.text for p in Document(tmp_path / "publisert.docx").paragraphs]
+    assert "Tjenesten i Trondheim holder fristene." in [
+        p.text for p in Document(tmp_path / "publisert.docx").paragraphs
+    ]
     screenshot(council, "publisert")
 
     # The leader edits after publishing: the council still sees what it was given.
@@ -178,7 +225,8 @@ def test_first_start_creates_the_administrator_who_adds_a_leader_who_signs_in(br
         page = context.new_page()
         page.goto(srv.url)
         expect(page.get_by_role("heading", name="Første oppstart: opprett administrator")).to_be_visible(
-            timeout=30_000)  # the app's first run on a busy machine, as in test_accessibility
+            timeout=30_000
+        )  # the app's first run on a busy machine, as in test_accessibility
         page.get_by_label("Brukernavn (f.eks. e-postadressen)").fill("postmottak@malvik.kommune.no")
         page.get_by_label("Fullt navn").fill("Mona Malvik")
         page.get_by_label(re.compile("^Passord")).fill("et-langt-passord-2024")

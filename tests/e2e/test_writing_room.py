@@ -157,8 +157,9 @@ def test_the_nynorsk_report_downloads_as_pdf(server, browser, tmp_path):
     assert (tmp_path / "rapport.pdf").read_bytes()[:5] == b"%PDF-"
     import subprocess
 
-    text = subprocess.run(["pdftotext", str(tmp_path / "rapport.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "rapport.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = " ".join(text.split())  # the title wraps on the cover
     assert "Tilstandsrapport for barnevernstenesta" in text and "Tenesta er lita, men stabil." in text
     context.close()

@@ -32,7 +32,22 @@ from tilstand.charts._registry import (
 )
 
 __all__ = [
-    "COMPARE_ALL", "COMPARE_DEFAULT", "KINDS", "Chart", "ChartDef", "ChartTable", "Kind", "build", "build_many",
-    "for_area", "for_indicators", "for_screen", "headline_charts", "kind", "kinds_on", "page_heading", "registry",
+    "COMPARE_ALL",
+    "COMPARE_DEFAULT",
+    "KINDS",
+    "Chart",
+    "ChartDef",
+    "ChartTable",
+    "Kind",
+    "build",
+    "build_many",
+    "for_area",
+    "for_indicators",
+    "for_screen",
+    "headline_charts",
+    "kind",
+    "kinds_on",
+    "page_heading",
+    "registry",
     "without_title",
 ]

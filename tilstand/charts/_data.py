@@ -29,15 +29,23 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
         cur.close()
 
 
-def compare_rows(con: duckdb.DuckDBPyConnection, region: str, year: int, from_year: int, to_year: int,
-                 indicators: Sequence[str], peers: Sequence[str] = ()) -> list[dict[str, Any]]:
+def compare_rows(
+    con: duckdb.DuckDBPyConnection,
+    region: str,
+    year: int,
+    from_year: int,
+    to_year: int,
+    indicators: Sequence[str],
+    peers: Sequence[str] = (),
+) -> list[dict[str, Any]]:
     """The region, its comparisons and its peers with their public values, one dict per (role, region,
     indicator, year) that has an observation, and one with indicator_id None for a region without any
     (so its name is known). Keys: role (own, group, county, country, peer), region_code, region_name,
     indicator_id, year, value, status, sample, imported_at. Ordered by role, then name, indicator, year.
     """
     return Prefetch(con, region, year, indicators, peers, from_year=from_year).get(
-        indicators, from_year, to_year, with_peers=True)
+        indicators, from_year, to_year, with_peers=True
+    )
 
 
 class Prefetch:
@@ -49,8 +57,17 @@ class Prefetch:
     (the region's intermunicipal service and its members, the report year).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, region: str, year: int, indicators: Iterable[str],
-                 peers: Sequence[str] = (), *, from_year: int | None = None, service_indicators: Iterable[str] = ()):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        region: str,
+        year: int,
+        indicators: Iterable[str],
+        peers: Sequence[str] = (),
+        *,
+        from_year: int | None = None,
+        service_indicators: Iterable[str] = (),
+    ):
         indicators, service_indicators = list(indicators), list(service_indicators)
         first = year - TREND_YEARS + 1 if from_year is None else from_year
         self.regions = rows(con, "chart_regions", region=region, year=year, peers=list(peers)) if indicators else []
@@ -59,13 +76,20 @@ class Prefetch:
         self.service_values = self._values(con, self.service, service_indicators, year, year)
 
     @staticmethod
-    def _values(con: duckdb.DuckDBPyConnection, regions: list[dict], indicators: list[str], from_year: int,
-                to_year: int) -> dict[tuple[str, str], list[dict]]:
+    def _values(
+        con: duckdb.DuckDBPyConnection, regions: list[dict], indicators: list[str], from_year: int, to_year: int
+    ) -> dict[tuple[str, str], list[dict]]:
         out: dict[tuple[str, str], list[dict]] = {}
         if not regions or not indicators:
             return out
-        for v in rows(con, "chart_values", regions=list({r["region_code"] for r in regions}), indicators=indicators,
-                      from_year=from_year, to_year=to_year):
+        for v in rows(
+            con,
+            "chart_values",
+            regions=list({r["region_code"] for r in regions}),
+            indicators=indicators,
+            from_year=from_year,
+            to_year=to_year,
+        ):
             out.setdefault((v["region_code"], v["indicator_id"]), []).append(v)
         return out
 
@@ -79,25 +103,46 @@ class Prefetch:
         return _joined(self.service, self.service_values, [indicator], 0, 9999)
 
 
-def _joined(regions: list[dict], values: dict[tuple[str, str], list[dict]], indicators: Sequence[str],
-            from_year: int, to_year: int) -> list[dict[str, Any]]:
+def _joined(
+    regions: list[dict],
+    values: dict[tuple[str, str], list[dict]],
+    indicators: Sequence[str],
+    from_year: int,
+    to_year: int,
+) -> list[dict[str, Any]]:
     blank = {"indicator_id": None, "year": None, "value": None, "status": None, "sample": False, "imported_at": None}
     out: list[dict[str, Any]] = []
     for r in regions:
-        found = [v for i in sorted(indicators) for v in values.get((r["region_code"], i), ())
-                 if from_year <= v["year"] <= to_year]
+        found = [
+            v
+            for i in sorted(indicators)
+            for v in values.get((r["region_code"], i), ())
+            if from_year <= v["year"] <= to_year
+        ]
         out.extend({**r, **v} for v in found or [blank])
     return out
 
 
-def updated(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str], regions: Sequence[str], *,
-            from_year: int = 0, to_year: int = 9999) -> date | None:
+def updated(
+    con: duckdb.DuckDBPyConnection,
+    indicator_ids: Sequence[str],
+    regions: Sequence[str],
+    *,
+    from_year: int = 0,
+    to_year: int = 9999,
+) -> date | None:
     """When the newest shown value of these indicators and regions was imported (None: no shown value).
 
     Builders that already read `imported_at` with their values take the latest of those instead.
     """
-    found = rows(con, "chart_updated", indicators=list(indicator_ids), regions=list(regions),
-                 from_year=from_year, to_year=to_year)
+    found = rows(
+        con,
+        "chart_updated",
+        indicators=list(indicator_ids),
+        regions=list(regions),
+        from_year=from_year,
+        to_year=to_year,
+    )
     newest = found[0]["imported_at"] if found else None
     return newest.date() if newest else None
 
@@ -140,11 +185,18 @@ def region(con: duckdb.DuckDBPyConnection, code: str) -> Region:
 def values(con: duckdb.DuckDBPyConnection, regions: Iterable[str], indicators: Iterable[str], year: int) -> Values:
     """Public values in the report year and the year before. The regions go in as a plain list: the
     suppression macro then filters before it scans (see queries/chart_regions.sql)."""
-    df = queries.run(con, "chart_values", regions=list(dict.fromkeys(regions)), indicators=list(indicators),
-                     from_year=year - 1, to_year=year)
-    return {(v["region_code"], v["indicator_id"], v["year"]): Value(v["value"], v["status"], v["sample"],
-                                                                    v["imported_at"])
-            for v in df.iter_rows(named=True)}
+    df = queries.run(
+        con,
+        "chart_values",
+        regions=list(dict.fromkeys(regions)),
+        indicators=list(indicators),
+        from_year=year - 1,
+        to_year=year,
+    )
+    return {
+        (v["region_code"], v["indicator_id"], v["year"]): Value(v["value"], v["status"], v["sample"], v["imported_at"])
+        for v in df.iter_rows(named=True)
+    }
 
 
 def kostra_group_members(con: duckdb.DuckDBPyConnection, region: str, year: int) -> list[str]:

@@ -39,8 +39,16 @@ def wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def base_layout(title_lines: list[str], note_lines: list[str], *, legend_rows: int, height: int = HEIGHT,
-                left: int = 90, axis_title_rows: int = 0, subtitle: str | None = None) -> dict:
+def base_layout(
+    title_lines: list[str],
+    note_lines: list[str],
+    *,
+    legend_rows: int,
+    height: int = HEIGHT,
+    left: int = 90,
+    axis_title_rows: int = 0,
+    subtitle: str | None = None,
+) -> dict:
     """Layout every kind starts from: fonts, Norwegian separators, title top left, the legend and the
     note below the plot at fixed pixel distances (see `geometry`).
 
@@ -48,35 +56,72 @@ def base_layout(title_lines: list[str], note_lines: list[str], *, legend_rows: i
     such a figure keeps its title just below the top edge (a non-empty subtitle takes a title line).
     """
     lines = len(title_lines) + bool(subtitle)
-    meta = {"title_lines": lines, "note_lines": len(note_lines), "legend_rows": legend_rows,
-            "left": left, "axis_title_rows": axis_title_rows}
+    meta = {
+        "title_lines": lines,
+        "note_lines": len(note_lines),
+        "legend_rows": legend_rows,
+        "left": left,
+        "axis_title_rows": axis_title_rows,
+    }
     margin, legend_y, note_y = geometry(meta, height)
     if subtitle is None:
         # Plotly anchors a title's first line and lets further lines grow upwards out of the figure;
         # a top pad in pixels (independent of the height) keeps them inside.
-        title = {"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 1, "yanchor": "top",
-                 "pad": {"t": 10 + 26 * (len(title_lines) - 1)}, "font": {"size": TITLE_SIZE}}
+        title = {
+            "text": "<br>".join(title_lines),
+            "x": 0.015,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 10 + 26 * (len(title_lines) - 1)},
+            "font": {"size": TITLE_SIZE},
+        }
     else:
-        title = {"text": "<br>".join(title_lines), "x": 0.015, "xanchor": "left", "y": 0.98, "yanchor": "top",
-                 "font": {"size": TITLE_SIZE},
-                 "subtitle": {"text": subtitle, "font": {"size": NOTE_SIZE + 1, "color": "#444444"}}}
+        title = {
+            "text": "<br>".join(title_lines),
+            "x": 0.015,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": TITLE_SIZE},
+            "subtitle": {"text": subtitle, "font": {"size": NOTE_SIZE + 1, "color": "#444444"}},
+        }
     layout: dict = {
         "template": "none",
         "title": title,
         "font": {"family": FONT, "size": FONT_SIZE, "color": "#222222"},
         "separators": f",{fmt.NBSP}",  # decimal comma, (non-breaking) space between thousands
-        "paper_bgcolor": "white", "plot_bgcolor": "white",
-        "height": height, "margin": margin,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "height": height,
+        "margin": margin,
         "showlegend": legend_rows > 0,
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top", "traceorder": "normal",
-                   "font": {"size": FONT_SIZE - 1}, "y": legend_y},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "traceorder": "normal",
+            "font": {"size": FONT_SIZE - 1},
+            "y": legend_y,
+        },
         "meta": {"tilstand": meta},
     }
     if note_lines:
-        layout["annotations"] = [{
-            "text": "<br>".join(note_lines), "xref": "paper", "yref": "paper", "x": 0, "xanchor": "left",
-            "y": note_y, "yanchor": "top", "align": "left", "showarrow": False,
-            "font": {"size": NOTE_SIZE, "color": "#333333"}}]
+        layout["annotations"] = [
+            {
+                "text": "<br>".join(note_lines),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "xanchor": "left",
+                "y": note_y,
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": NOTE_SIZE, "color": "#333333"},
+            }
+        ]
     return layout
 
 

@@ -66,9 +66,17 @@ def registry() -> tuple[ChartDef, ...]:
     for r in csv.DictReader(text.splitlines()):
         ids = tuple(r["indicators"].split())
         first = indicators.get(ids[0]) if ids else None
-        out.append(ChartDef(id=r["id"], chapter=r["chapter"], kind=r["kind"], indicators=ids,
-                            title_nb=_title(r, "nb", first), title_nn=_title(r, "nn", first),
-                            report=r["report"].strip() == "yes"))
+        out.append(
+            ChartDef(
+                id=r["id"],
+                chapter=r["chapter"],
+                kind=r["kind"],
+                indicators=ids,
+                title_nb=_title(r, "nb", first),
+                title_nn=_title(r, "nn", first),
+                report=r["report"].strip() == "yes",
+            )
+        )
     return tuple(out)
 
 
@@ -86,8 +94,9 @@ def for_area(indicator_ids: Iterable[str], kinds: Iterable[str] | None = None) -
     with `kinds`, only charts of those kinds. The area pages show these."""
     wanted = set(indicator_ids)
     allowed = set(kinds) if kinds is not None else None
-    return [c for c in registry()
-            if c.indicators and set(c.indicators) <= wanted and (allowed is None or c.kind in allowed)]
+    return [
+        c for c in registry() if c.indicators and set(c.indicators) <= wanted and (allowed is None or c.kind in allowed)
+    ]
 
 
 @dataclass(frozen=True)

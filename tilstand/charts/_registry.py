@@ -23,9 +23,18 @@ from tilstand.words import LANGUAGES
 
 
 class Builder(Protocol):
-    def __call__(self, con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-                 compare: Sequence[str] = ..., peers: Sequence[str] = ..., prefetch: Prefetch | None = ...
-                 ) -> Chart: ...
+    def __call__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        chart: ChartDef,
+        region: str,
+        year: int,
+        language: str,
+        *,
+        compare: Sequence[str] = ...,
+        peers: Sequence[str] = ...,
+        prefetch: Prefetch | None = ...,
+    ) -> Chart: ...
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,17 @@ def headline_charts(indicator: str) -> list[ChartDef]:
     return out
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str = "nb", *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
-          ) -> Chart:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    region: str,
+    year: int,
+    language: str = "nb",
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+    prefetch: Prefetch | None = None,
+) -> Chart:
     """The chart for one municipality and report year, in the report language ('nb' or 'nn').
 
     `compare` picks the comparisons (see COMPARE_ALL); `peers` is the leader's peer set (municipality
@@ -92,13 +109,28 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     if chart.kind not in KINDS_TABLE:
         raise ValueError(f"unknown chart kind {chart.kind!r} in chart {chart.id!r}; expected one of {KINDS}")
     peers = tuple(dict.fromkeys(p for p in peers if p != region))
-    return KINDS_TABLE[chart.kind].build(con, chart, region, year, language, compare=tuple(compare), peers=peers,
-                                         prefetch=prefetch if KINDS_TABLE[chart.kind].reads else None)
+    return KINDS_TABLE[chart.kind].build(
+        con,
+        chart,
+        region,
+        year,
+        language,
+        compare=tuple(compare),
+        peers=peers,
+        prefetch=prefetch if KINDS_TABLE[chart.kind].reads else None,
+    )
 
 
-def build_many(con: duckdb.DuckDBPyConnection, defs: Sequence[ChartDef], region: str, year: int,
-               language: str = "nb", *, compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = ()
-               ) -> list[Chart]:
+def build_many(
+    con: duckdb.DuckDBPyConnection,
+    defs: Sequence[ChartDef],
+    region: str,
+    year: int,
+    language: str = "nb",
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+) -> list[Chart]:
     """Several charts for one region and year, in the given order, the same as `build` one by one; the
     kinds that read the same rows (Kind.reads) share one read of the database instead of one each."""
     peers = tuple(dict.fromkeys(p for p in peers if p != region))
@@ -106,8 +138,10 @@ def build_many(con: duckdb.DuckDBPyConnection, defs: Sequence[ChartDef], region:
     shared = {i for d in defs if reads[d.id] == "compare" for i in d.indicators}
     service = {i for d in defs if reads[d.id] == "service" for i in d.indicators}
     prefetch = Prefetch(con, region, year, shared, peers, service_indicators=service) if shared or service else None
-    return [build(con, d, region, year, language, compare=compare, peers=peers,
-                  prefetch=prefetch if reads[d.id] else None) for d in defs]
+    return [
+        build(con, d, region, year, language, compare=compare, peers=peers, prefetch=prefetch if reads[d.id] else None)
+        for d in defs
+    ]
 
 
 def for_screen(chart: Chart) -> Chart:

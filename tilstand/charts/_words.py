@@ -96,7 +96,9 @@ def about(definition: str, source_line: str, latest: date | datetime | None, lan
     parts = []
     definition = definition.strip()
     if definition:
-        parts.append(f"{words.t('chart.definition', language)}: {definition}" + ("" if definition.endswith(".") else "."))
+        parts.append(
+            f"{words.t('chart.definition', language)}: {definition}" + ("" if definition.endswith(".") else ".")
+        )
     parts.append(source_line)
     if latest is not None:
         day = latest.date() if isinstance(latest, datetime) else latest

@@ -48,8 +48,13 @@ def detect(data: bytes, file_name: str) -> str:
     return sources.detect(data, file_name).name
 
 
-def read(path: str | Path, *, source: str | None = None, data: bytes | None = None,
-         mapping: Sequence[MappingRow] | None = None) -> PreparedImport:
+def read(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    data: bytes | None = None,
+    mapping: Sequence[MappingRow] | None = None,
+) -> PreparedImport:
     """Parse and validate one file; InputError on any problem. Touches no database."""
     path = Path(path)
     if data is None:
@@ -76,18 +81,36 @@ def read(path: str | Path, *, source: str | None = None, data: bytes | None = No
 
 def _check_size(size: int, path: Path) -> None:
     if size > MAX_BYTES:
-        raise InputError(path, None, None, f"filen er {sheet.megabytes(size)}; største tillatte er "
-                         f"{sheet.megabytes(MAX_BYTES)}. Last ned et mindre utvalg (færre år eller regioner), "
-                         "eller del filen opp.")
+        raise InputError(
+            path,
+            None,
+            None,
+            f"filen er {sheet.megabytes(size)}; største tillatte er "
+            f"{sheet.megabytes(MAX_BYTES)}. Last ned et mindre utvalg (færre år eller regioner), "
+            "eller del filen opp.",
+        )
 
 
-def write(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor, sample: bool = False,
-          imported_by: str | None = None) -> ImportResult:
+def write(
+    con: duckdb.DuckDBPyConnection,
+    prepared: PreparedImport,
+    *,
+    actor: Actor,
+    sample: bool = False,
+    imported_by: str | None = None,
+) -> ImportResult:
     p = prepared.parsed
     started = time.perf_counter()
     result = load.write(  # the observations are tuples already: load.write hands them to polars as rows
-        con, data=prepared.data, file_name=prepared.path.name, source=p.source, observations=p.observations,
-        regions=list(p.regions.values()), ssb_table=p.table, sample=sample or p.sample, imported_by=imported_by,
+        con,
+        data=prepared.data,
+        file_name=prepared.path.name,
+        source=p.source,
+        observations=p.observations,
+        regions=list(p.regions.values()),
+        ssb_table=p.table,
+        sample=sample or p.sample,
+        imported_by=imported_by,
         actor=actor,
     )
     _log_import(p, result, time.perf_counter() - started)
@@ -98,18 +121,35 @@ def _log_import(p: Parsed, result: ImportResult, seconds: float) -> None:
     """Source, table, how many regions and values, the import's id and how long it took; never the file's name
     (it may name a person) nor any of its rows."""
     if result.already_imported:
-        log.info("import skipped: %s file already imported (import %s)", p.source,
-                 (result.previous_import or (None,))[0])
+        log.info(
+            "import skipped: %s file already imported (import %s)", p.source, (result.previous_import or (None,))[0]
+        )
         return
     regions = len({o.region_code for o in p.observations})
-    log.info("imported %s%s: %d values for %d regions, %d new, %d changed, import %s, %.2f s", p.source,
-             f" table {p.table}" if p.table else "", result.rows, regions, result.inserted, result.updated,
-             result.import_id, seconds)
+    log.info(
+        "imported %s%s: %d values for %d regions, %d new, %d changed, import %s, %.2f s",
+        p.source,
+        f" table {p.table}" if p.table else "",
+        result.rows,
+        regions,
+        result.inserted,
+        result.updated,
+        result.import_id,
+        seconds,
+    )
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Actor, source: str | None = None,
-                sample: bool = False, imported_by: str | None = None, data: bytes | None = None,
-                mapping: Sequence[MappingRow] | None = None) -> ImportResult:
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    actor: Actor,
+    source: str | None = None,
+    sample: bool = False,
+    imported_by: str | None = None,
+    data: bytes | None = None,
+    mapping: Sequence[MappingRow] | None = None,
+) -> ImportResult:
     """Import one file all-or-nothing; InputError (nothing written) on bad input."""
     prepared = read(path, source=source, data=data, mapping=mapping)
     return write(con, prepared, actor=actor, sample=sample, imported_by=imported_by)
@@ -117,5 +157,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, actor: Acto
 
 def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedImport, *, actor: Actor) -> load.Preview:
     """What importing a read file would change, as the person may see it, without writing anything."""
-    return load.preview(con, data=prepared.data, actor=actor, source=prepared.parsed.source,
-                        file_name=prepared.path.name, observations=prepared.parsed.observations)
+    return load.preview(
+        con,
+        data=prepared.data,
+        actor=actor,
+        source=prepared.parsed.source,
+        file_name=prepared.path.name,
+        observations=prepared.parsed.observations,
+    )

@@ -82,23 +82,62 @@ MAX_CSV_ROWS = 100_000  # a national download of one indicator is ~15,000 rows; 
 # The monitor's hidden/missing marks. Hidden is our own 'x' (Bufdir hid it), not SSB's ':' — the reader
 # is told who hid a number, and «skjult av SSB» would be wrong for a Bufdir figure. Bufdir's «..» (and an
 # empty cell) is hidden or missing, which nobody can tell apart: its own status.
-BUFDIR_BLANKS = {"": HIDDEN_OR_MISSING, "..": HIDDEN_OR_MISSING, "x": SUPPRESSED, "*": SUPPRESSED,
-                 "**": SUPPRESSED}
+BUFDIR_BLANKS = {"": HIDDEN_OR_MISSING, "..": HIDDEN_OR_MISSING, "x": SUPPRESSED, "*": SUPPRESSED, "**": SUPPRESSED}
 
-REGION_CODE_COLUMNS = ("kommunenummer", "kommunenr", "kommunenr.", "knr", "regionkode", "geografikode",
-                       "kode", "region nr", "regionnummer")
-REGION_NAME_COLUMNS = ("kommune", "kommunenavn", "geografi", "region", "regionnavn", "enhet", "tjeneste",
-                       "barnevernstjeneste", "navn", "rapporteringsenhet", "område")
+REGION_CODE_COLUMNS = (
+    "kommunenummer",
+    "kommunenr",
+    "kommunenr.",
+    "knr",
+    "regionkode",
+    "geografikode",
+    "kode",
+    "region nr",
+    "regionnummer",
+)
+REGION_NAME_COLUMNS = (
+    "kommune",
+    "kommunenavn",
+    "geografi",
+    "region",
+    "regionnavn",
+    "enhet",
+    "tjeneste",
+    "barnevernstjeneste",
+    "navn",
+    "rapporteringsenhet",
+    "område",
+)
 INDICATOR_COLUMNS = ("indikator", "indikatornavn", "indikator-id", "indikatorid", "indikator id")
 YEAR_COLUMNS = ("år", "aar", "ar", "periode", "tid", "tidsperiode", "year")
 HALF_COLUMNS = ("halvår", "halvar", "halvaar")
 MEASURE_COLUMNS = ("måltall", "maltall", "visning", "enhet for verdi", "måleenhet", "type")
-SHARE_COLUMNS = ("andel (prosent)", "andel", "prosent", "andel (%)", "andel %", "prosentandel", "andel (promille)",
-                 "per 1000", "pr. 1000", "per 1 000")
+SHARE_COLUMNS = (
+    "andel (prosent)",
+    "andel",
+    "prosent",
+    "andel (%)",
+    "andel %",
+    "prosentandel",
+    "andel (promille)",
+    "per 1000",
+    "pr. 1000",
+    "per 1 000",
+)
 COUNT_COLUMNS = ("antall",)
 VALUE_COLUMNS = ("verdi", "value", "tall")
-SERVICE_WORDS = ("barnevernstjenesten", "barnevernstjeneste", "barneverntjenesten", "barneverntjeneste",
-                 "barnevernet", "barnevern", "interkommunale", "interkommunal", "iks", "og")
+SERVICE_WORDS = (
+    "barnevernstjenesten",
+    "barnevernstjeneste",
+    "barneverntjenesten",
+    "barneverntjeneste",
+    "barnevernet",
+    "barnevern",
+    "interkommunale",
+    "interkommunal",
+    "iks",
+    "og",
+)
 COUNTRY_NAMES = ("landet", "norge", "hele landet", "landet i alt")
 
 
@@ -121,15 +160,25 @@ class MappingRow:
 
 # ---------------------------------------------------------------- reference data
 
+
 @cache
 def mapping() -> tuple[MappingRow, ...]:
     text = files("tilstand.data").joinpath("bufdir_mapping.csv").read_text(encoding="utf-8")
     out = []
     for r in csv.DictReader(text.splitlines()):
         split = lambda s: tuple(x.strip() for x in s.split("|") if x.strip())  # noqa: E731
-        out.append(MappingRow(split(r["monitor_id"]), r["code"].strip(), split(r["titles"]),
-                              tuple(int(h) for h in split(r["half"])), split(r["measure"]),
-                              r["indicator_id"].strip(), r["confidence"], r["note"]))
+        out.append(
+            MappingRow(
+                split(r["monitor_id"]),
+                r["code"].strip(),
+                split(r["titles"]),
+                tuple(int(h) for h in split(r["half"])),
+                split(r["measure"]),
+                r["indicator_id"].strip(),
+                r["confidence"],
+                r["note"],
+            )
+        )
     return tuple(out)
 
 
@@ -186,8 +235,16 @@ def _service_key(name: str) -> str:
 # ---------------------------------------------------------------- detection
 
 _SSB_TITLE = re.compile(r"\b\d{5}\s*:")
-_BUFDIR_HEADER_WORDS = ("indikator", "kommunenummer", "geografi", "andel (prosent)", "halvår", "kommunemonitor",
-                        "bufdir", "periode")
+_BUFDIR_HEADER_WORDS = (
+    "indikator",
+    "kommunenummer",
+    "geografi",
+    "andel (prosent)",
+    "halvår",
+    "kommunemonitor",
+    "bufdir",
+    "periode",
+)
 
 
 def looks_like_bufdir(data: bytes) -> bool:
@@ -249,8 +306,12 @@ def _split_csv(text: str, delim: str, file: str = "", limit: int | None = None) 
             if limit is not None and len(out) == limit:
                 break
             if len(out) == MAX_CSV_ROWS:
-                raise InputError(file, None, None, f"filen har mer enn {number(MAX_CSV_ROWS)} rader. Last ned "
-                                 "én indikator om gangen, eller færre år.")
+                raise InputError(
+                    file,
+                    None,
+                    None,
+                    f"filen har mer enn {number(MAX_CSV_ROWS)} rader. Last ned én indikator om gangen, eller færre år.",
+                )
             out.append((reader.line_num, row))
     except csv.Error:
         return []
@@ -266,9 +327,14 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, Row]]:
             best = rows
             break
     if best is None:
-        raise InputError(file, None, None, "finner ingen overskriftsrad med en regionkolonne (Kommune, "
-                         "Kommunenummer, Geografi …) og år, periode eller indikator. Er dette en nedlasting "
-                         "fra Bufdirs kommunemonitor?")
+        raise InputError(
+            file,
+            None,
+            None,
+            "finner ingen overskriftsrad med en regionkolonne (Kommune, "
+            "Kommunenummer, Geografi …) og år, periode eller indikator. Er dette en nedlasting "
+            "fra Bufdirs kommunemonitor?",
+        )
     return best
 
 
@@ -279,8 +345,9 @@ def _xlsx_rows(data: bytes, file: str, limit: int | None = None) -> list[tuple[i
         raise InputError(file, None, None, "Excel-filer kan ikke leses her (openpyxl mangler).") from None
     try:
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise InputError(file, None, None, "Excel-filen er skadet eller avkortet (ikke en gyldig .xlsx). "
-                             "Last den ned på nytt.")
+            raise InputError(
+                file, None, None, "Excel-filen er skadet eller avkortet (ikke en gyldig .xlsx). Last den ned på nytt."
+            )
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             ws = wb.worksheets[0]
@@ -295,9 +362,14 @@ def _xlsx_rows(data: bytes, file: str, limit: int | None = None) -> list[tuple[i
     except InputError:
         raise
     except Exception as e:  # openpyxl and zipfile raise many kinds for a damaged file
-        raise InputError(file, None, None, "Excel-filen kan ikke leses (skadet, avkortet, passordbeskyttet "
-                         f"eller ikke .xlsx: {type(e).__name__}). Last den ned på nytt, eller lagre den som "
-                         "CSV.") from e
+        raise InputError(
+            file,
+            None,
+            None,
+            "Excel-filen kan ikke leses (skadet, avkortet, passordbeskyttet "
+            f"eller ikke .xlsx: {type(e).__name__}). Last den ned på nytt, eller lagre den som "
+            "CSV.",
+        ) from e
 
 
 def _xlsx_value(cell) -> object:
@@ -314,7 +386,8 @@ def _xlsx_value(cell) -> object:
 def _says_sample(titles: list[str], rows: list[tuple[int, Row]]) -> bool:
     """Eksempeldata in a title or any text cell (cell by cell: the whole file is never one string)."""
     return any("eksempeldata" in t.lower() for t in titles) or any(
-        "eksempeldata" in c.lower() for _, r in rows for c in r if isinstance(c, str))
+        "eksempeldata" in c.lower() for _, r in rows for c in r if isinstance(c, str)
+    )
 
 
 def _text(v: object) -> str:
@@ -332,10 +405,14 @@ _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})\s*[-/ ]?\s*h([12])$"), lambda m: (int(m[1]), int(m[2]))),
     (re.compile(r"^(\d{4})\s*[-/,]?\s*([12])\.?\s*(?:halvår|halvar|halvdel)$"), lambda m: (int(m[1]), int(m[2]))),
     (re.compile(r"^([12])\.?\s*(?:halvår|halvar|halvdel)\s*[-/,]?\s*(\d{4})$"), lambda m: (int(m[2]), int(m[1]))),
-    (re.compile(r"^(første|andre)\s+(?:halvår|halvdel)\s*[-/,]?\s*(\d{4})$"),
-     lambda m: (int(m[2]), 1 if m[1] == "første" else 2)),
-    (re.compile(r"^(\d{4})\s*[-/,]?\s*(første|andre)\s+(?:halvår|halvdel)$"),
-     lambda m: (int(m[1]), 1 if m[2] == "første" else 2)),
+    (
+        re.compile(r"^(første|andre)\s+(?:halvår|halvdel)\s*[-/,]?\s*(\d{4})$"),
+        lambda m: (int(m[2]), 1 if m[1] == "første" else 2),
+    ),
+    (
+        re.compile(r"^(\d{4})\s*[-/,]?\s*(første|andre)\s+(?:halvår|halvdel)$"),
+        lambda m: (int(m[1]), 1 if m[2] == "første" else 2),
+    ),
 )
 
 
@@ -397,17 +474,25 @@ def _find_header(rows: Sequence[Row]) -> Header | None:
         name_col = next((j for j, h in enumerate(low) if h in REGION_NAME_COLUMNS), None)
         if code_col is None and name_col is None:
             continue
-        period_cols = [(j, p) for j, c in enumerate(row) if j not in (code_col, name_col)
-                       and (p := parse_period(c)) is not None]
-        value_cols = [(j, _measure_word(h) if h not in VALUE_COLUMNS else None) for j, h in enumerate(low)
-                      if h in VALUE_COLUMNS or (h in SHARE_COLUMNS or h in COUNT_COLUMNS or h.startswith("andel ("))]
+        period_cols = [
+            (j, p) for j, c in enumerate(row) if j not in (code_col, name_col) and (p := parse_period(c)) is not None
+        ]
+        value_cols = [
+            (j, _measure_word(h) if h not in VALUE_COLUMNS else None)
+            for j, h in enumerate(low)
+            if h in VALUE_COLUMNS or (h in SHARE_COLUMNS or h in COUNT_COLUMNS or h.startswith("andel ("))
+        ]
         header = Header(
-            at=i, names=names, code_col=code_col, name_col=name_col,
+            at=i,
+            names=names,
+            code_col=code_col,
+            name_col=name_col,
             indicator_col=next((j for j, h in enumerate(low) if h in INDICATOR_COLUMNS), None),
             year_col=next((j for j, h in enumerate(low) if h in YEAR_COLUMNS), None),
             half_col=next((j for j, h in enumerate(low) if h in HALF_COLUMNS), None),
             measure_col=next((j for j, h in enumerate(low) if h in MEASURE_COLUMNS), None),
-            value_cols=value_cols, period_cols=period_cols,
+            value_cols=value_cols,
+            period_cols=period_cols,
         )
         if period_cols or header.year_col is not None or header.indicator_col is not None:
             return header
@@ -416,14 +501,19 @@ def _find_header(rows: Sequence[Row]) -> Header | None:
 
 # ---------------------------------------------------------------- mapping lookups
 
+
 def _find_rows(text: str, rows: Sequence[MappingRow]) -> list[MappingRow]:
     key = _norm(text)
     found = [m for m in rows if key in m.keys()]  # noqa: SIM118 - MappingRow.keys() is its own method, not a dict's
     if not found:  # "1039 Fristbrudd …" or "3A Fristbrudd …": an id or code before the title
         m = re.match(r"^(\d{4}|[1-4][a-g])\s*[-:]?\s+(.+)$", key)
         if m:
-            found = [r for r in rows if m[1] in r.keys() and _norm(m[2]) in r.keys()] or \
-                    [r for r in rows if m[1] in r.keys()]  # noqa: SIM118 - as above
+            # MappingRow.keys() is its own method, not a dict's (as above)
+            found = [r for r in rows if m[1] in r.keys() and _norm(m[2]) in r.keys()] or [  # noqa: SIM118
+                r
+                for r in rows
+                if m[1] in r.keys()  # noqa: SIM118
+            ]
     return found
 
 
@@ -440,14 +530,20 @@ def _title_indicator(titles: list[str], rows: Sequence[MappingRow]) -> tuple[str
 
 # ---------------------------------------------------------------- the parser
 
+
 def parse_file(data: bytes, file_name: str, rows: Sequence[MappingRow] | None = None) -> Parsed:
     try:
         return _parse(data, file_name, mapping() if rows is None else rows)
     except InputError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError) as e:
-        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som en "
-                         f"nedlasting fra Bufdirs kommunemonitor ({type(e).__name__}).") from e
+        raise InputError(
+            file_name,
+            None,
+            None,
+            "filen har en oppbygning Tilstand ikke kjenner igjen som en "
+            f"nedlasting fra Bufdirs kommunemonitor ({type(e).__name__}).",
+        ) from e
 
 
 def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
@@ -455,8 +551,13 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     numbered = _xlsx_rows(data, file) if is_xlsx else _csv_rows(data, file)
     header = _find_header([r for _, r in numbered])
     if header is None:
-        raise InputError(file, None, None, "finner ingen overskriftsrad med en regionkolonne (Kommune, "
-                         "Kommunenummer, Geografi …) og år, periode eller indikator.")
+        raise InputError(
+            file,
+            None,
+            None,
+            "finner ingen overskriftsrad med en regionkolonne (Kommune, "
+            "Kommunenummer, Geografi …) og år, periode eller indikator.",
+        )
     titles = [" ".join(_text(c) for c in r if _text(c)) for _, r in numbered[: header.at]]
     titles = [t for t in titles if t]
     header_line = numbered[header.at][0]
@@ -464,17 +565,33 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     wide = bool(header.period_cols) and header.year_col is None
     if not wide:
         if header.year_col is None:
-            raise InputError(file, header_line, None, "finner verken en kolonne «År»/«Periode» eller kolonner "
-                             "med år eller halvår i overskriften (f.eks. «2024» eller «2024 1. halvår»).")
+            raise InputError(
+                file,
+                header_line,
+                None,
+                "finner verken en kolonne «År»/«Periode» eller kolonner "
+                "med år eller halvår i overskriften (f.eks. «2024» eller «2024 1. halvår»).",
+            )
         if header.indicator_col is None and not title_indicator:
-            raise InputError(file, header_line, "Indikator", "kolonnen «Indikator» mangler, og ingen linje over "
-                             "overskriften navngir en indikator fra kommunemonitoren.")
+            raise InputError(
+                file,
+                header_line,
+                "Indikator",
+                "kolonnen «Indikator» mangler, og ingen linje over "
+                "overskriften navngir en indikator fra kommunemonitoren.",
+            )
         if not header.value_cols:
-            raise InputError(file, header_line, None, "finner ingen verdikolonne: bruk «Andel (prosent)», "
-                             "«Antall» eller «Verdi».")
+            raise InputError(
+                file, header_line, None, "finner ingen verdikolonne: bruk «Andel (prosent)», «Antall» eller «Verdi»."
+            )
     elif header.indicator_col is None and not title_indicator:
-        raise InputError(file, header_line, "Indikator", "finner ikke hvilken indikator tallene gjelder: legg "
-                         "til en kolonne «Indikator» eller en tittellinje med indikatornavnet over overskriften.")
+        raise InputError(
+            file,
+            header_line,
+            "Indikator",
+            "finner ikke hvilken indikator tallene gjelder: legg "
+            "til en kolonne «Indikator» eller en tittellinje med indikatornavnet over overskriften.",
+        )
     width = len(header.names)
     grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]] = {}
     fields: dict[tuple[str, str, int], str] = {}  # where each value stands, for a message about it
@@ -483,31 +600,48 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
     skipped = 0
     skipped_what: dict[str, int] = {}
     indicators = catalog.indicators()
-    for line, row in numbered[header.at + 1:]:
+    for line, row in numbered[header.at + 1 :]:
         if not any(_text(c) for c in row):
             continue
         row = list(row) + [None] * (width - len(row))
         if len([c for c in row[width:] if _text(c)]):
-            raise InputError(file, line, None, f"raden har flere utfylte kolonner ({len(row)}) enn overskriften "
-                             f"({width}). Er skilletegnet riktig?")
+            raise InputError(
+                file,
+                line,
+                None,
+                f"raden har flere utfylte kolonner ({len(row)}) enn overskriften ({width}). Er skilletegnet riktig?",
+            )
         ref = _region(row, header, file, line)
         ind_text = _text(row[header.indicator_col]) if header.indicator_col is not None else title_indicator
         if not ind_text:
-            raise InputError(file, line, header.names[header.indicator_col] if header.indicator_col is not None
-                             else "Indikator", "indikatoren mangler.")
+            raise InputError(
+                file,
+                line,
+                header.names[header.indicator_col] if header.indicator_col is not None else "Indikator",
+                "indikatoren mangler.",
+            )
         candidates = _find_rows(ind_text, maps)
         if not candidates:
             shown = ind_text if len(ind_text) <= 80 else ind_text[:80] + "…"
-            raise InputError(file, line, "Indikator", f"ukjent indikator «{shown}». Tilstand kjenner "
-                             "kommunemonitorens indikatorer ved navn, id (f.eks. 1039) eller kode (f.eks. 3A); "
-                             "nye navn legges til i tilstand/data/bufdir_mapping.csv.")
+            raise InputError(
+                file,
+                line,
+                "Indikator",
+                f"ukjent indikator «{shown}». Tilstand kjenner "
+                "kommunemonitorens indikatorer ved navn, id (f.eks. 1039) eller kode (f.eks. 3A); "
+                "nye navn legges til i tilstand/data/bufdir_mapping.csv.",
+            )
         row_measure = None
         if header.measure_col is not None:
             row_measure = _measure_word(_text(row[header.measure_col]))
             if row_measure is None and _text(row[header.measure_col]):
-                raise InputError(file, line, header.names[header.measure_col],
-                                 f"«{_text(row[header.measure_col])}» sier ikke om tallet er en andel eller et "
-                                 "antall. Bruk «Andel» eller «Antall».")
+                raise InputError(
+                    file,
+                    line,
+                    header.names[header.measure_col],
+                    f"«{_text(row[header.measure_col])}» sier ikke om tallet er en andel eller et "
+                    "antall. Bruk «Andel» eller «Antall».",
+                )
         cells: list[tuple[int, tuple[int, int | None], str | None]]  # (column, (year, half), measure)
         if wide:
             cells = [(col, period, None) for col, period in header.period_cols]
@@ -516,17 +650,29 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
             year_col = header.year_col
             period = parse_period(row[year_col])
             if period is None:
-                raise InputError(file, line, header.names[year_col],
-                                 f"«{_text(row[year_col])[:40]}» er ikke et år eller halvår (bruk f.eks. "
-                                 "«2024», «2024 1. halvår» eller «2024-H2»).")
+                raise InputError(
+                    file,
+                    line,
+                    header.names[year_col],
+                    f"«{_text(row[year_col])[:40]}» er ikke et år eller halvår (bruk f.eks. "
+                    "«2024», «2024 1. halvår» eller «2024-H2»).",
+                )
             if header.half_col is not None:
                 half = _parse_half(row[header.half_col])
                 if half == -1:
-                    raise InputError(file, line, header.names[header.half_col],
-                                     f"«{_text(row[header.half_col])[:40]}» er ikke et halvår (bruk 1 eller 2).")
+                    raise InputError(
+                        file,
+                        line,
+                        header.names[header.half_col],
+                        f"«{_text(row[header.half_col])[:40]}» er ikke et halvår (bruk 1 eller 2).",
+                    )
                 if half is not None and period[1] is not None and half != period[1]:
-                    raise InputError(file, line, header.names[header.half_col],
-                                     f"halvåret ({half}) stemmer ikke med perioden («{_text(row[year_col])}»).")
+                    raise InputError(
+                        file,
+                        line,
+                        header.names[header.half_col],
+                        f"halvåret ({half}) stemmer ikke med perioden («{_text(row[year_col])}»).",
+                    )
                 period = (period[0], period[1] or half)
             cells = [(col, period, measure) for col, measure in header.value_cols]
         for col, (year, half), measure in cells:
@@ -534,9 +680,14 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
             field_name = header.names[col]
             period_field = field_name if wide else header.names[year_col]  # where the period is written
             if measure is None:
-                raise InputError(file, line, field_name, "sier ikke om tallene er andeler eller antall. Gi "
-                                 "kolonnen navnet «Andel (prosent)» eller «Antall», eller legg til en kolonne "
-                                 "«Måltall» med andel eller antall.")
+                raise InputError(
+                    file,
+                    line,
+                    field_name,
+                    "sier ikke om tallene er andeler eller antall. Gi "
+                    "kolonnen navnet «Andel (prosent)» eller «Antall», eller legg til en kolonne "
+                    "«Måltall» med andel eller antall.",
+                )
             if not 1990 <= year <= 2100:
                 raise InputError(file, line, period_field, f"«{year}» er ikke et gyldig årstall.")
             raw = row[col]
@@ -551,13 +702,19 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
                 continue
             ind = indicators.get(target.indicator_id)
             if ind is None:
-                raise InputError(file, line, field_name, f"koblingen peker på en indikator som ikke finnes: "
-                                 f"{target.indicator_id}.")
+                raise InputError(
+                    file, line, field_name, f"koblingen peker på en indikator som ikke finnes: {target.indicator_id}."
+                )
             _check_range(value, ind.unit, file, line, field_name)
             key = (target.indicator_id, ref.code, year)
             if key in grouped:
-                raise InputError(file, line, field_name, f"samme indikator ({target.indicator_id}), region "
-                                 f"({ref.code}) og år ({year}) står også på rad {grouped[key][0]}.")
+                raise InputError(
+                    file,
+                    line,
+                    field_name,
+                    f"samme indikator ({target.indicator_id}), region "
+                    f"({ref.code}) og år ({year}) står også på rad {grouped[key][0]}.",
+                )
             grouped[key] = (line, value, status)
             fields[key] = field_name
             if value is not None:
@@ -565,18 +722,28 @@ def _parse(data: bytes, file: str, maps: Sequence[MappingRow]) -> Parsed:
             found_regions.setdefault(ref.code, ref)
     if not grouped:
         if skipped:
-            raise InputError(file, None, None, "ingen av tallene i filen hører til indikatorer Tilstand lagrer "
-                             f"fra Bufdir ({'; '.join(sorted(skipped_what))}).")
+            raise InputError(
+                file,
+                None,
+                None,
+                "ingen av tallene i filen hører til indikatorer Tilstand lagrer "
+                f"fra Bufdir ({'; '.join(sorted(skipped_what))}).",
+            )
         raise InputError(file, None, None, "filen har en overskrift, men ingen datarader.")
     notes = [f"{n} tall hoppet over: {why}" for why, n in sorted(skipped_what.items())]
     notes += _bases(grouped, fields, rounding, file, {m.indicator_id for m in maps if m.indicator_id})
     notes += _one_half_only(grouped, maps)
     observations = [Observation(i, r, y, v, s) for (i, r, y), (_, v, s) in grouped.items()]
     return Parsed(
-        file_name=Path(file).name, source="bufdir_xlsx" if is_xlsx else "bufdir_csv",
-        title=titles[0] if titles else "Bufdir kommunemonitor", sample=_says_sample(titles, numbered),
-        observations=observations, regions=found_regions, skipped_cells=skipped,
-        unmapped_contents=sorted(skipped_what), notes=notes,
+        file_name=Path(file).name,
+        source="bufdir_xlsx" if is_xlsx else "bufdir_csv",
+        title=titles[0] if titles else "Bufdir kommunemonitor",
+        sample=_says_sample(titles, numbered),
+        observations=observations,
+        regions=found_regions,
+        skipped_cells=skipped,
+        unmapped_contents=sorted(skipped_what),
+        notes=notes,
     )
 
 
@@ -591,7 +758,7 @@ def _half_unit(value: float) -> float:
     """Half the last decimal a share is written with: 12.5 was rounded to within 0.05."""
     for d in range(0, 7):
         if abs(round(value, d) - value) < 1e-9:
-            return 0.5 * 10 ** -d
+            return 0.5 * 10**-d
     return 0.5e-7
 
 
@@ -616,9 +783,13 @@ def _bases_for(share: float, count: float, factor: float, half: float | None = N
     return [n for n in range(max(lo, int(count), 1), hi + 1) if abs(count * factor / n - share) <= h]
 
 
-def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
-           fields: dict[tuple[str, str, int], str], rounding: dict[tuple[str, str, int], float], file: str,
-           stored: set[str]) -> list[str]:
+def _bases(
+    grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
+    fields: dict[tuple[str, str, int], str],
+    rounding: dict[tuple[str, str, int], float],
+    file: str,
+    stored: set[str],
+) -> list[str]:
     """The monitor shows a share and its count (andel, antall) but not always the base. A base the file does
     not give is computed where the share and count pin it to one whole number (3 breaches at 10,3 % are 29
     concluded investigations; 40 at 12,5 % could be 319, 320 or 321), so the year's figure can be built from
@@ -627,8 +798,12 @@ def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | No
     added: dict[str, int] = {}
     unclear: dict[str, int] = {}
     for rel in catalog.relations():
-        if rel.kind != "ratio" or len(rel.numerator) != 1 or len(rel.denominator) != 1 or \
-                not {rel.indicator, *rel.inputs} <= stored:
+        if (
+            rel.kind != "ratio"
+            or len(rel.numerator) != 1
+            or len(rel.denominator) != 1
+            or not {rel.indicator, *rel.inputs} <= stored
+        ):
             continue
         base_id = rel.denominator[0]
         for (ind, region, year), (line, share, _) in list(grouped.items()):
@@ -642,24 +817,31 @@ def _bases(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | No
                 n = given[1]
                 if n and abs(count * rel.factor / n - share) > (half or _half_unit(share)) + 1e-9:
                     unit = " %" if inds[ind].unit == "percent" else ""
-                    raise InputError(file, line, fields[(ind, region, year)], f"andelen {_typed(share, half)}{unit} "
-                                     f"stemmer ikke med antallet {number(count)} og «{inds[base_id].name_nb}» "
-                                     f"{number(n)} (rad {given[0]}): {number(count)} av {number(n)} er "
-                                     f"{number(count * rel.factor / n, 1)}{unit}. Kontroller at kolonnene ikke er "
-                                     "forskjøvet.")
+                    raise InputError(
+                        file,
+                        line,
+                        fields[(ind, region, year)],
+                        f"andelen {_typed(share, half)}{unit} "
+                        f"stemmer ikke med antallet {number(count)} og «{inds[base_id].name_nb}» "
+                        f"{number(n)} (rad {given[0]}): {number(count)} av {number(n)} er "
+                        f"{number(count * rel.factor / n, 1)}{unit}. Kontroller at kolonnene ikke er "
+                        "forskjøvet.",
+                    )
                 continue
             if bases is not None and len(bases) == 1:
                 grouped[(base_id, region, year)] = (line, float(bases[0]), None)
                 added[base_id] = added.get(base_id, 0) + 1
             elif bases is not None:
                 unclear[base_id] = unclear.get(base_id, 0) + 1
-    return ([f"{n} tall for «{inds[i].name_nb}» regnet ut fra andel og antall" for i, n in sorted(added.items())]
-            + [f"{n} tall for «{inds[i].name_nb}» kunne ikke regnes ut entydig fra andel og antall (andelen er "
-               "avrundet)" for i, n in sorted(unclear.items())])
+    return [f"{n} tall for «{inds[i].name_nb}» regnet ut fra andel og antall" for i, n in sorted(added.items())] + [
+        f"{n} tall for «{inds[i].name_nb}» kunne ikke regnes ut entydig fra andel og antall (andelen er avrundet)"
+        for i, n in sorted(unclear.items())
+    ]
 
 
-def _one_half_only(grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]],
-                   maps: Sequence[MappingRow]) -> list[str]:
+def _one_half_only(
+    grouped: dict[tuple[str, str, int], tuple[int, float | None, str | None]], maps: Sequence[MappingRow]
+) -> list[str]:
     """Region-years where the file has one half-year of a figure whose year is built from both halves: the
     year's share stays missing until the other half is imported (from this or another file), since one
     half is not the year. Said, so a leader importing the spring's figures is not surprised."""
@@ -671,16 +853,18 @@ def _one_half_only(grouped: dict[tuple[str, str, int], tuple[int, float | None, 
         if not inputs <= set(half_of):
             continue
         halves: dict[tuple[str, int], set[int]] = {}
-        for (ind, region, year) in grouped:
+        for ind, region, year in grouped:
             if ind in inputs:
                 halves.setdefault((region, year), set()).add(half_of[ind])
         lone = sorted((y, r, next(iter(h))) for (r, y), h in halves.items() if len(h) == 1)
         if lone:
             y, r, h = lone[0]
-            notes.append(f"«{inds[d.indicator_id].name_nb}» for hele året regnes ut først når begge halvår er "
-                         f"importert: filen har bare ett av halvårene for {number(len(lone))} "
-                         f"{'kombinasjon' if len(lone) == 1 else 'kombinasjoner'} av region og år (f.eks. {r}, "
-                         f"{h}. halvår {y})")
+            notes.append(
+                f"«{inds[d.indicator_id].name_nb}» for hele året regnes ut først når begge halvår er "
+                f"importert: filen har bare ett av halvårene for {number(len(lone))} "
+                f"{'kombinasjon' if len(lone) == 1 else 'kombinasjoner'} av region og år (f.eks. {r}, "
+                f"{h}. halvår {y})"
+            )
     return notes
 
 
@@ -694,26 +878,45 @@ def _skip_reason(target: MappingRow | None, text: str, half: int | None, measure
     return f"{text[:60]} ({measure}) er ikke i katalogen"
 
 
-def _pick(candidates: list[MappingRow], half: int | None, measure: str, text: str, year: int, file: str,
-          line: int, field_name: str) -> tuple[MappingRow | None, int | None]:
+def _pick(
+    candidates: list[MappingRow],
+    half: int | None,
+    measure: str,
+    text: str,
+    year: int,
+    file: str,
+    line: int,
+    field_name: str,
+) -> tuple[MappingRow | None, int | None]:
     halves = {h for m in candidates for h in m.halves}
     yearly = any(not m.halves for m in candidates)
     if half is None:
         if halves and not yearly:
             if len(halves) > 1:
-                raise InputError(file, line, field_name, f"«{text[:60]}» er et halvårstall, men perioden "
-                                 f"«{year}» sier ikke hvilket halvår. Last ned med halvår (f.eks. «{year} "
-                                 "2. halvår»).")
+                raise InputError(
+                    file,
+                    line,
+                    field_name,
+                    f"«{text[:60]}» er et halvårstall, men perioden "
+                    f"«{year}» sier ikke hvilket halvår. Last ned med halvår (f.eks. «{year} "
+                    "2. halvår»).",
+                )
             half = next(iter(halves))
         by_half = [m for m in candidates if not m.halves] or [m for m in candidates if half in m.halves]
     else:
         by_half = [m for m in candidates if half in m.halves]
         if not by_half:
             if yearly and not halves:
-                raise InputError(file, line, field_name, f"«{text[:60]}» er et årstall, men perioden er "
-                                 f"{half}. halvår {year}.")
-            raise InputError(file, line, field_name, f"«{text[:60]}» gjelder {' og '.join(map(str, sorted(halves)))}"
-                             f". halvår, men perioden er {half}. halvår {year}.")
+                raise InputError(
+                    file, line, field_name, f"«{text[:60]}» er et årstall, men perioden er {half}. halvår {year}."
+                )
+            raise InputError(
+                file,
+                line,
+                field_name,
+                f"«{text[:60]}» gjelder {' og '.join(map(str, sorted(halves)))}"
+                f". halvår, men perioden er {half}. halvår {year}.",
+            )
     chosen = [m for m in by_half if measure in m.measures]
     return (chosen[0] if chosen else None), half
 
@@ -721,8 +924,12 @@ def _pick(candidates: list[MappingRow], half: int | None, measure: str, text: st
 def _value(raw: object, file: str, line: int, field_name: str) -> tuple[float | None, str | None]:
     if isinstance(raw, (bool, datetime, date)):
         shown = raw.strftime("%d.%m.%Y") if isinstance(raw, (datetime, date)) else ("SANN" if raw else "USANN")
-        raise InputError(file, line, field_name, f"«{shown}» er ikke et tall (Excel har gjort cellen om til "
-                         "dato eller sannhetsverdi).")
+        raise InputError(
+            file,
+            line,
+            field_name,
+            f"«{shown}» er ikke et tall (Excel har gjort cellen om til dato eller sannhetsverdi).",
+        )
     if isinstance(raw, (int, float)):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return None, ".."
@@ -743,8 +950,12 @@ def _check_range(value: float | None, unit: str, file: str, line: int, field_nam
     if value < 0:
         raise InputError(file, line, field_name, f"{shown} er negativt; andeler og antall kan ikke være under 0.")
     if unit == "percent" and value > 100:
-        raise InputError(file, line, field_name, f"{shown} er over 100, men indikatoren er en andel i prosent. "
-                         "Er kolonnene for andel og antall byttet om?")
+        raise InputError(
+            file,
+            line,
+            field_name,
+            f"{shown} er over 100, men indikatoren er en andel i prosent. Er kolonnene for andel og antall byttet om?",
+        )
     if unit == "per_1000" and value > 1000:
         raise InputError(file, line, field_name, f"{shown} er over 1000, men indikatoren er per 1 000 barn.")
 
@@ -771,30 +982,52 @@ def _region(row: Row, header: Header, file: str, line: int) -> regions.RegionRef
         try:
             ref = regions.parse(code, name)
         except ValueError:
-            raise InputError(file, line, field_name, f"ukjent kommunenummer «{m[2]}». Bruk kommunenummer med "
-                             "fire siffer, f.eks. «5001 Trondheim».") from None
+            raise InputError(
+                file,
+                line,
+                field_name,
+                f"ukjent kommunenummer «{m[2]}». Bruk kommunenummer med fire siffer, f.eks. «5001 Trondheim».",
+            ) from None
         if ref is None:
             raise InputError(file, line, field_name, f"«{text[:40]}» er ikke en kommune eller tjeneste.")
         # Five digits are a district that lost its leading zero; only Oslo's (0301xx) begin with one.
         if len(m[2]) == 5 and not ref.code.startswith("0301"):
-            raise InputError(file, line, field_name, f"ukjent kommunenummer «{m[2]}». Bruk kommunenummer med "
-                             "fire siffer, f.eks. «5001 Trondheim».")
+            raise InputError(
+                file,
+                line,
+                field_name,
+                f"ukjent kommunenummer «{m[2]}». Bruk kommunenummer med fire siffer, f.eks. «5001 Trondheim».",
+            )
         known = reg.by_code.get(ref.code)
         if known:
             if name and _norm(name) not in _name_keys(known[0]) and not (_name_keys(name) & _name_keys(known[0])):
-                raise InputError(file, line, field_name, f"kommunenummer {ref.code} er {known[0]}, men navnet "
-                                 f"i filen er «{name[:40]}». Kontroller at kolonnene ikke er forskjøvet.")
+                raise InputError(
+                    file,
+                    line,
+                    field_name,
+                    f"kommunenummer {ref.code} er {known[0]}, men navnet "
+                    f"i filen er «{name[:40]}». Kontroller at kolonnene ikke er forskjøvet.",
+                )
             return regions.RegionRef(ref.code, known[0], known[1], False)
         return ref
     key = _norm(text)
     codes = reg.by_name.get(key) or reg.by_name.get(_service_key(text)) or set()
     if len(codes) > 1:
-        raise InputError(file, line, field_name, f"«{text[:40]}» passer på flere regioner "
-                         f"({', '.join(sorted(codes))}). Bruk kommunenummer.")
+        raise InputError(
+            file,
+            line,
+            field_name,
+            f"«{text[:40]}» passer på flere regioner ({', '.join(sorted(codes))}). Bruk kommunenummer.",
+        )
     if not codes:
-        raise InputError(file, line, field_name, f"ukjent region «{text[:40]}». Bruk kommunenummer (f.eks. "
-                         "«5001 Trondheim»), et kommunenavn fra regionregisteret eller navnet på en "
-                         "interkommunal barnevernstjeneste.")
+        raise InputError(
+            file,
+            line,
+            field_name,
+            f"ukjent region «{text[:40]}». Bruk kommunenummer (f.eks. "
+            "«5001 Trondheim»), et kommunenavn fra regionregisteret eller navnet på en "
+            "interkommunal barnevernstjeneste.",
+        )
     code = next(iter(codes))
     if code in reg.services:
         return regions.RegionRef(code, reg.services[code], "service", False)

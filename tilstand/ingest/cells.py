@@ -61,9 +61,12 @@ def parse_number(raw: str, *, file: str, row: int, field_name: str) -> tuple[flo
     if _NUMBER.match(text):
         return float(text.replace(",", ".")), None
     shown = raw if len(raw) <= 40 else raw[:40] + "…"
-    raise InputError(file, row, field_name,
-                     f"«{shown}» er ikke et tall. Bruk desimalkomma (87,5) eller et av SSBs symboler "
-                     "(. .. ... : -).")
+    raise InputError(
+        file,
+        row,
+        field_name,
+        f"«{shown}» er ikke et tall. Bruk desimalkomma (87,5) eller et av SSBs symboler (. .. ... : -).",
+    )
 
 
 def decode_text(data: bytes, file: str, *, not_text: str, resave: str = "Lagre den på nytt som «CSV UTF-8».") -> str:
@@ -84,8 +87,9 @@ def decode_text(data: bytes, file: str, *, not_text: str, resave: str = "Lagre d
         return data.decode("cp1252")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(file, line, None, "ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 "
-                         f"(cp1252). {resave}") from None
+        raise InputError(
+            file, line, None, f"ukjent tegnkoding: filen er verken UTF-8 eller Windows-1252 (cp1252). {resave}"
+        ) from None
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # as io.StringIO(newline="") splits, without its copy
@@ -98,12 +102,22 @@ def lines(text: str, file: str) -> Iterator[str]:
     for n, match in enumerate(_LINE.finditer(text), start=1):
         line = match.group()
         if len(line) > MAX_LINE_CHARS:
-            raise InputError(file, n, None, f"linjen er over {number(MAX_LINE_CHARS)} tegn lang. Det er ingen "
-                             "tabell Tilstand kjenner; sjekk at det er riktig fil.")
+            raise InputError(
+                file,
+                n,
+                None,
+                f"linjen er over {number(MAX_LINE_CHARS)} tegn lang. Det er ingen "
+                "tabell Tilstand kjenner; sjekk at det er riktig fil.",
+            )
         yield line
 
 
 def too_many_cells(file: str, row: int | None = None) -> InputError:
     """One message for an SSB table bigger than any Tilstand needs, from either parser."""
-    return InputError(file, row, None, f"filen har mer enn {number(MAX_SSB_CELLS)} verdier, flere enn noen tabell "
-                      "Tilstand trenger. Last ned færre år, regioner eller statistikkvariabler.")
+    return InputError(
+        file,
+        row,
+        None,
+        f"filen har mer enn {number(MAX_SSB_CELLS)} verdier, flere enn noen tabell "
+        "Tilstand trenger. Last ned færre år, regioner eller statistikkvariabler.",
+    )

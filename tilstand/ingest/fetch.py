@@ -31,17 +31,22 @@ Progress = Callable[[float, str], None]  # (share done 0..1, what is happening),
 
 # --- regions ----------------------------------------------------------------------------------------------
 
+
 def own_regions(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[str]:
     """'own': the municipalities the person may import for; for the command line (and '*' grants) the
     municipalities the database has reports or roles for."""
     allowed = actor.regions("import")
     if allowed is None:
         cur = con.cursor()
-        allowed = [r[0] for r in cur.execute(
-            """SELECT region_code FROM report
+        allowed = [
+            r[0]
+            for r in cur.execute(
+                """SELECT region_code FROM report
                UNION SELECT coalesce(m.region_code, g.region_code) FROM role_grant g
                LEFT JOIN service_member m ON m.service_id = g.region_code WHERE g.region_code <> '*'
-               ORDER BY 1""").fetchall()]
+               ORDER BY 1"""
+            ).fetchall()
+        ]
     out = []
     for code in allowed:
         try:
@@ -51,8 +56,13 @@ def own_regions(con: duckdb.DuckDBPyConnection, actor: Actor) -> list[str]:
         if ref is not None and ref.kind == "municipality":
             out.append(ref.code)
     if not out:
-        raise InputError(None, None, "--regions", "fant ingen egne kommuner (ingen rapporter eller roller i "
-                         "databasen). Oppgi kommunenumre, f.eks. --regions 5001,5006.")
+        raise InputError(
+            None,
+            None,
+            "--regions",
+            "fant ingen egne kommuner (ingen rapporter eller roller i "
+            "databasen). Oppgi kommunenumre, f.eks. --regions 5001,5006.",
+        )
     return sorted(set(out))
 
 
@@ -69,7 +79,9 @@ def with_comparisons(con: duckdb.DuckDBPyConnection, codes: Sequence[str], years
             continue
         groups = cur.execute(
             """SELECT DISTINCT group_code FROM kostra_membership WHERE region_code = ? AND valid_from <= ?
-               AND (valid_to IS NULL OR valid_to >= ?) ORDER BY 1""", [ref.code, years[1], years[0]]).fetchall()
+               AND (valid_to IS NULL OR valid_to >= ?) ORDER BY 1""",
+            [ref.code, years[1], years[0]],
+        ).fetchall()
         out += [g[0] for g in groups]
         county = cur.execute("SELECT county_code FROM region WHERE code = ?", [ref.code]).fetchone()
         out.append(county[0] if county and county[0] else ref.code[:2])
@@ -78,6 +90,7 @@ def with_comparisons(con: duckdb.DuckDBPyConnection, codes: Sequence[str], years
 
 
 # --- the public functions ---------------------------------------------------------------------------------
+
 
 def tables_needed() -> list[str]:
     """Every SSB table the catalogue maps, in table-number order."""
@@ -101,8 +114,9 @@ class Fetched:
     warnings: list[str]
 
 
-def fetch_table(client: Client, table: str, wanted_regions: Sequence[str], years: tuple[int, int],
-                progress: Progress | None = None) -> Fetched:
+def fetch_table(
+    client: Client, table: str, wanted_regions: Sequence[str], years: tuple[int, int], progress: Progress | None = None
+) -> Fetched:
     """Metadata, the query (split when large), the answer merged and read. Writes nothing."""
     before = client.requests
     meta = client.metadata(table)
@@ -128,8 +142,13 @@ def _check_tables(tables: Sequence[str]) -> list[str]:
     for t in tables:
         t = str(t).strip()
         if t not in known:
-            raise InputError(None, None, "tabell", f"SSB-tabell «{t}» er ikke koblet til indikatorkatalogen. "
-                             f"Tilstand kan hente tabellene {', '.join(known)}.")
+            raise InputError(
+                None,
+                None,
+                "tabell",
+                f"SSB-tabell «{t}» er ikke koblet til indikatorkatalogen. "
+                f"Tilstand kan hente tabellene {', '.join(known)}.",
+            )
         out.append(t)
     if not out:
         raise InputError(None, None, "tabell", "ingen tabeller valgt. Oppgi tabellnumre eller bruk --all.")
@@ -161,8 +180,9 @@ class FetchOutcome:
         if not self.failed:
             return []
         done = f"{len(self.results)} av {len(self.results) + len(self.failed)} tabeller ble importert"
-        return ([f"{done}; disse ble ikke importert (ingenting er endret for dem):"]
-                + [f"Tabell {f.table}: {f.reason}" for f in self.failed])
+        return [f"{done}; disse ble ikke importert (ingenting er endret for dem):"] + [
+            f"Tabell {f.table}: {f.reason}" for f in self.failed
+        ]
 
 
 def _reason(e: TilstandError) -> str:
@@ -172,10 +192,19 @@ def _reason(e: TilstandError) -> str:
     return text.replace(" Ingenting er endret.", "").strip()
 
 
-def fetch_tables(con: duckdb.DuckDBPyConnection, actor: Actor, tables: list[str], regions: list[str],
-                 years: tuple[int, int], *, base_url: str | None = None, timeout: float = 20,
-                 progress: Progress | None = None, comparisons: bool = True,
-                 client: Client | None = None) -> FetchOutcome:
+def fetch_tables(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    tables: list[str],
+    regions: list[str],
+    years: tuple[int, int],
+    *,
+    base_url: str | None = None,
+    timeout: float = 20,
+    progress: Progress | None = None,
+    comparisons: bool = True,
+    client: Client | None = None,
+) -> FetchOutcome:
     """Fetch `tables` from SSB for `regions` (plus their KOSTRA group, county and the country unless
     comparisons=False) and `years` (from, to), and import each table that fetched and read, all-or-nothing.
 
@@ -214,6 +243,7 @@ def fetch_tables(con: duckdb.DuckDBPyConnection, actor: Actor, tables: list[str]
 
         def part(share: float, text: str, n: int = n) -> None:
             say((n + share) / (len(tables) + 1), text)
+
         part(0.0, f"Tabell {table}: henter metadata fra SSB")
         try:
             fetched.append(fetch_table(client, table, wanted, (lo, hi), part))
@@ -241,8 +271,13 @@ def _parse_region(code: str) -> regions.RegionRef | None:
     try:
         return regions.parse(code)
     except ValueError:
-        raise InputError(None, None, "--regions", f"ukjent regionkode «{code}». Bruk kommunenummer "
-                         "(4 siffer), fylkesnummer, 0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
+        raise InputError(
+            None,
+            None,
+            "--regions",
+            f"ukjent regionkode «{code}». Bruk kommunenummer "
+            "(4 siffer), fylkesnummer, 0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).",
+        ) from None
 
 
 def _plain(code: str) -> str | None:
@@ -258,5 +293,17 @@ def parse_regions(con: duckdb.DuckDBPyConnection, actor: Actor, text: str) -> li
     return [c for c in (p.strip() for p in text.replace(";", ",").replace(" ", ",").split(",")) if c]
 
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "Client", "FetchError", "FetchOutcome", "TableFailure", "fetch_tables",
-           "file_name", "own_regions", "parse_regions", "tables_needed", "with_comparisons"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "Client",
+    "FetchError",
+    "FetchOutcome",
+    "TableFailure",
+    "fetch_tables",
+    "file_name",
+    "own_regions",
+    "parse_regions",
+    "tables_needed",
+    "with_comparisons",
+]

@@ -28,8 +28,13 @@ def _load(data: bytes, file: str) -> dict[str, Any]:
     if data.count(b",") > MAX_ITEMS:
         raise too_many_cells(file)
     if data.count(b"{") + data.count(b"[") > MAX_CONTAINERS:  # `[{},{},…]` would cost 25 bytes a byte in json.loads
-        raise InputError(file, None, None, f"filen har over {number(MAX_CONTAINERS)} JSON-objekter og -lister; et "
-                         "datasett fra SSBs API har noen titalls. Last ned filen på nytt fra SSB.")
+        raise InputError(
+            file,
+            None,
+            None,
+            f"filen har over {number(MAX_CONTAINERS)} JSON-objekter og -lister; et "
+            "datasett fra SSBs API har noen titalls. Last ned filen på nytt fra SSB.",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -37,24 +42,37 @@ def _load(data: bytes, file: str) -> dict[str, Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(file, e.lineno, None,
-                         f"filen er ikke gyldig JSON (feil ved tegn {e.colno} på linjen). "
-                         "Er nedlastingen avbrutt? Last ned filen på nytt.") from e
+        raise InputError(
+            file,
+            e.lineno,
+            None,
+            f"filen er ikke gyldig JSON (feil ved tegn {e.colno} på linjen). "
+            "Er nedlastingen avbrutt? Last ned filen på nytt.",
+        ) from e
     if not isinstance(doc, dict):
         raise InputError(file, None, None, "filen er JSON, men ikke et JSON-stat-datasett fra SSB.")
     if "dataset" in doc and isinstance(doc["dataset"], dict):  # JSON-stat 1.x
         ds = doc["dataset"]
         dims = ds.get("dimension", {})
-        doc = {**ds, "id": dims.get("id"), "size": dims.get("size"), "role": dims.get("role", {}),
-               "dimension": {k: v for k, v in dims.items() if k not in ("id", "size", "role")}}
+        doc = {
+            **ds,
+            "id": dims.get("id"),
+            "size": dims.get("size"),
+            "role": dims.get("role", {}),
+            "dimension": {k: v for k, v in dims.items() if k not in ("id", "size", "role")},
+        }
     return doc
 
 
 def _require(doc: dict, key: str, kind: type, file: str) -> Any:
     v = doc.get(key)
     if not isinstance(v, kind):
-        raise InputError(file, None, key, f"JSON-stat-feltet «{key}» mangler eller har feil form. "
-                         "Filen ser ikke ut som et datasett fra SSBs API.")
+        raise InputError(
+            file,
+            None,
+            key,
+            f"JSON-stat-feltet «{key}» mangler eller har feil form. Filen ser ikke ut som et datasett fra SSBs API.",
+        )
     return v
 
 
@@ -96,8 +114,12 @@ def table_id(doc: dict[str, Any], file: str) -> tuple[str, str]:
     ext = doc.get("extension") or {}
     table = str((ext.get("px") or {}).get("tableid") or "") or table_id_from_title(title)
     if not table:
-        raise InputError(file, None, "label", "finner ikke SSB-tabellnummeret (verken i extension.px.tableid "
-                         "eller i begynnelsen av «label»).")
+        raise InputError(
+            file,
+            None,
+            "label",
+            "finner ikke SSB-tabellnummeret (verken i extension.px.tableid eller i begynnelsen av «label»).",
+        )
     return table, title
 
 
@@ -114,9 +136,12 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     ids = _require(doc, "id", list, file)
     size = _require(doc, "size", list, file)
     dims = _require(doc, "dimension", dict, file)
-    if (len(ids) != len(size) or len(set(map(str, ids))) != len(ids)
-            or any(not isinstance(i, str) or not isinstance(dims.get(i), dict) for i in ids)
-            or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in size)):
+    if (
+        len(ids) != len(size)
+        or len(set(map(str, ids))) != len(ids)
+        or any(not isinstance(i, str) or not isinstance(dims.get(i), dict) for i in ids)
+        or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in size)
+    ):
         raise InputError(file, None, "id", "«id», «size» og «dimension» i JSON-stat-filen stemmer ikke overens.")
     raw_role = doc.get("role")
     role: dict[str, Any] = raw_role if isinstance(raw_role, dict) else {}
@@ -127,8 +152,12 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     metric_dim = _pick(ids, role.get("metric"), METRIC_DIM_IDS, dim_labels)
     for name, d in (("region", region_dim), ("tid/år", time_dim), ("statistikkvariabel", metric_dim)):
         if d is None:
-            raise InputError(file, None, "dimension", f"tabell {table} har ingen {name}-dimensjon; "
-                             "Tilstand trenger region, år og statistikkvariabel.")
+            raise InputError(
+                file,
+                None,
+                "dimension",
+                f"tabell {table} har ingen {name}-dimensjon; Tilstand trenger region, år og statistikkvariabel.",
+            )
     cats = [_categories(dims[i], i, file) for i in ids]
     if [len(c) for c in cats] != [int(s) if isinstance(s, int) else -1 for s in size]:
         raise InputError(file, None, "size", "«size» stemmer ikke med antall kategorier i dimensjonene.")
@@ -143,16 +172,25 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
     if not isinstance(values, list):
         raise InputError(file, None, "value", "«value» mangler i JSON-stat-filen.")
     if len(values) != n:
-        raise InputError(file, None, "value", f"filen har {len(values)} verdier, men dimensjonene gir {n}. "
-                         "Filen er trolig avkortet; last den ned på nytt.")
+        raise InputError(
+            file,
+            None,
+            "value",
+            f"filen har {len(values)} verdier, men dimensjonene gir {n}. "
+            "Filen er trolig avkortet; last den ned på nytt.",
+        )
     status = doc.get("status") or {}
     every = None  # one status for every cell
     if isinstance(status, list):
         status = {str(i): s for i, s in enumerate(status) if s}
     elif isinstance(status, str):
         status, every = {}, status
-    out = ParsedTable(table=table, title=title, source="ssb_jsonstat",
-                      notes=[str(x) for x in (doc.get("note") or []) if isinstance(x, str)])
+    out = ParsedTable(
+        table=table,
+        title=title,
+        source="ssb_jsonstat",
+        notes=[str(x) for x in (doc.get("note") or []) if isinstance(x, str)],
+    )
     pos = {d: ids.index(d) for d in (region_dim, time_dim, metric_dim)}
     at_region, at_time, at_metric = pos[region_dim], pos[time_dim], pos[metric_dim]
     others = [i for i in ids if i not in pos]
@@ -167,14 +205,16 @@ def cells(doc: dict[str, Any], file: str) -> ParsedTable:
             if sym is None:
                 sym = ".."
             elif sym not in SSB_SYMBOLS:
-                raise InputError(file, flat + 1, "status",
-                                 f"ukjent SSB-symbol «{sym}» ({_where(combo, at_region, at_time)}).")
+                raise InputError(
+                    file, flat + 1, "status", f"ukjent SSB-symbol «{sym}» ({_where(combo, at_region, at_time)})."
+                )
             value = 0.0 if sym == "-" else None
         elif type(raw) is float or type(raw) is int:
             value, sym = float(raw), None
         elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise InputError(file, flat + 1, "value",
-                             f"«{str(raw)[:40]}» er ikke et tall ({_where(combo, at_region, at_time)}).")
+            raise InputError(
+                file, flat + 1, "value", f"«{str(raw)[:40]}» er ikke et tall ({_where(combo, at_region, at_time)})."
+            )
         else:
             value, sym = float(raw), None
         year_code = combo[at_time][0]

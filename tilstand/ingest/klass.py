@@ -66,24 +66,31 @@ class KlassError(TilstandError):
 
 
 def corresponds_url(base_url: str, year: int) -> str:
-    query = urllib.parse.urlencode({"targetClassificationId": KOSTRA_GROUPS, "from": f"{year}-01-01",
-                                    "language": "nb"})
+    query = urllib.parse.urlencode({"targetClassificationId": KOSTRA_GROUPS, "from": f"{year}-01-01", "language": "nb"})
     return f"{base_url.rstrip('/')}/classifications/{MUNICIPALITIES}/corresponds?{query}"
 
 
 def _advice(url: str) -> str:
-    return ("Prøv igjen senere, eller hent svaret på en maskin med nett, med "
-            f"curl -H \"Accept: application/json\" \"{url}\" -o klass.json, og les det inn med "
-            "tilstand fetch-klass --file klass.json. Ingenting er endret.")
+    return (
+        "Prøv igjen senere, eller hent svaret på en maskin med nett, med "
+        f'curl -H "Accept: application/json" "{url}" -o klass.json, og les det inn med '
+        "tilstand fetch-klass --file klass.json. Ingenting er endret."
+    )
 
 
 def _no_contact(url: str, reason: str) -> KlassError:
     return KlassError(f"Fikk ikke kontakt med SSBs Klass (KOSTRA-grupper): {reason}. {_advice(url)}", offline=True)
 
 
-HTTP_NB = {400: "Klass avviste spørringen (400)", 403: "Klass avviste spørringen (403)",
-           429: "for mange spørringer til SSB (429)", 500: "feil hos SSB (500)", 502: "SSB svarte ikke (502)",
-           503: "Klass er midlertidig utilgjengelig (503)", 504: "SSB svarte ikke i tide (504)"}
+HTTP_NB = {
+    400: "Klass avviste spørringen (400)",
+    403: "Klass avviste spørringen (403)",
+    429: "for mange spørringer til SSB (429)",
+    500: "feil hos SSB (500)",
+    502: "SSB svarte ikke (502)",
+    503: "Klass er midlertidig utilgjengelig (503)",
+    504: "SSB svarte ikke i tide (504)",
+}
 
 
 @dataclass
@@ -105,9 +112,11 @@ class Client(Transport):
             return KlassError(
                 f"SSBs Klass har ingen kobling fra kommuner ({MUNICIPALITIES}) til KOSTRA-grupper "
                 f"({KOSTRA_GROUPS}) for hele tiden fra 1. januar {year} (404){_error_text(e)}. Velg et "
-                "senere år med --year. Ingenting er endret.")
-        return KlassError(f"{reason}{_error_text(e)}. Kontroller --base-url og --year, eller meld "
-                          "feilen. Ingenting er endret.")
+                "senere år med --year. Ingenting er endret."
+            )
+        return KlassError(
+            f"{reason}{_error_text(e)}. Kontroller --base-url og --year, eller meld feilen. Ingenting er endret."
+        )
 
     def _no_contact(self, asked: tuple[str, int], reason: str) -> Exception:
         return _no_contact(asked[0], reason)
@@ -121,8 +130,10 @@ class Client(Transport):
             except (OSError, EOFError, zlib.error) as e:
                 raise _no_contact(url, f"svaret ble avbrutt underveis ({e})") from None
         if len(raw) > MAX_RESPONSE_BYTES:
-            raise KlassError(f"svaret fra Klass er større enn {MAX_RESPONSE_BYTES // 2**20} MB; det ventes under "
-                             "1 MB. Kontroller --base-url. Ingenting er endret.")
+            raise KlassError(
+                f"svaret fra Klass er større enn {MAX_RESPONSE_BYTES // 2**20} MB; det ventes under "
+                "1 MB. Kontroller --base-url. Ingenting er endret."
+            )
         return raw
 
 
@@ -140,6 +151,7 @@ def _error_text(e: urllib.error.HTTPError) -> str:
 
 
 # --- the answer -> memberships ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Membership:
@@ -178,13 +190,22 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        raise InputError(file, None, "svar", "er ikke gyldig JSON (avbrutt eller skadet underveis?). Klass "
-                         "svarer med JSON bare når det blir bedt om det (Accept: application/json); XML og CSV "
-                         "leses ikke.") from None
+        raise InputError(
+            file,
+            None,
+            "svar",
+            "er ikke gyldig JSON (avbrutt eller skadet underveis?). Klass "
+            "svarer med JSON bare når det blir bedt om det (Accept: application/json); XML og CSV "
+            "leses ikke.",
+        ) from None
     items = doc.get("correspondenceItems") if isinstance(doc, dict) else None
     if not isinstance(items, list):
-        raise InputError(file, None, "correspondenceItems", "mangler: dette er ikke et svar fra Klass sin "
-                         "corresponds-tjeneste (kommuner 131 til KOSTRA-grupper 112).")
+        raise InputError(
+            file,
+            None,
+            "correspondenceItems",
+            "mangler: dette er ikke et svar fra Klass sin corresponds-tjeneste (kommuner 131 til KOSTRA-grupper 112).",
+        )
     out: list[Membership] = []
     for n, it in enumerate(items, 1):
         if not isinstance(it, dict):
@@ -195,11 +216,20 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
         if source == "9999":  # «Uoppgitt»
             continue
         if not isinstance(target, str) or not _GROUP.fullmatch(target):
-            raise InputError(file, n, "targetCode", f"«{target}» er ingen KOSTRA-gruppe (EKGnn). Er "
-                             f"targetClassificationId {KOSTRA_GROUPS}?")
+            raise InputError(
+                file,
+                n,
+                "targetCode",
+                f"«{target}» er ingen KOSTRA-gruppe (EKGnn). Er targetClassificationId {KOSTRA_GROUPS}?",
+            )
         if "validFrom" not in it:
-            raise InputError(file, n, "validFrom", "mangler: svaret sier ikke hvilke år koblingen gjelder. Hent "
-                             "med corresponds (fra-dato), ikke correspondsAt.")
+            raise InputError(
+                file,
+                n,
+                "validFrom",
+                "mangler: svaret sier ikke hvilke år koblingen gjelder. Hent "
+                "med corresponds (fra-dato), ikke correspondsAt.",
+            )
         start = _date(it.get("validFrom"), file, n, "validFrom")
         end = _date(it.get("validTo"), file, n, "validTo")
         if start and end and end <= start:
@@ -208,11 +238,15 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
         last = _last_year(end) if end else None
         if last is not None and last < first:
             continue  # holds for less than a 1 January from `year` on: no year's figures use it
-        out.append(Membership(source, str(it.get("sourceName") or source), target,
-                              str(it.get("targetName") or target), first, last))
+        out.append(
+            Membership(
+                source, str(it.get("sourceName") or source), target, str(it.get("targetName") or target), first, last
+            )
+        )
     if not out:
-        raise InputError(file, None, "correspondenceItems", f"ingen kommuner med KOSTRA-gruppe fra {year}. "
-                         "Ingenting er endret.")
+        raise InputError(
+            file, None, "correspondenceItems", f"ingen kommuner med KOSTRA-gruppe fra {year}. Ingenting er endret."
+        )
     by_region: dict[str, list[Membership]] = {}
     for m in out:
         by_region.setdefault(m.region_code, []).append(m)
@@ -220,12 +254,17 @@ def parse(raw: bytes, file: str, year: int) -> list[Membership]:
         rows.sort(key=lambda m: m.valid_from)
         for a, b in itertools.pairwise(rows):
             if a.valid_to is None or a.valid_to >= b.valid_from:
-                raise InputError(file, None, "correspondenceItems",
-                                 f"kommune {code} står i både {a.group_code} og {b.group_code} i {b.valid_from}.")
+                raise InputError(
+                    file,
+                    None,
+                    "correspondenceItems",
+                    f"kommune {code} står i både {a.group_code} og {b.group_code} i {b.valid_from}.",
+                )
     return sorted(out, key=lambda m: (m.region_code, m.valid_from))
 
 
 # --- writing ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class KlassResult:
@@ -239,56 +278,98 @@ class KlassResult:
     requests: int
 
     def summary_nb(self) -> str:
-        out = (f"KOSTRA-grupper fra SSBs Klass ({self.file_name}): {self.municipalities} kommuner i "
-               f"{self.groups} grupper fra {self.year}, {self.rows} koblinger lagret")
+        out = (
+            f"KOSTRA-grupper fra SSBs Klass ({self.file_name}): {self.municipalities} kommuner i "
+            f"{self.groups} grupper fra {self.year}, {self.rows} koblinger lagret"
+        )
         if self.replaced:
-            out += (f"; {self.replaced} tidligere koblinger fra {self.year} erstattet eller avkortet"
-                    + (f", {self.estimated_replaced} av dem anslått ut fra folketall" if self.estimated_replaced
-                       else ""))
+            out += f"; {self.replaced} tidligere koblinger fra {self.year} erstattet eller avkortet" + (
+                f", {self.estimated_replaced} av dem anslått ut fra folketall" if self.estimated_replaced else ""
+            )
         return out + "."
 
 
-def write(con: duckdb.DuckDBPyConnection, memberships: list[Membership], year: int, file_name: str,
-          actor: Actor, requests: int = 0) -> KlassResult:
+def write(
+    con: duckdb.DuckDBPyConnection,
+    memberships: list[Membership],
+    year: int,
+    file_name: str,
+    actor: Actor,
+    requests: int = 0,
+) -> KlassResult:
     """Replace every membership from `year` on with `memberships`, in one transaction, and decide again what
     may be shown in those years (a group's members decide what its figures could give away)."""
     fetched = date.today().isoformat()
     source = f"{SOURCE_PREFIX} {MUNICIPALITIES}->{KOSTRA_GROUPS} from {year}-01-01 ({file_name}, {fetched})"
     with store.transaction(con) as tx:
         replaced, estimated = store.one(
-            tx, "SELECT count(*), count(*) FILTER (WHERE source LIKE $est) FROM kostra_membership "
-            "WHERE valid_to IS NULL OR valid_to >= $y", {"y": year, "est": f"{ESTIMATED_PREFIX}%"})
+            tx,
+            "SELECT count(*), count(*) FILTER (WHERE source LIKE $est) FROM kostra_membership "
+            "WHERE valid_to IS NULL OR valid_to >= $y",
+            {"y": year, "est": f"{ESTIMATED_PREFIX}%"},
+        )
         tx.execute("DELETE FROM kostra_membership WHERE valid_from >= $y", {"y": year})
-        tx.execute("UPDATE kostra_membership SET valid_to = $y - 1 WHERE valid_to IS NULL OR valid_to >= $y",
-                   {"y": year})
-        tx.executemany("INSERT INTO kostra_membership VALUES (?,?,?,?,?)",
-                       [[m.region_code, m.group_code, m.valid_from, m.valid_to, source] for m in memberships])
+        tx.execute(
+            "UPDATE kostra_membership SET valid_to = $y - 1 WHERE valid_to IS NULL OR valid_to >= $y", {"y": year}
+        )
+        tx.executemany(
+            "INSERT INTO kostra_membership VALUES (?,?,?,?,?)",
+            [[m.region_code, m.group_code, m.valid_from, m.valid_to, source] for m in memberships],
+        )
         known = {r[0] for r in tx.execute("SELECT code FROM region WHERE kind = 'kostra_group'").fetchall()}
         new_groups = {m.group_code: m.group_name for m in memberships if m.group_code not in known}
         if new_groups:  # DuckDB refuses an empty executemany
-            tx.executemany("INSERT INTO region (code, name, kind, source) VALUES (?, ?, 'kostra_group', ?)",
-                           [[c, n, source] for c, n in sorted(new_groups.items())])
-        years = [r[0] for r in tx.execute("SELECT DISTINCT year FROM observation WHERE year >= ? ORDER BY 1",
-                                          [year]).fetchall()]
+            tx.executemany(
+                "INSERT INTO region (code, name, kind, source) VALUES (?, ?, 'kostra_group', ?)",
+                [[c, n, source] for c, n in sorted(new_groups.items())],
+            )
+        years = [
+            r[0]
+            for r in tx.execute("SELECT DISTINCT year FROM observation WHERE year >= ? ORDER BY 1", [year]).fetchall()
+        ]
         if years:
             suppression.refresh(tx, years)
         groups = {m.group_code for m in memberships}
-        record(tx, actor, "import", target=f"klass:{MUNICIPALITIES}->{KOSTRA_GROUPS}",
-               detail=f"{file_name}: {len(memberships)} koblinger fra {year}, {len(groups)} grupper")
-    return KlassResult(file_name, year, len(memberships), len({m.region_code for m in memberships}),
-                       len(groups), replaced, estimated, requests)
+        record(
+            tx,
+            actor,
+            "import",
+            target=f"klass:{MUNICIPALITIES}->{KOSTRA_GROUPS}",
+            detail=f"{file_name}: {len(memberships)} koblinger fra {year}, {len(groups)} grupper",
+        )
+    return KlassResult(
+        file_name,
+        year,
+        len(memberships),
+        len({m.region_code for m in memberships}),
+        len(groups),
+        replaced,
+        estimated,
+        requests,
+    )
 
 
 def _check_year(year: int) -> int:
     if not 2000 <= int(year) <= date.today().year + 1:
-        raise InputError(None, None, "--year", f"ugyldig år {year}; KOSTRA-grupperingen fra 2020 gjelder fra "
-                         "2020-tallene (standard: --year 2020).")
+        raise InputError(
+            None,
+            None,
+            "--year",
+            f"ugyldig år {year}; KOSTRA-grupperingen fra 2020 gjelder fra 2020-tallene (standard: --year 2020).",
+        )
     return int(year)
 
 
-def fetch_groups(con: duckdb.DuckDBPyConnection, actor: Actor, year: int = FIRST_YEAR, *,
-                 base_url: str | None = None, timeout: float = 20, client: Client | None = None,
-                 progress: Callable[[str], None] | None = None) -> KlassResult:
+def fetch_groups(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    year: int = FIRST_YEAR,
+    *,
+    base_url: str | None = None,
+    timeout: float = 20,
+    client: Client | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> KlassResult:
     """Ask Klass for the KOSTRA groups from `year` on and store them (all or nothing). The permission is
     checked before the request; `client` lets tests set retries, back-off and the throttle; `progress` gets a
     Norwegian line for each step (and each retry)."""
@@ -327,5 +408,18 @@ def load_file(con: duckdb.DuckDBPyConnection, actor: Actor, path: str | Path, ye
     return write(con, parse(raw, path.name, year), year, path.name, actor)
 
 
-__all__ = ["DEFAULT_BASE_URL", "ESTIMATED_PREFIX", "FIRST_YEAR", "SOURCE_PREFIX", "Client", "KlassError",
-           "KlassResult", "Membership", "corresponds_url", "fetch_groups", "load_file", "parse", "write"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ESTIMATED_PREFIX",
+    "FIRST_YEAR",
+    "SOURCE_PREFIX",
+    "Client",
+    "KlassError",
+    "KlassResult",
+    "Membership",
+    "corresponds_url",
+    "fetch_groups",
+    "load_file",
+    "parse",
+    "write",
+]

@@ -21,8 +21,7 @@ from tilstand.access import Actor, PermissionDenied, record, require
 from tilstand.errors import TilstandError
 from tilstand.regions import RegionRef
 
-OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32,
-              "value": pl.Float64, "status": pl.Utf8}
+OBS_SCHEMA = {"indicator_id": pl.Utf8, "region_code": pl.Utf8, "year": pl.Int32, "value": pl.Float64, "status": pl.Utf8}
 
 
 @dataclass
@@ -46,10 +45,11 @@ class ImportResult:
         if self.already_imported:
             assert self.previous_import is not None  # already_imported always names the earlier import
             n, when = self.previous_import
-            return (f"{self.file_name}: allerede importert (import nr. {n}, {words.when(when)}). "
-                    "Ingenting endret.")
-        parts = [f"{self.file_name}: {self.rows} verdier lest, {self.inserted} nye, {self.updated} endret, "
-                 f"{self.unchanged} uendret"]
+            return f"{self.file_name}: allerede importert (import nr. {n}, {words.when(when)}). Ingenting endret."
+        parts = [
+            f"{self.file_name}: {self.rows} verdier lest, {self.inserted} nye, {self.updated} endret, "
+            f"{self.unchanged} uendret"
+        ]
         if self.new_regions:
             parts.append(f"{len(self.new_regions)} nye regioner lagt til i registeret")
         return "; ".join(parts) + "."
@@ -72,8 +72,9 @@ def is_shared(source: str) -> bool:
 def municipalities_of(cur: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> set[str]:
     """The municipalities whose own numbers these regions are: a district is its municipality's, a service's
     figure is its members'; counties, KOSTRA groups and the country are nobody's own."""
-    kinds = dict(cur.execute("SELECT code, kind FROM region WHERE list_contains($r, code)",
-                             {"r": list(regions)}).fetchall())
+    kinds = dict(
+        cur.execute("SELECT code, kind FROM region WHERE list_contains($r, code)", {"r": list(regions)}).fetchall()
+    )
     members: dict[str, list[str]] = {}
     for sid, member in cur.execute("SELECT service_id, region_code FROM service_member").fetchall():
         members.setdefault(sid, []).append(member)
@@ -93,8 +94,9 @@ def _outside(actor: Actor, municipalities: set[str]) -> list[str]:
     return sorted(m for m in municipalities if not actor.can("import", m))
 
 
-def require_scope(con: duckdb.DuckDBPyConnection, actor: Actor, source: str, regions: Sequence[str],
-                  file_name: str) -> None:
+def require_scope(
+    con: duckdb.DuckDBPyConnection, actor: Actor, source: str, regions: Sequence[str], file_name: str
+) -> None:
     """Refuse (audited, nothing written) a file of a municipality's own figures for a municipality the person
     has no import right in. Checked for the preview too: what another municipality has stored is not read."""
     require(con, actor, "import", target=file_name)
@@ -102,14 +104,22 @@ def require_scope(con: duckdb.DuckDBPyConnection, actor: Actor, source: str, reg
         return
     outside = _outside(actor, municipalities_of(con.cursor(), regions))
     if outside:
-        record(con.cursor(), actor, "import", region=outside[0], target=file_name,
-               detail=f"nektet: egne tall for {', '.join(outside)}", allowed=False)
+        record(
+            con.cursor(),
+            actor,
+            "import",
+            region=outside[0],
+            target=file_name,
+            detail=f"nektet: egne tall for {', '.join(outside)}",
+            allowed=False,
+        )
         raise PermissionDenied(actor, "import", ", ".join(outside))
 
 
 def _previous(cur: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
-    row = cur.execute("SELECT id, imported_at FROM import_log WHERE sha256 = ? AND undone_at IS NULL "
-                      "ORDER BY id LIMIT 1", [digest]).fetchone()
+    row = cur.execute(
+        "SELECT id, imported_at FROM import_log WHERE sha256 = ? AND undone_at IS NULL ORDER BY id LIMIT 1", [digest]
+    ).fetchone()
     return (row[0], row[1]) if row else None
 
 
@@ -120,8 +130,16 @@ def _add_regions(cur: duckdb.DuckDBPyConnection, refs: Sequence[RegionRef], file
         return []
     cur.executemany(
         "INSERT INTO region (code, name, kind, county_code, source) VALUES (?, ?, ?, ?, ?)",
-        [[r.code, r.name, r.kind, r.code[:2] if r.kind in ("municipality", "county", "district") else None,
-          f"lagt til fra import av {file_name}"] for r in new],
+        [
+            [
+                r.code,
+                r.name,
+                r.kind,
+                r.code[:2] if r.kind in ("municipality", "county", "district") else None,
+                f"lagt til fra import av {file_name}",
+            ]
+            for r in new
+        ],
     )
     return [r.code for r in new]
 
@@ -134,8 +152,10 @@ def _boundary_warnings(cur: duckdb.DuckDBPyConnection, incoming: pl.DataFrame) -
            WHERE r.kind = 'municipality' AND r.boundary_from IS NOT NULL AND i.year < r.boundary_from
            GROUP BY ALL ORDER BY r.code"""
     ).fetchall()
-    return [f"{code} {name}: tallene for {lo}–{hi} gjelder dagens kommunegrenser (fra {vf}), "
-            "ikke kommunen slik den var da." for code, name, vf, lo, hi in rows]
+    return [
+        f"{code} {name}: tallene for {lo}–{hi} gjelder dagens kommunegrenser (fra {vf}), ikke kommunen slik den var da."
+        for code, name, vf, lo, hi in rows
+    ]
 
 
 DERIVE_SQL = """
@@ -200,16 +220,18 @@ def _years_moved(years: Sequence[int], indicators: Sequence[str]) -> list[int]:
     return sorted({y - s for y in years for s in range(shift + 1)})
 
 
-def _changed_years(cur: duckdb.DuckDBPyConnection, import_id: int, incoming: pl.DataFrame,
-                   indicators: Sequence[str], new_regions: bool) -> list[int]:
+def _changed_years(
+    cur: duckdb.DuckDBPyConnection, import_id: int, incoming: pl.DataFrame, indicators: Sequence[str], new_regions: bool
+) -> list[int]:
     """The years whose suppression must be decided again: those where the write changed a value (its own or a
     derived one; a decision for a year reads that year's cells only), or every year it may move when it added
     regions (a new service or district changes who adds up to whom). A national table fetched again for ten
     years after SSB added the newest one changes that one year, not ten."""
     if new_regions:
         return _years_moved(incoming["year"].unique().to_list(), indicators)
-    return [r[0] for r in cur.execute("SELECT DISTINCT year FROM observation WHERE import_id = ?",
-                                      [import_id]).fetchall()]
+    return [
+        r[0] for r in cur.execute("SELECT DISTINCT year FROM observation WHERE import_id = ?", [import_id]).fetchall()
+    ]
 
 
 def _written(indicators: Sequence[str]) -> set[str]:
@@ -221,12 +243,20 @@ def _derive(cur: duckdb.DuckDBPyConnection, import_id: int, indicators: Sequence
     """Recompute derived indicators (shares from numerator and denominator, never averaged) for the
     region-years this import touched. A missing or suppressed input makes the result missing/suppressed."""
     for d in _derived_from(indicators):
-        cur.execute(DERIVE_SQL, {
-            "inputs": sorted({*d.numerator, *d.denominator}), "numerator": list(d.numerator),
-            "denominator": list(d.denominator), "factor": d.factor, "decimals": d.decimals,
-            "id_out": d.indicator_id, "import_id": import_id, "shift": d.denominator_year,
-            "next_year": list(d.next_year_inputs),
-        })
+        cur.execute(
+            DERIVE_SQL,
+            {
+                "inputs": sorted({*d.numerator, *d.denominator}),
+                "numerator": list(d.numerator),
+                "denominator": list(d.denominator),
+                "factor": d.factor,
+                "decimals": d.decimals,
+                "id_out": d.indicator_id,
+                "import_id": import_id,
+                "shift": d.denominator_year,
+                "next_year": list(d.next_year_inputs),
+            },
+        )
 
 
 def write(
@@ -251,22 +281,24 @@ def write(
     with store.transaction(con) as cur:
         prev = _previous(cur, digest)
         if prev:
-            return ImportResult(file_name, None, incoming.height, 0, 0, incoming.height,
-                                already_imported=True, previous_import=prev)
+            return ImportResult(
+                file_name, None, incoming.height, 0, 0, incoming.height, already_imported=True, previous_import=prev
+            )
         new_regions = _add_regions(cur, regions, file_name)
         cur.register("incoming", incoming)
-        inserted, updated = store.one(cur,
+        inserted, updated = store.one(
+            cur,
             """SELECT count(*) FILTER (WHERE o.indicator_id IS NULL),
                       count(*) FILTER (WHERE o.indicator_id IS NOT NULL AND
                                        (o.value IS DISTINCT FROM i.value OR o.status IS DISTINCT FROM i.status))
-               FROM incoming i LEFT JOIN observation o USING (indicator_id, region_code, year)"""
+               FROM incoming i LEFT JOIN observation o USING (indicator_id, region_code, year)""",
         )
-        import_id = store.scalar(cur,
+        import_id = store.scalar(
+            cur,
             """INSERT INTO import_log (source, file_name, sha256, ssb_table, rows, changed, sample,
                                        imported_at, imported_by)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample,
-             datetime.now(), user],
+            [source, file_name, digest, ssb_table, incoming.height, inserted + updated, sample, datetime.now(), user],
         )
         written = incoming["indicator_id"].unique().to_list()
         _remember_before(cur, import_id, written)
@@ -280,15 +312,29 @@ def write(
             {"id": import_id},
         )
         _derive(cur, import_id, written)
-        suppression.refresh(cur, _changed_years(cur, import_id, incoming, written, bool(new_regions)),
-                            _written(written))
+        suppression.refresh(
+            cur, _changed_years(cur, import_id, incoming, written, bool(new_regions)), _written(written)
+        )
         _forget_unchanged(cur, import_id)
         warnings = _boundary_warnings(cur, incoming)
         cur.unregister("incoming")
-        record(cur, actor, "import", target=f"import:{import_id}",
-               detail=f"{file_name}: {incoming.height} verdier, {inserted} nye, {updated} endret")
-    return ImportResult(file_name, import_id, incoming.height, inserted, updated,
-                        incoming.height - inserted - updated, new_regions=new_regions, warnings=warnings)
+        record(
+            cur,
+            actor,
+            "import",
+            target=f"import:{import_id}",
+            detail=f"{file_name}: {incoming.height} verdier, {inserted} nye, {updated} endret",
+        )
+    return ImportResult(
+        file_name,
+        import_id,
+        incoming.height,
+        inserted,
+        updated,
+        incoming.height - inserted - updated,
+        new_regions=new_regions,
+        warnings=warnings,
+    )
 
 
 # --- undo -------------------------------------------------------------------------------------------------
@@ -314,10 +360,12 @@ def _remember_before(cur: duckdb.DuckDBPyConnection, import_id: int, indicators:
 
 def _forget_unchanged(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
     """Keep only what the import actually changed: an unchanged value still carries its old import id."""
-    cur.execute("""DELETE FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
+    cur.execute(
+        """DELETE FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
                        SELECT 1 FROM observation o WHERE o.indicator_id = c.indicator_id
                          AND o.region_code = c.region_code AND o.year = c.year AND o.import_id = $id)""",
-                {"id": import_id})
+        {"id": import_id},
+    )
 
 
 class UndoError(TilstandError):
@@ -332,15 +380,21 @@ class UndoResult:
     removed: int  # values the import had added
 
     def summary_nb(self) -> str:
-        return (f"Importen av «{self.file_name}» (nr. {self.import_id}) er angret: {self.restored} verdier satt "
-                f"tilbake til det de var før, {self.removed} verdier fjernet.")
+        return (
+            f"Importen av «{self.file_name}» (nr. {self.import_id}) er angret: {self.restored} verdier satt "
+            f"tilbake til det de var før, {self.removed} verdier fjernet."
+        )
 
 
 def touched(con: duckdb.DuckDBPyConnection, import_id: int) -> set[str]:
     """The municipalities whose own numbers an import changed."""
     cur = con.cursor()
-    regions = [r[0] for r in cur.execute("SELECT DISTINCT region_code FROM import_change WHERE import_id = ?",
-                                         [import_id]).fetchall()]
+    regions = [
+        r[0]
+        for r in cur.execute(
+            "SELECT DISTINCT region_code FROM import_change WHERE import_id = ?", [import_id]
+        ).fetchall()
+    ]
     return municipalities_of(cur, regions)
 
 
@@ -361,16 +415,23 @@ def _require_undo_scope(con: duckdb.DuckDBPyConnection, actor: Actor, import_id:
         return
     municipalities = touched(con, import_id)
     mine = len(municipalities) - len(_outside(actor, municipalities))
-    record(con.cursor(), actor, "undo_import", target=f"import:{import_id}",
-           detail=f"nektet: endret tall for {len(municipalities)} kommuner", allowed=False)
+    record(
+        con.cursor(),
+        actor,
+        "undo_import",
+        target=f"import:{import_id}",
+        detail=f"nektet: endret tall for {len(municipalities)} kommuner",
+        allowed=False,
+    )
     raise UndoError(
         f"Import nr. {import_id} endret tall for {len(municipalities)} kommuner, og du har importrett i "
         f"{mine} av dem. Å angre den tar tallene ut av rapportene til alle disse kommunene, så bare en "
         "barnevernleder med importrett i alle kan angre den (for eksempel en med tilgang til alle kommuner). "
         "Importer heller en rettet fil: den erstatter tallene som er endret."
-        if municipalities else
-        f"Import nr. {import_id} endret bare sammenligningstall (fylke, KOSTRA-gruppe, landet). Den kan angres av "
-        "den som importerte den, eller en barnevernleder med tilgang til alle kommuner.")
+        if municipalities
+        else f"Import nr. {import_id} endret bare sammenligningstall (fylke, KOSTRA-gruppe, landet). Den kan angres av "
+        "den som importerte den, eller en barnevernleder med tilgang til alle kommuner."
+    )
 
 
 def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> UndoResult:
@@ -388,33 +449,59 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, *, actor: Actor) -> Und
         file_name, undone_at = row
         if undone_at is not None:
             raise UndoError(f"Importen av «{file_name}» (nr. {import_id}) ble angret {words.when(undone_at)}.")
-        newer = [r[0] for r in cur.execute(
-            """SELECT DISTINCT o.import_id FROM import_change c JOIN observation o USING (indicator_id, region_code, year)
-               WHERE c.import_id = $id AND o.import_id <> $id ORDER BY 1""", {"id": import_id}).fetchall()]
-        gone = store.scalar(cur, """SELECT count(*) FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
+        newer = [
+            r[0]
+            for r in cur.execute(
+                """SELECT DISTINCT o.import_id FROM import_change c JOIN observation o USING (indicator_id, region_code, year)
+               WHERE c.import_id = $id AND o.import_id <> $id ORDER BY 1""",
+                {"id": import_id},
+            ).fetchall()
+        ]
+        gone = store.scalar(
+            cur,
+            """SELECT count(*) FROM import_change c WHERE c.import_id = $id AND NOT EXISTS (
                                   SELECT 1 FROM observation o WHERE o.indicator_id = c.indicator_id
                                     AND o.region_code = c.region_code AND o.year = c.year)""",
-                           {"id": import_id})
+            {"id": import_id},
+        )
         if newer or gone:
             later = ", ".join(f"nr. {n}" for n in newer) or "en nyere import"
-            raise UndoError(f"Kan ikke angre importen av «{file_name}» (nr. {import_id}): {later} har endret noen "
-                            "av de samme tallene etterpå. Angre den nyeste importen først.")
-        restored = store.scalar(cur,
+            raise UndoError(
+                f"Kan ikke angre importen av «{file_name}» (nr. {import_id}): {later} har endret noen "
+                "av de samme tallene etterpå. Angre den nyeste importen først."
+            )
+        restored = store.scalar(
+            cur,
             """UPDATE observation o SET value = c.old_value, status = c.old_status, import_id = c.old_import_id
                FROM import_change c
                WHERE c.import_id = $id AND c.existed AND o.indicator_id = c.indicator_id
-                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id})
-        removed = store.scalar(cur,
+                 AND o.region_code = c.region_code AND o.year = c.year""",
+            {"id": import_id},
+        )
+        removed = store.scalar(
+            cur,
             """DELETE FROM observation o USING import_change c
                WHERE c.import_id = $id AND NOT c.existed AND o.indicator_id = c.indicator_id
-                 AND o.region_code = c.region_code AND o.year = c.year""", {"id": import_id})
-        years, indicators = store.one(cur, "SELECT list(DISTINCT year), list(DISTINCT indicator_id) FROM import_change "
-                                        "WHERE import_id = ?", [import_id])
+                 AND o.region_code = c.region_code AND o.year = c.year""",
+            {"id": import_id},
+        )
+        years, indicators = store.one(
+            cur,
+            "SELECT list(DISTINCT year), list(DISTINCT indicator_id) FROM import_change WHERE import_id = ?",
+            [import_id],
+        )
         suppression.refresh(cur, years or [], indicators or [])
-        cur.execute("UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
-                    [datetime.now(), actor.display_name, import_id])
-        record(cur, actor, "undo_import", target=f"import:{import_id}",
-               detail=f"{file_name}: {restored} satt tilbake, {removed} fjernet")
+        cur.execute(
+            "UPDATE import_log SET undone_at = ?, undone_by = ? WHERE id = ?",
+            [datetime.now(), actor.display_name, import_id],
+        )
+        record(
+            cur,
+            actor,
+            "undo_import",
+            target=f"import:{import_id}",
+            detail=f"{file_name}: {restored} satt tilbake, {removed} fjernet",
+        )
     return UndoResult(import_id, file_name, restored, removed)
 
 
@@ -446,10 +533,15 @@ def history(con: duckdb.DuckDBPyConnection, actor: Actor, limit: int = 200) -> l
                             OR c.region_code IN (SELECT service_id FROM service_member
                                                  WHERE list_contains(?, region_code))))"""
         params = [actor.username, mine, mine, mine]
-    rows = con.cursor().execute(
-        "SELECT id, file_name, source, ssb_table, rows, changed, sample, imported_at, imported_by, sha256, "
-        f"undone_at, undone_by FROM import_log l WHERE {where} ORDER BY id DESC LIMIT ?",
-        [*params, limit]).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT id, file_name, source, ssb_table, rows, changed, sample, imported_at, imported_by, sha256, "
+            f"undone_at, undone_by FROM import_log l WHERE {where} ORDER BY id DESC LIMIT ?",
+            [*params, limit],
+        )
+        .fetchall()
+    )
     return [ImportInfo(*r) for r in rows]
 
 
@@ -501,9 +593,16 @@ def _public_before_after(cur: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
     return before, after
 
 
-def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
-            observations: Sequence[tuple[str, str, int, float | None, str | None]], actor: Actor,
-            source: str, file_name: str = "", limit: int = 200) -> Preview:
+def preview(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    data: bytes,
+    observations: Sequence[tuple[str, str, int, float | None, str | None]],
+    actor: Actor,
+    source: str,
+    file_name: str = "",
+    limit: int = 200,
+) -> Preview:
     incoming = pl.DataFrame(list(observations), schema=OBS_SCHEMA, orient="row")
     require_scope(con, actor, source, incoming["region_code"].unique().to_list(), file_name)
     cur = con.cursor()
@@ -520,9 +619,14 @@ def preview(con: duckdb.DuckDBPyConnection, *, data: bytes,
     # Only the file's own cells: a neighbour's new state (a complement no longer needed) would show its value
     changes = sorted((*k, *before[k], *after[k]) for k in keys if k in before and k in after and before[k] != after[k])
     return Preview(
-        rows=incoming.height, inserted=inserted, updated=updated, unchanged=len(shown_keys) - updated,
-        hidden=hidden, regions=tuple(sorted(incoming["region_code"].unique().to_list())),
+        rows=incoming.height,
+        inserted=inserted,
+        updated=updated,
+        unchanged=len(shown_keys) - updated,
+        hidden=hidden,
+        regions=tuple(sorted(incoming["region_code"].unique().to_list())),
         years=tuple(sorted(incoming["year"].unique().to_list())),
         indicators=tuple(sorted(incoming["indicator_id"].unique().to_list())),
-        changes=tuple(changes[:limit]), already_imported=_previous(cur, sha256(data)),
+        changes=tuple(changes[:limit]),
+        already_imported=_previous(cur, sha256(data)),
     )

@@ -43,7 +43,6 @@ def norm(text: object) -> str:
     return " ".join(t.split())
 
 
-
 @cache
 def known_municipalities() -> dict[str, str]:
     """Code -> name of the municipalities in Tilstand's register (tilstand/data/regions.csv)."""
@@ -62,8 +61,13 @@ class Sheet:
 
 
 def damaged(file: str) -> InputError:
-    return InputError(file, None, None, "filen ser ut som en Excel-fil (.xlsx), men kan ikke åpnes: den er "
-                      "skadet eller avkortet. Åpne den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).")
+    return InputError(
+        file,
+        None,
+        None,
+        "filen ser ut som en Excel-fil (.xlsx), men kan ikke åpnes: den er "
+        "skadet eller avkortet. Åpne den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).",
+    )
 
 
 def check_unpacked(entries: list[zipfile.ZipInfo], file: str) -> None:
@@ -71,13 +75,23 @@ def check_unpacked(entries: list[zipfile.ZipInfo], file: str) -> None:
     with one huge text is a small file that openpyxl would turn into gigabytes. (zipfile never unpacks more than
     an entry states, so a directory that lies only makes the workbook unreadable.)"""
     if len(entries) > MAX_PARTS:
-        raise InputError(file, None, None, f"filen er en zip-fil med {shown_number(len(entries))} deler; en "
-                         "Excel-arbeidsbok har noen titalls. Lagre tallene i en ny arbeidsbok (.xlsx) eller som CSV.")
+        raise InputError(
+            file,
+            None,
+            None,
+            f"filen er en zip-fil med {shown_number(len(entries))} deler; en "
+            "Excel-arbeidsbok har noen titalls. Lagre tallene i en ny arbeidsbok (.xlsx) eller som CSV.",
+        )
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_UNPACKED:
-        raise InputError(file, None, None, f"Excel-filen blir {megabytes(unpacked)} når den pakkes ut; største "
-                         f"tillatte er {megabytes(MAX_UNPACKED)}. Ta bare med arket med tallene, uten bilder, "
-                         "andre ark eller lange tekster.")
+        raise InputError(
+            file,
+            None,
+            None,
+            f"Excel-filen blir {megabytes(unpacked)} når den pakkes ut; største "
+            f"tillatte er {megabytes(MAX_UNPACKED)}. Ta bare med arket med tallene, uten bilder, "
+            "andre ark eller lange tekster.",
+        )
 
 
 def check_workbook(data: bytes, file: str) -> None:
@@ -90,15 +104,33 @@ def check_workbook(data: bytes, file: str) -> None:
             for e in entries:
                 sheet = e.filename.startswith("xl/worksheets/")
                 if sheet and _count(archive, e, _CELL_TAG, MAX_CELLS) > MAX_CELLS:
-                    raise InputError(file, None, None, f"Excel-filen har et ark med mer enn {shown_number(MAX_CELLS)} "
-                                     "celler (også tomme celler med formatering teller). Ta bare med tabellen med "
-                                     "tallene, i en ny arbeidsbok.")
+                    raise InputError(
+                        file,
+                        None,
+                        None,
+                        f"Excel-filen har et ark med mer enn {shown_number(MAX_CELLS)} "
+                        "celler (også tomme celler med formatering teller). Ta bare med tabellen med "
+                        "tallene, i en ny arbeidsbok.",
+                    )
                 texts = e.filename.lower() == "xl/sharedstrings.xml"
                 if texts and _count(archive, e, _TEXT_TAG, MAX_SHARED_STRINGS) > MAX_SHARED_STRINGS:
-                    raise InputError(file, None, None, f"Excel-filen har mer enn {shown_number(MAX_SHARED_STRINGS)} "
-                                     "ulike tekster. Ta bare med tabellen med tallene, i en ny arbeidsbok.")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError,
-            NotImplementedError):  # damaged, encrypted, an unknown compression: the importers say which
+                    raise InputError(
+                        file,
+                        None,
+                        None,
+                        f"Excel-filen har mer enn {shown_number(MAX_SHARED_STRINGS)} "
+                        "ulike tekster. Ta bare med tabellen med tallene, i en ny arbeidsbok.",
+                    )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+    ):  # damaged, encrypted, an unknown compression: the importers say which
         return
 
 
@@ -127,8 +159,13 @@ def megabytes(size: int) -> str:
 
 def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str) -> Sheet:
     if data.startswith(OLE_MAGIC):
-        raise InputError(file, None, None, "filen er i det gamle Excel-formatet (.xls) eller passordbeskyttet. "
-                         "Fjern eventuelt passordet og lagre den som Excel-arbeidsbok (.xlsx).")
+        raise InputError(
+            file,
+            None,
+            None,
+            "filen er i det gamle Excel-formatet (.xls) eller passordbeskyttet. "
+            "Fjern eventuelt passordet og lagre den som Excel-arbeidsbok (.xlsx).",
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -137,8 +174,13 @@ def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str)
     names = {e.filename for e in entries}
     if "xl/workbook.xml" not in names:
         if "mimetype" in names and "content.xml" in names:
-            raise InputError(file, None, None, "filen er et OpenDocument-regneark (.ods). Lagre den som "
-                             "Excel-arbeidsbok (.xlsx) eller som CSV (semikolonseparert).")
+            raise InputError(
+                file,
+                None,
+                None,
+                "filen er et OpenDocument-regneark (.ods). Lagre den som "
+                "Excel-arbeidsbok (.xlsx) eller som CSV (semikolonseparert).",
+            )
         raise InputError(file, None, None, "filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
     check_unpacked(entries, file)
     import openpyxl  # noqa: PLC0415 - only files that are spreadsheets pay for the import
@@ -156,10 +198,15 @@ def read_xlsx(data: bytes, file: str, *, sheet: str, template: str, source: str)
             for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 cells += len(values)
                 if n > MAX_ROWS or cells > MAX_CELLS:
-                    raise InputError(file, None, None, f"arket «{ws.title}» har mer enn {shown_number(MAX_ROWS)} "
-                                     f"rader eller {shown_number(MAX_CELLS)} celler (også tomme rader og kolonner "
-                                     "med formatering teller). Slett radene under og kolonnene til høyre for "
-                                     "tabellen.")
+                    raise InputError(
+                        file,
+                        None,
+                        None,
+                        f"arket «{ws.title}» har mer enn {shown_number(MAX_ROWS)} "
+                        f"rader eller {shown_number(MAX_CELLS)} celler (også tomme rader og kolonner "
+                        "med formatering teller). Slett radene under og kolonnene til høyre for "
+                        "tabellen.",
+                    )
                 rows.append((n, values))
             merged = _merged_ranges(archive, getattr(ws, "_worksheet_path", ""))
         except InputError:
@@ -177,8 +224,13 @@ def _sheet(wb, file: str, sheet: str, template: str):
         if norm(name).replace(" ", "") == want:
             return wb[name]
     found = ", ".join(f"«{n}»" for n in wb.sheetnames) or "ingen"
-    raise InputError(file, None, None, f"finner ikke arket «{sheet}». Arbeidsboken har arkene {found}. "
-                     f"Bruk malen {template} og skriv resultatene i arket «{sheet}».")
+    raise InputError(
+        file,
+        None,
+        None,
+        f"finner ikke arket «{sheet}». Arbeidsboken har arkene {found}. "
+        f"Bruk malen {template} og skriv resultatene i arket «{sheet}».",
+    )
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
@@ -245,17 +297,20 @@ def decode(data: bytes, file: str, template: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(file, None, None, "filen er avkortet eller skadet (UTF-16-tekst).") from None
-    return decode_text(data, file, resave="Lagre den på nytt fra Excel som «CSV UTF-8».",
-                       not_text="filen er verken en tekstfil (CSV) eller en Excel-arbeidsbok (.xlsx). "
-                       f"Skriv resultatene i malen {template}, eller lagre arket som CSV (semikolonseparert).")
+    return decode_text(
+        data,
+        file,
+        resave="Lagre den på nytt fra Excel som «CSV UTF-8».",
+        not_text="filen er verken en tekstfil (CSV) eller en Excel-arbeidsbok (.xlsx). "
+        f"Skriv resultatene i malen {template}, eller lagre arket som CSV (semikolonseparert).",
+    )
 
 
 def read_csv(data: bytes, file: str, *, template: str, source: str, is_key: Callable[[str], bool]) -> Sheet:
     """is_key: the header cell that marks the header row (e.g. Kommunenummer); it sets the delimiter."""
     text = decode(data, file, template)
     head = islice(lines(text, file), HEADER_SEARCH_ROWS)
-    header_line = next((ln for ln in head if any(
-        is_key(c.strip().strip('"')) for c in re.split(r"[;\t,]", ln))), "")
+    header_line = next((ln for ln in head if any(is_key(c.strip().strip('"')) for c in re.split(r"[;\t,]", ln))), "")
     delimiter = ";" if ";" in header_line else "\t" if "\t" in header_line else ","
     rows: list[tuple[int, tuple]] = []
     reader = csv.reader(lines(text, file), delimiter=delimiter, quotechar='"', strict=False)
@@ -264,8 +319,12 @@ def read_csv(data: bytes, file: str, *, template: str, source: str, is_key: Call
         for values in reader:
             cells += len(values)
             if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
-                raise InputError(file, None, None, f"filen har mer enn {shown_number(MAX_ROWS)} rader eller "
-                                 f"{shown_number(MAX_CELLS)} celler.")
+                raise InputError(
+                    file,
+                    None,
+                    None,
+                    f"filen har mer enn {shown_number(MAX_ROWS)} rader eller {shown_number(MAX_CELLS)} celler.",
+                )
             rows.append((start, tuple(values)))
             start = reader.line_num + 1
     except csv.Error as e:
@@ -274,6 +333,7 @@ def read_csv(data: bytes, file: str, *, template: str, source: str, is_key: Call
 
 
 # ---------------------------------------------------------------- cells
+
 
 def column_name(i: int, xlsx: bool) -> str:
     if not xlsx:
@@ -305,17 +365,24 @@ def number(v: object, file: str, row: int, fld: str, *, hint: str) -> float:
         return float(v)
     if isinstance(v, (datetime, date, time, timedelta)):
         as_text = v.strftime("%d.%m.%Y") if isinstance(v, (datetime, date)) else str(v)
-        raise InputError(file, row, fld, f"cellen er en dato eller et klokkeslett ({as_text}), ikke et tall. "
-                         f"Excel gjør om tall med punktum til datoer; {hint}")
+        raise InputError(
+            file,
+            row,
+            fld,
+            f"cellen er en dato eller et klokkeslett ({as_text}), ikke et tall. "
+            f"Excel gjør om tall med punktum til datoer; {hint}",
+        )
     text = str(v).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
     if text.upper() in EXCEL_ERRORS:
-        raise InputError(file, row, fld, f"cellen viser Excel-feilen «{text.upper()}». Rett formelen, eller "
-                         "skriv inn tallet.")
+        raise InputError(
+            file, row, fld, f"cellen viser Excel-feilen «{text.upper()}». Rett formelen, eller skriv inn tallet."
+        )
     if _NUMBER.match(text):
         return float(text.replace(",", "."))
     if _DATE_TEXT.match(str(v).strip()):
-        raise InputError(file, row, fld, f"«{shown(v)}» er en dato, ikke et tall. Excel gjør om tall med "
-                         f"punktum til datoer; {hint}")
+        raise InputError(
+            file, row, fld, f"«{shown(v)}» er en dato, ikke et tall. Excel gjør om tall med punktum til datoer; {hint}"
+        )
     raise InputError(file, row, fld, f"«{shown(v)}» er ikke et tall. {hint[0].upper()}{hint[1:]}")
 
 
@@ -340,13 +407,19 @@ def municipality(v: object, file: str, row: int, fld: str) -> str:
         code = m.group(1)
     if code not in known_municipalities():
         n = len(known_municipalities())
-        raise InputError(file, row, fld, f"kommunenummer {code} finnes ikke i Tilstands kommuneregister "
-                         f"({n} kommuner: Trøndelag og Os). Sjekk nummeret; kommuner som ble slått sammen eller "
-                         "delt, har fått nye numre.")
+        raise InputError(
+            file,
+            row,
+            fld,
+            f"kommunenummer {code} finnes ikke i Tilstands kommuneregister "
+            f"({n} kommuner: Trøndelag og Os). Sjekk nummeret; kommuner som ble slått sammen eller "
+            "delt, har fått nye numre.",
+        )
     return code
 
 
 # ---------------------------------------------------------------- a template's table: header, columns, rows
+
 
 @dataclass
 class Layout:
@@ -391,12 +464,18 @@ def refuse_merged(sh: Sheet, header_row: int, file: str) -> None:
     """Merged cells at or below the header would put one value in several rows or columns: refused."""
     for text, first, last in sh.merged:
         if last >= header_row:
-            raise InputError(file, first, None, f"cellene {text} er slått sammen. Del dem opp igjen (Excel: "
-                             "«Slå sammen og midtstill» → «Del opp celler») så hver verdi står i sin egen celle.")
+            raise InputError(
+                file,
+                first,
+                None,
+                f"cellene {text} er slått sammen. Del dem opp igjen (Excel: "
+                "«Slå sammen og midtstill» → «Del opp celler») så hver verdi står i sin egen celle.",
+            )
 
 
-def read_table(data: bytes, file: str, layout: Layout,
-               check_header: Callable[[str, int, int], None] | None = None) -> Table:
+def read_table(
+    data: bytes, file: str, layout: Layout, check_header: Callable[[str, int, int], None] | None = None
+) -> Table:
     """The file's table: header found, every column known, no merged cells, no stray values, no
     uncalculated formulas. check_header(header, column, row) may refuse a header before it is looked up."""
     is_key = lambda h: layout.role(h) == layout.key  # noqa: E731
@@ -407,8 +486,13 @@ def read_table(data: bytes, file: str, layout: Layout,
     key_name = layout.columns[layout.key][0]
     found = find_header(sh, is_key)
     if found is None:
-        raise InputError(file, None if sh.xlsx else 1, None, f"finner ingen overskriftsrad med «{key_name}» i de "
-                         f"første {HEADER_SEARCH_ROWS} radene. Bruk malen {layout.template}.")
+        raise InputError(
+            file,
+            None if sh.xlsx else 1,
+            None,
+            f"finner ingen overskriftsrad med «{key_name}» i de "
+            f"første {HEADER_SEARCH_ROWS} radene. Bruk malen {layout.template}.",
+        )
     at, headers, titles = found
     header_row = sh.rows[at][0]
     refuse_merged(sh, header_row, file)
@@ -421,36 +505,62 @@ def read_table(data: bytes, file: str, layout: Layout,
         role = layout.role(h)
         if role is None:
             known = ", ".join(f"«{name}»" for r, (name, _) in layout.columns.items() if r != "ignored")
-            raise InputError(file, header_row, h, f"ukjent kolonne ({column_name(i, sh.xlsx)}). Tilstand kjenner "
-                             f"{known}. Rett overskriften, eller slett kolonnen.")
+            raise InputError(
+                file,
+                header_row,
+                h,
+                f"ukjent kolonne ({column_name(i, sh.xlsx)}). Tilstand kjenner "
+                f"{known}. Rett overskriften, eller slett kolonnen.",
+            )
         if role == "ignored":
             continue
         if role in cols:
-            raise InputError(file, header_row, h, f"kolonnen står to ganger ({column_name(cols[role], sh.xlsx)} og "
-                             f"{column_name(i, sh.xlsx)}). Slett den ene.")
+            raise InputError(
+                file,
+                header_row,
+                h,
+                f"kolonnen står to ganger ({column_name(cols[role], sh.xlsx)} og "
+                f"{column_name(i, sh.xlsx)}). Slett den ene.",
+            )
         cols[role] = i
     missing = [f"«{layout.columns[r][0]}»" for r in layout.required if r not in cols]
     if missing:
-        raise InputError(file, header_row, None, f"overskriftsraden mangler {', '.join(missing)}. Bruk "
-                         f"overskriftene fra malen {layout.template}.")
+        raise InputError(
+            file,
+            header_row,
+            None,
+            f"overskriftsraden mangler {', '.join(missing)}. Bruk overskriftene fra malen {layout.template}.",
+        )
     rows: list[tuple[int, dict[str, object]]] = []
-    for n, vals in sh.rows[at + 1:]:
+    for n, vals in sh.rows[at + 1 :]:
         if all(blank(v) for v in vals):
             continue
         for i, v in enumerate(vals):
             if not blank(v) and (i >= len(headers) or not headers[i]):
-                hint = (" Er filen lagret med komma som skilletegn? Lagre den som «CSV (semikolondelt)»."
-                        if sh.delimiter == "," and not sh.xlsx else " Slett den, eller gi kolonnen en overskrift.")
-                raise InputError(file, n, None, f"verdien «{shown(v)}» står i en kolonne uten overskrift "
-                                 f"({column_name(i, sh.xlsx)}).{hint}")
+                hint = (
+                    " Er filen lagret med komma som skilletegn? Lagre den som «CSV (semikolondelt)»."
+                    if sh.delimiter == "," and not sh.xlsx
+                    else " Slett den, eller gi kolonnen en overskrift."
+                )
+                raise InputError(
+                    file,
+                    n,
+                    None,
+                    f"verdien «{shown(v)}» står i en kolonne uten overskrift ({column_name(i, sh.xlsx)}).{hint}",
+                )
         got: dict[str, object] = {}
         for role, i in cols.items():
             v = vals[i] if i < len(vals) else None
             if v is None and sh.formulas is not None:
                 formula = sh.formulas(n, i)
                 if formula is not None:
-                    raise InputError(file, n, headers[i], f"cellen har en formel ({shown(formula)}) uten lagret "
-                                     "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt.")
+                    raise InputError(
+                        file,
+                        n,
+                        headers[i],
+                        f"cellen har en formel ({shown(formula)}) uten lagret "
+                        "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt.",
+                    )
             got[role] = None if blank(v) else v
         if any(v is not None for v in got.values()):
             rows.append((n, got))
@@ -497,8 +607,7 @@ def xlsx_sheet_names(data: bytes) -> list[str]:
 UNFORESEEN = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError)
 
 
-def plain_errors(parse: Callable[[bytes, str], object], data: bytes, file_name: str, *, what: str,
-                 template: str):
+def plain_errors(parse: Callable[[bytes, str], object], data: bytes, file_name: str, *, what: str, template: str):
     """Run a template parser; a shape no check foresaw is still the person's file: a plain Norwegian
     answer naming the template, never a traceback."""
     try:
@@ -506,5 +615,10 @@ def plain_errors(parse: Callable[[bytes, str], object], data: bytes, file_name: 
     except InputError:
         raise
     except UNFORESEEN as e:
-        raise InputError(file_name, None, None, f"filen har en oppbygning Tilstand ikke kjenner igjen som {what} "
-                         f"({type(e).__name__}). Bruk malen {template}.") from e
+        raise InputError(
+            file_name,
+            None,
+            None,
+            f"filen har en oppbygning Tilstand ikke kjenner igjen som {what} "
+            f"({type(e).__name__}). Bruk malen {template}.",
+        ) from e

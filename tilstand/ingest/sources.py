@@ -51,10 +51,15 @@ def detect(data: bytes, file_name: str) -> Source:
         if surest < Claim.YES and data.startswith(b"PK"):
             _require_a_template_sheet(data, file_name)
         return best
-    raise InputError(file_name, None, None, "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
-                     "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken), 10-FAKTOR-resultater "
-                     f"i malen {tenfactor.TEMPLATE}, personaltall i malen {staff.TEMPLATE} og brukerundersøkelser "
-                     f"i malen {survey.TEMPLATE} (Excel eller CSV).")
+    raise InputError(
+        file_name,
+        None,
+        None,
+        "kjenner ikke igjen filformatet. Tilstand leser SSB-filer "
+        "(JSON-stat2 fra SSBs API eller CSV-nedlasting fra Statistikkbanken), 10-FAKTOR-resultater "
+        f"i malen {tenfactor.TEMPLATE}, personaltall i malen {staff.TEMPLATE} og brukerundersøkelser "
+        f"i malen {survey.TEMPLATE} (Excel eller CSV).",
+    )
 
 
 def _require_a_template_sheet(data: bytes, file_name: str) -> None:
@@ -67,7 +72,12 @@ def _require_a_template_sheet(data: bytes, file_name: str) -> None:
     if not sheets or {key(n) for n in sheets} & {key(w) for w in wanted}:
         return  # not a readable workbook (the importer says so), or one with a template sheet
     found = ", ".join(f"«{n}»" for n in sheets)
-    raise InputError(file_name, None, None, f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
-                     f"«{tenfactor.SHEET}» (malen {tenfactor.TEMPLATE}), «{staff.SHEET}» (malen {staff.TEMPLATE}) "
-                     f"eller «{survey.SHEET}» (malen {survey.TEMPLATE}), og den ser heller ikke ut som en nedlasting "
-                     "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet.")
+    raise InputError(
+        file_name,
+        None,
+        None,
+        f"arbeidsboken har arkene {found}, men ikke noe ark Tilstand kjenner: "
+        f"«{tenfactor.SHEET}» (malen {tenfactor.TEMPLATE}), «{staff.SHEET}» (malen {staff.TEMPLATE}) "
+        f"eller «{survey.SHEET}» (malen {survey.TEMPLATE}), og den ser heller ikke ut som en nedlasting "
+        "fra Bufdirs kommunemonitor. Skriv tallene i malen, og behold arknavnet.",
+    )

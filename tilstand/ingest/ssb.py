@@ -33,8 +33,13 @@ def parse_file(data: bytes, file_name: str, mapping: Sequence[MappingRow] | None
         return _parse_file(data, file_name, mapping)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as e:
         # A shape no check above foresaw: still the person's file, still a plain answer, never a traceback.
-        raise InputError(file_name, None, None, "filen har en oppbygning Tilstand ikke kjenner igjen som en "
-                         f"SSB-fil ({type(e).__name__}). Last ned filen på nytt fra SSB.") from e
+        raise InputError(
+            file_name,
+            None,
+            None,
+            "filen har en oppbygning Tilstand ikke kjenner igjen som en "
+            f"SSB-fil ({type(e).__name__}). Last ned filen på nytt fra SSB.",
+        ) from e
 
 
 def _parse_file(data: bytes, file_name: str, mapping: Sequence[MappingRow] | None) -> Parsed:
@@ -53,9 +58,13 @@ def _rows_for(table: tuple[str, str], file_name: str, mapping: Sequence[MappingR
     rows = [m for m in mapping if m.table == number]
     if not rows:
         known = sorted({m.table for m in mapping})
-        raise InputError(file_name, None, "tabell",
-                         f"SSB-tabell {number} («{title[:80]}») er ikke koblet til indikatorkatalogen. "
-                         f"Tilstand kan importere tabellene {', '.join(known)}.")
+        raise InputError(
+            file_name,
+            None,
+            "tabell",
+            f"SSB-tabell {number} («{title[:80]}») er ikke koblet til indikatorkatalogen. "
+            f"Tilstand kan importere tabellene {', '.join(known)}.",
+        )
     return rows
 
 
@@ -111,9 +120,13 @@ def _combine(cells: list[Cell], aggregate: str, file: str, ind: str) -> tuple[fl
         return (None, status) if value is None else (value, "-" if status == "-" else None)
     if len(cells) > 1 and aggregate != "sum":
         rows = ", ".join(str(c.row) for c in cells[:5])
-        raise InputError(file, cells[1].row, "statistikkvariabel",
-                         f"flere verdier for samme indikator ({ind}), region og år (rader {rows}). "
-                         "Ta med bare ett utvalg per dimensjon, eller kontroller koblingen i ssb_mapping.csv.")
+        raise InputError(
+            file,
+            cells[1].row,
+            "statistikkvariabel",
+            f"flere verdier for samme indikator ({ind}), region og år (rader {rows}). "
+            "Ta med bare ett utvalg per dimensjon, eller kontroller koblingen i ssb_mapping.csv.",
+        )
     symbols = [c.status or ".." for c in cells if c.value is None]  # a missing value always has its symbol
     if symbols:
         return None, max(symbols, key=lambda s: STATUS_RANK.get(s, 0))
@@ -127,9 +140,13 @@ def _region(cell: Cell, file_name: str) -> regions.RegionRef | None:
     try:
         ref = regions.parse(cell.region, cell.region_label)
     except ValueError:
-        raise InputError(file_name, cell.row, "region",
-                         f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
-                         "0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).") from None
+        raise InputError(
+            file_name,
+            cell.row,
+            "region",
+            f"ukjent regionkode «{cell.region}». Bruk kommunenummer (4 siffer), fylkesnummer, "
+            "0 eller EAK (hele landet) eller EKGnn (KOSTRA-gruppe).",
+        ) from None
     if ref is not None:
         regions.check_name(ref.name, file_name, cell.row, "region")
     return ref
@@ -158,9 +175,10 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
         found = matched.get(key)
         if found is None:
             rows_matched = _matching_rows(cell, rows)
-            found = matched[key] = ([(m.indicator_id, m.aggregate) for m in rows_matched],
-                                    next((m.indicator_id for m in rows_matched if m.indicator_id not in indicators),
-                                         None))
+            found = matched[key] = (
+                [(m.indicator_id, m.aggregate) for m in rows_matched],
+                next((m.indicator_id for m in rows_matched if m.indicator_id not in indicators), None),
+            )
         targets, missing = found
         if not targets:
             skipped += 1
@@ -179,30 +197,49 @@ def map_table(table: ParsedTable, file_name: str, mapping: Sequence[MappingRow] 
         if not 1900 <= cell.year <= 2100:
             raise InputError(file_name, cell.row, "år", f"«{cell.year}» er ikke et gyldig årstall.")
         if missing is not None:
-            raise InputError(file_name, cell.row, "statistikkvariabel",
-                             f"koblingen peker på en indikator som ikke finnes: {missing}.")
+            raise InputError(
+                file_name,
+                cell.row,
+                "statistikkvariabel",
+                f"koblingen peker på en indikator som ikke finnes: {missing}.",
+            )
         found_regions.setdefault(ref.code, ref)
         for indicator_id, how in targets:
             grouped[(indicator_id, ref.code, cell.year)].append(cell)
             aggregate[indicator_id] = how
     if len(countries) > 1:  # '0' and 'EAK' are both the country: summed or compared, it would count twice
         (a, _), (b, row) = sorted(countries.items(), key=lambda kv: kv[1])[:2]
-        raise InputError(file_name, row, "region", f"filen har hele landet to ganger, som «{a}» og som «{b}». "
-                         "Last ned tabellen på nytt med landet bare én gang.")
+        raise InputError(
+            file_name,
+            row,
+            "region",
+            f"filen har hele landet to ganger, som «{a}» og som «{b}». "
+            "Last ned tabellen på nytt med landet bare én gang.",
+        )
     if not grouped:
         seen = ", ".join(sorted(unmapped)[:6])
         known = ", ".join(sorted({m.contents_code + (f" ({m.contents_labels[0]})") for m in rows})[:8])
-        raise InputError(file_name, None, "statistikkvariabel",
-                         f"ingen av statistikkvariablene i tabell {table.table} er koblet til katalogen "
-                         f"(filen har: {seen}). Kjente for tabellen: {known}.")
+        raise InputError(
+            file_name,
+            None,
+            "statistikkvariabel",
+            f"ingen av statistikkvariablene i tabell {table.table} er koblet til katalogen "
+            f"(filen har: {seen}). Kjente for tabellen: {known}.",
+        )
     observations = []
     for (ind, region, year), cells in grouped.items():
         value, status = _combine(cells, aggregate[ind], file_name, ind)
         observations.append(Observation(ind, region, year, value, status))
     return Parsed(
-        file_name=Path(file_name).name, source=table.source, table=table.table, title=table.title,
-        sample=table.is_sample, observations=observations, regions=found_regions,
-        skipped_cells=skipped, unmapped_contents=sorted(unmapped),
+        file_name=Path(file_name).name,
+        source=table.source,
+        table=table.table,
+        title=table.title,
+        sample=table.is_sample,
+        observations=observations,
+        regions=found_regions,
+        skipped_cells=skipped,
+        unmapped_contents=sorted(unmapped),
     )
 
 

@@ -70,17 +70,19 @@ class FetchError(TilstandError):
 def offline_advice(table: str | None) -> str:
     single = table is not None and table.isdigit()
     where = STATBANK_TABLE_URL.format(table=table) if single else "https://www.ssb.no/statbank"
-    return (f"Prøv igjen senere, eller last ned filen fra Statistikkbanken ({where}) som JSON-stat2 eller CSV "
-            "og importer den (tilstand import FIL, eller på importsiden). Ingenting er endret.")
+    return (
+        f"Prøv igjen senere, eller last ned filen fra Statistikkbanken ({where}) som JSON-stat2 eller CSV "
+        "og importer den (tilstand import FIL, eller på importsiden). Ingenting er endret."
+    )
 
 
 def no_contact(table: str | None, reason: str) -> FetchError:
     what = (f"tabell {table}" if table.isdigit() else f"tabellene {table}") if table else "Statistikkbanken"
-    return FetchError(table, f"Fikk ikke kontakt med SSB ({what}): {reason}. {offline_advice(table)}",
-                      offline=True)
+    return FetchError(table, f"Fikk ikke kontakt med SSB ({what}): {reason}. {offline_advice(table)}", offline=True)
 
 
 # --- the rate limit ---------------------------------------------------------------------------------------
+
 
 class Throttle:
     """At most `max_requests` starts in any `window` seconds (a sliding window), shared by threads.
@@ -89,8 +91,14 @@ class Throttle:
     `hold(s)` makes everyone wait s seconds, after a 429 with Retry-After.
     """
 
-    def __init__(self, max_requests: int = MAX_REQUESTS, window: float = WINDOW_S, *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        max_requests: int = MAX_REQUESTS,
+        window: float = WINDOW_S,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.max_requests, self.window = max_requests, window
         self._clock, self._sleep = clock, sleep
         self._sent: deque[float] = deque()
@@ -134,6 +142,7 @@ def throttle_for(base_url: str) -> Throttle:
 
 # --- HTTP -------------------------------------------------------------------------------------------------
 
+
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -147,10 +156,16 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-HTTP_NB = {400: "SSB avviste spørringen (400)", 403: "SSB avviste spørringen (403, for stor eller ikke tillatt)",
-           404: "SSB kjenner ikke tabellen (404)", 429: "for mange spørringer til SSB (429)",
-           500: "feil hos SSB (500)", 502: "SSB svarte ikke (502)", 503: "SSB er midlertidig utilgjengelig (503)",
-           504: "SSB svarte ikke i tide (504)"}
+HTTP_NB = {
+    400: "SSB avviste spørringen (400)",
+    403: "SSB avviste spørringen (403, for stor eller ikke tillatt)",
+    404: "SSB kjenner ikke tabellen (404)",
+    429: "for mange spørringer til SSB (429)",
+    500: "feil hos SSB (500)",
+    502: "SSB svarte ikke (502)",
+    503: "SSB er midlertidig utilgjengelig (503)",
+    504: "SSB svarte ikke i tide (504)",
+}
 
 
 @dataclass
@@ -218,14 +233,14 @@ class Transport:
                 if e.code == 429:
                     self._gate.hold(delay)  # everyone in this process waits, not just this call
                 self._pausing(f"{reason}; prøver igjen om {delay:.0f} s (nytt forsøk {failures} av {self.retries})")
-            except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException,
-                    OSError) as e:
+            except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as e:
                 cause = getattr(e, "reason", None) or e
                 if isinstance(e, TimeoutError) or isinstance(cause, TimeoutError):
                     timeouts += 1
                     if timeouts > self.timeout_retries:
-                        raise self._no_contact(context, f"{self.SERVICE} svarte ikke innen {self.timeout:g} "
-                                                        "sekunder") from None
+                        raise self._no_contact(
+                            context, f"{self.SERVICE} svarte ikke innen {self.timeout:g} sekunder"
+                        ) from None
                 else:
                     dropped += 1
                     if dropped > self.network_retries:
@@ -246,8 +261,10 @@ class Client(Transport):
         self.v0 = "/api/v0/" in self.base_url + "/"
 
     def _refused(self, e: urllib.error.HTTPError, reason: str, table: str | None) -> Exception:
-        return FetchError(table, f"{reason} for tabell {table}{_error_text(e)}. "
-                                 "Kontroller tabellnummer, år og regioner, eller meld feilen.")
+        return FetchError(
+            table,
+            f"{reason} for tabell {table}{_error_text(e)}. Kontroller tabellnummer, år og regioner, eller meld feilen.",
+        )
 
     def _no_contact(self, table: str | None, reason: str) -> Exception:
         return no_contact(table, reason)
@@ -259,16 +276,22 @@ class Client(Transport):
             headers["Content-Type"] = "application/json"
         raw, encoding = self._send(url, data, headers, table)
         if len(raw) > MAX_RESPONSE_BYTES:
-            raise FetchError(table, f"svaret fra SSB for tabell {table} er større enn "
-                             f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
+            raise FetchError(
+                table,
+                f"svaret fra SSB for tabell {table} er større enn "
+                f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.",
+            )
         if encoding == "gzip":
             try:
                 raw = _gunzip(raw, MAX_RESPONSE_BYTES + 1)
             except (OSError, EOFError, zlib.error) as e:
                 raise no_contact(table, f"svaret ble avbrutt underveis ({e})") from None
             if len(raw) > MAX_RESPONSE_BYTES:
-                raise FetchError(table, f"svaret fra SSB for tabell {table} er større enn "
-                                 f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.")
+                raise FetchError(
+                    table,
+                    f"svaret fra SSB for tabell {table} er større enn "
+                    f"{MAX_RESPONSE_BYTES // 2**20} MB. Velg færre år eller regioner.",
+                )
         return raw
 
     # the endpoints
@@ -305,8 +328,10 @@ class Client(Transport):
     def data(self, table: str, selection: dict[str, list[str]]) -> bytes:
         if self.v0:
             url = f"{self.base_url}/table/{table}"
-            body = {"query": [{"code": d, "selection": {"filter": "item", "values": v}} for d, v in selection.items()],
-                    "response": {"format": "json-stat2"}}
+            body = {
+                "query": [{"code": d, "selection": {"filter": "item", "values": v}} for d, v in selection.items()],
+                "response": {"format": "json-stat2"},
+            }
         else:
             url = f"{self.base_url}/tables/{table}/data?lang=no&outputFormat=json-stat2"
             body = {"selection": [{"variableCode": d, "valueCodes": v} for d, v in selection.items()]}
@@ -331,6 +356,7 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
 
 
 # --- metadata -------------------------------------------------------------------------------
+
 
 @dataclass
 class Dimension:
@@ -360,8 +386,9 @@ def _meta_v2(raw: bytes, table: str) -> TableMeta:
     ids = doc.get("id")
     dims = doc.get("dimension")
     if not isinstance(ids, list) or not isinstance(dims, dict):
-        raise InputError(file, None, "dimension", f"metadata for tabell {table} fra SSB mangler «id» eller "
-                         "«dimension».")
+        raise InputError(
+            file, None, "dimension", f"metadata for tabell {table} fra SSB mangler «id» eller «dimension»."
+        )
     out = []
     for i in ids:
         d = dims.get(i) if isinstance(i, str) else None
@@ -370,8 +397,9 @@ def _meta_v2(raw: bytes, table: str) -> TableMeta:
         ext = d.get("extension")
         if not isinstance(ext, dict):
             ext = {}
-        out.append(Dimension(i, str(d.get("label", "")), jsonstat._categories(d, i, file),
-                             bool(ext.get("elimination", False))))
+        out.append(
+            Dimension(i, str(d.get("label", "")), jsonstat._categories(d, i, file), bool(ext.get("elimination", False)))
+        )
     role = doc.get("role")
     if not isinstance(role, dict):
         role = {}
@@ -389,9 +417,14 @@ def _meta_v0(raw: bytes, table: str) -> TableMeta:
         if not isinstance(v, dict) or not isinstance(v.get("values"), list):
             raise InputError(file, None, "variables", f"metadata for tabell {table} har en variabel uten verdier.")
         codes, texts = [str(c) for c in v["values"]], v.get("valueTexts") or []
-        out.append(Dimension(str(v.get("code")), str(v.get("text", "")),
-                             [(c, str(texts[n]) if n < len(texts) else c) for n, c in enumerate(codes)],
-                             bool(v.get("elimination", False))))
+        out.append(
+            Dimension(
+                str(v.get("code")),
+                str(v.get("text", "")),
+                [(c, str(texts[n]) if n < len(texts) else c) for n, c in enumerate(codes)],
+                bool(v.get("elimination", False)),
+            )
+        )
         if v.get("time"):
             role["time"] = [out[-1].id]
     return _with_roles(table, str(doc.get("title", "")), out, role)
@@ -405,5 +438,11 @@ def _with_roles(table: str, title: str, dims: list[Dimension], role: dict) -> Ta
         found = [r for r in role.get(key) or [] if r in ids]
         return found[0] if found else jsonstat._pick(ids, None, candidates, labels)
 
-    return TableMeta(table, title, dims, pick("geo", jsonstat.REGION_DIM_IDS),
-                     pick("time", jsonstat.TIME_DIM_IDS), pick("metric", jsonstat.METRIC_DIM_IDS))
+    return TableMeta(
+        table,
+        title,
+        dims,
+        pick("geo", jsonstat.REGION_DIM_IDS),
+        pick("time", jsonstat.TIME_DIM_IDS),
+        pick("metric", jsonstat.METRIC_DIM_IDS),
+    )

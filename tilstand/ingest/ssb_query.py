@@ -36,8 +36,12 @@ def _region_candidates(code: str) -> list[str]:
     return [ref.code]
 
 
-def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int, int],
-                mapping: Sequence[catalog.MappingRow] | None = None) -> Query:
+def build_query(
+    meta: TableMeta,
+    wanted_regions: Sequence[str],
+    years: tuple[int, int],
+    mapping: Sequence[catalog.MappingRow] | None = None,
+) -> Query:
     """The selection the catalogue needs from one table: its content codes, the other dimensions the
     mapping names, our regions and years; dimensions SSB may eliminate and the mapping ignores are left out."""
     table = meta.table
@@ -62,8 +66,11 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
             if missing:
                 warnings.append(f"tabell {table} har ikke tall for {', '.join(missing)}")
             if not chosen:
-                raise FetchError(table, f"SSB-tabell {table} har ingen av regionene {', '.join(wanted_regions)}. "
-                                 "Kontroller kommunenumrene.")
+                raise FetchError(
+                    table,
+                    f"SSB-tabell {table} har ingen av regionene {', '.join(wanted_regions)}. "
+                    "Kontroller kommunenumrene.",
+                )
             selection[dim.id] = list(dict.fromkeys(chosen))
         elif dim.id == time_id:
             chosen = [c for c in codes if c[:4].isdigit() and lo <= int(c[:4]) <= hi]
@@ -75,12 +82,16 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
             want = list(dict.fromkeys(m.contents_code for m in rows))
             chosen = [c for c in codes if c in want]
             if not chosen:
-                raise FetchError(table, f"SSB-tabell {table} har ingen av statistikkvariablene katalogen venter "
-                                 f"({', '.join(want)}); koblingen i ssb_mapping.csv må rettes. "
-                                 f"{offline_advice(table)}")
+                raise FetchError(
+                    table,
+                    f"SSB-tabell {table} har ingen av statistikkvariablene katalogen venter "
+                    f"({', '.join(want)}); koblingen i ssb_mapping.csv må rettes. "
+                    f"{offline_advice(table)}",
+                )
             if len(chosen) < len(want):
-                warnings.append(f"tabell {table} mangler statistikkvariablene "
-                                f"{', '.join(w for w in want if w not in chosen)}")
+                warnings.append(
+                    f"tabell {table} mangler statistikkvariablene {', '.join(w for w in want if w not in chosen)}"
+                )
             selection[dim.id] = chosen
         else:
             named = [_wanted(m, dim) for m in rows]
@@ -88,8 +99,11 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
             if wants and len(wants) == len(named):
                 chosen = [c for c, label in dim.codes if any(ssb._value_matches(w, c, label) for w in wants)]
                 if not chosen:
-                    raise FetchError(table, f"SSB-tabell {table}: dimensjonen {dim.id} har ingen av verdiene "
-                                     f"katalogen venter ({', '.join(dict.fromkeys(wants))}).")
+                    raise FetchError(
+                        table,
+                        f"SSB-tabell {table}: dimensjonen {dim.id} har ingen av verdiene "
+                        f"katalogen venter ({', '.join(dict.fromkeys(wants))}).",
+                    )
                 selection[dim.id] = chosen
             elif not dim.elimination:
                 # SSB needs a value and the catalogue names none: the first is, by SSB's habit, the total
@@ -102,8 +116,11 @@ def build_query(meta: TableMeta, wanted_regions: Sequence[str], years: tuple[int
 def _required(table: str, name: str, dim_id: str | None) -> str:
     """The id of a dimension the query cannot do without; without it the table must be imported as a file."""
     if dim_id is None:
-        raise FetchError(table, f"SSB-tabell {table} har ingen {name}-dimensjon i metadataene; Tilstand kan "
-                         f"ikke hente den automatisk. {offline_advice(table)}")
+        raise FetchError(
+            table,
+            f"SSB-tabell {table} har ingen {name}-dimensjon i metadataene; Tilstand kan "
+            f"ikke hente den automatisk. {offline_advice(table)}",
+        )
     return dim_id
 
 
@@ -120,8 +137,9 @@ def _sel_key(m: catalog.MappingRow, dim: Dimension) -> tuple[str, ...] | None:
     return None
 
 
-def split(selection: dict[str, list[str]], order: Sequence[str], max_cells: int,
-          table: str = "") -> list[dict[str, list[str]]]:
+def split(
+    selection: dict[str, list[str]], order: Sequence[str], max_cells: int, table: str = ""
+) -> list[dict[str, list[str]]]:
     """Cut a selection into queries of at most max_cells cells, along `order` (years first, then regions)."""
     cells = math.prod(len(v) for v in selection.values())
     if cells <= max_cells:
@@ -133,10 +151,13 @@ def split(selection: dict[str, list[str]], order: Sequence[str], max_cells: int,
         per_value = cells // len(values)
         step = max_cells // per_value
         if step >= 1:
-            return [{**selection, dim: values[i:i + step]} for i in range(0, len(values), step)]
-        return [part for v in values for part in split({**selection, dim: [v]}, order[n + 1:], max_cells, table)]
-    raise FetchError(table, f"spørringen mot tabell {table} gir {cells} celler for én region og ett år, mer enn "
-                     f"SSB tillater ({max_cells}). Koblingen i ssb_mapping.csv bør velge færre verdier.")
+            return [{**selection, dim: values[i : i + step]} for i in range(0, len(values), step)]
+        return [part for v in values for part in split({**selection, dim: [v]}, order[n + 1 :], max_cells, table)]
+    raise FetchError(
+        table,
+        f"spørringen mot tabell {table} gir {cells} celler for én region og ett år, mer enn "
+        f"SSB tillater ({max_cells}). Koblingen i ssb_mapping.csv bør velge færre verdier.",
+    )
 
 
 def merge(parts: Sequence[bytes], file: str) -> bytes:
@@ -169,8 +190,10 @@ def merge(parts: Sequence[bytes], file: str) -> bytes:
         if isinstance(status, list):
             status = {str(k): s for k, s in enumerate(status) if s}
         for flat, combo in enumerate(itertools.product(*doc_cats)):
-            cells[tuple(c for c, _ in combo)] = (values[flat], status.get(str(flat)) if isinstance(status, dict)
-                                                 else None)
+            cells[tuple(c for c, _ in combo)] = (
+                values[flat],
+                status.get(str(flat)) if isinstance(status, dict) else None,
+            )
     out = {k: v for k, v in docs[0].items() if k not in ("value", "status", "size", "dimension")}
     out["size"] = [len(cats[i]) for i in ids]
     out["dimension"] = {}

@@ -31,8 +31,12 @@ WIDE_VALUE = re.compile(r"^(.*\S)\s+(\d{4})$")
 
 
 def decode(data: bytes, file: str) -> str:
-    return decode_text(data, file, not_text="filen er ikke en tekstfil (CSV). Er det en Excel-fil? "
-                       "Lagre den som CSV (semikolonseparert) eller last ned CSV fra SSB.")
+    return decode_text(
+        data,
+        file,
+        not_text="filen er ikke en tekstfil (CSV). Er det en Excel-fil? "
+        "Lagre den som CSV (semikolonseparert) eller last ned CSV fra SSB.",
+    )
 
 
 def parse(data: bytes, file: str) -> ParsedTable:
@@ -61,13 +65,22 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
         header = cells
         break
     if header is None:
-        raise InputError(file, 1, None, "finner ingen overskriftsrad med semikolonseparerte kolonner. "
-                         "Er filen lagret med komma i stedet for semikolon?")
+        raise InputError(
+            file,
+            1,
+            None,
+            "finner ingen overskriftsrad med semikolonseparerte kolonner. "
+            "Er filen lagret med komma i stedet for semikolon?",
+        )
     lower = [h.lower() for h in header]
     table = table_id_from_title(title) or next((t for t in map(table_id_from_title, header) if t), None)
     if not table:
-        raise InputError(file, header_n, None, "finner ikke SSB-tabellnummeret (f.eks. «12275: …») "
-                         "i tittellinjen eller overskriftsraden.")
+        raise InputError(
+            file,
+            header_n,
+            None,
+            "finner ikke SSB-tabellnummeret (f.eks. «12275: …») i tittellinjen eller overskriftsraden.",
+        )
     region_col = next((i for i, h in enumerate(lower) if h in REGION_COLUMNS), 0)
     time_col = next((i for i, h in enumerate(lower) if h in TIME_COLUMNS), None)
     contents_col = next((i for i, h in enumerate(lower) if h in CONTENTS_COLUMNS), None)
@@ -82,14 +95,21 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
             if m and i != region_col:
                 value_cols.append((i, m.group(1), int(m.group(2))))
         if not value_cols:
-            raise InputError(file, header_n, "år", "finner ingen årskolonne («år») og ingen "
-                             "verdikolonner med år i overskriften (f.eks. «Personer 2023»).")
+            raise InputError(
+                file,
+                header_n,
+                "år",
+                "finner ingen årskolonne («år») og ingen verdikolonner med år i overskriften (f.eks. «Personer 2023»).",
+            )
         first_value = min(i for i, _, _ in value_cols)
         label_cols = [i for i in range(first_value) if i not in (region_col, contents_col)]
     if contents_col is None and time_col is not None:
-        raise InputError(file, header_n, "statistikkvariabel",
-                         "kolonnen «statistikkvariabel» mangler. Last ned tabellen med statistikkvariabel "
-                         "som egen kolonne.")
+        raise InputError(
+            file,
+            header_n,
+            "statistikkvariabel",
+            "kolonnen «statistikkvariabel» mangler. Last ned tabellen med statistikkvariabel som egen kolonne.",
+        )
     out = ParsedTable(table=table, title=title or header[-1], source="ssb_csv")
     width = len(header)
     texts: dict[str, str] = {}  # one object for each repeated text, year and set of dimension values
@@ -126,8 +146,19 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], file: str) -> ParsedTable
             elif contents_col is not None:
                 label = text(row[contents_col])
             value, status = parse_number(row[col], file=file, row=n, field_name=header[col])
-            out.cells.append(Cell(region=region, region_label=region, year=year, contents_code="",
-                                  contents_label=label, dims=dims, value=value, status=status, row=n))
+            out.cells.append(
+                Cell(
+                    region=region,
+                    region_label=region,
+                    year=year,
+                    contents_code="",
+                    contents_label=label,
+                    dims=dims,
+                    value=value,
+                    status=status,
+                    row=n,
+                )
+            )
     if not out.cells:
         raise InputError(file, None, None, "filen har en overskrift, men ingen datarader.")
     return out

@@ -59,7 +59,9 @@ TEMPLATE = "sample_data/templates/ansatte.xlsx"
 FIRST_YEAR = 2000
 
 LAYOUT = Layout(
-    sheet=SHEET, template=TEMPLATE, source="staff",
+    sheet=SHEET,
+    template=TEMPLATE,
+    source="staff",
     columns={
         "municipality": ("Kommunenummer", ("kommunenummer", "kommunenr", "kommune nr", "knr")),
         "year": ("År", ("år", "ar", "aar", "årstall")),
@@ -67,24 +69,54 @@ LAYOUT = Layout(
         "fte": ("Årsverk", ("årsverk", "arsverk", "antall årsverk")),
         "positions": ("Stillinger", ("stillinger", "antall stillinger", "stillingar")),
         "vacant": ("Ledige stillinger", ("ledige stillinger", "ledige stillingar", "vakante stillinger")),
-        "sick_short": ("Sykefravær korttid (%)", ("sykefravær korttid", "korttidsfravær", "korttid",
-                                                  "sykefravær korttid %", "sjukefråvær korttid (%)")),
-        "sick_long": ("Sykefravær langtid (%)", ("sykefravær langtid", "langtidsfravær", "langtid",
-                                                 "sykefravær langtid %", "sjukefråvær langtid (%)")),
-        "sick_doctor": ("Legemeldt sykefravær (%)", ("legemeldt sykefravær", "legemeldt", "legemeldt fravær",
-                                                     "legemeldt sykefravær %", "legemeldt sjukefråvær (%)",
-                                                     "legemeldt sjukefråvær")),
-        "agreed_days": ("Avtalte dagsverk", ("avtalte dagsverk", "avtalte dagsverk i kvartalet", "dagsverk",
-                                             "avtalte dagsverk (kvartal)", "avtalte dagsverk kvartal")),
+        "sick_short": (
+            "Sykefravær korttid (%)",
+            ("sykefravær korttid", "korttidsfravær", "korttid", "sykefravær korttid %", "sjukefråvær korttid (%)"),
+        ),
+        "sick_long": (
+            "Sykefravær langtid (%)",
+            ("sykefravær langtid", "langtidsfravær", "langtid", "sykefravær langtid %", "sjukefråvær langtid (%)"),
+        ),
+        "sick_doctor": (
+            "Legemeldt sykefravær (%)",
+            (
+                "legemeldt sykefravær",
+                "legemeldt",
+                "legemeldt fravær",
+                "legemeldt sykefravær %",
+                "legemeldt sjukefråvær (%)",
+                "legemeldt sjukefråvær",
+            ),
+        ),
+        "agreed_days": (
+            "Avtalte dagsverk",
+            (
+                "avtalte dagsverk",
+                "avtalte dagsverk i kvartalet",
+                "dagsverk",
+                "avtalte dagsverk (kvartal)",
+                "avtalte dagsverk kvartal",
+            ),
+        ),
         "leavers": ("Sluttet i året", ("sluttet i året", "sluttet", "antall sluttet", "slutta i året")),
-        "average": ("Gjennomsnittlig antall ansatte", ("gjennomsnittlig antall ansatte", "snitt ansatte",
-                                                       "gjennomsnittleg tal på tilsette")),
-        "caseworkers": ("Saksbehandlere og ledere", ("saksbehandlere og ledere", "sakshandsamarar og leiarar",
-                                                     "antall saksbehandlere og ledere")),
-        "master": ("Med master i barnevern", ("med master i barnevern", "med master", "master",
-                                              "antall med master")),
-        "req2031": ("Oppfyller kravet fra 2031", ("oppfyller kravet fra 2031", "krav 2031 oppfylt",
-                                                  "kompetansekrav 2031 oppfylt", "oppfyller kravet frå 2031")),
+        "average": (
+            "Gjennomsnittlig antall ansatte",
+            ("gjennomsnittlig antall ansatte", "snitt ansatte", "gjennomsnittleg tal på tilsette"),
+        ),
+        "caseworkers": (
+            "Saksbehandlere og ledere",
+            ("saksbehandlere og ledere", "sakshandsamarar og leiarar", "antall saksbehandlere og ledere"),
+        ),
+        "master": ("Med master i barnevern", ("med master i barnevern", "med master", "master", "antall med master")),
+        "req2031": (
+            "Oppfyller kravet fra 2031",
+            (
+                "oppfyller kravet fra 2031",
+                "krav 2031 oppfylt",
+                "kompetansekrav 2031 oppfylt",
+                "oppfyller kravet frå 2031",
+            ),
+        ),
         "further": ("I videreutdanning", ("i videreutdanning", "videreutdanning pågår", "i vidareutdanning")),
         "ignored": ("Kommune", ("kommune", "kommunenavn", "merknad", "merknader")),
     },
@@ -94,22 +126,37 @@ YEAR_FIELDS = ("fte", "positions", "vacant", "leavers", "average", "caseworkers"
 QUARTER_FIELDS = ("sick_short", "sick_long", "sick_doctor")
 WEIGHT_FIELD = "agreed_days"  # optional on a quarter row: the quarter's agreed working days, the yearly weight
 # typed -> stored as is
-STORED = {"fte": "ansatte_arsverk", "positions": "ansatte_stillinger", "vacant": "ansatte_ledige_stillinger",
-          "leavers": "ansatte_sluttet_antall", "average": "ansatte_gjennomsnitt_antall",
-          "caseworkers": "saksbehandlere_ledere_antall"}
+STORED = {
+    "fte": "ansatte_arsverk",
+    "positions": "ansatte_stillinger",
+    "vacant": "ansatte_ledige_stillinger",
+    "leavers": "ansatte_sluttet_antall",
+    "average": "ansatte_gjennomsnitt_antall",
+    "caseworkers": "saksbehandlere_ledere_antall",
+}
 # count -> share of saksbehandlere og ledere
 SHARES = {"master": "andel_master", "req2031": "andel_kompetansekrav_2031", "further": "andel_videreutdanning"}
-SICK_IDS = {"sick_short": "sykefravaer_korttid_pct", "sick_long": "sykefravaer_langtid_pct",
-            "sick_doctor": "sykefravaer_legemeldt_pct"}
+SICK_IDS = {
+    "sick_short": "sykefravaer_korttid_pct",
+    "sick_long": "sykefravaer_langtid_pct",
+    "sick_doctor": "sykefravaer_legemeldt_pct",
+}
 TOTAL_SICK_ID = "sykefravaer_totalt_pct"
 TURNOVER_ID = "turnover_pct"
 CASEWORKERS_ID = STORED["caseworkers"]  # the base of the competence shares
 HEADCOUNT_ID = STORED["average"]  # the base of turnover and sick leave
 WHOLE = ("positions", "leavers", "caseworkers", "master", "req2031", "further")
-WHAT = {"fte": "årsverk", "positions": "antall stillinger", "vacant": "ledige stillinger",
-        "leavers": "antall som sluttet", "average": "gjennomsnittlig antall ansatte",
-        "caseworkers": "antall saksbehandlere og ledere", "master": "antall med master",
-        "req2031": "antall som oppfyller kravet", "further": "antall i videreutdanning"}
+WHAT = {
+    "fte": "årsverk",
+    "positions": "antall stillinger",
+    "vacant": "ledige stillinger",
+    "leavers": "antall som sluttet",
+    "average": "gjennomsnittlig antall ansatte",
+    "caseworkers": "antall saksbehandlere og ledere",
+    "master": "antall med master",
+    "req2031": "antall som oppfyller kravet",
+    "further": "antall i videreutdanning",
+}
 
 
 def is_marker(header: str) -> bool:
@@ -128,8 +175,12 @@ def _quarter(v: object, file: str, row: int, fld: str) -> int:
     if isinstance(v, float) and v in (1.0, 2.0, 3.0, 4.0):
         return int(v)
     if not m:
-        raise InputError(file, row, fld, f"«{shown(v)}» er ikke et kvartal. Skriv 1, 2, 3 eller 4, eller la "
-                         "cellen stå tom på raden for hele året.")
+        raise InputError(
+            file,
+            row,
+            fld,
+            f"«{shown(v)}» er ikke et kvartal. Skriv 1, 2, 3 eller 4, eller la cellen stå tom på raden for hele året.",
+        )
     return int(m.group(1))
 
 
@@ -171,47 +222,85 @@ def _parse_file(data: bytes, file: str) -> Parsed:
             q = _quarter(raw["quarter"], file, n, fld["quarter"])
             wrong = next((r for r in YEAR_FIELDS if raw.get(r) is not None), None)
             if wrong:
-                raise InputError(file, n, fld[wrong], f"{WHAT[wrong]} gjelder hele året og skrives på raden med "
-                                 "tomt kvartal, ikke på en kvartalsrad.")
+                raise InputError(
+                    file,
+                    n,
+                    fld[wrong],
+                    f"{WHAT[wrong]} gjelder hele året og skrives på raden med tomt kvartal, ikke på en kvartalsrad.",
+                )
             vals = {r: _percent(raw[r], file, n, fld[r]) for r in QUARTER_FIELDS if raw.get(r) is not None}
             if vals and raw.get(WEIGHT_FIELD) is not None:
                 vals[WEIGHT_FIELD] = _agreed_days(raw[WEIGHT_FIELD], file, n, fld[WEIGHT_FIELD])
             if not vals:
-                raise InputError(file, n, None, f"kvartalsraden har ikke noe sykefravær. Fyll inn "
-                                 f"«{LAYOUT.columns['sick_short'][0]}» og «{LAYOUT.columns['sick_long'][0]}», "
-                                 "eller slett raden.")
+                raise InputError(
+                    file,
+                    n,
+                    None,
+                    f"kvartalsraden har ikke noe sykefravær. Fyll inn "
+                    f"«{LAYOUT.columns['sick_short'][0]}» og «{LAYOUT.columns['sick_long'][0]}», "
+                    "eller slett raden.",
+                )
             if vals.get("sick_short", 0) + vals.get("sick_long", 0) > 100:
-                raise InputError(file, n, fld["sick_long"], "korttids- og langtidsfraværet er til sammen mer enn "
-                                 "100 prosent av avtalte dagsverk.")
+                raise InputError(
+                    file,
+                    n,
+                    fld["sick_long"],
+                    "korttids- og langtidsfraværet er til sammen mer enn 100 prosent av avtalte dagsverk.",
+                )
             _check_doctor(vals, file, n, fld)
             if (muni, yr, q) in quarters:
-                raise InputError(file, n, fld["quarter"], f"kvartal {q} i {yr} for {muni} står to ganger: rad "
-                                 f"{quarters[(muni, yr, q)][0]} og rad {n}.")
+                raise InputError(
+                    file,
+                    n,
+                    fld["quarter"],
+                    f"kvartal {q} i {yr} for {muni} står to ganger: rad {quarters[(muni, yr, q)][0]} og rad {n}.",
+                )
             quarters[(muni, yr, q)] = (n, vals)
             continue
         wrong = next((r for r in QUARTER_FIELDS if raw.get(r) is not None), None)
         if wrong:
-            raise InputError(file, n, fld[wrong], "sykefraværet skrives per kvartal: fyll inn «Kvartal» (1–4) og "
-                             "bruk én rad per kvartal.")
+            raise InputError(
+                file,
+                n,
+                fld[wrong],
+                "sykefraværet skrives per kvartal: fyll inn «Kvartal» (1–4) og bruk én rad per kvartal.",
+            )
         if raw.get(WEIGHT_FIELD) is not None:
-            raise InputError(file, n, fld[WEIGHT_FIELD], "avtalte dagsverk skrives per kvartal, på kvartalsraden "
-                             "med sykefraværet: fyll inn «Kvartal» (1–4).")
+            raise InputError(
+                file,
+                n,
+                fld[WEIGHT_FIELD],
+                "avtalte dagsverk skrives per kvartal, på kvartalsraden med sykefraværet: fyll inn «Kvartal» (1–4).",
+            )
         vals = {r: _amount(r, raw[r], file, n, fld[r]) for r in YEAR_FIELDS if raw.get(r) is not None}
         if not vals:
-            raise InputError(file, n, None, "raden har kommune og år, men ingen tall. Fyll inn tallene, eller "
-                             "slett raden.")
+            raise InputError(
+                file, n, None, "raden har kommune og år, men ingen tall. Fyll inn tallene, eller slett raden."
+            )
         _check_year(vals, file, n, fld)
         if (muni, yr) in years:
-            raise InputError(file, n, fld["year"], f"{muni} i {yr} står to ganger (rad {years[(muni, yr)][0]} og "
-                             f"rad {n}). Bruk én rad per kommune og år.")
+            raise InputError(
+                file,
+                n,
+                fld["year"],
+                f"{muni} i {yr} står to ganger (rad {years[(muni, yr)][0]} og rad {n}). Bruk én rad per kommune og år.",
+            )
         years[(muni, yr)] = (n, vals)
     _check_weights(quarters, file, fld)
     observations, incomplete, equal = compute(years, quarters, anonymity_limit(CASEWORKERS_ID))
     title = " ".join(table.titles)
-    return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
-                  observations=observations, rows=len(table.rows), incomplete_years=incomplete,
-                  equal_weight_years=equal, notes=[equal_weight_note(equal)] if equal else [],
-                  suppressed=sum(o.status == SUPPRESSED for o in observations))
+    return Parsed(
+        file_name=file,
+        source=table.source,
+        title=title,
+        sample="eksempeldata" in title.casefold(),
+        observations=observations,
+        rows=len(table.rows),
+        incomplete_years=incomplete,
+        equal_weight_years=equal,
+        notes=[equal_weight_note(equal)] if equal else [],
+        suppressed=sum(o.status == SUPPRESSED for o in observations),
+    )
 
 
 def _agreed_days(v: object, file: str, row: int, fld: str) -> float:
@@ -228,9 +317,14 @@ def _check_weights(quarters: dict, file: str, fld: dict[str, str]) -> None:
         given = [n for n, vals in rows if WEIGHT_FIELD in vals]
         if given and len(given) < len(rows):
             n = next(n for n, vals in rows if WEIGHT_FIELD not in vals)
-            raise InputError(file, n, fld[WEIGHT_FIELD], f"avtalte dagsverk mangler her, men står på andre "
-                             f"kvartaler i {yr} for {muni} (rad {', '.join(map(str, given))}). Fyll dem inn for "
-                             "alle kvartalene i året, eller la kolonnen stå tom for hele året.")
+            raise InputError(
+                file,
+                n,
+                fld[WEIGHT_FIELD],
+                f"avtalte dagsverk mangler her, men står på andre "
+                f"kvartaler i {yr} for {muni} (rad {', '.join(map(str, given))}). Fyll dem inn for "
+                "alle kvartalene i året, eller la kolonnen stå tom for hele året.",
+            )
 
 
 def equal_weight_note(years: list[tuple[str, int]]) -> str:
@@ -239,9 +333,11 @@ def equal_weight_note(years: list[tuple[str, int]]) -> str:
     if len(years) > 5:
         named.append(f"{len(years) - 5} år til")
     which = words.join(named, "nb")
-    return (f"Avtalte dagsverk mangler for {which}: sykefraværet for året er regnet som gjennomsnittet av de fire "
-            "kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. Fyll inn kolonnen "
-            "«Avtalte dagsverk» på kvartalsradene for å få det vektede tallet.")
+    return (
+        f"Avtalte dagsverk mangler for {which}: sykefraværet for året er regnet som gjennomsnittet av de fire "
+        "kvartalene med lik vekt, ikke vektet med avtalte dagsverk slik SSB og KS regner. Fyll inn kolonnen "
+        "«Avtalte dagsverk» på kvartalsradene for å få det vektede tallet."
+    )
 
 
 def _check_doctor(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) -> None:
@@ -249,9 +345,14 @@ def _check_doctor(vals: dict[str, float], file: str, n: int, fld: dict[str, str]
     if "sick_doctor" in vals and "sick_short" in vals and "sick_long" in vals:
         total = vals["sick_short"] + vals["sick_long"]
         if vals["sick_doctor"] > total + 1e-9:
-            raise InputError(file, n, fld["sick_doctor"], f"legemeldt sykefravær ({_n(vals['sick_doctor'])} %) er "
-                             f"høyere enn sykefraværet i alt, korttid + langtid ({_n(round(total, 4))} %). "
-                             "Legemeldt fravær er en del av det samlede fraværet.")
+            raise InputError(
+                file,
+                n,
+                fld["sick_doctor"],
+                f"legemeldt sykefravær ({_n(vals['sick_doctor'])} %) er "
+                f"høyere enn sykefraværet i alt, korttid + langtid ({_n(round(total, 4))} %). "
+                "Legemeldt fravær er en del av det samlede fraværet.",
+            )
 
 
 def _n(x: float) -> str:
@@ -260,29 +361,53 @@ def _n(x: float) -> str:
 
 def _check_year(vals: dict[str, float], file: str, n: int, fld: dict[str, str]) -> None:
     if "vacant" in vals and "positions" in vals and vals["vacant"] > vals["positions"]:
-        raise InputError(file, n, fld["vacant"], f"ledige stillinger ({_n(vals['vacant'])}) er flere enn "
-                         f"stillinger ({_n(vals['positions'])}).")
+        raise InputError(
+            file,
+            n,
+            fld["vacant"],
+            f"ledige stillinger ({_n(vals['vacant'])}) er flere enn stillinger ({_n(vals['positions'])}).",
+        )
     if "leavers" in vals and "average" not in vals:
-        raise InputError(file, n, fld["leavers"], "gjennomsnittlig antall ansatte mangler. Det trengs for å regne "
-                         "ut turnover (sluttet ÷ gjennomsnittlig antall ansatte).")
+        raise InputError(
+            file,
+            n,
+            fld["leavers"],
+            "gjennomsnittlig antall ansatte mangler. Det trengs for å regne "
+            "ut turnover (sluttet ÷ gjennomsnittlig antall ansatte).",
+        )
     if "leavers" in vals and vals["average"] == 0:
         raise InputError(file, n, fld["average"], "gjennomsnittlig antall ansatte er 0, men noen har sluttet.")
     for r in ("master", "req2031", "further"):
         if r not in vals:
             continue
         if "caseworkers" not in vals:
-            raise InputError(file, n, fld[r], f"«{LAYOUT.columns['caseworkers'][0]}» mangler. Andelen regnes ut "
-                             "av antall saksbehandlere og ledere.")
+            raise InputError(
+                file,
+                n,
+                fld[r],
+                f"«{LAYOUT.columns['caseworkers'][0]}» mangler. Andelen regnes ut av antall saksbehandlere og ledere.",
+            )
         if vals[r] > vals["caseworkers"]:
-            raise InputError(file, n, fld[r], f"{WHAT[r]} ({int(vals[r])}) er større enn antall saksbehandlere "
-                             f"og ledere ({int(vals['caseworkers'])}).")
+            raise InputError(
+                file,
+                n,
+                fld[r],
+                f"{WHAT[r]} ({int(vals[r])}) er større enn antall saksbehandlere "
+                f"og ledere ({int(vals['caseworkers'])}).",
+            )
     if "master" in vals and "req2031" in vals and vals["master"] > vals["req2031"]:
-        raise InputError(file, n, fld["req2031"], f"færre oppfyller kravet fra 2031 ({int(vals['req2031'])}) enn "
-                         f"som har master i barnevern ({int(vals['master'])}); master i barnevern oppfyller kravet.")
+        raise InputError(
+            file,
+            n,
+            fld["req2031"],
+            f"færre oppfyller kravet fra 2031 ({int(vals['req2031'])}) enn "
+            f"som har master i barnevern ({int(vals['master'])}); master i barnevern oppfyller kravet.",
+        )
 
 
-def compute(years: dict, quarters: dict, limit: int) -> tuple[list[Observation], list[tuple[str, int]],
-                                                              list[tuple[str, int]]]:
+def compute(
+    years: dict, quarters: dict, limit: int
+) -> tuple[list[Observation], list[tuple[str, int]], list[tuple[str, int]]]:
     """The stored observations: typed counts, computed shares and yearly sick leave; below `limit` people, 'x'.
     Also the years without all four quarters, and those whose yearly sick leave weighs the quarters equally."""
     out: list[Observation] = []

@@ -56,7 +56,9 @@ CHILDREN, PARENTS = "barn", "foreldre"
 GROUP_NAMES = {CHILDREN: "barn og unge", PARENTS: "foreldre"}
 
 LAYOUT = Layout(
-    sheet=SHEET, template=TEMPLATE, source="survey",
+    sheet=SHEET,
+    template=TEMPLATE,
+    source="survey",
     columns={
         "municipality": ("Kommunenummer", ("kommunenummer", "kommunenr", "kommune nr", "knr")),
         "year": ("År", ("år", "ar", "aar", "årstall")),
@@ -65,8 +67,10 @@ LAYOUT = Layout(
         "question": ("Spørsmål", ("spørsmål", "spørsmål tekst", "spørsmålstekst", "sporsmal")),
         "option": ("Svaralternativ", ("svaralternativ", "svarkategori", "alternativ", "svar")),
         "count": ("Antall", ("antall", "antall svar på alternativet", "tal")),
-        "respondents": ("Antall som svarte", ("antall som svarte", "respondenter", "antall respondenter",
-                                              "tal på svar", "antall besvarelser")),
+        "respondents": (
+            "Antall som svarte",
+            ("antall som svarte", "respondenter", "antall respondenter", "tal på svar", "antall besvarelser"),
+        ),
         "ignored": ("Kommune", ("kommune", "kommunenavn")),
     },
     required=("municipality", "year", "group", "dimension", "question", "option", "count", "respondents"),
@@ -84,13 +88,26 @@ DIMENSIONS = {
     "samarbeid": ("", ()),
     "tiltaksplan": ("", ()),
 }
-DIMENSION_NAMES = ("Tilgjengelighet", "Informasjon", "Respektfull behandling", "Brukermedvirkning",
-                   "Resultat for brukerne", "Har det bra der jeg bor", "Pålitelighet", "Samarbeid", "Tiltaksplan")
+DIMENSION_NAMES = (
+    "Tilgjengelighet",
+    "Informasjon",
+    "Respektfull behandling",
+    "Brukermedvirkning",
+    "Resultat for brukerne",
+    "Har det bra der jeg bor",
+    "Pålitelighet",
+    "Samarbeid",
+    "Tiltaksplan",
+)
 NOT_SCORED = ("vet ikke", "ikke relevant", "ubesvart", "ikkje relevant", "veit ikkje")
-_FREE_TEXT = re.compile(r"kommentar|fritekst|fri tekst|tekstsvar|åpent svar|åpne svar|svar \(tekst\)|"
-                        r"svar tekst|utdyp|annet, skriv|begrunnelse")
-FREE_TEXT_MESSAGE = ("fritekstsvar importeres aldri: de kan avsløre hvem et barn eller en familie er. Slett "
-                     "kolonnen (og tekstsvarene) før du importerer; bare svarfordelingen skal med.")
+_FREE_TEXT = re.compile(
+    r"kommentar|fritekst|fri tekst|tekstsvar|åpent svar|åpne svar|svar \(tekst\)|"
+    r"svar tekst|utdyp|annet, skriv|begrunnelse"
+)
+FREE_TEXT_MESSAGE = (
+    "fritekstsvar importeres aldri: de kan avsløre hvem et barn eller en familie er. Slett "
+    "kolonnen (og tekstsvarene) før du importerer; bare svarfordelingen skal med."
+)
 
 
 def is_marker(header: str) -> bool:
@@ -107,8 +124,13 @@ def _free_text_header(file: str):
     def check(header: str, col: int, row: int) -> None:
         h = norm(header.replace("(", " (").replace(")", ") "))
         if _FREE_TEXT.search(h) or _FREE_TEXT.search(header.casefold()):
-            raise InputError(file, row, header, f"kolonnen ser ut som fritekst. {FREE_TEXT_MESSAGE[0].upper()}"
-                             f"{FREE_TEXT_MESSAGE[1:]}")
+            raise InputError(
+                file,
+                row,
+                header,
+                f"kolonnen ser ut som fritekst. {FREE_TEXT_MESSAGE[0].upper()}{FREE_TEXT_MESSAGE[1:]}",
+            )
+
     return check
 
 
@@ -131,8 +153,13 @@ def _option(v: object, file: str, row: int, fld: str) -> int | None:
     m = re.match(r"^([1-9]\d*)(?:\s*[-–.:)]?\s+\S.*)?$", text)
     if m and SCALE[0] <= int(m.group(1)) <= SCALE[1]:
         return int(m.group(1))
-    raise InputError(file, row, fld, f"«{shown(v)}» er ikke et svaralternativ på skalaen {SCALE[0]}–{SCALE[1]}. "
-                     "Skriv tallet først (f.eks. «6 Svært fornøyd»), eller «Vet ikke» / «Ikke relevant».")
+    raise InputError(
+        file,
+        row,
+        fld,
+        f"«{shown(v)}» er ikke et svaralternativ på skalaen {SCALE[0]}–{SCALE[1]}. "
+        "Skriv tallet først (f.eks. «6 Svært fornøyd»), eller «Vet ikke» / «Ikke relevant».",
+    )
 
 
 def parse_file(data: bytes, file_name: str) -> Parsed:
@@ -152,8 +179,13 @@ def _parse_file(data: bytes, file: str) -> Parsed:
     for n, raw in table.rows:
         for role, v in raw.items():
             if isinstance(v, str) and len(v.strip()) > LONG_TEXT:
-                raise InputError(file, n, fld[role], f"cellen har en lang tekst ({len(v.strip())} tegn), som ser "
-                                 f"ut som et fritekstsvar. {FREE_TEXT_MESSAGE[0].upper()}{FREE_TEXT_MESSAGE[1:]}")
+                raise InputError(
+                    file,
+                    n,
+                    fld[role],
+                    f"cellen har en lang tekst ({len(v.strip())} tegn), som ser "
+                    f"ut som et fritekstsvar. {FREE_TEXT_MESSAGE[0].upper()}{FREE_TEXT_MESSAGE[1:]}",
+                )
         for role in LAYOUT.required:
             if raw.get(role) is None:
                 raise InputError(file, n, fld[role], f"«{LAYOUT.columns[role][0]}» mangler.")
@@ -162,28 +194,47 @@ def _parse_file(data: bytes, file: str) -> Parsed:
         group = _group(raw["group"], file, n, fld["group"])
         dim = norm(raw["dimension"]).replace("/", " ")
         if dim not in DIMENSIONS:
-            raise InputError(file, n, fld["dimension"], f"«{shown(raw['dimension'])}» er ikke en dimensjon Tilstand "
-                             f"kjenner ({', '.join(DIMENSION_NAMES)}).")
+            raise InputError(
+                file,
+                n,
+                fld["dimension"],
+                f"«{shown(raw['dimension'])}» er ikke en dimensjon Tilstand kjenner ({', '.join(DIMENSION_NAMES)}).",
+            )
         question = " ".join(str(raw["question"]).split())
         value = _option(raw["option"], file, n, fld["option"])
         count = integer(raw["count"], file, n, fld["count"], what="antall")
         total = integer(raw["respondents"], file, n, fld["respondents"], what="antall som svarte")
         gkey = (muni, yr, group)
         if gkey in respondents and respondents[gkey][1] != total:
-            raise InputError(file, n, fld["respondents"], f"antall som svarte ({total}) er ikke det samme som på rad "
-                             f"{respondents[gkey][0]} ({respondents[gkey][1]}) for {GROUP_NAMES[group]} i {muni} i "
-                             f"{yr}. Det skal være antall som svarte på undersøkelsen, likt på alle radene.")
+            raise InputError(
+                file,
+                n,
+                fld["respondents"],
+                f"antall som svarte ({total}) er ikke det samme som på rad "
+                f"{respondents[gkey][0]} ({respondents[gkey][1]}) for {GROUP_NAMES[group]} i {muni} i "
+                f"{yr}. Det skal være antall som svarte på undersøkelsen, likt på alle radene.",
+            )
         respondents.setdefault(gkey, (n, total))
         okey = (muni, yr, group, question.casefold(), norm(raw["option"]))
         if okey in seen:
-            raise InputError(file, n, fld["option"], f"svaralternativet «{shown(raw['option'])}» på spørsmålet "
-                             f"«{shown(question)}» står to ganger: rad {seen[okey]} og rad {n}.")
+            raise InputError(
+                file,
+                n,
+                fld["option"],
+                f"svaralternativet «{shown(raw['option'])}» på spørsmålet "
+                f"«{shown(question)}» står to ganger: rad {seen[okey]} og rad {n}.",
+            )
         seen[okey] = n
         qkey = (muni, yr, group, question.casefold())
         answers[qkey][okey[4]] = count
         if sum(answers[qkey].values()) > total:
-            raise InputError(file, n, fld["count"], f"flere svar på spørsmålet «{shown(question)}» "
-                             f"({sum(answers[qkey].values())}) enn antall som svarte ({total}).")
+            raise InputError(
+                file,
+                n,
+                fld["count"],
+                f"flere svar på spørsmålet «{shown(question)}» "
+                f"({sum(answers[qkey].values())}) enn antall som svarte ({total}).",
+            )
         indicator, groups = DIMENSIONS[dim]
         if not indicator:
             unmapped.add(str(raw["dimension"]).strip())
@@ -191,9 +242,16 @@ def _parse_file(data: bytes, file: str) -> Parsed:
             scored[(muni, yr, group, indicator)].append((value, count))
     observations, suppressed = compute(respondents, scored, anonymity_limit(RESPONDENTS_ID))
     title = " ".join(table.titles)
-    return Parsed(file_name=file, source=table.source, title=title, sample="eksempeldata" in title.casefold(),
-                  observations=observations, rows=len(table.rows), suppressed=suppressed,
-                  unmapped_contents=sorted(unmapped))
+    return Parsed(
+        file_name=file,
+        source=table.source,
+        title=title,
+        sample="eksempeldata" in title.casefold(),
+        observations=observations,
+        rows=len(table.rows),
+        suppressed=suppressed,
+        unmapped_contents=sorted(unmapped),
+    )
 
 
 def compute(respondents: dict, scored: dict, limit: int) -> tuple[list[Observation], int]:
@@ -218,8 +276,10 @@ def compute(respondents: dict, scored: dict, limit: int) -> tuple[list[Observati
                 value = sum(v * k for v, k in answers) / weight
             made = [_observation(indicator, muni, yr, value, hidden)]
             if indicator != SHARE_INDICATOR:
-                made += [_observation(band, muni, yr, share, hidden)
-                         for band, share in distribution(indicator, answers).items()]
+                made += [
+                    _observation(band, muni, yr, share, hidden)
+                    for band, share in distribution(indicator, answers).items()
+                ]
             out += made
             suppressed += hidden * len(made)
     return out, suppressed
@@ -228,14 +288,18 @@ def compute(respondents: dict, scored: dict, limit: int) -> tuple[list[Observati
 def distribution(indicator: str, answers: list[tuple[int, int]]) -> dict[str, float]:
     """Each band's share (percent) of the scored answers: {'bu_informasjon_andel_lav': 12.5, ...}."""
     weight = sum(k for _, k in answers)
-    return {f"{indicator}_{suffix}": sum(k for v, k in answers if lo <= v <= hi) / weight * 100
-            for suffix, lo, hi in BANDS}
+    return {
+        f"{indicator}_{suffix}": sum(k for v, k in answers if lo <= v <= hi) / weight * 100 for suffix, lo, hi in BANDS
+    }
 
 
 def _observation(indicator: str, muni: str, yr: int, value: float, hidden: bool) -> Observation:
     """The value rounded as stored, or no number at all (status 'x') below the anonymity limit."""
-    return Observation(indicator, muni, yr, None, SUPPRESSED) if hidden else \
-        Observation(indicator, muni, yr, round(value, 4), None)
+    return (
+        Observation(indicator, muni, yr, None, SUPPRESSED)
+        if hidden
+        else Observation(indicator, muni, yr, round(value, 4), None)
+    )
 
 
 SOURCE = Source(

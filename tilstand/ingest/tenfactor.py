@@ -63,9 +63,16 @@ TEMPLATE = "sample_data/templates/10faktor.xlsx"
 RESPONDENTS_ID = "tf_antall_svar"
 RESPONSE_RATE_ID = "tf_svarprosent"
 FACTOR_IDS = (  # KS's numbering 1–10 (domain.md §5): the template's column order
-    "tf_oppgavemotivasjon", "tf_mestringstro", "tf_selvstendighet", "tf_bruk_av_kompetanse",
-    "tf_mestringsorientert_ledelse", "tf_rolleklarhet", "tf_relevant_kompetanseutvikling",
-    "tf_fleksibilitetsvilje", "tf_mestringsklima", "tf_nyttemotivasjon",
+    "tf_oppgavemotivasjon",
+    "tf_mestringstro",
+    "tf_selvstendighet",
+    "tf_bruk_av_kompetanse",
+    "tf_mestringsorientert_ledelse",
+    "tf_rolleklarhet",
+    "tf_relevant_kompetanseutvikling",
+    "tf_fleksibilitetsvilje",
+    "tf_mestringsklima",
+    "tf_nyttemotivasjon",
 )
 FIRST_YEAR = 2010  # KS launched 10-FAKTOR around 2015; earlier years are typing errors
 
@@ -75,10 +82,24 @@ COLUMNS = {
     "municipality": ("Kommunenummer", ("kommunenummer", "kommunenr", "kommune nr", "knr", "kommunenummer 4 siffer")),
     "unit": ("Enhet", ("enhet", "eining", "enhetsnavn", "avdeling", "enhet avdeling")),
     "year": ("År", ("år", "ar", "aar", "årstall", "undersøkelsesår")),
-    "respondents": ("Antall svar", ("antall svar", "antall besvarelser", "antall respondenter", "respondenter",
-                                    "besvarelser", "tal på svar", "talet på svar", "svar", "n")),
-    "invited": ("Antall invitert", ("antall invitert", "antall inviterte", "inviterte", "antall spurt",
-                                    "antall spurte", "tal på inviterte")),
+    "respondents": (
+        "Antall svar",
+        (
+            "antall svar",
+            "antall besvarelser",
+            "antall respondenter",
+            "respondenter",
+            "besvarelser",
+            "tal på svar",
+            "talet på svar",
+            "svar",
+            "n",
+        ),
+    ),
+    "invited": (
+        "Antall invitert",
+        ("antall invitert", "antall inviterte", "inviterte", "antall spurt", "antall spurte", "tal på inviterte"),
+    ),
     "factor": ("Faktor", ("faktor",)),
     "score": ("Gjennomsnitt", ("gjennomsnitt", "snitt", "skår", "score", "verdi", "resultat")),
     "ignored": ("Kommune", ("kommune", "kommunenavn", "merknad", "merknader", "kommentar")),
@@ -86,6 +107,7 @@ COLUMNS = {
 
 
 # ---------------------------------------------------------------- names, catalogue, register
+
 
 def _variants(text: object) -> list[str]:
     """A header or factor name as typed -> the forms to look up: whole, before and inside a parenthesis."""
@@ -128,6 +150,7 @@ def _factor_id(name: str) -> str | None:
 
 # ---------------------------------------------------------------- detection
 
+
 def looks_like(head: bytes) -> bool:
     """A spreadsheet (only the 10-FAKTOR template is read as one), or a CSV with a Kommunenummer column."""
     if head.startswith((b"PK", OLE_MAGIC)):
@@ -145,21 +168,22 @@ def looks_like(head: bytes) -> bool:
 
 # ---------------------------------------------------------------- reading a sheet into rows
 
+
 def _read_xlsx(data: bytes, file: str) -> Sheet:
     return read_xlsx(data, file, sheet=SHEET, template=TEMPLATE, source="ks_10faktor_xlsx")
 
 
 def _read_csv(data: bytes, file: str) -> Sheet:
-    return read_csv(data, file, template=TEMPLATE, source="ks_10faktor_csv",
-                    is_key=lambda h: _role(h) == "municipality")
+    return read_csv(
+        data, file, template=TEMPLATE, source="ks_10faktor_csv", is_key=lambda h: _role(h) == "municipality"
+    )
 
 
 def _year(v: object, file: str, row: int, fld: str) -> int:
     y = integer(v, file, row, fld, what="årstallet")
     last = date.today().year
     if not FIRST_YEAR <= y <= last:
-        raise InputError(file, row, fld, f"«{shown(v)}» er ikke et gyldig år for 10-FAKTOR "
-                         f"({FIRST_YEAR}–{last}).")
+        raise InputError(file, row, fld, f"«{shown(v)}» er ikke et gyldig år for 10-FAKTOR ({FIRST_YEAR}–{last}).")
     return y
 
 
@@ -171,6 +195,7 @@ def _score(v: object, file: str, row: int, fld: str) -> float:
 
 
 # ---------------------------------------------------------------- rows -> unit results
+
 
 @dataclass
 class _Unit:
@@ -189,10 +214,20 @@ def _header(sheet: Sheet, file: str) -> tuple[int, list[str], list[str]]:
     if found is not None:
         return found
     if sheet.xlsx:
-        raise InputError(file, None, None, f"finner ingen overskriftsrad med «Kommunenummer» i arket «{SHEET}» "
-                         f"(de første {HEADER_SEARCH_ROWS} radene). Bruk overskriftene fra malen {TEMPLATE}.")
-    raise InputError(file, 1, None, "finner ingen overskriftsrad med «Kommunenummer» i de første "
-                     f"{HEADER_SEARCH_ROWS} linjene. Er filen lagret fra 10-FAKTOR-malen ({TEMPLATE})?")
+        raise InputError(
+            file,
+            None,
+            None,
+            f"finner ingen overskriftsrad med «Kommunenummer» i arket «{SHEET}» "
+            f"(de første {HEADER_SEARCH_ROWS} radene). Bruk overskriftene fra malen {TEMPLATE}.",
+        )
+    raise InputError(
+        file,
+        1,
+        None,
+        "finner ingen overskriftsrad med «Kommunenummer» i de første "
+        f"{HEADER_SEARCH_ROWS} linjene. Er filen lagret fra 10-FAKTOR-malen ({TEMPLATE})?",
+    )
 
 
 def _columns(headers: list[str], sheet: Sheet, file: str, row: int) -> dict[str, int]:
@@ -204,28 +239,44 @@ def _columns(headers: list[str], sheet: Sheet, file: str, row: int) -> dict[str,
         if role is None:
             known = ", ".join(f"«{COLUMNS[r][0]}»" for r in ("municipality", "unit", "year", "respondents", "invited"))
             names = ", ".join(f"«{factor_header(f)}»" for f in FACTOR_IDS)
-            raise InputError(file, row, h, f"ukjent kolonne ({column_name(i, sheet.xlsx)}). Tilstand kjenner "
-                             f"{known} og de ti faktorene: {names}. Rett overskriften, eller slett kolonnen.")
+            raise InputError(
+                file,
+                row,
+                h,
+                f"ukjent kolonne ({column_name(i, sheet.xlsx)}). Tilstand kjenner "
+                f"{known} og de ti faktorene: {names}. Rett overskriften, eller slett kolonnen.",
+            )
         if role == "ignored":
             continue
         if role in roles:
-            raise InputError(file, row, h, f"kolonnen står to ganger ({column_name(roles[role], sheet.xlsx)} og "
-                             f"{column_name(i, sheet.xlsx)}). Slett den ene.")
+            raise InputError(
+                file,
+                row,
+                h,
+                f"kolonnen står to ganger ({column_name(roles[role], sheet.xlsx)} og "
+                f"{column_name(i, sheet.xlsx)}). Slett den ene.",
+            )
         roles[role] = i
     missing = [COLUMNS[r][0] for r in ("municipality", "unit", "year", "respondents") if r not in roles]
     factors = [r for r in roles if r.startswith("factor:")]
     long = "factor" in roles or "score" in roles
     if long and factors:
-        raise InputError(file, row, headers[roles.get("factor", roles.get("score", 0))],
-                         "filen har både én kolonne per faktor og en «Faktor»-kolonne. Bruk den ene formen "
-                         f"(malen {TEMPLATE} har én kolonne per faktor).")
+        raise InputError(
+            file,
+            row,
+            headers[roles.get("factor", roles.get("score", 0))],
+            "filen har både én kolonne per faktor og en «Faktor»-kolonne. Bruk den ene formen "
+            f"(malen {TEMPLATE} har én kolonne per faktor).",
+        )
     if long:
         missing += [COLUMNS[r][0] for r in ("factor", "score") if r not in roles]
     elif not factors:
         missing.append("minst én av de ti faktorene (f.eks. «Mestringstro»)")
     if missing:
         listed = ", ".join(m if "«" in m else f"«{m}»" for m in missing)
-        raise InputError(file, row, None, f"overskriftsraden mangler {listed}. Bruk overskriftene fra malen {TEMPLATE}.")
+        raise InputError(
+            file, row, None, f"overskriftsraden mangler {listed}. Bruk overskriftene fra malen {TEMPLATE}."
+        )
     return roles
 
 
@@ -236,8 +287,13 @@ def _cell(sheet: Sheet, values: tuple, col: int | None, row: int, file: str, hea
     if v is None and sheet.formulas is not None:
         formula = sheet.formulas(row, col)
         if formula is not None:
-            raise InputError(file, row, headers[col], f"cellen har en formel ({shown(formula)}) uten lagret "
-                             "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt.")
+            raise InputError(
+                file,
+                row,
+                headers[col],
+                f"cellen har en formel ({shown(formula)}) uten lagret "
+                "resultat. Åpne filen i Excel, la formlene regne seg ut, og lagre den på nytt.",
+            )
     return v
 
 
@@ -250,16 +306,23 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
     long = "factor" in cols
     units: dict[tuple[str, str, int], _Unit] = {}
     seen_long: dict[tuple[str, str, int, str], int] = {}
-    for n, values in sheet.rows[at + 1:]:
+    for n, values in sheet.rows[at + 1 :]:
         if all(blank(v) for v in values):
             continue
         for i, v in enumerate(values):
             if not blank(v) and (i >= len(headers) or not headers[i]):
-                hint = (" Er filen lagret med komma som skilletegn? Da deler desimalkommaet tallene i to; lagre "
-                        "den som «CSV (semikolondelt)»." if sheet.delimiter == "," and not sheet.xlsx else
-                        " Slett den, eller gi kolonnen en overskrift.")
-                raise InputError(file, n, None, f"verdien «{shown(v)}» står i en kolonne uten overskrift "
-                                 f"({column_name(i, sheet.xlsx)}).{hint}")
+                hint = (
+                    " Er filen lagret med komma som skilletegn? Da deler desimalkommaet tallene i to; lagre "
+                    "den som «CSV (semikolondelt)»."
+                    if sheet.delimiter == "," and not sheet.xlsx
+                    else " Slett den, eller gi kolonnen en overskrift."
+                )
+                raise InputError(
+                    file,
+                    n,
+                    None,
+                    f"verdien «{shown(v)}» står i en kolonne uten overskrift ({column_name(i, sheet.xlsx)}).{hint}",
+                )
         get = lambda role: _cell(sheet, values, cols.get(role), n, file, headers)  # noqa: E731, B023 - used in this row only
         scores: dict[str, float] = {}
         if long:
@@ -268,8 +331,13 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
                 raise InputError(file, n, fld["factor"], "faktoren mangler.")
             factor = _factor_id(str(raw_factor))
             if factor is None:
-                raise InputError(file, n, fld["factor"], f"«{shown(raw_factor)}» er ikke en av de ti faktorene i "
-                                 f"10-FAKTOR ({', '.join(factor_header(f) for f in FACTOR_IDS)}).")
+                raise InputError(
+                    file,
+                    n,
+                    fld["factor"],
+                    f"«{shown(raw_factor)}» er ikke en av de ti faktorene i "
+                    f"10-FAKTOR ({', '.join(factor_header(f) for f in FACTOR_IDS)}).",
+                )
             if blank(raw_score):
                 raise InputError(file, n, fld["score"], "gjennomsnittet mangler.")
             scores[factor] = _score(raw_score, file, n, fld["score"])
@@ -287,31 +355,50 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
             raise InputError(file, n, fld["municipality"], "kommunenummeret mangler.")
         muni = _municipality(raw_muni, file, n, fld["municipality"])
         if blank(raw_unit):
-            raise InputError(file, n, fld["unit"], "enheten mangler. Skriv navnet på enheten slik det står i "
-                             "KS-rapporten, f.eks. «Barneverntjenesten».")
+            raise InputError(
+                file,
+                n,
+                fld["unit"],
+                "enheten mangler. Skriv navnet på enheten slik det står i KS-rapporten, f.eks. «Barneverntjenesten».",
+            )
         unit = " ".join(str(raw_unit).split())
         if blank(raw_year):
             raise InputError(file, n, fld["year"], "året mangler.")
         year = _year(raw_year, file, n, fld["year"])
         if blank(raw_n):
-            raise InputError(file, n, fld["respondents"], "antall svar mangler. Det trengs for å vekte enhetene "
-                             "og for anonymitetsgrensen.")
+            raise InputError(
+                file,
+                n,
+                fld["respondents"],
+                "antall svar mangler. Det trengs for å vekte enhetene og for anonymitetsgrensen.",
+            )
         answers = integer(raw_n, file, n, fld["respondents"], what="antall svar")
         invited = None if blank(raw_inv) else integer(raw_inv, file, n, fld["invited"], what="antall invitert")
         if invited is not None and invited < answers:
-            raise InputError(file, n, fld["invited"], f"antall invitert ({invited}) er mindre enn antall svar "
-                             f"({answers}).")
+            raise InputError(
+                file, n, fld["invited"], f"antall invitert ({invited}) er mindre enn antall svar ({answers})."
+            )
         if answers == 0 and scores:
             raise InputError(file, n, fld["respondents"], "raden har gjennomsnitt, men 0 svar.")
         if answers > 0 and not scores:
-            raise InputError(file, n, None, "raden har antall svar, men ingen faktorverdier. Fyll inn "
-                             "gjennomsnittene fra KS-rapporten, eller slett raden.")
+            raise InputError(
+                file,
+                n,
+                None,
+                "raden har antall svar, men ingen faktorverdier. Fyll inn "
+                "gjennomsnittene fra KS-rapporten, eller slett raden.",
+            )
         key = (muni, unit.casefold(), year)
         if long:
             factor = next(iter(scores))
             if (*key, factor) in seen_long:
-                raise InputError(file, n, fld["factor"], f"{factor_header(factor)} for «{unit}» ({muni}) i {year} "
-                                 f"står to ganger: rad {seen_long[(*key, factor)]} og rad {n}.")
+                raise InputError(
+                    file,
+                    n,
+                    fld["factor"],
+                    f"{factor_header(factor)} for «{unit}» ({muni}) i {year} "
+                    f"står to ganger: rad {seen_long[(*key, factor)]} og rad {n}.",
+                )
             seen_long[(*key, factor)] = n
             u = units.setdefault(key, _Unit(n, muni, unit, year, answers, invited))
             u.respondents = max(u.respondents, answers)
@@ -320,8 +407,13 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
             u.scores[factor] = (scores[factor], answers)
         else:
             if key in units:
-                raise InputError(file, n, fld["unit"], f"«{unit}» ({muni}) i {year} står to ganger: rad "
-                                 f"{units[key].row} og rad {n}. Slett den ene, eller gi enhetene ulike navn.")
+                raise InputError(
+                    file,
+                    n,
+                    fld["unit"],
+                    f"«{unit}» ({muni}) i {year} står to ganger: rad "
+                    f"{units[key].row} og rad {n}. Slett den ene, eller gi enhetene ulike navn.",
+                )
             units[key] = _Unit(n, muni, unit, year, answers, invited, {f: (s, answers) for f, s in scores.items()})
     if not units:
         raise InputError(file, None, None, "filen har en overskriftsrad, men ingen rader med resultater.")
@@ -329,6 +421,7 @@ def _units(sheet: Sheet, file: str) -> tuple[list[_Unit], list[str]]:
 
 
 # ---------------------------------------------------------------- units -> municipality observations
+
 
 def aggregate(units: list[_Unit], file: str, limit: int) -> tuple[list[Observation], int]:
     """Weighted means per municipality, year and factor; under the limit stored hidden ('x')."""
@@ -353,9 +446,13 @@ def aggregate(units: list[_Unit], file: str, limit: int) -> tuple[list[Observati
         with_invited = [u for u in members if u.invited is not None]
         if with_invited and len(with_invited) < len(members):
             missing = next(u for u in members if u.invited is None)
-            raise InputError(file, missing.row, COLUMNS["invited"][0],
-                             f"antall invitert er fylt ut for andre enheter i {muni} i {year}, men ikke for "
-                             f"«{missing.name}». Fyll det ut for alle enhetene eller for ingen.")
+            raise InputError(
+                file,
+                missing.row,
+                COLUMNS["invited"][0],
+                f"antall invitert er fylt ut for andre enheter i {muni} i {year}, men ikke for "
+                f"«{missing.name}». Fyll det ut for alle enhetene eller for ingen.",
+            )
         invited = sum(u.invited for u in with_invited)  # type: ignore[misc]
         if with_invited and invited > 0:
             if total < limit:
@@ -366,6 +463,7 @@ def aggregate(units: list[_Unit], file: str, limit: int) -> tuple[list[Observati
 
 
 # ---------------------------------------------------------------- entry point
+
 
 def parse_file(data: bytes, file_name: str) -> Parsed:
     return plain_errors(_parse_file, data, file_name, what="10-FAKTOR-resultater", template=TEMPLATE)
@@ -379,9 +477,15 @@ def _parse_file(data: bytes, file_name: str) -> Parsed:
     units, titles = _units(sheet, file_name)
     observations, suppressed = aggregate(units, file_name, anonymity_limit(RESPONDENTS_ID))
     title = " ".join(titles)
-    return Parsed(file_name=file_name, source=sheet.source, title=title,
-                  sample="eksempeldata" in title.casefold(), observations=observations, units=len(units),
-                  suppressed=suppressed)
+    return Parsed(
+        file_name=file_name,
+        source=sheet.source,
+        title=title,
+        sample="eksempeldata" in title.casefold(),
+        observations=observations,
+        units=len(units),
+        suppressed=suppressed,
+    )
 
 
 def _detect(data: bytes) -> Claim:

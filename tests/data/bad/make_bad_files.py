@@ -78,8 +78,9 @@ def fixed_zip(raw: bytes) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>",
-                              data)
+                data = re.sub(
+                    rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", data
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
@@ -107,8 +108,9 @@ def template(name: str, header: Sequence[str]) -> openpyxl.Workbook:
     return wb
 
 
-def book(name: str, header: Sequence[str], rows: Rows,
-         tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
+def book(
+    name: str, header: Sequence[str], rows: Rows, tweak: Callable[[openpyxl.Workbook], None] | None = None
+) -> bytes:
     wb = template(name, header)
     ws = wb.worksheets[0]
     for r, values in enumerate(rows, start=3):
@@ -141,16 +143,22 @@ def put(rows: Rows, r: int, c: int, v: object) -> Rows:
 
 # ================================================================ any source: not a file Tilstand reads
 
+
 def any_cases() -> None:
     case("any/tom.csv", b"")
     case("any/bare_blanke_linjer.csv", b"\r\n  \n\t\n")
     junk = bytes((i * 73 + 41) % 256 for i in range(600))  # deterministic noise with NUL bytes in it
     case("any/binaert_rot.csv", junk)
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-           b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
     case("any/bilde_png_omdopt.csv", png)
-    case("any/nettside_lagret_som.csv", "<!DOCTYPE html>\n<html lang=\"no\"><head><title>Kommunemonitor – Bufdir"
-         "</title></head>\n<body><h1>Barnevern kommunemonitor</h1><p>Last ned tabellen.</p></body></html>\n")
+    case(
+        "any/nettside_lagret_som.csv",
+        '<!DOCTYPE html>\n<html lang="no"><head><title>Kommunemonitor – Bufdir'
+        "</title></head>\n<body><h1>Barnevern kommunemonitor</h1><p>Last ned tabellen.</p></body></html>\n",
+    )
     case("any/pdf_omdopt.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n")
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w") as f:
@@ -163,8 +171,10 @@ def any_cases() -> None:
     case("any/word_dokument_omdopt.xlsx", z.getvalue())
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w") as f:
-        for name, text in (("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
-                           ("content.xml", "<office:document-content/>")):
+        for name, text in (
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", "<office:document-content/>"),
+        ):
             f.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6]), text)
     case("any/libreoffice_ods.xlsx", z.getvalue())
     wb = template("10faktor", TF_HEADER)
@@ -176,10 +186,14 @@ def any_cases() -> None:
     case("any/passordbeskyttet.xlsx", ole + bytes(504) + b"EncryptedPackage" + bytes(200))
     utf16 = ("\ufeff" + to_csv(TF_CSV, "\t")).encode("utf-16-le")  # Excel's «Unicode-tekst», cut off mid-letter
     case("any/utf16_avkortet.csv", utf16[: len(utf16) // 2 * 2 - 1])
-    case("any/gzip_omdopt.csv", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x4b\x4c\x4a\x06\x00"
-                                b"\xc2\x41\x24\x35\x03\x00\x00\x00")
-    case("any/brev_i_ren_tekst.csv", "Hei!\n\nVedlagt er tallene for barnevernet i fjor, som avtalt på møtet.\n\n"
-         "Hilsen Kari\n")
+    case(
+        "any/gzip_omdopt.csv",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x4b\x4c\x4a\x06\x00\xc2\x41\x24\x35\x03\x00\x00\x00",
+    )
+    case(
+        "any/brev_i_ren_tekst.csv",
+        "Hei!\n\nVedlagt er tallene for barnevernet i fjor, som avtalt på møtet.\n\nHilsen Kari\n",
+    )
     case("any/ukjent_tabell_med_semikolon.csv", "Navn;Alder;Bosted\nOla;34;Steinkjer\nKari;29;Trondheim\n")
     case("any/json_liste.json", "[1, 2, 3]\n")
     case("any/regneark_uten_kjente_ark.xlsx", plain_book({"Ark1": [["Navn", "Alder"], ["Ola", 34]]}))
@@ -187,25 +201,41 @@ def any_cases() -> None:
 
 # ================================================================ SSB: JSON-stat2 and Statistikkbanken CSV
 
+
 def ssb_doc() -> dict:
     """A small, valid API response for table 12286 (two municipalities, both mapped contents, two years)."""
     return {
-        "version": "2.0", "class": "dataset",
+        "version": "2.0",
+        "class": "dataset",
         "label": SSB_TITLE,
-        "source": "Statistisk sentralbyrå", "updated": "2025-06-17T06:00:00Z",
+        "source": "Statistisk sentralbyrå",
+        "updated": "2025-06-17T06:00:00Z",
         "note": ["Eksempeldata: syntetiske tall laget for testene, ikke reelle tall."],
         "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["KOKkommuneregion0000"]},
         "id": ["KOKkommuneregion0000", "ContentsCode", "Tid"],
         "size": [2, 2, 2],
         "dimension": {
-            "KOKkommuneregion0000": {"label": "region", "category": {
-                "index": {"5001": 0, "5006": 1}, "label": {"5001": "Trondheim - Tråante", "5006": "Steinkjer"}}},
-            "ContentsCode": {"label": "statistikkvariabel", "category": {
-                "index": {"KOSbvbarnus0000": 0, "KOSbvbarnuspinnb0000": 1},
-                "label": {"KOSbvbarnus0000": "Barn med undersøkelse (antall)",
-                          "KOSbvbarnuspinnb0000": "Barn med undersøkelse i prosent av innbyggere 0-17 år (prosent)"}}},
-            "Tid": {"label": "år", "category": {"index": {"2023": 0, "2024": 1},
-                                                 "label": {"2023": "2023", "2024": "2024"}}},
+            "KOKkommuneregion0000": {
+                "label": "region",
+                "category": {
+                    "index": {"5001": 0, "5006": 1},
+                    "label": {"5001": "Trondheim - Tråante", "5006": "Steinkjer"},
+                },
+            },
+            "ContentsCode": {
+                "label": "statistikkvariabel",
+                "category": {
+                    "index": {"KOSbvbarnus0000": 0, "KOSbvbarnuspinnb0000": 1},
+                    "label": {
+                        "KOSbvbarnus0000": "Barn med undersøkelse (antall)",
+                        "KOSbvbarnuspinnb0000": "Barn med undersøkelse i prosent av innbyggere 0-17 år (prosent)",
+                    },
+                },
+            },
+            "Tid": {
+                "label": "år",
+                "category": {"index": {"2023": 0, "2024": 1}, "label": {"2023": "2023", "2024": "2024"}},
+            },
         },
         "value": [1210, 1188, 3.0, 2.9, 212, 205, 4.1, 4.0],
     }
@@ -246,8 +276,10 @@ def ssb_cases() -> None:
     case("ssb/ikke_utf8.json", good.encode("cp1252"))
     case("ssb/soppel_etter_json.json", good + "<html>Feil 502</html>\n")
     case("ssb/tomt_objekt.json", "{}\n")
-    case("ssb/tabell_uten_kobling.json", ssb_json(lambda d: d.update(
-        label="99999: Barnevern - eksempeltabell (Eksempeldata)")))
+    case(
+        "ssb/tabell_uten_kobling.json",
+        ssb_json(lambda d: d.update(label="99999: Barnevern - eksempeltabell (Eksempeldata)")),
+    )
     case("ssb/ekte_tabell_05300_uten_kobling.json", (FORMATS / "real" / "ssb_05300_jsonstat2_v0api.json").read_bytes())
     case("ssb/uten_tabellnummer.json", ssb_json(lambda d: d.update(label="Barnevern - undersøkelser")))
     case("ssb/mangler_value.json", ssb_json(lambda d: d.pop("value")))
@@ -265,30 +297,40 @@ def ssb_cases() -> None:
         d["id"][2] = "Periode"
         d["dimension"]["Periode"] = d["dimension"].pop("Tid")
         d["dimension"]["Periode"]["label"] = "periode"
+
     case("ssb/uten_tidsdimensjon.json", ssb_json(no_time))
 
     def unknown_contents(d: dict) -> None:
         cat = d["dimension"]["ContentsCode"]["category"]
         cat["index"] = {"KOSbvmeldinger0000": 0, "KOSbvmeldpros0000": 1}
         cat["label"] = {"KOSbvmeldinger0000": "Meldinger (antall)", "KOSbvmeldpros0000": "Meldinger (prosent)"}
+
     case("ssb/ukjent_statistikkvariabel.json", ssb_json(unknown_contents))
     case("ssb/verdi_som_tekst.json", ssb_json(lambda d: d["value"].__setitem__(3, "2,9")))
     case("ssb/verdi_sann_usann.json", ssb_json(lambda d: d["value"].__setitem__(5, True)))
-    case("ssb/ukjent_statussymbol.json", ssb_json(lambda d: (d["value"].__setitem__(1, None),
-                                                               d.update(status={"1": "?"}))[-1]))
+    case(
+        "ssb/ukjent_statussymbol.json",
+        ssb_json(lambda d: (d["value"].__setitem__(1, None), d.update(status={"1": "?"}))[-1]),
+    )
 
     def year_code(code: str) -> Callable[[dict], None]:
         def change(d: dict) -> None:
             d["dimension"]["Tid"]["category"] = {"index": {"2023": 0, code: 1}, "label": {"2023": "2023", code: code}}
+
         return change
+
     case("ssb/aar_som_ikke_er_aar.json", ssb_json(year_code("i fjor")))
     case("ssb/aar_utenfor_gyldig_omraade.json", ssb_json(year_code("1850")))
 
     def region(code: str, label: str) -> Callable[[dict], None]:
         def change(d: dict) -> None:
             d["dimension"]["KOKkommuneregion0000"]["category"] = {
-                "index": {"5001": 0, code: 1}, "label": {"5001": "Trondheim - Tråante", code: label}}
+                "index": {"5001": 0, code: 1},
+                "label": {"5001": "Trondheim - Tråante", code: label},
+            }
+
         return change
+
     case("ssb/ukjent_regionkode.json", ssb_json(region("8801", "Atlantis")))
     case("ssb/regionnavn_med_html.json", ssb_json(region("5006", "<script>alert(1)</script>")))
     case("ssb/regionnavn_med_bilde.json", ssb_json(region("5099", "Nykommune ![x](https://evil.example/p.png)")))
@@ -300,9 +342,12 @@ def ssb_cases() -> None:
     def two_sexes(d: dict) -> None:  # an extra dimension the mapping does not select: two values per indicator
         d["id"].insert(1, "Kjonn")
         d["size"].insert(1, 2)
-        d["dimension"]["Kjonn"] = {"label": "kjønn", "category": {"index": {"1": 0, "2": 1},
-                                                                  "label": {"1": "Gutter", "2": "Jenter"}}}
+        d["dimension"]["Kjonn"] = {
+            "label": "kjønn",
+            "category": {"index": {"1": 0, "2": 1}, "label": {"1": "Gutter", "2": "Jenter"}},
+        }
         d["value"] = [v for v in d["value"] for _ in (0, 1)]
+
     case("ssb/to_verdier_for_samme_indikator.json", ssb_json(two_sexes))
 
     # CSV downloads
@@ -318,13 +363,19 @@ def ssb_cases() -> None:
     case("ssb/region_mangler.csv", ssb_csv(put(SSB_ROWS, 4, 0, "")))
     case("ssb/ukjent_region.csv", ssb_csv(put(SSB_ROWS, 3, 0, "Atlantis")))
     # '0 Hele landet' (tables outside KOSTRA) and 'EAK Landet' (KOSTRA) are the same country: never both
-    case("ssb/landet_som_0_og_eak.csv", ssb_csv([*SSB_ROWS, ["0 Hele landet", *SSB_ROWS[0][1:]],
-                                                 ["EAK Landet", *SSB_ROWS[0][1:]]]))
+    case(
+        "ssb/landet_som_0_og_eak.csv",
+        ssb_csv([*SSB_ROWS, ["0 Hele landet", *SSB_ROWS[0][1:]], ["EAK Landet", *SSB_ROWS[0][1:]]]),
+    )
     case("ssb/uten_tabellnummer.csv", ssb_csv(header=[*SSB_HEADER[:3], "Barnevern - undersøkelser"]))
-    case("ssb/uten_statistikkvariabel.csv", ssb_csv([[r[0], r[2], r[3]] for r in SSB_ROWS],
-                                                     header=["region", "år", SSB_TITLE]))
-    case("ssb/bred_uten_aarskolonner.csv", ssb_csv([[r[0], r[1], r[3]] for r in SSB_ROWS],
-                                                   header=["region", "statistikkvariabel", SSB_TITLE]))
+    case(
+        "ssb/uten_statistikkvariabel.csv",
+        ssb_csv([[r[0], r[2], r[3]] for r in SSB_ROWS], header=["region", "år", SSB_TITLE]),
+    )
+    case(
+        "ssb/bred_uten_aarskolonner.csv",
+        ssb_csv([[r[0], r[1], r[3]] for r in SSB_ROWS], header=["region", "statistikkvariabel", SSB_TITLE]),
+    )
     case("ssb/ukjent_statistikkvariabel.csv", ssb_csv([[r[0], "Meldinger (antall)", r[2], r[3]] for r in SSB_ROWS]))
     case("ssb/samme_rad_to_ganger_ulik_verdi.csv", ssb_csv([*SSB_ROWS, put(SSB_ROWS, 3, 3, "215")[3]]))
     case("ssb/ugyldig_tegnkoding.csv", ssb_csv().encode("cp1252").replace(b"Steinkjer", b"Steinkj\x81r"))
@@ -351,20 +402,29 @@ BD_WIDE_ROWS: Rows = [
 ]
 
 
-def bufdir_csv(rows: Rows | None = None, header: Sequence[str] | None = None, delimiter: str = ";",
-               title: bool = True) -> str:
+def bufdir_csv(
+    rows: Rows | None = None, header: Sequence[str] | None = None, delimiter: str = ";", title: bool = True
+) -> str:
     head = [[BD_TITLE]] if title else []
-    return to_csv([*head, list(BD_HEADER if header is None else header), *(BD_ROWS if rows is None else rows)],
-                  delimiter)
+    return to_csv(
+        [*head, list(BD_HEADER if header is None else header), *(BD_ROWS if rows is None else rows)], delimiter
+    )
 
 
-def bufdir_xlsx(rows: Rows | None = None, header: Sequence[str] | None = None, titles: Rows | None = None,
-                tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
+def bufdir_xlsx(
+    rows: Rows | None = None,
+    header: Sequence[str] | None = None,
+    titles: Rows | None = None,
+    tweak: Callable[[openpyxl.Workbook], None] | None = None,
+) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Kommunemonitor"
-    for r in [*(BD_WIDE_TITLE if titles is None else titles), list(BD_WIDE_HEADER if header is None else header),
-              *(BD_WIDE_ROWS if rows is None else rows)]:
+    for r in [
+        *(BD_WIDE_TITLE if titles is None else titles),
+        list(BD_WIDE_HEADER if header is None else header),
+        *(BD_WIDE_ROWS if rows is None else rows),
+    ]:
         ws.append(r)
     if tweak:
         tweak(wb)
@@ -382,8 +442,10 @@ def bufdir_cases() -> None:
     case("bufdir/regionnavn_med_html.csv", bufdir_csv(put(put(BD_ROWS, 1, 0, ""), 1, 1, "<b>Trondheim</b>")))
     case("bufdir/regionnavn_med_kontrolltegn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1, "Ny\x0bkommune")))
     case("bufdir/regionnavn_5000_tegn.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1, "N" * 5000)))
-    case("bufdir/regionnavn_som_formel.csv", bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1,
-                                                            '=HYPERLINK("https://evil.example")')))
+    case(
+        "bufdir/regionnavn_som_formel.csv",
+        bufdir_csv(put(put(BD_ROWS, 3, 0, "5099"), 3, 1, '=HYPERLINK("https://evil.example")')),
+    )
     case("bufdir/andel_over_100.csv", bufdir_csv(put(BD_ROWS, 0, 4, "138,3")))
     case("bufdir/per_1000_over_1000.csv", bufdir_csv(put(BD_ROWS, 1, 4, "1600")))
     case("bufdir/negativ_andel.csv", bufdir_csv(put(BD_ROWS, 3, 4, "-2,1")))
@@ -396,32 +458,53 @@ def bufdir_cases() -> None:
     case("bufdir/aarstall_med_halvaar.csv", bufdir_csv(put(BD_ROWS, 1, 3, "2023 1. halvår")))
     case("bufdir/samme_rad_to_ganger_ulik_verdi.csv", bufdir_csv([*BD_ROWS, put(BD_ROWS, 0, 4, "40,1")[0]]))
     case("bufdir/mangler_verdikolonne.csv", bufdir_csv([r[:4] for r in BD_ROWS], header=BD_HEADER[:4]))
-    case("bufdir/mangler_indikatorkolonne.csv", bufdir_csv([[r[0], r[1], r[3], r[4]] for r in BD_ROWS],
-                                                          header=[*BD_HEADER[:2], *BD_HEADER[3:5]]),
-         source="bufdir")
+    case(
+        "bufdir/mangler_indikatorkolonne.csv",
+        bufdir_csv([[r[0], r[1], r[3], r[4]] for r in BD_ROWS], header=[*BD_HEADER[:2], *BD_HEADER[3:5]]),
+        source="bufdir",
+    )
     case("bufdir/verdi_uten_maaltall.csv", bufdir_csv([r[:5] for r in BD_ROWS], header=[*BD_HEADER[:4], "Verdi"]))
-    case("bufdir/ukjent_maaltall.csv", bufdir_csv([[*r[:4], "snitt", r[4]] for r in BD_ROWS],
-                                                 header=[*BD_HEADER[:4], "Måltall", "Verdi"]))
-    case("bufdir/halvaar_kolonne_ugyldig.csv", bufdir_csv([[*r[:3], "2023", "3" if i == 0 else "2", r[4]]
-                                                          for i, r in enumerate(BD_ROWS[::2])],
-                                                         header=[*BD_HEADER[:3], "År", "Halvår", "Andel (prosent)"]))
-    case("bufdir/halvaar_motsier_periode.csv", bufdir_csv([[*r[:4], "1", r[4]] for r in BD_ROWS[::2]],
-                                                         header=[*BD_HEADER[:4], "Halvår", "Andel (prosent)"]))
+    case(
+        "bufdir/ukjent_maaltall.csv",
+        bufdir_csv([[*r[:4], "snitt", r[4]] for r in BD_ROWS], header=[*BD_HEADER[:4], "Måltall", "Verdi"]),
+    )
+    case(
+        "bufdir/halvaar_kolonne_ugyldig.csv",
+        bufdir_csv(
+            [[*r[:3], "2023", "3" if i == 0 else "2", r[4]] for i, r in enumerate(BD_ROWS[::2])],
+            header=[*BD_HEADER[:3], "År", "Halvår", "Andel (prosent)"],
+        ),
+    )
+    case(
+        "bufdir/halvaar_motsier_periode.csv",
+        bufdir_csv([[*r[:4], "1", r[4]] for r in BD_ROWS[::2]], header=[*BD_HEADER[:4], "Halvår", "Andel (prosent)"]),
+    )
     case("bufdir/rad_med_ekstra_kolonne.csv", bufdir_csv(put(BD_ROWS, 2, 7, "9")))
     case("bufdir/bare_overskrift.csv", bufdir_csv([]))
-    case("bufdir/bare_foerste_halvaar.csv", bufdir_csv([["5001", "Trondheim", "Barn i hjelpetiltak med tiltaksplan",
-                                                         "2023 1. halvår", "83,0", ""]]))
-    case("bufdir/avsluttede_undersokelser_passer_ikke_med_andelen.csv",
-         bufdir_csv([*BD_ROWS, ["5001", "Trondheim", "Undersøkelser avsluttet siste halvår", "2023 2. halvår", "",
-                                "500"]]))
+    case(
+        "bufdir/bare_foerste_halvaar.csv",
+        bufdir_csv([["5001", "Trondheim", "Barn i hjelpetiltak med tiltaksplan", "2023 1. halvår", "83,0", ""]]),
+    )
+    case(
+        "bufdir/avsluttede_undersokelser_passer_ikke_med_andelen.csv",
+        bufdir_csv(
+            [*BD_ROWS, ["5001", "Trondheim", "Undersøkelser avsluttet siste halvår", "2023 2. halvår", "", "500"]]
+        ),
+    )
     case("bufdir/skilletegn_pipe.csv", bufdir_csv(delimiter="|"), source="bufdir")
-    case("bufdir/bred_uten_andel_eller_antall.csv", to_csv([[BD_TITLE], BD_WIDE_HEADER,
-                                                           *[[r[0], r[1], *map(float, r[2:])] for r in BD_WIDE_ROWS]]))
-    case("bufdir/bred_uten_indikator.xlsx", bufdir_xlsx([[r[0], *r[2:]] for r in BD_WIDE_ROWS],
-                                                        header=["Kommune", *BD_WIDE_HEADER[2:]]), source="bufdir")
+    case(
+        "bufdir/bred_uten_andel_eller_antall.csv",
+        to_csv([[BD_TITLE], BD_WIDE_HEADER, *[[r[0], r[1], *map(float, r[2:])] for r in BD_WIDE_ROWS]]),
+    )
+    case(
+        "bufdir/bred_uten_indikator.xlsx",
+        bufdir_xlsx([[r[0], *r[2:]] for r in BD_WIDE_ROWS], header=["Kommune", *BD_WIDE_HEADER[2:]]),
+        source="bufdir",
+    )
 
     def date_cell(wb: openpyxl.Workbook) -> None:
         wb.active.cell(row=5, column=4, value=datetime(2024, 1, 8))
+
     case("bufdir/dato_i_tallfelt.xlsx", bufdir_xlsx(tweak=date_cell))
 
     def percent_cell(wb: openpyxl.Workbook) -> None:
@@ -429,18 +512,31 @@ def bufdir_cases() -> None:
         c.number_format = "0.0%"  # fine: 87.2
         c = wb.active.cell(row=4, column=4, value=89.1)
         c.number_format = "0.0%"  # 89.1 typed into a percent cell: 8 910 %
+
     case("bufdir/prosentformatert_celle.xlsx", bufdir_xlsx(tweak=percent_cell))
     good = bufdir_xlsx()
     case("bufdir/avkortet_excel.xlsx", good[: len(good) * 3 // 4], source="bufdir")
-    case("bufdir/excel_uten_overskriftsrad.xlsx", bufdir_xlsx(rows=[], header=["Tall fra kommunemonitoren"]),
-         source="bufdir")
+    case(
+        "bufdir/excel_uten_overskriftsrad.xlsx",
+        bufdir_xlsx(rows=[], header=["Tall fra kommunemonitoren"]),
+        source="bufdir",
+    )
 
 
 # ================================================================ KS 10-FAKTOR
 
-FACTORS = ["Oppgavemotivasjon", "Mestringstro", "Opplevd selvstendighet", "Bruk av kompetanse",
-           "Mestringsorientert ledelse", "Rolleklarhet", "Relevant kompetanseutvikling", "Fleksibilitetsvilje",
-           "Mestringsklima", "Nyttemotivasjon"]
+FACTORS = [
+    "Oppgavemotivasjon",
+    "Mestringstro",
+    "Opplevd selvstendighet",
+    "Bruk av kompetanse",
+    "Mestringsorientert ledelse",
+    "Rolleklarhet",
+    "Relevant kompetanseutvikling",
+    "Fleksibilitetsvilje",
+    "Mestringsklima",
+    "Nyttemotivasjon",
+]
 TF_HEADER = ["Kommunenummer", "Enhet", "År", "Antall svar", "Antall invitert", *FACTORS]
 TF_ROWS: Rows = [
     ["5001", "Mottak og undersøkelse", 2023, 53, 70, 4.3, 4.2, 4.2, 4.3, 4.2, 4.1, 3.3, 4.5, 4.0, 4.7],
@@ -452,8 +548,9 @@ TF_CSV = [TF_TITLE, TF_HEADER, *TF_ROWS]
 
 
 def tf_csv(rows: Rows | None = None, header: Sequence[str] | None = None, delimiter: str = ";") -> str:
-    return to_csv([TF_TITLE, list(TF_HEADER if header is None else header), *(TF_ROWS if rows is None else rows)],
-                  delimiter)
+    return to_csv(
+        [TF_TITLE, list(TF_HEADER if header is None else header), *(TF_ROWS if rows is None else rows)], delimiter
+    )
 
 
 def tf_xlsx(rows: Rows | None = None, tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
@@ -475,17 +572,24 @@ def tenfactor_cases() -> None:
     case("tenfactor/antall_svar_uten_faktorer.csv", tf_csv([*TF_ROWS[:2], [*TF_ROWS[2][:5]]]))
     case("tenfactor/invitert_bare_for_noen_enheter.csv", tf_csv(put(TF_ROWS, 1, 4, None)))
     case("tenfactor/ukjent_kolonne.csv", tf_csv(header=[*TF_HEADER[:5], "Trivsel", *TF_HEADER[6:]]))
-    case("tenfactor/kolonne_to_ganger.csv", tf_csv(header=[*TF_HEADER[:5], "Mestringstro", *TF_HEADER[6:]],
-                                                   rows=TF_ROWS[:1]))
-    case("tenfactor/mangler_enhet.csv", tf_csv([[r[0], *r[2:]] for r in TF_ROWS],
-                                               header=[TF_HEADER[0], *TF_HEADER[2:]]))
-    case("tenfactor/mangler_antall_svar_kolonne.csv", tf_csv([[*r[:3], *r[4:]] for r in TF_ROWS],
-                                                             header=[*TF_HEADER[:3], *TF_HEADER[4:]]))
+    case(
+        "tenfactor/kolonne_to_ganger.csv",
+        tf_csv(header=[*TF_HEADER[:5], "Mestringstro", *TF_HEADER[6:]], rows=TF_ROWS[:1]),
+    )
+    case(
+        "tenfactor/mangler_enhet.csv", tf_csv([[r[0], *r[2:]] for r in TF_ROWS], header=[TF_HEADER[0], *TF_HEADER[2:]])
+    )
+    case(
+        "tenfactor/mangler_antall_svar_kolonne.csv",
+        tf_csv([[*r[:3], *r[4:]] for r in TF_ROWS], header=[*TF_HEADER[:3], *TF_HEADER[4:]]),
+    )
     case("tenfactor/ingen_faktorkolonner.csv", tf_csv([r[:5] for r in TF_ROWS], header=TF_HEADER[:5]))
     long_header = ["Kommunenummer", "Enhet", "År", "Antall svar", "Faktor", "Gjennomsnitt"]
     long_rows = [["5001", "Tiltak", 2023, 41, f, s] for f, s in zip(FACTORS[:3], (4.1, 4.3, 4.0), strict=True)]
-    case("tenfactor/baade_bred_og_lang.csv", tf_csv([[*r, 4.1] for r in long_rows],
-                                                    header=[*long_header, "Mestringstro"]))
+    case(
+        "tenfactor/baade_bred_og_lang.csv",
+        tf_csv([[*r, 4.1] for r in long_rows], header=[*long_header, "Mestringstro"]),
+    )
     case("tenfactor/lang_ukjent_faktor.csv", tf_csv(put(long_rows, 1, 4, "Arbeidsglede"), header=long_header))
     case("tenfactor/lang_faktor_to_ganger.csv", tf_csv([*long_rows, put(long_rows, 0, 5, 3.9)[0]], header=long_header))
     case("tenfactor/lang_mangler_gjennomsnitt.csv", tf_csv(put(long_rows, 2, 5, None), header=long_header))
@@ -506,40 +610,60 @@ def tenfactor_cases() -> None:
 
     def merged(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].merge_cells("F2:G2")
+
     case("tenfactor/sammenslaatte_overskriftsceller.xlsx", tf_xlsx(tweak=merged))
 
     def formula(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["F4"] = "=AVERAGE(F3,F5)"
+
     case("tenfactor/formel_uten_resultat.xlsx", tf_xlsx(tweak=formula))
 
     def date_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["G3"] = datetime(2024, 2, 4)
+
     case("tenfactor/dato_i_gjennomsnitt.xlsx", tf_xlsx(tweak=date_cell))
 
     def error_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["H5"] = "#DIV/0!"
+
     case("tenfactor/excel_feil_i_celle.xlsx", tf_xlsx(tweak=error_cell))
 
     def bool_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["I4"] = True
+
     case("tenfactor/sannhetsverdi_i_gjennomsnitt.xlsx", tf_xlsx(tweak=bool_cell))
 
     def renamed(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].title = "Resultater 2023"
+
     case("tenfactor/feil_arknavn.xlsx", tf_xlsx(tweak=renamed), source="ks_10faktor")
 
     def header_down(wb: openpyxl.Workbook) -> None:
         ws = wb.worksheets[0]
         ws.insert_rows(2, 21)
+
     case("tenfactor/overskrift_for_langt_ned.xlsx", tf_xlsx(tweak=header_down))
     case("tenfactor/kommunenummer_som_tall_ukjent.xlsx", tf_xlsx(put(TF_ROWS, 0, 0, 501)))
 
 
 # ================================================================ staff (the ansatte template)
 
-ST_HEADER = ["Kommunenummer", "År", "Kvartal", "Årsverk", "Stillinger", "Ledige stillinger", "Sykefravær korttid (%)",
-             "Sykefravær langtid (%)", "Sluttet i året", "Gjennomsnittlig antall ansatte", "Saksbehandlere og ledere",
-             "Med master i barnevern", "Oppfyller kravet fra 2031", "I videreutdanning"]
+ST_HEADER = [
+    "Kommunenummer",
+    "År",
+    "Kvartal",
+    "Årsverk",
+    "Stillinger",
+    "Ledige stillinger",
+    "Sykefravær korttid (%)",
+    "Sykefravær langtid (%)",
+    "Sluttet i året",
+    "Gjennomsnittlig antall ansatte",
+    "Saksbehandlere og ledere",
+    "Med master i barnevern",
+    "Oppfyller kravet fra 2031",
+    "I videreutdanning",
+]
 ST_TITLE = ["Eksempeldata: syntetiske personaltall laget for testene, ikke reelle tall."]
 ST_ROWS: Rows = [
     ["5001", 2023, None, 187.0, 223, 14.6, None, None, 24, 205.0, 171, 18, 53, 33],
@@ -554,8 +678,9 @@ MUNI, YEAR, QUARTER, FTE, POS, VACANT, SHORT, LONG, LEAVERS, AVG, CASEW, MASTER,
 
 
 def st_csv(rows: Rows | None = None, header: Sequence[str] | None = None, delimiter: str = ";") -> str:
-    return to_csv([ST_TITLE, list(ST_HEADER if header is None else header), *(ST_ROWS if rows is None else rows)],
-                  delimiter)
+    return to_csv(
+        [ST_TITLE, list(ST_HEADER if header is None else header), *(ST_ROWS if rows is None else rows)], delimiter
+    )
 
 
 def st_xlsx(rows: Rows | None = None, tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
@@ -583,8 +708,10 @@ def staff_cases() -> None:
     case("staff/aarsrad_uten_tall.csv", st_csv([*ST_ROWS, ["5007", 2023]]))
     case("staff/ukjent_kolonne.csv", st_csv(header=[*ST_HEADER[:4], "Stillingsprosent", *ST_HEADER[5:]]))
     case("staff/kolonne_to_ganger.csv", st_csv(header=[*ST_HEADER[:7], "Sykefravær korttid (%)", *ST_HEADER[8:]]))
-    case("staff/mangler_aarskolonne.csv", st_csv([[r[0], *r[2:]] for r in ST_ROWS],
-                                                 header=[ST_HEADER[0], *ST_HEADER[2:]]))
+    case(
+        "staff/mangler_aarskolonne.csv",
+        st_csv([[r[0], *r[2:]] for r in ST_ROWS], header=[ST_HEADER[0], *ST_HEADER[2:]]),
+    )
     case("staff/ukjent_kommunenummer.csv", st_csv(put(ST_ROWS, 5, MUNI, "9999")))
     case("staff/kommunenummer_med_tre_siffer.csv", st_csv(put(ST_ROWS, 5, MUNI, "506")))
     case("staff/kommunenummer_mangler.csv", st_csv(put(ST_ROWS, 2, MUNI, None)))
@@ -600,31 +727,38 @@ def staff_cases() -> None:
 
     def merged(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].merge_cells("G2:H2")
+
     case("staff/sammenslaatte_overskriftsceller.xlsx", st_xlsx(tweak=merged))
 
     def formula(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["F8"] = "=E8-21"
+
     case("staff/formel_uten_resultat.xlsx", st_xlsx(tweak=formula))
 
     def date_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["G4"] = datetime(2024, 3, 1)  # 1.3 typed into a cell Excel took for a date
+
     case("staff/dato_i_sykefravaer.xlsx", st_xlsx(tweak=date_cell))
 
     def error_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["J3"] = "#REF!"
+
     case("staff/excel_feil_i_celle.xlsx", st_xlsx(tweak=error_cell))
 
     def renamed(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].title = "Ark1"
+
     case("staff/feil_arknavn.xlsx", st_xlsx(tweak=renamed), source="staff")
     case("staff/feil_arknavn_uten_kilde.xlsx", st_xlsx(tweak=renamed))
 
     def only_guide(wb: openpyxl.Workbook) -> None:
         wb.remove(wb.worksheets[0])
+
     case("staff/bare_veiledningsarket.xlsx", st_xlsx(tweak=only_guide), source="staff")
 
     def stray(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["P5"] = "ny leder fra mars"
+
     case("staff/verdi_uten_overskrift.xlsx", st_xlsx(tweak=stray))
 
 
@@ -635,17 +769,22 @@ SV_TITLE = ["Eksempeldata: syntetisk brukerundersøkelse laget for testene, ikke
 Q_PARENTS = "Er det lett å få kontakt med barneverntjenesten?"
 Q_CHILDREN = "Har du det bra der du bor?"
 SV_ROWS: Rows = [
-    *[["5001", 2023, "foreldre", "Tilgjengelighet", Q_PARENTS, opt, n, 40]
-      for opt, n in (("1", 2), ("2", 3), ("3", 5), ("4", 10), ("5", 12), ("6 Svært fornøyd", 6), ("Vet ikke", 2))],
-    *[["5001", 2023, "barn og unge", "Har det bra der jeg bor", Q_CHILDREN, opt, n, 25]
-      for opt, n in (("1", 1), ("3", 4), ("4", 6), ("5", 8), ("6", 6))],
+    *[
+        ["5001", 2023, "foreldre", "Tilgjengelighet", Q_PARENTS, opt, n, 40]
+        for opt, n in (("1", 2), ("2", 3), ("3", 5), ("4", 10), ("5", 12), ("6 Svært fornøyd", 6), ("Vet ikke", 2))
+    ],
+    *[
+        ["5001", 2023, "barn og unge", "Har det bra der jeg bor", Q_CHILDREN, opt, n, 25]
+        for opt, n in (("1", 1), ("3", 4), ("4", 6), ("5", 8), ("6", 6))
+    ],
 ]
 GROUP, DIM, QUESTION, OPTION, COUNT, RESP = 2, 3, 4, 5, 6, 7
 
 
 def sv_csv(rows: Rows | None = None, header: Sequence[str] | None = None, delimiter: str = ";") -> str:
-    return to_csv([SV_TITLE, list(SV_HEADER if header is None else header), *(SV_ROWS if rows is None else rows)],
-                  delimiter)
+    return to_csv(
+        [SV_TITLE, list(SV_HEADER if header is None else header), *(SV_ROWS if rows is None else rows)], delimiter
+    )
 
 
 def sv_xlsx(rows: Rows | None = None, tweak: Callable[[openpyxl.Workbook], None] | None = None) -> bytes:
@@ -654,18 +793,26 @@ def sv_xlsx(rows: Rows | None = None, tweak: Callable[[openpyxl.Workbook], None]
 
 def survey_cases() -> None:
     case("survey/fritekstkolonne_kommentar.csv", sv_csv([[*r, ""] for r in SV_ROWS], header=[*SV_HEADER, "Kommentar"]))
-    case("survey/fritekstkolonne_utdyp.csv", sv_csv([[*r, ""] for r in SV_ROWS],
-                                                    header=[*SV_HEADER, "Utdyp gjerne svaret"]))
-    story = ("Jeg synes det var vanskelig å få tak i saksbehandleren vår i høst, og vi ventet lenge på svar om "
-             "tiltaket for sønnen vår. Det ble bedre etter at vi fikk ny kontaktperson.")
+    case(
+        "survey/fritekstkolonne_utdyp.csv",
+        sv_csv([[*r, ""] for r in SV_ROWS], header=[*SV_HEADER, "Utdyp gjerne svaret"]),
+    )
+    story = (
+        "Jeg synes det var vanskelig å få tak i saksbehandleren vår i høst, og vi ventet lenge på svar om "
+        "tiltaket for sønnen vår. Det ble bedre etter at vi fikk ny kontaktperson."
+    )
     case("survey/lang_tekst_i_celle.csv", sv_csv(put(SV_ROWS, 3, OPTION, story)))
     case("survey/svaralternativ_7.csv", sv_csv(put(SV_ROWS, 5, OPTION, "7")))
     case("survey/svaralternativ_0.csv", sv_csv(put(SV_ROWS, 0, OPTION, "0")))
     case("survey/svaralternativ_som_ord.csv", sv_csv(put(SV_ROWS, 2, OPTION, "Middels fornøyd")))
-    case("survey/ukjent_gruppe.csv", sv_csv([put([r], 0, GROUP, "lærere")[0] if i >= 7 else r for i, r in
-                                             enumerate(SV_ROWS)]))
-    case("survey/ukjent_dimensjon.csv", sv_csv([put([r], 0, DIM, "Trivsel")[0] if i >= 7 else r
-                                                for i, r in enumerate(SV_ROWS)]))
+    case(
+        "survey/ukjent_gruppe.csv",
+        sv_csv([put([r], 0, GROUP, "lærere")[0] if i >= 7 else r for i, r in enumerate(SV_ROWS)]),
+    )
+    case(
+        "survey/ukjent_dimensjon.csv",
+        sv_csv([put([r], 0, DIM, "Trivsel")[0] if i >= 7 else r for i, r in enumerate(SV_ROWS)]),
+    )
     case("survey/negativt_antall.csv", sv_csv(put(SV_ROWS, 4, COUNT, -12)))
     case("survey/tekst_i_antall.csv", sv_csv(put(SV_ROWS, 4, COUNT, "tolv")))
     case("survey/antall_med_desimal.csv", sv_csv(put(SV_ROWS, 1, COUNT, "3,5")))
@@ -680,29 +827,36 @@ def survey_cases() -> None:
     case("survey/kommunenummer_med_fem_siffer.csv", sv_csv(put(SV_ROWS, 6, MUNI, "50011")))
     case("survey/ukjent_kolonne.csv", sv_csv([[*r, "x"] for r in SV_ROWS], header=[*SV_HEADER, "Skole"]))
     case("survey/kolonne_to_ganger.csv", sv_csv([[*r, r[COUNT]] for r in SV_ROWS], header=[*SV_HEADER, "Antall"]))
-    case("survey/komma_som_skilletegn.csv", sv_csv(put(SV_ROWS, 1, QUESTION, "Hvordan var det, alt i alt?"),
-                                                   delimiter=","))
+    case(
+        "survey/komma_som_skilletegn.csv",
+        sv_csv(put(SV_ROWS, 1, QUESTION, "Hvordan var det, alt i alt?"), delimiter=","),
+    )
     case("survey/bare_overskrift.csv", sv_csv([]))
 
     def free_text(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["I2"] = "Fritekst"
         wb.worksheets[0]["I4"] = "Vi er fornøyde."
+
     case("survey/fritekstkolonne.xlsx", sv_xlsx(tweak=free_text))
 
     def merged(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].merge_cells("E2:F2")
+
     case("survey/sammenslaatte_overskriftsceller.xlsx", sv_xlsx(tweak=merged))
 
     def formula(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["H4"] = "=H3"
+
     case("survey/formel_uten_resultat.xlsx", sv_xlsx(tweak=formula))
 
     def date_cell(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0]["G6"] = date(2024, 10, 1)
+
     case("survey/dato_i_antall.xlsx", sv_xlsx(tweak=date_cell))
 
     def renamed(wb: openpyxl.Workbook) -> None:
         wb.worksheets[0].title = "Svar 2023"
+
     case("survey/feil_arknavn.xlsx", sv_xlsx(tweak=renamed), source="survey")
 
 
@@ -727,8 +881,10 @@ def swap_part(workbook: bytes, name: str, data: bytes) -> bytes:
 
 
 def sheet_xml(rows: bytes) -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>"
+    )
 
 
 def huge_cases() -> None:
@@ -739,8 +895,10 @@ def huge_cases() -> None:
     case("any/tekst_paa_41_mb.xlsx", swap_part(good, SHEET_XML, sheet_xml(text)))
     row = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>"
     case("any/ark_med_501000_celler.xlsx", swap_part(good, SHEET_XML, sheet_xml(row * 501)))
-    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-               b'2006/main">' + b"<si><t>a</t></si>" * 100_001 + b"</sst>")
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main">' + b"<si><t>a</t></si>" * 100_001 + b"</sst>"
+    )
     case("any/100001_delte_tekster.xlsx", swap_part(good, "xl/sharedStrings.xml", strings))
     doc = ssb_doc()  # 800 regions × 626 years: more cells than any table Tilstand reads, in 10 KB
     doc["size"] = [800, 2, 626]

@@ -70,21 +70,38 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
             continue
         marker: dict = {"color": STYLE["own"]["color"] if kind == "own" else BAR_OTHER}
         if kind == "reference":
-            marker = {"color": BAR_REFERENCE["color"], "line": {"color": BAR_REFERENCE["line"], "width": 1.5},
-                      "pattern": {"shape": BAR_REFERENCE["pattern"], "fgcolor": BAR_REFERENCE["line"], "size": 8}}
+            marker = {
+                "color": BAR_REFERENCE["color"],
+                "line": {"color": BAR_REFERENCE["line"], "width": 1.5},
+                "pattern": {"shape": BAR_REFERENCE["pattern"], "fgcolor": BAR_REFERENCE["line"], "size": 8},
+            }
         low = SCALES.get(unit, (0, 0))[0]  # a score's bar starts at the bottom of its scale, not at 0
-        data.append({
-            "type": "bar", "orientation": "h", "y": [b.label for b in mine], "x": [b.value - low for b in mine],
-            **({"base": low} if low else {}),
-            "name": kind, "marker": marker, "text": [fmt.value(b.value, unit) for b in mine],
-            "textposition": "outside", "cliponaxis": False, "textfont": {"size": FONT_SIZE - 2},
-            "hovertemplate": "%{y}: %{text}<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [b.label for b in mine],
+                "x": [b.value - low for b in mine],
+                **({"base": low} if low else {}),
+                "name": kind,
+                "marker": marker,
+                "text": [fmt.value(b.value, unit) for b in mine],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "textfont": {"size": FONT_SIZE - 2},
+                "hovertemplate": "%{y}: %{text}<extra></extra>",
+            }
+        )
     left = min(max(90, int(max((len(x) for x in labels), default=0) * (FONT_SIZE - 2) * 0.55) + 24), 380)
     # The note starts at the plot's left edge, so it gets the plot's width, not the figure's.
     note_lines = [line for n in notes if n for line in wrap(n, int((WIDTH - left - 40) / (NOTE_SIZE * 0.5)))]
-    meta = {"title_lines": len(wrap(title, 70)), "note_lines": len(note_lines), "legend_rows": 0, "left": left,
-            "axis_title_rows": 1}
+    meta = {
+        "title_lines": len(wrap(title, 70)),
+        "note_lines": len(note_lines),
+        "legend_rows": 0,
+        "left": left,
+        "axis_title_rows": 1,
+    }
     margin, _, _ = geometry(meta, HEIGHT)
     height = max(HEIGHT, margin["t"] + margin["b"] + BAR_PX * max(len(bars), 1))
     layout = base_layout(wrap(title, 70), note_lines, legend_rows=0, height=height, left=left, axis_title_rows=1)
@@ -95,13 +112,27 @@ def figure(title: str, bars: list[Bar], unit: str, notes: list[str], language: s
         barmode="overlay",  # one bar per category: overlay keeps each bar centred on its label
         bargap=0.25,
         hovermode="closest",
-        xaxis={"title": {"text": unit_axis(unit, language), "standoff": 8},
-               "range": value_range, "tickformat": ",~f", "gridcolor": "#E3E3E3",
-               "zeroline": True, "zerolinecolor": "#777777", "linecolor": "#777777",
-               "tickfont": {"size": FONT_SIZE - 2}},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
-               "tickvals": labels, "ticktext": ticktext, "ticks": "", "showgrid": False,
-               "tickfont": {"size": FONT_SIZE - 2}},
+        xaxis={
+            "title": {"text": unit_axis(unit, language), "standoff": 8},
+            "range": value_range,
+            "tickformat": ",~f",
+            "gridcolor": "#E3E3E3",
+            "zeroline": True,
+            "zerolinecolor": "#777777",
+            "linecolor": "#777777",
+            "tickfont": {"size": FONT_SIZE - 2},
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "autorange": "reversed",
+            "tickvals": labels,
+            "ticktext": ticktext,
+            "ticks": "",
+            "showgrid": False,
+            "tickfont": {"size": FONT_SIZE - 2},
+        },
     )
     return go.Figure(data=data, layout=layout)
 
@@ -110,8 +141,16 @@ def table(caption: str, bars: list[Bar], missing: list[Missing], unit: str, lang
     """The bars in the drawn order, then the regions without a bar, SSB's symbol and why."""
     out = [(b.label, fmt.value(b.value, unit), b.remark) for b in bars]
     out += [(m.name, m.mark.symbol, m.why) for m in missing]
-    return ChartTable(columns=(words.t("chart.region", language), unit_axis(unit, language) or words.t("chart.value", language), words.t("chart.remark", language)),
-                      rows=tuple(out), caption=caption, legend=symbols.legend((m.mark for m in missing), language))
+    return ChartTable(
+        columns=(
+            words.t("chart.region", language),
+            unit_axis(unit, language) or words.t("chart.value", language),
+            words.t("chart.remark", language),
+        ),
+        rows=tuple(out),
+        caption=caption,
+        legend=symbols.legend((m.mark for m in missing), language),
+    )
 
 
 def values_sentence(bars: list[Bar], unit: str) -> str:

@@ -24,8 +24,10 @@ def from_first_year(years: list[int], series: list[Series]) -> tuple[list[int], 
     first = min((y for s in series for y, _, _, present in s.points if present), default=years[0])
     if first <= years[0]:
         return years, series
-    return ([y for y in years if y >= first],
-            [dataclasses.replace(s, points=tuple(p for p in s.points if p[0] >= first)) for s in series])
+    return (
+        [y for y in years if y >= first],
+        [dataclasses.replace(s, points=tuple(p for p in s.points if p[0] >= first)) for s in series],
+    )
 
 
 def figure(title: str, unit: str, years: list[int], series: list[Series], language: str) -> go.Figure:
@@ -35,19 +37,31 @@ def figure(title: str, unit: str, years: list[int], series: list[Series], langua
     data = []
     for s in series:
         st = STYLE[s.role]
-        data.append({
-            "type": "scatter", "x": x, "y": [v for _, v, _, _ in s.points], "name": s.name,
-            "mode": "lines+markers",
-            "connectgaps": False,  # a hidden year is a gap, never an interpolated point
-            "line": {"color": st["color"], "width": st["width"], "dash": st["dash"]},
-            "marker": {"color": st["color"], "size": st["marker"]},
-            "hovertemplate": f"%{{fullData.name}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": [v for _, v, _, _ in s.points],
+                "name": s.name,
+                "mode": "lines+markers",
+                "connectgaps": False,  # a hidden year is a gap, never an interpolated point
+                "line": {"color": st["color"], "width": st["width"], "dash": st["dash"]},
+                "marker": {"color": st["color"], "size": st["marker"]},
+                "hovertemplate": f"%{{fullData.name}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>",
+            }
+        )
     note_lines = [line for n in _gap_notes(series, language) for line in wrap(n, 105)]
     layout = base_layout(wrap(title, 70), [n for n in note_lines if n], legend_rows=legend_rows(s.name for s in series))
-    yaxis = {"title": {"text": unit_axis(unit, language), "standoff": 10}, "rangemode": "tozero",
-             "tickformat": ",~f", "gridcolor": "#E3E3E3", "zeroline": True, "zerolinecolor": "#999999",
-             "linecolor": "#777777", "tickfont": {"size": FONT_SIZE - 2}}
+    yaxis = {
+        "title": {"text": unit_axis(unit, language), "standoff": 10},
+        "rangemode": "tozero",
+        "tickformat": ",~f",
+        "gridcolor": "#E3E3E3",
+        "zeroline": True,
+        "zerolinecolor": "#999999",
+        "linecolor": "#777777",
+        "tickfont": {"size": FONT_SIZE - 2},
+    }
     if unit in SCALES:  # a score: the whole scale, bottom to top (markers on the edge are not clipped)
         yaxis.update(range=list(SCALES[unit]), dtick=1, zeroline=False)
         yaxis.pop("rangemode")
@@ -55,9 +69,17 @@ def figure(title: str, unit: str, years: list[int], series: list[Series], langua
             trace["cliponaxis"] = False
     layout.update(
         hovermode="x unified",
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x, "range": [-0.3, len(x) - 0.7],
-               "showgrid": False, "linecolor": "#777777", "ticks": "outside", "tickcolor": "#777777",
-               "tickfont": {"size": FONT_SIZE - 2}},
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": x,
+            "range": [-0.3, len(x) - 0.7],
+            "showgrid": False,
+            "linecolor": "#777777",
+            "ticks": "outside",
+            "tickcolor": "#777777",
+            "tickfont": {"size": FONT_SIZE - 2},
+        },
         yaxis=yaxis,
     )
     return go.Figure(data=data, layout=layout)
@@ -87,8 +109,11 @@ def _gaps(s: Series, language: str, *, short: bool = False) -> dict[str, list[in
 def _gap_notes(series: list[Series], language: str) -> list[str]:
     """One sentence per (region, reason): which years of the drawn lines are gaps, and why (the rule itself
     is in the alt text and the table's footnote)."""
-    return [words.t("chart.note", language, name=s.name, years=years_text(years, language), reason=why)
-            for s in series for why, years in _gaps(s, language, short=True).items()]
+    return [
+        words.t("chart.note", language, name=s.name, years=years_text(years, language), reason=why)
+        for s in series
+        for why, years in _gaps(s, language, short=True).items()
+    ]
 
 
 def table(title: str, unit: str, years: list[int], series: list[Series], language: str) -> ChartTable:
@@ -96,17 +121,30 @@ def table(title: str, unit: str, years: list[int], series: list[Series], languag
     out = []
     for s in series:
         remark = "; ".join(f"{years_text(ys, language)}: {why}" for why, ys in _gaps(s, language).items())
-        out.append((s.name, *(fmt.value(v, unit) if v is not None else _mark(s, y, status, present).symbol
-                              for y, v, status, present in s.points), remark))
-    return ChartTable(columns=(words.t("chart.region", language), *(str(y) for y in years), words.t("chart.remark", language)), rows=tuple(out),
-                      caption=words.t("chart.trend_caption", language, title=title, first=years[0], last=years[-1]),
-                      legend=symbols.legend((m for s in series for m in _gap_marks(s)), language))
+        out.append(
+            (
+                s.name,
+                *(
+                    fmt.value(v, unit) if v is not None else _mark(s, y, status, present).symbol
+                    for y, v, status, present in s.points
+                ),
+                remark,
+            )
+        )
+    return ChartTable(
+        columns=(words.t("chart.region", language), *(str(y) for y in years), words.t("chart.remark", language)),
+        rows=tuple(out),
+        caption=words.t("chart.trend_caption", language, title=title, first=years[0], last=years[-1]),
+        legend=symbols.legend((m for s in series for m in _gap_marks(s)), language),
+    )
 
 
 def alt(title: str, unit: str, years: list[int], own: Series, others: list[Series], language: str) -> str:
     """'Linjediagram: <title>, 2015–2024. Trondheim: 3,1 % i 2015 og 2,8 % i 2024. …' — shown numbers only."""
     scale = scale_text(unit, language)
-    parts = [f"{words.t('chart.line_chart', language)}: {title}, {years[0]}–{years[-1]}" + (f", {scale}." if scale else ".")]
+    parts = [
+        f"{words.t('chart.line_chart', language)}: {title}, {years[0]}–{years[-1]}" + (f", {scale}." if scale else ".")
+    ]
     shown = own.shown
     if not shown:
         parts.append(words.t("chart.no_data", language, name=own.name))
@@ -124,15 +162,28 @@ def alt(title: str, unit: str, years: list[int], own: Series, others: list[Serie
         if not values:
             continue
         y = y1 if y1 in values else max(values)
-        text = fmt.value(values[y], unit) if y == said else words.t("chart.value_in", language, value=fmt.value(values[y], unit), year=y)
+        text = (
+            fmt.value(values[y], unit)
+            if y == said
+            else words.t("chart.value_in", language, value=fmt.value(values[y], unit), year=y)
+        )
         parts.append(f"{s.name}: {text}.")
         said = y
-    for m, hidden in _gap_marks(own).items():  # «Tallene for 2018 og 2021 er skjult av personvernhensyn: for få barn (…).»
+    for m, hidden in _gap_marks(
+        own
+    ).items():  # «Tallene for 2018 og 2021 er skjult av personvernhensyn: for få barn (…).»
         several = len(hidden) > 1
         symbol = symbols.SYMBOL_KEY[m.symbol]
-        predicate = (words.t(f"chart.gap_many.{symbol}", language) if several
-                     else words.t(f"chart.gap_one.{symbol}", language))
+        predicate = (
+            words.t(f"chart.gap_many.{symbol}", language) if several else words.t(f"chart.gap_one.{symbol}", language)
+        )
         why = f"{predicate}: {symbols.reason_text(m.reason, language)}"
-        parts.append(words.t("chart.hidden_many" if several else "chart.hidden_one", language,
-                             years=years_text(hidden, language), reason=why))
+        parts.append(
+            words.t(
+                "chart.hidden_many" if several else "chart.hidden_one",
+                language,
+                years=years_text(hidden, language),
+                reason=why,
+            )
+        )
     return " ".join(parts)

@@ -24,13 +24,23 @@ from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 STYLES = ("county", "country", "own")  # STYLE keys: the halves thin, the year as the own region's line
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
-          ) -> Chart:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    region: str,
+    year: int,
+    language: str,
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+    prefetch: Prefetch | None = None,
+) -> Chart:
     """The own region only, so `compare`, `peers` and `prefetch` do not apply (taken as every kind takes them)."""
     if len(chart.indicators) != 3:
-        raise ValueError(f"a half-year chart shows the first half, the second half and the year; {chart.id!r} "
-                         f"has {len(chart.indicators)} indicators")
+        raise ValueError(
+            f"a half-year chart shows the first half, the second half and the year; {chart.id!r} "
+            f"has {len(chart.indicators)} indicators"
+        )
     inds = [catalog.indicators()[i] for i in chart.indicators]
     years = list(range(year - TREND_YEARS + 1, year + 1))
     found = [r for r in compare_rows(con, region, year, years[0], year, chart.indicators) if r["role"] == "own"]
@@ -40,9 +50,15 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         if r["indicator_id"] is not None:
             values.setdefault(r["indicator_id"], {})[r["year"]] = (r["value"], r["status"])
     names = [words.t(f"chart.half.{half}", language) for half in ("first", "second", "year")]
-    series = [Series(style, name, tuple((y, *values.get(ind.id, {}).get(y, (None, None)), y in values.get(ind.id, {}))
-                                        for y in years), area=ind.area)
-              for style, name, ind in zip(STYLES, names, inds, strict=False)]
+    series = [
+        Series(
+            style,
+            name,
+            tuple((y, *values.get(ind.id, {}).get(y, (None, None)), y in values.get(ind.id, {})) for y in years),
+            area=ind.area,
+        )
+        for style, name, ind in zip(STYLES, names, inds, strict=False)
+    ]
     years, series = from_first_year(years, series)
     drawn = [s for s in series if s.shown]
     shown_rows = [r for r in found if r["value"] is not None]
@@ -50,8 +66,12 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     source_line = source(inds[-1], any(r["sample"] for r in shown_rows), language)
     numbers = table(title, inds[-1].unit, years, drawn, language)
     numbers = dataclasses.replace(
-        numbers, columns=(words.t("chart.period", language), *numbers.columns[1:]),
-        caption=words.t("chart.halves_caption", language, title=title, region=region_name, first=years[0], last=years[-1]))
+        numbers,
+        columns=(words.t("chart.period", language), *numbers.columns[1:]),
+        caption=words.t(
+            "chart.halves_caption", language, title=title, region=region_name, first=years[0], last=years[-1]
+        ),
+    )
     year_line, halves = series[-1], series[:-1]
     return Chart(
         definition=chart,
@@ -60,6 +80,7 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         source=source_line,
         empty=not drawn,
         table=numbers,
-        about=about(inds[-1].definition_in(language), source_line, latest(r["imported_at"] for r in shown_rows),
-                    language),
+        about=about(
+            inds[-1].definition_in(language), source_line, latest(r["imported_at"] for r in shown_rows), language
+        ),
     )

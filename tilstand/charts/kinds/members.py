@@ -22,9 +22,17 @@ from tilstand.charts._words import about, reason, scale_text, source
 from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
-          ) -> Chart:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    region: str,
+    year: int,
+    language: str,
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+    prefetch: Prefetch | None = None,
+) -> Chart:
     """The service and its members in the report year; `compare` and `peers` do not apply (the members are
     the comparison)."""
     if len(chart.indicators) != 1:
@@ -38,10 +46,15 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         name = next((r["name"] for r in rows(con, "region", code=region)), region)
         note = words.t("chart.not_member", language, name=name)
         source_line = source(indicator, False, language)
-        return Chart(definition=chart, figure=figure(title_base, [], indicator.unit, [note], language),
-                     alt=f"{words.t('chart.bar_chart', language)}: {title_base}. {note}", source=source_line,
-                     empty=True, table=table(note, [], [], indicator.unit, language),
-                     about=about(indicator.definition_in(language), source_line, None, language))
+        return Chart(
+            definition=chart,
+            figure=figure(title_base, [], indicator.unit, [note], language),
+            alt=f"{words.t('chart.bar_chart', language)}: {title_base}. {note}",
+            source=source_line,
+            empty=True,
+            table=table(note, [], [], indicator.unit, language),
+            about=about(indicator.definition_in(language), source_line, None, language),
+        )
     service = found[0]  # the query puts the service first
     members = found[1:]
     size = indicator.unit in SIZE_UNITS  # the service's count is the members' total: no bar beside them
@@ -61,13 +74,24 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         if m["value"] is None:
             present = m["indicator_id"] is not None
             status = m["status"] if present else None
-            missing.append(Missing(m["region_name"], reason(status, language, short=True, area=indicator.area),
-                                   mark(status, indicator.area)))
+            missing.append(
+                Missing(
+                    m["region_name"],
+                    reason(status, language, short=True, area=indicator.area),
+                    mark(status, indicator.area),
+                )
+            )
             continue
         used.append(m)
         own = m["region_code"] == region
-        member_bars.append(Bar(m["region_name"], m["value"], "own" if own else "other",
-                               words.t("chart.own_region", language) if own else ""))
+        member_bars.append(
+            Bar(
+                m["region_name"],
+                m["value"],
+                "own" if own else "other",
+                words.t("chart.own_region", language) if own else "",
+            )
+        )
     bars += ranked(member_bars, indicator.better)  # the service on top, then its members best first
     notes = [not_shown(missing, language)]
     if size:
@@ -87,13 +111,16 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         alt=" ".join(alt),
         source=source_line,
         empty=not bars,
-        table=table(words.t("chart.bar_caption", language, title=title_base, year=year), bars, missing, indicator.unit, language),
+        table=table(
+            words.t("chart.bar_caption", language, title=title_base, year=year), bars, missing, indicator.unit, language
+        ),
         about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 
 
-def _service_total(service: dict, members: list[dict], language: str, area: str | None = None
-                   ) -> tuple[float | None, str | None]:
+def _service_total(
+    service: dict, members: list[dict], language: str, area: str | None = None
+) -> tuple[float | None, str | None]:
     """The service's shown value, or None and why (None, None: the source has no service figure)."""
     if service["indicator_id"] is None:
         return None, None

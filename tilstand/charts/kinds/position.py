@@ -19,9 +19,17 @@ from tilstand.charts._words import about, reason, scale_text, source
 from tilstand.charts.kinds._bars import Bar, Missing, figure, not_shown, ranked, table, values_sentence
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
-          ) -> Chart:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    region: str,
+    year: int,
+    language: str,
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+    prefetch: Prefetch | None = None,
+) -> Chart:
     """Ranks among `peers` whenever some are given; `compare` picks the reference bars (group, county,
     country), and "peers" in it adds the peers' mean as one more reference bar."""
     if len(chart.indicators) != 1:
@@ -37,7 +45,14 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
     chosen = len({r["region_code"] for r in found if r["role"] == "peer"})  # known municipalities only
     mean = _mean(peer_values, chosen)
     if mean is not None and "peers" in compare:
-        bars.append(Bar(words.t("comparison.peers_mean", language, n=chosen), mean, "reference", words.t("chart.average", language)))
+        bars.append(
+            Bar(
+                words.t("comparison.peers_mean", language, n=chosen),
+                mean,
+                "reference",
+                words.t("chart.average", language),
+            )
+        )
     bars = ranked(bars, indicator.better)
     unit = indicator.unit
     statements = _statements(own, bars, peer_values, mean, indicator, language) if own else []
@@ -61,7 +76,13 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         alt=" ".join(p for p in alt_parts if p),
         source=source_line,
         empty=own is None,
-        table=table(words.t("chart.bar_caption", language, title=chart.title(language), year=year), bars, missing, unit, language),
+        table=table(
+            words.t("chart.bar_caption", language, title=chart.title(language), year=year),
+            bars,
+            missing,
+            unit,
+            language,
+        ),
         about=about(indicator.definition_in(language), source_line, latest(r["imported_at"] for r in used), language),
     )
 
@@ -70,8 +91,9 @@ def _own_name(found: list[dict], region: str) -> str:
     return next((r["region_name"] for r in found if r["role"] == "own"), region)
 
 
-def _bars(found: list[dict], region: str, references: list[str], language: str, area: str | None = None
-          ) -> tuple[Bar | None, list[Bar], list[Missing], list[float], list[dict]]:
+def _bars(
+    found: list[dict], region: str, references: list[str], language: str, area: str | None = None
+) -> tuple[Bar | None, list[Bar], list[Missing], list[float], list[dict]]:
     """The own bar (None when hidden or missing), all bars, the regions without one, the peers' shown
     values and the rows behind the bars (for the source and the date)."""
     own_code = next((r["region_code"] for r in found if r["role"] == "own"), region)
@@ -88,8 +110,9 @@ def _bars(found: list[dict], region: str, references: list[str], language: str, 
             present = r["indicator_id"] is not None
             if role in ("own", "peer") or present:  # an average the source never publishes: silently absent
                 status = r["status"] if present else None
-                missing.append(Missing(r["region_name"], reason(status, language, short=True, area=area),
-                                       mark(status, area)))
+                missing.append(
+                    Missing(r["region_name"], reason(status, language, short=True, area=area), mark(status, area))
+                )
             continue
         used.append(r)
         if role == "own":
@@ -99,7 +122,14 @@ def _bars(found: list[dict], region: str, references: list[str], language: str, 
             bars.append(Bar(r["region_name"], r["value"], "other"))
             peer_values.append(r["value"])
         else:
-            bars.append(Bar(words.t("chart.reference", language, name=r["region_name"]), r["value"], "reference", words.t("chart.average", language)))
+            bars.append(
+                Bar(
+                    words.t("chart.reference", language, name=r["region_name"]),
+                    r["value"],
+                    "reference",
+                    words.t("chart.average", language),
+                )
+            )
     return own, bars, missing, peer_values, used
 
 
@@ -110,22 +140,41 @@ def _mean(values: list[float], chosen: int) -> float | None:
     return sum(values) / len(values)
 
 
-def _statements(own: Bar, bars: list[Bar], peer_values: list[float], mean: float | None,
-                indicator: catalog.Indicator, language: str) -> list[str]:
+def _statements(
+    own: Bar, bars: list[Bar], peer_values: list[float], mean: float | None, indicator: catalog.Indicator, language: str
+) -> list[str]:
     """«Trondheim er nr. 3 av 8, der 1 er best.» and «Trondheim er bedre enn snittet av
     sammenligningskommunene (3,1 %).» — only when there are peers to rank among."""
     if not peer_values:
         return []
-    direction = indicator.better if indicator.better in ("higher", "lower") and indicator.unit not in SIZE_UNITS else "neutral"
+    direction = (
+        indicator.better if indicator.better in ("higher", "lower") and indicator.unit not in SIZE_UNITS else "neutral"
+    )
     municipalities = [b for b in bars if b.kind in ("own", "other")]
     if direction == "lower":
         ahead = sum(1 for b in municipalities if b.value < own.value)
     else:
         ahead = sum(1 for b in municipalities if b.value > own.value)
-    out = [words.t("chart.rank", language, name=own.label, rank=ahead + 1, n=len(municipalities), top=words.t(f"chart.top.{direction}", language))]
+    out = [
+        words.t(
+            "chart.rank",
+            language,
+            name=own.label,
+            rank=ahead + 1,
+            n=len(municipalities),
+            top=words.t(f"chart.top.{direction}", language),
+        )
+    ]
     if mean is not None:
-        out.append(words.t("chart.own_is", language, name=own.label, versus=words.t(f"verdict.{_versus(own.value, mean, indicator.unit, direction)}", language),
-                                      mean=words.t("chart.peer_mean", language, value=fmt.value(mean, indicator.unit))))
+        out.append(
+            words.t(
+                "chart.own_is",
+                language,
+                name=own.label,
+                versus=words.t(f"verdict.{_versus(own.value, mean, indicator.unit, direction)}", language),
+                mean=words.t("chart.peer_mean", language, value=fmt.value(mean, indicator.unit)),
+            )
+        )
     return out
 
 

@@ -20,9 +20,17 @@ from tilstand.charts._words import about, source
 from tilstand.charts.kinds._lines import alt, figure, from_first_year, table
 
 
-def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: int, language: str, *,
-          compare: Sequence[str] = COMPARE_DEFAULT, peers: Sequence[str] = (), prefetch: Prefetch | None = None
-          ) -> Chart:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    region: str,
+    year: int,
+    language: str,
+    *,
+    compare: Sequence[str] = COMPARE_DEFAULT,
+    peers: Sequence[str] = (),
+    prefetch: Prefetch | None = None,
+) -> Chart:
     """The own region against its comparisons (those in `compare`) over ten years; the peers' mean when
     "peers" is in `compare`. `prefetch` holds the values build_many already read."""
     if len(chart.indicators) != 1:
@@ -35,8 +43,9 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         found = prefetch.get([indicator.id], years[0], year, with_peers=use_peers)
     else:
         found = compare_rows(con, region, year, years[0], year, [indicator.id], peers if use_peers else ())
-    series, imported, sample = _series(found, years, ["own"] if size else ["own", *(r for r in REFERENCES if r in compare)],
-                                       language, indicator.area)
+    series, imported, sample = _series(
+        found, years, ["own"] if size else ["own", *(r for r in REFERENCES if r in compare)], language, indicator.area
+    )
     if use_peers:
         mean = _peer_mean(found, years, language)
         if mean is not None:
@@ -54,13 +63,15 @@ def build(con: duckdb.DuckDBPyConnection, chart: ChartDef, region: str, year: in
         source=source_line,
         empty=not own.shown,
         table=table(title, indicator.unit, years, drawn, language),
-        about=about(indicator.definition_in(language), source_line, latest(t for role, t in imported if role in used),
-                    language),
+        about=about(
+            indicator.definition_in(language), source_line, latest(t for role, t in imported if role in used), language
+        ),
     )
 
 
-def _series(found: list[dict], years: list[int], roles: list[str], language: str, area: str | None = None
-            ) -> tuple[list[Series], list[tuple[str, datetime | None]], set[str]]:
+def _series(
+    found: list[dict], years: list[int], roles: list[str], language: str, area: str | None = None
+) -> tuple[list[Series], list[tuple[str, datetime | None]], set[str]]:
     """The own region and the references, once each (a county's report: own == county).
 
     Also returns (role, imported_at) of every shown value and the roles with sample-data values.
@@ -89,8 +100,9 @@ def _series(found: list[dict], years: list[int], roles: list[str], language: str
             continue
         seen.add(codes[role])
         got = values.get(role, {})
-        series.append(Series(role, names[role], tuple((y, *got.get(y, (None, None)), y in got) for y in years),
-                             area=area))
+        series.append(
+            Series(role, names[role], tuple((y, *got.get(y, (None, None)), y in got) for y in years), area=area)
+        )
     return series, imported, sample
 
 
